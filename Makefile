@@ -1,0 +1,57 @@
+# aiguard: everything here needs only Go; tools come from go.mod's tool directives.
+GO       ?= go
+DIST     ?= dist
+ARCHES   := arm64 amd64
+LDFLAGS  := -s -w
+GOFLAGS_BUILD := -trimpath -ldflags "$(LDFLAGS)"
+
+.PHONY: all build test lint vet staticcheck fmt-check fuzz bench example docs clean
+
+all: build
+
+## build: the aiguard CLI and the Lambda bootstrap for linux/arm64 and linux/amd64, zipped for provided.al2023
+build:
+	@mkdir -p $(DIST)
+	@for arch in $(ARCHES); do \
+		echo "build linux/$$arch"; \
+		CGO_ENABLED=0 GOOS=linux GOARCH=$$arch $(GO) build $(GOFLAGS_BUILD) -tags lambda.norpc -o $(DIST)/linux-$$arch/bootstrap ./cmd/bootstrap || exit 1; \
+		CGO_ENABLED=0 GOOS=linux GOARCH=$$arch $(GO) build $(GOFLAGS_BUILD) -o $(DIST)/linux-$$arch/aiguard ./cmd/aiguard || exit 1; \
+		$(GO) run ./internal/tools/mkzip $(DIST)/aiguard-lambda-linux-$$arch.zip bootstrap=$(DIST)/linux-$$arch/bootstrap || exit 1; \
+		$(GO) run ./internal/tools/mkzip $(DIST)/aiguard-cli-linux-$$arch.zip aiguard=$(DIST)/linux-$$arch/aiguard || exit 1; \
+	done
+	@ls -l $(DIST)/*.zip
+
+## test: every check CI runs: formatting, vet, staticcheck, and all tests (the Lambda under the emulator included)
+test: fmt-check vet staticcheck
+	$(GO) test -count=1 ./...
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+
+staticcheck:
+	$(GO) tool staticcheck ./...
+
+## fuzz: one minute per fuzz target
+FUZZTIME ?= 1m
+fuzz:
+	$(GO) test ./configevent -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./rules -run '^$$' -fuzz '^FuzzEvaluate$$' -fuzztime $(FUZZTIME)
+
+## bench: the benchmarks recorded in BENCHMARKS.md
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./... | tee bench.txt
+
+## example: the main job on the built-in example, no AWS credentials needed
+example:
+	$(GO) run ./cmd/aiguard evaluate --examples --format table
+
+## docs: regenerate docs/rules.md from the catalog
+docs:
+	$(GO) run ./cmd/aiguard rules list --format markdown > docs/rules.md
+
+clean:
+	rm -rf $(DIST) bench.txt

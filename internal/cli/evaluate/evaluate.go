@@ -1,0 +1,273 @@
+// Package evaluate implements `aiguard evaluate`: the rules run offline on a
+// Config rule Lambda event or a bare configuration item, exactly as the
+// Lambda would judge it.
+package evaluate
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/aiguard/aiguard/configevent"
+	"github.com/aiguard/aiguard/configitem"
+	"github.com/aiguard/aiguard/examples"
+	"github.com/aiguard/aiguard/internal/cli/cmdutil"
+	"github.com/aiguard/aiguard/rules"
+)
+
+// Options are the inputs of `aiguard evaluate`.
+type Options struct {
+	IO       *cmdutil.IO
+	Registry *rules.Registry
+
+	EventFile string
+	CIFile    string
+	Examples  bool
+	RuleIDs   []string
+	Params    string
+	Format    string
+}
+
+// NewCmdEvaluate returns the evaluate command; runF replaces the logic in tests.
+func NewCmdEvaluate(io *cmdutil.IO, reg *rules.Registry, runF func(*Options) error) *cobra.Command {
+	opts := &Options{IO: io, Registry: reg}
+	cmd := &cobra.Command{
+		Use:   "evaluate (--event FILE | --ci FILE | --examples)",
+		Short: "Evaluate a Config rule event or a configuration item offline",
+		Long: `Evaluate runs the rules on a Config rule Lambda event (--event) or a bare
+configuration item in either the event or the API shape (--ci), with no AWS
+access. FILE may be - for standard input. --examples evaluates the example
+events bundled with aiguard.
+
+Without --rule, every rule whose scope covers the resource type runs. The
+parameters come from --params (a JSON object), else from the event's
+ruleParameters. Exit status is 0 whatever the compliance, and 2 for
+unreadable input, an unknown rule or invalid parameters.`,
+		Args: cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			if runF != nil {
+				return runF(opts)
+			}
+			return runEvaluate(opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.EventFile, "event", "", "Config rule Lambda event (JSON)")
+	f.StringVar(&opts.CIFile, "ci", "", "configuration item (JSON, event or API shape)")
+	f.BoolVar(&opts.Examples, "examples", false, "evaluate the bundled example events")
+	f.StringArrayVar(&opts.RuleIDs, "rule", nil, "rule ID to run (repeatable; default: every rule covering the resource type)")
+	f.StringVar(&opts.Params, "params", "", `rule parameters as a JSON object, e.g. '{"allowedSubnetIds":"subnet-0123abcd"}'`)
+	f.StringVar(&opts.Format, "format", "json", "output format: json or table")
+	return cmd
+}
+
+// input is one thing to evaluate.
+type input struct {
+	item      *configitem.Item
+	leftScope bool
+	params    map[string]string // from the event; nil for a bare CI
+}
+
+func runEvaluate(opts *Options) error {
+	if opts.Format != "json" && opts.Format != "table" {
+		return cmdutil.Usagef("--format: got %q, want json or table", opts.Format)
+	}
+	given := 0
+	for _, set := range []bool{opts.EventFile != "", opts.CIFile != "", opts.Examples} {
+		if set {
+			given++
+		}
+	}
+	if given != 1 {
+		return cmdutil.Usagef("give exactly one of --event FILE, --ci FILE or --examples")
+	}
+	selected, err := selectRules(opts.Registry, opts.RuleIDs)
+	if err != nil {
+		return err
+	}
+	var flagParams map[string]string
+	if opts.Params != "" {
+		if flagParams, err = configevent.ParseParams(json.RawMessage(opts.Params)); err != nil {
+			return cmdutil.Usagef("--params: %v", err)
+		}
+	}
+
+	var inputs []input
+	switch {
+	case opts.EventFile != "":
+		data, err := readInput(opts.IO, opts.EventFile, configevent.MaxSize)
+		if err != nil {
+			return err
+		}
+		in, err := eventInput(opts.IO, opts.EventFile, data)
+		if err != nil {
+			return err
+		}
+		inputs = in
+	case opts.CIFile != "":
+		data, err := readInput(opts.IO, opts.CIFile, configitem.MaxSize)
+		if err != nil {
+			return err
+		}
+		item, err := configitem.Decode(data)
+		if err != nil {
+			return cmdutil.Usagef("%s: %v", opts.CIFile, err)
+		}
+		if item.ResourceType == "" || item.ResourceID == "" {
+			return cmdutil.Usagef("%s: configuration item has no resourceType or resourceId", opts.CIFile)
+		}
+		inputs = []input{{item: item}}
+	default:
+		for _, ex := range examples.Events() {
+			in, err := eventInput(opts.IO, ex.Name, ex.Data)
+			if err != nil {
+				return err
+			}
+			inputs = append(inputs, in...)
+		}
+	}
+
+	evals := []rules.Evaluation{}
+	for _, in := range inputs {
+		list := selected
+		if list == nil {
+			list = opts.Registry.ForType(in.item.ResourceType)
+		}
+		raw := in.params
+		if flagParams != nil {
+			raw = flagParams
+			if err := checkDeclared(raw, list); err != nil {
+				return err
+			}
+		}
+		for _, r := range list {
+			p, err := r.ParseParams(paramsFor(r, raw))
+			if err != nil {
+				return cmdutil.Usage(err)
+			}
+			evals = append(evals, r.EvaluateChange(in.item, in.leftScope, p))
+		}
+	}
+	if opts.Format == "table" {
+		return writeTable(opts.IO.Out, evals)
+	}
+	enc := json.NewEncoder(opts.IO.Out)
+	enc.SetIndent("", "  ")
+	return enc.Encode(evals)
+}
+
+// eventInput decodes a Lambda event. Events that carry no CI produce no
+// input and a note on stderr, as there is nothing to judge offline.
+func eventInput(streams *cmdutil.IO, name string, data []byte) ([]input, error) {
+	ev, err := configevent.Parse(data)
+	if err != nil {
+		return nil, cmdutil.Usagef("%s: %v", name, err)
+	}
+	switch ev.Invoking.MessageType {
+	case configevent.ItemChange:
+		return []input{{item: ev.Invoking.Item, leftScope: ev.EventLeftScope, params: ev.Params}}, nil
+	case configevent.OversizedItemChange:
+		if !ev.Invoking.Item.Evaluable() || ev.EventLeftScope {
+			return []input{{item: ev.Invoking.Item, leftScope: ev.EventLeftScope, params: ev.Params}}, nil
+		}
+		it := ev.Invoking.Item
+		return nil, cmdutil.Usagef("%s: an oversized-change notification carries no configuration; fetch the item with "+
+			"`aws configservice get-resource-config-history --resource-type %s --resource-id %s --limit 1` "+
+			"and evaluate it with --ci", name, it.ResourceType, it.ResourceID)
+	default:
+		fmt.Fprintf(streams.Err, "aiguard: %s: %s carries no configuration item; nothing to evaluate offline\n",
+			name, ev.Invoking.MessageType)
+		return nil, nil
+	}
+}
+
+func selectRules(reg *rules.Registry, ids []string) ([]*rules.Rule, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	var out []*rules.Rule
+	for _, id := range ids {
+		r, ok := reg.Get(id)
+		if !ok {
+			msg := fmt.Sprintf("unknown rule %q", id)
+			if s := reg.Suggest(id); s != "" {
+				msg += fmt.Sprintf(" (did you mean %s?)", s)
+			}
+			return nil, cmdutil.Usagef("%s; `aiguard rules list` shows the catalog", msg)
+		}
+		if !slices.Contains(out, r) {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// paramsFor keeps the parameters the rule declares.
+func paramsFor(r *rules.Rule, raw map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range raw {
+		if _, ok := r.Param(k); ok {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// checkDeclared rejects --params names no running rule declares, which are
+// almost always typos.
+func checkDeclared(raw map[string]string, list []*rules.Rule) error {
+	names := make([]string, 0, len(raw))
+	for k := range raw {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		if rules.IsReserved(k) {
+			continue
+		}
+		declared := slices.ContainsFunc(list, func(r *rules.Rule) bool { _, ok := r.Param(k); return ok })
+		if !declared {
+			return cmdutil.Usagef("--params: %s is not a parameter of any rule that runs here", k)
+		}
+	}
+	return nil
+}
+
+func readInput(streams *cmdutil.IO, name string, limit int64) ([]byte, error) {
+	var r io.Reader
+	if name == "-" {
+		r = streams.In
+	} else {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, cmdutil.Usage(err)
+		}
+		defer f.Close()
+		r = f
+	}
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, cmdutil.Usagef("read %s: %v", name, err)
+	}
+	if int64(len(data)) > limit {
+		return nil, cmdutil.Usagef("%s: more than %d bytes; not a Config event or item", name, limit)
+	}
+	return data, nil
+}
+
+func writeTable(w io.Writer, evals []rules.Evaluation) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "RULE\tRESOURCE\tCOMPLIANCE\tANNOTATION")
+	for _, e := range evals {
+		fmt.Fprintf(tw, "%s\t%s %s\t%s\t%s\n", e.RuleID, e.ResourceType, e.ResourceID, e.Compliance,
+			strings.ReplaceAll(e.Annotation, "\t", " "))
+	}
+	return tw.Flush()
+}

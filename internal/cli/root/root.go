@@ -1,0 +1,35 @@
+// Package root assembles the aiguard command tree.
+package root
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/aiguard/aiguard/internal/cli/cmdutil"
+	"github.com/aiguard/aiguard/internal/cli/evaluate"
+	"github.com/aiguard/aiguard/internal/cli/ruleslist"
+	"github.com/aiguard/aiguard/internal/cli/version"
+	"github.com/aiguard/aiguard/rules"
+)
+
+// NewCmdRoot returns the aiguard command with every subcommand.
+func NewCmdRoot(io *cmdutil.IO) *cobra.Command {
+	reg := rules.Catalog()
+	cmd := &cobra.Command{
+		Use:   "aiguard",
+		Short: "Keep an AWS organization's AI/ML estate inside its security baseline",
+		Long: `aiguard evaluates AI/ML resources with AWS Config custom rules and generates the
+conformance packs, SCPs and permission boundaries that deploy and enforce them.`,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+	}
+	cmd.SetOut(io.Out)
+	cmd.SetErr(io.Err)
+	cmd.SetIn(io.In)
+	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cmdutil.Usage(err) })
+	cmd.AddCommand(
+		version.NewCmdVersion(io),
+		ruleslist.NewCmdRules(io, reg),
+		evaluate.NewCmdEvaluate(io, reg, nil),
+	)
+	return cmd
+}

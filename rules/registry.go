@@ -1,0 +1,158 @@
+package rules
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+var kebab = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
+
+// Registry is a set of rules, looked up by ID.
+type Registry struct {
+	byID  map[string]*Rule
+	order []*Rule // sorted by ID
+}
+
+// NewRegistry checks each rule's definition and indexes them. It rejects
+// duplicate or malformed IDs and rules that cannot run.
+func NewRegistry(list ...*Rule) (*Registry, error) {
+	reg := &Registry{byID: make(map[string]*Rule, len(list))}
+	for _, r := range list {
+		if err := r.validate(); err != nil {
+			return nil, err
+		}
+		if _, dup := reg.byID[r.ID]; dup {
+			return nil, fmt.Errorf("rule %s: defined twice", r.ID)
+		}
+		reg.byID[r.ID] = r
+		reg.order = append(reg.order, r)
+	}
+	sort.Slice(reg.order, func(i, j int) bool { return reg.order[i].ID < reg.order[j].ID })
+	return reg, nil
+}
+
+// Catalog returns a registry of every rule aiguard ships.
+func Catalog() *Registry {
+	reg, err := NewRegistry(catalog()...)
+	if err != nil {
+		// The catalog is code; its test fails first.
+		panic("rules: invalid catalog: " + err.Error())
+	}
+	return reg
+}
+
+func catalog() []*Rule {
+	return sagemakerNotebookRules()
+}
+
+// All returns the rules sorted by ID.
+func (reg *Registry) All() []*Rule { return append([]*Rule(nil), reg.order...) }
+
+// Get returns the rule with the given ID.
+func (reg *Registry) Get(id string) (*Rule, bool) {
+	r, ok := reg.byID[id]
+	return r, ok
+}
+
+// ForType returns the change-triggered rules that judge the resource type.
+func (reg *Registry) ForType(resourceType string) []*Rule {
+	var out []*Rule
+	for _, r := range reg.order {
+		if r.Check != nil && r.Covers(resourceType) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// ForConfigRuleName finds the rule a deployed Config rule runs, when its
+// parameters carry no ruleId: the longest rule ID that prefixes the name
+// whole words at a time ("sagemaker-notebook-in-vpc-team-a" runs
+// sagemaker-notebook-in-vpc).
+func (reg *Registry) ForConfigRuleName(name string) (*Rule, bool) {
+	var best *Rule
+	for _, r := range reg.order {
+		rest, ok := strings.CutPrefix(name, r.ID)
+		if !ok || (rest != "" && rest[0] != '-') {
+			continue
+		}
+		if best == nil || len(r.ID) > len(best.ID) {
+			best = r
+		}
+	}
+	return best, best != nil
+}
+
+// Suggest returns the known rule ID closest to id, for "did you mean".
+func (reg *Registry) Suggest(id string) string {
+	best, bestDist := "", len(id)/2+2
+	for _, r := range reg.order {
+		if d := distance(id, r.ID); d < bestDist {
+			best, bestDist = r.ID, d
+		}
+	}
+	return best
+}
+
+func (r *Rule) validate() error {
+	if !kebab.MatchString(r.ID) {
+		return fmt.Errorf("rule %q: ID must be kebab-case", r.ID)
+	}
+	if len(r.ResourceTypes) == 0 {
+		return fmt.Errorf("rule %s: no resource types", r.ID)
+	}
+	switch r.Trigger {
+	case ChangeTriggered:
+		if r.Check == nil {
+			return fmt.Errorf("rule %s: change-triggered rule without Check", r.ID)
+		}
+	case Periodic:
+		if r.Run == nil {
+			return fmt.Errorf("rule %s: periodic rule without Run", r.ID)
+		}
+	default:
+		return fmt.Errorf("rule %s: unknown trigger %q", r.ID, r.Trigger)
+	}
+	switch r.Severity {
+	case SeverityInformational, SeverityLow, SeverityMedium, SeverityHigh, SeverityCritical:
+	default:
+		return fmt.Errorf("rule %s: unknown severity %q", r.ID, r.Severity)
+	}
+	if r.Title == "" || r.Remediation == "" || r.Control == "" {
+		return fmt.Errorf("rule %s: title, control and remediation are required", r.ID)
+	}
+	for _, d := range r.Params {
+		if IsReserved(d.Name) {
+			return fmt.Errorf("rule %s: parameter %s is reserved", r.ID, d.Name)
+		}
+		if d.Default != "" {
+			if _, err := d.validate(d.Default); err != nil {
+				return fmt.Errorf("rule %s: parameter %s: default %q is not %v", r.ID, d.Name, d.Default, err)
+			}
+		}
+	}
+	return nil
+}
+
+// distance is the Levenshtein distance between a and b.
+func distance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
