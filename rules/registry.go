@@ -43,8 +43,23 @@ func Catalog() *Registry {
 	return reg
 }
 
+// catalog lists every rule; each service's rules live in their own file.
 func catalog() []*Rule {
-	return sagemakerNotebookRules()
+	var all []*Rule
+	for _, group := range [][]*Rule{
+		sagemakerNotebookRules(),
+		sagemakerDomainRules(),
+		sagemakerEndpointConfigRules(),
+		sagemakerModelRules(),
+		sagemakerMonitoringRules(),
+		sagemakerFeatureGroupRules(),
+		bedrockRules(),
+		s3Rules(),
+		kmsRules(),
+	} {
+		all = append(all, group...)
+	}
+	return all
 }
 
 // All returns the rules sorted by ID.

@@ -10,8 +10,6 @@ import (
 
 const typeNotebookInstance = "AWS::SageMaker::NotebookInstance"
 
-const controlVPCOnly = "SageMaker Security Hardening / VPC-Only Mode"
-
 var subnetID = regexp.MustCompile(`^subnet-[0-9a-f]{8}([0-9a-f]{9})?$`)
 
 func sagemakerNotebookRules() []*Rule {
@@ -23,7 +21,7 @@ func sagemakerNotebookRules() []*Rule {
 				"its traffic goes through the VPC (endpoints or a NAT gateway) instead.",
 			ResourceTypes: []string{typeNotebookInstance},
 			Trigger:       ChangeTriggered,
-			Control:       controlVPCOnly,
+			Control:       ControlVPCOnly,
 			SecurityHub:   []string{"SageMaker.1"},
 			ManagedRule:   "SAGEMAKER_NOTEBOOK_NO_DIRECT_INTERNET_ACCESS",
 			Severity:      SeverityHigh,
@@ -46,7 +44,7 @@ func sagemakerNotebookRules() []*Rule {
 				Pattern:     subnetID,
 				PatternHelp: "a subnet ID (subnet-0123abcd)",
 			}},
-			Control:     controlVPCOnly,
+			Control:     ControlVPCOnly,
 			SecurityHub: []string{"SageMaker.2"},
 			ManagedRule: "SAGEMAKER_NOTEBOOK_INSTANCE_INSIDE_VPC",
 			Severity:    SeverityHigh,
@@ -61,7 +59,7 @@ func sagemakerNotebookRules() []*Rule {
 			Description:   "Users of a notebook instance must not get root access on it.",
 			ResourceTypes: []string{typeNotebookInstance},
 			Trigger:       ChangeTriggered,
-			Control:       "SageMaker Security Hardening / Notebook Security",
+			Control:       ControlNotebookSecurity,
 			SecurityHub:   []string{"SageMaker.3"},
 			ManagedRule:   "SAGEMAKER_NOTEBOOK_INSTANCE_ROOT_ACCESS_CHECK",
 			Severity:      SeverityHigh,

@@ -1,0 +1,5 @@
+package rules
+
+func bedrockRules() []*Rule {
+	return nil
+}

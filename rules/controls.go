@@ -1,0 +1,23 @@
+package rules
+
+// The controls of the security baseline (the seed document), as rules cite
+// them in Rule.Control: section, then control.
+const (
+	ControlVPCOnly            = "SageMaker Security Hardening / VPC-Only Mode"
+	ControlExecutionRoles     = "SageMaker Security Hardening / Execution Role Scoping"
+	ControlNetworkIsolation   = "SageMaker Security Hardening / Network Isolation"
+	ControlNotebookSecurity   = "SageMaker Security Hardening / Notebook Security"
+	ControlIAMSageMaker       = "IAM for AWS AI Services / SageMaker"
+	ControlIAMBedrock         = "IAM for AWS AI Services / Bedrock"
+	ControlIAMComprehend      = "IAM for AWS AI Services / Comprehend"
+	ControlIAMRekognition     = "IAM for AWS AI Services / Rekognition"
+	ControlS3Encryption       = "Encryption for AWS AI / S3 bucket encryption"
+	ControlEBSEncryption      = "Encryption for AWS AI / EBS volume encryption"
+	ControlInterContainer     = "Encryption for AWS AI / Inter-container encryption"
+	ControlEndpointEncryption = "Encryption for AWS AI / Endpoint encryption"
+	ControlBedrockEncryption  = "Encryption for AWS AI / Bedrock data encryption"
+	ControlAPICallLogging     = "CloudTrail for ML Operations / API Call Logging"
+	ControlDataAccessLogging  = "CloudTrail for ML Operations / Data Access Logging"
+	ControlCostAnomaly        = "Cost Anomaly Detection"
+	ControlGuardDuty          = "GuardDuty Integration"
+)

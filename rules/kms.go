@@ -1,0 +1,5 @@
+package rules
+
+func kmsRules() []*Rule {
+	return nil
+}

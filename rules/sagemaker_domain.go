@@ -1,0 +1,5 @@
+package rules
+
+func sagemakerDomainRules() []*Rule {
+	return nil
+}

@@ -1,0 +1,5 @@
+package rules
+
+func sagemakerEndpointConfigRules() []*Rule {
+	return nil
+}

@@ -1,0 +1,5 @@
+package rules
+
+func sagemakerFeatureGroupRules() []*Rule {
+	return nil
+}

@@ -1,0 +1,5 @@
+package rules
+
+func sagemakerModelRules() []*Rule {
+	return nil
+}

@@ -1,0 +1,5 @@
+package rules
+
+func sagemakerMonitoringRules() []*Rule {
+	return nil
+}
