@@ -48,6 +48,7 @@ func catalog() []*Rule {
 	var all []*Rule
 	for _, group := range [][]*Rule{
 		sagemakerNotebookRules(),
+		sagemakerNotebookHardeningRules(),
 		sagemakerDomainRules(),
 		sagemakerEndpointConfigRules(),
 		sagemakerModelRules(),

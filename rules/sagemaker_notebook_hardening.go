@@ -1,0 +1,5 @@
+package rules
+
+func sagemakerNotebookHardeningRules() []*Rule {
+	return nil
+}
