@@ -8,9 +8,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/aiguard/aiguard/configitem"
 )
@@ -77,14 +79,39 @@ func (e *Event) OrderingTime() time.Time {
 func (e *Event) TestMode() bool { return e.ResultToken == TestModeToken }
 
 // Partition returns the AWS partition of the rule ("aws", "aws-cn",
-// "aws-us-gov", ...), read from its ARN; "aws" when the ARN is absent.
+// "aws-us-gov", ...), read from its ARN, or failing that from the execution
+// role's or the item's ARN; "aws" when none holds one.
 func (e *Event) Partition() string {
-	if p, ok := strings.CutPrefix(e.ConfigRuleARN, "arn:"); ok {
-		if part, _, ok := strings.Cut(p, ":"); ok && part != "" {
-			return part
+	arns := []string{e.ConfigRuleARN, e.ExecutionRoleARN}
+	if e.Invoking.Item != nil {
+		arns = append(arns, e.Invoking.Item.ARN)
+	}
+	for _, arn := range arns {
+		if p, ok := partitionOf(arn); ok {
+			return p
 		}
 	}
 	return "aws"
+}
+
+// partitionOf returns the partition field of an ARN when it looks like one
+// (lower-case letters, digits and hyphens), so that a malformed ARN cannot
+// inject text into the role ARNs built from it.
+func partitionOf(arn string) (string, bool) {
+	rest, ok := strings.CutPrefix(arn, "arn:")
+	if !ok {
+		return "", false
+	}
+	part, _, ok := strings.Cut(rest, ":")
+	if !ok || part == "" {
+		return "", false
+	}
+	for _, c := range part {
+		if (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '-' {
+			return "", false
+		}
+	}
+	return part, true
 }
 
 type wireEvent struct {
@@ -123,7 +150,7 @@ func Parse(data []byte) (*Event, error) {
 	}
 	var w wireEvent
 	if err := json.Unmarshal(trimmed, &w); err != nil {
-		return nil, fmt.Errorf("event: %w", err)
+		return nil, fmt.Errorf("event: %w", jsonError(err))
 	}
 	ev := &Event{
 		AccountID:        w.AccountID,
@@ -146,7 +173,7 @@ func Parse(data []byte) (*Event, error) {
 	}
 	var invoking string
 	if err := json.Unmarshal(w.InvokingEvent, &invoking); err != nil {
-		return nil, errors.New("event: invokingEvent: want a JSON-encoded string")
+		return nil, fmt.Errorf("event: invokingEvent: want a string holding JSON, got %s", kindOf(w.InvokingEvent))
 	}
 	if ev.Invoking, err = ParseInvoking([]byte(invoking)); err != nil {
 		return nil, fmt.Errorf("event: invokingEvent: %w", err)
@@ -165,7 +192,7 @@ func ParseInvoking(data []byte) (Invoking, error) {
 	}
 	var w wireInvoking
 	if err := json.Unmarshal(trimmed, &w); err != nil {
-		return Invoking{}, err
+		return Invoking{}, jsonError(err)
 	}
 	inv := Invoking{
 		MessageType:   w.MessageType,
@@ -177,7 +204,7 @@ func ParseInvoking(data []byte) (Invoking, error) {
 	if w.NotificationCreationTime != "" {
 		t, err := time.Parse(time.RFC3339Nano, w.NotificationCreationTime)
 		if err != nil {
-			return Invoking{}, fmt.Errorf("notificationCreationTime: want an RFC 3339 time, got %q", w.NotificationCreationTime)
+			return Invoking{}, fmt.Errorf("notificationCreationTime: want an RFC 3339 time, got %q", truncate(w.NotificationCreationTime))
 		}
 		inv.NotificationCreationTime = t.UTC()
 	}
@@ -199,7 +226,7 @@ func ParseInvoking(data []byte) (Invoking, error) {
 		return Invoking{}, errors.New("messageType is missing")
 	default:
 		return Invoking{}, fmt.Errorf("unknown messageType %q (want %s, %s, %s or %s)",
-			w.MessageType, ItemChange, OversizedItemChange, Scheduled, SnapshotDelivered)
+			truncate(w.MessageType), ItemChange, OversizedItemChange, Scheduled, SnapshotDelivered)
 	}
 	if inv.AccountID == "" && inv.Item != nil {
 		inv.AccountID = inv.Item.AccountID
@@ -211,15 +238,32 @@ func decodeItem(field string, raw json.RawMessage) (*configitem.Item, error) {
 	if isNull(raw) {
 		return nil, fmt.Errorf("%s is missing", field)
 	}
+	if raw[0] != '{' {
+		return nil, fmt.Errorf("%s: want an object, got %s", field, kindOf(raw))
+	}
 	item, err := configitem.Decode(raw)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", field, err)
+		return nil, &itemError{field: field, err: err}
 	}
 	if item.ResourceType == "" || item.ResourceID == "" {
 		return nil, fmt.Errorf("%s: resourceType and resourceId are required", field)
 	}
 	return item, nil
 }
+
+// itemError is a CI decoding error within an event. Its message names the
+// field once ("configurationItem: configuration: ...") rather than adding
+// configitem's own "configuration item:" prefix after it.
+type itemError struct {
+	field string
+	err   error
+}
+
+func (e *itemError) Error() string {
+	return e.field + ": " + strings.TrimPrefix(e.err.Error(), "configuration item: ")
+}
+
+func (e *itemError) Unwrap() error { return e.err }
 
 // ParseParams decodes rule parameters: a JSON string holding an object (what
 // Config sends), or the object itself. Scalar values become strings; nested
@@ -234,15 +278,17 @@ func ParseParams(raw json.RawMessage) (map[string]string, error) {
 		if err := json.Unmarshal(raw, &s); err != nil {
 			return nil, err
 		}
-		s = strings.TrimSpace(s)
-		if s == "" {
+		if isNull(json.RawMessage(s)) {
 			return map[string]string{}, nil
 		}
-		raw = json.RawMessage(s)
+		raw = bytes.TrimSpace([]byte(s))
+	}
+	if raw[0] != '{' {
+		return nil, fmt.Errorf("want a JSON object of parameter names to values, got %s", kindOf(raw))
 	}
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &m); err != nil {
-		return nil, errors.New("want a JSON object of parameter names to values")
+		return nil, fmt.Errorf("want a JSON object of parameter names to values: %w", jsonError(err))
 	}
 	out := make(map[string]string, len(m))
 	for k, v := range m {
@@ -274,7 +320,7 @@ func parseBool(raw json.RawMessage) (bool, error) {
 	s := strings.Trim(string(raw), `"`)
 	b, err := strconv.ParseBool(s)
 	if err != nil {
-		return false, fmt.Errorf("want true or false, got %.40s", raw)
+		return false, fmt.Errorf("want true or false, got %s", truncate(string(raw)))
 	}
 	return b, nil
 }
@@ -282,4 +328,71 @@ func parseBool(raw json.RawMessage) (bool, error) {
 func isNull(raw json.RawMessage) bool {
 	t := bytes.TrimSpace(raw)
 	return len(t) == 0 || string(t) == "null"
+}
+
+// kindOf names the kind of a JSON value for error messages.
+func kindOf(raw json.RawMessage) string {
+	t := bytes.TrimSpace(raw)
+	if len(t) == 0 {
+		return "nothing"
+	}
+	switch t[0] {
+	case '{':
+		return "an object"
+	case '[':
+		return "an array"
+	case '"':
+		return "a string"
+	case 't', 'f':
+		return "a boolean"
+	case 'n':
+		return "null"
+	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+		return "a number"
+	}
+	return "text that is not JSON"
+}
+
+// truncate shortens input quoted in an error message to about 40 bytes,
+// cutting at a rune boundary.
+func truncate(s string) string {
+	const n = 40
+	if len(s) > n {
+		cut := n
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "…"
+	}
+	return strings.ToValidUTF8(s, "\uFFFD")
+}
+
+// jsonError restates an encoding/json error in terms of the input rather
+// than of this package's Go types: "configRuleName: want a string, got
+// number" instead of "cannot unmarshal number into Go struct field
+// wireEvent.configRuleName".
+func jsonError(err error) error {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		want := "another type"
+		if te.Type != nil {
+			switch te.Type.Kind() {
+			case reflect.String:
+				want = "a string"
+			case reflect.Map, reflect.Struct:
+				want = "an object"
+			case reflect.Slice:
+				want = "an array"
+			}
+		}
+		if te.Field == "" {
+			return fmt.Errorf("want %s, got %s", want, te.Value)
+		}
+		return fmt.Errorf("%s: want %s, got %s", te.Field, want, te.Value)
+	}
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return fmt.Errorf("not valid JSON: %w", err)
+	}
+	return err
 }

@@ -16,9 +16,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // MaxSize is the largest CI, in bytes, that Decode accepts. Lambda rejects
@@ -85,8 +87,7 @@ func (it *Item) Config() Value {
 	if it.config == nil {
 		v := Value{}
 		if len(it.Configuration) > 0 {
-			var decoded any
-			if err := json.Unmarshal(it.Configuration, &decoded); err == nil {
+			if decoded, ok := decodeJSON(it.Configuration); ok {
 				v = Value{v: decoded, ok: true}
 			}
 		}
@@ -100,18 +101,16 @@ func (it *Item) Config() Value {
 func (it *Item) Supplement(key string) Value {
 	raw, ok := it.Supplementary[key]
 	if !ok {
-		for k, r := range it.Supplementary {
-			if strings.EqualFold(k, key) {
-				raw, ok = r, true
-				break
-			}
+		var k string
+		if k, ok = foldKey(it.Supplementary, key); ok {
+			raw = it.Supplementary[k]
 		}
 	}
 	if !ok {
 		return Value{}
 	}
-	var decoded any
-	if err := json.Unmarshal(raw, &decoded); err != nil {
+	decoded, ok := decodeJSON(raw)
+	if !ok {
 		return Value{}
 	}
 	return Value{v: decoded, ok: true}.decodeEmbedded()
@@ -156,22 +155,32 @@ func Decode(data []byte) (*Item, error) {
 	if len(data) > MaxSize {
 		return nil, fmt.Errorf("configuration item is %d bytes, more than the %d-byte limit", len(data), MaxSize)
 	}
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		return nil, errors.New("configuration item: want a JSON object")
+	}
 	var it Item
-	if err := json.Unmarshal(data, &it); err != nil {
+	// UnmarshalJSON checks the syntax of the whole input itself, so calling
+	// it directly saves json.Unmarshal's extra validation pass.
+	if err := it.UnmarshalJSON(trimmed); err != nil {
 		return nil, err
 	}
 	return &it, nil
 }
 
-// UnmarshalJSON implements json.Unmarshaler for both CI shapes.
+// UnmarshalJSON implements json.Unmarshaler for both CI shapes. Following
+// encoding/json's convention, null leaves the item unchanged.
 func (it *Item) UnmarshalJSON(data []byte) error {
 	trimmed := bytes.TrimSpace(data)
+	if string(trimmed) == "null" {
+		return nil
+	}
 	if len(trimmed) == 0 || trimmed[0] != '{' {
 		return errors.New("configuration item: want a JSON object")
 	}
 	var w wireItem
 	if err := json.Unmarshal(trimmed, &w); err != nil {
-		return fmt.Errorf("configuration item: %w", err)
+		return fmt.Errorf("configuration item: %w", jsonError(err))
 	}
 	out := Item{
 		Version:          first(w.ConfigurationItemVersion, w.Version),
@@ -219,8 +228,10 @@ func (it *Item) UnmarshalJSON(data []byte) error {
 }
 
 // MarshalJSON writes the item in the invoking-event shape, the one a rule
-// Lambda receives, with configuration as an object.
-func (it *Item) MarshalJSON() ([]byte, error) {
+// Lambda receives, with configuration as an object. It has a value receiver
+// so that an Item held by value (a struct field, a map element) marshals in
+// this shape too, not as a plain Go struct.
+func (it Item) MarshalJSON() ([]byte, error) {
 	type eventShape struct {
 		ConfigurationItemVersion     string                     `json:"configurationItemVersion,omitempty"`
 		ConfigurationItemCaptureTime string                     `json:"configurationItemCaptureTime,omitempty"`
@@ -291,6 +302,13 @@ func isNull(raw json.RawMessage) bool {
 	return len(raw) == 0 || string(raw) == "null"
 }
 
+// Times must fall in years 1 to 9999: RFC 3339 cannot write any other, so an
+// item holding one could not be marshalled and decoded again.
+var (
+	minTime = time.Date(1, time.January, 1, 0, 0, 0, 0, time.UTC)
+	maxTime = time.Date(9999, time.December, 31, 23, 59, 59, 999999999, time.UTC)
+)
+
 // decodeTime accepts an RFC 3339 string (what events and the AWS CLI print)
 // or a number of seconds since the epoch (what the API's JSON protocol
 // sends); numbers above 1e11 are taken as milliseconds.
@@ -298,6 +316,7 @@ func decodeTime(raw json.RawMessage) (time.Time, error) {
 	if isNull(raw) {
 		return time.Time{}, nil
 	}
+	var t time.Time
 	switch raw[0] {
 	case '"':
 		var s string
@@ -307,11 +326,11 @@ func decodeTime(raw json.RawMessage) (time.Time, error) {
 		if s == "" {
 			return time.Time{}, nil
 		}
-		t, err := time.Parse(time.RFC3339Nano, s)
+		parsed, err := time.Parse(time.RFC3339Nano, s)
 		if err != nil {
-			return time.Time{}, fmt.Errorf("want an RFC 3339 time, got %q", s)
+			return time.Time{}, fmt.Errorf("want an RFC 3339 time, got %q", truncate([]byte(s)))
 		}
-		return t.UTC(), nil
+		t = parsed.UTC()
 	default:
 		f, err := strconv.ParseFloat(string(raw), 64)
 		if err != nil {
@@ -320,9 +339,18 @@ func decodeTime(raw json.RawMessage) (time.Time, error) {
 		if f > 1e11 {
 			f /= 1000
 		}
+		// Check the range before converting: a float beyond int64 converts
+		// to an unspecified value.
+		if f < float64(minTime.Unix()) || f > float64(maxTime.Unix()) {
+			return time.Time{}, fmt.Errorf("epoch time %s is outside years 1 to 9999", truncate(raw))
+		}
 		sec := int64(f)
-		return time.Unix(sec, int64((f-float64(sec))*1e9)).UTC().Round(time.Millisecond), nil
+		t = time.Unix(sec, int64((f-float64(sec))*1e9)).UTC().Round(time.Millisecond)
 	}
+	if t.Before(minTime) || t.After(maxTime) {
+		return time.Time{}, fmt.Errorf("time %s is outside years 1 to 9999", truncate(raw))
+	}
+	return t, nil
 }
 
 // decodeScalar returns a JSON string or number as a string.
@@ -349,9 +377,27 @@ func decodeTags(raw json.RawMessage) (map[string]string, error) {
 	if isNull(raw) {
 		return nil, nil
 	}
-	var tags map[string]string
-	if err := json.Unmarshal(raw, &tags); err != nil {
-		return nil, fmt.Errorf("want an object of strings: %w", err)
+	if raw[0] != '{' {
+		return nil, fmt.Errorf("want an object of strings, got %s", kindOf(raw))
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil, jsonError(err)
+	}
+	tags := make(map[string]string, len(m))
+	for k, v := range m {
+		if isNull(v) {
+			tags[k] = ""
+			continue
+		}
+		if v[0] != '"' {
+			return nil, fmt.Errorf("%q: want a string, got %s", truncate([]byte(k)), kindOf(v))
+		}
+		var s string
+		if err := json.Unmarshal(v, &s); err != nil {
+			return nil, fmt.Errorf("%q: %w", truncate([]byte(k)), jsonError(err))
+		}
+		tags[k] = s
 	}
 	return tags, nil
 }
@@ -375,11 +421,33 @@ func decodeObject(raw json.RawMessage) (json.RawMessage, error) {
 			return nil, nil
 		}
 		if inner[0] != '{' || !json.Valid(inner) {
-			return nil, errors.New("the JSON string does not hold a JSON object")
+			return nil, fmt.Errorf("want an object or a string holding one, got a string holding %q", truncate(inner))
 		}
 		return inner, nil
 	}
 	return nil, fmt.Errorf("want an object or a JSON-encoded string, got %s", truncate(raw))
+}
+
+// kindOf names the kind of a JSON value for error messages.
+func kindOf(raw json.RawMessage) string {
+	if len(raw) == 0 {
+		return "nothing"
+	}
+	switch raw[0] {
+	case '{':
+		return "an object"
+	case '[':
+		return "an array"
+	case '"':
+		return "a string"
+	case 't', 'f':
+		return "a boolean"
+	case 'n':
+		return "null"
+	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+		return "a number"
+	}
+	return "text that is not JSON"
 }
 
 func decodeSupplementary(raw json.RawMessage) (map[string]json.RawMessage, error) {
@@ -393,17 +461,66 @@ func decodeSupplementary(raw json.RawMessage) (map[string]json.RawMessage, error
 		}
 		raw = obj
 	}
+	if raw[0] != '{' {
+		return nil, fmt.Errorf("want an object or a JSON-encoded string holding one, got %s", kindOf(raw))
+	}
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &m); err != nil {
-		return nil, fmt.Errorf("want an object: %w", err)
+		return nil, jsonError(err)
 	}
 	return m, nil
 }
 
+// truncate shortens input quoted in an error message to about 40 bytes,
+// cutting at a rune boundary.
 func truncate(raw []byte) string {
 	const n = 40
-	if len(raw) > n {
-		return string(raw[:n]) + "…"
+	if len(raw) <= n {
+		return strings.ToValidUTF8(string(raw), "\uFFFD")
 	}
-	return string(raw)
+	cut := n
+	for cut > 0 && !utf8.RuneStart(raw[cut]) {
+		cut--
+	}
+	return strings.ToValidUTF8(string(raw[:cut]), "\uFFFD") + "…"
+}
+
+// jsonError restates an encoding/json error in terms of the input rather
+// than of this package's Go types: "resourceType: want a string, got number"
+// instead of "cannot unmarshal number into Go struct field wireItem.resourceType".
+func jsonError(err error) error {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		if te.Field == "" {
+			return fmt.Errorf("want %s, got %s", jsonKind(te.Type), te.Value)
+		}
+		return fmt.Errorf("%s: want %s, got %s", te.Field, jsonKind(te.Type), te.Value)
+	}
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return fmt.Errorf("not valid JSON: %w", err)
+	}
+	return err
+}
+
+// jsonKind names the JSON value a Go type decodes from.
+func jsonKind(t reflect.Type) string {
+	if t == nil {
+		return "another type"
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
+		reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Map, reflect.Struct:
+		return "an object"
+	}
+	return "another type"
 }

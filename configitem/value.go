@@ -1,7 +1,9 @@
 package configitem
 
 import (
+	"bytes"
 	"encoding/json"
+	"math"
 	"strconv"
 	"strings"
 	"unicode"
@@ -66,12 +68,23 @@ func (v Value) Field(name string) Value {
 			return Value{v: x, ok: true}
 		}
 	}
-	for k, x := range m {
-		if strings.EqualFold(k, name) {
-			return Value{v: x, ok: true}
-		}
+	if k, ok := foldKey(m, name); ok {
+		return Value{v: m[k], ok: true}
 	}
 	return Value{}
+}
+
+// foldKey returns the key of m that equals name case-insensitively. When
+// several do ("subnetid" and "SUBNETID"), it returns the smallest, so that a
+// lookup gives the same answer every time whatever the map's order.
+func foldKey[V any](m map[string]V, name string) (string, bool) {
+	best, found := "", false
+	for k := range m {
+		if strings.EqualFold(k, name) && (!found || k < best) {
+			best, found = k, true
+		}
+	}
+	return best, found
 }
 
 // Path follows a dotted path of field names ("DataCaptureConfig.KmsKeyId").
@@ -104,8 +117,9 @@ func (v Value) List() []Value {
 	}
 }
 
-// Strings returns the non-empty string elements of an array (or a single
-// string as a one-element slice).
+// Strings returns the elements of an array that are non-blank strings, or
+// numbers or booleans (formatted as by String); nulls, objects and arrays
+// are left out. A single value gives a one-element slice.
 func (v Value) Strings() []string {
 	var out []string
 	for _, e := range v.List() {
@@ -160,22 +174,57 @@ func (v Value) IsTrue() bool {
 	return ok && b
 }
 
-// Int returns an integer from a JSON number or a numeric string.
-func (v Value) Int() (int64, bool) {
+// Int returns an integer from a JSON number or a numeric string; ok is
+// false (and n 0) for a fraction, a value beyond int64, and anything else.
+func (v Value) Int() (n int64, ok bool) {
 	switch x := v.v.(type) {
 	case float64:
-		if x != float64(int64(x)) {
-			return 0, false
-		}
-		return int64(x), true
+		return floatInt(x)
 	case json.Number:
-		n, err := x.Int64()
-		return n, err == nil
+		if n, err := x.Int64(); err == nil {
+			return n, true
+		}
+		if f, err := x.Float64(); err == nil {
+			return floatInt(f)
+		}
 	case string:
-		n, err := strconv.ParseInt(strings.TrimSpace(x), 10, 64)
-		return n, err == nil
+		if n, err := strconv.ParseInt(strings.TrimSpace(x), 10, 64); err == nil {
+			return n, true
+		}
 	}
 	return 0, false
+}
+
+// floatInt returns f as an integer when it is one and fits in int64.
+func floatInt(f float64) (int64, bool) {
+	// Check the range before converting: a float beyond int64 converts to
+	// an unspecified value that differs between amd64 and arm64.
+	if f != math.Trunc(f) || f < math.MinInt64 || f >= math.MaxInt64 {
+		return 0, false
+	}
+	return int64(f), true
+}
+
+// decodeJSON decodes a JSON document into the values a Value wraps, with
+// numbers as float64. encoding/json refuses to put a number beyond
+// float64's range (1e400) into a float64; such a document is decoded again
+// with its numbers as json.Number, rather than losing the whole document
+// (and with it every field a rule looks for) over one number.
+func decodeJSON(data []byte) (any, bool) {
+	var v any
+	if err := json.Unmarshal(data, &v); err == nil {
+		return v, true
+	}
+	if !json.Valid(data) {
+		return nil, false
+	}
+	d := json.NewDecoder(bytes.NewReader(data))
+	d.UseNumber()
+	v = nil
+	if err := d.Decode(&v); err != nil {
+		return nil, false
+	}
+	return v, true
 }
 
 // decodeEmbedded turns a string that holds a JSON object or array into that
@@ -190,8 +239,8 @@ func (v Value) decodeEmbedded() Value {
 	if t == "" || (t[0] != '{' && t[0] != '[') {
 		return v
 	}
-	var decoded any
-	if err := json.Unmarshal([]byte(t), &decoded); err != nil {
+	decoded, ok := decodeJSON([]byte(t))
+	if !ok {
 		return v
 	}
 	return Value{v: decoded, ok: true}

@@ -23,6 +23,7 @@ type SDKClients struct {
 	sts  *sts.Client
 
 	mu     sync.Mutex
+	creds  map[string]aws.CredentialsProvider // by role ARN
 	config map[clientKey]*configservice.Client
 }
 
@@ -32,24 +33,50 @@ type clientKey struct{ roleARN, region string }
 // member account's CloudTrail.
 const SessionName = "aiguard-config-rule"
 
-// NewSDKClients loads the function's AWS configuration (environment, and
-// AWS_ENDPOINT_URL* overrides, which tests use to reach local endpoints).
-// Throttling errors are retried by the SDK with exponential backoff.
-func NewSDKClients(ctx context.Context) (*SDKClients, error) {
-	cfg, err := config.LoadDefaultConfig(ctx, config.WithRetryer(func() aws.Retryer {
-		return retry.NewStandard(func(o *retry.StandardOptions) {
-			o.MaxAttempts = 6
-			o.MaxBackoff = 5 * time.Second
-		})
-	}))
+// Retry settings of every client. Throttling errors back off exponentially
+// with jitter, from up to 1s on the first retry to at most maxBackoff.
+const (
+	maxAttempts = 6
+	maxBackoff  = 5 * time.Second
+	// roleDuration is how long assumed-role credentials last; the minimum
+	// STS allows, as a rule invocation takes seconds.
+	roleDuration = 15 * time.Minute
+	// refreshWindow renews assumed-role credentials this long before they
+	// expire, so no request is signed with credentials about to lapse.
+	refreshWindow = time.Minute
+)
+
+// standardRetry configures the SDK's standard retryer for aiguard.
+func standardRetry(o *retry.StandardOptions) {
+	o.MaxAttempts = maxAttempts
+	o.MaxBackoff = maxBackoff
+}
+
+func newRetryer() aws.Retryer { return retry.NewStandard(standardRetry) }
+
+// NewSDKClients loads the function's AWS configuration: the environment,
+// including AWS_ENDPOINT_URL* overrides, and aiguard's retry settings
+// (throttling errors are retried by the SDK with exponential backoff).
+// optFns apply after those defaults; tests use them to reach a local
+// endpoint with config.WithBaseEndpoint and fixed credentials.
+func NewSDKClients(ctx context.Context, optFns ...func(*config.LoadOptions) error) (*SDKClients, error) {
+	opts := append([]func(*config.LoadOptions) error{config.WithRetryer(newRetryer)}, optFns...)
+	cfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("load AWS configuration: %w", err)
 	}
-	return &SDKClients{base: cfg, sts: sts.NewFromConfig(cfg), config: map[clientKey]*configservice.Client{}}, nil
+	return &SDKClients{
+		base:   cfg,
+		sts:    sts.NewFromConfig(cfg),
+		creds:  map[string]aws.CredentialsProvider{},
+		config: map[clientKey]*configservice.Client{},
+	}, nil
 }
 
 // Config returns the Config client for roleARN ("" for the function's own
-// role) in region ("" for the function's Region).
+// role) in region ("" for the function's Region). Clients of one role share
+// its cached credentials, so the role is assumed once per container and
+// again only shortly before the credentials expire.
 func (c *SDKClients) Config(_ context.Context, roleARN, region string) (ConfigAPI, error) {
 	key := clientKey{roleARN, region}
 	c.mu.Lock()
@@ -62,13 +89,25 @@ func (c *SDKClients) Config(_ context.Context, roleARN, region string) (ConfigAP
 		cfg.Region = region
 	}
 	if roleARN != "" {
-		provider := stscreds.NewAssumeRoleProvider(c.sts, roleARN, func(o *stscreds.AssumeRoleOptions) {
-			o.RoleSessionName = SessionName
-			o.Duration = 15 * time.Minute
-		})
-		cfg.Credentials = aws.NewCredentialsCache(provider)
+		cfg.Credentials = c.roleCredentials(roleARN)
 	}
 	client := configservice.NewFromConfig(cfg)
 	c.config[key] = client
 	return client, nil
+}
+
+// roleCredentials returns the cached credentials of roleARN; c.mu is held.
+func (c *SDKClients) roleCredentials(roleARN string) aws.CredentialsProvider {
+	if p, ok := c.creds[roleARN]; ok {
+		return p
+	}
+	provider := stscreds.NewAssumeRoleProvider(c.sts, roleARN, func(o *stscreds.AssumeRoleOptions) {
+		o.RoleSessionName = SessionName
+		o.Duration = roleDuration
+	})
+	p := aws.NewCredentialsCache(provider, func(o *aws.CredentialsCacheOptions) {
+		o.ExpiryWindow = refreshWindow
+	})
+	c.creds[roleARN] = p
+	return p
 }

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -51,8 +52,13 @@ type Handler struct {
 	Backoff time.Duration
 }
 
-// roleName accepts an IAM role name, optionally with a path.
-var roleName = regexp.MustCompile(`^([\w+=,.@-]+/)*[\w+=,.@-]{1,64}$`)
+var (
+	// roleName accepts an IAM role name, optionally with a path.
+	roleName = regexp.MustCompile(`^([\w+=,.@-]+/)*[\w+=,.@-]{1,64}$`)
+	// regionName accepts the form of AWS Region names (us-east-1,
+	// cn-north-1, us-gov-west-1, eu-isoe-west-1).
+	regionName = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d{1,2}$`)
+)
 
 // Invoke handles one event. It returns an error when the event is malformed,
 // names no known rule, carries invalid parameters, or when the evaluations
@@ -79,7 +85,11 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) error {
 	if err != nil {
 		return err
 	}
-	client, err := h.Clients.Config(ctx, roleARN, ev.Params["ExecutionRoleRegion"])
+	region := ev.Params["ExecutionRoleRegion"]
+	if region != "" && !regionName.MatchString(region) {
+		return fmt.Errorf("parameter ExecutionRoleRegion: got %q, want an AWS Region name such as us-east-1", region)
+	}
+	client, err := h.Clients.Config(ctx, roleARN, region)
 	if err != nil {
 		return fmt.Errorf("config client for %s: %w", orOwn(roleARN), err)
 	}
@@ -103,7 +113,10 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) error {
 			return fmt.Errorf("rule %s is change-triggered, but Config rule %s sends it %s; give it change triggers",
 				rule.ID, ev.ConfigRuleName, configevent.Scheduled)
 		}
-		env := rules.Env{AccountID: ev.AccountID, Time: ev.OrderingTime()}
+		env := rules.Env{AccountID: ev.AccountID, Region: region, Time: ev.OrderingTime()}
+		if env.Region == "" {
+			env.Region = ruleRegion(ev.ConfigRuleARN)
+		}
 		if evals, err = rule.Run(ctx, env, params); err != nil {
 			return fmt.Errorf("rule %s: %w", rule.ID, err)
 		}
@@ -142,6 +155,16 @@ func executionRole(ev *configevent.Event) (string, error) {
 		return "", fmt.Errorf("event accountId %q is not a 12-digit account ID; cannot build the role ARN for %s", ev.AccountID, name)
 	}
 	return fmt.Sprintf("arn:%s:iam::%s:role/%s", ev.Partition(), ev.AccountID, name), nil
+}
+
+// ruleRegion returns the Region in a Config rule ARN
+// (arn:aws:config:us-east-1:111122223333:config-rule/...), or "".
+func ruleRegion(arn string) string {
+	parts := strings.SplitN(arn, ":", 5)
+	if len(parts) < 5 || parts[0] != "arn" || !regionName.MatchString(parts[3]) {
+		return ""
+	}
+	return parts[3]
 }
 
 func orOwn(roleARN string) string {

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -11,21 +12,83 @@ const MaxAnnotation = 256
 const ellipsis = "…"
 
 // Annotation normalises an annotation for PutEvaluations: invalid UTF-8 is
-// replaced, whitespace runs collapse to one space, and text over MaxAnnotation characters is cut at a
-// rune boundary and ends with an ellipsis, so the result never exceeds the
-// limit and never splits a character.
+// replaced, control characters become spaces, whitespace runs collapse to one
+// space, and text over MaxAnnotation characters is cut at a rune boundary and
+// ends with an ellipsis, so the result never exceeds the limit and never
+// splits a character.
+//
+// A character outside the Basic Multilingual Plane counts twice: services
+// written in Java measure strings in UTF-16 code units, and counting that way
+// keeps the result within the limit under either measure.
 func Annotation(s string) string {
-	s = strings.Join(strings.Fields(strings.ToValidUTF8(s, "\uFFFD")), " ")
-	if utf8.RuneCountInString(s) <= MaxAnnotation {
+	if isCleanAnnotation(s) {
+		return s // the common case: a short, tidy sentence, returned without copying
+	}
+	s = strings.Join(strings.FieldsFunc(strings.ToValidUTF8(s, "\uFFFD"), isAnnotationSpace), " ")
+	if annotationLen(s) <= MaxAnnotation {
 		return s
 	}
-	// Keep MaxAnnotation-1 runes, then the ellipsis.
+	// Keep what fits in MaxAnnotation-1 units, then the one-unit ellipsis.
 	n := 0
-	for i := range s {
-		if n == MaxAnnotation-1 {
+	for i, r := range s {
+		n += runeUnits(r)
+		if n > MaxAnnotation-1 {
 			return strings.TrimRight(s[:i], " ") + ellipsis
 		}
-		n++
 	}
 	return s
+}
+
+// isCleanAnnotation reports whether s is already normalised: valid UTF-8,
+// within the limit, with single ASCII spaces only between words.
+func isCleanAnnotation(s string) bool {
+	// Within MaxAnnotation bytes, the text is within MaxAnnotation runes and
+	// UTF-16 units too; longer text may still fit, and takes the slow path.
+	if len(s) > MaxAnnotation || s == "" {
+		return s == ""
+	}
+	prevSpace := true // a leading space is not clean
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf { // ASCII, the common case, without decoding
+			switch {
+			case c == ' ':
+				if prevSpace {
+					return false
+				}
+				prevSpace = true
+			case c < ' ' || c == 0x7f:
+				return false // control characters, tabs and newlines
+			default:
+				prevSpace = false
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError || isAnnotationSpace(r) {
+			return false
+		}
+		prevSpace = false
+		i += size
+	}
+	return !prevSpace
+}
+
+func isAnnotationSpace(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }
+
+// annotationLen is the length of s in UTF-16 code units.
+func annotationLen(s string) int {
+	n := 0
+	for _, r := range s {
+		n += runeUnits(r)
+	}
+	return n
+}
+
+func runeUnits(r rune) int {
+	if r > 0xFFFF {
+		return 2
+	}
+	return 1
 }

@@ -21,3 +21,14 @@ const (
 	ControlCostAnomaly        = "Cost Anomaly Detection"
 	ControlGuardDuty          = "GuardDuty Integration"
 )
+
+// baselineControls lists every control above, for the catalog's tests.
+func baselineControls() []string {
+	return []string{
+		ControlVPCOnly, ControlExecutionRoles, ControlNetworkIsolation, ControlNotebookSecurity,
+		ControlIAMSageMaker, ControlIAMBedrock, ControlIAMComprehend, ControlIAMRekognition,
+		ControlS3Encryption, ControlEBSEncryption, ControlInterContainer, ControlEndpointEncryption,
+		ControlBedrockEncryption, ControlAPICallLogging, ControlDataAccessLogging, ControlCostAnomaly,
+		ControlGuardDuty,
+	}
+}

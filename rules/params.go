@@ -33,7 +33,9 @@ type Param struct {
 	Default string
 	// Values lists the allowed values of an Enum, or of each CSV item when set.
 	Values []string
-	// Min and Max bound an Int (both inclusive; ignored when Min > Max).
+	// Min and Max bound an Int, both inclusive. The bounds are ignored when
+	// Min > Max, and when both are zero (the zero Param is unbounded, not
+	// "exactly 0").
 	Min, Max int64
 	// Pattern, when set, every String value or CSV item must match.
 	Pattern *regexp.Regexp
@@ -183,7 +185,7 @@ func (d Param) validate(v string) (string, error) {
 				items[i] = d.Values[j]
 			}
 			if err := d.matchPattern(item); err != nil {
-				return "", fmt.Errorf("a comma-separated list of which each item is %s (item %q is not)", d.PatternHelp, item)
+				return "", fmt.Errorf("a comma-separated list of which each item is %v (item %q is not)", err, item)
 			}
 		}
 		return strings.Join(items, ","), nil
@@ -192,7 +194,7 @@ func (d Param) validate(v string) (string, error) {
 		if err != nil {
 			return "", fmt.Errorf("an integer%s", d.rangeHelp())
 		}
-		if d.Min <= d.Max && (n < d.Min || n > d.Max) {
+		if d.bounded() && (n < d.Min || n > d.Max) {
 			return "", fmt.Errorf("an integer%s", d.rangeHelp())
 		}
 		return strconv.FormatInt(n, 10), nil
@@ -217,8 +219,11 @@ func (d Param) matchPattern(v string) error {
 	return fmt.Errorf("%s", help)
 }
 
+// bounded reports whether Min and Max constrain an Int.
+func (d Param) bounded() bool { return d.Min <= d.Max && (d.Min != 0 || d.Max != 0) }
+
 func (d Param) rangeHelp() string {
-	if d.Min > d.Max {
+	if !d.bounded() {
 		return ""
 	}
 	return fmt.Sprintf(" from %d to %d", d.Min, d.Max)

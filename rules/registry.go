@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode"
 )
 
 var kebab = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
@@ -101,11 +102,36 @@ func (reg *Registry) ForConfigRuleName(name string) (*Rule, bool) {
 	return best, best != nil
 }
 
-// Suggest returns the known rule ID closest to id, for "did you mean".
+// Suggest returns the known rule ID closest to id, for "did you mean", or ""
+// when nothing is close. In order it tries: the ID in another case; the rule
+// a deployed Config rule name runs (its ID followed by a suffix); the shortest
+// ID that id begins (a truncated ID); the ID at the smallest edit distance.
 func (reg *Registry) Suggest(id string) string {
-	best, bestDist := "", len(id)/2+2
+	q := strings.ToLower(strings.TrimSpace(id))
+	if q == "" {
+		return ""
+	}
+	if r, ok := reg.byID[q]; ok {
+		return r.ID
+	}
+	if r, ok := reg.ForConfigRuleName(q); ok {
+		return r.ID
+	}
+	best := ""
+	if len(q) >= 3 {
+		for _, r := range reg.order {
+			if strings.HasPrefix(r.ID, q) && (best == "" || len(r.ID) < len(best)) {
+				best = r.ID
+			}
+		}
+		if best != "" {
+			return best
+		}
+	}
+	// A typo is a few edits; farther than that, a guess misleads more than it helps.
+	bestDist := max(2, len(q)/4) + 1
 	for _, r := range reg.order {
-		if d := distance(id, r.ID); d < bestDist {
+		if d := distance(q, r.ID); d < bestDist {
 			best, bestDist = r.ID, d
 		}
 	}
@@ -139,9 +165,26 @@ func (r *Rule) validate() error {
 	if r.Title == "" || r.Remediation == "" || r.Control == "" {
 		return fmt.Errorf("rule %s: title, control and remediation are required", r.ID)
 	}
+	seen := make(map[string]bool, len(r.Params))
 	for _, d := range r.Params {
+		if d.Name == "" || strings.ContainsFunc(d.Name, unicode.IsSpace) {
+			return fmt.Errorf("rule %s: parameter name %q is empty or contains spaces", r.ID, d.Name)
+		}
 		if IsReserved(d.Name) {
 			return fmt.Errorf("rule %s: parameter %s is reserved", r.ID, d.Name)
+		}
+		if seen[d.Name] {
+			return fmt.Errorf("rule %s: parameter %s is declared twice", r.ID, d.Name)
+		}
+		seen[d.Name] = true
+		switch d.Type {
+		case String, CSV, Int, Bool:
+		case Enum:
+			if len(d.Values) == 0 {
+				return fmt.Errorf("rule %s: parameter %s: an Enum needs Values", r.ID, d.Name)
+			}
+		default:
+			return fmt.Errorf("rule %s: parameter %s: unknown type %q", r.ID, d.Name, d.Type)
 		}
 		if d.Default != "" {
 			if _, err := d.validate(d.Default); err != nil {

@@ -122,8 +122,8 @@ func (r *Rule) Covers(resourceType string) bool {
 }
 
 // Evaluate judges one CI. Items that Config does not expect a verdict on
-// (deleted, not recorded, out of the rule's scope) are NOT_APPLICABLE, as is
-// every item for a rule without a Check.
+// (deleted, not recorded, out of the rule's scope) are NOT_APPLICABLE, as are
+// items without a configuration and every item for a rule without a Check.
 func (r *Rule) Evaluate(item *configitem.Item, p Params) Evaluation {
 	ev := Evaluation{
 		RuleID:            r.ID,
@@ -139,6 +139,11 @@ func (r *Rule) Evaluate(item *configitem.Item, p Params) Evaluation {
 		v = Skip("Rule %s does not evaluate %s resources.", r.ID, item.ResourceType)
 	case r.Check == nil:
 		v = Skip("Rule %s is periodic; it does not evaluate configuration items.", r.ID)
+	case len(item.Configuration) == 0:
+		// An item without configuration (a summary, a truncated export) says
+		// nothing about the resource; judging its absent fields would report
+		// a compliant resource as NON_COMPLIANT.
+		v = Skip("The configuration item carries no configuration; there is nothing to evaluate.")
 	default:
 		v = r.Check(item, p)
 	}

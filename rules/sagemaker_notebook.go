@@ -1,9 +1,11 @@
 package rules
 
 import (
+	"encoding/json"
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/aiguard/aiguard/configitem"
 )
@@ -81,19 +83,26 @@ func checkNotebookNoDirectInternet(item *configitem.Item, _ Params) Verdict {
 			"Recreate the notebook instance with DirectInternetAccess=Disabled in a private subnet.")
 	default:
 		return Fail("DirectInternetAccess is %s. Recreate the notebook instance with "+
-			"DirectInternetAccess=Disabled in a private subnet.", s)
+			"DirectInternetAccess=Disabled in a private subnet.", describeNotebookValue(v))
 	}
 }
 
 func checkNotebookInVPC(item *configitem.Item, p Params) Verdict {
 	cfg := item.Config()
-	subnet := strings.TrimSpace(cfg.Field("SubnetId").Str())
+	subnetValue := cfg.Field("SubnetId")
+	subnet := strings.TrimSpace(subnetValue.Str())
 	groups := cfg.Field("SecurityGroupIds").Strings()
 	var problems []string
-	if subnet == "" {
+	switch {
+	case subnet == "" && subnetValue.Present():
+		problems = append(problems, "its SubnetId is "+describeNotebookValue(subnetValue)+", not a subnet ID")
+	case subnet == "":
 		problems = append(problems, "it has no SubnetId (it runs outside your VPC)")
-	} else if allowed := p.List("allowedSubnetIds"); len(allowed) > 0 && !slices.Contains(allowed, subnet) {
-		problems = append(problems, "its subnet "+subnet+" is not in allowedSubnetIds")
+	default:
+		allowed := p.List("allowedSubnetIds")
+		if len(allowed) > 0 && !slices.ContainsFunc(allowed, func(a string) bool { return strings.EqualFold(a, subnet) }) {
+			problems = append(problems, "its subnet "+subnet+" is not in allowedSubnetIds")
+		}
 	}
 	if len(groups) == 0 {
 		problems = append(problems, "it has no security group")
@@ -114,6 +123,35 @@ func checkNotebookRootAccess(item *configitem.Item, _ Params) Verdict {
 		return Fail("RootAccess is not set, and SageMaker's default is Enabled. " +
 			"Stop the notebook instance and update it with RootAccess=Disabled.")
 	default:
-		return Fail("RootAccess is %s. Stop the notebook instance and update it with RootAccess=Disabled.", s)
+		return Fail("RootAccess is %s. Stop the notebook instance and update it with RootAccess=Disabled.",
+			describeNotebookValue(v))
 	}
+}
+
+// describeNotebookValue renders a field's value for an annotation: a string
+// as it is, anything else (a list or object where Config records a string)
+// as compact JSON; long text is cut so the annotation keeps its advice.
+func describeNotebookValue(v configitem.Value) string {
+	text, isString := v.Raw().(string)
+	if isString {
+		text = strings.TrimSpace(text)
+	} else {
+		data, err := json.Marshal(v.Raw())
+		if err != nil {
+			return "an unreadable value"
+		}
+		text = string(data)
+	}
+	const limit = 40 // bytes
+	if len(text) > limit {
+		cut := limit
+		for cut > 0 && !utf8.RuneStart(text[cut]) {
+			cut--
+		}
+		text = text[:cut] + "…"
+	}
+	if isString {
+		return text
+	}
+	return "the unexpected value " + text
 }

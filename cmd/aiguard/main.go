@@ -10,10 +10,11 @@ import (
 	"github.com/aiguard/aiguard/internal/cli/root"
 )
 
-func main() { os.Exit(run(os.Args[1:])) }
+func main() { os.Exit(run(os.Args[1:], cmdutil.System())) }
 
-func run(args []string) int {
-	streams := cmdutil.System()
+// run executes one command line and returns the process exit code; errors
+// are printed on one line to the error stream.
+func run(args []string, streams *cmdutil.IO) int {
 	cmd := root.NewCmdRoot(streams)
 	cmd.SetArgs(args)
 	if err := cmd.Execute(); err != nil {
@@ -25,6 +26,8 @@ func run(args []string) int {
 	return cmdutil.ExitOK
 }
 
+// isSilent reports whether err is a bare exit code with nothing to print
+// (the command has already said what it had to).
 func isSilent(err error) bool {
 	ee, ok := err.(*cmdutil.ExitError)
 	return ok && ee.Err == nil

@@ -121,6 +121,9 @@ func runEvaluate(opts *Options) error {
 			return cmdutil.Usagef("%s: %v", opts.CIFile, err)
 		}
 		if item.ResourceType == "" || item.ResourceID == "" {
+			if hasTopLevelKey(data, "invokingEvent") {
+				return cmdutil.Usagef("%s: this is a Config rule Lambda event, not a configuration item; use --event", opts.CIFile)
+			}
 			return cmdutil.Usagef("%s: configuration item has no resourceType or resourceId", opts.CIFile)
 		}
 		inputs = []input{{item: item}}
@@ -160,6 +163,7 @@ func runEvaluate(opts *Options) error {
 	}
 	enc := json.NewEncoder(opts.IO.Out)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false) // annotations are read by people: keep "<" and "&" as they are
 	return enc.Encode(evals)
 }
 
@@ -168,6 +172,9 @@ func runEvaluate(opts *Options) error {
 func eventInput(streams *cmdutil.IO, name string, data []byte) ([]input, error) {
 	ev, err := configevent.Parse(data)
 	if err != nil {
+		if !hasTopLevelKey(data, "invokingEvent") && hasTopLevelKey(data, "resourceType") {
+			return nil, cmdutil.Usagef("%s: this is a configuration item, not a Config rule Lambda event; use --ci", name)
+		}
 		return nil, cmdutil.Usagef("%s: %v", name, err)
 	}
 	switch ev.Invoking.MessageType {
@@ -240,6 +247,22 @@ func checkDeclared(raw map[string]string, list []*rules.Rule) error {
 	return nil
 }
 
+// hasTopLevelKey reports whether data is a JSON object with the key (in any
+// case, as encoding/json matches names); it tells an event from a CI when
+// the wrong flag was used.
+func hasTopLevelKey(data []byte, key string) bool {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(data, &m) != nil {
+		return false
+	}
+	for k := range m {
+		if strings.EqualFold(k, key) {
+			return true
+		}
+	}
+	return false
+}
+
 func readInput(streams *cmdutil.IO, name string, limit int64) ([]byte, error) {
 	var r io.Reader
 	if name == "-" {
@@ -266,8 +289,11 @@ func writeTable(w io.Writer, evals []rules.Evaluation) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "RULE\tRESOURCE\tCOMPLIANCE\tANNOTATION")
 	for _, e := range evals {
-		fmt.Fprintf(tw, "%s\t%s %s\t%s\t%s\n", e.RuleID, e.ResourceType, e.ResourceID, e.Compliance,
-			strings.ReplaceAll(e.Annotation, "\t", " "))
+		annotation := strings.ReplaceAll(e.Annotation, "\t", " ")
+		if annotation == "" {
+			annotation = "-" // no trailing padding after the last column
+		}
+		fmt.Fprintf(tw, "%s\t%s %s\t%s\t%s\n", e.RuleID, e.ResourceType, e.ResourceID, e.Compliance, annotation)
 	}
 	return tw.Flush()
 }

@@ -155,17 +155,35 @@ func WriteMarkdown(w io.Writer, list []*rules.Rule) error {
 		if len(r.Params) > 0 {
 			b.WriteString("\n| Parameter | Type | Default | Description |\n|---|---|---|---|\n")
 			for _, p := range r.Params {
-				typ := string(p.Type)
-				if len(p.Values) > 0 {
-					typ += " (" + strings.Join(p.Values, ", ") + ")"
-				}
-				fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", p.Name, typ, orDash(code(p.Default)), p.Description)
+				typ := paramType(p)
+				fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", p.Name, cell(typ), orDash(code(p.Default)), cell(p.Description))
 			}
 		}
 		fmt.Fprintf(&b, "\n**Remediation:** %s\n", r.Remediation)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// paramType describes a parameter's type and the values it accepts.
+func paramType(p rules.Param) string {
+	typ := string(p.Type)
+	switch {
+	case len(p.Values) > 0:
+		typ += " (" + strings.Join(p.Values, ", ") + ")"
+	case p.Type == rules.Int && p.Min <= p.Max && (p.Min != 0 || p.Max != 0):
+		typ += fmt.Sprintf(" (%d to %d)", p.Min, p.Max)
+	}
+	if p.PatternHelp != "" {
+		typ += ": " + p.PatternHelp
+	}
+	return typ
+}
+
+// cell makes text safe inside a Markdown table cell: a '|' would end the
+// cell and a newline the row.
+func cell(s string) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, "|", `\|`)), " ")
 }
 
 func code(s string) string {

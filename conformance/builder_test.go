@@ -1,0 +1,198 @@
+package conformance
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/packs/golden")
+
+// compareGolden compares got with a golden file, or rewrites it with -update.
+func compareGolden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("golden file: %v (run `go test ./conformance -update` to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("output differs from %s (run `go test ./conformance -update` if intended)\ngot:\n%s", path, got)
+	}
+}
+
+// examplePack is a pack as the generator builds it: custom Lambda rules
+// (change-triggered and periodic), a managed rule, a Guard rule, an optional
+// parameter.
+func examplePack() *Template {
+	lambda := Ref("RuleLambdaArn")
+	return &Template{
+		FormatVersion: FormatVersion2010,
+		Description:   "aiguard - team ml-platform",
+		Parameters: []*Parameter{
+			{Name: "RuleLambdaArn", Type: "String", Description: "ARN of the aiguard rule Lambda"},
+			{Name: "ExecutionRoleName", Type: "String", Default: Str("aiguard-member-evaluation")},
+			{Name: "AllowedInstanceTypes", Type: "String", Default: Str("")},
+		},
+		Conditions: []*Condition{
+			{Name: "HasAllowedInstanceTypes", Expr: Not(Equals(Str(""), Ref("AllowedInstanceTypes")))},
+		},
+		Resources: []*Resource{
+			ConfigRule{
+				Name:        "aiguard-sagemaker-notebook-in-vpc",
+				Description: "SageMaker notebook instances run in a VPC.",
+				InputParameters: []Field{
+					F("ruleId", Str("sagemaker-notebook-in-vpc")),
+					F("ExecutionRoleName", Ref("ExecutionRoleName")),
+					F("allowedInstanceTypes", If("HasAllowedInstanceTypes", Ref("AllowedInstanceTypes"), NoValue())),
+					F("strict", Str("true")),
+					F("threshold", Str("1.5")),
+				},
+				Scope:  &Scope{ComplianceResourceTypes: []string{"AWS::SageMaker::NotebookInstance"}},
+				Source: Source{Owner: OwnerCustomLambda, Identifier: lambda, Details: ChangeTriggers()},
+			}.Resource("SagemakerNotebookInVpc"),
+			ConfigRule{
+				Name:            "aiguard-bedrock-invocation-logging",
+				InputParameters: []Field{F("ruleId", Str("bedrock-invocation-logging")), F("ExecutionRoleName", Ref("ExecutionRoleName"))},
+				Source: Source{Owner: OwnerCustomLambda, Identifier: lambda,
+					Details: []SourceDetail{PeriodicTrigger("TwentyFour_Hours")}},
+			}.Resource("BedrockInvocationLogging"),
+			ConfigRule{
+				Name:   "sagemaker-notebook-no-direct-internet-access",
+				Scope:  &Scope{ComplianceResourceTypes: []string{"AWS::SageMaker::NotebookInstance"}},
+				Source: Source{Owner: OwnerAWS, Identifier: Str("SAGEMAKER_NOTEBOOK_NO_DIRECT_INTERNET_ACCESS")},
+			}.Resource("SagemakerNotebookNoDirectInternetAccess"),
+			ConfigRule{
+				Name: "aiguard-endpoint-data-capture",
+				Source: Source{Owner: OwnerCustomPolicy, Details: ChangeTriggers(), CustomPolicyDetails: &CustomPolicyDetails{
+					PolicyRuntime: GuardRuntime, EnableDebugLogDelivery: true,
+					PolicyText: "rule check {\n  configuration.DataCaptureConfig.EnableCapture == true\n}\n",
+				}},
+				Scope: &Scope{ComplianceResourceTypes: []string{"AWS::SageMaker::EndpointConfig"}},
+			}.Resource("EndpointDataCapture"),
+		},
+	}
+}
+
+func TestBuiltPackGolden(t *testing.T) {
+	tmpl := examplePack()
+	out, err := tmpl.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	compareGolden(t, filepath.Join(packsDir, "golden", "built-pack.yaml"), out)
+	fs, err := Lint(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range fs {
+		t.Errorf("generated pack: unexpected finding %s", f)
+	}
+	again, err := examplePack().Marshal()
+	if err != nil || !bytes.Equal(out, again) {
+		t.Errorf("Marshal is not deterministic (err %v)", err)
+	}
+}
+
+// rulesPack builds a valid pack with n managed rules and p parameters.
+func rulesPack(n, p int) *Template {
+	t := &Template{}
+	for i := range p {
+		name := fmt.Sprintf("Param%02d", i)
+		t.Parameters = append(t.Parameters, &Parameter{Name: name, Type: "String", Default: Str("v")})
+	}
+	for i := range n {
+		r := ConfigRule{
+			Name:   fmt.Sprintf("rule-%03d", i),
+			Source: Source{Owner: OwnerAWS, Identifier: Str("REQUIRED_TAGS")},
+		}
+		if i < p {
+			r.InputParameters = []Field{F("tag1Key", Ref(fmt.Sprintf("Param%02d", i)))}
+		}
+		t.Resources = append(t.Resources, r.Resource(fmt.Sprintf("Rule%03d", i)))
+	}
+	return t
+}
+
+func TestLimitsAtTheBoundary(t *testing.T) {
+	lintTemplate := func(t *testing.T, tmpl *Template, pad int) []Finding {
+		t.Helper()
+		out, err := tmpl.Marshal()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pad > 0 {
+			if pad < len(out)+2 {
+				t.Fatalf("template is already %d bytes", len(out))
+			}
+			out = append(out, '#')
+			out = append(out, bytes.Repeat([]byte("x"), pad-len(out)-1)...)
+			out = append(out, '\n')
+		}
+		fs, err := Lint(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fs
+	}
+	guard := func(n int) *Template {
+		return &Template{Resources: []*Resource{ConfigRule{Name: "guard", Source: Source{
+			Owner: OwnerCustomPolicy, Details: ChangeTriggers(),
+			CustomPolicyDetails: &CustomPolicyDetails{PolicyRuntime: GuardRuntime, PolicyText: strings.Repeat("#", n)},
+		}}.Resource("Guard")}}
+	}
+	name := func(n int) *Template {
+		return &Template{Resources: []*Resource{ConfigRule{Name: strings.Repeat("n", n),
+			Source: Source{Owner: OwnerAWS, Identifier: Str("REQUIRED_TAGS")}}.Resource("R")}}
+	}
+	tests := []struct {
+		name string
+		tmpl *Template
+		pad  int // pad the template with a comment to this many bytes
+		want []string
+	}{
+		{"130 rules", rulesPack(MaxRules, 0), 0, []string{}},
+		{"131 rules", rulesPack(MaxRules+1, 0), 0, []string{"error:pack-rule-count"}},
+		{"60 parameters", rulesPack(60, MaxParameters), 0, []string{}},
+		{"61 parameters", rulesPack(61, MaxParameters+1), 0, []string{"error:pack-parameter-count"}},
+		{"51,200 bytes", rulesPack(3, 0), MaxTemplateBytes, []string{}},
+		{"51,201 bytes", rulesPack(3, 0), MaxTemplateBytes + 1, []string{"error:pack-template-size"}},
+		{"300 KB", rulesPack(3, 0), MaxTemplateS3Bytes + 1, []string{"error:pack-template-size"}},
+		{"policy 10,000", guard(MaxPolicyText), 0, []string{}},
+		{"policy 10,001", guard(MaxPolicyText + 1), 0, []string{"error:pack-custom-policy"}},
+		{"name 128", name(MaxRuleName), 0, []string{}},
+		{"name 129", name(MaxRuleName + 1), 0, []string{"error:pack-rule-name-length"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fs := lintTemplate(t, tt.tmpl, tt.pad)
+			if got := codes(fs); !slicesEqual(got, tt.want) {
+				t.Errorf("codes = %v, want %v\n%s", got, tt.want, describe(fs))
+			}
+		})
+	}
+}
+
+func slicesEqual(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,149 @@
+package lint
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aiguard/aiguard/internal/cli/cmdutil"
+	"github.com/aiguard/aiguard/internal/refdata"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/packs/golden")
+
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+// run executes `aiguard lint pack` through cobra, from the module root so
+// that file names in the output are stable, and prints the returned error
+// as cmd/aiguard would.
+func run(t *testing.T, stdin string, args ...string) result {
+	t.Helper()
+	t.Chdir(refdata.ModuleRoot(t))
+	var out, errOut bytes.Buffer
+	streams := &cmdutil.IO{In: strings.NewReader(stdin), Out: &out, Err: &errOut}
+	cmd := NewCmdLint(streams)
+	cmd.SetArgs(append([]string{"pack"}, args...))
+	cmd.SetOut(&out)
+	cmd.SetErr(&errOut)
+	cmd.SilenceErrors, cmd.SilenceUsage = true, true
+	err := cmd.Execute()
+	if ee, ok := err.(*cmdutil.ExitError); err != nil && (!ok || ee.Err != nil) {
+		errOut.WriteString("aiguard: " + err.Error() + "\n")
+	}
+	return result{stdout: out.String(), stderr: errOut.String(), code: cmdutil.Code(err)}
+}
+
+func compareGolden(t *testing.T, name string, got string) {
+	t.Helper()
+	path := filepath.Join(refdata.ModuleRoot(t), "testdata", "packs", "golden", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("golden file: %v (run `go test ./internal/cli/lint -update` to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("output differs from %s (run `go test ./internal/cli/lint -update` if intended)\ngot:\n%s", path, got)
+	}
+}
+
+var goldenFiles = []string{
+	"testdata/packs/good/custom-lambda.yaml",
+	"testdata/packs/bad/pack-lambda-triggers.yaml",
+	"testdata/packs/bad/pack-parameter-unused.yaml",
+	"testdata/packs/bad/pack-schema.yaml",
+}
+
+func TestGolden(t *testing.T) {
+	for _, format := range []string{"text", "json"} {
+		t.Run(format, func(t *testing.T) {
+			r := run(t, "", append([]string{"--format", format}, goldenFiles...)...)
+			if r.code != cmdutil.ExitFindings || r.stderr != "" {
+				t.Errorf("exit %d, stderr %q; want 1 and nothing", r.code, r.stderr)
+			}
+			compareGolden(t, "lint-pack."+format, r.stdout)
+		})
+	}
+}
+
+func TestJSONKeys(t *testing.T) {
+	r := run(t, "", append([]string{"--format", "json"}, goldenFiles...)...)
+	var got []map[string]any
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) == 0 {
+		t.Fatal("no findings")
+	}
+	for _, f := range got {
+		if len(f) != 5 || f["file"] == nil || f["severity"] == nil || f["code"] == nil || f["message"] == nil || f["location"] == nil {
+			t.Errorf("finding %v: want exactly file, severity, code, message, location", f)
+		}
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	tests := []struct {
+		name       string
+		stdin      string
+		args       []string
+		code       int
+		stdout     string // exact, when set
+		stderrPart string
+	}{
+		{name: "clean pack", args: []string{"testdata/packs/good/guard.yaml"}, code: 0, stdout: "-"},
+		{name: "clean pack json", args: []string{"--format", "json", "testdata/packs/good/guard.yaml"}, code: 0, stdout: "[]\n"},
+		{name: "warnings only", args: []string{"testdata/packs/bad/pack-parameter-unused.yaml"}, code: 0},
+		{name: "errors", args: []string{"testdata/packs/bad/pack-resource-type.yaml"}, code: 1},
+		{name: "stdin", stdin: "Resources:\n  B:\n    Type: AWS::S3::Bucket\n", args: []string{"-"}, code: 1},
+		{name: "missing file", args: []string{"testdata/packs/good/guard.yaml", "nope.yaml"}, code: 2,
+			stderrPart: "aiguard: nope.yaml: no such file or directory"},
+		{name: "directory", args: []string{"testdata/packs"}, code: 2, stderrPart: "is a directory"},
+		{name: "syntax error", args: []string{"testdata/packs/unreadable/duplicate-key.yaml"}, code: 2,
+			stderrPart: `duplicate-key.yaml: line 4: duplicate key "A"`},
+		{name: "unreadable beats findings", args: []string{"testdata/packs/bad/pack-resource-type.yaml", "nope.yaml"}, code: 2},
+		{name: "bad format", args: []string{"--format", "xml", "x.yaml"}, code: 2, stderrPart: "--format"},
+		{name: "no files", args: nil, code: 2, stderrPart: "at least one template"},
+		{name: "stdin twice", args: []string{"-", "-"}, code: 2, stderrPart: "more than once"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := run(t, tt.stdin, tt.args...)
+			if r.code != tt.code {
+				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", r.code, tt.code, r.stdout, r.stderr)
+			}
+			if tt.stdout == "-" && r.stdout != "" || tt.stdout != "" && tt.stdout != "-" && r.stdout != tt.stdout {
+				t.Errorf("stdout = %q, want %q", r.stdout, tt.stdout)
+			}
+			if !strings.Contains(r.stderr, tt.stderrPart) {
+				t.Errorf("stderr = %q, want it to contain %q", r.stderr, tt.stderrPart)
+			}
+		})
+	}
+}
+
+// TestReferencePacks runs the command over AWS's sample packs: they pass.
+func TestReferencePacks(t *testing.T) {
+	dir := refdata.Path(t, "conformance-packs")
+	files, _ := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	more, _ := filepath.Glob(filepath.Join(dir, "*", "*.yaml"))
+	files = append(files, more...)
+	if len(files) == 0 {
+		t.Skip("no packs")
+	}
+	r := run(t, "", files...)
+	if r.code != 0 || r.stdout != "" || r.stderr != "" {
+		t.Errorf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}

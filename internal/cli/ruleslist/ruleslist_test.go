@@ -1,0 +1,261 @@
+package ruleslist
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/aiguard/aiguard/configitem"
+	"github.com/aiguard/aiguard/internal/cli/cmdutil"
+	"github.com/aiguard/aiguard/internal/refdata"
+	"github.com/aiguard/aiguard/rules"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
+
+// sampleRegistry is a small fixed catalog, so that the golden files pin the
+// output formats without changing whenever a rule is added.
+func sampleRegistry(t *testing.T) *rules.Registry {
+	t.Helper()
+	change := &rules.Rule{
+		ID:            "sample-notebook-in-vpc",
+		Title:         "Sample notebooks run in a VPC",
+		Description:   "A sample rule with parameters | and a pipe.",
+		ResourceTypes: []string{"AWS::SageMaker::NotebookInstance"},
+		Trigger:       rules.ChangeTriggered,
+		Params: []rules.Param{
+			{Name: "allowedSubnetIds", Type: rules.CSV, Description: "Subnets allowed; any | all when unset.",
+				Pattern: regexp.MustCompile(`^subnet-[0-9a-f]+$`), PatternHelp: "a subnet ID (subnet-0123abcd)"},
+			{Name: "strength", Type: rules.Enum, Values: []string{"LOW", "MEDIUM", "HIGH"}, Default: "HIGH",
+				Description: "Minimum strength."},
+			{Name: "minCount", Type: rules.Int, Default: "2", Min: 1, Max: 10, Description: "Minimum count."},
+		},
+		Control:     rules.ControlVPCOnly,
+		SecurityHub: []string{"SageMaker.2"},
+		ManagedRule: "SAGEMAKER_NOTEBOOK_INSTANCE_INSIDE_VPC",
+		Severity:    rules.SeverityHigh,
+		Remediation: "Recreate it in a private subnet.",
+		Fields:      []string{"configuration.SubnetId", "configuration.SecurityGroupIds"},
+		Check:       func(*configitem.Item, rules.Params) rules.Verdict { return rules.Pass() },
+	}
+	periodic := &rules.Rule{
+		ID:            "sample-cost-anomaly-monitor",
+		Title:         "Sample accounts monitor ML cost anomalies",
+		Description:   "A sample periodic rule.",
+		ResourceTypes: []string{"AWS::::Account"},
+		Trigger:       rules.Periodic,
+		Control:       rules.ControlCostAnomaly,
+		Severity:      rules.SeverityLow,
+		Remediation:   "Create a cost anomaly monitor.",
+		Actions:       []string{"ce:GetAnomalyMonitors"},
+		Run: func(context.Context, rules.Env, rules.Params) ([]rules.Evaluation, error) {
+			return nil, nil
+		},
+	}
+	reg, err := rules.NewRegistry(change, periodic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return reg
+}
+
+func runListWith(t *testing.T, reg *rules.Registry, format string) (string, error) {
+	t.Helper()
+	var out bytes.Buffer
+	err := runList(&Options{IO: &cmdutil.IO{Out: &out, Err: &bytes.Buffer{}}, Registry: reg, Format: format})
+	return out.String(), err
+}
+
+func compareGolden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("golden file: %v (run `go test ./internal/cli/... -update` to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("output differs from %s (run `go test ./internal/cli/... -update` if the change is intended)\n--- got\n%s", path, got)
+	}
+}
+
+func TestListGolden(t *testing.T) {
+	dir := filepath.Join(refdata.ModuleRoot(t), "testdata", "golden", "rules")
+	for format, file := range map[string]string{"table": "list.txt", "json": "list.json", "markdown": "list.md"} {
+		t.Run(format, func(t *testing.T) {
+			out, err := runListWith(t, sampleRegistry(t), format)
+			if err != nil {
+				t.Fatal(err)
+			}
+			compareGolden(t, filepath.Join(dir, file), []byte(out))
+		})
+	}
+}
+
+func TestListCatalogTable(t *testing.T) {
+	reg := rules.Catalog()
+	out, err := runListWith(t, reg, "table")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+	if got := strings.Fields(lines[0]); !slices.Equal(got[:3], []string{"ID", "TRIGGER", "SEVERITY"}) {
+		t.Errorf("header %q", lines[0])
+	}
+	all := reg.All()
+	if len(lines)-1 != len(all) {
+		t.Fatalf("%d rows, want one per rule (%d)", len(lines)-1, len(all))
+	}
+	for i, r := range all {
+		if f := strings.Fields(lines[i+1]); len(f) < 6 || f[0] != r.ID || f[1] != string(r.Trigger) || f[2] != string(r.Severity) {
+			t.Errorf("row %d = %q, want %s %s %s …", i+1, lines[i+1], r.ID, r.Trigger, r.Severity)
+		}
+	}
+}
+
+func TestListCatalogJSON(t *testing.T) {
+	reg := rules.Catalog()
+	out, err := runListWith(t, reg, "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var docs []map[string]any
+	if err := json.Unmarshal([]byte(out), &docs); err != nil {
+		t.Fatalf("not a JSON array: %v", err)
+	}
+	all := reg.All()
+	if len(docs) != len(all) {
+		t.Fatalf("%d rules in JSON, want %d", len(docs), len(all))
+	}
+	required := []string{"control", "description", "fields", "iamActions", "id", "parameters", "remediation",
+		"resourceTypes", "securityHubControls", "severity", "title", "trigger"}
+	for i, d := range docs {
+		if d["id"] != all[i].ID {
+			t.Errorf("entry %d is %v, want %s (sorted by ID)", i, d["id"], all[i].ID)
+		}
+		for _, k := range required {
+			if _, ok := d[k]; !ok {
+				t.Errorf("rule %v: no %q key", d["id"], k)
+			}
+		}
+		for _, k := range []string{"fields", "iamActions", "parameters", "resourceTypes", "securityHubControls"} {
+			if _, ok := d[k].([]any); !ok {
+				t.Errorf("rule %v: %s is %T, want an array (never null)", d["id"], k, d[k])
+			}
+		}
+		var keys []string
+		for k := range d {
+			if !slices.Contains(required, k) && k != "managedRule" {
+				keys = append(keys, k)
+			}
+		}
+		if len(keys) > 0 {
+			sort.Strings(keys)
+			t.Errorf("rule %v: undocumented keys %v", d["id"], keys)
+		}
+	}
+}
+
+func TestListCatalogMarkdown(t *testing.T) {
+	reg := rules.Catalog()
+	out, err := runListWith(t, reg, "markdown")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range reg.All() {
+		if !strings.Contains(out, "\n## "+r.ID+"\n") {
+			t.Errorf("no section for %s", r.ID)
+		}
+		if !strings.Contains(out, "[`"+r.ID+"`](#"+r.ID+")") {
+			t.Errorf("no index entry for %s", r.ID)
+		}
+	}
+	// Every table row has the same number of cells as its header.
+	var cols int
+	for i, line := range strings.Split(out, "\n") {
+		if !strings.HasPrefix(line, "|") {
+			cols = 0
+			continue
+		}
+		n := len(regexp.MustCompile(`(^|[^\\])\|`).FindAllString(line, -1)) - 1
+		if cols == 0 {
+			cols = n
+		} else if n != cols {
+			t.Errorf("line %d has %d cells, its table %d: %s", i+1, n, cols, line)
+		}
+	}
+}
+
+// TestDocsRulesCurrent fails when docs/rules.md is not what
+// `aiguard rules list --format markdown` prints for the catalog.
+func TestDocsRulesCurrent(t *testing.T) {
+	path := filepath.Join(refdata.ModuleRoot(t), "docs", "rules.md")
+	committed, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run `make docs` to generate it)", err)
+	}
+	var want bytes.Buffer
+	if err := WriteMarkdown(&want, rules.Catalog().All()); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(committed, want.Bytes()) {
+		t.Errorf("docs/rules.md is out of date with the rule catalog; run `make docs` and commit the result")
+	}
+}
+
+func TestListBadFormat(t *testing.T) {
+	_, err := runListWith(t, sampleRegistry(t), "yaml")
+	if cmdutil.Code(err) != cmdutil.ExitUsage || err == nil || !strings.Contains(err.Error(), `--format: got "yaml"`) {
+		t.Errorf("bad format: %v (exit %d)", err, cmdutil.Code(err))
+	}
+}
+
+// TestListFlags checks the cobra wiring of `rules list`.
+func TestListFlags(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{nil, "table"},
+		{[]string{"--format", "json"}, "json"},
+		{[]string{"--format=markdown"}, "markdown"},
+	}
+	for _, tt := range tests {
+		var got *Options
+		cmd := NewCmdList(&cmdutil.IO{Out: &bytes.Buffer{}, Err: &bytes.Buffer{}}, sampleRegistry(t), func(o *Options) error {
+			got = o
+			return nil
+		})
+		cmd.SetArgs(tt.args)
+		cmd.SetOut(&bytes.Buffer{})
+		cmd.SetErr(&bytes.Buffer{})
+		if err := cmd.Execute(); err != nil {
+			t.Fatalf("%v: %v", tt.args, err)
+		}
+		if got == nil || got.Format != tt.want {
+			t.Errorf("%v: Format = %v, want %s", tt.args, got, tt.want)
+		}
+	}
+	cmd := NewCmdList(&cmdutil.IO{Out: &bytes.Buffer{}, Err: &bytes.Buffer{}}, sampleRegistry(t), nil)
+	cmd.SetArgs([]string{"extra"})
+	cmd.SetOut(&bytes.Buffer{})
+	cmd.SetErr(&bytes.Buffer{})
+	if err := cmd.Execute(); err == nil {
+		t.Error("rules list accepted a positional argument")
+	}
+}

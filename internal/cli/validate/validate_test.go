@@ -1,0 +1,153 @@
+package validate
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aiguard/aiguard/internal/cli/cmdutil"
+	"github.com/aiguard/aiguard/rules"
+)
+
+var specs = filepath.Join("..", "..", "..", "testdata", "specs")
+
+func run(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	streams := &cmdutil.IO{In: strings.NewReader(stdin), Out: &out, Err: &errOut}
+	cmd := NewCmdValidate(streams, rules.Catalog(), nil)
+	cmd.SetArgs(args)
+	cmd.SetOut(&out)
+	cmd.SetErr(&errOut)
+	cmd.SilenceUsage, cmd.SilenceErrors = true, true
+	err := cmd.Execute()
+	var ee *cmdutil.ExitError
+	if err != nil && errors.As(err, &ee) && ee.Err != nil {
+		errOut.WriteString("aiguard: " + ee.Err.Error() + "\n")
+	}
+	return out.String(), errOut.String(), cmdutil.Code(err)
+}
+
+func TestValidate(t *testing.T) {
+	minimal, err := os.ReadFile(filepath.Join(specs, "minimal.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	problem := regexp.MustCompile(`^\S+:[0-9]+:[0-9]+: \S`)
+	tests := []struct {
+		name      string
+		stdin     string
+		args      []string
+		code      int
+		stdout    *regexp.Regexp
+		stderr    []string // fragments
+		errLines  int      // lines on stderr, each file:line:column: message (0: not checked)
+		warnLines bool
+	}{
+		{
+			name: "built-in example", code: 0,
+			stdout: regexp.MustCompile(`^example\.yaml \(built-in example\): OK: 3 teams, 3 accounts, 2 organizational units, ` +
+				`[0-9]+ of [0-9]+ team rules enabled \([0-9]+ catalog rules\), 1 active exception\n$`),
+		},
+		{
+			name: "file", args: []string{"--config", filepath.Join(specs, "minimal.yaml")}, code: 0,
+			stdout: regexp.MustCompile(`minimal\.yaml: OK: 1 team, 1 account, 0 organizational units, [0-9]+ of [0-9]+ team rules enabled`),
+		},
+		{
+			name: "stdin", stdin: string(minimal), args: []string{"--config", "-"}, code: 0,
+			stdout: regexp.MustCompile(`^<stdin>: OK: 1 team`),
+		},
+		{
+			name: "broken", args: []string{"--config", filepath.Join(specs, "account-ids.yaml")}, code: cmdutil.ExitUsage,
+			stdout: regexp.MustCompile(`^$`), errLines: 6,
+			stderr: []string{"account-ids.yaml:6:22: organization.managementAccount: got the number 111111111111; quote account IDs"},
+		},
+		{
+			name: "syntax error", args: []string{"--config", filepath.Join(specs, "syntax-error.yaml")}, code: cmdutil.ExitUsage,
+			stdout: regexp.MustCompile(`^$`), errLines: 1, stderr: []string{"syntax-error.yaml:4:12: YAML syntax error"},
+		},
+		{
+			name: "warnings", args: []string{"--config", filepath.Join(specs, "warnings.yaml")}, code: 0,
+			stdout:    regexp.MustCompile(`warnings\.yaml: OK: 2 teams, .*, [0-9]+ warnings\n$`),
+			stderr:    []string{"warnings.yaml:29:18: warning: teams[0].exceptions[0].expires: the exception"},
+			warnLines: true,
+		},
+		{
+			name: "missing file", args: []string{"--config", filepath.Join(specs, "no-such.yaml")}, code: cmdutil.ExitUsage,
+			stderr: []string{"aiguard: --config: open", "no such file"},
+		},
+		{name: "unexpected argument", args: []string{"spec.yaml"}, code: cmdutil.ExitUsage},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			stdout, stderr, code := run(t, tt.stdin, tt.args...)
+			if code != tt.code {
+				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tt.code, stdout, stderr)
+			}
+			if tt.stdout != nil && !tt.stdout.MatchString(stdout) {
+				t.Errorf("stdout %q does not match %s", stdout, tt.stdout)
+			}
+			for _, frag := range tt.stderr {
+				if !strings.Contains(stderr, frag) {
+					t.Errorf("stderr lacks %q:\n%s", frag, stderr)
+				}
+			}
+			if tt.errLines > 0 {
+				lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
+				if len(lines) != tt.errLines {
+					t.Errorf("%d lines on stderr, want %d:\n%s", len(lines), tt.errLines, stderr)
+				}
+				for _, l := range lines {
+					if !problem.MatchString(l) {
+						t.Errorf("stderr line %q is not file:line:column: message", l)
+					}
+				}
+			}
+			if tt.warnLines {
+				for _, l := range strings.Split(strings.TrimSuffix(stderr, "\n"), "\n") {
+					if !strings.Contains(l, ": warning: ") || !problem.MatchString(l) {
+						t.Errorf("warning line %q is not file:line:column: warning: message", l)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestExpiredExceptionIsAWarning runs the example at a time after its
+// exception expired: still valid (exit 0), with a warning.
+func TestExpiredExceptionIsAWarning(t *testing.T) {
+	var out, errOut bytes.Buffer
+	opts := &Options{
+		IO:       &cmdutil.IO{In: strings.NewReader(""), Out: &out, Err: &errOut},
+		Registry: rules.Catalog(),
+		Now:      func() time.Time { return time.Date(2031, 1, 1, 0, 0, 0, 0, time.UTC) },
+	}
+	if err := runValidate(opts); err != nil {
+		t.Fatalf("runValidate: %v", err)
+	}
+	if !strings.Contains(errOut.String(), "warning: teams[1].exceptions[0].expires: the exception to sagemaker-notebook-root-access-disabled expired on 2030-06-30") {
+		t.Errorf("stderr: %s", errOut.String())
+	}
+	if !strings.Contains(out.String(), "0 active exceptions, 1 warning") {
+		t.Errorf("stdout: %s", out.String())
+	}
+}
+
+// TestFlags checks the wiring of NewCmdValidate without running it.
+func TestFlags(t *testing.T) {
+	var got *Options
+	cmd := NewCmdValidate(&cmdutil.IO{}, rules.Catalog(), func(o *Options) error { got = o; return nil })
+	cmd.SetArgs([]string{"--config", "org.yaml"})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if got == nil || got.ConfigFile != "org.yaml" || got.Registry == nil || got.Now == nil {
+		t.Errorf("options = %+v", got)
+	}
+}

@@ -1,0 +1,229 @@
+package localaws
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base32"
+	"encoding/base64"
+	"encoding/xml"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+const (
+	stsVersion   = "2011-06-15"
+	stsNamespace = "https://sts.amazonaws.com/doc/2011-06-15/"
+
+	minDuration        = 900
+	maxDuration        = 43200
+	defaultDuration    = 3600
+	maxSessionDuration = 3600 // a role's MaxSessionDuration unless raised
+)
+
+// AssumeRole is what one AssumeRole call asked for and, when it succeeded,
+// the access key ID of the credentials it issued.
+type AssumeRole struct {
+	RoleARN         string
+	RoleSessionName string
+	// DurationSeconds is 0 when the request carried none.
+	DurationSeconds int
+	ExternalID      string
+	AccessKeyID     string
+}
+
+type issuedCredentials struct {
+	secret, sessionToken, roleARN string
+	expiration                    time.Time
+}
+
+var (
+	// roleARN matches an IAM role ARN: partition, 12-digit account, and a
+	// role name with an optional path.
+	roleARN     = regexp.MustCompile(`^arn:(aws[a-z-]*):iam::(\d{12}):role/((?:[\w+=,.@-]+/)*)([\w+=,.@-]{1,64})$`)
+	sessionName = regexp.MustCompile(`^[\w+=,.@-]*$`)
+)
+
+type queryProtocol struct{}
+
+func (queryProtocol) service() string { return ServiceSTS }
+
+func (queryProtocol) writeError(w http.ResponseWriter, requestID string, err *APIError) {
+	kind := "Sender"
+	if err.status() >= 500 {
+		kind = "Receiver"
+	}
+	var b strings.Builder
+	b.WriteString(`<ErrorResponse xmlns="` + stsNamespace + `"><Error><Type>` + kind + `</Type><Code>`)
+	_ = xml.EscapeText(&b, []byte(err.Code))
+	b.WriteString(`</Code><Message>`)
+	_ = xml.EscapeText(&b, []byte(err.Message))
+	b.WriteString(`</Message></Error><RequestId>` + requestID + `</RequestId></ErrorResponse>`)
+	w.Header().Set("Content-Type", "text/xml")
+	w.Header().Set("X-Amzn-RequestId", requestID)
+	w.WriteHeader(err.status())
+	_, _ = w.Write([]byte(b.String()))
+}
+
+func (queryProtocol) authError(kind authFailure, msg string) *APIError {
+	switch kind {
+	case authMissing:
+		return &APIError{Status: http.StatusForbidden, Code: "MissingAuthenticationToken", Message: "Request is missing Authentication Token"}
+	case authIncomplete:
+		return &APIError{Status: http.StatusBadRequest, Code: "IncompleteSignature", Message: msg}
+	case authUnknownKey:
+		return &APIError{Status: http.StatusForbidden, Code: "InvalidClientTokenId", Message: msg}
+	case authExpiredToken:
+		return &APIError{Status: http.StatusBadRequest, Code: "ExpiredToken", Message: msg}
+	default:
+		return &APIError{Status: http.StatusForbidden, Code: "SignatureDoesNotMatch", Message: msg}
+	}
+}
+
+func parseForm(body []byte) (url.Values, error) { return url.ParseQuery(string(body)) }
+
+// serveSTS runs one STS operation; call gets its decoded input.
+func (s *Server) serveSTS(body []byte, call *Call) (int, []byte, *APIError) {
+	form, err := parseForm(body)
+	if err != nil {
+		return 0, nil, &APIError{Code: "MalformedQueryString", Message: err.Error()}
+	}
+	action := form.Get("Action")
+	if action != OpAssumeRole {
+		return 0, nil, &APIError{Code: "InvalidAction", Message: fmt.Sprintf("Could not find operation %s for version %s", action, form.Get("Version"))}
+	}
+	if v := form.Get("Version"); v != stsVersion {
+		return 0, nil, &APIError{Code: "InvalidAction", Message: fmt.Sprintf("Could not find operation %s for version %s", action, v)}
+	}
+	if err := s.takeFault(action); err != nil {
+		return 0, nil, err
+	}
+	return s.assumeRole(form, call)
+}
+
+func (s *Server) assumeRole(form url.Values, call *Call) (int, []byte, *APIError) {
+	rec := &AssumeRole{
+		RoleARN:         form.Get("RoleArn"),
+		RoleSessionName: form.Get("RoleSessionName"),
+		ExternalID:      form.Get("ExternalId"),
+	}
+	call.AssumeRole = rec
+	var v violations
+	optional := func(name string) *string {
+		if !form.Has(name) {
+			return nil
+		}
+		val := form.Get(name)
+		return &val
+	}
+	v.length(optional("RoleArn"), "roleArn", 20, 2048)
+	v.length(optional("RoleSessionName"), "roleSessionName", 2, 64)
+	if form.Has("RoleSessionName") && !sessionName.MatchString(rec.RoleSessionName) {
+		v.add(quote(rec.RoleSessionName), "roleSessionName", `Member must satisfy regular expression pattern: [\w+=,.@-]*`)
+	}
+	duration := defaultDuration
+	if form.Has("DurationSeconds") {
+		raw := form.Get("DurationSeconds")
+		n, err := strconv.Atoi(raw)
+		switch {
+		case err != nil:
+			return 0, nil, &APIError{Code: "MalformedInput", Message: fmt.Sprintf("DurationSeconds: %q is not an integer", raw)}
+		case n < minDuration:
+			v.add(quote(raw), "durationSeconds", fmt.Sprintf("Member must have value greater than or equal to %d", minDuration))
+		case n > maxDuration:
+			v.add(quote(raw), "durationSeconds", fmt.Sprintf("Member must have value less than or equal to %d", maxDuration))
+		}
+		duration, rec.DurationSeconds = n, n
+	}
+	if err := v.err(); err != nil {
+		err.Code = "ValidationError" // STS's name for it
+		return 0, nil, err
+	}
+	m := roleARN.FindStringSubmatch(rec.RoleARN)
+	if m == nil {
+		return 0, nil, &APIError{Code: "ValidationError", Message: fmt.Sprintf("%s is not a valid role ARN: want arn:<partition>:iam::<12-digit account>:role/<name>", rec.RoleARN)}
+	}
+	partition, account, roleName := m[1], m[2], m[4]
+	if duration > maxSessionDuration {
+		return 0, nil, &APIError{Code: "ValidationError", Message: "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."}
+	}
+	caller := call.Signer.AccessKeyID
+	if call.Signer.Role != "" {
+		caller = call.Signer.Role
+	}
+	denied := &APIError{Status: http.StatusForbidden, Code: "AccessDenied",
+		Message: fmt.Sprintf("User: %s is not authorized to perform: sts:AssumeRole on resource: %s", caller, rec.RoleARN)}
+	if p := partitionOf(call.Signer.Region); p != partition {
+		return 0, nil, denied // a role in another partition is out of reach
+	}
+	if s.opts.AssumableRoles != nil && !slices.Contains(s.opts.AssumableRoles, rec.RoleARN) {
+		return 0, nil, denied
+	}
+
+	s.mu.Lock()
+	s.serial++
+	serial := s.serial
+	s.mu.Unlock()
+	accessKeyID := "ASIA" + keyID(rec.RoleARN, serial)
+	issued := issuedCredentials{
+		secret:       randomString(30),
+		sessionToken: "FwoGZXIvYXdzE" + randomString(96),
+		roleARN:      rec.RoleARN,
+		expiration:   time.Now().UTC().Add(time.Duration(duration) * time.Second).Truncate(time.Second),
+	}
+	s.mu.Lock()
+	s.issued[accessKeyID] = issued
+	s.mu.Unlock()
+	rec.AccessKeyID = accessKeyID
+
+	var b strings.Builder
+	b.WriteString(`<AssumeRoleResponse xmlns="` + stsNamespace + `"><AssumeRoleResult>`)
+	b.WriteString(`<SourceIdentity></SourceIdentity><AssumedRoleUser><AssumedRoleId>AROA` + keyID(rec.RoleARN, 0) + ":")
+	_ = xml.EscapeText(&b, []byte(rec.RoleSessionName))
+	b.WriteString(`</AssumedRoleId><Arn>`)
+	_ = xml.EscapeText(&b, []byte(fmt.Sprintf("arn:%s:sts::%s:assumed-role/%s/%s", partition, account, roleName, rec.RoleSessionName)))
+	b.WriteString(`</Arn></AssumedRoleUser><Credentials>`)
+	b.WriteString(`<AccessKeyId>` + accessKeyID + `</AccessKeyId>`)
+	b.WriteString(`<SecretAccessKey>` + issued.secret + `</SecretAccessKey>`)
+	b.WriteString(`<SessionToken>` + issued.sessionToken + `</SessionToken>`)
+	b.WriteString(`<Expiration>` + issued.expiration.Format("2006-01-02T15:04:05Z") + `</Expiration>`)
+	b.WriteString(`</Credentials></AssumeRoleResult><ResponseMetadata><RequestId>` + newRequestID() + `</RequestId></ResponseMetadata></AssumeRoleResponse>`)
+	return http.StatusOK, []byte(b.String()), nil
+}
+
+// keyID derives 16 characters of an access key ID from the role and a
+// serial number, so that credentials are distinct per role and per call.
+func keyID(role string, serial int) string {
+	sum := sha256.Sum256([]byte(role + "#" + strconv.Itoa(serial)))
+	return base32.StdEncoding.EncodeToString(sum[:])[:16]
+}
+
+func randomString(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// partitionOf returns the partition of a Region.
+func partitionOf(region string) string {
+	switch {
+	case strings.HasPrefix(region, "cn-"):
+		return "aws-cn"
+	case strings.HasPrefix(region, "us-gov-"):
+		return "aws-us-gov"
+	case strings.HasPrefix(region, "us-isob-"):
+		return "aws-iso-b"
+	case strings.HasPrefix(region, "us-iso-"):
+		return "aws-iso"
+	case strings.HasPrefix(region, "eu-isoe-"):
+		return "aws-iso-e"
+	case strings.HasPrefix(region, "us-isof-"):
+		return "aws-iso-f"
+	}
+	return "aws"
+}

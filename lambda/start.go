@@ -1,0 +1,52 @@
+package lambda
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"os"
+	"time"
+
+	awslambda "github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/aiguard/aiguard/rules"
+)
+
+// Defaults of the function for resending evaluations that PutEvaluations
+// reports as failed.
+const (
+	DefaultAttempts = 5
+	DefaultBackoff  = 200 * time.Millisecond
+)
+
+// Start runs the function: it builds the SDK clients once for the
+// container, then serves invocations through the Lambda Runtime API with
+// the rules of reg, logging JSON lines to stdout. It returns only when the
+// AWS configuration cannot be loaded; otherwise the runtime owns the
+// process until the execution environment shuts down.
+func Start(reg *rules.Registry) error {
+	log := slog.New(slog.NewJSONHandler(os.Stdout, nil))
+	clients, err := NewSDKClients(context.Background())
+	if err != nil {
+		return err
+	}
+	h := &Handler{
+		Rules:    reg,
+		Clients:  clients,
+		Log:      log,
+		Attempts: DefaultAttempts,
+		Backoff:  DefaultBackoff,
+	}
+	awslambda.Start(h.serve)
+	return nil
+}
+
+// serve is the function handler: Invoke, with the error logged as well as
+// returned, so that it shows in the function's log and in Config.
+func (h *Handler) serve(ctx context.Context, event json.RawMessage) error {
+	err := h.Invoke(ctx, event)
+	if err != nil {
+		h.Log.Error("invocation failed", "error", err.Error())
+	}
+	return err
+}

@@ -1,0 +1,340 @@
+package rules
+
+// Benchmarks of the catalog (issue 3's performance targets):
+//   - BenchmarkCatalogPreDecoded: CIs already decoded (configuration
+//     included), run through every rule covering their type; target at
+//     least 200,000 CIs/s per core.
+//   - BenchmarkDecodeAndEvaluate: decode of a typical 2 KB notebook CI plus
+//     every covering rule; target under 20 µs.
+// Run with: go test ./rules -run '^$' -bench . -benchmem -cpu 1
+// On a shared machine, read the cpu-ns/op and CIs/cpu-s metrics (process
+// CPU time, Linux only) rather than the wall-clock ones.
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aiguard/aiguard/configitem"
+)
+
+// benchCase is one pre-decoded CI and the rules that judge it.
+type benchCase struct {
+	item  *configitem.Item
+	rules []*Rule
+	param []Params
+}
+
+// benchCatalogMix decodes the CI of every rule fixture under
+// testdata/rules, so the mix follows the catalog: every resource type a rule
+// covers, compliant and not, in both CI shapes, deletions included.
+func benchCatalogMix(b *testing.B, reg *Registry) []benchCase {
+	b.Helper()
+	paths, err := filepath.Glob(filepath.Join("..", "testdata", "rules", "*", "*.json"))
+	if err != nil || len(paths) == 0 {
+		b.Skipf("no fixtures under testdata/rules (%v)", err)
+	}
+	sort.Strings(paths)
+	defaults := map[*Rule]Params{}
+	var out []benchCase
+	for _, path := range paths {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var fx struct {
+			CI json.RawMessage `json:"ci"`
+		}
+		if err := json.Unmarshal(data, &fx); err != nil {
+			b.Fatalf("%s: %v", path, err)
+		}
+		item, err := configitem.Decode(fx.CI)
+		if err != nil {
+			continue // the fixture runner reports it
+		}
+		item.Config() // pre-decode the configuration
+		c := benchCase{item: item, rules: reg.ForType(item.ResourceType)}
+		for _, r := range c.rules {
+			p, ok := defaults[r]
+			if !ok {
+				p = r.DefaultParams()
+				defaults[r] = p
+			}
+			c.param = append(c.param, p)
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// BenchmarkCatalogPreDecoded runs the whole fixture mix ("all", the figure
+// the target applies to), then each resource type on its own, so that a
+// slow rule or a slow accessor shows up by type.
+func BenchmarkCatalogPreDecoded(b *testing.B) {
+	reg := Catalog()
+	mix := benchCatalogMix(b, reg)
+	byType := map[string][]benchCase{}
+	evals := 0
+	for _, c := range mix {
+		byType[c.item.ResourceType] = append(byType[c.item.ResourceType], c)
+		evals += len(c.rules)
+	}
+	b.Logf("%d CIs of %d resource types, %d rules, %d evaluations per pass", len(mix), len(byType), len(reg.All()), evals)
+	b.Run("all", func(b *testing.B) { benchEvaluateMix(b, mix) })
+	types := make([]string, 0, len(byType))
+	for rt := range byType {
+		types = append(types, rt)
+	}
+	sort.Strings(types)
+	for _, rt := range types {
+		b.Run("type="+strings.ReplaceAll(rt, "::", "."), func(b *testing.B) { benchEvaluateMix(b, byType[rt]) })
+	}
+}
+
+// benchEvaluateMix evaluates the CIs in turn, one CI per iteration.
+func benchEvaluateMix(b *testing.B, mix []benchCase) {
+	evals := 0
+	for _, c := range mix {
+		evals += len(c.rules)
+	}
+	b.ReportAllocs()
+	cpu := startCPUClock()
+	n := 0
+	for b.Loop() {
+		c := &mix[n%len(mix)]
+		for i, r := range c.rules {
+			_ = r.Evaluate(c.item, c.param[i])
+		}
+		n++
+	}
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "CIs/s")
+	if used, ok := cpu.stop(); ok && used > 0 {
+		b.ReportMetric(float64(n)/used.Seconds(), "CIs/cpu-s")
+	}
+	b.ReportMetric(float64(evals)/float64(len(mix)), "evals/CI")
+}
+
+// cpuClock measures the CPU time the process uses, which, unlike the wall
+// time a benchmark reports, does not grow when other processes compete for
+// the cores. It reads /proc/self/stat, so it works on Linux only (elsewhere
+// the metric is left out) and has a 10 ms resolution: use -benchtime 1s or
+// more. Run with -cpu 1 so that the figure is per core.
+type cpuClock struct {
+	start time.Duration
+	ok    bool
+}
+
+func startCPUClock() cpuClock {
+	t, ok := processCPUTime()
+	return cpuClock{start: t, ok: ok}
+}
+
+func (c cpuClock) stop() (time.Duration, bool) {
+	t, ok := processCPUTime()
+	return t - c.start, ok && c.ok
+}
+
+// reportCPU adds cpu-ns/op to a benchmark that ran n iterations.
+func (c cpuClock) reportCPU(b *testing.B, n int) {
+	if used, ok := c.stop(); ok && n > 0 && used > 0 {
+		b.ReportMetric(float64(used.Nanoseconds())/float64(n), "cpu-ns/op")
+	}
+}
+
+func processCPUTime() (time.Duration, bool) {
+	data, err := os.ReadFile("/proc/self/stat")
+	if err != nil {
+		return 0, false
+	}
+	// Fields after the command name, which ends at the last ')': state is
+	// field 3, utime field 14 and stime field 15, in clock ticks of 1/100 s.
+	i := strings.LastIndexByte(string(data), ')')
+	if i < 0 {
+		return 0, false
+	}
+	f := strings.Fields(string(data[i+1:]))
+	if len(f) < 13 {
+		return 0, false
+	}
+	utime, err1 := strconv.ParseInt(f[11], 10, 64)
+	stime, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, false
+	}
+	return time.Duration(utime+stime) * 10 * time.Millisecond, true
+}
+
+// benchNotebookCI is a typical notebook instance CI in the invoking-event
+// shape, about 2 KB.
+const benchNotebookCI = `{
+  "relatedEvents": [],
+  "relationships": [
+    {"resourceId": "subnet-0a1b2c3d4e5f60718", "resourceType": "AWS::EC2::Subnet", "name": "Is contained in Subnet"},
+    {"resourceId": "sg-0123456789abcdef0", "resourceType": "AWS::EC2::SecurityGroup", "name": "Is associated with SecurityGroup"},
+    {"resourceId": "fraud-ml-notebook", "resourceType": "AWS::IAM::Role", "name": "Is associated with Role"}
+  ],
+  "configuration": {
+    "NotebookInstanceName": "fraud-analysis",
+    "Id": "fraud-analysis",
+    "InstanceType": "ml.t3.medium",
+    "RoleArn": "arn:aws:iam::111122223333:role/fraud-ml-notebook",
+    "DirectInternetAccess": "Disabled",
+    "RootAccess": "Disabled",
+    "SubnetId": "subnet-0a1b2c3d4e5f60718",
+    "SecurityGroupIds": ["sg-0123456789abcdef0"],
+    "KmsKeyId": "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+    "LifecycleConfigName": "fraud-ml-hardening",
+    "DefaultCodeRepository": "https://git-codecommit.us-east-1.amazonaws.com/v1/repos/fraud-ml",
+    "AdditionalCodeRepositories": ["fraud-ml-shared-features"],
+    "AcceleratorTypes": [],
+    "PlatformIdentifier": "notebook-al2-v2",
+    "InstanceMetadataServiceConfiguration": {"MinimumInstanceMetadataServiceVersion": "2"},
+    "VolumeSizeInGB": 20,
+    "Tags": [
+      {"Key": "team", "Value": "fraud-ml"},
+      {"Key": "cost-center", "Value": "cc-4711"},
+      {"Key": "data-classification", "Value": "confidential"}
+    ]
+  },
+  "supplementaryConfiguration": {},
+  "tags": {"team": "fraud-ml", "cost-center": "cc-4711", "data-classification": "confidential"},
+  "configurationItemVersion": "1.3",
+  "configurationItemCaptureTime": "2026-11-20T10:15:30.123Z",
+  "configurationStateId": 1763633730123,
+  "awsAccountId": "111122223333",
+  "configurationItemStatus": "OK",
+  "resourceType": "AWS::SageMaker::NotebookInstance",
+  "resourceId": "fraud-analysis",
+  "resourceName": "fraud-analysis",
+  "ARN": "arn:aws:sagemaker:us-east-1:111122223333:notebook-instance/fraud-analysis",
+  "awsRegion": "us-east-1",
+  "availabilityZone": "Regional",
+  "configurationStateMd5Hash": "",
+  "resourceCreationTime": "2026-11-01T08:00:00.000Z"
+}`
+
+// BenchmarkDecodeAndEvaluate measures one CI from bytes to evaluations,
+// and the parts of it, so a regression can be placed: "decode" is
+// configitem.Decode alone, "decode+config" adds the lazy decode of the
+// configuration (Item.Config), "decode+evaluate" is the whole path, and
+// "baseline-unmarshal-any" is plain encoding/json into an any, the
+// reference for ratios measured in the same run.
+func BenchmarkDecodeAndEvaluate(b *testing.B) {
+	reg := Catalog()
+	covering := reg.ForType(typeNotebookInstance)
+	params := make([]Params, len(covering))
+	for i, r := range covering {
+		params[i] = r.DefaultParams()
+	}
+	event := []byte(benchNotebookCI)
+	api := benchAPIShape(b, event)
+	shapes := []struct {
+		name string
+		data []byte
+	}{{"event-shape", event}, {"api-shape", api}}
+	for _, shape := range shapes {
+		// The baseline: encoding/json decoding the same bytes into an any,
+		// what a straightforward rule runtime does. Compare within one run.
+		b.Run(shape.name+"/baseline-unmarshal-any", func(b *testing.B) {
+			b.SetBytes(int64(len(shape.data)))
+			b.ReportAllocs()
+			cpu, n := startCPUClock(), 0
+			for b.Loop() {
+				n++
+				var v any
+				if err := json.Unmarshal(shape.data, &v); err != nil {
+					b.Fatal(err)
+				}
+			}
+			cpu.reportCPU(b, n)
+		})
+		b.Run(shape.name+"/decode", func(b *testing.B) {
+			b.SetBytes(int64(len(shape.data)))
+			b.ReportAllocs()
+			cpu, n := startCPUClock(), 0
+			for b.Loop() {
+				n++
+				if _, err := configitem.Decode(shape.data); err != nil {
+					b.Fatal(err)
+				}
+			}
+			cpu.reportCPU(b, n)
+		})
+		b.Run(shape.name+"/decode+config", func(b *testing.B) {
+			b.SetBytes(int64(len(shape.data)))
+			b.ReportAllocs()
+			cpu, n := startCPUClock(), 0
+			for b.Loop() {
+				n++
+				item, err := configitem.Decode(shape.data)
+				if err != nil {
+					b.Fatal(err)
+				}
+				item.Config()
+			}
+			cpu.reportCPU(b, n)
+		})
+		b.Run(shape.name+"/decode+evaluate", func(b *testing.B) {
+			b.SetBytes(int64(len(shape.data)))
+			b.ReportAllocs()
+			cpu, n := startCPUClock(), 0
+			for b.Loop() {
+				n++
+				item, err := configitem.Decode(shape.data)
+				if err != nil {
+					b.Fatal(err)
+				}
+				for i, r := range covering {
+					if ev := r.Evaluate(item, params[i]); ev.Compliance == "" {
+						b.Fatal("no verdict")
+					}
+				}
+			}
+			cpu.reportCPU(b, n)
+			b.ReportMetric(float64(len(covering)), "rules")
+		})
+	}
+}
+
+// benchAPIShape rewrites the event-shape CI in the API shape
+// (configuration as a JSON-encoded string).
+func benchAPIShape(b *testing.B, event []byte) []byte {
+	b.Helper()
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(event, &m); err != nil {
+		b.Fatal(err)
+	}
+	conf, _ := json.Marshal(string(m["configuration"]))
+	m["configuration"] = conf
+	for from, to := range map[string]string{"ARN": "arn", "awsAccountId": "accountId", "configurationItemVersion": "version"} {
+		m[to] = m[from]
+		delete(m, from)
+	}
+	out, err := json.Marshal(m)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return out
+}
+
+func TestBenchNotebookCI(t *testing.T) {
+	// The benchmark's CI is a valid, compliant, ~2 KB item.
+	if n := len(benchNotebookCI); n < 1800 || n > 2600 {
+		t.Errorf("benchNotebookCI is %d bytes, want about 2 KB", n)
+	}
+	item := ruleTestItem(t, benchNotebookCI)
+	reg, err := NewRegistry(sagemakerNotebookRules()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range reg.All() {
+		if ev := r.Evaluate(item, r.DefaultParams()); ev.Compliance != Compliant {
+			t.Errorf("%s: %s %s", r.ID, ev.Compliance, ev.Annotation)
+		}
+	}
+}

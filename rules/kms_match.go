@@ -1,0 +1,248 @@
+package rules
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/aiguard/aiguard/configitem"
+)
+
+// Matching a configured KMS key against a kmsKeyArns allow-list.
+//
+// AWS APIs that take a KMS key accept four forms, and a configuration item
+// records whichever one the resource's creator gave:
+//
+//	key ID      1234abcd-12ab-34cd-56ef-1234567890ab (mrk-<32 hex> for a multi-Region key)
+//	key ARN     arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab
+//	alias name  alias/ExampleAlias
+//	alias ARN   arn:aws:kms:us-east-1:111122223333:alias/ExampleAlias
+//
+// Rules are pure, so the matching uses only the text:
+//
+//   - A key ID matches a key ARN with the same key ID, and the reverse: key
+//     IDs are unique, so the ID alone names the key. Two key ARNs must also
+//     agree on partition, account and Region.
+//   - An alias name matches an alias ARN with the same name, and the reverse.
+//     Alias names are case-sensitive in KMS and so compared exactly; key IDs
+//     are hexadecimal and compared without regard to case.
+//   - An alias never matches a key, nor a key an alias. Which key an alias
+//     points to is known only to kms:ListAliases or kms:DescribeKey, and it
+//     can change at any time; a resource configured with an alias complies
+//     only when kmsKeyArns lists that alias. The same API call would be
+//     needed to tell an AWS managed key from a customer managed key when the
+//     key is given by ID or ARN, or to learn whether a key is enabled or
+//     still exists, so none of that is checked here.
+//   - A reference in none of the four forms matches only an identical entry.
+
+// kmsKeyRefPattern accepts the four forms, for parameter validation. It
+// agrees with parseKMSRef; kms_match_test.go checks that.
+var kmsKeyRefPattern = regexp.MustCompile(
+	`^(arn:aws[a-z0-9-]*:kms:[a-z0-9-]+:[0-9]{12}:key/)?` +
+		`([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|mrk-[0-9a-fA-F]{32})$` +
+		`|^(arn:aws[a-z0-9-]*:kms:[a-z0-9-]+:[0-9]{12}:)?alias/[a-zA-Z0-9/_-]{1,250}$`)
+
+// kmsKeyArnsParam declares the optional kmsKeyArns allow-list that the
+// CMK rules share (the name AWS's managed rules use for the same list).
+func kmsKeyArnsParam() Param {
+	return Param{
+		Name: "kmsKeyArns",
+		Type: CSV,
+		Description: "KMS keys the resource may use, as key ARNs, key IDs, alias ARNs or alias names; any key when unset. " +
+			"A key ID matches its ARN; an alias matches only the same alias, as aliases are not resolved to keys.",
+		Pattern:     kmsKeyRefPattern,
+		PatternHelp: "a KMS key ARN, key ID, alias ARN or alias name (alias/...)",
+	}
+}
+
+// kmsRef is a parsed KMS key reference.
+type kmsRef struct {
+	alias bool
+	// id is the key ID, lower-cased, or the alias name with its alias/ prefix.
+	id string
+	// partition, region and account are set only for ARNs.
+	partition, region, account string
+}
+
+// parseKMSRef parses a key reference in one of the four forms.
+func parseKMSRef(s string) (kmsRef, bool) {
+	var ref kmsRef
+	resource := s
+	if rest, ok := strings.CutPrefix(s, "arn:"); ok {
+		// arn:partition:kms:region:account:resource, without allocating.
+		var parts [5]string
+		for i := range 4 {
+			var found bool
+			if parts[i], rest, found = strings.Cut(rest, ":"); !found {
+				return kmsRef{}, false
+			}
+		}
+		parts[4] = rest
+		if !strings.HasPrefix(parts[0], "aws") || !kmsLowerDashes(parts[0]) || parts[1] != "kms" ||
+			parts[2] == "" || !kmsLowerDashes(parts[2]) || !kmsAccountID(parts[3]) {
+			return kmsRef{}, false
+		}
+		ref.partition, ref.region, ref.account = parts[0], parts[2], parts[3]
+		id, isKey := strings.CutPrefix(parts[4], "key/")
+		if isKey {
+			if !kmsIsKeyID(id) {
+				return kmsRef{}, false
+			}
+			ref.id = strings.ToLower(id)
+			return ref, true
+		}
+		resource = parts[4]
+		if !strings.HasPrefix(resource, "alias/") {
+			return kmsRef{}, false
+		}
+	}
+	if name, ok := strings.CutPrefix(resource, "alias/"); ok {
+		if name == "" || len(name) > 250 || !kmsAliasChars(name) {
+			return kmsRef{}, false
+		}
+		ref.alias, ref.id = true, resource
+		return ref, true
+	}
+	if !kmsIsKeyID(resource) {
+		return kmsRef{}, false
+	}
+	ref.id = strings.ToLower(resource)
+	return ref, true
+}
+
+// matches reports whether two references name the same key or alias, as far
+// as their text tells.
+func (r kmsRef) matches(o kmsRef) bool {
+	if r.alias != o.alias || r.id != o.id {
+		return false
+	}
+	for _, pair := range [][2]string{{r.partition, o.partition}, {r.region, o.region}, {r.account, o.account}} {
+		if pair[0] != "" && pair[1] != "" && pair[0] != pair[1] {
+			return false
+		}
+	}
+	return true
+}
+
+// kmsKeyAllowed reports whether the key reference key matches one of the
+// allowed references (see the matching rules at the top of this file). An
+// empty allow-list allows every key; an empty key matches nothing.
+func kmsKeyAllowed(key string, allowed []string) bool {
+	key = strings.TrimSpace(key)
+	if len(allowed) == 0 {
+		return true
+	}
+	if key == "" {
+		return false
+	}
+	ref, ok := parseKMSRef(key)
+	for _, a := range allowed {
+		a = strings.TrimSpace(a)
+		if a == key {
+			return true
+		}
+		if !ok {
+			continue
+		}
+		if aref, aok := parseKMSRef(a); aok && ref.matches(aref) {
+			return true
+		}
+	}
+	return false
+}
+
+// kmsKeyIsAlias reports whether the key reference is an alias name or alias
+// ARN, for annotations that explain why it did not match.
+func kmsKeyIsAlias(key string) bool {
+	ref, ok := parseKMSRef(strings.TrimSpace(key))
+	return ok && ref.alias
+}
+
+// kmsKeyNotAllowed describes a key that kmsKeyAllowed rejected, for an
+// annotation: field names the configuration field ("KmsKeyId").
+func kmsKeyNotAllowed(field, key string) string {
+	msg := field + " " + strings.TrimSpace(key) + " is not in kmsKeyArns"
+	if kmsKeyIsAlias(key) {
+		msg += " (an alias matches only the same alias there; aiguard does not resolve aliases to keys)"
+	}
+	return msg
+}
+
+// kmsKeyField reads a KMS key reference from a configuration field. It
+// returns the trimmed string and "" when the field holds one; otherwise ""
+// and why not, ready for an annotation: "is not set" for a missing, null or
+// blank field, "is not a string" for any other JSON type.
+func kmsKeyField(v configitem.Value) (key, problem string) {
+	if !v.Present() {
+		return "", "is not set"
+	}
+	s, ok := v.Raw().(string)
+	if !ok {
+		return "", "is not a string"
+	}
+	return strings.TrimSpace(s), ""
+}
+
+func kmsIsKeyID(s string) bool {
+	if hex, ok := strings.CutPrefix(s, "mrk-"); ok {
+		return len(hex) == 32 && kmsIsHex(hex)
+	}
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		switch i {
+		case 8, 13, 18, 23:
+			if s[i] != '-' {
+				return false
+			}
+		default:
+			if !kmsIsHex(s[i : i+1]) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func kmsIsHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+func kmsAccountID(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// kmsLowerDashes reports whether s has only lower-case letters, digits and dashes.
+func kmsLowerDashes(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+func kmsAliasChars(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '/' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
