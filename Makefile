@@ -35,11 +35,18 @@ vet:
 staticcheck:
 	$(GO) tool staticcheck ./...
 
-## fuzz: one minute per fuzz target
+## fuzz: one minute per fuzz target (FUZZTIME=5m make fuzz for longer)
 FUZZTIME ?= 1m
+FUZZ := $(GO) test -run '^$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 fuzz:
-	$(GO) test ./configevent -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./rules -run '^$$' -fuzz '^FuzzEvaluate$$' -fuzztime $(FUZZTIME)
+	$(FUZZ) ./configevent -fuzz '^FuzzParse$$'
+	$(FUZZ) ./configitem -fuzz '^FuzzDecode$$'
+	$(FUZZ) ./rules -fuzz '^FuzzEvaluate$$'
+	$(FUZZ) ./rules -fuzz '^FuzzAnnotation$$'
+	$(FUZZ) ./rules -fuzz '^FuzzParsePolicy$$'
+	$(FUZZ) ./rules -fuzz '^FuzzMLRuleChecks$$'
+	$(FUZZ) ./orgspec -fuzz '^FuzzParse$$'
+	$(FUZZ) ./conformance -fuzz '^FuzzParse$$'
 
 ## bench: the benchmarks recorded in BENCHMARKS.md
 bench:

@@ -20,6 +20,12 @@ const (
 	ControlDataAccessLogging  = "CloudTrail for ML Operations / Data Access Logging"
 	ControlCostAnomaly        = "Cost Anomaly Detection"
 	ControlGuardDuty          = "GuardDuty Integration"
+	// ControlEndpointAvailability goes beyond the baseline: an endpoint on one
+	// instance is a single point of failure for the models behind it.
+	ControlEndpointAvailability = "Beyond the baseline / Endpoint availability"
+	// ControlBedrockGuardrails goes beyond the baseline's IAM table: the
+	// guardrail is what restricts what a permitted model may be asked and say.
+	ControlBedrockGuardrails = "Beyond the baseline / Bedrock guardrails"
 )
 
 // baselineControls lists every control above, for the catalog's tests.
@@ -29,6 +35,6 @@ func baselineControls() []string {
 		ControlIAMSageMaker, ControlIAMBedrock, ControlIAMComprehend, ControlIAMRekognition,
 		ControlS3Encryption, ControlEBSEncryption, ControlInterContainer, ControlEndpointEncryption,
 		ControlBedrockEncryption, ControlAPICallLogging, ControlDataAccessLogging, ControlCostAnomaly,
-		ControlGuardDuty,
+		ControlGuardDuty, ControlEndpointAvailability, ControlBedrockGuardrails,
 	}
 }

@@ -246,3 +246,18 @@ func kmsAliasChars(s string) bool {
 	}
 	return true
 }
+
+// keyRefIsAWSManagedAlias reports whether a key reference is an alias of an AWS
+// managed key ("alias/aws/s3", or its alias ARN). AWS reserves the alias/aws/
+// prefix for the keys it manages.
+func keyRefIsAWSManagedAlias(key string) bool {
+	return strings.HasPrefix(strings.ToLower(keyRefAliasName(key)), "alias/aws/")
+}
+
+// keyRefAliasName strips the ARN prefix from an alias ARN.
+func keyRefAliasName(key string) string {
+	if i := strings.LastIndex(key, ":alias/"); i >= 0 {
+		return key[i+1:]
+	}
+	return key
+}

@@ -18,7 +18,9 @@ import (
 const defaultMLTagKey = "ml-data"
 
 // tagKeyPattern is the character set and length AWS allows for tag keys.
-var tagKeyPattern = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$`)
+// The length (1 to 128) is checked by Param.MaxLen: a counted repetition of
+// these Unicode classes would cost megabytes and milliseconds at start-up.
+var tagKeyPattern = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$`)
 
 // bucketGlobPattern accepts exactly the path.Match patterns built from the
 // characters of bucket names (lower-case letters, digits, dots, hyphens,
@@ -50,6 +52,7 @@ func mlTagKeyParam() Param {
 			"counts except false or no). Resources without it are NOT_APPLICABLE unless another scope matches.",
 		Default:     defaultMLTagKey,
 		Pattern:     tagKeyPattern,
+		MaxLen:      128,
 		PatternHelp: "a tag key (1 to 128 letters, digits, spaces and _ . : / = + - @)",
 	}
 }

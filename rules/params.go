@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // ParamType is the type of a rule parameter. Config passes every parameter
@@ -39,8 +40,12 @@ type Param struct {
 	Min, Max int64
 	// Pattern, when set, every String value or CSV item must match.
 	Pattern *regexp.Regexp
-	// PatternHelp describes Pattern in words for error messages.
+	// PatternHelp describes Pattern (and MaxLen) in words for error messages.
 	PatternHelp string
+	// MaxLen, when set, bounds every String value or CSV item, in characters.
+	// It keeps patterns free of counted repetition, which makes regexps over
+	// large Unicode classes costly to compile.
+	MaxLen int
 }
 
 // ReservedParams are rule parameters that steer the runtime, not a rule:
@@ -209,7 +214,7 @@ func (d Param) validate(v string) (string, error) {
 }
 
 func (d Param) matchPattern(v string) error {
-	if d.Pattern == nil || d.Pattern.MatchString(v) {
+	if (d.Pattern == nil || d.Pattern.MatchString(v)) && (d.MaxLen == 0 || utf8.RuneCountInString(v) <= d.MaxLen) {
 		return nil
 	}
 	help := d.PatternHelp

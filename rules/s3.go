@@ -167,18 +167,11 @@ func checkS3CMKEncrypted(item *configitem.Item, p Params) Verdict {
 		case key == "":
 			return Fail("Default encryption is %s without a KMSMasterKeyID, so S3 uses the AWS managed key "+
 				"aws/s3. %s", alg, fix)
-		case isAWSManagedKeyAlias(key):
+		case keyRefIsAWSManagedAlias(key):
 			return Fail("Default encryption uses the AWS managed key %s. %s", key, fix)
 		}
 	}
 	return Pass()
-}
-
-// isAWSManagedKeyAlias reports whether the key reference is an alias of an
-// AWS managed key (alias/aws/...), bare or as an alias ARN.
-func isAWSManagedKeyAlias(key string) bool {
-	k := strings.ToLower(key)
-	return strings.HasPrefix(k, "alias/aws/") || (strings.HasPrefix(k, "arn:") && strings.Contains(k, ":alias/aws/"))
 }
 
 func checkS3AccessLogging(item *configitem.Item, p Params) Verdict {

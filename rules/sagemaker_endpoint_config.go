@@ -91,7 +91,7 @@ func sagemakerEndpointConfigRules() []*Rule {
 			}},
 			// The baseline has no availability control; until controls.go
 			// gains one, the rule is filed under the endpoint control.
-			Control:     ControlEndpointEncryption,
+			Control:     ControlEndpointAvailability,
 			SecurityHub: []string{"SageMaker.4"},
 			ManagedRule: "SAGEMAKER_ENDPOINT_CONFIG_PROD_INSTANCE_COUNT",
 			Severity:    SeverityMedium,
@@ -278,7 +278,7 @@ var mlLocalStorageFamilies = map[string]bool{
 // after the generation (m5d, c6id, g4dn, p4de); the rest are listed in
 // mlLocalStorageFamilies. Unknown families count as EBS-backed.
 func mlInstanceHasLocalStorage(instanceType string) bool {
-	t := strings.ToLower(instanceType)
+	t := strings.ToLower(strings.TrimSpace(instanceType))
 	t, ok := strings.CutPrefix(t, "ml.")
 	if !ok {
 		return false

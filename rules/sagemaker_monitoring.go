@@ -239,7 +239,7 @@ func checkMonitoringCMK(item *configitem.Item, _ Params) Verdict {
 	vol := mlPath(cluster, "VolumeKmsKeyId")
 	// Instance storage is encrypted in hardware, and SageMaker rejects a
 	// volume key for such instance types, so a missing key is no finding.
-	exempt := !vol.Present() && monitoringHasInstanceStorage(mlPath(cluster, "InstanceType").Str())
+	exempt := !vol.Present() && mlInstanceHasLocalStorage(mlPath(cluster, "InstanceType").Str())
 	if p := cmkKeyShortfall(vol); p != "" && !exempt {
 		problems = append(problems, volPath+" "+p)
 	}
@@ -280,44 +280,6 @@ func cmkKeyShortfall(v configitem.Value) string {
 		return "is AWS managed (" + mlClip(keyRefAliasName(s), 24) + ")"
 	}
 	return ""
-}
-
-// keyRefIsAWSManagedAlias reports whether a key reference is an alias of an AWS
-// managed key ("alias/aws/s3", or its alias ARN). AWS reserves the alias/aws/
-// prefix for the keys it manages.
-func keyRefIsAWSManagedAlias(key string) bool {
-	return strings.HasPrefix(strings.ToLower(keyRefAliasName(key)), "alias/aws/")
-}
-
-// keyRefAliasName strips the ARN prefix from an alias ARN.
-func keyRefAliasName(key string) string {
-	if i := strings.LastIndex(key, ":alias/"); i >= 0 {
-		return key[i+1:]
-	}
-	return key
-}
-
-// monitoringHasInstanceStorage reports whether a SageMaker instance type
-// ("ml.m5d.xlarge") comes with NVMe instance storage: the families whose
-// attributes include d (m5d, g4dn, c6id, p4de) and the accelerated families
-// that carry instance storage without the letter.
-func monitoringHasInstanceStorage(instanceType string) bool {
-	parts := strings.Split(strings.ToLower(strings.TrimSpace(instanceType)), ".")
-	if len(parts) != 3 || parts[0] != "ml" {
-		return false
-	}
-	family := parts[1]
-	switch family {
-	case "g5", "g6", "g6e", "gr6", "p5", "p5e", "p5en", "trn1", "trn1n", "trn2":
-		return true
-	}
-	// Family letters, generation digits, then attribute letters.
-	i := strings.IndexAny(family, "0123456789")
-	if i <= 0 || strings.Contains(family, "-") {
-		return false
-	}
-	attrs := strings.TrimLeft(family[i:], "0123456789")
-	return strings.Contains(attrs, "d")
 }
 
 // mlEmptyConfig is the verdict for an item whose configuration is an empty

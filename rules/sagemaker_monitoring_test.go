@@ -328,8 +328,8 @@ func TestMonitoringHasInstanceStorage(t *testing.T) {
 		{"ml..xlarge", false},
 		{"ml.5d.xlarge", false},
 	} {
-		if got := monitoringHasInstanceStorage(tc.typ); got != tc.want {
-			t.Errorf("monitoringHasInstanceStorage(%q) = %v, want %v", tc.typ, got, tc.want)
+		if got := mlInstanceHasLocalStorage(tc.typ); got != tc.want {
+			t.Errorf("mlInstanceHasLocalStorage(%q) = %v, want %v", tc.typ, got, tc.want)
 		}
 	}
 }

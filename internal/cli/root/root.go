@@ -6,7 +6,10 @@ import (
 
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
 	"github.com/aiguard/aiguard/internal/cli/evaluate"
+	"github.com/aiguard/aiguard/internal/cli/lint"
 	"github.com/aiguard/aiguard/internal/cli/ruleslist"
+	"github.com/aiguard/aiguard/internal/cli/schema"
+	"github.com/aiguard/aiguard/internal/cli/validate"
 	"github.com/aiguard/aiguard/internal/cli/version"
 	"github.com/aiguard/aiguard/rules"
 )
@@ -30,6 +33,9 @@ conformance packs, SCPs and permission boundaries that deploy and enforce them.`
 		version.NewCmdVersion(io),
 		ruleslist.NewCmdRules(io, reg),
 		evaluate.NewCmdEvaluate(io, reg, nil),
+		validate.NewCmdValidate(io, reg, nil),
+		schema.NewCmdSchema(io, reg, nil),
+		lint.NewCmdLint(io),
 	)
 	return cmd
 }
