@@ -331,6 +331,21 @@ func (r result) mustSucceed(tb testing.TB, e *emulator) {
 	}
 }
 
+// waitLogLines returns the function's JSON log lines with the given
+// message once there are at least want of them, or what there is after a
+// few seconds: the function's stdout reaches us through the emulator, and
+// may trail the invocation's HTTP response.
+func (e *emulator) waitLogLines(msg string, want int) []map[string]any {
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		lines := e.logLines(msg)
+		if len(lines) >= want || time.Now().After(deadline) {
+			return lines
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 // logLines returns the function's JSON log lines with the given message.
 func (e *emulator) logLines(msg string) []map[string]any {
 	var out []map[string]any
@@ -469,10 +484,10 @@ func TestEmulatorChangeEvents(t *testing.T) {
 		t.Errorf("snapshot delivery made calls: %v", operations(srv))
 	}
 	// One log line per batch: one per invocation above.
-	if got := len(emu.logLines("put evaluations")); got != len(tests) {
+	if got := len(emu.waitLogLines("put evaluations", len(tests))); got != len(tests) {
 		t.Errorf("%d put-evaluations log lines, want %d", got, len(tests))
 	}
-	if got := len(emu.logLines("snapshot delivery ignored")); got != 1 {
+	if got := len(emu.waitLogLines("snapshot delivery ignored", 1)); got != 1 {
 		t.Errorf("%d snapshot log lines, want 1", got)
 	}
 }
@@ -538,7 +553,7 @@ func TestEmulatorThrottlingAndPartialFailure(t *testing.T) {
 	if got := srv.Evaluations(); len(got) != 1 {
 		t.Errorf("stored %d evaluations, want 1", len(got))
 	}
-	lines := emu.logLines("put evaluations")
+	lines := emu.waitLogLines("put evaluations", 2)
 	if len(lines) != 2 || lines[0]["attempts"] != 1.0 || lines[1]["attempts"] != 2.0 || lines[1]["failed"] != 0.0 {
 		t.Errorf("log lines = %v", lines)
 	}
@@ -630,7 +645,7 @@ func TestEmulatorBatches(t *testing.T) {
 		})
 	}
 	// 3 + 1 + 1 batches, one log line each.
-	if got := len(emu.logLines("put evaluations")); got != 5 {
+	if got := len(emu.waitLogLines("put evaluations", 5)); got != 5 {
 		t.Errorf("%d put-evaluations log lines, want 5", got)
 	}
 }
