@@ -58,6 +58,7 @@ func catalog() []*Rule {
 		bedrockRules(),
 		s3Rules(),
 		kmsRules(),
+		sagemakerPeriodicRules(),
 	} {
 		all = append(all, group...)
 	}

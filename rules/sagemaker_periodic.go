@@ -1,0 +1,5 @@
+package rules
+
+func sagemakerPeriodicRules() []*Rule {
+	return nil
+}
