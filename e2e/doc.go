@@ -6,5 +6,5 @@
 // what arrived. The package also benchmarks the bootstrap's cold start
 // against a minimal aws-lambda-go function.
 //
-// The package has no code of its own; see emulator_test.go.
+// The package has no code of its own; see emulator_test.go and catalog_test.go.
 package e2e
