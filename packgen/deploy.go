@@ -1,13 +1,16 @@
-// Package packgen turns an organization spec into the artifacts that deploy
-// and enforce aiguard: conformance packs, the rule Lambda's stack for the
-// security tooling account, and the member-account role it assumes.
 package packgen
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
+
+	"github.com/aiguard/aiguard/orgspec"
 )
+
+// DefaultFunctionName is the name of the rule Lambda in every Region.
+const DefaultFunctionName = "aiguard-config-rules"
 
 // Deployment describes the rule Lambda and the member role.
 type Deployment struct {
@@ -18,13 +21,23 @@ type Deployment struct {
 	// ToolingAccount runs the Lambda; the member role trusts only the
 	// Lambda's role in this account.
 	ToolingAccount string
-	MemorySize     int
-	TimeoutSeconds int
-	// ReservedConcurrency caps concurrent executions (0: no reservation).
-	ReservedConcurrency int
-	Tracing             bool
-	LogRetentionDays    int
-	// InvokingAccounts are the accounts whose Config may invoke the Lambda.
+	// OrganizationID scopes the Lambda's sts:AssumeRole to roles in the
+	// organization (aws:ResourceOrgID).
+	OrganizationID string
+	// Regions are where the Lambda stack is deployed, one stack per Region
+	// (Config invokes only a function in the rule's own Region). The first
+	// is the primary Region, where the stack also creates the function's
+	// IAM role, which is global.
+	Regions             []string
+	MemorySize          int
+	TimeoutSeconds      int
+	ReservedConcurrency int // 0: no reservation
+	// Tracing is the X-Ray mode: Active or PassThrough.
+	Tracing          string
+	LogRetentionDays int
+	// InvokingAccounts are the accounts whose Config may invoke the Lambda,
+	// one permission each; nil lets Config in any account invoke it (see
+	// LambdaTemplate).
 	InvokingAccounts []string
 }
 
@@ -33,8 +46,48 @@ type Deployment struct {
 // statement takes about 300 bytes.
 const MaxInvokingAccounts = 60
 
-// Template is a CloudFormation template as nested maps; encoding/json
-// writes its keys sorted, so the output is deterministic.
+// maxTrustPolicy is IAM's default quota on a role trust policy, in
+// characters.
+const maxTrustPolicy = 2048
+
+// DeploymentFor returns the deployment the spec describes: the
+// organization's tooling account, Regions, member role and Lambda settings,
+// with the defaults of the spec format for settings a spec built in code
+// leaves zero. InvokingAccounts is left nil; the plan sets it.
+func DeploymentFor(spec *orgspec.Spec) Deployment {
+	o := spec.Organization
+	d := Deployment{
+		FunctionName:        DefaultFunctionName,
+		MemberRoleName:      o.MemberRoleName,
+		ToolingAccount:      o.SecurityToolingAccount,
+		OrganizationID:      o.ID,
+		Regions:             slices.Clone(o.Regions),
+		MemorySize:          o.Lambda.MemorySize,
+		TimeoutSeconds:      o.Lambda.Timeout,
+		ReservedConcurrency: o.Lambda.ReservedConcurrency,
+		Tracing:             o.Lambda.Tracing,
+		LogRetentionDays:    o.Lambda.LogRetentionDays,
+	}
+	if d.MemberRoleName == "" {
+		d.MemberRoleName = orgspec.DefaultMemberRoleName
+	}
+	if d.MemorySize == 0 {
+		d.MemorySize = 256
+	}
+	if d.TimeoutSeconds == 0 {
+		d.TimeoutSeconds = 300
+	}
+	if d.Tracing == "" {
+		d.Tracing = "PassThrough"
+	}
+	if d.LogRetentionDays == 0 {
+		d.LogRetentionDays = 90
+	}
+	return d
+}
+
+// Template is a CloudFormation template as nested maps; Marshal writes it
+// as deterministic YAML.
 type Template map[string]any
 
 func ref(name string) map[string]any { return map[string]any{"Ref": name} }
@@ -48,13 +101,36 @@ func getAtt(resource, attr string) map[string]any {
 // RoleName returns the name of the Lambda's own role.
 func (d Deployment) RoleName() string { return d.FunctionName + "-role" }
 
-// LambdaTemplate is the stack for the security tooling account: the rule
-// Lambda, its log group, its role, and one invoke permission per account.
+// FunctionArn returns the function's ARN as an Fn::Sub string, in the
+// Region and partition of the stack it is used in.
+func (d Deployment) FunctionArn() string {
+	return fmt.Sprintf("arn:${AWS::Partition}:lambda:${AWS::Region}:%s:function:%s", d.ToolingAccount, d.FunctionName)
+}
+
+// primaryRegion returns the Region whose stack creates the function's role.
+func (d Deployment) primaryRegion() string {
+	if len(d.Regions) == 0 {
+		return "us-east-1"
+	}
+	return d.Regions[0]
+}
+
+// LambdaTemplate is the stack for the security tooling account, deployed
+// once per Region (a function serves only Config rules of its own Region):
+// the rule Lambda, its log group and its invoke permissions in every
+// Region, and in the primary Region its role, which is global and shared by
+// the functions of the other Regions (deploy the primary Region first).
+//
+// With InvokingAccounts, Config may invoke the function from those accounts
+// only (SourceAccount). Without, from any account: a Lambda permission for
+// a service principal can be scoped to listed accounts or resources only,
+// not to an organization. The function can nevertheless act only in the
+// organization, as its role may assume the member role only in the
+// organization's accounts (aws:ResourceOrgID).
 func LambdaTemplate(d Deployment) (Template, error) {
 	if len(d.InvokingAccounts) > MaxInvokingAccounts {
 		return nil, fmt.Errorf("%d accounts invoke the rule Lambda, more than the %d per-account permissions "+
-			"that fit its 20 KB resource policy; split the organization across several tooling stacks",
-			len(d.InvokingAccounts), MaxInvokingAccounts)
+			"that fit its 20 KB resource policy", len(d.InvokingAccounts), MaxInvokingAccounts)
 	}
 	fn := map[string]any{
 		"FunctionName":  d.FunctionName,
@@ -65,21 +141,33 @@ func LambdaTemplate(d Deployment) (Template, error) {
 		"Code":          map[string]any{"S3Bucket": ref("CodeS3Bucket"), "S3Key": ref("CodeS3Key")},
 		"MemorySize":    d.MemorySize,
 		"Timeout":       d.TimeoutSeconds,
-		"Role":          getAtt("FunctionRole", "Arn"),
+		"Role": map[string]any{"Fn::If": []any{
+			"CreateSharedResources",
+			getAtt("FunctionRole", "Arn"),
+			sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:role/" + d.RoleName()),
+		}},
 		"LoggingConfig": map[string]any{"LogGroup": ref("LogGroup"), "LogFormat": "JSON"},
+		"TracingConfig": map[string]any{"Mode": d.Tracing},
 	}
 	if d.ReservedConcurrency > 0 {
 		fn["ReservedConcurrentExecutions"] = d.ReservedConcurrency
 	}
-	if d.Tracing {
-		fn["TracingConfig"] = map[string]any{"Mode": "Active"}
+	assume := map[string]any{
+		"Sid":      "AssumeMemberRole",
+		"Effect":   "Allow",
+		"Action":   "sts:AssumeRole",
+		"Resource": sub("arn:${AWS::Partition}:iam::*:role/" + d.MemberRoleName),
+	}
+	if d.OrganizationID != "" {
+		assume["Condition"] = map[string]any{"StringEquals": map[string]any{"aws:ResourceOrgID": d.OrganizationID}}
 	}
 	statements := []any{
 		map[string]any{
-			"Sid":      "WriteLogs",
-			"Effect":   "Allow",
-			"Action":   []any{"logs:CreateLogStream", "logs:PutLogEvents"},
-			"Resource": getAtt("LogGroup", "Arn"),
+			"Sid":    "WriteLogs",
+			"Effect": "Allow",
+			"Action": []any{"logs:CreateLogStream", "logs:PutLogEvents"},
+			// The role serves the function of every Region.
+			"Resource": sub("arn:${AWS::Partition}:logs:*:${AWS::AccountId}:log-group:/aws/lambda/" + d.FunctionName + ":*"),
 		},
 		map[string]any{
 			"Sid":      "ReportEvaluations",
@@ -87,14 +175,9 @@ func LambdaTemplate(d Deployment) (Template, error) {
 			"Action":   []any{"config:GetResourceConfigHistory", "config:PutEvaluations"},
 			"Resource": "*",
 		},
-		map[string]any{
-			"Sid":      "AssumeMemberRole",
-			"Effect":   "Allow",
-			"Action":   "sts:AssumeRole",
-			"Resource": sub("arn:${AWS::Partition}:iam::*:role/" + d.MemberRoleName),
-		},
+		assume,
 	}
-	if d.Tracing {
+	if d.Tracing == "Active" {
 		statements = append(statements, map[string]any{
 			"Sid":      "Tracing",
 			"Effect":   "Allow",
@@ -112,10 +195,11 @@ func LambdaTemplate(d Deployment) (Template, error) {
 			},
 		},
 		"FunctionRole": map[string]any{
-			"Type": "AWS::IAM::Role",
+			"Type":      "AWS::IAM::Role",
+			"Condition": "CreateSharedResources",
 			"Properties": map[string]any{
 				"RoleName":                 d.RoleName(),
-				"Description":              "Runs the aiguard Config rule Lambda",
+				"Description":              "Runs the aiguard Config rule Lambda in every Region",
 				"AssumeRolePolicyDocument": trustService("lambda.amazonaws.com"),
 				"Policies": []any{map[string]any{
 					"PolicyName":     "aiguard-config-rules",
@@ -128,39 +212,53 @@ func LambdaTemplate(d Deployment) (Template, error) {
 			"Properties": fn,
 		},
 	}
+	permission := func(account string) map[string]any {
+		props := map[string]any{
+			"FunctionName": ref("Function"),
+			"Action":       "lambda:InvokeFunction",
+			"Principal":    "config.amazonaws.com",
+		}
+		if account != "" {
+			props["SourceAccount"] = account
+		}
+		return map[string]any{"Type": "AWS::Lambda::Permission", "Properties": props}
+	}
+	if d.InvokingAccounts == nil {
+		resources["InvokeFromConfig"] = permission("")
+	}
 	accounts := slices.Clone(d.InvokingAccounts)
 	sort.Strings(accounts)
 	for _, acct := range slices.Compact(accounts) {
-		resources["InvokeFromConfig"+acct] = map[string]any{
-			"Type": "AWS::Lambda::Permission",
-			"Properties": map[string]any{
-				"FunctionName":  getAtt("Function", "Arn"),
-				"Action":        "lambda:InvokeFunction",
-				"Principal":     "config.amazonaws.com",
-				"SourceAccount": acct,
-			},
-		}
+		resources["InvokeFromConfig"+acct] = permission(acct)
 	}
 	return Template{
 		"AWSTemplateFormatVersion": "2010-09-09",
-		"Description":              "aiguard: the Config rule Lambda for the security tooling account",
+		"Description": fmt.Sprintf("aiguard: the Config rule Lambda for the security tooling account %s; "+
+			"deploy in each Region (%s first, where the stack creates the function's role)",
+			d.ToolingAccount, d.primaryRegion()),
 		"Parameters": map[string]any{
-			"CodeS3Bucket": map[string]any{"Type": "String", "Description": "Bucket holding aiguard-lambda-linux-arm64.zip (from make build)"},
-			"CodeS3Key":    map[string]any{"Type": "String", "Default": "aiguard-lambda-linux-arm64.zip", "Description": "Key of the Lambda zip"},
+			"CodeS3Bucket": map[string]any{"Type": "String",
+				"Description": "Bucket in this Region holding the Lambda zip (dist/aiguard-lambda-linux-arm64.zip from make build)"},
+			"CodeS3Key": map[string]any{"Type": "String", "Default": "aiguard-lambda-linux-arm64.zip",
+				"Description": "Key of the Lambda zip in CodeS3Bucket"},
+		},
+		"Conditions": map[string]any{
+			"CreateSharedResources": map[string]any{"Fn::Equals": []any{ref("AWS::Region"), d.primaryRegion()}},
 		},
 		"Resources": resources,
 		"Outputs": map[string]any{
-			"FunctionArn": map[string]any{"Value": getAtt("Function", "Arn"), "Description": "Pass as the Lambda ARN parameter of the conformance packs"},
-			"RoleArn":     map[string]any{"Value": getAtt("FunctionRole", "Arn")},
+			"FunctionArn": map[string]any{"Value": getAtt("Function", "Arn"),
+				"Description": "The rule Lambda of this Region, the RuleLambdaArn parameter of the conformance packs"},
 		},
 	}, nil
 }
 
 // MemberRoleTemplate is the StackSet template for every member account: the
 // role the Lambda assumes, trusting only the Lambda's role, allowed exactly
-// the read-only actions the enabled rules declare plus what every rule
-// needs to report.
-func MemberRoleTemplate(d Deployment, ruleActions []string) Template {
+// the read-only actions the enabled custom rules declare plus what every
+// custom rule needs to report (config:PutEvaluations) and to read an
+// oversized configuration item (config:GetResourceConfigHistory).
+func MemberRoleTemplate(d Deployment, ruleActions []string) (Template, error) {
 	actions := append([]string{"config:GetResourceConfigHistory", "config:PutEvaluations"}, ruleActions...)
 	sort.Strings(actions)
 	actions = slices.Compact(actions)
@@ -169,6 +267,17 @@ func MemberRoleTemplate(d Deployment, ruleActions []string) Template {
 		list[i] = a
 	}
 	lambdaRole := fmt.Sprintf("arn:${AWS::Partition}:iam::%s:role/%s", d.ToolingAccount, d.RoleName())
+	trust := map[string]any{
+		"Version": "2012-10-17",
+		"Statement": []any{map[string]any{
+			"Effect":    "Allow",
+			"Principal": map[string]any{"AWS": sub(lambdaRole)},
+			"Action":    "sts:AssumeRole",
+		}},
+	}
+	if b, _ := json.Marshal(trust); len(b) > maxTrustPolicy {
+		return nil, fmt.Errorf("the member role's trust policy would have %d characters; IAM allows %d by default", len(b), maxTrustPolicy)
+	}
 	return Template{
 		"AWSTemplateFormatVersion": "2010-09-09",
 		"Description":              "aiguard: the role the Config rule Lambda assumes in this member account",
@@ -176,16 +285,9 @@ func MemberRoleTemplate(d Deployment, ruleActions []string) Template {
 			"MemberRole": map[string]any{
 				"Type": "AWS::IAM::Role",
 				"Properties": map[string]any{
-					"RoleName":    d.MemberRoleName,
-					"Description": "Assumed by the aiguard Config rule Lambda to read AI resources and report evaluations",
-					"AssumeRolePolicyDocument": map[string]any{
-						"Version": "2012-10-17",
-						"Statement": []any{map[string]any{
-							"Effect":    "Allow",
-							"Principal": map[string]any{"AWS": sub(lambdaRole)},
-							"Action":    "sts:AssumeRole",
-						}},
-					},
+					"RoleName":                 d.MemberRoleName,
+					"Description":              "Assumed by the aiguard Config rule Lambda to read AI resources and report evaluations",
+					"AssumeRolePolicyDocument": trust,
 					"Policies": []any{map[string]any{
 						"PolicyName": "aiguard-config-rules-read",
 						"PolicyDocument": map[string]any{
@@ -204,7 +306,7 @@ func MemberRoleTemplate(d Deployment, ruleActions []string) Template {
 		"Outputs": map[string]any{
 			"MemberRoleArn": map[string]any{"Value": getAtt("MemberRole", "Arn")},
 		},
-	}
+	}, nil
 }
 
 func trustService(service string) map[string]any {

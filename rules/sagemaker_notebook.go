@@ -36,7 +36,8 @@ func sagemakerNotebookRules() []*Rule {
 			ID:    "sagemaker-notebook-in-vpc",
 			Title: "SageMaker notebook instances run in a VPC subnet with security groups",
 			Description: "A notebook instance must be launched in a subnet (one of allowedSubnetIds when given) " +
-				"with at least one security group.",
+				"with at least one security group. Stricter than the AWS managed rule " +
+				"SAGEMAKER_NOTEBOOK_INSTANCE_INSIDE_VPC, which does not check security groups, so packs deploy this rule.",
 			ResourceTypes: []string{typeNotebookInstance},
 			Trigger:       ChangeTriggered,
 			Params: []Param{{
@@ -48,7 +49,6 @@ func sagemakerNotebookRules() []*Rule {
 			}},
 			Control:     ControlVPCOnly,
 			SecurityHub: []string{"SageMaker.2"},
-			ManagedRule: "SAGEMAKER_NOTEBOOK_INSTANCE_INSIDE_VPC",
 			Severity:    SeverityHigh,
 			Remediation: "Recreate the notebook instance with SubnetId set to an approved private subnet and " +
 				"SecurityGroupIds set to security groups that allow only the traffic it needs.",

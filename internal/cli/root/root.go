@@ -6,6 +6,7 @@ import (
 
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
 	"github.com/aiguard/aiguard/internal/cli/evaluate"
+	"github.com/aiguard/aiguard/internal/cli/generate"
 	"github.com/aiguard/aiguard/internal/cli/lint"
 	"github.com/aiguard/aiguard/internal/cli/ruleslist"
 	"github.com/aiguard/aiguard/internal/cli/schema"
@@ -33,6 +34,7 @@ conformance packs, SCPs and permission boundaries that deploy and enforce them.`
 		version.NewCmdVersion(io),
 		ruleslist.NewCmdRules(io, reg),
 		evaluate.NewCmdEvaluate(io, reg, nil),
+		generate.NewCmdGenerate(io, reg, nil),
 		validate.NewCmdValidate(io, reg, nil),
 		schema.NewCmdSchema(io, reg, nil),
 		lint.NewCmdLint(io),

@@ -1,0 +1,138 @@
+// Package generate implements `aiguard generate`: one organization spec in,
+// conformance packs, organization packs, the rule Lambda's stack, the
+// member role's StackSet template and DIR/manifest.json out.
+package generate
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/aiguard/aiguard/internal/cli/cmdutil"
+	"github.com/aiguard/aiguard/internal/cli/validate"
+	"github.com/aiguard/aiguard/orgspec"
+	"github.com/aiguard/aiguard/packgen"
+	"github.com/aiguard/aiguard/rules"
+)
+
+// Options are the inputs of `aiguard generate`.
+type Options struct {
+	IO       *cmdutil.IO
+	Registry *rules.Registry
+	// Now decides which exceptions have expired; tests fix it.
+	Now func() time.Time
+
+	ConfigFile string
+	OutDir     string
+}
+
+// NewCmdGenerate returns the generate command; runF replaces the logic in
+// tests.
+func NewCmdGenerate(io *cmdutil.IO, reg *rules.Registry, runF func(*Options) error) *cobra.Command {
+	opts := &Options{IO: io, Registry: reg, Now: time.Now}
+	cmd := &cobra.Command{
+		Use:   "generate [--config FILE] --out DIR",
+		Short: "Generate conformance packs and deployment templates from an organization spec",
+		Long: `Generate reads an organization spec and writes, under DIR:
+
+  packs/<pack>.yaml               a conformance pack per team, and the organization
+                                  baseline (the rules every team runs alike)
+  organization-packs/<pack>.yaml  each pack as an organization conformance pack, for
+                                  the delegated administrator, where Config can target it
+  deploy/rule-lambda.yaml         the rule Lambda's stack for the security tooling account
+  deploy/member-role.yaml         the role the Lambda assumes, for a StackSet
+  manifest.json                   every file with its kind, target and size, the
+                                  packs, and notes on what needs a manual step
+
+Every template is checked against AWS Config's limits and the CloudFormation
+resource schema before anything is written; a pack too large for one
+conformance pack is split into numbered parts. The output is the same, byte
+for byte, for the same spec.
+
+Without --config, the built-in example is used. FILE may be - for standard
+input. DIR must be new, empty, or a previous output of aiguard generate: then
+the files its manifest lists are replaced or removed, and nothing else is
+touched. Exit status is 0 on success and 2 for an invalid spec (each problem
+as file:line:column: message), limits that cannot be met, or a DIR that holds
+other files.`,
+		Args: cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			if opts.OutDir == "" {
+				return cmdutil.Usagef("generate: --out DIR is required")
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return runGenerate(opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.ConfigFile, "config", "", "organization spec (YAML); default: the built-in example")
+	cmd.Flags().StringVar(&opts.OutDir, "out", "", "output directory (required)")
+	return cmd
+}
+
+// maxWarnings bounds the warnings printed; the manifest has them all.
+const maxWarnings = 10
+
+func runGenerate(opts *Options) error {
+	name, data, err := validate.ReadConfig(opts.IO, opts.ConfigFile)
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	if opts.Now != nil {
+		now = opts.Now()
+	}
+	spec, err := orgspec.Options{Registry: opts.Registry, Now: now}.Parse(name, data)
+	var errs orgspec.Errors
+	if errors.As(err, &errs) {
+		for _, e := range errs {
+			fmt.Fprintln(opts.IO.Err, e)
+		}
+		return &cmdutil.ExitError{Code: cmdutil.ExitUsage}
+	}
+	if err != nil {
+		return cmdutil.Usage(err)
+	}
+	for _, w := range spec.Warnings() {
+		fmt.Fprintf(opts.IO.Err, "%s:%d:%d: warning: %s\n", w.File, w.Line, w.Column, w.Message)
+	}
+	out, err := packgen.Generate(spec, packgen.Options{})
+	if err != nil {
+		return cmdutil.Usagef("generate: %v", err)
+	}
+	if err := packgen.WriteDir(opts.OutDir, out); err != nil {
+		return cmdutil.Usagef("generate: %v", err)
+	}
+	warnings := 0
+	for _, n := range out.Notes {
+		if n.Level != packgen.Warning {
+			continue
+		}
+		if warnings++; warnings <= maxWarnings {
+			fmt.Fprintf(opts.IO.Err, "warning: %s: %s\n", n.Subject, n.Message)
+		}
+	}
+	if warnings > maxWarnings {
+		fmt.Fprintf(opts.IO.Err, "warning: %d more in %s\n", warnings-maxWarnings, packgen.ManifestName)
+	}
+	source := name
+	if opts.ConfigFile == "" {
+		source += " (built-in example)"
+	}
+	fmt.Fprintf(opts.IO.Out, "%s: wrote %s to %s: %s", source, packgen.ManifestName, opts.OutDir, out.Summary())
+	if warnings > 0 {
+		fmt.Fprintf(opts.IO.Out, "; %s in the manifest", plural(warnings, "warning"))
+	}
+	fmt.Fprintln(opts.IO.Out)
+	return nil
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}

@@ -1,0 +1,224 @@
+package generate
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aiguard/aiguard/internal/cli/cmdutil"
+	"github.com/aiguard/aiguard/rules"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden/generate")
+
+var (
+	golden = filepath.Join("..", "..", "..", "testdata", "golden", "generate")
+	specs  = filepath.Join("..", "..", "..", "testdata", "specs")
+	// testNow fixes which exceptions are active.
+	testNow = time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+)
+
+func run(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	streams := &cmdutil.IO{In: strings.NewReader(stdin), Out: &out, Err: &errOut}
+	cmd := NewCmdGenerate(streams, rules.Catalog(), func(o *Options) error {
+		o.Now = func() time.Time { return testNow }
+		return runGenerate(o)
+	})
+	cmd.SetArgs(args)
+	cmd.SetOut(&out)
+	cmd.SetErr(&errOut)
+	cmd.SilenceUsage, cmd.SilenceErrors = true, true
+	err := cmd.Execute()
+	var ee *cmdutil.ExitError
+	if err != nil && (!errors.As(err, &ee) || ee.Err != nil) {
+		errOut.WriteString("aiguard: " + err.Error() + "\n")
+	}
+	return out.String(), errOut.String(), cmdutil.Code(err)
+}
+
+// readTree returns every file under dir by its slash path.
+func readTree(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	files := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		files[filepath.ToSlash(rel)] = data
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+func sortedKeys(m map[string][]byte) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// TestGolden runs `aiguard generate` on the built-in example and compares
+// the whole output, and what the command prints, with the golden files
+// (go test ./internal/cli/generate -update rewrites them).
+func TestGolden(t *testing.T) {
+	dir := t.TempDir()
+	stdout, stderr, code := run(t, "", "--out", dir)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	got := readTree(t, dir)
+	got["stdout.txt"] = []byte(strings.ReplaceAll(stdout, dir, "OUT"))
+	got["stderr.txt"] = []byte(strings.ReplaceAll(stderr, dir, "OUT"))
+	want := filepath.Join(golden, "example")
+	if *update {
+		if err := os.RemoveAll(want); err != nil {
+			t.Fatal(err)
+		}
+		for name, data := range got {
+			p := filepath.Join(want, filepath.FromSlash(name))
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return
+	}
+	if _, err := os.Stat(want); err != nil {
+		t.Fatalf("golden files: %v (run `go test ./internal/cli/generate -update` to create them)", err)
+	}
+	wantFiles := readTree(t, want)
+	if g, w := sortedKeys(got), sortedKeys(wantFiles); strings.Join(g, "\n") != strings.Join(w, "\n") {
+		t.Errorf("files differ from %s (run with -update if intended)\ngot:  %v\nwant: %v", want, g, w)
+	}
+	for name, data := range got {
+		if w, ok := wantFiles[name]; ok && !bytes.Equal(data, w) {
+			t.Errorf("%s differs from %s (run `go test ./internal/cli/generate -update` if intended)\ngot:\n%s",
+				name, filepath.Join(want, name), data)
+		}
+	}
+}
+
+// TestByteIdentical generates the example twice, into fresh directories
+// and over a previous output, and from a file: the bytes do not change.
+func TestByteIdentical(t *testing.T) {
+	a, b := t.TempDir(), t.TempDir()
+	if _, stderr, code := run(t, "", "--out", a); code != 0 {
+		t.Fatal(stderr)
+	}
+	example, err := os.ReadFile(filepath.Join("..", "..", "..", "orgspec", "example.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, stderr, code := run(t, string(example), "--config", "-", "--out", b); code != 0 {
+		t.Fatal(stderr)
+	}
+	if _, stderr, code := run(t, string(example), "--config", "-", "--out", b); code != 0 {
+		t.Fatalf("rerun over the previous output: %s", stderr)
+	}
+	ta, tb := readTree(t, a), readTree(t, b)
+	if len(ta) != len(tb) {
+		t.Fatalf("%d files, then %d", len(ta), len(tb))
+	}
+	for name, data := range ta {
+		if !bytes.Equal(data, tb[name]) {
+			t.Errorf("%s differs between runs", name)
+		}
+	}
+}
+
+func TestErrors(t *testing.T) {
+	foreign := t.TempDir()
+	if err := os.WriteFile(filepath.Join(foreign, "notes.txt"), []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var keys strings.Builder
+	for i := range 14 {
+		fmt.Fprintf(&keys, "      - arn:aws:kms:us-east-1:333333333333:key/1a2b3c4d-1111-4a2b-8c3d-%012d\n", i)
+	}
+	tooLong := `apiVersion: aiguard.dev/v1
+organization:
+  name: example-corp
+  id: o-exampleorg1
+  managementAccount: "111111111111"
+  securityToolingAccount: "222222222222"
+  regions: [us-east-1]
+  breakGlassRoles: [BreakGlass]
+teams:
+  - name: keyring
+    accounts: ["333333333333"]
+    dataClassification: internal
+    kmsKeyArns:
+` + keys.String()
+	problem := regexp.MustCompile(`^\S+:[0-9]+:[0-9]+: \S`)
+	tests := []struct {
+		name     string
+		stdin    string
+		args     []string
+		stderr   []string // fragments
+		errLines int      // lines on stderr, each file:line:column: message
+	}{
+		{name: "no --out", args: nil, stderr: []string{"--out DIR is required"}},
+		{name: "invalid spec", args: []string{"--config", filepath.Join(specs, "account-ids.yaml"), "--out", t.TempDir()},
+			stderr: []string{"account-ids.yaml:6:22: organization.managementAccount"}, errLines: 6},
+		{name: "unreadable spec", args: []string{"--config", filepath.Join(specs, "absent.yaml"), "--out", t.TempDir()},
+			stderr: []string{"--config: open"}},
+		{name: "limit not met", stdin: tooLong, args: []string{"--config", "-", "--out", t.TempDir()},
+			stderr: []string{"team keyring: rule sagemaker-domain-cmk-encrypted: its InputParameters would be", "at most 1024"}},
+		{name: "foreign directory", args: []string{"--out", foreign},
+			stderr: []string{"is not empty and has no manifest.json: not an aiguard output directory"}},
+		{name: "stray argument", args: []string{"--out", t.TempDir(), "extra"}, stderr: []string{"unknown command"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			stdout, stderr, code := run(t, tt.stdin, tt.args...)
+			if code != cmdutil.ExitUsage {
+				t.Errorf("exit %d, want %d", code, cmdutil.ExitUsage)
+			}
+			if stdout != "" {
+				t.Errorf("stdout = %q, want nothing", stdout)
+			}
+			for _, f := range tt.stderr {
+				if !strings.Contains(stderr, f) {
+					t.Errorf("stderr lacks %q:\n%s", f, stderr)
+				}
+			}
+			if tt.errLines > 0 {
+				lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
+				if len(lines) != tt.errLines {
+					t.Errorf("%d lines on stderr, want %d:\n%s", len(lines), tt.errLines, stderr)
+				}
+				for _, l := range lines {
+					if !problem.MatchString(l) {
+						t.Errorf("not file:line:column: message: %q", l)
+					}
+				}
+			}
+		})
+	}
+	if data, _ := os.ReadFile(filepath.Join(foreign, "notes.txt")); string(data) != "mine" {
+		t.Error("the foreign directory was changed")
+	}
+}
