@@ -47,6 +47,8 @@ fuzz:
 	$(FUZZ) ./rules -fuzz '^FuzzMLRuleChecks$$'
 	$(FUZZ) ./orgspec -fuzz '^FuzzParse$$'
 	$(FUZZ) ./conformance -fuzz '^FuzzParse$$'
+	$(FUZZ) ./iampolicy -fuzz '^FuzzParse$$'
+	$(FUZZ) ./policygen -fuzz '^FuzzGenerate$$'
 
 ## bench: the benchmarks behind BENCHMARKS.md (each package's baseline runs in the same invocation),
 ## then the release binaries' sizes

@@ -63,15 +63,14 @@ type Producer struct {
 }
 
 // DefaultProducers returns the producers Generate runs when Options sets
-// none: the conformance packs (plain and organization) and the deployment
-// templates. This is the seam for the other generators: the policies
-// (SCPs, permission boundaries, the AI-services opt-out policy) join the
-// list here, each a Producer reading plan.Spec and returning its files
-// with their kind and target, which the manifest then lists.
+// none: the conformance packs (plain and organization), the deployment
+// templates, and the preventive policies (SCPs, permission boundaries,
+// execution roles, the AI services opt-out policy).
 func DefaultProducers() []Producer {
 	return []Producer{
 		{Name: "conformance packs", Produce: producePacks},
 		{Name: "deployment", Produce: produceDeployment},
+		{Name: "policies", Produce: producePolicies},
 	}
 }
 

@@ -1,6 +1,6 @@
 // Package lint implements `aiguard lint`: the checks the generator applies
-// to its own output, usable on anyone's conformance packs (`lint pack`) and,
-// later, policies (`lint policy`).
+// to its own output, usable on anyone's conformance packs (`lint pack`) and
+// IAM policies (`lint policy`).
 package lint
 
 import (
@@ -27,9 +27,10 @@ const maxInput = 4 << 20
 func NewCmdLint(io *cmdutil.IO) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "lint",
-		Short: "Check conformance packs against AWS Config's limits and the CloudFormation schema",
+		Short: "Check conformance packs and IAM policies the way aiguard checks its own output",
 	}
 	cmd.AddCommand(NewCmdPack(io, nil))
+	cmd.AddCommand(NewCmdPolicy(io, nil))
 	return cmd
 }
 
@@ -103,24 +104,42 @@ func runPack(opts *PackOptions) error {
 		return fmt.Errorf("load the CloudFormation schema: %w", err)
 	}
 	linter := &conformance.Linter{Schema: v}
+	return lintFiles(opts.IO, opts.Files, opts.Format, packInput, linter.Lint)
+}
 
+// input says what a command reads, for its messages and its size bound.
+type input struct {
+	command string // e.g. "lint pack"
+	what    string // e.g. "template"
+	max     int    // bytes read at most
+	tooBig  string // why more than max cannot be valid
+}
+
+var packInput = input{command: "lint pack", what: "template", max: maxInput,
+	tooBig: "a conformance pack template is at most 300 KB"}
+
+// lintFiles reads each file (- for standard input, once), lints it and
+// prints the findings as text or JSON, then returns the exit status: 2 for
+// an unreadable file, 1 when a finding is an error.
+func lintFiles(streams *cmdutil.IO, files []string, format string, in input,
+	lint func([]byte) ([]conformance.Finding, error)) error {
 	unreadable := false
 	stdinUsed := false
 	all := []jsonFinding{}
-	for _, name := range opts.Files {
+	for _, name := range files {
 		if name == "-" {
 			if stdinUsed {
-				return cmdutil.Usagef("lint pack: standard input (-) given more than once")
+				return cmdutil.Usagef("%s: standard input (-) given more than once", in.command)
 			}
 			stdinUsed = true
 		}
-		data, err := readFile(opts.IO, name)
+		data, err := readFile(streams, name, in)
 		if err == nil {
 			var fs []conformance.Finding
-			if fs, err = linter.Lint(data); err == nil {
-				if opts.Format == "text" {
+			if fs, err = lint(data); err == nil {
+				if format == "text" {
 					for _, f := range fs {
-						fmt.Fprintf(opts.IO.Out, "%s: %s\n", name, f)
+						fmt.Fprintf(streams.Out, "%s: %s\n", name, f)
 					}
 				}
 				for _, f := range fs {
@@ -131,10 +150,10 @@ func runPack(opts *PackOptions) error {
 			}
 		}
 		unreadable = true
-		fmt.Fprintf(opts.IO.Err, "aiguard: %s: %v\n", name, err)
+		fmt.Fprintf(streams.Err, "aiguard: %s: %v\n", name, err)
 	}
-	if opts.Format == "json" {
-		enc := json.NewEncoder(opts.IO.Out)
+	if format == "json" {
+		enc := json.NewEncoder(streams.Out)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(all); err != nil {
 			return fmt.Errorf("write findings: %w", err)
@@ -167,7 +186,7 @@ func hasError(fs []jsonFinding) bool {
 	return false
 }
 
-func readFile(streams *cmdutil.IO, name string) ([]byte, error) {
+func readFile(streams *cmdutil.IO, name string, in input) ([]byte, error) {
 	var r io.Reader
 	if name == "-" {
 		r = streams.In
@@ -182,16 +201,16 @@ func readFile(streams *cmdutil.IO, name string) ([]byte, error) {
 		}
 		defer f.Close()
 		if fi, err := f.Stat(); err == nil && fi.IsDir() {
-			return nil, fmt.Errorf("is a directory; give template files")
+			return nil, fmt.Errorf("is a directory; give %s files", in.what)
 		}
 		r = f
 	}
-	data, err := io.ReadAll(io.LimitReader(r, maxInput+1))
+	data, err := io.ReadAll(io.LimitReader(r, int64(in.max)+1))
 	if err != nil {
 		return nil, fmt.Errorf("read: %w", err)
 	}
-	if len(data) > maxInput {
-		return nil, fmt.Errorf("more than %d bytes; a conformance pack template is at most 300 KB", maxInput)
+	if len(data) > in.max {
+		return nil, fmt.Errorf("more than %d bytes; %s", in.max, in.tooBig)
 	}
 	return data, nil
 }

@@ -1,0 +1,115 @@
+package lint
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/aiguard/aiguard/conformance"
+	"github.com/aiguard/aiguard/iampolicy"
+	"github.com/aiguard/aiguard/internal/cli/cmdutil"
+)
+
+// maxPolicyInput bounds what is read from one policy file: far above the
+// 10,240 characters of the largest IAM policy, so that an oversized policy
+// still gets its size finding, but not unbounded.
+const maxPolicyInput = 1 << 20
+
+var policyInput = input{command: "lint policy", what: "policy", max: maxPolicyInput,
+	tooBig: "an IAM policy is at most 10,240 characters"}
+
+// PolicyOptions are the inputs of `aiguard lint policy`.
+type PolicyOptions struct {
+	IO     *cmdutil.IO
+	Files  []string
+	Type   string
+	Format string
+	// MaxChars replaces the size quota of the policy type when positive.
+	MaxChars int
+}
+
+// NewCmdPolicy returns `lint policy`; runF replaces the logic in tests.
+func NewCmdPolicy(io *cmdutil.IO, runF func(*PolicyOptions) error) *cobra.Command {
+	opts := &PolicyOptions{IO: io}
+	cmd := &cobra.Command{
+		Use:   "policy --type scp|rcp|boundary|identity FILE...",
+		Short: "Check IAM policies: SCPs, RCPs, permissions boundaries, identity policies",
+		Long: `Lint policy checks IAM policy documents (JSON; FILE may be - for standard input)
+the way aiguard checks the policies it generates, as the policy type given
+with --type:
+
+  scp       service control policy: no Principal; 5,120 characters minified
+  rcp       resource control policy: Deny only, Principal "*", no NotAction,
+            only services RCPs support; 5,120 characters minified
+  boundary  permissions boundary: no Principal; 6,144 characters without
+            whitespace
+  identity  identity policy: no Principal; 10,240 characters without
+            whitespace (a warning above the 6,144 of a managed policy)
+
+The checks: valid JSON (after a trailing comma the rest is still checked)
+and the IAM grammar; unknown services, actions and condition keys; condition
+keys that the statement's actions do not support (an error when a Deny's
+test is true on an absent key, such as Null "true", since the Deny then
+blocks those actions outright); operators that do not fit the key's type,
+set operators on single-valued keys and multivalued keys without one;
+condition values that do not parse; resource ARNs; and the size quota.
+--max-chars replaces the quota, e.g. 10240 where the SCP quota is raised.
+
+Actions and keys come from aiguard's own table of IAM facts: complete for
+SageMaker, Bedrock, Bedrock AgentCore, Comprehend, Rekognition, KMS, S3 and
+IAM; for other services what is not in the table is reported as info ("not
+in aiguard's table"), never as unknown.
+
+Findings print one per line as "file: severity: code: message", the
+location (statement Sid, or "statement N") and line in parentheses, or with
+--format json as an array of objects with the keys file, severity, code,
+message and location. Exit status is 1 when any finding is an error, 0
+otherwise, and 2 for an unreadable file or a usage error.`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return cmdutil.Usagef("lint policy: give at least one policy FILE (or - for standard input)")
+			}
+			return nil
+		},
+		RunE: func(_ *cobra.Command, args []string) error {
+			opts.Files = args
+			if runF != nil {
+				return runF(opts)
+			}
+			return runPolicy(opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Type, "type", "", "policy type: scp, rcp, boundary or identity (required)")
+	cmd.Flags().StringVar(&opts.Format, "format", "text", "output format: text or json")
+	cmd.Flags().IntVar(&opts.MaxChars, "max-chars", 0, "size quota in characters, replacing the policy type's")
+	return cmd
+}
+
+func runPolicy(opts *PolicyOptions) error {
+	if opts.Format != "text" && opts.Format != "json" {
+		return cmdutil.Usagef("--format: got %q, want text or json", opts.Format)
+	}
+	if opts.Type == "" {
+		return cmdutil.Usagef("lint policy: give --type scp, rcp, boundary or identity")
+	}
+	typ, err := iampolicy.ParseType(opts.Type)
+	if err != nil {
+		return cmdutil.Usagef("--type: %v", err)
+	}
+	if opts.MaxChars < 0 {
+		return cmdutil.Usagef("--max-chars: got %d, want a positive number of characters", opts.MaxChars)
+	}
+	linter := &iampolicy.Linter{MaxChars: opts.MaxChars}
+	return lintFiles(opts.IO, opts.Files, opts.Format, policyInput, func(data []byte) ([]conformance.Finding, error) {
+		return packFindings(linter.LintData(data, typ)), nil
+	})
+}
+
+// packFindings converts policy findings to the pack findings the printer
+// takes; the two types have the same fields.
+func packFindings(fs []iampolicy.Finding) []conformance.Finding {
+	out := make([]conformance.Finding, 0, len(fs))
+	for _, f := range fs {
+		out = append(out, conformance.Finding{Severity: conformance.Severity(f.Severity), Code: f.Code,
+			Message: f.Message, Location: f.Location, Line: f.Line})
+	}
+	return out
+}

@@ -1,0 +1,158 @@
+package policygen
+
+import (
+	"slices"
+	"strings"
+)
+
+// bedrockInvoke are the actions that authorise model inference. Converse
+// and ConverseStream are authorised as these two; they are also the only
+// Bedrock actions with bedrock:GuardrailIdentifier and
+// bedrock:InferenceProfileArn.
+var bedrockInvoke = []string{"bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"}
+
+// bedrockCustomize create models or capacity from a base model; they are
+// authorised on the base foundation-model (or custom-model) ARN.
+var bedrockCustomize = []string{"bedrock:CreateModelCustomizationJob", "bedrock:CreateProvisionedModelThroughput"}
+
+const (
+	keyGuardrail        = "bedrock:GuardrailIdentifier"
+	keyInferenceProfile = "bedrock:InferenceProfileArn"
+)
+
+// bedrockStatements are the SCP denies for Bedrock: models, base models of
+// customization, and the required guardrail.
+func (t *teamPolicy) bedrockStatements() []Statement {
+	models := t.foundationModelArns()
+	// One statement covers inference and customization: each action is
+	// authorised only on some resource types (inference on models,
+	// profiles, async invocations and system tools; customization and
+	// provisioned throughput on foundation and custom models), so the union
+	// of the allowed resources means the same for each. Asynchronous
+	// invocations and system tools are authorised next to the model, whose
+	// own ARN is still checked; customizing a custom model continues from a
+	// model the team already made.
+	allowed := slices.Concat(models, t.otherModelArns(), t.profileArns(), []string{
+		t.arn("bedrock", "*", "*", "async-invoke/*"),
+		t.arn("bedrock", "*", "*", "custom-model/*"),
+		t.arn("bedrock", "", "*", "system-tool/*"),
+	})
+	out := []Statement{{
+		Sid: "BedrockModels", Effect: deny, Action: sorted(slices.Concat(bedrockInvoke, bedrockCustomize)...),
+		NotResource: sorted(allowed...),
+	}}
+	if g := t.guardrailValue(); g != "" {
+		op := "ArnNotEquals"
+		if strings.Contains(g, "*") {
+			op = "ArnNotLike"
+		}
+		st := Statement{
+			Sid: "BedrockGuardrail", Effect: deny, Action: sorted(bedrockInvoke...),
+			Condition: Condition{}.add(op, keyGuardrail, g),
+		}
+		// Guardrails screen text; embedding models are spared so that an
+		// approved embedding model stays usable.
+		if embed := t.embeddingModelArns(); len(embed) > 0 {
+			st.NotResource = sorted(embed...)
+		} else {
+			st.Resource = Strings{"*"}
+		}
+		out = append(out, st)
+	}
+	return out
+}
+
+// foundationModelArns are the team's approved foundation models as ARNs in
+// any Region, which also matches the Region-less ARN that global
+// cross-Region inference authorises. A foundation-model ARN in the spec
+// loses its Region: cross-Region inference authorises the model in every
+// destination Region, and the Region SCP decides where calls may start.
+func (t *teamPolicy) foundationModelArns() []string {
+	var out []string
+	if t.team.Bedrock == nil {
+		return nil
+	}
+	for _, m := range t.team.Bedrock.AllowedModels {
+		id, ok := foundationModelID(m)
+		if !ok {
+			continue
+		}
+		out = append(out, t.arn("bedrock", "*", "", "foundation-model/"+id))
+	}
+	return out
+}
+
+// otherModelArns are the approved custom, provisioned and imported models,
+// given as ARNs.
+func (t *teamPolicy) otherModelArns() []string {
+	var out []string
+	if t.team.Bedrock == nil {
+		return nil
+	}
+	for _, m := range t.team.Bedrock.AllowedModels {
+		if _, ok := foundationModelID(m); !ok {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// foundationModelID returns the model ID of a model ID or foundation-model
+// ARN, and false for other model ARNs.
+func foundationModelID(m string) (string, bool) {
+	if !strings.HasPrefix(m, "arn:") {
+		return m, true
+	}
+	_, id, ok := strings.Cut(m, ":foundation-model/")
+	return id, ok
+}
+
+// profileArns are the approved inference profiles as ARNs. A global
+// profile's Region-less model ARN is listed explicitly as well.
+func (t *teamPolicy) profileArns() []string {
+	var out []string
+	if t.team.Bedrock == nil {
+		return nil
+	}
+	for _, p := range t.team.Bedrock.InferenceProfiles {
+		if strings.HasPrefix(p, "arn:") {
+			out = append(out, p)
+			continue
+		}
+		out = append(out, t.arn("bedrock", "*", "*", "inference-profile/"+p))
+		if model, ok := strings.CutPrefix(p, "global."); ok {
+			out = append(out, t.arn("bedrock", "", "", "foundation-model/"+model))
+		}
+	}
+	return out
+}
+
+// embeddingModelArns are the approved foundation models that produce
+// embeddings rather than text (their ID names them embed).
+func (t *teamPolicy) embeddingModelArns() []string {
+	var out []string
+	for _, m := range t.foundationModelArns() {
+		if strings.Contains(m[strings.LastIndex(m, "/")+1:], "embed") {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// guardrailValue is the bedrock:GuardrailIdentifier a request must carry:
+// the guardrail ARN, with :VERSION unless the version is DRAFT. A bare
+// guardrail ID matches that guardrail in any Region and account.
+func (t *teamPolicy) guardrailValue() string {
+	b := t.team.Bedrock
+	if b == nil || b.Guardrail == nil || b.Guardrail.ID == "" {
+		return ""
+	}
+	g := b.Guardrail.ID
+	if !strings.HasPrefix(g, "arn:") {
+		g = t.arn("bedrock", "*", "*", "guardrail/"+g)
+	}
+	if v := b.Guardrail.Version; v != "" && v != "DRAFT" {
+		g += ":" + v
+	}
+	return g
+}

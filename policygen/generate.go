@@ -1,0 +1,260 @@
+package policygen
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/aiguard/aiguard/orgspec"
+)
+
+// Kind says what an artifact is.
+type Kind string
+
+// Artifact kinds.
+const (
+	KindSCP           Kind = "scp"            // a service control policy (minified JSON)
+	KindBoundary      Kind = "boundary"       // a team's permission boundary (IAM managed policy)
+	KindExecutionRole Kind = "execution-role" // the identity policy of a SageMaker execution role
+	KindOptOut        Kind = "opt-out"        // the organization's AI services opt-out policy
+	KindCFNTemplate   Kind = "cfn-template"   // a CloudFormation template deploying the above
+)
+
+// Limits AWS applies to the generated policies.
+const (
+	// DefaultSCPMaxChars and DefaultSCPMaxPerTarget apply when the spec sets
+	// no limits (a Spec built in code).
+	DefaultSCPMaxChars     = 5120
+	DefaultSCPMaxPerTarget = 5
+	// MaxManagedPolicyChars bounds an IAM managed policy, white space not
+	// counted: the boundary and the execution-role policies.
+	MaxManagedPolicyChars = 6144
+	// MaxOptOutChars bounds an AI services opt-out policy.
+	MaxOptOutChars = 2500
+)
+
+// Artifact is one generated file.
+type Artifact struct {
+	// Path is relative and slash-separated, e.g. policies/research/scp-1.json.
+	Path string
+	Kind Kind
+	// Team is the team the artifact belongs to; empty for the organization's.
+	Team string
+	// Target says where the artifact applies: a team name, "organization",
+	// or the security tooling account.
+	Target string
+	// TargetIDs are the roots, OUs and accounts an Organizations policy is
+	// attached to, sorted; empty for IAM policies and templates.
+	TargetIDs []string
+	// Size is what counts against Limit: every character for SCPs and the
+	// opt-out policy, non-white-space characters for IAM policies.
+	Size int
+	// Limit is the largest allowed Size; 0 when none applies.
+	Limit int
+	Body  []byte
+}
+
+// Generate writes every preventive policy of the spec: per team the SCPs,
+// the permission boundary and the SageMaker execution roles, each as JSON
+// and as a CloudFormation template; and for the organization the AI
+// services opt-out policy and the SCP protecting the rule Lambda in the
+// security tooling account. Artifacts are sorted by Path and the output is
+// byte-identical for the same spec. The error lists every team whose
+// policies do not fit the limits.
+func Generate(spec *orgspec.Spec) ([]Artifact, error) {
+	if spec == nil {
+		return nil, errors.New("policygen: no spec")
+	}
+	var arts []Artifact
+	var errs []error
+	for _, team := range spec.Teams {
+		if team == nil {
+			continue
+		}
+		ta, err := newTeamPolicy(spec, team).artifacts()
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		arts = append(arts, ta...)
+	}
+	oa, err := organizationArtifacts(spec)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	arts = append(arts, oa...)
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	slices.SortFunc(arts, func(a, b Artifact) int { return cmp.Compare(a.Path, b.Path) })
+	return arts, nil
+}
+
+// teamPolicy builds one team's policies.
+type teamPolicy struct {
+	spec       *orgspec.Spec
+	team       *orgspec.Team
+	partition  string
+	breakGlass []string
+	tags       orgspec.TagKeys
+	maxChars   int
+	maxPer     int
+}
+
+func newTeamPolicy(spec *orgspec.Spec, team *orgspec.Team) *teamPolicy {
+	lim := spec.Organization.Limits
+	return &teamPolicy{
+		spec:       spec,
+		team:       team,
+		partition:  spec.Partition(),
+		breakGlass: spec.BreakGlassPrincipalArns(),
+		tags:       tagKeys(spec.Organization.TagKeys),
+		maxChars:   cmp.Or(lim.SCPMaxChars, DefaultSCPMaxChars),
+		maxPer:     cmp.Or(lim.SCPMaxPerTarget, DefaultSCPMaxPerTarget),
+	}
+}
+
+// tagKeys fills in the defaults of tag keys a Spec built in code may lack.
+func tagKeys(k orgspec.TagKeys) orgspec.TagKeys {
+	k.Team = cmp.Or(k.Team, "aiguard-team")
+	k.DataClassification = cmp.Or(k.DataClassification, "data-classification")
+	k.ApprovedUseCase = cmp.Or(k.ApprovedUseCase, "ai-approved-use-case")
+	k.MLData = cmp.Or(k.MLData, "ml-data")
+	return k
+}
+
+// arn builds an ARN in the organization's partition.
+func (t *teamPolicy) arn(service, region, account, resource string) string {
+	return arnIn(t.partition, service, region, account, resource)
+}
+
+func arnIn(partition, service, region, account, resource string) string {
+	return strings.Join([]string{"arn", partition, service, region, account, resource}, ":")
+}
+
+// memberRole is the name of the role the rule Lambda assumes.
+func (t *teamPolicy) memberRole() string {
+	return cmp.Or(t.spec.Organization.MemberRoleName, orgspec.DefaultMemberRoleName)
+}
+
+// BoundaryName is the name of a team's permission boundary policy.
+func BoundaryName(team string) string { return NamePrefix + team + "-boundary" }
+
+// boundaryArn matches the team's boundary policy in any of its accounts.
+func (t *teamPolicy) boundaryArn() string {
+	return t.arn("iam", "", "*", "policy/"+BoundaryName(t.team.Name))
+}
+
+// targets are the OUs, roots and accounts the team's SCPs attach to.
+func (t *teamPolicy) targets() []string {
+	return sorted(slices.Concat(t.team.OrganizationalUnits, t.team.Accounts)...)
+}
+
+// scpStatements are all the team's SCP statements, each exempting the
+// break-glass roles.
+func (t *teamPolicy) scpStatements() []Statement {
+	sts := slices.Concat(
+		t.sagemakerStatements(),
+		t.bedrockStatements(),
+		t.comprehendStatements(),
+		t.rekognitionStatements(),
+		t.regionStatements(),
+		t.protectionStatements(),
+	)
+	for i := range sts {
+		sts[i] = exemptBreakGlass(sts[i], t.breakGlass)
+	}
+	return sts
+}
+
+// exemptBreakGlass adds the break-glass exception to a Deny: ArnNotLike on
+// aws:PrincipalArn, the role ARN of any session (never the session ARN).
+func exemptBreakGlass(s Statement, roles []string) Statement {
+	if s.Effect != deny || len(roles) == 0 {
+		return s
+	}
+	c := Condition{}
+	for op, keys := range s.Condition {
+		for k, v := range keys {
+			c.add(op, k, v...)
+		}
+	}
+	s.Condition = c.add("ArnNotLike", keyPrincipalArn, roles...)
+	return s
+}
+
+// artifacts are the team's files: SCPs and their template, the boundary,
+// the execution roles and their template.
+func (t *teamPolicy) artifacts() ([]Artifact, error) {
+	scps, err := t.scpArtifacts()
+	if err != nil {
+		return nil, err
+	}
+	iam, err := t.iamArtifacts()
+	if err != nil {
+		return nil, err
+	}
+	return append(scps, iam...), nil
+}
+
+// dir is the folder of the team's files.
+func (t *teamPolicy) dir() string { return "policies/" + t.team.Name + "/" }
+
+// scpArtifacts packs the team's SCP statements into policies and writes
+// them with their CloudFormation template.
+func (t *teamPolicy) scpArtifacts() ([]Artifact, error) {
+	docs, err := pack(t.scpStatements(), t.maxChars)
+	if err != nil {
+		return nil, fmt.Errorf("policygen: team %s: %w", t.team.Name, err)
+	}
+	if extra := t.extraSCPsOnTargets(); len(docs)+1+extra > t.maxPer {
+		total := 0
+		for _, d := range docs {
+			total += d.size
+		}
+		return nil, fmt.Errorf("policygen: team %s: its SCP statements take %d characters and need %d policies "+
+			"of at most %d characters, but scpMaxPerTarget %d leaves room for %d next to FullAWSAccess%s; "+
+			"shorten the team's lists (models, profiles, instance types, subnets, keys) or raise the limits",
+			t.team.Name, total, len(docs), t.maxChars, t.maxPer, t.maxPer-1-extra, extraNote(extra))
+	}
+	targets := t.targets()
+	var arts []Artifact
+	resources := map[string]any{}
+	for i, d := range docs {
+		name := fmt.Sprintf("%s%s-scp-%d", NamePrefix, t.team.Name, i+1)
+		arts = append(arts, Artifact{
+			Path: fmt.Sprintf("%sscp-%d.json", t.dir(), i+1), Kind: KindSCP, Team: t.team.Name,
+			Target: t.team.Name, TargetIDs: targets, Size: d.size, Limit: t.maxChars, Body: d.body,
+		})
+		resources[fmt.Sprintf("Scp%d", i+1)] = orgPolicyResource(name,
+			fmt.Sprintf("aiguard preventive controls for team %s (%d of %d)", t.team.Name, i+1, len(docs)),
+			"SERVICE_CONTROL_POLICY", d.doc, targets)
+	}
+	tmpl, err := templateBody(fmt.Sprintf("aiguard: service control policies of team %s", t.team.Name), nil, resources)
+	if err != nil {
+		return nil, fmt.Errorf("policygen: team %s: %w", t.team.Name, err)
+	}
+	arts = append(arts, Artifact{
+		Path: t.dir() + "scps.cfn.json", Kind: KindCFNTemplate, Team: t.team.Name, Target: t.team.Name,
+		TargetIDs: targets, Size: len(tmpl), Body: tmpl,
+	})
+	return arts, nil
+}
+
+// extraSCPsOnTargets counts other aiguard SCPs attached to the team's
+// targets: the tooling protection SCP when the tooling account is one.
+func (t *teamPolicy) extraSCPsOnTargets() int {
+	if slices.Contains(t.team.Accounts, t.spec.Organization.SecurityToolingAccount) {
+		return 1
+	}
+	return 0
+}
+
+func extraNote(extra int) string {
+	if extra == 0 {
+		return ""
+	}
+	return " and the tooling account's protection SCP"
+}

@@ -1,0 +1,119 @@
+package policygen
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aiguard/aiguard/orgspec"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files of testdata/golden/policygen")
+
+// goldenDir holds the example's generated policies, one file per artifact,
+// plus sizes.txt (each artifact's size against its limit).
+var goldenDir = filepath.Join("..", "testdata", "golden", "policygen")
+
+// exampleSpec parses the built-in example spec.
+func exampleSpec(t testing.TB) *orgspec.Spec {
+	t.Helper()
+	spec, err := orgspec.Parse(orgspec.ExampleName, orgspec.Example())
+	if err != nil {
+		t.Fatalf("parse example: %v", err)
+	}
+	return spec
+}
+
+// exampleArtifacts generates the example's policies.
+func exampleArtifacts(t testing.TB) []Artifact {
+	t.Helper()
+	arts, err := Generate(exampleSpec(t))
+	if err != nil {
+		t.Fatalf("Generate(example): %v", err)
+	}
+	return arts
+}
+
+// sizesReport lists each artifact's kind, size against its limit and
+// targets, one per line.
+func sizesReport(arts []Artifact) []byte {
+	var b bytes.Buffer
+	for _, a := range arts {
+		limit := "-"
+		if a.Limit > 0 {
+			limit = fmt.Sprint(a.Limit)
+		}
+		fmt.Fprintf(&b, "%s\t%s\t%d/%s\t%s\n", a.Path, a.Kind, a.Size, limit, strings.Join(a.TargetIDs, ","))
+	}
+	return b.Bytes()
+}
+
+// TestGolden pins every policy generated from the built-in example. Run
+// go test ./policygen -run TestGolden -update after an intended change and
+// review the diff.
+func TestGolden(t *testing.T) {
+	arts := exampleArtifacts(t)
+	files := map[string][]byte{"sizes.txt": sizesReport(arts)}
+	for _, a := range arts {
+		files[a.Path] = a.Body
+	}
+	if *update {
+		if err := os.RemoveAll(goldenDir); err != nil {
+			t.Fatal(err)
+		}
+		for name, body := range files {
+			p := filepath.Join(goldenDir, filepath.FromSlash(name))
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, body, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return
+	}
+	for name, body := range files {
+		want, err := os.ReadFile(filepath.Join(goldenDir, filepath.FromSlash(name)))
+		if err != nil {
+			t.Errorf("%v (run go test ./policygen -run TestGolden -update)", err)
+			continue
+		}
+		if !bytes.Equal(body, want) {
+			t.Errorf("%s differs from its golden file from byte %d (-update rewrites it; review the diff)",
+				name, firstDiff(body, want))
+		}
+	}
+	// A golden file no artifact produces any more is stale.
+	err := filepath.WalkDir(goldenDir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(goldenDir, path)
+		if err != nil {
+			return err
+		}
+		if _, ok := files[filepath.ToSlash(rel)]; !ok {
+			t.Errorf("stale golden file %s: no artifact produces it (-update removes it)", rel)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// firstDiff returns the offset of the first byte where a and b differ.
+func firstDiff(a, b []byte) int {
+	n := min(len(a), len(b))
+	for i := 0; i < n; i++ {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return n
+}
