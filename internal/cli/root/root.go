@@ -9,6 +9,7 @@ import (
 	"github.com/aiguard/aiguard/internal/cli/generate"
 	"github.com/aiguard/aiguard/internal/cli/lint"
 	"github.com/aiguard/aiguard/internal/cli/ruleslist"
+	"github.com/aiguard/aiguard/internal/cli/scan"
 	"github.com/aiguard/aiguard/internal/cli/schema"
 	"github.com/aiguard/aiguard/internal/cli/validate"
 	"github.com/aiguard/aiguard/internal/cli/version"
@@ -38,6 +39,7 @@ conformance packs, SCPs and permission boundaries that deploy and enforce them.`
 		validate.NewCmdValidate(io, reg, nil),
 		schema.NewCmdSchema(io, reg, nil),
 		lint.NewCmdLint(io),
+		scan.NewCmdScan(io, reg, nil),
 	)
 	return cmd
 }

@@ -1,0 +1,278 @@
+package scan
+
+import (
+	"bytes"
+	"flag"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aiguard/aiguard/internal/cli/cmdutil"
+	"github.com/aiguard/aiguard/internal/refdata"
+	"github.com/aiguard/aiguard/rules"
+	"github.com/aiguard/aiguard/scan"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden/scan")
+
+// fixedNow is the scan clock in tests, so template timestamps are stable.
+var fixedNow = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+// run runs `aiguard scan` with the given flags and inputs from the module
+// root, as cmd/aiguard would, and collects its output.
+func run(t testing.TB, args ...string) result {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	streams := &cmdutil.IO{In: strings.NewReader(""), Out: &out, Err: &errOut}
+	cmd := NewCmdScan(streams, rules.Catalog(), func(o *Options) error {
+		o.Now = func() time.Time { return fixedNow }
+		o.IsTerminal = func(io.Writer) bool { return false }
+		return runScan(o)
+	})
+	cmd.SetArgs(args)
+	cmd.SetOut(&out)
+	cmd.SetErr(&errOut)
+	cmd.SilenceErrors, cmd.SilenceUsage = true, true
+	err := cmd.Execute()
+	if err != nil {
+		var ee *cmdutil.ExitError
+		if !asExit(err, &ee) || ee.Err != nil {
+			errOut.WriteString("aiguard: " + err.Error() + "\n")
+		}
+	}
+	return result{stdout: out.String(), stderr: errOut.String(), code: cmdutil.Code(err)}
+}
+
+func asExit(err error, target **cmdutil.ExitError) bool {
+	ee, ok := err.(*cmdutil.ExitError)
+	if ok {
+		*target = ee
+	}
+	return ok
+}
+
+func chdirRoot(t *testing.T) {
+	t.Helper()
+	t.Chdir(refdata.ModuleRoot(t))
+}
+
+func compareGolden(t *testing.T, name string, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", "golden", "scan", name)
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("golden file: %v (run `go test ./internal/cli/scan -update` to create it)", err)
+	}
+	if string(want) != got {
+		t.Errorf("output differs from %s (run `go test ./internal/cli/scan -update` if intended)\n%s", path, firstDifference(string(want), got))
+	}
+}
+
+// compareStderr compares stderr with its golden file; an empty stderr has
+// none.
+func compareStderr(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", "golden", "scan", name)
+	if got == "" {
+		if *update {
+			os.Remove(path)
+		}
+		if _, err := os.Stat(path); err == nil {
+			t.Errorf("stderr is empty, but %s exists", path)
+		}
+		return
+	}
+	compareGolden(t, name, got)
+}
+
+func firstDifference(want, got string) string {
+	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < max(len(wl), len(gl)); i++ {
+		var w, g string
+		if i < len(wl) {
+			w = wl[i]
+		}
+		if i < len(gl) {
+			g = gl[i]
+		}
+		if w != g {
+			return "line " + itoa(i+1) + ":\n want: " + w + "\n  got: " + g
+		}
+	}
+	return "(they differ only in line endings)"
+}
+
+func itoa(n int) string {
+	return strings.TrimSpace(strings.Repeat(" ", 0) + fmtInt(n))
+}
+
+func fmtInt(n int) string { return strconv.Itoa(n) }
+
+func TestScanGolden(t *testing.T) {
+	chdirRoot(t)
+	const d = "testdata/scan/"
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+	}{
+		{"snapshot.txt", []string{d + "snapshot.json.gz"}, 0},
+		{"snapshot.json", []string{"--format", "json", d + "snapshot.json.gz"}, 0},
+		{"exports.json", []string{"--format", "json", d + "items.ndjson", d + "select.json", d + "batch-get.json",
+			d + "history.json", d + "item.json", d + "array.json.gz"}, ExitSkipped},
+		{"templates.txt", []string{d + "template.yaml", d + "template.json"}, 0},
+		{"templates.json", []string{"--format", "json", d + "template.yaml", d + "template.json"}, 0},
+		{"report.md", []string{"--format", "markdown", d + "snapshot.json.gz", d + "items.ndjson", d + "template.yaml"}, ExitSkipped},
+		{"report.html", []string{"--format", "html", d + "snapshot.json.gz", d + "items.ndjson", d + "template.yaml"}, ExitSkipped},
+		{"findings.asff", []string{"--format", "asff", "--account-id", "111122223333", "--region", "us-east-1",
+			d + "snapshot.json.gz", d + "template.yaml"}, 0},
+		{"truncated.txt", []string{d + "truncated.json.gz"}, ExitSkipped},
+		{"fail-on-high.txt", []string{"--fail-on", "high", d + "snapshot.json.gz"}, cmdutil.ExitFindings},
+		{"fail-on-and-skipped.txt", []string{"--fail-on", "medium", d + "items.ndjson"}, cmdutil.ExitFindings},
+		{"rule-params.json", []string{"--format", "json", "--rule", "s3-ml-bucket-cmk-encrypted",
+			"--params", `{"mlTagKey":"team"}`, d + "batch-get.json", d + "template.yaml"}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := run(t, tc.args...)
+			if r.code != tc.code {
+				t.Errorf("exit code %d, want %d; stderr:\n%s", r.code, tc.code, r.stderr)
+			}
+			compareGolden(t, tc.name, r.stdout)
+			compareStderr(t, tc.name+".stderr", r.stderr)
+		})
+	}
+}
+
+func TestScanFailOnThreshold(t *testing.T) {
+	chdirRoot(t)
+	// The snapshot's worst finding is HIGH.
+	for _, tc := range []struct {
+		failOn string
+		code   int
+	}{{"", 0}, {"none", 0}, {"critical", 0}, {"HIGH", 1}, {"medium", 1}, {"info", 1}} {
+		args := []string{"testdata/scan/snapshot.json.gz"}
+		if tc.failOn != "" {
+			args = append(args, "--fail-on", tc.failOn)
+		}
+		if r := run(t, args...); r.code != tc.code {
+			t.Errorf("--fail-on %q: exit %d, want %d (%s)", tc.failOn, r.code, tc.code, r.stderr)
+		}
+	}
+}
+
+func TestScanUsageErrors(t *testing.T) {
+	chdirRoot(t)
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no input", nil, "requires at least 1 arg"},
+		{"format", []string{"--format", "xml", "testdata/scan/item.json"}, "--format"},
+		{"fail-on", []string{"--fail-on", "severe", "testdata/scan/item.json"}, "--fail-on"},
+		{"missing file", []string{"testdata/scan/nope.json"}, "no such file"},
+		{"unrecognised", []string{"go.mod"}, "not a recognised input"},
+		{"lambda event", []string{"testdata/events/change-compliant.json"}, "aiguard evaluate --event"},
+		{"unknown rule", []string{"--rule", "s3-ml-bucket-cmk", "testdata/scan/item.json"}, "did you mean s3-ml-bucket-cmk-encrypted"},
+		{"unknown param", []string{"--params", `{"nope":"x"}`, "testdata/scan/item.json"}, "nope is not a parameter"},
+		{"bad param", []string{"--params", `{"minimumTlsVersion":"2"}`, "testdata/scan/item.json"}, "minimumTlsVersion"},
+		{"account", []string{"--account-id", "12345", "testdata/scan/item.json"}, "--account-id"},
+		{"region", []string{"--region", "Mars", "testdata/scan/item.json"}, "--region"},
+		{"asff template", []string{"--format", "asff", "testdata/scan/template.yaml"}, "pass --account-id and --region"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := run(t, tc.args...)
+			if r.code != cmdutil.ExitUsage || !strings.Contains(r.stderr, tc.want) || strings.Count(r.stderr, "\n") != 1 {
+				t.Errorf("exit %d, stderr %q; want exit 2 and one line containing %q", r.code, r.stderr, tc.want)
+			}
+			if r.stdout != "" {
+				t.Errorf("stdout should be empty on a usage error: %q", r.stdout)
+			}
+		})
+	}
+}
+
+func TestProgressLine(t *testing.T) {
+	got := progressLine(50<<20, 100<<20, 123456, 2*time.Second)
+	if !strings.Contains(got, " 50%") || !strings.Contains(got, "123,456 items") || !strings.Contains(got, "26.2 MB/s") {
+		t.Errorf("progressLine = %q", got)
+	}
+}
+
+// TestProgressOnlyOnTerminal checks when a bar is shown: on a terminal,
+// for a large input; never otherwise.
+func TestProgressOnlyOnTerminal(t *testing.T) {
+	for _, tc := range []struct {
+		terminal bool
+		size     int64
+		want     bool
+	}{{true, progressThreshold, true}, {true, progressThreshold - 1, false}, {false, 1 << 40, false}, {true, 0, false}} {
+		if got := wantProgress(tc.terminal, tc.size); got != tc.want {
+			t.Errorf("wantProgress(%v, %d) = %v, want %v", tc.terminal, tc.size, got, tc.want)
+		}
+	}
+	// A scan whose stderr is not a terminal writes nothing there.
+	chdirRoot(t)
+	if r := run(t, "testdata/scan/snapshot.json.gz"); r.stderr != "" {
+		t.Errorf("stderr = %q, want nothing", r.stderr)
+	}
+}
+
+func TestProgressBarDrawsAndClears(t *testing.T) {
+	var buf syncBuffer
+	l := &stderrLog{w: &buf}
+	c := &scan.Counters{}
+	c.Bytes.Store(1 << 20)
+	c.Items.Store(42)
+	stop := l.startProgress(c, 4<<20)
+	time.Sleep(450 * time.Millisecond)
+	l.printf("aiguard: a message\n")
+	stop()
+	out := buf.String()
+	if !strings.Contains(out, "scanning [") || !strings.Contains(out, " 25%") || !strings.Contains(out, "42 items") {
+		t.Errorf("no progress bar drawn: %q", out)
+	}
+	if !strings.Contains(out, "\r\033[Kaiguard: a message\n") {
+		t.Errorf("a message should clear the bar's line first: %q", out)
+	}
+	if !strings.HasSuffix(out, "\r\033[K") && !strings.HasSuffix(out, "a message\n") {
+		t.Errorf("the bar should be cleared at the end: %q", out)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the progress goroutine.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}

@@ -1,0 +1,271 @@
+//go:build unix
+
+package scan
+
+// Benchmarks of issue 7's performance targets, on a 100,000-CI Config
+// snapshot (gzipped) generated from the CIs of the rule fixtures:
+//   - BenchmarkScanSnapshot: the whole scan (gunzip, split, decode, every
+//     rule, JSON output to io.Discard); target at least 50,000 CIs/s on 2
+//     cores, and within 2x of the floor;
+//   - BenchmarkDecodeFloor: the same file through the same reader and worker
+//     pool, decoding each CI with configitem.Decode and evaluating nothing
+//     ("parallel"), and the obvious single-goroutine path: gzip, then
+//     encoding/json's Decoder walking to configurationItems and decoding one
+//     element at a time into json.RawMessage, then configitem.Decode
+//     ("sequential").
+// Run with: go test ./scan -run '^$' -bench . -benchtime 3x
+// The ratio to record is ns/op of ScanSnapshot over ns/op of
+// DecodeFloor/parallel.
+
+import (
+	"bufio"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/aiguard/aiguard/configitem"
+	"github.com/aiguard/aiguard/rules"
+)
+
+const benchCIs = 100_000
+
+// fixtureCIs returns the CI of every rule fixture, compacted.
+func fixtureCIs(tb testing.TB) []map[string]any {
+	tb.Helper()
+	paths, err := filepath.Glob(filepath.Join("..", "testdata", "rules", "*", "*.json"))
+	if err != nil || len(paths) == 0 {
+		tb.Skipf("no fixtures under testdata/rules (%v)", err)
+	}
+	sort.Strings(paths)
+	var out []map[string]any
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		var fx struct {
+			CI map[string]any `json:"ci"`
+		}
+		if err := json.Unmarshal(data, &fx); err != nil || fx.CI == nil {
+			continue
+		}
+		out = append(out, fx.CI)
+	}
+	return out
+}
+
+// writeSnapshot writes a gzipped Config snapshot of n CIs, cycling through
+// the fixture CIs with a unique resource ID each, and returns its path. It
+// streams, so generating a large file needs little memory.
+func writeSnapshot(tb testing.TB, dir string, n int, level int) string {
+	tb.Helper()
+	mix := fixtureCIs(tb)
+	path := filepath.Join(dir, fmt.Sprintf("snapshot-%d.json.gz", n))
+	f, err := os.Create(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	bw := bufio.NewWriterSize(f, 1<<20)
+	zw, err := gzip.NewWriterLevel(bw, level)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	w := bufio.NewWriterSize(zw, 1<<20)
+	w.WriteString(`{"fileVersion":"1.0","configSnapshotId":"bench","configurationItems":[`)
+	for i := range n {
+		ci := mix[i%len(mix)]
+		id, _ := ci["resourceId"].(string)
+		ci["resourceId"] = id + "-" + strconv.Itoa(i)
+		data, err := json.Marshal(ci)
+		ci["resourceId"] = id
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if i > 0 {
+			w.WriteByte(',')
+		}
+		w.Write(data)
+	}
+	w.WriteString("]}\n")
+	for _, fl := range []func() error{w.Flush, zw.Close, bw.Flush, f.Close} {
+		if err := fl(); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return path
+}
+
+// scanFile runs a whole scan of path with the given rules (nil: all).
+func scanFile(tb testing.TB, path string, list []*rules.Rule, sink Sink) *Summary {
+	tb.Helper()
+	srcs, _, err := Prepare([]Input{{Path: path}}, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	sum, err := Run(context.Background(), srcs, Options{Registry: benchRegistry, Rules: list}, sink)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if sum.Skipped > 0 {
+		tb.Fatalf("%d items skipped: %v", sum.Skipped, sum.Problems[0].Error())
+	}
+	return sum
+}
+
+var benchRegistry = rules.Catalog()
+
+func BenchmarkScanSnapshot(b *testing.B) {
+	path := writeSnapshot(b, b.TempDir(), benchCIs, gzip.DefaultCompression)
+	reportFile(b, path)
+	b.ResetTimer()
+	cpu := cpuTime()
+	for b.Loop() {
+		jw := NewJSONWriter(io.Discard)
+		sum := scanFile(b, path, nil, jw)
+		if err := jw.Close(); err != nil {
+			b.Fatal(err)
+		}
+		if sum.CIs != benchCIs {
+			b.Fatalf("scanned %d CIs, want %d", sum.CIs, benchCIs)
+		}
+	}
+	b.ReportMetric(float64(benchCIs)*float64(b.N)/b.Elapsed().Seconds(), "CIs/s")
+	reportCPU(b, cpu)
+	reportPeakRSS(b)
+}
+
+func BenchmarkDecodeFloor(b *testing.B) {
+	path := writeSnapshot(b, b.TempDir(), benchCIs, gzip.DefaultCompression)
+	reportFile(b, path)
+	b.Run("parallel", func(b *testing.B) {
+		cpu := cpuTime()
+		for b.Loop() {
+			sum := scanFile(b, path, []*rules.Rule{}, discardSink{})
+			if sum.CIs != benchCIs {
+				b.Fatalf("decoded %d CIs, want %d", sum.CIs, benchCIs)
+			}
+		}
+		b.ReportMetric(float64(benchCIs)*float64(b.N)/b.Elapsed().Seconds(), "CIs/s")
+		reportCPU(b, cpu)
+	})
+	b.Run("sequential", func(b *testing.B) {
+		cpu := cpuTime()
+		for b.Loop() {
+			if n := decodeSequential(b, path); n != benchCIs {
+				b.Fatalf("decoded %d CIs, want %d", n, benchCIs)
+			}
+		}
+		b.ReportMetric(float64(benchCIs)*float64(b.N)/b.Elapsed().Seconds(), "CIs/s")
+		reportCPU(b, cpu)
+	})
+}
+
+// decodeSequential is the obvious Go path: encoding/json tokens down to
+// configurationItems, one element at a time, each through configitem.Decode.
+func decodeSequential(tb testing.TB, path string) int {
+	f, err := os.Open(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(bufio.NewReaderSize(f, 1<<20))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	dec := json.NewDecoder(bufio.NewReaderSize(zr, 1<<20))
+	if _, err := dec.Token(); err != nil {
+		tb.Fatal(err)
+	}
+	n := 0
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if key != "configurationItems" {
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				tb.Fatal(err)
+			}
+			continue
+		}
+		if _, err := dec.Token(); err != nil {
+			tb.Fatal(err)
+		}
+		for dec.More() {
+			var raw json.RawMessage
+			if err := dec.Decode(&raw); err != nil {
+				tb.Fatal(err)
+			}
+			if _, err := configitem.Decode(raw); err != nil {
+				tb.Fatal(err)
+			}
+			n++
+		}
+		if _, err := dec.Token(); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return n
+}
+
+type discardSink struct{}
+
+func (discardSink) Result(*Result) error { return nil }
+
+func reportFile(b *testing.B, path string) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("%s: %d CIs, %.1f MB gzipped", filepath.Base(path), benchCIs, float64(fi.Size())/1e6)
+}
+
+// cpuTime is the process's CPU time so far (user and system, every
+// thread); on a shared machine it measures the work where wall time
+// measures the neighbours too.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func reportCPU(b *testing.B, start time.Duration) {
+	if used := cpuTime() - start; used > 0 && start > 0 {
+		b.ReportMetric(used.Seconds()/float64(b.N), "cpu-s/op")
+		b.ReportMetric(float64(benchCIs)*float64(b.N)/used.Seconds(), "CIs/cpu-s")
+	}
+}
+
+// reportPeakRSS reports the process's peak resident set (Linux only).
+func reportPeakRSS(b *testing.B) {
+	if kb, ok := peakRSSKB(); ok {
+		b.ReportMetric(float64(kb)/1024, "peak-RSS-MB")
+	}
+}
+
+func peakRSSKB() (int64, bool) {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0, false
+	}
+	for line := range strings.SplitSeq(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			n, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			return n, err == nil
+		}
+	}
+	return 0, false
+}

@@ -1,0 +1,460 @@
+package scan
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/iotest"
+	"time"
+
+	"github.com/aiguard/aiguard/rules"
+)
+
+var testNow = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+
+func fixture(name string) string { return filepath.Join("..", "testdata", "scan", name) }
+
+func TestDetect(t *testing.T) {
+	for _, tc := range []struct {
+		name, in string
+		want     Kind
+		err      string
+	}{
+		{"snapshot", `{"fileVersion":"1.0","configSnapshotId":"x","configurationItems":[]}`, KindConfigItems, ""},
+		{"history pretty", "{\n \"fileVersion\": \"1.0\",\n \"configurationItems\": [\n", KindConfigItems, ""},
+		{"config history API", `{"ConfigurationItems":[],"NextToken":"x"}`, KindConfigItems, ""},
+		{"batch get", `{"baseConfigurationItems":[],"unprocessedResourceKeys":[]}`, KindBatchGet, ""},
+		{"aggregate batch get", `{"BaseConfigurationItems":[]}`, KindBatchGet, ""},
+		{"select", `{"QueryInfo":{"SelectFields":[]},"Results":["{}"]}`, KindSelect, ""},
+		{"array", ` [ {"resourceType":"x"} ]`, KindArray, ""},
+		{"ndjson", "{\"resourceType\":\"AWS::S3::Bucket\",\"resourceId\":\"b\"}\n{\"resourceType\":\"x\"}\n", KindNDJSON, ""},
+		{"one-line CI", `{"resourceType":"AWS::S3::Bucket","resourceId":"b"}`, KindNDJSON, ""},
+		{"pretty CI", "{\n  \"resourceType\": \"AWS::S3::Bucket\",\n  \"resourceId\": \"b\"\n}\n", KindStream, ""},
+		{"BOM", "\xef\xbb\xbf{\"configurationItems\":[]}", KindConfigItems, ""},
+		{"json template", `{"AWSTemplateFormatVersion":"2010-09-09","Resources":{}}`, KindTemplate, ""},
+		{"yaml template", "Description: x\nResources:\n  B:\n    Type: AWS::S3::Bucket\n", KindTemplate, ""},
+		{"empty", "  \n", KindEmpty, ""},
+		{"lambda event", `{"invokingEvent":"{}","ruleParameters":"{}"}`, "", "aiguard evaluate --event"},
+		{"other json", `{"foo":1}`, "", "none of the keys"},
+		{"text", "hello world\n", "", "not JSON"},
+		{"broken json", `{"a" 1}`, "", "want ':'"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := detect([]byte(tc.in))
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) || !errors.Is(err, ErrUnrecognized) {
+					t.Fatalf("detect = %v, %v; want an ErrUnrecognized containing %q", got, err, tc.err)
+				}
+				return
+			}
+			if err != nil || got != tc.want {
+				t.Fatalf("detect = %v, %v; want %v", got, err, tc.want)
+			}
+		})
+	}
+}
+
+// collect runs the splitter over in, one byte per read so that every value
+// crosses buffer refills, and returns the elements.
+func collect(t *testing.T, in string, kind Kind) ([]element, error) {
+	t.Helper()
+	sp := newSplitter(iotest.OneByteReader(strings.NewReader(in)))
+	var got []element
+	emit := func(el element) error {
+		if el.data != nil {
+			el.data = append([]byte(nil), el.data...)
+		}
+		got = append(got, el)
+		return nil
+	}
+	var err error
+	switch kind {
+	case KindConfigItems:
+		err = sp.objectArrays(containerKey(kind), func(_ string, el element) error { return emit(el) })
+	case KindArray:
+		err = sp.array(emit)
+	case KindNDJSON:
+		err = sp.lines(emit)
+	case KindStream:
+		err = sp.stream(emit)
+	}
+	return got, err
+}
+
+func TestSplitter(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		kind Kind
+		in   string
+		want []string // element data, or "!error" for a skipped element
+		err  string   // a break in the structure
+	}{
+		{"container", KindConfigItems, `{"a":{"configurationItems":[1]},"configurationItems":[{"x":"]}\"["},{"y":[1,{"z":null}]}],"b":"}"}`,
+			[]string{`{"x":"]}\"["}`, `{"y":[1,{"z":null}]}`}, ""},
+		{"escapes", KindArray, `[{"s":"a\\"},{"t":"\\\"}"}]`, []string{`{"s":"a\\"}`, `{"t":"\\\"}"}`}, ""},
+		{"scalars", KindArray, `[1, "two" ,null]`, []string{`1`, `"two"`, `null`}, ""},
+		{"empty array", KindArray, ` [ ] `, nil, ""},
+		{"lines", KindNDJSON, "{\"a\":1}\r\n\n  {\"b\":2\n{\"c\":3}", []string{`{"a":1}`, `{"b":2`, `{"c":3}`}, ""},
+		{"stream", KindStream, "{\n\"a\": 1\n}\n{\"b\":\n2}", []string{"{\n\"a\": 1\n}", "{\"b\":\n2}"}, ""},
+		{"mismatched", KindArray, `[{"a":[1}]`, nil, "mismatched"},
+		{"truncated", KindConfigItems, `{"configurationItems":[{"a":1},{"b":`, []string{`{"a":1}`}, "unexpected end of input"},
+		{"missing comma", KindArray, `[{"a":1} {"b":2}]`, []string{`{"a":1}`}, "want ',' or ']'"},
+		{"trailing garbage", KindConfigItems, `{"configurationItems":[]} x`, nil, "unexpected data"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := collect(t, tc.in, tc.kind)
+			if tc.err == "" && err != nil {
+				t.Fatalf("unexpected error: %v", err)
+			}
+			if tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)) {
+				t.Fatalf("error = %v, want one containing %q", err, tc.err)
+			}
+			var data []string
+			for _, el := range got {
+				if el.err != nil {
+					data = append(data, "!error")
+				} else {
+					data = append(data, string(el.data))
+				}
+			}
+			if strings.Join(data, "|") != strings.Join(tc.want, "|") {
+				t.Errorf("elements = %q, want %q", data, tc.want)
+			}
+		})
+	}
+}
+
+func TestSplitterTooLarge(t *testing.T) {
+	big := `{"s":"` + strings.Repeat("x", maxItem) + `"}`
+	for _, kind := range []Kind{KindArray, KindNDJSON} {
+		in := "[" + big + `,{"ok":1}]`
+		if kind == KindNDJSON {
+			in = big + "\n" + `{"ok":1}` + "\n"
+		}
+		sp := newSplitter(strings.NewReader(in))
+		var got []string
+		emit := func(el element) error {
+			if el.err != nil {
+				got = append(got, el.err.Error())
+			} else {
+				got = append(got, string(el.data))
+			}
+			return nil
+		}
+		var err error
+		if kind == KindArray {
+			err = sp.array(emit)
+		} else {
+			err = sp.lines(emit)
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", kind, err)
+		}
+		if len(got) != 2 || !strings.Contains(got[0], "larger than") || got[1] != `{"ok":1}` {
+			t.Errorf("%s: got %.200q", kind, got)
+		}
+		if len(sp.buf) > maxItem {
+			t.Errorf("%s: buffer grew to %d bytes, more than %d", kind, len(sp.buf), maxItem)
+		}
+	}
+}
+
+func TestAppendJSONString(t *testing.T) {
+	for _, s := range []string{
+		"", "plain", `quote " backslash \ slash /`, "tab\tnl\ncr\rbs\bff\f", "\x00\x01\x1f\x7f",
+		"<html> & 'x'", "é 日本 🙂", "line\u2028para\u2029", "bad \xff utf8 \xc3", "\u00ff",
+	} {
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(s); err != nil {
+			t.Fatal(err)
+		}
+		got := string(appendJSONString(nil, s)) + "\n"
+		if got != want.String() {
+			t.Errorf("appendJSONString(%q) = %s, encoding/json gives %s", s, got, want.String())
+		}
+	}
+}
+
+// scanFiles runs a scan of fixtures into a JSON writer.
+func scanFiles(t *testing.T, opts Options, names ...string) (string, *Summary) {
+	t.Helper()
+	var inputs []Input
+	for _, n := range names {
+		inputs = append(inputs, Input{Path: fixture(n)})
+	}
+	srcs, _, err := Prepare(inputs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if opts.Now.IsZero() {
+		opts.Now = testNow
+	}
+	var out bytes.Buffer
+	jw := NewJSONWriter(&out)
+	sum, err := Run(context.Background(), srcs, opts, jw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := jw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return out.String(), sum
+}
+
+func TestJSONMatchesEncodingJSON(t *testing.T) {
+	out, _ := scanFiles(t, Options{}, "snapshot.json.gz", "template.yaml")
+	var evals []rules.Evaluation
+	if err := json.Unmarshal([]byte(out), &evals); err != nil {
+		t.Fatalf("output is not a JSON array of evaluations: %v", err)
+	}
+	var want bytes.Buffer
+	enc := json.NewEncoder(&want)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(evals); err != nil {
+		t.Fatal(err)
+	}
+	if out != want.String() {
+		t.Errorf("the streamed JSON differs from encoding/json's (the format of aiguard evaluate)")
+	}
+}
+
+// TestDeterministic checks that the output does not depend on the number
+// of workers or on chunk boundaries.
+func TestDeterministic(t *testing.T) {
+	all := []string{"snapshot.json.gz", "items.ndjson", "select.json", "batch-get.json", "history.json",
+		"item.json", "array.json.gz", "template.yaml", "template.json", "truncated.json.gz"}
+	first, _ := scanFiles(t, Options{Workers: 1}, all...)
+	for _, w := range []int{2, 3, 8} {
+		got, _ := scanFiles(t, Options{Workers: w}, all...)
+		if got != first {
+			t.Errorf("output with %d workers differs from the output with 1", w)
+		}
+	}
+}
+
+func TestProblemsKeepPosition(t *testing.T) {
+	_, sum := scanFiles(t, Options{}, "items.ndjson", "truncated.json.gz")
+	var got []string
+	for _, p := range sum.Problems {
+		got = append(got, p.Error())
+	}
+	want := []string{
+		"items.ndjson:3: configuration item: ",
+		"items.ndjson:4: configuration item: configuration: want an object or a JSON-encoded string",
+		"truncated.json.gz: configurationItems[4]: read at byte ",
+	}
+	if len(got) != len(want) || sum.Skipped != len(want) {
+		t.Fatalf("problems = %q (skipped %d), want %d", got, sum.Skipped, len(want))
+	}
+	for i := range want {
+		if !strings.Contains(got[i], want[i]) {
+			t.Errorf("problem %d = %q, want it to contain %q", i, got[i], want[i])
+		}
+	}
+	if !sum.Problems[2].Rest || !strings.HasSuffix(got[2], "the rest of the input is skipped") {
+		t.Errorf("the truncated file's problem should say the rest is skipped: %q", got[2])
+	}
+	if in := sum.Inputs[1]; in.CIs != 4 || !in.Gzip {
+		t.Errorf("truncated.json.gz: %d CIs read (gzip %v), want the 4 before the break", in.CIs, in.Gzip)
+	}
+}
+
+// evaluation finds the evaluation of a rule on a resource in JSON output.
+func evaluation(t *testing.T, out, ruleID, resourceID string) rules.Evaluation {
+	t.Helper()
+	var evals []rules.Evaluation
+	if err := json.Unmarshal([]byte(out), &evals); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range evals {
+		if e.RuleID == ruleID && e.ResourceID == resourceID {
+			return e
+		}
+	}
+	t.Fatalf("no evaluation of %s on %s", ruleID, resourceID)
+	return rules.Evaluation{}
+}
+
+func TestTemplate(t *testing.T) {
+	out, sum := scanFiles(t, Options{AccountID: "111122223333", Region: "us-east-1"}, "template.yaml")
+	for _, tc := range []struct {
+		rule, resource string
+		want           rules.Compliance
+		annotation     string
+	}{
+		// Every setting mapped onto the legacy CI shape, with the bucket
+		// policy's self-references resolved.
+		{"s3-ml-bucket-tls-enforced", "TrainingBucket", rules.Compliant, ""},
+		{"s3-ml-bucket-public-access-blocked", "TrainingBucket", rules.Compliant, ""}, // S3's default
+		{"s3-ml-bucket-cmk-encrypted", "TrainingBucket", rules.Compliant, "!GetAtt TrainingKey.Arn"},
+		{"s3-ml-bucket-access-logging", "TrainingBucket", rules.Compliant, "!Ref LogBucket"},
+		{"s3-ml-bucket-cmk-encrypted", "FeaturesBucket", rules.NonCompliant, "SSE-S3 (AES256)"},
+		{"s3-ml-bucket-public-access-blocked", "FeaturesBucket", rules.NonCompliant, "BlockPublicPolicy, RestrictPublicBuckets"},
+		{"s3-ml-bucket-tls-enforced", "FeaturesBucket", rules.NonCompliant, "no bucket policy"},
+		{"s3-ml-bucket-access-logging", "LogBucket", rules.NotApplicable, "Not an ML bucket"},
+		{"kms-ml-key-policy-restricted", "TrainingKey", rules.Compliant, ""},
+		{"kms-ml-key-policy-restricted", "OpenKey", rules.NonCompliant, "AnyoneMayDecrypt"},
+		// An unresolved parameter decides the verdict: not judged.
+		{"sagemaker-notebook-no-direct-internet", "Notebook", rules.NotApplicable, "depends on Properties.DirectInternetAccess (!Ref InternetAccess)"},
+		{"sagemaker-notebook-root-access-disabled", "Notebook", rules.Compliant, ""},
+		{"sagemaker-notebook-lifecycle-config", "Notebook", rules.NonCompliant, "LifecycleConfigName is not set"},
+		{"sagemaker-domain-cmk-encrypted", "Domain", rules.NonCompliant, "KmsKeyId is not set"},
+	} {
+		e := evaluation(t, out, tc.rule, tc.resource)
+		if e.Compliance != tc.want || !strings.Contains(e.Annotation, tc.annotation) {
+			t.Errorf("%s on %s: %s %q, want %s with %q", tc.rule, tc.resource, e.Compliance, e.Annotation, tc.want, tc.annotation)
+		}
+		if e.ResourceType == "" || !e.OrderingTimestamp.Equal(testNow) {
+			t.Errorf("%s on %s: type %q, timestamp %v", tc.rule, tc.resource, e.ResourceType, e.OrderingTimestamp)
+		}
+	}
+	if len(sum.Notes) == 0 || !strings.Contains(strings.Join(sum.Notes, "\n"), "AWS::IAM::Role") {
+		t.Errorf("notes should mention the IAM role no change-triggered rule covers: %q", sum.Notes)
+	}
+}
+
+func TestTemplateErrors(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct{ name, body, want string }{
+		{"syntax.yaml", "Resources:\n  A: [\n", "parse template"},
+		{"no-resources.json", `{"AWSTemplateFormatVersion":"2010-09-09"}`, "no Resources"},
+		{"bad-resource.yaml", "Resources:\n  A: 5\n  B:\n    Properties: {}\n", "resource A"},
+		{"laughs.yaml", "Resources:\n  R:\n    Type: AWS::SageMaker::Model\n    Properties:\n" +
+			"      a: &a [x, x, x, x, x, x, x, x, x, x]\n      b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n" +
+			"      c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n      d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n" +
+			"      e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n      f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n" +
+			"      g: [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\n", "more than"},
+	} {
+		path := filepath.Join(dir, tc.name)
+		if err := os.WriteFile(path, []byte(tc.body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		srcs, _, err := Prepare([]Input{{Path: path}}, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		sum, err := Run(context.Background(), srcs, Options{Now: testNow}, discardSink{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum.Skipped == 0 || !strings.Contains(sum.Problems[0].Error(), tc.want) {
+			t.Errorf("%s: problems %v, want one containing %q", tc.name, sum.Problems, tc.want)
+		}
+	}
+}
+
+func TestSelectTagsList(t *testing.T) {
+	out, sum := scanFiles(t, Options{}, "select.json")
+	if sum.Skipped != 0 || sum.CIs != 2 {
+		t.Fatalf("select.json: %d CIs, %d skipped: %v", sum.CIs, sum.Skipped, sum.Problems)
+	}
+	// The bucket is in scope only through its ml-data tag, which the query
+	// returned as a key/value list.
+	if e := evaluation(t, out, "s3-ml-bucket-cmk-encrypted", "ml-training-data-111122223333"); e.Compliance == rules.NotApplicable {
+		t.Errorf("the bucket's tags were lost: %s %q", e.Compliance, e.Annotation)
+	}
+}
+
+func TestStdinGzip(t *testing.T) {
+	data, err := os.ReadFile(fixture("snapshot.json.gz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srcs, _, err := Prepare([]Input{{Path: "-"}}, bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := Run(context.Background(), srcs, Options{}, discardSink{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.CIs != 9 || !sum.Inputs[0].Gzip || sum.Inputs[0].Kind != KindConfigItems {
+		t.Errorf("stdin: %d CIs, %+v", sum.CIs, sum.Inputs[0])
+	}
+}
+
+func TestExpandDirectory(t *testing.T) {
+	dir := t.TempDir()
+	for name, body := range map[string]string{
+		"b/snap.json":                  `{"configurationItems":[]}`,
+		"a/ConfigWritabilityCheckFile": "Config writability check",
+		".hidden":                      "x",
+	} {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	inputs, err := Expand([]string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srcs, notes, err := Prepare(inputs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(srcs) != 1 || !strings.HasSuffix(srcs[0].Name, "snap.json") || len(notes) != 1 ||
+		!strings.Contains(notes[0], "ConfigWritabilityCheckFile: not a recognised input") {
+		t.Errorf("sources %v, notes %q", srcs, notes)
+	}
+	// Named on the command line, the same file is an error.
+	if _, _, err := Prepare([]Input{{Path: filepath.Join(dir, "a", "ConfigWritabilityCheckFile")}}, nil); !errors.Is(err, ErrUnrecognized) {
+		t.Errorf("Prepare(unrecognised file) = %v, want ErrUnrecognized", err)
+	}
+}
+
+func TestCorruptGzip(t *testing.T) {
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write([]byte(`{"configurationItems":[{"resourceType":"AWS::S3::Bucket","resourceId":"b"}]}`))
+	zw.Close()
+	data := buf.Bytes()
+	data[len(data)-5] ^= 0xff // break the CRC
+	path := filepath.Join(t.TempDir(), "bad.json.gz")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	srcs, _, err := Prepare([]Input{{Path: path}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := Run(context.Background(), srcs, Options{}, discardSink{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Skipped != 1 || !sum.Problems[0].Rest {
+		t.Errorf("a corrupt gzip stream should be one problem for the rest of the file: %v", sum.Problems)
+	}
+}
+
+// TestSplitterEndsInEscape is a regression test: input ending right after a
+// backslash inside a string used to loop for ever.
+func TestSplitterEndsInEscape(t *testing.T) {
+	for _, in := range []string{`[{"a":"x\`, `[{"a":"\`, `["\`} {
+		done := make(chan error, 1)
+		go func() {
+			_, err := collect(t, in, KindArray)
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			if err == nil || !strings.Contains(err.Error(), "unexpected end of input") {
+				t.Errorf("%q: error %v, want unexpected end of input", in, err)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("%q: the splitter does not stop", in)
+		}
+	}
+}
