@@ -16,11 +16,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"reflect"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/aiguard/aiguard/internal/jsonfast"
 )
 
 // MaxSize is the largest CI, in bytes, that Decode accepts. Lambda rejects
@@ -38,6 +39,13 @@ const (
 )
 
 // Item is one configuration item, in either shape.
+//
+// Concurrency: an Item returned by [Decode] or filled by UnmarshalJSON may be
+// read by several goroutines at once (its fields, Config, Supplement and
+// the Value accessors) as long as none of them changes its fields. An Item
+// built by hand, or whose Configuration or Supplementary a caller replaced,
+// decodes them on first use and stores the result, so it must stay with one
+// goroutine until Config, and Supplement for each key, have been called.
 type Item struct {
 	Version              string
 	AccountID            string
@@ -63,7 +71,35 @@ type Item struct {
 	// accessors of [Value] decode it on demand.
 	Supplementary map[string]json.RawMessage
 
-	config *Value // decoded Configuration, built on first use
+	// cache holds Configuration and Supplementary decoded. Decode fills it
+	// in the same pass that reads the item; Config and Supplement fill it
+	// for an item built by hand.
+	cache *itemCache
+}
+
+// itemCache is the decoded form of an item's configuration and
+// supplementary configuration. Each part records the JSON it was decoded
+// from, so that a caller who replaces Configuration or a Supplementary
+// value gets the new one decoded rather than a stale tree.
+type itemCache struct {
+	configRaw json.RawMessage
+	config    Value
+	configSet bool
+
+	supp map[string]suppEntry
+
+	memo itemMemo // JSON strings inside either, decoded once; key indexes
+}
+
+type suppEntry struct {
+	raw json.RawMessage
+	v   any
+}
+
+// sameBytes reports whether a and b are the same slice of memory, which is
+// how the cache knows its source has not been replaced.
+func sameBytes(a, b []byte) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }
 
 // Relationship links the item to another resource.
@@ -83,74 +119,66 @@ func (it *Item) Evaluable() bool {
 
 // Config returns the decoded configuration. A missing configuration gives a
 // Value that exists nowhere, so every lookup on it reports "missing".
+//
+// An item from Decode was decoded whole in one pass, so Config only returns
+// what that pass built.
 func (it *Item) Config() Value {
-	if it.config == nil {
-		v := Value{}
-		if len(it.Configuration) > 0 {
-			if decoded, ok := decodeJSON(it.Configuration); ok {
-				v = Value{v: decoded, ok: true}
-			}
-		}
-		it.config = &v
+	if c := it.cache; c != nil && c.configSet && sameBytes(c.configRaw, it.Configuration) {
+		return c.config
 	}
-	return *it.config
+	c := it.ensureCache()
+	v := Value{}
+	if len(it.Configuration) > 0 {
+		if decoded, err := jsonfast.Unmarshal(it.Configuration); err == nil {
+			v = Value{v: decoded, ok: true, memo: &c.memo}
+		}
+	}
+	c.configRaw, c.config, c.configSet = it.Configuration, v, true
+	return v
 }
 
 // Supplement returns supplementaryConfiguration[key], decoding a JSON-encoded
-// string value into the structure it holds.
+// string value into the structure it holds. The key matches exactly, then
+// case-insensitively.
 func (it *Item) Supplement(key string) Value {
 	raw, ok := it.Supplementary[key]
 	if !ok {
-		var k string
-		if k, ok = foldKey(it.Supplementary, key); ok {
-			raw = it.Supplementary[k]
+		if key, ok = foldKey(it.Supplementary, key); ok {
+			raw = it.Supplementary[key]
 		}
 	}
 	if !ok {
 		return Value{}
 	}
-	decoded, ok := decodeJSON(raw)
-	if !ok {
+	if c := it.cache; c != nil {
+		if e, ok := c.supp[key]; ok && sameBytes(e.raw, raw) {
+			return Value{v: e.v, ok: true, memo: &c.memo}.decodeEmbedded()
+		}
+	}
+	decoded, err := jsonfast.Unmarshal(raw)
+	if err != nil {
 		return Value{}
 	}
-	return Value{v: decoded, ok: true}.decodeEmbedded()
+	c := it.ensureCache()
+	if c.supp == nil {
+		c.supp = make(map[string]suppEntry)
+	}
+	c.supp[key] = suppEntry{raw: raw, v: decoded}
+	return Value{v: decoded, ok: true, memo: &c.memo}.decodeEmbedded()
 }
 
-// wireItem holds every field name either shape uses. encoding/json matches
-// names case-insensitively, so "arn" also catches "ARN".
-type wireItem struct {
-	Version                  string          `json:"version"`
-	ConfigurationItemVersion string          `json:"configurationItemVersion"`
-	AccountID                string          `json:"accountId"`
-	AWSAccountID             string          `json:"awsAccountId"`
-	CaptureTime              json.RawMessage `json:"configurationItemCaptureTime"`
-	Status                   string          `json:"configurationItemStatus"`
-	StateID                  json.RawMessage `json:"configurationStateId"`
-	MD5Hash                  string          `json:"configurationItemMD5Hash"`
-	StateMD5Hash             string          `json:"configurationStateMd5Hash"`
-	ARN                      string          `json:"arn"`
-	ResourceType             string          `json:"resourceType"`
-	ResourceID               string          `json:"resourceId"`
-	ResourceName             *string         `json:"resourceName"`
-	Region                   string          `json:"awsRegion"`
-	AvailabilityZone         string          `json:"availabilityZone"`
-	ResourceCreationTime     json.RawMessage `json:"resourceCreationTime"`
-	Tags                     json.RawMessage `json:"tags"`
-	Relationships            []wireRelation  `json:"relationships"`
-	Configuration            json.RawMessage `json:"configuration"`
-	Supplementary            json.RawMessage `json:"supplementaryConfiguration"`
-}
-
-type wireRelation struct {
-	ResourceType     string `json:"resourceType"`
-	ResourceID       string `json:"resourceId"`
-	ResourceName     string `json:"resourceName"`
-	Name             string `json:"name"`
-	RelationshipName string `json:"relationshipName"`
+func (it *Item) ensureCache() *itemCache {
+	if it.cache == nil {
+		it.cache = new(itemCache)
+	}
+	return it.cache
 }
 
 // Decode decodes one CI in either shape. It rejects input above [MaxSize],
 // input that is not a JSON object, and fields of the wrong JSON type.
+//
+// It reads the input once, building the item's configuration and
+// supplementary configuration as it goes, and keeps no reference to data.
 func Decode(data []byte) (*Item, error) {
 	if len(data) > MaxSize {
 		return nil, fmt.Errorf("configuration item is %d bytes, more than the %d-byte limit", len(data), MaxSize)
@@ -159,13 +187,29 @@ func Decode(data []byte) (*Item, error) {
 	if len(trimmed) == 0 || trimmed[0] != '{' {
 		return nil, errors.New("configuration item: want a JSON object")
 	}
-	var it Item
-	// UnmarshalJSON checks the syntax of the whole input itself, so calling
-	// it directly saves json.Unmarshal's extra validation pass.
-	if err := it.UnmarshalJSON(trimmed); err != nil {
+	it := newItem()
+	if err := decodeItem(it, string(trimmed)); err != nil {
 		return nil, err
 	}
-	return &it, nil
+	return it, nil
+}
+
+// DecodeString is Decode for a CI held in a string, such as an element of
+// select-resource-config's results once unquoted. It does not copy s: the
+// strings of the item's configuration share s's memory.
+func DecodeString(s string) (*Item, error) {
+	if len(s) > MaxSize {
+		return nil, fmt.Errorf("configuration item is %d bytes, more than the %d-byte limit", len(s), MaxSize)
+	}
+	trimmed := strings.TrimSpace(s)
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		return nil, errors.New("configuration item: want a JSON object")
+	}
+	it := newItem()
+	if err := decodeItem(it, trimmed); err != nil {
+		return nil, err
+	}
+	return it, nil
 }
 
 // UnmarshalJSON implements json.Unmarshaler for both CI shapes. Following
@@ -178,50 +222,9 @@ func (it *Item) UnmarshalJSON(data []byte) error {
 	if len(trimmed) == 0 || trimmed[0] != '{' {
 		return errors.New("configuration item: want a JSON object")
 	}
-	var w wireItem
-	if err := json.Unmarshal(trimmed, &w); err != nil {
-		return fmt.Errorf("configuration item: %w", jsonError(err))
-	}
-	out := Item{
-		Version:          first(w.ConfigurationItemVersion, w.Version),
-		AccountID:        first(w.AWSAccountID, w.AccountID),
-		Status:           w.Status,
-		MD5Hash:          first(w.StateMD5Hash, w.MD5Hash),
-		ARN:              w.ARN,
-		ResourceType:     w.ResourceType,
-		ResourceID:       w.ResourceID,
-		Region:           w.Region,
-		AvailabilityZone: w.AvailabilityZone,
-	}
-	if w.ResourceName != nil {
-		out.ResourceName = *w.ResourceName
-	}
-	var err error
-	if out.CaptureTime, err = decodeTime(w.CaptureTime); err != nil {
-		return fmt.Errorf("configuration item: configurationItemCaptureTime: %w", err)
-	}
-	if out.ResourceCreationTime, err = decodeTime(w.ResourceCreationTime); err != nil {
-		return fmt.Errorf("configuration item: resourceCreationTime: %w", err)
-	}
-	if out.StateID, err = decodeScalar(w.StateID); err != nil {
-		return fmt.Errorf("configuration item: configurationStateId: %w", err)
-	}
-	if out.Tags, err = decodeTags(w.Tags); err != nil {
-		return fmt.Errorf("configuration item: tags: %w", err)
-	}
-	if out.Configuration, err = decodeObject(w.Configuration); err != nil {
-		return fmt.Errorf("configuration item: configuration: %w", err)
-	}
-	if out.Supplementary, err = decodeSupplementary(w.Supplementary); err != nil {
-		return fmt.Errorf("configuration item: supplementaryConfiguration: %w", err)
-	}
-	for _, r := range w.Relationships {
-		out.Relationships = append(out.Relationships, Relationship{
-			ResourceType: r.ResourceType,
-			ResourceID:   r.ResourceID,
-			ResourceName: r.ResourceName,
-			Name:         first(r.Name, r.RelationshipName),
-		})
+	var out Item
+	if err := decodeItem(&out, string(trimmed)); err != nil {
+		return err
 	}
 	*it = out
 	return nil
@@ -289,19 +292,6 @@ func (it Item) MarshalJSON() ([]byte, error) {
 	return json.Marshal(out)
 }
 
-func first(vals ...string) string {
-	for _, v := range vals {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
-}
-
-func isNull(raw json.RawMessage) bool {
-	return len(raw) == 0 || string(raw) == "null"
-}
-
 // Times must fall in years 1 to 9999: RFC 3339 cannot write any other, so an
 // item holding one could not be marshalled and decoded again.
 var (
@@ -311,28 +301,25 @@ var (
 
 // decodeTime accepts an RFC 3339 string (what events and the AWS CLI print)
 // or a number of seconds since the epoch (what the API's JSON protocol
-// sends); numbers above 1e11 are taken as milliseconds.
-func decodeTime(raw json.RawMessage) (time.Time, error) {
-	if isNull(raw) {
+// sends); numbers above 1e11 are taken as milliseconds. raw is the value as
+// written; str is its decoded text when it is a string.
+func decodeTime(raw, str string) (time.Time, error) {
+	if raw == "" || raw == "null" {
 		return time.Time{}, nil
 	}
 	var t time.Time
 	switch raw[0] {
 	case '"':
-		var s string
-		if err := json.Unmarshal(raw, &s); err != nil {
-			return time.Time{}, err
-		}
-		if s == "" {
+		if str == "" {
 			return time.Time{}, nil
 		}
-		parsed, err := time.Parse(time.RFC3339Nano, s)
+		parsed, err := time.Parse(time.RFC3339Nano, str)
 		if err != nil {
-			return time.Time{}, fmt.Errorf("want an RFC 3339 time, got %q", truncate([]byte(s)))
+			return time.Time{}, fmt.Errorf("want an RFC 3339 time, got %q", truncate(str))
 		}
 		t = parsed.UTC()
 	default:
-		f, err := strconv.ParseFloat(string(raw), 64)
+		f, err := strconv.ParseFloat(raw, 64)
 		if err != nil {
 			return time.Time{}, fmt.Errorf("want an RFC 3339 string or epoch seconds, got %s", truncate(raw))
 		}
@@ -353,87 +340,12 @@ func decodeTime(raw json.RawMessage) (time.Time, error) {
 	return t, nil
 }
 
-// decodeScalar returns a JSON string or number as a string.
-func decodeScalar(raw json.RawMessage) (string, error) {
-	if isNull(raw) {
-		return "", nil
-	}
-	switch raw[0] {
-	case '"':
-		var s string
-		err := json.Unmarshal(raw, &s)
-		return s, err
-	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
-		var n json.Number
-		if err := json.Unmarshal(raw, &n); err != nil {
-			return "", err
-		}
-		return n.String(), nil
-	}
-	return "", fmt.Errorf("want a string or a number, got %s", truncate(raw))
-}
-
-func decodeTags(raw json.RawMessage) (map[string]string, error) {
-	if isNull(raw) {
-		return nil, nil
-	}
-	if raw[0] != '{' {
-		return nil, fmt.Errorf("want an object of strings, got %s", kindOf(raw))
-	}
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &m); err != nil {
-		return nil, jsonError(err)
-	}
-	tags := make(map[string]string, len(m))
-	for k, v := range m {
-		if isNull(v) {
-			tags[k] = ""
-			continue
-		}
-		if v[0] != '"' {
-			return nil, fmt.Errorf("%q: want a string, got %s", truncate([]byte(k)), kindOf(v))
-		}
-		var s string
-		if err := json.Unmarshal(v, &s); err != nil {
-			return nil, fmt.Errorf("%q: %w", truncate([]byte(k)), jsonError(err))
-		}
-		tags[k] = s
-	}
-	return tags, nil
-}
-
-// decodeObject accepts a JSON object or a JSON string that holds one, and
-// returns the object.
-func decodeObject(raw json.RawMessage) (json.RawMessage, error) {
-	if isNull(raw) {
-		return nil, nil
-	}
-	switch raw[0] {
-	case '{':
-		return raw, nil
-	case '"':
-		var s string
-		if err := json.Unmarshal(raw, &s); err != nil {
-			return nil, err
-		}
-		inner := bytes.TrimSpace([]byte(s))
-		if len(inner) == 0 || string(inner) == "null" {
-			return nil, nil
-		}
-		if inner[0] != '{' || !json.Valid(inner) {
-			return nil, fmt.Errorf("want an object or a string holding one, got a string holding %q", truncate(inner))
-		}
-		return inner, nil
-	}
-	return nil, fmt.Errorf("want an object or a JSON-encoded string, got %s", truncate(raw))
-}
-
-// kindOf names the kind of a JSON value for error messages.
-func kindOf(raw json.RawMessage) string {
-	if len(raw) == 0 {
+// kindOf names the kind of JSON value that starts with c, for error
+// messages.
+func kindOf(c byte) string {
+	switch c {
+	case 0:
 		return "nothing"
-	}
-	switch raw[0] {
 	case '{':
 		return "an object"
 	case '[':
@@ -450,77 +362,16 @@ func kindOf(raw json.RawMessage) string {
 	return "text that is not JSON"
 }
 
-func decodeSupplementary(raw json.RawMessage) (map[string]json.RawMessage, error) {
-	if isNull(raw) {
-		return nil, nil
-	}
-	if raw[0] == '"' { // some exports encode the whole map as a string
-		obj, err := decodeObject(raw)
-		if err != nil || obj == nil {
-			return nil, err
-		}
-		raw = obj
-	}
-	if raw[0] != '{' {
-		return nil, fmt.Errorf("want an object or a JSON-encoded string holding one, got %s", kindOf(raw))
-	}
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &m); err != nil {
-		return nil, jsonError(err)
-	}
-	return m, nil
-}
-
 // truncate shortens input quoted in an error message to about 40 bytes,
 // cutting at a rune boundary.
-func truncate(raw []byte) string {
+func truncate(s string) string {
 	const n = 40
-	if len(raw) <= n {
-		return strings.ToValidUTF8(string(raw), "\uFFFD")
+	if len(s) <= n {
+		return strings.ToValidUTF8(s, "\uFFFD")
 	}
 	cut := n
-	for cut > 0 && !utf8.RuneStart(raw[cut]) {
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
 		cut--
 	}
-	return strings.ToValidUTF8(string(raw[:cut]), "\uFFFD") + "…"
-}
-
-// jsonError restates an encoding/json error in terms of the input rather
-// than of this package's Go types: "resourceType: want a string, got number"
-// instead of "cannot unmarshal number into Go struct field wireItem.resourceType".
-func jsonError(err error) error {
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		if te.Field == "" {
-			return fmt.Errorf("want %s, got %s", jsonKind(te.Type), te.Value)
-		}
-		return fmt.Errorf("%s: want %s, got %s", te.Field, jsonKind(te.Type), te.Value)
-	}
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		return fmt.Errorf("not valid JSON: %w", err)
-	}
-	return err
-}
-
-// jsonKind names the JSON value a Go type decodes from.
-func jsonKind(t reflect.Type) string {
-	if t == nil {
-		return "another type"
-	}
-	switch t.Kind() {
-	case reflect.String:
-		return "a string"
-	case reflect.Bool:
-		return "true or false"
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
-		reflect.Float32, reflect.Float64:
-		return "a number"
-	case reflect.Slice, reflect.Array:
-		return "an array"
-	case reflect.Map, reflect.Struct:
-		return "an object"
-	}
-	return "another type"
+	return strings.ToValidUTF8(s[:cut], "\uFFFD") + "…"
 }

@@ -3,6 +3,7 @@ package configitem_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -641,5 +642,98 @@ func TestUnmarshalInStruct(t *testing.T) {
 	}
 	if err := json.Unmarshal([]byte(`{"Item":[]}`), &doc); err == nil || !strings.Contains(err.Error(), "configuration item: want a JSON object") {
 		t.Errorf("Item as an array: error %v", err)
+	}
+}
+
+// TestDecodeKeepsNoReference checks that an item does not change when the
+// caller reuses the buffer it was decoded from, as a scanner reading many
+// items into one buffer does.
+func TestDecodeKeepsNoReference(t *testing.T) {
+	data := readFixture(t, "notebook-event-shape.json")
+	it, err := configitem.Decode(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, err := json.Marshal(it)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range data {
+		data[i] = ' '
+	}
+	after, err := json.Marshal(it)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(before, after) || it.Config().Field("DirectInternetAccess").Str() != "Disabled" {
+		t.Errorf("the item changed with its input:\n%s\n%s", before, after)
+	}
+}
+
+// TestReplacedParts checks that Config and Supplement follow a caller who
+// replaces Configuration or a Supplementary value after Decode, and that an
+// item built by hand works as one from Decode.
+func TestReplacedParts(t *testing.T) {
+	it := mustDecode(t, `{"resourceId":"r","configuration":{"A":"old"},"supplementaryConfiguration":{"S":"{\"B\":\"old\"}"}}`)
+	if it.Config().Field("A").Str() != "old" || it.Supplement("S").Field("B").Str() != "old" {
+		t.Fatalf("decoded: %v %v", it.Config().Raw(), it.Supplement("S").Raw())
+	}
+	it.Configuration = json.RawMessage(`{"A":"new"}`)
+	it.Supplementary["S"] = json.RawMessage(`{"B":"new"}`)
+	if got := it.Config().Field("A").Str(); got != "new" {
+		t.Errorf("Config after replacing Configuration: A = %q", got)
+	}
+	if got := it.Supplement("S").Field("B").Str(); got != "new" {
+		t.Errorf("Supplement after replacing the value: B = %q", got)
+	}
+	it.Configuration = nil
+	if it.Config().Exists() {
+		t.Error("Config exists after Configuration was removed")
+	}
+
+	byHand := &configitem.Item{
+		Configuration: json.RawMessage(`{"K":"{\"L\":[1]}"}`),
+		Supplementary: map[string]json.RawMessage{"Policy": json.RawMessage(`"{\"Statement\":[]}"`)},
+	}
+	for range 2 { // the second time from what the first stored
+		if n, ok := byHand.Config().Path("K.L").List()[0].Int(); !ok || n != 1 {
+			t.Errorf("by hand: K.L = %v", byHand.Config().Path("K.L").Raw())
+		}
+		if !byHand.Supplement("policy").Field("Statement").Exists() {
+			t.Errorf("by hand: Policy = %v", byHand.Supplement("Policy").Raw())
+		}
+	}
+}
+
+// TestConcurrentReads reads one decoded item from several goroutines, as a
+// scan evaluating rules in parallel might. Run with -race.
+func TestConcurrentReads(t *testing.T) {
+	it, err := configitem.Decode(readFixture(t, "bucket-api-shape.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan string)
+	for range 8 {
+		go func() {
+			var problems []string
+			for range 50 {
+				policy, err := it.Supplement("BucketPolicy").Field("policyText").JSON()
+				if err != nil || len(policy.Field("STATEMENT").List()) != 2 {
+					problems = append(problems, fmt.Sprintf("policy: %v %v", err, policy.Raw()))
+				}
+				if !it.Supplement("publicAccessBlockConfiguration").Field("BLOCKPUBLICACLS").IsTrue() {
+					problems = append(problems, "public access block")
+				}
+				if it.Config().Field("NAME").Str() == "" || it.Config().Field("NoSuchField").Exists() {
+					problems = append(problems, "configuration")
+				}
+			}
+			done <- strings.Join(problems, "; ")
+		}()
+	}
+	for range 8 {
+		if p := <-done; p != "" {
+			t.Error(p)
+		}
 	}
 }

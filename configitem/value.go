@@ -1,13 +1,16 @@
 package configitem
 
 import (
-	"bytes"
 	"encoding/json"
 	"math"
+	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/aiguard/aiguard/internal/jsonfast"
 )
 
 // Value is a node inside a CI's configuration or supplementary configuration.
@@ -18,13 +21,20 @@ import (
 // name matches its PascalCase and camelCase forms (and, failing that, any
 // case), a string that holds JSON is decoded when a lookup descends into it,
 // and the scalar accessors accept "true" for true and "3" for 3.
+//
+// A Value taken from an [Item] decodes each string that holds JSON once, and
+// keeps the result for every later lookup on that item. The values that Raw
+// returns are shared with those caches: read them, do not modify them.
 type Value struct {
-	v  any
-	ok bool
+	v    any
+	ok   bool
+	memo *itemMemo // what lookups on the item worked out; nil for ValueOf
 }
 
 // ValueOf wraps an already-decoded JSON value (as encoding/json produces
-// into an any).
+// into an any). With no item to remember them in, lookups on it decode a
+// string that holds JSON each time they descend into it; prefer the Values
+// that an Item's Config and Supplement return.
 func ValueOf(v any) Value { return Value{v: v, ok: true} }
 
 // Exists reports whether the field is present, even if its value is null.
@@ -61,30 +71,73 @@ func (v Value) Field(name string) Value {
 		return Value{}
 	}
 	if x, ok := m[name]; ok {
-		return Value{v: x, ok: true}
+		return Value{v: x, ok: true, memo: v.memo}
 	}
-	if alt := flipFirst(name); alt != name {
-		if x, ok := m[alt]; ok {
-			return Value{v: x, ok: true}
-		}
+	if x, ok := lookupFlipped(m, name); ok {
+		return Value{v: x, ok: true, memo: v.memo}
 	}
-	if k, ok := foldKey(m, name); ok {
-		return Value{v: m[k], ok: true}
+	if k, ok := v.memo.foldKey(m, name); ok {
+		return Value{v: m[k], ok: true, memo: v.memo}
 	}
 	return Value{}
+}
+
+// lookupFlipped looks name up with its first letter's case flipped. For an
+// ASCII letter, the common case, it builds the key on the stack: a lookup
+// that misses (a rule asking for an absent field) allocates nothing.
+func lookupFlipped(m map[string]any, name string) (any, bool) {
+	if name == "" {
+		return nil, false
+	}
+	if c := name[0]; c < utf8.RuneSelf {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z') {
+			return nil, false
+		}
+		var buf [64]byte
+		if len(name) > len(buf) {
+			x, ok := m[flipFirst(name)]
+			return x, ok
+		}
+		b := append(buf[:0], name...)
+		b[0] ^= 'a' - 'A'
+		x, ok := m[string(b)] // no allocation: the compiler looks up the bytes
+		return x, ok
+	}
+	alt := flipFirst(name)
+	if alt == name {
+		return nil, false
+	}
+	x, ok := m[alt]
+	return x, ok
 }
 
 // foldKey returns the key of m that equals name case-insensitively. When
 // several do ("subnetid" and "SUBNETID"), it returns the smallest, so that a
 // lookup gives the same answer every time whatever the map's order.
 func foldKey[V any](m map[string]V, name string) (string, bool) {
+	// When name is ASCII, a key shorter than name cannot match it: each of
+	// name's letters matches a rune of at least one byte. This skips most
+	// keys without comparing them.
+	ascii := isASCII(name)
 	best, found := "", false
 	for k := range m {
+		if ascii && len(k) < len(name) {
+			continue
+		}
 		if strings.EqualFold(k, name) && (!found || k < best) {
 			best, found = k, true
 		}
 	}
 	return best, found
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // Path follows a dotted path of field names ("DataCaptureConfig.KmsKeyId").
@@ -109,7 +162,7 @@ func (v Value) List() []Value {
 	case []any:
 		out := make([]Value, len(x))
 		for i, e := range x {
-			out[i] = Value{v: e, ok: true}
+			out[i] = Value{v: e, ok: true, memo: v.memo}
 		}
 		return out
 	default:
@@ -205,31 +258,9 @@ func floatInt(f float64) (int64, bool) {
 	return int64(f), true
 }
 
-// decodeJSON decodes a JSON document into the values a Value wraps, with
-// numbers as float64. encoding/json refuses to put a number beyond
-// float64's range (1e400) into a float64; such a document is decoded again
-// with its numbers as json.Number, rather than losing the whole document
-// (and with it every field a rule looks for) over one number.
-func decodeJSON(data []byte) (any, bool) {
-	var v any
-	if err := json.Unmarshal(data, &v); err == nil {
-		return v, true
-	}
-	if !json.Valid(data) {
-		return nil, false
-	}
-	d := json.NewDecoder(bytes.NewReader(data))
-	d.UseNumber()
-	v = nil
-	if err := d.Decode(&v); err != nil {
-		return nil, false
-	}
-	return v, true
-}
-
 // decodeEmbedded turns a string that holds a JSON object or array into that
 // object or array; supplementary configuration and some exports nest JSON
-// this way.
+// this way. A string that is not JSON is returned as it is.
 func (v Value) decodeEmbedded() Value {
 	s, ok := v.v.(string)
 	if !ok {
@@ -239,11 +270,155 @@ func (v Value) decodeEmbedded() Value {
 	if t == "" || (t[0] != '{' && t[0] != '[') {
 		return v
 	}
-	decoded, ok := decodeJSON([]byte(t))
-	if !ok {
+	e := v.memo.decode(s, t)
+	if e.err != nil {
 		return v
 	}
-	return Value{v: decoded, ok: true}
+	return Value{v: e.v, ok: true, memo: v.memo}
+}
+
+// JSON returns the JSON document that a string value holds, decoded: a
+// bucket or key policy, which Config records as a JSON string, gives its
+// object. A Value taken from an [Item] decodes each string once, however
+// often it is asked. A value that is not a string is returned as it is; a
+// string that is not one valid JSON document gives an error that says why.
+func (v Value) JSON() (Value, error) {
+	s, ok := v.v.(string)
+	if !ok {
+		return v, nil
+	}
+	e := v.memo.decode(s, strings.TrimSpace(s))
+	if e.err != nil {
+		return Value{}, e.err
+	}
+	return Value{v: e.v, ok: true, memo: v.memo}, nil
+}
+
+// itemMemo keeps what lookups on one item work out, so that each is
+// worked out once: the decoded form of the item's JSON strings (a bucket
+// policy held as a string is parsed once however many lookups descend into
+// it), and for its larger objects an index of their keys by case-folded
+// name (a rule asking for a field the resource does not have costs a map
+// access instead of a walk over every key). Its mutex makes it safe for
+// the goroutines that share an item.
+type itemMemo struct {
+	mu    sync.Mutex
+	m     map[string]embedded // by the string's text
+	folds map[uintptr]foldIndex
+}
+
+// foldIndex maps the case-folded form of each key of obj to the smallest
+// key with that form. It holds obj so that obj's address, its key in
+// itemMemo.folds, cannot be reused by another map while it is there.
+type foldIndex struct {
+	obj  map[string]any
+	keys map[string]string
+}
+
+// foldIndexMin is the size from which an object gets a foldIndex: walking a
+// few keys costs less than building one.
+const foldIndexMin = 8
+
+// foldKey returns the key of obj that equals name case-insensitively, the
+// smallest when several do, as the package-level foldKey does.
+func (m *itemMemo) foldKey(obj map[string]any, name string) (string, bool) {
+	if m == nil || len(obj) < foldIndexMin {
+		return foldKey(obj, name)
+	}
+	id := reflect.ValueOf(obj).Pointer()
+	m.mu.Lock()
+	idx, found := m.folds[id]
+	m.mu.Unlock()
+	if !found {
+		idx = foldIndex{obj: obj, keys: make(map[string]string, len(obj))}
+		var buf []byte
+		for k := range obj {
+			buf = appendFolded(buf[:0], k)
+			if prev, ok := idx.keys[string(buf)]; !ok || k < prev {
+				idx.keys[string(buf)] = k
+			}
+		}
+		m.mu.Lock()
+		if prev, ok := m.folds[id]; ok {
+			idx = prev
+		} else {
+			if m.folds == nil {
+				m.folds = make(map[uintptr]foldIndex)
+			}
+			m.folds[id] = idx
+		}
+		m.mu.Unlock()
+	}
+	var arr [64]byte
+	k, ok := idx.keys[string(appendFolded(arr[:0], name))]
+	return k, ok
+}
+
+// appendFolded appends the case-folded form of s: two strings have the same
+// form exactly when strings.EqualFold reports them equal. ASCII letters
+// fold to upper case, other runes to the smallest rune of their fold orbit,
+// and invalid UTF-8 to U+FFFD (EqualFold decodes it so too).
+func appendFolded(out []byte, s string) []byte {
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if 'a' <= c && c <= 'z' {
+				c -= 'a' - 'A'
+			}
+			out = append(out, c)
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		out = utf8.AppendRune(out, foldRune(r))
+		i += n
+	}
+	return out
+}
+
+// foldRune returns the smallest rune of r's fold orbit.
+func foldRune(r rune) rune {
+	for {
+		r2 := unicode.SimpleFold(r)
+		if r2 <= r {
+			return r2
+		}
+		r = r2
+	}
+}
+
+type embedded struct {
+	v   any
+	err error
+}
+
+// decode returns the decoded form of s, whose trimmed text is t. A nil memo
+// (a Value from ValueOf) decodes every time.
+func (m *itemMemo) decode(s, t string) embedded {
+	if m == nil {
+		v, err := jsonfast.UnmarshalString(t)
+		return embedded{v: v, err: err}
+	}
+	m.mu.Lock()
+	e, found := m.m[s]
+	m.mu.Unlock()
+	if found {
+		return e
+	}
+	// Decode outside the lock: two goroutines may both decode the same
+	// string; the first result stored is the one every lookup then sees.
+	v, err := jsonfast.UnmarshalString(t)
+	e = embedded{v: v, err: err}
+	m.mu.Lock()
+	if prev, found := m.m[s]; found {
+		e = prev
+	} else {
+		if m.m == nil {
+			m.m = make(map[string]embedded)
+		}
+		m.m[s] = e
+	}
+	m.mu.Unlock()
+	return e
 }
 
 func flipFirst(s string) string {

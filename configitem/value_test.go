@@ -373,3 +373,66 @@ func TestNumberBeyondFloat64(t *testing.T) {
 		t.Errorf("supplementaryConfiguration lost: %v %v", it.Supplement("S").Raw(), it.Supplement("J").Raw())
 	}
 }
+
+// TestJSON checks Value.JSON, which decodes a string holding JSON once per
+// item.
+func TestJSON(t *testing.T) {
+	it := mustDecode(t, `{"resourceId":"r","supplementaryConfiguration":{
+		"BucketPolicy":"{\"policyText\":\"{\\\"Statement\\\":[{\\\"Effect\\\":\\\"Deny\\\"}]}\"}",
+		"Broken":"{\"policyText\":\"{\\\"Statement\\\":[\"}",
+		"Plain":"text", "Number":"42", "Object":{"a":1}}}`)
+	text := it.Supplement("BucketPolicy").Field("policyText")
+	if _, ok := text.Raw().(string); !ok {
+		t.Fatalf("policyText is %T, want the string as recorded", text.Raw())
+	}
+	policy, err := text.JSON()
+	if err != nil || policy.Path("Statement").List()[0].Field("Effect").Str() != "Deny" {
+		t.Fatalf("JSON() = %v, %v", policy.Raw(), err)
+	}
+	again, _ := it.Supplement("BucketPolicy").Field("policyText").JSON()
+	if reflect.ValueOf(policy.Raw()).Pointer() != reflect.ValueOf(again.Raw()).Pointer() {
+		t.Error("the policy was decoded twice")
+	}
+	if _, err := it.Supplement("Broken").Field("policyText").JSON(); err == nil {
+		t.Error("broken policy: no error")
+	}
+	if _, err := it.Supplement("Plain").JSON(); err == nil {
+		t.Error(`"text": no error`)
+	}
+	if n, err := it.Supplement("Number").JSON(); err != nil || mustInt(t, n) != 42 {
+		t.Errorf(`"42": %v, %v`, n.Raw(), err)
+	}
+	if v, err := it.Supplement("Object").JSON(); err != nil || !v.Field("a").Exists() {
+		t.Errorf("object: %v, %v", v.Raw(), err)
+	}
+	if v, err := it.Supplement("Missing").JSON(); err != nil || v.Exists() {
+		t.Errorf("missing: %v, %v", v.Raw(), err)
+	}
+	if v, err := configitem.ValueOf(`[1, 2]`).JSON(); err != nil || len(v.List()) != 2 {
+		t.Errorf("ValueOf: %v, %v", v.Raw(), err)
+	}
+}
+
+// TestFieldFoldLargeObject checks case-insensitive lookups on objects large
+// enough for the item to index their keys: the same answers as on a small
+// object, with several keys of one folded form giving the smallest.
+func TestFieldFoldLargeObject(t *testing.T) {
+	doc := `{"configuration":{"a1":1,"a2":2,"a3":3,"a4":4,"a5":5,"a6":6,"a7":7,"a8":8,
+		"sUBNETID":"b","SUBNETID":"a","subnetid":"c","Kelvin":"k","ſtate":"s","ÄRGER":"x"}}`
+	c := mustDecode(t, doc).Config()
+	small := value(t, `{"sUBNETID":"b","SUBNETID":"a","subnetid":"c","Kelvin":"k","ſtate":"s","ÄRGER":"x"}`)
+	for _, name := range []string{"SubnetId", "subnetID", "kelvin", "\u212aelvin", "state", "STATE", "ärger", "Ärger", "missing", ""} {
+		for _, v := range []configitem.Value{c, small} {
+			got, want := v.Field(name), small.Field(name)
+			if got.Exists() != want.Exists() || got.Str() != want.Str() {
+				t.Errorf("Field(%q) = %v, %v; want %v, %v", name, got.Raw(), got.Exists(), want.Raw(), want.Exists())
+			}
+		}
+	}
+	if got := c.Field("subnetId").Str(); got != "a" {
+		t.Errorf("Field(subnetId) = %q, want the smallest key's value", got)
+	}
+	if got := c.Field("A1"); mustInt(t, got) != 1 {
+		t.Errorf("Field(A1) = %v", got.Raw())
+	}
+}

@@ -11,20 +11,26 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/configservice"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/aiguard/aiguard/rules"
 )
 
 // SDKClients builds real AWS SDK clients once per container and reuses
-// them: one Config client for the function's own role, and one per assumed
-// member-account role (and Region), whose credentials are cached and
-// refreshed before they expire.
+// them: Config, SageMaker and IAM clients for the function's own role, and
+// for each assumed member-account role (and Region), whose credentials are
+// cached and refreshed before they expire.
 type SDKClients struct {
 	base aws.Config
 	sts  *sts.Client
 
-	mu     sync.Mutex
-	creds  map[string]aws.CredentialsProvider // by role ARN
-	config map[clientKey]*configservice.Client
+	mu        sync.Mutex
+	creds     map[string]aws.CredentialsProvider // by role ARN
+	config    map[clientKey]*configservice.Client
+	sagemaker map[clientKey]*sagemaker.Client
+	iam       map[clientKey]*iam.Client
 }
 
 type clientKey struct{ roleARN, region string }
@@ -66,10 +72,12 @@ func NewSDKClients(ctx context.Context, optFns ...func(*config.LoadOptions) erro
 		return nil, fmt.Errorf("load AWS configuration: %w", err)
 	}
 	return &SDKClients{
-		base:   cfg,
-		sts:    sts.NewFromConfig(cfg),
-		creds:  map[string]aws.CredentialsProvider{},
-		config: map[clientKey]*configservice.Client{},
+		base:      cfg,
+		sts:       sts.NewFromConfig(cfg),
+		creds:     map[string]aws.CredentialsProvider{},
+		config:    map[clientKey]*configservice.Client{},
+		sagemaker: map[clientKey]*sagemaker.Client{},
+		iam:       map[clientKey]*iam.Client{},
 	}, nil
 }
 
@@ -84,6 +92,34 @@ func (c *SDKClients) Config(_ context.Context, roleARN, region string) (ConfigAP
 	if client, ok := c.config[key]; ok {
 		return client, nil
 	}
+	client := configservice.NewFromConfig(c.configFor(roleARN, region))
+	c.config[key] = client
+	return client, nil
+}
+
+// Sources returns the sources periodic rules read, over the SageMaker and
+// IAM clients of roleARN in region, made once per container like the
+// Config client. Each call gets its own sources (their per-run caches and
+// concurrency); the clients and credentials are shared.
+func (c *SDKClients) Sources(_ context.Context, roleARN, region string, o SourceOptions) (rules.Sources, error) {
+	key := clientKey{roleARN, region}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	sm, ok := c.sagemaker[key]
+	if !ok {
+		sm = sagemaker.NewFromConfig(c.configFor(roleARN, region))
+		c.sagemaker[key] = sm
+	}
+	ic, ok := c.iam[key]
+	if !ok {
+		ic = iam.NewFromConfig(c.configFor(roleARN, region))
+		c.iam[key] = ic
+	}
+	return NewSources(sm, ic, o), nil
+}
+
+// configFor is the AWS configuration of roleARN in region; c.mu is held.
+func (c *SDKClients) configFor(roleARN, region string) aws.Config {
 	cfg := c.base.Copy()
 	if region != "" {
 		cfg.Region = region
@@ -91,9 +127,7 @@ func (c *SDKClients) Config(_ context.Context, roleARN, region string) (ConfigAP
 	if roleARN != "" {
 		cfg.Credentials = c.roleCredentials(roleARN)
 	}
-	client := configservice.NewFromConfig(cfg)
-	c.config[key] = client
-	return client, nil
+	return cfg
 }
 
 // roleCredentials returns the cached credentials of roleARN; c.mu is held.

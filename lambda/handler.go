@@ -28,6 +28,7 @@ import (
 type ConfigAPI interface {
 	PutEvaluations(ctx context.Context, in *configservice.PutEvaluationsInput, optFns ...func(*configservice.Options)) (*configservice.PutEvaluationsOutput, error)
 	GetResourceConfigHistory(ctx context.Context, in *configservice.GetResourceConfigHistoryInput, optFns ...func(*configservice.Options)) (*configservice.GetResourceConfigHistoryOutput, error)
+	GetComplianceDetailsByConfigRule(ctx context.Context, in *configservice.GetComplianceDetailsByConfigRuleInput, optFns ...func(*configservice.Options)) (*configservice.GetComplianceDetailsByConfigRuleOutput, error)
 }
 
 // Clients hands out Config clients. An empty roleARN asks for the
@@ -50,7 +51,17 @@ type Handler struct {
 	// Backoff is the wait before the first resend of failed evaluations; it
 	// doubles on each further one.
 	Backoff time.Duration
+	// Sources hands out what periodic rules read; when nil, Clients serves
+	// if it implements SourceClients (as *SDKClients does).
+	Sources SourceClients
+	// Reserve is the part of the invocation's remaining time kept back from
+	// a periodic rule's run for reconciliation and PutEvaluations
+	// (DefaultReserve when zero); it is at most a quarter of the time left.
+	Reserve time.Duration
 }
+
+// DefaultReserve is the time kept back from a periodic run by default.
+const DefaultReserve = time.Minute
 
 var (
 	// roleName accepts an IAM role name, optionally with a path.
@@ -113,12 +124,8 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) error {
 			return fmt.Errorf("rule %s is change-triggered, but Config rule %s sends it %s; give it change triggers",
 				rule.ID, ev.ConfigRuleName, configevent.Scheduled)
 		}
-		env := rules.Env{AccountID: ev.AccountID, Region: region, Time: ev.OrderingTime()}
-		if env.Region == "" {
-			env.Region = ruleRegion(ev.ConfigRuleARN)
-		}
-		if evals, err = rule.Run(ctx, env, params); err != nil {
-			return fmt.Errorf("rule %s: %w", rule.ID, err)
+		if evals, err = h.runPeriodic(ctx, client, ev, rule, params, roleARN, region); err != nil {
+			return err
 		}
 	}
 	return h.put(ctx, client, ev, rule.ID, evals, start)

@@ -71,19 +71,19 @@ var errNoStatement = errors.New("the policy has no Statement")
 // parsePolicy parses a policy document held by v: a JSON object, or a string
 // holding one (Config records bucket and key policies as JSON strings).
 func parsePolicy(v configitem.Value) (*policyDoc, error) {
-	raw := v.Raw()
-	if s, ok := raw.(string); ok {
-		var decoded any
-		if err := json.Unmarshal([]byte(s), &decoded); err != nil {
+	if _, ok := v.Raw().(string); ok {
+		// Decoded once per item and cached: bucket and key policies arrive as
+		// JSON strings, and several rules read the same one.
+		decoded, err := v.JSON()
+		if err != nil {
 			return nil, fmt.Errorf("the policy is not valid JSON: %w", err)
 		}
-		raw = decoded
+		v = decoded
 	}
-	if _, ok := raw.(map[string]any); !ok {
-		return nil, fmt.Errorf("the policy is %s, not a JSON object", jsonKind(raw))
+	if _, ok := v.Raw().(map[string]any); !ok {
+		return nil, fmt.Errorf("the policy is %s, not a JSON object", jsonKind(v.Raw()))
 	}
-	doc := configitem.ValueOf(raw)
-	st := doc.Field("Statement")
+	st := v.Field("Statement")
 	if !st.Exists() || st.IsNull() {
 		return nil, errNoStatement
 	}

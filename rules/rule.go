@@ -103,6 +103,8 @@ type Env struct {
 	// Time is when Config triggered the evaluation; it is the ordering
 	// timestamp of the evaluations.
 	Time time.Time
+	// Sources are the service APIs the rule reads (see sources.go).
+	Sources Sources
 }
 
 // Evaluation is one result, in the shape PutEvaluations takes and

@@ -175,7 +175,7 @@ func (s *Server) serveConfig(r *http.Request, body []byte, call *Call) (int, []b
 	}
 	target := r.Header.Get("X-Amz-Target")
 	op, ok := strings.CutPrefix(target, jsonTargetPrefix)
-	if !ok || (op != OpPutEvaluations && op != OpGetResourceConfigHistory) {
+	if !ok || (op != OpPutEvaluations && op != OpGetResourceConfigHistory && op != OpGetComplianceDetailsByConfigRule) {
 		return 0, nil, &APIError{Code: "UnknownOperationException", Message: fmt.Sprintf("Operation %s is not supported by localaws.", target)}
 	}
 	if err := s.takeFault(op); err != nil {
@@ -187,6 +187,8 @@ func (s *Server) serveConfig(r *http.Request, body []byte, call *Call) (int, []b
 	switch op {
 	case OpPutEvaluations:
 		return s.putEvaluations(body, call)
+	case OpGetComplianceDetailsByConfigRule:
+		return s.getComplianceDetailsByConfigRule(body, call)
 	default:
 		return s.getResourceConfigHistory(body, call)
 	}
@@ -312,6 +314,9 @@ func (s *Server) putEvaluations(body []byte, call *Call) (int, []byte, *APIError
 				rec.Failed = append(rec.Failed, e)
 			}
 		}
+	}
+	if !rec.TestMode {
+		s.storeResults(*in.ResultToken, rec)
 	}
 	failed := make([]map[string]any, 0, len(rec.Failed))
 	for _, e := range rec.Failed {

@@ -1,7 +1,9 @@
 // Package localaws is a local stand-in for the parts of AWS that aiguard's
-// Lambda function calls: AWS Config's PutEvaluations and
-// GetResourceConfigHistory (awsJson1_1 protocol) and AWS STS's AssumeRole
-// (awsQuery protocol). Tests point the real aws-sdk-go-v2 clients at it, with
+// Lambda function calls: AWS Config's PutEvaluations,
+// GetResourceConfigHistory and GetComplianceDetailsByConfigRule (awsJson1_1
+// protocol), AWS STS's AssumeRole (awsQuery protocol), the SageMaker List and
+// Describe operations periodic rules read (awsJson1_1, sagemaker.go) and the
+// IAM role and policy reads (awsQuery, iam.go). Tests point the real aws-sdk-go-v2 clients at it, with
 // BaseEndpoint or AWS_ENDPOINT_URL, and then assert on exactly what arrived.
 //
 // The server enforces what the real services enforce and answers in their
@@ -36,8 +38,10 @@ const (
 
 // Signing names of the services served.
 const (
-	ServiceConfig = "config"
-	ServiceSTS    = "sts"
+	ServiceConfig    = "config"
+	ServiceSTS       = "sts"
+	ServiceSageMaker = "sagemaker"
+	ServiceIAM       = "iam"
 )
 
 // maxBody bounds a request body; the real services reject far smaller ones.
@@ -60,6 +64,9 @@ type Options struct {
 	// accepts outside TestMode; others give InvalidResultTokenException.
 	// Nil accepts any non-empty token.
 	ResultTokens []string
+	// Latency delays every answer by this long, as a remote service's round
+	// trip does; benchmarks use it to measure what concurrency buys.
+	Latency time.Duration
 }
 
 // Server is a running local endpoint. Its zero value is not usable; create
@@ -80,6 +87,13 @@ type Server struct {
 	faults map[string][]*fault          // by operation
 	fails  []*evalFault
 	serial int
+
+	sagemaker map[string]map[string]sageMakerResource // by kind, then key
+	iamRoles  map[string]IAMRole                      // by lower-case role name
+	policies  map[string]IAMPolicy                    // by ARN
+	results   map[string]map[resourceKey]EvaluationResult
+	tokens    map[string]string // result token -> Config rule name
+	every     map[string]*steadyThrottle
 }
 
 // Call is one recorded request.
@@ -100,9 +114,12 @@ type Call struct {
 	// Exactly one of these is set once the request body was decoded, after
 	// authentication: the operation's input (and, for PutEvaluations, the
 	// evaluations reported back as failed).
-	PutEvaluations           *PutEvaluations
-	GetResourceConfigHistory *GetResourceConfigHistory
-	AssumeRole               *AssumeRole
+	PutEvaluations                   *PutEvaluations
+	GetResourceConfigHistory         *GetResourceConfigHistory
+	GetComplianceDetailsByConfigRule *GetComplianceDetailsByConfigRule
+	AssumeRole                       *AssumeRole
+	SageMaker                        *SageMakerCall
+	IAM                              *IAMCall
 }
 
 // Failed reports whether the server answered the call with an error.
@@ -168,6 +185,12 @@ func Start(opts Options) (*Server, error) {
 		items:  map[resourceKey][]ConfigurationItem{},
 		issued: map[string]issuedCredentials{},
 		faults: map[string][]*fault{},
+
+		sagemaker: map[string]map[string]sageMakerResource{},
+		iamRoles:  map[string]IAMRole{},
+		policies:  map[string]IAMPolicy{},
+		results:   map[string]map[resourceKey]EvaluationResult{},
+		tokens:    map[string]string{},
 	}
 	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
@@ -206,7 +229,8 @@ func (s *Server) CallsTo(operation string) []Call {
 }
 
 // Reset forgets the recorded calls and any pending faults. Registered
-// configuration items and issued credentials stay.
+// configuration items, SageMaker and IAM resources, stored evaluation
+// results and issued credentials stay.
 func (s *Server) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -216,11 +240,12 @@ func (s *Server) Reset() {
 }
 
 // Throttle makes the next n calls of operation fail with the service's
-// throttling error (ThrottlingException for Config, Throttling for STS),
-// as AWS does when a caller exceeds its request rate.
+// throttling error (ThrottlingException for Config and SageMaker,
+// Throttling for STS and IAM), as AWS does when a caller exceeds its
+// request rate.
 func (s *Server) Throttle(operation string, n int) {
 	code := "ThrottlingException"
-	if operation == OpAssumeRole {
+	if operation == OpAssumeRole || isIAMOperation(operation) {
 		code = "Throttling"
 	}
 	s.FailNext(operation, n, APIError{Code: code, Message: "Rate exceeded"})
@@ -296,13 +321,17 @@ type protocol interface {
 	authError(kind authFailure, msg string) *APIError
 }
 
-// ServeHTTP dispatches a request to Config or STS by its protocol: an
-// X-Amz-Target header means awsJson1_1 (Config), a form body awsQuery (STS).
+// ServeHTTP dispatches a request by its protocol and service: an
+// X-Amz-Target header means awsJson1_1 (SageMaker when the target starts
+// with "SageMaker.", Config otherwise), a form body awsQuery (IAM for its API
+// version 2010-05-08, STS otherwise).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	requestID := newRequestID()
 	call := Call{Time: time.Now().UTC()}
 	var p protocol
 	switch {
+	case strings.HasPrefix(r.Header.Get("X-Amz-Target"), sageMakerTargetPrefix):
+		p = sageMakerProtocol{}
 	case r.Header.Get("X-Amz-Target") != "":
 		p = jsonProtocol{}
 	case strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded"):
@@ -326,6 +355,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fail(&APIError{Status: http.StatusRequestEntityTooLarge, Code: "SerializationException", Message: "Request body is too large or unreadable."})
 		return
 	}
+	if _, ok := p.(queryProtocol); ok && isIAMRequest(body) {
+		p = iamProtocol{}
+		call.Service = p.service()
+	}
+	if s.opts.Latency > 0 {
+		select {
+		case <-time.After(s.opts.Latency):
+		case <-r.Context().Done():
+			return // the client gave up; nothing to answer
+		}
+	}
 	if op, ok := operationOf(p, r, body); ok {
 		call.Operation = op
 	}
@@ -342,6 +382,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		status, out, aerr = s.serveConfig(r, body, &call)
 	case queryProtocol:
 		status, out, aerr = s.serveSTS(body, &call)
+	case sageMakerProtocol:
+		status, out, aerr = s.serveSageMaker(r, body, &call)
+	case iamProtocol:
+		status, out, aerr = s.serveIAM(body, &call)
 	}
 	if aerr != nil {
 		fail(aerr)
@@ -351,9 +395,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.record(call)
 	w.Header().Set("X-Amzn-RequestId", requestID)
 	switch p.(type) {
-	case jsonProtocol:
+	case jsonProtocol, sageMakerProtocol:
 		w.Header().Set("Content-Type", jsonContentType)
-	case queryProtocol:
+	case queryProtocol, iamProtocol:
 		w.Header().Set("Content-Type", "text/xml")
 	}
 	w.WriteHeader(status)
@@ -364,7 +408,9 @@ func operationOf(p protocol, r *http.Request, body []byte) (string, bool) {
 	switch p.(type) {
 	case jsonProtocol:
 		return strings.CutPrefix(r.Header.Get("X-Amz-Target"), jsonTargetPrefix)
-	case queryProtocol:
+	case sageMakerProtocol:
+		return strings.CutPrefix(r.Header.Get("X-Amz-Target"), sageMakerTargetPrefix)
+	case queryProtocol, iamProtocol:
 		form, err := parseForm(body)
 		if err != nil {
 			return "", false

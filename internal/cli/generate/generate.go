@@ -34,7 +34,7 @@ func NewCmdGenerate(io *cmdutil.IO, reg *rules.Registry, runF func(*Options) err
 	opts := &Options{IO: io, Registry: reg, Now: time.Now}
 	cmd := &cobra.Command{
 		Use:   "generate [--config FILE] --out DIR",
-		Short: "Generate conformance packs and deployment templates from an organization spec",
+		Short: "Generate conformance packs, deployment templates and preventive policies from an organization spec",
 		Long: `Generate reads an organization spec and writes, under DIR:
 
   packs/<pack>.yaml               a conformance pack per team, and the organization
@@ -43,6 +43,10 @@ func NewCmdGenerate(io *cmdutil.IO, reg *rules.Registry, runF func(*Options) err
                                   the delegated administrator, where Config can target it
   deploy/rule-lambda.yaml         the rule Lambda's stack for the security tooling account
   deploy/member-role.yaml         the role the Lambda assumes, for a StackSet
+  policies/<team>/                the team's SCPs, permission boundary and SageMaker
+                                  execution roles, as JSON and CloudFormation
+  policies/organization/          the AI services opt-out policy and the SCP that
+                                  protects the security tooling account
   manifest.json                   every file with its kind, target and size, the
                                   packs, and notes on what needs a manual step
 

@@ -1,0 +1,655 @@
+package configitem
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/aiguard/aiguard/internal/jsonfast"
+)
+
+// This file holds the one-pass decoder behind Decode. It reads a CI once,
+// from a single string copy of the input, and builds on the way the item's
+// fields, its configuration tree and its supplementary configuration. The
+// result is the same as decoding into a struct with encoding/json (field
+// names matched exactly, then case-insensitively; the last of duplicate
+// keys wins; null leaves a string field alone) and then each part on its
+// own, which is what Decode did before and what its tests pin down.
+
+// field identifies a CI member that Decode reads.
+type field uint8
+
+const (
+	fUnknown field = iota
+	fVersion
+	fItemVersion
+	fAccountID
+	fAWSAccountID
+	fCaptureTime
+	fStatus
+	fStateID
+	fMD5Hash
+	fStateMD5Hash
+	fARN
+	fResourceType
+	fResourceID
+	fResourceName
+	fRegion
+	fAvailabilityZone
+	fCreationTime
+	fTags
+	fRelationships
+	fConfiguration
+	fSupplementary
+	nFields
+)
+
+// fieldNames are the member names of both shapes, as error messages name
+// them.
+var fieldNames = [nFields]string{
+	fVersion:          "version",
+	fItemVersion:      "configurationItemVersion",
+	fAccountID:        "accountId",
+	fAWSAccountID:     "awsAccountId",
+	fCaptureTime:      "configurationItemCaptureTime",
+	fStatus:           "configurationItemStatus",
+	fStateID:          "configurationStateId",
+	fMD5Hash:          "configurationItemMD5Hash",
+	fStateMD5Hash:     "configurationStateMd5Hash",
+	fARN:              "arn",
+	fResourceType:     "resourceType",
+	fResourceID:       "resourceId",
+	fResourceName:     "resourceName",
+	fRegion:           "awsRegion",
+	fAvailabilityZone: "availabilityZone",
+	fCreationTime:     "resourceCreationTime",
+	fTags:             "tags",
+	fRelationships:    "relationships",
+	fConfiguration:    "configuration",
+	fSupplementary:    "supplementaryConfiguration",
+}
+
+// fieldOf matches a member name exactly, then case-insensitively (so "ARN"
+// is arn), as encoding/json matches struct fields.
+func fieldOf(key string) field {
+	switch key {
+	case "ARN":
+		return fARN
+	case "configuration":
+		return fConfiguration
+	case "supplementaryConfiguration":
+		return fSupplementary
+	}
+	for f := fVersion; f < nFields; f++ {
+		if key == fieldNames[f] {
+			return f
+		}
+	}
+	for f := fVersion; f < nFields; f++ {
+		if strings.EqualFold(key, fieldNames[f]) {
+			return f
+		}
+	}
+	return fUnknown
+}
+
+// Relationship members.
+const (
+	rResourceType = iota
+	rResourceID
+	rResourceName
+	rName
+	rRelationshipName
+	nRelFields
+)
+
+var relNames = [nRelFields]string{"resourceType", "resourceId", "resourceName", "name", "relationshipName"}
+
+// rawValue is a member whose checks run after the pass, as they did after
+// encoding/json's: the value as written, and its text when it is a string.
+type rawValue struct {
+	raw, str string
+}
+
+type tagEntry struct {
+	key, value string
+	bad        byte // the first byte of a value that is not a string or null
+}
+
+type suppMember struct {
+	key        string
+	start, end int // the value's text in the supplementary source
+	v          any
+}
+
+// itemDecoder holds the state of one Decode.
+type itemDecoder struct {
+	d   jsonfast.Decoder
+	src string
+
+	typeErr error // the first member of the wrong JSON type
+
+	hdr                              [nFields]string
+	captureTime, creationTime, state rawValue
+
+	tagsSeen, tagsObject bool
+	tagsKind             byte // the first byte of a tags value that is not an object
+	tags                 []tagEntry
+
+	rels []Relationship
+
+	configSet  bool   // configuration is present and holds an object
+	configRaw  string // its text
+	configTree any
+	configErr  error
+
+	suppSet   bool
+	suppSrc   string // the text the members' offsets refer to
+	suppStart int
+	suppEnd   int
+	supp      []suppMember
+	suppErr   error
+}
+
+// itemAndCache puts an item and its cache in one allocation.
+type itemAndCache struct {
+	item  Item
+	cache itemCache
+}
+
+// newItem returns an empty item whose cache comes with it.
+func newItem() *Item {
+	ic := new(itemAndCache)
+	ic.item.cache = &ic.cache
+	return &ic.item
+}
+
+// decoders keeps itemDecoders, and with them the scratch space of their
+// JSON decoder, from one Decode to the next: measured on a 2.4 KB notebook
+// CI, 12 fewer allocations (59, not 71), 3.1 KB less garbage and about 8%
+// less time per Decode.
+var decoders = sync.Pool{New: func() any { return new(itemDecoder) }}
+
+// decodeItem decodes the CI in s, which starts with '{', into it.
+func decodeItem(it *Item, s string) error {
+	x := decoders.Get().(*itemDecoder)
+	defer func() {
+		x.reset()
+		decoders.Put(x)
+	}()
+	x.src = s
+	x.d.Reset(s)
+	err := x.d.Object(x.member)
+	if err == nil {
+		err = x.d.End()
+	}
+	if err != nil {
+		if _, ok := err.(*jsonfast.SyntaxError); ok {
+			return fmt.Errorf("configuration item: not valid JSON: %w", err)
+		}
+		return fmt.Errorf("configuration item: %w", err)
+	}
+	if x.typeErr != nil {
+		return fmt.Errorf("configuration item: %w", x.typeErr)
+	}
+	return x.finish(it)
+}
+
+// reset empties x for the next Decode, keeping its scratch space but no
+// reference to the last item.
+func (x *itemDecoder) reset() {
+	d, tags, supp := x.d, x.tags[:0], x.supp[:0]
+	d.Reset("")
+	clear(tags[:cap(tags)])
+	clear(supp[:cap(supp)])
+	if cap(tags) > 1024 { // an unusual item: do not keep its space
+		tags = nil
+	}
+	if cap(supp) > 1024 {
+		supp = nil
+	}
+	*x = itemDecoder{d: d, tags: tags, supp: supp}
+}
+
+// typeError records a member of the wrong JSON type, the first of which
+// Decode reports; like encoding/json, it reads on, so that a syntax error
+// further on is reported instead.
+func (x *itemDecoder) typeError(path, want string, got byte) {
+	if x.typeErr == nil {
+		x.typeErr = fmt.Errorf("%s: want %s, got %s", path, want, jsonfast.TypeName(got))
+	}
+}
+
+// member reads one member of the CI.
+func (x *itemDecoder) member(key string) error {
+	f := fieldOf(key)
+	switch f {
+	case fUnknown:
+		return x.d.Skip()
+	case fCaptureTime:
+		return x.raw(&x.captureTime)
+	case fCreationTime:
+		return x.raw(&x.creationTime)
+	case fStateID:
+		return x.raw(&x.state)
+	case fTags:
+		return x.readTags()
+	case fRelationships:
+		return x.readRelationships()
+	case fConfiguration:
+		return x.readConfiguration()
+	case fSupplementary:
+		return x.readSupplementary()
+	}
+	return x.str("", fieldNames[f], &x.hdr[f], f == fResourceName)
+}
+
+// str reads a string member, named prefix+name in errors. null leaves it
+// unchanged, as encoding/json does, except where the member is optional
+// (resourceName), where null clears it.
+func (x *itemDecoder) str(prefix, name string, dst *string, nullClears bool) error {
+	switch c := x.d.Peek(); c {
+	case '"':
+		s, err := x.d.StringValue()
+		*dst = s
+		return err
+	case 'n':
+		if x.d.Null() {
+			if nullClears {
+				*dst = ""
+			}
+			return nil
+		}
+		return x.d.Skip() // reports the syntax error
+	default:
+		x.typeError(prefix+name, "a string", c)
+		return x.d.Skip()
+	}
+}
+
+// raw reads a member of any type, keeping its text.
+func (x *itemDecoder) raw(dst *rawValue) error {
+	c := x.d.Peek()
+	start := x.d.Offset()
+	var str string
+	var err error
+	if c == '"' {
+		str, err = x.d.StringValue()
+	} else {
+		err = x.d.Skip()
+	}
+	*dst = rawValue{raw: x.src[start:x.d.Offset()], str: str}
+	return err
+}
+
+func (x *itemDecoder) readTags() error {
+	x.tagsSeen, x.tagsObject, x.tagsKind, x.tags = true, false, 0, x.tags[:0]
+	switch c := x.d.Peek(); c {
+	case '{':
+		x.tagsObject = true
+		return x.d.Object(func(key string) error {
+			e := tagEntry{key: key}
+			switch c := x.d.Peek(); c {
+			case '"':
+				s, err := x.d.StringValue()
+				if err != nil {
+					return err
+				}
+				e.value = s
+			case 'n':
+				if !x.d.Null() {
+					return x.d.Skip()
+				}
+			default:
+				e.bad = c
+				if err := x.d.Skip(); err != nil {
+					return err
+				}
+			}
+			x.tags = append(x.tags, e)
+			return nil
+		})
+	case 'n':
+		if x.d.Null() {
+			x.tagsSeen = false
+			return nil
+		}
+		return x.d.Skip()
+	default:
+		x.tagsKind = c
+		return x.d.Skip()
+	}
+}
+
+// tagsError reports a tag whose value is not a string: the first, in the
+// input's order, that no later duplicate key replaces.
+func (x *itemDecoder) tagsError() error {
+	if !x.tagsSeen {
+		return nil
+	}
+	if !x.tagsObject {
+		return fmt.Errorf("want an object of strings, got %s", kindOf(x.tagsKind))
+	}
+next:
+	for i, e := range x.tags {
+		if e.bad == 0 {
+			continue
+		}
+		for _, later := range x.tags[i+1:] {
+			if later.key == e.key {
+				continue next
+			}
+		}
+		return fmt.Errorf("%q: want a string, got %s", truncate(e.key), kindOf(e.bad))
+	}
+	return nil
+}
+
+func (x *itemDecoder) readRelationships() error {
+	switch c := x.d.Peek(); c {
+	case '[':
+		x.rels = x.rels[:0]
+		return x.d.Array(x.readRelationship)
+	case 'n':
+		if x.d.Null() {
+			x.rels = nil
+			return nil
+		}
+		return x.d.Skip()
+	default:
+		x.typeError("relationships", "an array", c)
+		return x.d.Skip()
+	}
+}
+
+func (x *itemDecoder) readRelationship() error {
+	var f [nRelFields]string
+	switch c := x.d.Peek(); c {
+	case '{':
+		err := x.d.Object(func(key string) error {
+			i := relFieldOf(key)
+			if i < 0 {
+				return x.d.Skip()
+			}
+			return x.str("relationships.", relNames[i], &f[i], false)
+		})
+		if err != nil {
+			return err
+		}
+	case 'n':
+		if !x.d.Null() {
+			return x.d.Skip()
+		}
+	default:
+		x.typeError("relationships", "an object", c)
+		if err := x.d.Skip(); err != nil {
+			return err
+		}
+	}
+	x.rels = append(x.rels, Relationship{
+		ResourceType: f[rResourceType],
+		ResourceID:   f[rResourceID],
+		ResourceName: f[rResourceName],
+		Name:         first(f[rName], f[rRelationshipName]),
+	})
+	return nil
+}
+
+func relFieldOf(key string) int {
+	for i, name := range relNames {
+		if key == name {
+			return i
+		}
+	}
+	for i, name := range relNames {
+		if strings.EqualFold(key, name) {
+			return i
+		}
+	}
+	return -1
+}
+
+// readConfiguration reads configuration: an object, or a string holding
+// one (the API shape), which it decodes at once into the tree.
+func (x *itemDecoder) readConfiguration() error {
+	x.configSet, x.configRaw, x.configTree, x.configErr = false, "", nil, nil
+	c := x.d.Peek()
+	start := x.d.Offset()
+	switch c {
+	case '{':
+		v, err := x.d.Value()
+		if err != nil {
+			return err
+		}
+		x.configSet, x.configRaw, x.configTree = true, x.src[start:x.d.Offset()], v
+		return nil
+	case '"':
+		s, err := x.d.StringValue()
+		if err != nil {
+			return err
+		}
+		inner := strings.TrimSpace(s)
+		if inner == "" || inner == "null" {
+			return nil
+		}
+		if inner[0] == '{' {
+			if v, err := jsonfast.UnmarshalString(inner); err == nil {
+				x.configSet, x.configRaw, x.configTree = true, inner, v
+				return nil
+			}
+		}
+		x.configErr = fmt.Errorf("want an object or a string holding one, got a string holding %q", truncate(inner))
+		return nil
+	case 'n':
+		if x.d.Null() {
+			return nil
+		}
+	}
+	if err := x.d.Skip(); err != nil {
+		return err
+	}
+	x.configErr = fmt.Errorf("want an object or a JSON-encoded string, got %s", truncate(x.src[start:x.d.Offset()]))
+	return nil
+}
+
+// readSupplementary reads supplementaryConfiguration: an object, or a
+// string holding one (some exports encode the whole map so). Each value is
+// decoded into a tree and its text kept for Item.Supplementary.
+func (x *itemDecoder) readSupplementary() error {
+	x.suppSet, x.suppErr, x.supp = false, nil, x.supp[:0]
+	switch c := x.d.Peek(); c {
+	case '{':
+		return x.readSuppObject(&x.d, x.src)
+	case '"':
+		s, err := x.d.StringValue()
+		if err != nil {
+			return err
+		}
+		inner := strings.TrimSpace(s)
+		if inner == "" || inner == "null" {
+			return nil
+		}
+		if inner[0] == '{' {
+			d := jsonfast.NewDecoder(inner)
+			if err := x.readSuppObject(d, inner); err == nil && d.End() == nil {
+				return nil
+			}
+			x.suppSet, x.supp = false, x.supp[:0]
+		}
+		x.suppErr = fmt.Errorf("want an object or a string holding one, got a string holding %q", truncate(inner))
+		return nil
+	case 'n':
+		if x.d.Null() {
+			return nil
+		}
+		return x.d.Skip()
+	default:
+		x.suppErr = fmt.Errorf("want an object or a JSON-encoded string holding one, got %s", kindOf(c))
+		return x.d.Skip()
+	}
+}
+
+func (x *itemDecoder) readSuppObject(d *jsonfast.Decoder, src string) error {
+	d.Peek()
+	start := d.Offset()
+	err := d.Object(func(key string) error {
+		d.Peek()
+		m := suppMember{key: key, start: d.Offset()}
+		v, err := d.Value()
+		if err != nil {
+			return err
+		}
+		m.end, m.v = d.Offset(), v
+		x.supp = append(x.supp, m)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	x.suppSet, x.suppSrc, x.suppStart, x.suppEnd = true, src, start, d.Offset()
+	return nil
+}
+
+// finish checks the members read raw, in the order the decoder always
+// has, and fills the item.
+func (x *itemDecoder) finish(it *Item) error {
+	captured, err := decodeTime(x.captureTime.raw, x.captureTime.str)
+	if err != nil {
+		return fmt.Errorf("configuration item: configurationItemCaptureTime: %w", err)
+	}
+	created, err := decodeTime(x.creationTime.raw, x.creationTime.str)
+	if err != nil {
+		return fmt.Errorf("configuration item: resourceCreationTime: %w", err)
+	}
+	stateID, err := decodeScalar(x.state)
+	if err != nil {
+		return fmt.Errorf("configuration item: configurationStateId: %w", err)
+	}
+	if err := x.tagsError(); err != nil {
+		return fmt.Errorf("configuration item: tags: %w", err)
+	}
+	if x.configErr != nil {
+		return fmt.Errorf("configuration item: configuration: %w", x.configErr)
+	}
+	if x.suppErr != nil {
+		return fmt.Errorf("configuration item: supplementaryConfiguration: %w", x.suppErr)
+	}
+
+	// Every check has passed: fill the item.
+	out := it
+	out.CaptureTime, out.ResourceCreationTime, out.StateID = captured, created, stateID
+	h := &x.hdr
+	out.Version = first(h[fItemVersion], h[fVersion])
+	out.AccountID = first(h[fAWSAccountID], h[fAccountID])
+	out.Status = h[fStatus]
+	out.MD5Hash = first(h[fStateMD5Hash], h[fMD5Hash])
+	out.ARN = h[fARN]
+	out.ResourceType = h[fResourceType]
+	out.ResourceID = h[fResourceID]
+	out.ResourceName = h[fResourceName]
+	out.Region = h[fRegion]
+	out.AvailabilityZone = h[fAvailabilityZone]
+	if len(x.rels) > 0 {
+		out.Relationships = x.rels
+		x.rels = nil // the item owns it now
+	}
+	x.compactStrings(out)
+	if x.tagsSeen {
+		out.Tags = make(map[string]string, len(x.tags))
+		for _, e := range x.tags {
+			out.Tags[e.key] = e.value
+		}
+	}
+
+	c := it.cache // set by newItem; never one that Values were taken from
+	if c == nil {
+		c = new(itemCache)
+	}
+	c.configSet = true
+	if x.configSet {
+		out.Configuration = []byte(x.configRaw)
+		c.configRaw = out.Configuration
+		c.config = Value{v: x.configTree, ok: true, memo: &c.memo}
+	}
+	if x.suppSet {
+		// One copy of the supplementary text serves every member's raw
+		// value; each is capped so that appending to one cannot overwrite
+		// the next.
+		buf := []byte(x.suppSrc[x.suppStart:x.suppEnd])
+		out.Supplementary = make(map[string]json.RawMessage, len(x.supp))
+		c.supp = make(map[string]suppEntry, len(x.supp))
+		for _, m := range x.supp {
+			a, b := m.start-x.suppStart, m.end-x.suppStart
+			raw := json.RawMessage(buf[a:b:b])
+			out.Supplementary[m.key] = raw
+			c.supp[m.key] = suppEntry{raw: raw, v: m.v}
+		}
+	}
+	out.cache = c
+	return nil
+}
+
+// compactStrings copies the item's own strings (not its configuration's)
+// into one allocation. They are slices of the input until then, and an
+// Item kept for its ResourceID, as a scan keeps results, must not keep the
+// whole input alive.
+func (x *itemDecoder) compactStrings(it *Item) {
+	n := 0
+	x.eachString(it, func(p *string) { n += len(*p) })
+	if n == 0 {
+		return
+	}
+	var b strings.Builder
+	b.Grow(n)
+	x.eachString(it, func(p *string) { b.WriteString(*p) })
+	all, off := b.String(), 0
+	x.eachString(it, func(p *string) {
+		l := len(*p)
+		*p = all[off : off+l]
+		off += l
+	})
+}
+
+func (x *itemDecoder) eachString(it *Item, fn func(*string)) {
+	for _, p := range [...]*string{
+		&it.Version, &it.AccountID, &it.Status, &it.StateID, &it.MD5Hash, &it.ARN, &it.ResourceType,
+		&it.ResourceID, &it.ResourceName, &it.Region, &it.AvailabilityZone,
+	} {
+		fn(p)
+	}
+	for i := range it.Relationships {
+		r := &it.Relationships[i]
+		fn(&r.ResourceType)
+		fn(&r.ResourceID)
+		fn(&r.ResourceName)
+		fn(&r.Name)
+	}
+	for i := range x.tags {
+		fn(&x.tags[i].key)
+		fn(&x.tags[i].value)
+	}
+}
+
+// decodeScalar returns a JSON string or number as a string.
+func decodeScalar(v rawValue) (string, error) {
+	if v.raw == "" || v.raw == "null" {
+		return "", nil
+	}
+	switch v.raw[0] {
+	case '"':
+		return v.str, nil
+	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+		return v.raw, nil
+	}
+	return "", fmt.Errorf("want a string or a number, got %s", truncate(v.raw))
+}
+
+func first(vals ...string) string {
+	for _, v := range vals {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
