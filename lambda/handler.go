@@ -92,6 +92,10 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) error {
 	if err != nil {
 		return err
 	}
+	exempt, err := rules.ParseExemptions(ev.Params[rules.ExemptParam])
+	if err != nil {
+		return err
+	}
 	roleARN, err := executionRole(ev)
 	if err != nil {
 		return err
@@ -127,6 +131,9 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) error {
 		if evals, err = h.runPeriodic(ctx, client, ev, rule, params, roleARN, region); err != nil {
 			return err
 		}
+	}
+	for i := range evals {
+		evals[i] = exempt.Apply(evals[i], start)
 	}
 	return h.put(ctx, client, ev, rule.ID, evals, start)
 }

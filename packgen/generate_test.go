@@ -198,6 +198,15 @@ func TestExampleDecisions(t *testing.T) {
 			}
 		})
 	}
+	// An exception keeps the rule in the team's pack, as aiguard's rule, with
+	// the exempted resources as a parameter the Lambda reads.
+	r := findRule(out, "aiguard-research", "sagemaker-notebook-root-access-disabled")
+	if r == nil || r.Managed != "" {
+		t.Fatalf("research's exempted root-access rule: %+v, want aiguard's rule in the team pack", r)
+	}
+	if got := customInputParameters(r, "m")[rules.ExemptParam]; got != "research-gpu-driver-build@2030-06-30" {
+		t.Errorf("%s = %q, want the exempted notebook with its last day", rules.ExemptParam, got)
+	}
 	// A rule runs once per team: in the baseline or in the team's pack.
 	for _, tp := range out.Plan.Teams {
 		seen := map[string]string{}

@@ -163,9 +163,7 @@ func (p *Plan) group(teams []*orgspec.Team, effective [][]orgspec.EffectiveRule)
 		g := group{}
 		for _, j := range shared {
 			inBaseline[j] = true
-			r := newPackRule(effective[0][j], "")
-			r.Exceptions = nil // each team's, noted below
-			g.rules = append(g.rules, r)
+			g.rules = append(g.rules, newPackRule(effective[0][j], ""))
 		}
 		groups = append(groups, g)
 	}
@@ -179,7 +177,7 @@ func (p *Plan) group(teams []*orgspec.Team, effective [][]orgspec.EffectiveRule)
 			}
 			tp.Enabled++
 			if len(er.Exceptions) > 0 {
-				p.note(Warning, "team "+t.Name, exceptionsNote(er))
+				p.note(Info, "team "+t.Name, exceptionsNote(er))
 			}
 			if !inBaseline[j] {
 				g.rules = append(g.rules, newPackRule(er, t.Name))
@@ -262,7 +260,9 @@ func baselineRules(effective [][]orgspec.EffectiveRule) []int {
 				break
 			}
 			er := set[j]
-			same = er.Enabled && er.Rule.ID == first.Rule.ID && maps.Equal(er.Params, first.Params)
+			// A team's exceptions keep the rule in the team's own pack.
+			same = er.Enabled && er.Rule.ID == first.Rule.ID && maps.Equal(er.Params, first.Params) &&
+				len(er.Exceptions) == 0 && len(first.Exceptions) == 0
 		}
 		if same {
 			out = append(out, j)
@@ -282,6 +282,9 @@ func newPackRule(er orgspec.EffectiveRule, team string) *PackRule {
 		Exceptions: er.Exceptions,
 	}
 	c := chooseManaged(er.Rule, er.Params)
+	if len(er.Exceptions) > 0 && c.identifier != "" {
+		c = managedChoice{reason: "the team exempts resources from it (" + rules.ExemptParam + "), which only aiguard's rule reads"}
+	}
 	if c.identifier != "" {
 		r.Managed = c.identifier
 		r.InputParameters = c.params
@@ -295,15 +298,16 @@ func newPackRule(er orgspec.EffectiveRule, team string) *PackRule {
 	return r
 }
 
-// exceptionsNote says that a rule's exceptions are not in the pack.
+// exceptionsNote says how a rule's exceptions take effect.
 func exceptionsNote(er orgspec.EffectiveRule) string {
 	var ids []string
 	for _, e := range er.Exceptions {
 		ids = append(ids, e.Resources...)
 	}
-	return fmt.Sprintf("the exception to %s (%s) is not in the pack: AWS Config has no per-resource exemption "+
-		"for a rule and the rule Lambda does not read exceptions, so these resources are still evaluated; "+
-		"suppress their findings in Security Hub until the exception expires", er.Rule.ID, strings.Join(ids, ", "))
+	return fmt.Sprintf("the exception to %s (%s) is in the team's pack as the %s parameter: AWS Config has no "+
+		"per-resource exemption, so the rule Lambda reports these resources NOT_APPLICABLE, with what it found, "+
+		"until the exception expires; the rule therefore runs as aiguard's rule, not an AWS managed rule",
+		er.Rule.ID, strings.Join(ids, ", "), rules.ExemptParam)
 }
 
 // nameRules makes the rule names unique across the organization.
@@ -375,7 +379,24 @@ func customInputParameters(r *PackRule, memberRole string) map[string]string {
 	}
 	m["ruleId"] = r.Rule.ID
 	m["ExecutionRoleName"] = memberRole
+	if ex := exemptions(r.Exceptions); ex != "" {
+		m[rules.ExemptParam] = ex
+	}
 	return m
+}
+
+// exemptions writes a rule's active exceptions as the exemptResourceIds
+// parameter the rule Lambda reads: each resource with the last day of its
+// exception, sorted.
+func exemptions(list []orgspec.Exception) string {
+	var entries []string
+	for _, e := range list {
+		for _, id := range e.Resources {
+			entries = append(entries, rules.FormatExemption(id, e.Expires))
+		}
+	}
+	sort.Strings(entries)
+	return strings.Join(slices.Compact(entries), ",")
 }
 
 // invokingAccounts returns the accounts whose Config may invoke the rule

@@ -50,8 +50,9 @@ type Param struct {
 
 // ReservedParams are rule parameters that steer the runtime, not a rule:
 // ruleId selects the rule, ExecutionRoleName the member-account role the
-// Lambda assumes, ExecutionRoleRegion the Region for that role's calls.
-var ReservedParams = []string{"ruleId", "ExecutionRoleName", "ExecutionRoleRegion"}
+// Lambda assumes, ExecutionRoleRegion the Region for that role's calls,
+// exemptResourceIds the resources exempted from the rule (ExemptParam).
+var ReservedParams = []string{"ruleId", "ExecutionRoleName", "ExecutionRoleRegion", ExemptParam}
 
 // IsReserved reports whether name is a runtime parameter.
 func IsReserved(name string) bool { return slices.Contains(ReservedParams, name) }

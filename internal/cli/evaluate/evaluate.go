@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -156,6 +157,9 @@ func runEvaluate(opts *Options) error {
 				return cmdutil.Usage(err)
 			}
 			evals = append(evals, r.EvaluateChange(in.item, in.leftScope, p))
+		}
+		if err := rules.ApplyExemptions(evals[len(evals)-len(list):], raw, time.Now()); err != nil {
+			return cmdutil.Usage(err)
 		}
 	}
 	if opts.Format == "table" {

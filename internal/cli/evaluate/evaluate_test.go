@@ -539,3 +539,26 @@ func truncateForLog(s string) string {
 	}
 	return s
 }
+
+func TestEvaluateExemptions(t *testing.T) {
+	root := chdirRoot(t)
+	ci := filepath.Join(root, "testdata", "ci", "notebook-api-shape.json")
+	tests := []struct {
+		params string
+		want   string
+		code   int
+	}{
+		{`{"exemptResourceIds":"huge-notebook"}`, `"complianceType": "NOT_APPLICABLE"`, cmdutil.ExitOK},
+		{`{"exemptResourceIds":"huge-notebook@2000-01-01"}`, `"complianceType": "NON_COMPLIANT"`, cmdutil.ExitOK},
+		{`{"exemptResourceIds":"other-notebook"}`, `"complianceType": "NON_COMPLIANT"`, cmdutil.ExitOK},
+		{`{"exemptResourceIds":"huge-notebook@2027-02-30"}`, "YYYY-MM-DD", cmdutil.ExitUsage},
+	}
+	for _, tt := range tests {
+		t.Run(tt.params, func(t *testing.T) {
+			res := runEval(t, Options{CIFile: ci, RuleIDs: []string{"sagemaker-notebook-root-access-disabled"}, Params: tt.params}, "")
+			if res.code != tt.code || !strings.Contains(res.stdout+res.stderr, tt.want) {
+				t.Errorf("exit %d, output %s%s; want exit %d with %q", res.code, res.stdout, res.stderr, tt.code, tt.want)
+			}
+		})
+	}
+}
