@@ -89,7 +89,7 @@ func runEvaluate(opts *Options) error {
 	if given != 1 {
 		return cmdutil.Usagef("give exactly one of --event FILE, --ci FILE or --examples")
 	}
-	selected, err := selectRules(opts.Registry, opts.RuleIDs)
+	selected, err := cmdutil.SelectRules(opts.Registry, opts.RuleIDs)
 	if err != nil {
 		return err
 	}
@@ -197,27 +197,6 @@ func eventInput(streams *cmdutil.IO, name string, data []byte) ([]input, error) 
 			name, ev.Invoking.MessageType)
 		return nil, nil
 	}
-}
-
-func selectRules(reg *rules.Registry, ids []string) ([]*rules.Rule, error) {
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	var out []*rules.Rule
-	for _, id := range ids {
-		r, ok := reg.Get(id)
-		if !ok {
-			msg := fmt.Sprintf("unknown rule %q", id)
-			if s := reg.Suggest(id); s != "" {
-				msg += fmt.Sprintf(" (did you mean %s?)", s)
-			}
-			return nil, cmdutil.Usagef("%s; `aiguard rules list` shows the catalog", msg)
-		}
-		if !slices.Contains(out, r) {
-			out = append(out, r)
-		}
-	}
-	return out, nil
 }
 
 // paramsFor keeps the parameters the rule declares.

@@ -130,7 +130,8 @@ func runScan(opts *Options) error {
 	if opts.Region != "" && !regionPattern.MatchString(opts.Region) {
 		return cmdutil.Usagef("--region: got %q, want a Region name such as us-east-1", opts.Region)
 	}
-	selected, err := selectRules(opts.Registry, opts.RuleIDs)
+	selected, err := cmdutil.SelectRules(opts.Registry, opts.RuleIDs)
+	sort.Slice(selected, func(i, j int) bool { return selected[i].ID < selected[j].ID })
 	if err != nil {
 		return err
 	}
@@ -305,28 +306,6 @@ func parseFailOn(s string) (rules.Severity, error) {
 		return rules.SeverityCritical, nil
 	}
 	return "", cmdutil.Usagef("--fail-on: got %q, want informational, low, medium, high or critical", s)
-}
-
-func selectRules(reg *rules.Registry, ids []string) ([]*rules.Rule, error) {
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	var out []*rules.Rule
-	for _, id := range ids {
-		r, ok := reg.Get(id)
-		if !ok {
-			msg := fmt.Sprintf("unknown rule %q", id)
-			if s := reg.Suggest(id); s != "" {
-				msg += fmt.Sprintf(" (did you mean %s?)", s)
-			}
-			return nil, cmdutil.Usagef("%s; `aiguard rules list` shows the catalog", msg)
-		}
-		if !slices.Contains(out, r) {
-			out = append(out, r)
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out, nil
 }
 
 // checkDeclared rejects --params names no selected rule declares, which are
