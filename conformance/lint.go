@@ -6,54 +6,24 @@ import (
 	"sort"
 
 	"github.com/aiguard/aiguard/internal/cfnschema"
+	"github.com/aiguard/aiguard/internal/findings"
 )
 
-// Severity of a finding.
-type Severity string
+// Severity and Finding are the shared shape of checker findings.
+type (
+	Severity = findings.Severity
+	Finding  = findings.Finding
+)
 
 // Severities, from worst.
 const (
-	SeverityError   Severity = "error"   // the pack will not deploy, or will not work as written
-	SeverityWarning Severity = "warning" // likely a mistake, or a limit that may be exceeded
-	SeverityInfo    Severity = "info"    // worth knowing; nothing to fix
+	SeverityError   = findings.Error   // the pack will not deploy, or will not work as written
+	SeverityWarning = findings.Warning // likely a mistake, or a limit that may be exceeded
+	SeverityInfo    = findings.Info    // worth knowing; nothing to fix
 )
 
-// Finding is one problem Lint found in a template.
-type Finding struct {
-	Severity Severity `json:"severity"`
-	// Code is stable, e.g. pack-template-size; Codes lists them.
-	Code string `json:"code"`
-	// Message says what is wrong and what to change.
-	Message string `json:"message"`
-	// Location is the resource's logical ID, the parameter's or condition's
-	// name, or empty for the template as a whole.
-	Location string `json:"location"`
-	// Line is the 1-based line in the template; 0 when unknown.
-	Line int `json:"line,omitempty"`
-}
-
-func (f Finding) String() string {
-	s := fmt.Sprintf("%s: %s: %s", f.Severity, f.Code, f.Message)
-	switch {
-	case f.Location != "" && f.Line > 0:
-		s += fmt.Sprintf(" (%s, line %d)", f.Location, f.Line)
-	case f.Location != "":
-		s += fmt.Sprintf(" (%s)", f.Location)
-	case f.Line > 0:
-		s += fmt.Sprintf(" (line %d)", f.Line)
-	}
-	return s
-}
-
 // HasErrors reports whether any finding is an error.
-func HasErrors(fs []Finding) bool {
-	for _, f := range fs {
-		if f.Severity == SeverityError {
-			return true
-		}
-	}
-	return false
-}
+func HasErrors(fs []Finding) bool { return findings.HasErrors(fs) }
 
 // Linter applies the conformance-pack checks and, when Schema is set, the
 // CloudFormation resource schema.

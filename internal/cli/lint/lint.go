@@ -16,6 +16,7 @@ import (
 	"github.com/aiguard/aiguard/conformance"
 	"github.com/aiguard/aiguard/internal/cfnschema"
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
+	"github.com/aiguard/aiguard/internal/findings"
 )
 
 // maxInput bounds what is read from one file: well above the 300 KB a
@@ -122,7 +123,7 @@ var packInput = input{command: "lint pack", what: "template", max: maxInput,
 // prints the findings as text or JSON, then returns the exit status: 2 for
 // an unreadable file, 1 when a finding is an error.
 func lintFiles(streams *cmdutil.IO, files []string, format string, in input,
-	lint func([]byte) ([]conformance.Finding, error)) error {
+	lint func([]byte) ([]findings.Finding, error)) error {
 	unreadable := false
 	stdinUsed := false
 	all := []jsonFinding{}
@@ -135,7 +136,7 @@ func lintFiles(streams *cmdutil.IO, files []string, format string, in input,
 		}
 		data, err := readFile(streams, name, in)
 		if err == nil {
-			var fs []conformance.Finding
+			var fs []findings.Finding
 			if fs, err = lint(data); err == nil {
 				if format == "text" {
 					for _, f := range fs {
@@ -170,7 +171,7 @@ func lintFiles(streams *cmdutil.IO, files []string, format string, in input,
 
 // withLine appends the line to a JSON message: the JSON keys are fixed, and
 // the line is what an editor needs.
-func withLine(f conformance.Finding) string {
+func withLine(f findings.Finding) string {
 	if f.Line > 0 {
 		return fmt.Sprintf("%s (line %d)", f.Message, f.Line)
 	}

@@ -3,9 +3,9 @@ package lint
 import (
 	"github.com/spf13/cobra"
 
-	"github.com/aiguard/aiguard/conformance"
 	"github.com/aiguard/aiguard/iampolicy"
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
+	"github.com/aiguard/aiguard/internal/findings"
 )
 
 // maxPolicyInput bounds what is read from one policy file: far above the
@@ -98,18 +98,7 @@ func runPolicy(opts *PolicyOptions) error {
 		return cmdutil.Usagef("--max-chars: got %d, want a positive number of characters", opts.MaxChars)
 	}
 	linter := &iampolicy.Linter{MaxChars: opts.MaxChars}
-	return lintFiles(opts.IO, opts.Files, opts.Format, policyInput, func(data []byte) ([]conformance.Finding, error) {
-		return packFindings(linter.LintData(data, typ)), nil
+	return lintFiles(opts.IO, opts.Files, opts.Format, policyInput, func(data []byte) ([]findings.Finding, error) {
+		return linter.LintData(data, typ), nil
 	})
-}
-
-// packFindings converts policy findings to the pack findings the printer
-// takes; the two types have the same fields.
-func packFindings(fs []iampolicy.Finding) []conformance.Finding {
-	out := make([]conformance.Finding, 0, len(fs))
-	for _, f := range fs {
-		out = append(out, conformance.Finding{Severity: conformance.Severity(f.Severity), Code: f.Code,
-			Message: f.Message, Location: f.Location, Line: f.Line})
-	}
-	return out
 }
