@@ -313,7 +313,7 @@ func (s *Spec) checkEffectiveRules(c *collector, i int, t *Team) {
 		}
 		if n := s.inputParametersLen(er); n > maxInputParameters {
 			c.warnf(s.pos.at(tp), "%s: rule %s would get InputParameters of %d characters for %s; Config accepts %d, "+
-				"so the generator must shorten them (fewer list items)", tp, r.ID, n, t.label(), maxInputParameters)
+				"so aiguard generate refuses it: give the settings it derives from fewer items", tp, r.ID, n, t.label(), maxInputParameters)
 		}
 	}
 }
