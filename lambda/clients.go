@@ -31,6 +31,9 @@ type SDKClients struct {
 	config    map[clientKey]*configservice.Client
 	sagemaker map[clientKey]*sagemaker.Client
 	iam       map[clientKey]*iam.Client
+	ai        map[clientKey]*aiClients // Bedrock, Comprehend, Rekognition, S3, Logs (sources_bedrock.go)
+	// CloudTrail, GuardDuty, Cost Explorer (sources_cloudtrail.go)
+	account map[clientKey]AccountAPIs
 }
 
 type clientKey struct{ roleARN, region string }
@@ -115,7 +118,10 @@ func (c *SDKClients) Sources(_ context.Context, roleARN, region string, o Source
 		ic = iam.NewFromConfig(c.configFor(roleARN, region))
 		c.iam[key] = ic
 	}
-	return NewSources(sm, ic, o), nil
+	s := NewSources(sm, ic, o)
+	c.aiClientsFor(key).apis().AddTo(&s, o)
+	s = WithAccountSources(s, c.accountAPIsFor(key), o)
+	return s, nil
 }
 
 // configFor is the AWS configuration of roleARN in region; c.mu is held.

@@ -59,6 +59,10 @@ func catalog() []*Rule {
 		s3Rules(),
 		kmsRules(),
 		sagemakerPeriodicRules(),
+		bedrockPeriodicRules(),
+		comprehendPeriodicRules(),
+		rekognitionPeriodicRules(),
+		accountPeriodicRules(),
 	} {
 		all = append(all, group...)
 	}

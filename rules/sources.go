@@ -23,6 +23,18 @@ type Sources struct {
 	SageMakerInference SageMakerInference
 	SageMakerStudio    SageMakerStudio
 	IAM                IAMRoles
+	// Bedrock, Comprehend, Rekognition and what invocation logging writes
+	// to (sources_bedrock.go).
+	Bedrock       Bedrock
+	BedrockAgents BedrockAgents
+	Comprehend    Comprehend
+	Rekognition   Rekognition
+	S3Buckets     S3Buckets
+	LogGroups     LogGroups
+	// Account-level controls (sources_account.go).
+	CloudTrail  CloudTrailTrails
+	GuardDuty   GuardDutyDetectors
+	CostAnomaly CostAnomalyDetection
 }
 
 // Contract of every source method:

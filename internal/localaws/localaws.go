@@ -94,6 +94,9 @@ type Server struct {
 	results   map[string]map[resourceKey]EvaluationResult
 	tokens    map[string]string // result token -> Config rule name
 	every     map[string]*steadyThrottle
+	ai        aiState // Bedrock, Comprehend, Rekognition, S3, Logs (aiservices.go)
+	// CloudTrail, GuardDuty, Cost Explorer (cloudtrail.go)
+	account accountState
 }
 
 // Call is one recorded request.
@@ -120,6 +123,9 @@ type Call struct {
 	AssumeRole                       *AssumeRole
 	SageMaker                        *SageMakerCall
 	IAM                              *IAMCall
+	AIService                        *ServiceCall // aiservices.go
+	// Account is a CloudTrail, GuardDuty or Cost Explorer call (cloudtrail.go).
+	Account *AccountCall
 }
 
 // Failed reports whether the server answered the call with an error.
@@ -327,6 +333,12 @@ type protocol interface {
 // version 2010-05-08, STS otherwise).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	requestID := newRequestID()
+	if s.serveAIService(w, r, requestID) {
+		return
+	}
+	if s.serveAccountService(w, r, requestID) {
+		return
+	}
 	call := Call{Time: time.Now().UTC()}
 	var p protocol
 	switch {

@@ -1,0 +1,149 @@
+package e2e
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/aiguard/aiguard/internal/localaws"
+)
+
+const (
+	bedrockAgentARN = "arn:aws:bedrock:us-east-1:111122223333:agent/"
+	loggingKey      = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+)
+
+// addAgents registers n Bedrock agents, every fourth without a guardrail.
+func addAgents(tb testing.TB, srv *localaws.Server, n int) {
+	tb.Helper()
+	for i := range n {
+		d, err := localaws.Fixture("bedrockagent/GetAgent.guarded")
+		if err != nil {
+			tb.Fatal(err)
+		}
+		a := localaws.Doc(d["agent"].(map[string]any))
+		id := fmt.Sprintf("AG%08d", i)
+		a.Set("agentId", id).Set("agentName", "agent-"+id).Set("agentArn", bedrockAgentARN+id)
+		if i%4 == 0 {
+			a.Delete("guardrailConfiguration")
+		}
+		if err := srv.AddBedrock(localaws.BedrockAgent, a); err != nil {
+			tb.Fatal(err)
+		}
+	}
+}
+
+// TestEmulatorPeriodicBedrockAgents runs bedrock-agent-guardrail through
+// the real bootstrap: Bedrock Agent's restJson1 listing pages and is
+// throttled, every agent is read, the evaluations are put, and on the next
+// run a deleted agent is reconciled to NOT_APPLICABLE.
+func TestEmulatorPeriodicBedrockAgents(t *testing.T) {
+	requireBinaries(t)
+	srv := startLocalAWS(t, localaws.Options{})
+	srv.BindResultToken(periodicToken, periodicRule)
+	addAgents(t, srv, 130)
+	srv.ThrottleService("ListAgents", 1)
+	srv.ThrottleService("GetAgent", 2)
+	emu := startEmulator(t, bin.bootstrap, emulatorEnv(srv.URL, "us-east-1"))
+	ev := withParams(t, fixture(t, "e2e:scheduled-fleet.json"), map[string]string{"ruleId": "bedrock-agent-guardrail"})
+
+	emu.invoke(t, ev).mustSucceed(t, emu)
+	results := srv.EvaluationResults(periodicRule)
+	if len(results) != 130 {
+		t.Fatalf("stored %d results, want 130", len(results))
+	}
+	for _, r := range results {
+		var i int
+		if _, err := fmt.Sscanf(strings.TrimPrefix(r.ComplianceResourceID, bedrockAgentARN), "AG%d", &i); err != nil {
+			t.Fatalf("result for %s: %v", r.ComplianceResourceID, err)
+		}
+		want := "COMPLIANT"
+		if i%4 == 0 {
+			want = "NON_COMPLIANT"
+		}
+		if r.ComplianceResourceType != "AWS::::Account" || r.ComplianceType != want || !r.OrderingTimestamp.Equal(notified) {
+			t.Errorf("result %+v, want %s on AWS::::Account at %v", r, want, notified)
+		}
+	}
+	// Pages are told apart by their nextToken: the SDK resends a request
+	// whose answer it could not read, which makes the same page twice.
+	list := srv.CallsTo("ListAgents")
+	pages := map[string]bool{}
+	for _, c := range list {
+		if !c.Failed() {
+			pages[fmt.Sprint(c.AIService.Body["nextToken"])] = true
+		}
+	}
+	if len(list) == 0 || list[0].ErrorCode != "ThrottlingException" || len(pages) != 2 {
+		t.Errorf("ListAgents: %v, want a throttled call then 2 pages", operations(srv))
+	}
+	for _, c := range srv.Calls() {
+		if s := c.Signer; s.AccessKeyID != baseKey || !s.Verified {
+			t.Errorf("%s signed by %+v", c.Operation, s)
+		}
+	}
+
+	srv.RemoveBedrock(localaws.BedrockAgent, "AG00000007")
+	srv.Reset()
+	emu.invoke(t, ev).mustSucceed(t, emu)
+	gone := 0
+	for _, r := range srv.EvaluationResults(periodicRule) {
+		if r.ComplianceType == "NOT_APPLICABLE" {
+			gone++
+			if r.ComplianceResourceID != bedrockAgentARN+"AG00000007" {
+				t.Errorf("reconciled %s, want only AG00000007", r.ComplianceResourceID)
+			}
+		}
+	}
+	if gone != 1 {
+		t.Errorf("%d NOT_APPLICABLE results, want 1", gone)
+	}
+}
+
+// TestEmulatorPeriodicBedrockInvocationLogging runs the account-level
+// bedrock-invocation-logging rule through bootstrap: Bedrock (restJson1),
+// S3 (restXml) and CloudWatch Logs (awsJson1_1) reached through
+// AWS_ENDPOINT_URL, every request signed and verified.
+func TestEmulatorPeriodicBedrockInvocationLogging(t *testing.T) {
+	requireBinaries(t)
+	srv := startLocalAWS(t, localaws.Options{})
+	srv.BindResultToken(periodicToken, periodicRule)
+	lc := localaws.Doc{}
+	lc.Set("s3Config.bucketName", "bedrock-logs").Set("cloudWatchConfig.logGroupName", "/aws/bedrock/invocations").
+		Set("cloudWatchConfig.roleArn", "arn:aws:iam::111122223333:role/BedrockLogging")
+	srv.SetBedrockLogging(lc)
+	srv.AddS3Bucket("bedrock-logs", "aws:kms", loggingKey)
+	group, err := localaws.Fixture("logs/LogGroup.encrypted")
+	if err != nil {
+		t.Fatal(err)
+	}
+	group.Delete("kmsKeyId")
+	if err := srv.AddLogGroup(group); err != nil {
+		t.Fatal(err)
+	}
+	srv.ThrottleService("GetBucketEncryption", 1)
+	emu := startEmulator(t, bin.bootstrap, emulatorEnv(srv.URL, "us-east-1"))
+	ev := withParams(t, fixture(t, "e2e:scheduled-fleet.json"), map[string]string{"ruleId": "bedrock-invocation-logging"})
+
+	emu.invoke(t, ev).mustSucceed(t, emu)
+	results := srv.EvaluationResults(periodicRule)
+	if len(results) != 1 {
+		t.Fatalf("stored %d results, want 1", len(results))
+	}
+	r := results[0]
+	if r.ComplianceResourceType != "AWS::::Account" || r.ComplianceResourceID != "111122223333" || r.ComplianceType != "NON_COMPLIANT" ||
+		r.Annotation == nil || !strings.Contains(*r.Annotation, "log group /aws/bedrock/invocations has no KMS key") {
+		t.Errorf("result %+v (annotation %v)", r, r.Annotation)
+	}
+	for _, op := range []string{"GetModelInvocationLoggingConfiguration", "GetBucketEncryption", "DescribeLogGroups"} {
+		calls := srv.CallsTo(op)
+		if len(calls) == 0 || calls[len(calls)-1].Failed() {
+			t.Errorf("%s: %v", op, operations(srv))
+		}
+	}
+	for _, c := range srv.Calls() {
+		if s := c.Signer; s.AccessKeyID != baseKey || !s.Verified {
+			t.Errorf("%s signed by %+v", c.Operation, s)
+		}
+	}
+}

@@ -1,0 +1,137 @@
+package localaws
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Comprehend speaks awsJson1_1 (X-Amz-Target Comprehend_20171127.<Op>);
+// its listings carry each job's full properties.
+
+// Comprehend job kinds the server holds, each a job-properties document as
+// the listing returns it (timestamps in epoch seconds).
+const (
+	ComprehendPiiEntitiesJob = "comprehend/PiiEntitiesDetectionJob"
+	ComprehendEntitiesJob    = "comprehend/EntitiesDetectionJob"
+)
+
+// maxComprehendResults bounds MaxResults of the Comprehend listings.
+const maxComprehendResults = 500
+
+// AddComprehendJob registers a job of kind by its properties document
+// (PiiEntitiesDetectionJobProperties or EntitiesDetectionJobProperties).
+func (s *Server) AddComprehendJob(kind string, d Doc) error {
+	if kind != ComprehendPiiEntitiesJob && kind != ComprehendEntitiesJob {
+		return fmt.Errorf("localaws: unknown Comprehend kind %q", kind)
+	}
+	doc, err := aiDecodeDoc(d.JSON())
+	if err != nil {
+		return fmt.Errorf("localaws: %s: %w", kind, err)
+	}
+	sd := aiDoc{key: aiDocString(doc, "JobId"), name: aiDocString(doc, "JobName"), doc: doc}
+	if sd.key == "" {
+		return fmt.Errorf("localaws: %s: the document has no JobId string", kind)
+	}
+	if v, ok := doc["SubmitTime"]; ok {
+		t, err := docTime(v)
+		if err != nil {
+			return fmt.Errorf("localaws: %s %s: SubmitTime: %w", kind, sd.key, err)
+		}
+		sd.created = t
+	}
+	s.aiAddDoc(kind, sd)
+	return nil
+}
+
+var comprehendOps = map[string]func(*Server, *ServiceCall) (int, []byte, *APIError){
+	"ListPiiEntitiesDetectionJobs": listComprehend(ComprehendPiiEntitiesJob, "ListPiiEntitiesDetectionJobs", "PiiEntitiesDetectionJobPropertiesList"),
+	"ListEntitiesDetectionJobs":    listComprehend(ComprehendEntitiesJob, "ListEntitiesDetectionJobs", "EntitiesDetectionJobPropertiesList"),
+}
+
+func listComprehend(kind, op, member string) func(*Server, *ServiceCall) (int, []byte, *APIError) {
+	return func(s *Server, c *ServiceCall) (int, []byte, *APIError) {
+		limit := 10
+		if raw, ok := c.Body["MaxResults"]; ok {
+			n, err := strconv.Atoi(fmt.Sprint(raw))
+			if err != nil || n < 1 || n > maxComprehendResults {
+				return 0, nil, &APIError{Code: "ValidationException", Message: fmt.Sprintf(
+					"1 validation error detected: Value '%v' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and %d", raw, maxComprehendResults)}
+			}
+			limit = n
+		}
+		var after, before *time.Time
+		status, name := "", ""
+		if f, ok := c.Body["Filter"].(map[string]any); ok {
+			for member, dst := range map[string]**time.Time{"SubmitTimeAfter": &after, "SubmitTimeBefore": &before} {
+				if raw, ok := f[member]; ok {
+					t, err := docTime(raw)
+					if err != nil {
+						return 0, nil, &APIError{Code: "SerializationException", Message: member + ": " + err.Error()}
+					}
+					*dst = &t
+				}
+			}
+			status, _ = f["JobStatus"].(string)
+			name, _ = f["JobName"].(string)
+			// The API allows one filter at a time.
+			n := 0
+			for _, set := range []bool{after != nil, before != nil, status != "", name != ""} {
+				if set {
+					n++
+				}
+			}
+			if n > 1 {
+				return 0, nil, &APIError{Code: "InvalidFilterException", Message: "Only one filter can be specified at a time."}
+			}
+		}
+		match := s.aiListDocs(kind, func(d aiDoc) bool {
+			switch {
+			case after != nil && !d.created.After(*after):
+			case before != nil && !d.created.Before(*before):
+			case status != "" && d.doc["JobStatus"] != status:
+			case name != "" && d.name != name:
+			default:
+				return true
+			}
+			return false
+		})
+		token, _ := c.Body["NextToken"].(string)
+		start, aerr := pageStart(token, op, len(match))
+		if aerr != nil {
+			aerr.Code = "InvalidRequestException"
+			return 0, nil, aerr
+		}
+		end := min(start+limit, len(match))
+		items := make([]map[string]any, 0, end-start)
+		for _, d := range match[start:end] {
+			items = append(items, d.doc)
+		}
+		c.Returned = len(items)
+		resp := map[string]any{member: items}
+		if end < len(match) {
+			resp["NextToken"] = pageToken(op, end)
+		}
+		return aiMarshal(resp)
+	}
+}
+
+// ThrottleService makes the next n calls of an operation of this file's
+// services fail with that service's throttling error: TooManyRequestsException
+// for Comprehend, SlowDown (503) for S3, ThrottlingException (429 for the
+// restJson1 services) otherwise.
+func (s *Server) ThrottleService(operation string, n int) {
+	err := APIError{Code: "ThrottlingException", Message: "Rate exceeded"}
+	switch {
+	case operation == "ListPiiEntitiesDetectionJobs" || operation == "ListEntitiesDetectionJobs":
+		err.Code = "TooManyRequestsException"
+	case operation == "GetBucketEncryption":
+		err = APIError{Status: http.StatusServiceUnavailable, Code: "SlowDown", Message: "Please reduce your request rate."}
+	case strings.HasPrefix(operation, "Get") && operation != "GetBucketEncryption", operation == "ListCustomModels",
+		operation == "ListModelCustomizationJobs", operation == "ListAgents":
+		err.Status = http.StatusTooManyRequests
+	}
+	s.FailNext(operation, n, err)
+}

@@ -1,0 +1,90 @@
+package localaws
+
+import (
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// GuardDuty speaks restJson1 (signing name guardduty): the operation is
+// the method and path, ListDetectors takes maxResults and nextToken in the
+// query string, and errors carry their code in X-Amzn-ErrorType.
+
+// Limits of ListDetectors.
+const maxGuardDutyResults = 50
+
+// guardDutyRoute resolves GET /detector (ListDetectors) and GET
+// /detector/{detectorId} (GetDetector).
+func guardDutyRoute(r *http.Request) (accountRoute, *APIError) {
+	path := strings.TrimSuffix(r.URL.EscapedPath(), "/")
+	switch {
+	case r.Method == http.MethodGet && path == "/detector":
+		return accountRoute{op: "ListDetectors", serve: (*Server).listDetectors}, nil
+	case r.Method == http.MethodGet && strings.HasPrefix(path, "/detector/") && !strings.Contains(path[len("/detector/"):], "/"):
+		id := path[len("/detector/"):]
+		return accountRoute{op: "GetDetector", path: map[string]string{"DetectorId": id}, serve: (*Server).getDetector}, nil
+	}
+	return accountRoute{op: r.Method + " " + path}, &APIError{Status: http.StatusNotFound, Code: "UnknownOperationException",
+		Message: "localaws serves only GET /detector and GET /detector/{detectorId} of GuardDuty."}
+}
+
+// AddDetector registers a detector by its ID and GetDetector response.
+func (s *Server) AddDetector(id string, d Doc) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.account.init()
+	s.account.detectors[id] = map[string]any(d)
+}
+
+// RemoveDetector deletes a detector.
+func (s *Server) RemoveDetector(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.account.init()
+	delete(s.account.detectors, id)
+}
+
+func badRequest(msg string) *APIError {
+	return &APIError{Status: http.StatusBadRequest, Code: "BadRequestException", Message: msg}
+}
+
+func (s *Server) listDetectors(c *AccountCall) (int, []byte, *APIError) {
+	limit := maxGuardDutyResults
+	if raw, ok := c.Query["maxResults"]; ok {
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 1 || n > maxGuardDutyResults {
+			return 0, nil, badRequest("The request is rejected because an invalid or out-of-range value is specified as an input parameter.")
+		}
+		limit = n
+	}
+	s.mu.Lock()
+	ids := make([]string, 0, len(s.account.detectors))
+	for id := range s.account.detectors {
+		ids = append(ids, id)
+	}
+	s.mu.Unlock()
+	slices.Sort(ids)
+	start, aerr := pageStart(c.Query["nextToken"], "ListDetectors", len(ids))
+	if aerr != nil {
+		return 0, nil, badRequest("The request is rejected because the nextToken is invalid.")
+	}
+	end := min(start+limit, len(ids))
+	c.Returned = end - start
+	resp := map[string]any{"detectorIds": ids[start:end]}
+	if end < len(ids) {
+		resp["nextToken"] = pageToken("ListDetectors", end)
+	}
+	return accountJSON(resp)
+}
+
+func (s *Server) getDetector(c *AccountCall) (int, []byte, *APIError) {
+	id := c.Path["DetectorId"]
+	s.mu.Lock()
+	d, ok := s.account.detectors[id]
+	s.mu.Unlock()
+	if !ok {
+		return 0, nil, badRequest("The request is rejected because the input detectorId is not owned by the current account.")
+	}
+	return accountJSON(d)
+}

@@ -1,0 +1,81 @@
+package localaws
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// CloudWatch Logs speaks awsJson1_1 (X-Amz-Target Logs_20140328.<Op>) with
+// camelCase members.
+
+// LogsLogGroup is the kind of a log group document (a DescribeLogGroups
+// logGroups entry).
+const LogsLogGroup = "logs/LogGroup"
+
+// maxLogsResults bounds DescribeLogGroups' limit.
+const maxLogsResults = 50
+
+// AddLogGroup registers a log group by its DescribeLogGroups entry.
+func (s *Server) AddLogGroup(d Doc) error {
+	doc, err := aiDecodeDoc(d.JSON())
+	if err != nil {
+		return fmt.Errorf("localaws: log group: %w", err)
+	}
+	name := aiDocString(doc, "logGroupName")
+	if name == "" {
+		return fmt.Errorf("localaws: log group: the document has no logGroupName string")
+	}
+	s.aiAddDoc(LogsLogGroup, aiDoc{key: name, name: name, doc: doc})
+	return nil
+}
+
+var logsOps = map[string]func(*Server, *ServiceCall) (int, []byte, *APIError){
+	"DescribeLogGroups": describeLogGroups,
+}
+
+// describeLogGroups lists log groups in name order, filtered by
+// logGroupNamePrefix.
+func describeLogGroups(s *Server, c *ServiceCall) (int, []byte, *APIError) {
+	limit := maxLogsResults
+	if raw, ok := c.Body["limit"]; ok {
+		n, err := strconv.Atoi(fmt.Sprint(raw))
+		if err != nil || n < 1 || n > maxLogsResults {
+			return 0, nil, &APIError{Code: "InvalidParameterException", Message: fmt.Sprintf(
+				"1 validation error detected: Value '%v' at 'limit' failed to satisfy constraint: Member must have value less than or equal to %d", raw, maxLogsResults)}
+		}
+		limit = n
+	}
+	prefix, _ := c.Body["logGroupNamePrefix"].(string)
+	_, hasPattern := c.Body["logGroupNamePattern"]
+	if prefix != "" && hasPattern {
+		return 0, nil, &APIError{Code: "InvalidParameterException", Message: "LogGroup name prefix and LogGroup name pattern are mutually exclusive parameters."}
+	}
+	match := s.aiListDocs(LogsLogGroup, func(d aiDoc) bool { return strings.HasPrefix(d.name, prefix) })
+	aiSortByName(match)
+	token, _ := c.Body["nextToken"].(string)
+	start, aerr := pageStart(token, "DescribeLogGroups", len(match))
+	if aerr != nil {
+		aerr.Code = "InvalidParameterException"
+		return 0, nil, aerr
+	}
+	end := min(start+limit, len(match))
+	items := make([]map[string]any, 0, end-start)
+	for _, d := range match[start:end] {
+		items = append(items, d.doc)
+	}
+	c.Returned = len(items)
+	resp := map[string]any{"logGroups": items}
+	if end < len(match) {
+		resp["nextToken"] = pageToken("DescribeLogGroups", end)
+	}
+	return aiMarshal(resp)
+}
+
+func aiSortByName(docs []aiDoc) {
+	for i := 1; i < len(docs); i++ {
+		for j := i; j > 0 && docs[j].name < docs[j-1].name; j-- {
+			docs[j], docs[j-1] = docs[j-1], docs[j]
+		}
+	}
+}

@@ -1,0 +1,88 @@
+package localaws
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Rekognition speaks awsJson1_1 (X-Amz-Target RekognitionService.<Op>).
+// ListCollections returns collection IDs only; tags are read by ARN.
+
+// maxRekognitionResults bounds ListCollections' MaxResults.
+const maxRekognitionResults = 4096
+
+// AddRekognitionCollection registers a face collection with its tags.
+func (s *Server) AddRekognitionCollection(id string, tags map[string]string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.ai.init()
+	s.ai.collections[id] = maps.Clone(tags)
+}
+
+// RemoveRekognitionCollection deletes a collection.
+func (s *Server) RemoveRekognitionCollection(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.ai.init()
+	delete(s.ai.collections, id)
+}
+
+var rekognitionOps = map[string]func(*Server, *ServiceCall) (int, []byte, *APIError){
+	"ListCollections":     listCollections,
+	"ListTagsForResource": listRekognitionTags,
+}
+
+func listCollections(s *Server, c *ServiceCall) (int, []byte, *APIError) {
+	limit := maxRekognitionResults
+	if raw, ok := c.Body["MaxResults"]; ok {
+		n, err := strconv.Atoi(fmt.Sprint(raw))
+		if err != nil || n < 0 || n > maxRekognitionResults {
+			return 0, nil, &APIError{Code: "InvalidParameterException", Message: "Request has invalid parameters"}
+		}
+		if n > 0 {
+			limit = n
+		}
+	}
+	s.mu.Lock()
+	ids := slices.Sorted(maps.Keys(s.ai.collections))
+	s.mu.Unlock()
+	token, _ := c.Body["NextToken"].(string)
+	start, aerr := pageStart(token, "ListCollections", len(ids))
+	if aerr != nil {
+		aerr.Code = "InvalidPaginationTokenException"
+		return 0, nil, aerr
+	}
+	end := min(start+limit, len(ids))
+	page := ids[start:end]
+	versions := make([]string, len(page))
+	for i := range versions {
+		versions[i] = "7.0"
+	}
+	c.Returned = len(page)
+	resp := map[string]any{"CollectionIds": page, "FaceModelVersions": versions}
+	if end < len(ids) {
+		resp["NextToken"] = pageToken("ListCollections", end)
+	}
+	return aiMarshal(resp)
+}
+
+func listRekognitionTags(s *Server, c *ServiceCall) (int, []byte, *APIError) {
+	arn, _ := c.Body["ResourceArn"].(string)
+	_, id, ok := strings.Cut(arn, ":collection/")
+	if arn == "" || !strings.HasPrefix(arn, "arn:") || !ok {
+		return 0, nil, &APIError{Code: "InvalidParameterException", Message: "Request has invalid parameters"}
+	}
+	s.mu.Lock()
+	tags, found := s.ai.collections[id]
+	s.mu.Unlock()
+	if !found {
+		return 0, nil, &APIError{Code: "ResourceNotFoundException", Message: fmt.Sprintf("The resource %s does not exist.", arn)}
+	}
+	if tags == nil {
+		tags = map[string]string{}
+	}
+	return aiMarshal(map[string]any{"Tags": tags})
+}

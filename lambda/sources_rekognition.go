@@ -1,0 +1,83 @@
+package lambda
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/rekognition"
+
+	"github.com/aiguard/aiguard/rules"
+)
+
+// RekognitionAPI is the part of the Rekognition API the periodic rules
+// read; *rekognition.Client satisfies it.
+type RekognitionAPI interface {
+	rekognition.ListCollectionsAPIClient
+	ListTagsForResource(ctx context.Context, in *rekognition.ListTagsForResourceInput, optFns ...func(*rekognition.Options)) (*rekognition.ListTagsForResourceOutput, error)
+}
+
+// rekognitionPageSize is MaxResults of ListCollections (at most 4096).
+const rekognitionPageSize = 100
+
+type rekognitionSource struct {
+	api RekognitionAPI
+	n   int
+}
+
+var _ rules.Rekognition = (*rekognitionSource)(nil)
+
+// Collections lists every face collection and reads its tags.
+// ListCollections returns IDs only; ListTagsForResource needs the ARN,
+// which the source builds as Rekognition names collections:
+// arn:<partition>:rekognition:<region>:<account>:collection/<id>.
+func (s *rekognitionSource) Collections(ctx context.Context, region, account string) ([]rules.FaceCollection, error) {
+	prefix := collectionARNPrefix(region, account)
+	if prefix == "" {
+		return nil, fmt.Errorf("collections: the Region and account of their ARNs are unknown")
+	}
+	p := rekognition.NewListCollectionsPaginator(s.api, &rekognition.ListCollectionsInput{MaxResults: aws.Int32(rekognitionPageSize)})
+	ids, inc, err := listAll(ctx, p, func(ctx context.Context) ([]string, error) {
+		out, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("ListCollections: %w", err)
+		}
+		return out.CollectionIds, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	list, dinc, err := describeAll(ctx, s.n, unique(ids), label("face collection"), func(ctx context.Context, id string) (rules.FaceCollection, error) {
+		arn := prefix + id
+		out, err := s.api.ListTagsForResource(ctx, &rekognition.ListTagsForResourceInput{ResourceArn: aws.String(arn)})
+		if err != nil {
+			return rules.FaceCollection{}, fmt.Errorf("ListTagsForResource %s: %w", arn, err)
+		}
+		return rules.FaceCollection{ID: id, ARN: arn, Tags: out.Tags}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return list, asError(combine(inc, dinc))
+}
+
+// collectionARNPrefix is the ARN of a collection of account in region,
+// less the collection ID.
+func collectionARNPrefix(region, account string) string {
+	if region == "" || account == "" {
+		return ""
+	}
+	return "arn:" + partitionOf(region) + ":rekognition:" + region + ":" + account + ":collection/"
+}
+
+// partitionOf is the partition of a Region.
+func partitionOf(region string) string {
+	switch {
+	case strings.HasPrefix(region, "cn-"):
+		return "aws-cn"
+	case strings.HasPrefix(region, "us-gov-"):
+		return "aws-us-gov"
+	}
+	return "aws"
+}
