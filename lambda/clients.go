@@ -120,7 +120,7 @@ func (c *SDKClients) Sources(_ context.Context, roleARN, region string, o Source
 	}
 	s := NewSources(sm, ic, o)
 	c.aiClientsFor(key).apis().AddTo(&s, o)
-	s = WithAccountSources(s, c.accountAPIsFor(key), o)
+	c.accountAPIsFor(key).AddTo(&s, o)
 	return s, nil
 }
 

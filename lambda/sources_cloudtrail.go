@@ -35,8 +35,8 @@ func newAccountAPIs(cfg aws.Config) AccountAPIs {
 	}
 }
 
-// WithAccountSources returns s with the account-level sources over apis.
-func WithAccountSources(s rules.Sources, apis AccountAPIs, o SourceOptions) rules.Sources {
+// AddTo sets the sources of s that these APIs provide.
+func (apis AccountAPIs) AddTo(s *rules.Sources, o SourceOptions) {
 	if apis.CloudTrail != nil {
 		s.CloudTrail = &cloudTrailSource{api: apis.CloudTrail, n: o.concurrency()}
 	}
@@ -46,7 +46,6 @@ func WithAccountSources(s rules.Sources, apis AccountAPIs, o SourceOptions) rule
 	if apis.CostExplorer != nil {
 		s.CostAnomaly = &costAnomalySource{api: apis.CostExplorer}
 	}
-	return s
 }
 
 // CloudTrailAPI is the part of the CloudTrail API the rules read;

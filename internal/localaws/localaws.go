@@ -1,10 +1,14 @@
 // Package localaws is a local stand-in for the parts of AWS that aiguard's
-// Lambda function calls: AWS Config's PutEvaluations,
-// GetResourceConfigHistory and GetComplianceDetailsByConfigRule (awsJson1_1
-// protocol), AWS STS's AssumeRole (awsQuery protocol), the SageMaker List and
-// Describe operations periodic rules read (awsJson1_1, sagemaker.go) and the
-// IAM role and policy reads (awsQuery, iam.go). Tests point the real aws-sdk-go-v2 clients at it, with
-// BaseEndpoint or AWS_ENDPOINT_URL, and then assert on exactly what arrived.
+// Lambda function calls, each in its service's real protocol: AWS Config's
+// PutEvaluations, GetResourceConfigHistory and GetComplianceDetailsByConfigRule
+// (awsJson1_1), AWS STS's AssumeRole (awsQuery), and the reads of the
+// periodic rules: SageMaker (awsJson1_1, sagemaker.go), IAM (awsQuery,
+// iam.go), Bedrock and Bedrock Agent (restJson1), Comprehend, Rekognition
+// and CloudWatch Logs (awsJson1_1), S3 (restXml; aiservices.go and one file
+// per service), CloudTrail and Cost Explorer (awsJson1_1) and GuardDuty
+// (restJson1; cloudtrail.go, guardduty.go, costexplorer.go). Tests point the
+// real aws-sdk-go-v2 clients at it, with BaseEndpoint or AWS_ENDPOINT_URL,
+// and then assert on exactly what arrived.
 //
 // The server enforces what the real services enforce and answers in their
 // wire shapes: SigV4 signatures (verified when the secret is known), the
