@@ -52,7 +52,7 @@ fuzz:
 
 ## bench: the benchmarks behind BENCHMARKS.md (each package's baseline runs in the same invocation),
 ## then the release binaries' sizes
-BENCHCOUNT ?= 6
+BENCHCOUNT ?= 3
 bench: build
 	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) -timeout 60m ./... | tee bench.txt
 	@echo "release binaries (bytes):"; ls -l $(DIST)/linux-*/bootstrap $(DIST)/linux-*/aiguard $(DIST)/*.zip | awk '{print $$5, $$9}'
