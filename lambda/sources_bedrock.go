@@ -46,7 +46,7 @@ func (a AIServiceAPIs) AddTo(s *rules.Sources, o SourceOptions) {
 		s.Rekognition = &rekognitionSource{api: a.Rekognition, n: n}
 	}
 	if a.S3 != nil {
-		s.S3Buckets = &s3Source{api: a.S3}
+		s.S3Buckets = &s3Source{api: a.S3, n: n}
 	}
 	if a.Logs != nil {
 		s.LogGroups = &logsSource{api: a.Logs}

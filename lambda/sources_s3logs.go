@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
 
 	"github.com/aiguard/aiguard/rules"
@@ -17,6 +18,8 @@ import (
 // satisfies it.
 type S3API interface {
 	GetBucketEncryption(ctx context.Context, in *s3.GetBucketEncryptionInput, optFns ...func(*s3.Options)) (*s3.GetBucketEncryptionOutput, error)
+	s3.ListBucketsAPIClient
+	GetBucketTagging(ctx context.Context, in *s3.GetBucketTaggingInput, optFns ...func(*s3.Options)) (*s3.GetBucketTaggingOutput, error)
 }
 
 // LogsAPI is the part of the CloudWatch Logs API the periodic rules read;
@@ -25,9 +28,100 @@ type LogsAPI interface {
 	cloudwatchlogs.DescribeLogGroupsAPIClient
 }
 
-type s3Source struct{ api S3API }
+// s3Source reads buckets through S3API. n bounds the GetBucketTagging
+// calls in flight (rules.DefaultDescribeConcurrency when zero).
+type s3Source struct {
+	api S3API
+	n   int
+}
 
-var _ rules.S3Buckets = (*s3Source)(nil)
+var (
+	_ rules.S3Buckets      = (*s3Source)(nil)
+	_ rules.S3BucketLister = (*s3Source)(nil)
+)
+
+// bucketsPageSize is the max-buckets of ListBuckets. Giving one makes S3
+// paginate, which it requires of accounts allowed more than 10,000 buckets.
+const bucketsPageSize = 1000
+
+// Buckets lists the buckets of region (every Region when ""), each with
+// its tags. The listing asks S3 for the buckets of region through that
+// Region's endpoint, as S3 requires; each bucket's tags are read in the
+// bucket's own Region, which also serves a listing of every Region.
+func (s *s3Source) Buckets(ctx context.Context, region string) ([]rules.Bucket, error) {
+	in := &s3.ListBucketsInput{}
+	if region != "" {
+		in.BucketRegion = aws.String(region)
+	}
+	p := s3.NewListBucketsPaginator(s.api, in, func(o *s3.ListBucketsPaginatorOptions) { o.Limit = bucketsPageSize })
+	listed, linc, err := listAll(ctx, p, func(ctx context.Context) ([]s3types.Bucket, error) {
+		out, err := p.NextPage(ctx, inRegion(region))
+		if err != nil {
+			return nil, err
+		}
+		return out.Buckets, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("ListBuckets: %w", err)
+	}
+	n := s.n
+	if n <= 0 {
+		n = rules.DefaultDescribeConcurrency
+	}
+	results, dinc, err := describeAll(ctx, n, listed, func(b s3types.Bucket) string {
+		return "bucket " + aws.ToString(b.Name)
+	}, s.bucketTags)
+	if err != nil {
+		return nil, err
+	}
+	buckets := make([]rules.Bucket, 0, len(results))
+	for _, r := range results {
+		if !r.gone {
+			buckets = append(buckets, r.bucket)
+		}
+	}
+	return buckets, asError(combine(linc, dinc))
+}
+
+// bucketResult is a bucket with its tags, or a bucket deleted meanwhile.
+type bucketResult struct {
+	bucket rules.Bucket
+	gone   bool
+}
+
+// bucketTags reads a bucket's tags: S3 answers NoSuchTagSet for a bucket
+// without any, which is no tags rather than a failure.
+func (s *s3Source) bucketTags(ctx context.Context, b s3types.Bucket) (bucketResult, error) {
+	out := rules.Bucket{Name: aws.ToString(b.Name), Region: aws.ToString(b.BucketRegion)}
+	res, err := s.api.GetBucketTagging(ctx, &s3.GetBucketTaggingInput{Bucket: b.Name}, inRegion(out.Region))
+	if err != nil {
+		if ae, ok := errors.AsType[smithy.APIError](err); ok {
+			switch ae.ErrorCode() {
+			case "NoSuchTagSet":
+				return bucketResult{bucket: out}, nil
+			case "NoSuchBucket":
+				return bucketResult{gone: true}, nil
+			}
+		}
+		return bucketResult{}, fmt.Errorf("GetBucketTagging %s: %w", out.Name, err)
+	}
+	if len(res.TagSet) > 0 {
+		out.Tags = make(map[string]string, len(res.TagSet))
+		for _, t := range res.TagSet {
+			out.Tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
+		}
+	}
+	return bucketResult{bucket: out}, nil
+}
+
+// inRegion sends a call to region's endpoint; "" keeps the client's.
+func inRegion(region string) func(*s3.Options) {
+	return func(o *s3.Options) {
+		if region != "" {
+			o.Region = region
+		}
+	}
+}
 
 // BucketEncryption reads a bucket's default encryption: the first rule of
 // its ServerSideEncryptionConfiguration, which is the one S3 applies.

@@ -44,12 +44,12 @@ func accountPeriodicRules() []*Rule {
 				"IsLogging), multi-Region, record read and write management events (a basic selector with " +
 				"IncludeManagementEvents and ReadWriteType All, or advanced selectors on eventCategory Management, " +
 				"excluding neither sagemaker.amazonaws.com nor bedrock.amazonaws.com), validate log files and be " +
-				"encrypted with a KMS key. When mlBucketNames is given, a logging trail must record read and write " +
-				"S3 data events on every object of each of those buckets (a selector restricted by other fields, or " +
-				"excluding some of the bucket's objects, does not count). When requireBedrockDataEvents, a logging " +
-				"trail must select data events of an AWS::Bedrock:: resource type (advanced selectors). ML buckets are named " +
-				"by mlBucketNames only: bucket tags are not read, as that would take a GetBucketTagging call per bucket in " +
-				"the account. Reported on AWS::::Account with the account ID.",
+				"encrypted with a KMS key. The ML buckets are those named by mlBucketNames and, when mlTagKey is given, " +
+				"every bucket in the Region carrying that tag (ListBuckets, then GetBucketTagging per bucket; any value " +
+				"except false or no). A logging trail must record read and write S3 data events on every object of each " +
+				"ML bucket (a selector restricted by other fields, or excluding some of the bucket's objects, does not " +
+				"count). When requireBedrockDataEvents, a logging trail must select data events of an AWS::Bedrock:: " +
+				"resource type (advanced selectors). Reported on AWS::::Account with the account ID.",
 			ResourceTypes: []string{TypeAccount},
 			Trigger:       Periodic,
 			Params: []Param{{
@@ -60,7 +60,7 @@ func accountPeriodicRules() []*Rule {
 				Pattern:     bucketNamePattern,
 				PatternHelp: "an S3 bucket name (3 to 63 lower-case letters, digits, dots and hyphens)",
 				MaxLen:      63,
-			}, {
+			}, cloudTrailMLTagKeyParam(), {
 				Name:        "requireBedrockDataEvents",
 				Type:        Bool,
 				Description: "Whether a trail must record Amazon Bedrock data events (agent, knowledge base, guardrail and similar invocations).",
@@ -71,8 +71,11 @@ func accountPeriodicRules() []*Rule {
 			Remediation: "Create or update a multi-Region trail with log file validation, a KMS key and event selectors " +
 				"recording all management events, add S3 data events for the ML buckets (and Bedrock data events with " +
 				"advanced selectors), and start logging.",
-			Actions: []string{"cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors"},
-			Run:     runCloudTrailMLLogging,
+			// The S3 actions are used only when mlTagKey is set; they are
+			// declared anyway so that the member role allows them.
+			Actions: []string{"cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors",
+				"s3:ListAllMyBuckets", "s3:GetBucketTagging"},
+			Run: runCloudTrailMLLogging,
 		},
 		{
 			ID:    "guardduty-ml-protection",
@@ -167,22 +170,94 @@ func regionName(env Env) string {
 
 // --- cloudtrail-ml-api-logging
 
+// cloudTrailMLTagKeyParam is mlTagKeyParam without its default: this rule
+// reads bucket tags (a GetBucketTagging call per bucket) only when asked.
+// The name stays mlTagKey, from which orgspec derives the value.
+func cloudTrailMLTagKeyParam() Param {
+	p := mlTagKeyParam()
+	p.Default = ""
+	p.Description = "Tag key that marks an S3 bucket as holding ML data (matched case-insensitively; any value counts " +
+		"except false or no): every bucket in the Region carrying it must have its data events recorded, as for " +
+		"mlBucketNames. Empty reads no bucket tags."
+	return p
+}
+
+// dataScope is what data events the trails must record.
+type dataScope struct {
+	buckets []string // mlBucketNames and the tagged buckets, without repeats
+	tagKey  string   // mlTagKey; "" when bucket tags were not read
+	tagged  int      // how many buckets carry the tag
+	bedrock bool     // requireBedrockDataEvents
+}
+
 func runCloudTrailMLLogging(ctx context.Context, env Env, p Params) ([]Evaluation, error) {
+	const id = "cloudtrail-ml-api-logging"
 	src := env.Sources.CloudTrail
 	if src == nil {
 		return nil, errNoSource("CloudTrail")
 	}
 	trails, err := src.Trails(ctx)
-	inc, err := AsIncomplete(err)
+	tinc, err := AsIncomplete(err)
 	if err != nil {
 		return nil, fmt.Errorf("trails: %w", err)
 	}
 	trails = dedupe(trails, func(t Trail) string { return firstNonEmpty(t.ARN, t.Name) })
-	v := judgeTrails(trails, p, regionName(env))
-	return finish("cloudtrail-ml-api-logging", env, v, inc)
+	scope := dataScope{buckets: p.List("mlBucketNames"), bedrock: p.Bool("requireBedrockDataEvents")}
+	var binc *Incomplete
+	if key := p.String("mlTagKey"); key != "" {
+		tagged, inc, err := mlTaggedBuckets(ctx, env, key)
+		if err != nil {
+			return nil, err
+		}
+		binc = inc
+		scope.tagKey, scope.tagged = key, len(tagged)
+		scope.buckets = dedupe(slices.Concat(scope.buckets, tagged), func(b string) string { return b })
+	}
+	v := judgeTrails(trails, scope, regionName(env))
+	if binc == nil {
+		return finish(id, env, v, tinc)
+	}
+	// Buckets left unread could be uncovered: only a non-compliant verdict
+	// on the complete trails is certain.
+	if tinc != nil || v.Compliance == Compliant {
+		return nil, tinc.merge(binc)
+	}
+	evals, err := accountResult(id, env, v)
+	if err != nil {
+		return nil, err
+	}
+	return evals, binc
 }
 
-func judgeTrails(trails []Trail, p Params, region string) Verdict {
+// mlTaggedBuckets names the buckets of the Region whose key tag marks them
+// as ML data, with what the listing left out.
+func mlTaggedBuckets(ctx context.Context, env Env, key string) ([]string, *Incomplete, error) {
+	lister, ok := env.Sources.S3Buckets.(S3BucketLister)
+	if !ok {
+		return nil, nil, errNoSource("S3 bucket listing")
+	}
+	buckets, err := lister.Buckets(ctx, env.Region)
+	inc, err := AsIncomplete(err)
+	if err != nil {
+		return nil, nil, fmt.Errorf("buckets: %w", err)
+	}
+	var names []string
+	for _, b := range buckets {
+		if v, ok := lookupTag(b.Tags, key); ok && !optedOut(v) {
+			names = append(names, b.Name)
+		}
+	}
+	return names, inc, nil
+}
+
+// optedOut reports an ML tag value that takes the resource out of scope,
+// as tagScope reads it.
+func optedOut(value string) bool {
+	v := strings.TrimSpace(value)
+	return strings.EqualFold(v, "false") || strings.EqualFold(v, "no")
+}
+
+func judgeTrails(trails []Trail, scope dataScope, region string) Verdict {
 	if len(trails) == 0 {
 		return Fail("no CloudTrail trail applies to %s. Create a multi-Region trail.", region)
 	}
@@ -208,7 +283,7 @@ func judgeTrails(trails []Trail, p Params, region string) Verdict {
 		}
 	}
 	var uncovered []string
-	for _, b := range p.List("mlBucketNames") {
+	for _, b := range scope.buckets {
 		var cov rw
 		for _, t := range logging {
 			cov = cov.or(trailS3Coverage(t, b))
@@ -220,27 +295,33 @@ func judgeTrails(trails []Trail, p Params, region string) Verdict {
 	if len(uncovered) > 0 {
 		problems = append(problems, "no logging trail records S3 data events on all objects of "+strings.Join(uncovered, ", "))
 	}
-	if p.Bool("requireBedrockDataEvents") && !slices.ContainsFunc(logging, selectsBedrockData) {
+	if scope.bedrock && !slices.ContainsFunc(logging, selectsBedrockData) {
 		problems = append(problems, "no logging trail selects Bedrock data events")
 	}
 	if len(problems) > 0 {
 		return Fail("%s.", strings.Join(problems, "; "))
 	}
-	return Verdict{Compliance: Compliant, Annotation: "trail " + baseline + " records the ML API calls" + dataNote(p) + "."}
+	return Verdict{Compliance: Compliant, Annotation: "trail " + baseline + " records the ML API calls" + dataNote(scope, region) + "."}
 }
 
-func dataNote(p Params) string {
+func dataNote(scope dataScope, region string) string {
 	var what []string
-	if len(p.List("mlBucketNames")) > 0 {
+	if len(scope.buckets) > 0 {
 		what = append(what, "S3 data events of the ML buckets")
 	}
-	if p.Bool("requireBedrockDataEvents") {
+	if scope.bedrock {
 		what = append(what, "Bedrock data events")
 	}
-	if len(what) == 0 {
-		return ""
+	note := ""
+	if len(what) > 0 {
+		note = ", and logging trails record " + strings.Join(what, " and ")
 	}
-	return ", and logging trails record " + strings.Join(what, " and ")
+	if scope.tagKey != "" && scope.tagged == 0 {
+		// Say so: a compliant verdict should not suggest tagged buckets
+		// were checked when none were found.
+		note += " (no bucket in " + region + " is tagged " + scope.tagKey + " as ML data)"
+	}
+	return note
 }
 
 // trailProblems lists why a trail is not a baseline trail.

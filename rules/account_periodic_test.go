@@ -176,6 +176,167 @@ func TestCloudTrailMLLogging(t *testing.T) {
 	}
 }
 
+// fakeBuckets lists fixed buckets for mlTagKey, recording the Region asked
+// for.
+type fakeBuckets struct {
+	buckets []Bucket
+	err     error
+	region  string
+	calls   int
+}
+
+func (f *fakeBuckets) BucketEncryption(_ context.Context, b string) (BucketEncryption, error) {
+	return BucketEncryption{Bucket: b, Exists: true}, nil
+}
+
+func (f *fakeBuckets) Buckets(_ context.Context, region string) ([]Bucket, error) {
+	f.calls++
+	f.region = region
+	return f.buckets, f.err
+}
+
+// encryptionOnly is an S3Buckets source that cannot list buckets.
+type encryptionOnly struct{}
+
+func (encryptionOnly) BucketEncryption(_ context.Context, b string) (BucketEncryption, error) {
+	return BucketEncryption{Bucket: b, Exists: true}, nil
+}
+
+func runWithBuckets(t *testing.T, trails []Trail, s3 S3Buckets, params map[string]string) ([]Evaluation, error) {
+	t.Helper()
+	r, _ := Catalog().Get("cloudtrail-ml-api-logging")
+	p, err := r.ParseParams(params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := Env{AccountID: "111122223333", Region: "us-east-1", Time: periodicNow,
+		Sources: Sources{CloudTrail: &fakeAccount{trails: trails}, S3Buckets: s3}}
+	return r.Run(context.Background(), env, p)
+}
+
+// TestCloudTrailMLTagKey: with mlTagKey, the buckets of the Region carrying
+// the tag are ML buckets as if named in mlBucketNames.
+func TestCloudTrailMLTagKey(t *testing.T) {
+	covering := func(arns ...string) []Trail {
+		tr := baselineTrail()
+		tr.EventSelectors[0].DataResources = s3Data(arns...)
+		return []Trail{tr}
+	}
+	buckets := []Bucket{
+		{Name: "train", Region: "us-east-1", Tags: map[string]string{"ml-data": "true"}},
+		{Name: "features", Region: "us-east-1", Tags: map[string]string{"ML-Data": "features"}},
+		{Name: "web", Region: "us-east-1", Tags: map[string]string{"team": "web"}},
+		{Name: "archive", Region: "us-east-1", Tags: map[string]string{"ml-data": " No "}},
+		{Name: "scratch", Region: "us-east-1", Tags: map[string]string{"ml-data": "false"}},
+		{Name: "untagged", Region: "us-east-1"},
+	}
+	tag := map[string]string{"mlTagKey": "ml-data"}
+	tests := []struct {
+		name     string
+		trails   []Trail
+		buckets  []Bucket
+		params   map[string]string
+		want     Compliance
+		contains []string
+		lacks    []string
+	}{
+		{"tagged buckets covered", covering("arn:aws:s3:::train/", "arn:aws:s3:::features/"), buckets, tag, Compliant,
+			[]string{"S3 data events of the ML buckets"}, nil},
+		{"a tagged bucket not covered", covering("arn:aws:s3:::train/"), buckets, tag, NonCompliant,
+			[]string{"features (none recorded)"}, []string{"train", "web", "archive", "scratch", "untagged"}},
+		{"tag values false and no opt out", covering("arn:aws:s3:::train/", "arn:aws:s3:::features/"), buckets, tag, Compliant,
+			nil, []string{"archive", "scratch"}},
+		{"every bucket covered", covering("arn:aws:s3"), buckets, tag, Compliant, nil, nil},
+		{"no bucket tagged", []Trail{baselineTrail()}, buckets[2:], tag, Compliant,
+			[]string{"no bucket in us-east-1 is tagged ml-data as ML data"}, []string{"S3 data events"}},
+		{"another tag key", covering("arn:aws:s3:::web/"), buckets, map[string]string{"mlTagKey": "team"}, Compliant, nil, nil},
+		{"names and tag together", covering("arn:aws:s3:::train/", "arn:aws:s3:::features/"), buckets,
+			map[string]string{"mlTagKey": "ml-data", "mlBucketNames": "models,train"}, NonCompliant,
+			[]string{"models (none recorded)"}, []string{"train (", "features ("}},
+		{"names and tag together covered", covering("arn:aws:s3:::train/", "arn:aws:s3:::features/", "arn:aws:s3:::models/"), buckets,
+			map[string]string{"mlTagKey": "ml-data", "mlBucketNames": "models,train"}, Compliant, nil, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := &fakeBuckets{buckets: tt.buckets}
+			evals, err := runWithBuckets(t, tt.trails, f, tt.params)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(evals) != 1 || evals[0].Compliance != tt.want {
+				t.Fatalf("evaluations %+v, want one %s", evals, tt.want)
+			}
+			for _, c := range tt.contains {
+				if !strings.Contains(evals[0].Annotation, c) {
+					t.Errorf("annotation %q lacks %q", evals[0].Annotation, c)
+				}
+			}
+			for _, c := range tt.lacks {
+				if strings.Contains(evals[0].Annotation, c) {
+					t.Errorf("annotation %q names %q", evals[0].Annotation, c)
+				}
+			}
+			if f.calls != 1 || f.region != "us-east-1" {
+				t.Errorf("%d listings of Region %q, want 1 of us-east-1", f.calls, f.region)
+			}
+		})
+	}
+}
+
+// TestCloudTrailMLTagKeyOptional: without mlTagKey no bucket is listed; with
+// it, a source that cannot list is an error, and so is a listing failure.
+func TestCloudTrailMLTagKeyOptional(t *testing.T) {
+	r, _ := Catalog().Get("cloudtrail-ml-api-logging")
+	p, err := r.ParseParams(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := p.String("mlTagKey"); v != "" {
+		t.Errorf("mlTagKey defaults to %q, want empty", v)
+	}
+	f := &fakeBuckets{buckets: []Bucket{{Name: "train", Tags: map[string]string{"ml-data": "true"}}}}
+	evals, err := runWithBuckets(t, []Trail{baselineTrail()}, f, nil)
+	if err != nil || len(evals) != 1 || evals[0].Compliance != Compliant || f.calls != 0 {
+		t.Errorf("without mlTagKey: %+v, %v, %d listings", evals, err, f.calls)
+	}
+	if _, err := runWithBuckets(t, []Trail{baselineTrail()}, nil, map[string]string{"mlTagKey": "ml-data"}); err == nil ||
+		!strings.Contains(err.Error(), "S3 bucket listing") {
+		t.Errorf("no S3 source: %v", err)
+	}
+	if _, err := runWithBuckets(t, []Trail{baselineTrail()}, encryptionOnly{}, map[string]string{"mlTagKey": "ml-data"}); err == nil ||
+		!strings.Contains(err.Error(), "S3 bucket listing") {
+		t.Errorf("source without listing: %v", err)
+	}
+	boom := errors.New("AccessDenied")
+	if _, err := runWithBuckets(t, []Trail{baselineTrail()}, &fakeBuckets{err: boom}, map[string]string{"mlTagKey": "ml-data"}); !errors.Is(err, boom) {
+		t.Errorf("listing failure: %v", err)
+	}
+	for _, bad := range []string{"ml\tdata", strings.Repeat("k", 129)} {
+		if _, err := r.ParseParams(map[string]string{"mlTagKey": bad}); err == nil {
+			t.Errorf("mlTagKey %q accepted", bad)
+		}
+	}
+}
+
+// TestCloudTrailMLTagKeyIncomplete: a bucket listing cut short yields a
+// verdict only when it is non-compliant on complete trails.
+func TestCloudTrailMLTagKeyIncomplete(t *testing.T) {
+	inc := func() *Incomplete { return &Incomplete{Skipped: []string{"bucket x"}, Cause: context.DeadlineExceeded} }
+	tagged := []Bucket{{Name: "train", Tags: map[string]string{"ml-data": "yes"}}}
+	tag := map[string]string{"mlTagKey": "ml-data"}
+	uncovered, covered := []Trail{baselineTrail()}, []Trail{baselineTrail()}
+	covered[0].EventSelectors = []EventSelector{{ReadWriteType: "All", IncludeManagementEvents: true, DataResources: s3Data("arn:aws:s3")}}
+
+	evals, err := runWithBuckets(t, uncovered, &fakeBuckets{buckets: tagged, err: inc()}, tag)
+	if got, _ := AsIncomplete(err); got == nil || len(evals) != 1 || evals[0].Compliance != NonCompliant {
+		t.Errorf("non-compliant partial listing: %+v, %v", evals, err)
+	}
+	evals, err = runWithBuckets(t, covered, &fakeBuckets{buckets: tagged, err: inc()}, tag)
+	if got, _ := AsIncomplete(err); got == nil || len(evals) != 0 {
+		t.Errorf("compliant partial listing: %+v, %v", evals, err)
+	}
+}
+
 func TestGuardDutyMLProtection(t *testing.T) {
 	good := Detector{ID: "d1", Status: "ENABLED", S3Logs: "ENABLED",
 		Features: []DetectorFeature{{"S3_DATA_EVENTS", "ENABLED"}, {"RUNTIME_MONITORING", "ENABLED"}}}

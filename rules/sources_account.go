@@ -126,3 +126,22 @@ type AnomalySubscription struct {
 type AnomalySubscriber struct {
 	Type, Address, Status string
 }
+
+// S3BucketLister is implemented by an S3Buckets source that can also list
+// the account's buckets with their tags. cloudtrail-ml-api-logging needs
+// one when mlTagKey is set; it is a separate interface so that sources
+// (and fakes) that only read bucket encryption need not implement it.
+type S3BucketLister interface {
+	// Buckets lists the account's general purpose buckets in region (every
+	// Region when region is ""), each with its tags (ListBuckets, then
+	// GetBucketTagging per bucket). A bucket without tags has none; a
+	// bucket deleted meanwhile is left out.
+	Buckets(ctx context.Context, region string) ([]Bucket, error)
+}
+
+// Bucket is a bucket of ListBuckets with GetBucketTagging's tag set.
+type Bucket struct {
+	Name   string
+	Region string // BucketRegion; "" when S3 did not say
+	Tags   map[string]string
+}

@@ -22,7 +22,8 @@ import (
 //     X-Amzn-ErrorType header.
 //   - awsJson1_1 (Comprehend, Rekognition, CloudWatch Logs): POST with the
 //     operation in X-Amz-Target, as for Config and SageMaker.
-//   - restXml (S3): GET /<bucket>?encryption, XML answers and errors.
+//   - restXml (S3): GET /<bucket>?encryption, GET /<bucket>?tagging and
+//     GET /?x-id=ListBuckets, XML answers and errors.
 
 // Signing names of the services in this file.
 const (

@@ -127,7 +127,7 @@ func (s *Server) ThrottleService(operation string, n int) {
 	switch {
 	case operation == "ListPiiEntitiesDetectionJobs" || operation == "ListEntitiesDetectionJobs":
 		err.Code = "TooManyRequestsException"
-	case operation == "GetBucketEncryption":
+	case operation == "GetBucketEncryption" || operation == "GetBucketTagging" || operation == "ListBuckets":
 		err = APIError{Status: http.StatusServiceUnavailable, Code: "SlowDown", Message: "Please reduce your request rate."}
 	case strings.HasPrefix(operation, "Get") && operation != "GetBucketEncryption", operation == "ListCustomModels",
 		operation == "ListModelCustomizationJobs", operation == "ListAgents":
