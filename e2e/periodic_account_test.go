@@ -55,7 +55,7 @@ func TestEmulatorPeriodicGuardDuty(t *testing.T) {
 	}
 	check("COMPLIANT", "d50")
 	list := srv.CallsTo("ListDetectors")
-	if len(list) != 3 || list[0].ErrorCode != "TooManyRequestsException" || list[2].Account.Query["nextToken"] == "" {
+	if len(list) != 3 || list[0].ErrorCode != "TooManyRequestsException" || list[2].Request.Query["nextToken"] == "" {
 		t.Errorf("ListDetectors: %v, want a throttled call then 2 pages", operations(srv))
 	}
 	if n := len(srv.CallsTo("GetDetector")); n != 52 {

@@ -42,8 +42,8 @@ func TestEmulatorPeriodicBedrockAgents(t *testing.T) {
 	srv := startLocalAWS(t, localaws.Options{})
 	srv.BindResultToken(periodicToken, periodicRule)
 	addAgents(t, srv, 130)
-	srv.ThrottleService("ListAgents", 1)
-	srv.ThrottleService("GetAgent", 2)
+	srv.Throttle("ListAgents", 1)
+	srv.Throttle("GetAgent", 2)
 	emu := startEmulator(t, bin.bootstrap, emulatorEnv(srv.URL, "us-east-1"))
 	ev := withParams(t, fixture(t, "e2e:scheduled-fleet.json"), map[string]string{"ruleId": "bedrock-agent-guardrail"})
 
@@ -71,7 +71,7 @@ func TestEmulatorPeriodicBedrockAgents(t *testing.T) {
 	pages := map[string]bool{}
 	for _, c := range list {
 		if !c.Failed() {
-			pages[fmt.Sprint(c.AIService.Body["nextToken"])] = true
+			pages[fmt.Sprint(c.Request.Body["nextToken"])] = true
 		}
 	}
 	if len(list) == 0 || list[0].ErrorCode != "ThrottlingException" || len(pages) != 2 {
@@ -121,7 +121,7 @@ func TestEmulatorPeriodicBedrockInvocationLogging(t *testing.T) {
 	if err := srv.AddLogGroup(group); err != nil {
 		t.Fatal(err)
 	}
-	srv.ThrottleService("GetBucketEncryption", 1)
+	srv.Throttle("GetBucketEncryption", 1)
 	emu := startEmulator(t, bin.bootstrap, emulatorEnv(srv.URL, "us-east-1"))
 	ev := withParams(t, fixture(t, "e2e:scheduled-fleet.json"), map[string]string{"ruleId": "bedrock-invocation-logging"})
 

@@ -180,9 +180,9 @@ func TestPeriodicInvocationLogging(t *testing.T) {
 			hs := periodicHarness(t, harnessOptions{})
 			tt.setup(hs.srv)
 			// Throttling of each call is retried.
-			hs.srv.ThrottleService("GetModelInvocationLoggingConfiguration", 1)
-			hs.srv.ThrottleService("GetBucketEncryption", 1)
-			hs.srv.ThrottleService("DescribeLogGroups", 1)
+			hs.srv.Throttle("GetModelInvocationLoggingConfiguration", 1)
+			hs.srv.Throttle("GetBucketEncryption", 1)
+			hs.srv.Throttle("DescribeLogGroups", 1)
 			got := invokeRule(t, hs, "bedrock-invocation-logging", tt.params)
 			if len(got) != 1 {
 				t.Fatalf("results %v, want one for the account", keys(got))
@@ -219,9 +219,9 @@ func TestPeriodicCustomModels(t *testing.T) {
 	addCustomizationJob(t, hs.srv, "open", notified.Add(-2*time.Hour), map[string]any{"vpcConfig": nil, "outputModelKmsKeyArn": nil})
 	addCustomizationJob(t, hs.srv, "novpc", notified.Add(-3*time.Hour), map[string]any{"vpcConfig": nil})
 	addCustomizationJob(t, hs.srv, "old", notified.Add(-100*time.Hour), map[string]any{"vpcConfig": nil})
-	hs.srv.ThrottleService("ListCustomModels", 2)
-	hs.srv.ThrottleService("GetCustomModel", 3)
-	hs.srv.ThrottleService("GetModelCustomizationJob", 1)
+	hs.srv.Throttle("ListCustomModels", 2)
+	hs.srv.Throttle("GetCustomModel", 3)
+	hs.srv.Throttle("GetModelCustomizationJob", 1)
 
 	got := invokeRule(t, hs, "bedrock-custom-model-cmk", nil)
 	if len(got) != 134 {
@@ -236,9 +236,9 @@ func TestPeriodicCustomModels(t *testing.T) {
 	pages := map[string]bool{}
 	for _, c := range hs.srv.CallsTo("ListCustomModels") {
 		if !c.Failed() {
-			pages[c.AIService.Query["nextToken"]] = true
-			if c.AIService.Query["maxResults"] != "100" {
-				t.Errorf("ListCustomModels query %v", c.AIService.Query)
+			pages[c.Request.Query["nextToken"]] = true
+			if c.Request.Query["maxResults"] != "100" {
+				t.Errorf("ListCustomModels query %v", c.Request.Query)
 			}
 		}
 	}
@@ -246,7 +246,7 @@ func TestPeriodicCustomModels(t *testing.T) {
 		t.Errorf("%d ListCustomModels pages, want 2", len(pages))
 	}
 	jobs := hs.srv.CallsTo("ListModelCustomizationJobs")
-	if q := jobs[0].AIService.Query; q["creationTimeAfter"] != notified.Add(-48*time.Hour-time.Second).Format(time.RFC3339) || q["sortOrder"] != "Descending" {
+	if q := jobs[0].Request.Query; q["creationTimeAfter"] != notified.Add(-48*time.Hour-time.Second).Format(time.RFC3339) || q["sortOrder"] != "Descending" {
 		t.Errorf("ListModelCustomizationJobs query %v", q)
 	}
 
@@ -263,8 +263,8 @@ func TestPeriodicAgents(t *testing.T) {
 	}
 	addAgent(t, hs.srv, "NOGUARD", map[string]any{"guardrailConfiguration": nil, "customerEncryptionKeyArn": nil, "idleSessionTTLInSeconds": 7200})
 	addAgent(t, hs.srv, "LONGTTL", map[string]any{"idleSessionTTLInSeconds": 3601})
-	hs.srv.ThrottleService("ListAgents", 1)
-	hs.srv.ThrottleService("GetAgent", 2)
+	hs.srv.Throttle("ListAgents", 1)
+	hs.srv.Throttle("GetAgent", 2)
 	for _, tt := range []struct {
 		params               map[string]string
 		id, want, annotation string
@@ -281,7 +281,7 @@ func TestPeriodicAgents(t *testing.T) {
 		}
 		checkResult(t, got, bedrockARN+"agent/"+tt.id, tt.want, tt.annotation)
 	}
-	if b := hs.srv.CallsTo("ListAgents")[1].AIService.Body; b["maxResults"] != json.Number("100") {
+	if b := hs.srv.CallsTo("ListAgents")[1].Request.Body; b["maxResults"] != json.Number("100") {
 		t.Errorf("ListAgents body %v", b)
 	}
 }
@@ -296,8 +296,8 @@ func TestPeriodicComprehendJobs(t *testing.T) {
 	addComprehendJob(t, hs.srv, localaws.ComprehendEntitiesJob, "old", notified.Add(-72*time.Hour), map[string]any{"VpcConfig": nil})
 	addComprehendJob(t, hs.srv, localaws.ComprehendPiiEntitiesJob, "pii", notified.Add(-time.Hour), nil)
 	addComprehendJob(t, hs.srv, localaws.ComprehendPiiEntitiesJob, "piiplain", notified.Add(-time.Hour), map[string]any{"OutputDataConfig.KmsKeyId": nil})
-	hs.srv.ThrottleService("ListEntitiesDetectionJobs", 2)
-	hs.srv.ThrottleService("ListPiiEntitiesDetectionJobs", 1)
+	hs.srv.Throttle("ListEntitiesDetectionJobs", 2)
+	hs.srv.Throttle("ListPiiEntitiesDetectionJobs", 1)
 
 	got := invokeRule(t, hs, "comprehend-job-encrypted", nil)
 	if len(got) != 108 {
@@ -314,9 +314,9 @@ func TestPeriodicComprehendJobs(t *testing.T) {
 			continue
 		}
 		pages++
-		f, _ := c.AIService.Body["Filter"].(map[string]any)
-		if f["SubmitTimeAfter"] == nil || c.AIService.Body["MaxResults"] != json.Number("100") {
-			t.Errorf("ListEntitiesDetectionJobs body %v", c.AIService.Body)
+		f, _ := c.Request.Body["Filter"].(map[string]any)
+		if f["SubmitTimeAfter"] == nil || c.Request.Body["MaxResults"] != json.Number("100") {
+			t.Errorf("ListEntitiesDetectionJobs body %v", c.Request.Body)
 		}
 	}
 	if pages != 2 {
@@ -333,8 +333,8 @@ func TestPeriodicCollections(t *testing.T) {
 	hs.srv.AddRekognitionCollection("untagged", map[string]string{"team": "security"})
 	hs.srv.AddRekognitionCollection("marketing", map[string]string{key: "marketing"})
 	hs.srv.AddRekognitionCollection("custom", map[string]string{"use": "badge-entry"})
-	hs.srv.ThrottleService("ListCollections", 1)
-	hs.srv.ThrottleService("ListTagsForResource", 3)
+	hs.srv.Throttle("ListCollections", 1)
+	hs.srv.Throttle("ListTagsForResource", 3)
 	const arn = "arn:aws:rekognition:us-east-1:111122223333:collection/"
 	for _, tt := range []struct {
 		params               map[string]string
@@ -354,7 +354,7 @@ func TestPeriodicCollections(t *testing.T) {
 	}
 	var pages int
 	for _, c := range hs.srv.CallsTo("ListCollections") {
-		if !c.Failed() && c.AIService.Body["NextToken"] != nil {
+		if !c.Failed() && c.Request.Body["NextToken"] != nil {
 			pages++
 		}
 	}

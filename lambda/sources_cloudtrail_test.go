@@ -100,14 +100,14 @@ func TestPeriodicCloudTrail(t *testing.T) {
 				t.Errorf("result %s %q, want %s containing %q", r.ComplianceType, deref(r.Annotation), tt.want, tt.contains)
 			}
 			calls := hs.srv.CallsTo("DescribeTrails")
-			if len(calls) != 2 || calls[0].ErrorCode != "ThrottlingException" || calls[1].Account.Body["includeShadowTrails"] != true {
+			if len(calls) != 2 || calls[0].ErrorCode != "ThrottlingException" || calls[1].Request.Body["includeShadowTrails"] != true {
 				t.Errorf("DescribeTrails calls %+v, want a throttled call then one with includeShadowTrails", calls)
 			}
 			for _, c := range hs.srv.CallsTo("GetTrailStatus") {
 				if c.Failed() {
 					continue
 				}
-				if name, _ := c.Account.Body["Name"].(string); !strings.HasPrefix(name, trailARN) {
+				if name, _ := c.Request.Body["Name"].(string); !strings.HasPrefix(name, trailARN) {
 					t.Errorf("GetTrailStatus by %q, want the trail ARN (shadow trails need it)", name)
 				}
 			}
@@ -146,9 +146,9 @@ func TestPeriodicGuardDuty(t *testing.T) {
 	pages := map[string]bool{}
 	for _, c := range hs.srv.CallsTo("ListDetectors") {
 		if !c.Failed() {
-			pages[c.Account.Query["nextToken"]] = true
-			if c.Account.Query["maxResults"] != "50" {
-				t.Errorf("maxResults %q, want 50", c.Account.Query["maxResults"])
+			pages[c.Request.Query["nextToken"]] = true
+			if c.Request.Query["maxResults"] != "50" {
+				t.Errorf("maxResults %q, want 50", c.Request.Query["maxResults"])
 			}
 		}
 	}
@@ -263,7 +263,7 @@ func TestPeriodicCostAnomaly(t *testing.T) {
 	}
 	pages := map[string]bool{}
 	for _, c := range hs.srv.CallsTo("GetAnomalyMonitors") {
-		pages[fmt.Sprint(c.Account.Body["NextPageToken"])] = true
+		pages[fmt.Sprint(c.Request.Body["NextPageToken"])] = true
 		if c.Signer.Service != "ce" {
 			t.Errorf("signed for %s", c.Signer.Service)
 		}

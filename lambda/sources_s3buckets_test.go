@@ -91,13 +91,13 @@ func TestS3SourceBuckets(t *testing.T) {
 		t.Fatalf("ListBuckets calls %+v, want a throttled call and two pages", list)
 	}
 	for _, c := range list[1:] {
-		q := c.AIService.Query
+		q := c.Request.Query
 		if q["max-buckets"] != fmt.Sprint(bucketsPageSize) || q["bucket-region"] != "us-east-1" || c.Signer.Region != "us-east-1" {
 			t.Errorf("ListBuckets query %v signed for %s, want max-buckets and bucket-region us-east-1", q, c.Signer.Region)
 		}
 	}
-	if list[2].AIService.Query["continuation-token"] == "" || list[2].AIService.Returned != 3 {
-		t.Errorf("second page %+v, want a continued page of 3", list[2].AIService)
+	if list[2].Request.Query["continuation-token"] == "" || list[2].Request.Returned != 3 {
+		t.Errorf("second page %+v, want a continued page of 3", list[2].Request)
 	}
 	tagging := hs.srv.CallsTo("GetBucketTagging")
 	noTags := 0
@@ -124,13 +124,13 @@ func TestS3SourceEveryRegion(t *testing.T) {
 	if len(buckets) != 2 || buckets[0].Name != "eu-data" || buckets[0].Region != "eu-west-1" || buckets[1].Tags["ml-data"] != "true" {
 		t.Errorf("buckets %+v", buckets)
 	}
-	if q := hs.srv.CallsTo("ListBuckets")[0].AIService.Query; q["bucket-region"] != "" {
+	if q := hs.srv.CallsTo("ListBuckets")[0].Request.Query; q["bucket-region"] != "" {
 		t.Errorf("ListBuckets query %v names a Region", q)
 	}
 	for _, c := range hs.srv.CallsTo("GetBucketTagging") {
-		want := map[string]string{"us-data": "us-east-1", "eu-data": "eu-west-1"}[c.AIService.Path["Bucket"]]
+		want := map[string]string{"us-data": "us-east-1", "eu-data": "eu-west-1"}[c.Request.Path["Bucket"]]
 		if c.Signer.Region != want {
-			t.Errorf("GetBucketTagging %s signed for %s, want %s", c.AIService.Path["Bucket"], c.Signer.Region, want)
+			t.Errorf("GetBucketTagging %s signed for %s, want %s", c.Request.Path["Bucket"], c.Signer.Region, want)
 		}
 	}
 }

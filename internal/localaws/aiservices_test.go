@@ -154,7 +154,7 @@ func TestBedrockRestJSON(t *testing.T) {
 	c := newAIClients(srv, fastRetry())
 	ctx := context.Background()
 	addCustomModels(t, srv, 5)
-	srv.ThrottleService("ListCustomModels", 1)
+	srv.Throttle("ListCustomModels", 1)
 
 	p := bedrock.NewListCustomModelsPaginator(c.bedrock, &bedrock.ListCustomModelsInput{MaxResults: aws.Int32(2)})
 	var arns []string
@@ -176,9 +176,9 @@ func TestBedrockRestJSON(t *testing.T) {
 	pages := map[string]bool{}
 	for _, c := range calls {
 		if !c.Failed() {
-			pages[c.AIService.Query["nextToken"]] = true
-			if c.AIService.Query["maxResults"] != "2" {
-				t.Errorf("query = %v", c.AIService.Query)
+			pages[c.Request.Query["nextToken"]] = true
+			if c.Request.Query["maxResults"] != "2" {
+				t.Errorf("query = %v", c.Request.Query)
 			}
 		}
 	}
@@ -264,7 +264,7 @@ func TestBedrockAgentRestJSON(t *testing.T) {
 	if len(ids) != 3 {
 		t.Fatalf("agents %v", ids)
 	}
-	if b := srv.CallsTo("ListAgents")[1].AIService.Body; b["nextToken"] == nil {
+	if b := srv.CallsTo("ListAgents")[1].Request.Body; b["nextToken"] == nil {
 		t.Errorf("second ListAgents body %v has no nextToken", b)
 	}
 	got, err := c.agent.GetAgent(ctx, &bedrockagent.GetAgentInput{AgentId: aws.String(ids[0])})
@@ -288,7 +288,7 @@ func TestComprehendRekognitionLogsS3(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	srv.ThrottleService("ListEntitiesDetectionJobs", 1)
+	srv.Throttle("ListEntitiesDetectionJobs", 1)
 	p := comprehend.NewListEntitiesDetectionJobsPaginator(c.comprehend, &comprehend.ListEntitiesDetectionJobsInput{
 		Filter: &ctypes.EntitiesDetectionJobFilter{SubmitTimeAfter: aws.Time(t0.Add(-48 * time.Hour))}, MaxResults: aws.Int32(1)})
 	var jobs []ctypes.EntitiesDetectionJobProperties
@@ -335,7 +335,7 @@ func TestComprehendRekognitionLogsS3(t *testing.T) {
 
 	srv.AddS3Bucket("logs-cmk", "aws:kms", "arn:aws:kms:us-east-1:111122223333:key/k")
 	srv.AddS3Bucket("logs-none", "", "")
-	srv.ThrottleService("GetBucketEncryption", 1)
+	srv.Throttle("GetBucketEncryption", 1)
 	enc, err := c.s3.GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: aws.String("logs-cmk")})
 	if err != nil {
 		t.Fatal(err)
@@ -345,7 +345,7 @@ func TestComprehendRekognitionLogsS3(t *testing.T) {
 		t.Errorf("encryption = %+v", def)
 	}
 	calls := srv.CallsTo("GetBucketEncryption")
-	if len(calls) != 2 || calls[0].ErrorCode != "SlowDown" || !calls[1].Signer.Verified || calls[1].AIService.Path["Bucket"] != "logs-cmk" {
+	if len(calls) != 2 || calls[0].ErrorCode != "SlowDown" || !calls[1].Signer.Verified || calls[1].Request.Path["Bucket"] != "logs-cmk" {
 		t.Errorf("GetBucketEncryption calls = %+v", calls)
 	}
 	for bucket, code := range map[string]string{"logs-none": "ServerSideEncryptionConfigurationNotFoundError", "no-such": "NoSuchBucket"} {

@@ -47,47 +47,56 @@ func (s *Server) AddBedrock(kind string, d Doc) error {
 	if !ok {
 		return fmt.Errorf("localaws: unknown Bedrock kind %q", kind)
 	}
-	doc, err := aiDecodeDoc(d.JSON())
+	doc, err := decodeDoc(d.JSON())
 	if err != nil {
 		return fmt.Errorf("localaws: %s: %w", kind, err)
 	}
-	sd := aiDoc{key: aiDocString(doc, k.key), name: aiDocString(doc, k.name), doc: doc}
+	sd := resourceDoc{key: docString(doc, k.key), name: docString(doc, k.name), doc: doc}
 	if sd.key == "" {
 		return fmt.Errorf("localaws: %s: the document has no %s string", kind, k.key)
 	}
-	if v := aiDocString(doc, k.created); v != "" {
+	if v := docString(doc, k.created); v != "" {
 		t, err := time.Parse(time.RFC3339Nano, v)
 		if err != nil {
 			return fmt.Errorf("localaws: %s %s: %s: want an ISO 8601 date-time: %w", kind, sd.key, k.created, err)
 		}
 		sd.created = t
 	}
-	s.aiAddDoc(kind, sd)
+	s.addDoc(kind, sd)
 	return nil
 }
 
 // RemoveBedrock deletes a resource by its key (model or job ARN, agent ID).
-func (s *Server) RemoveBedrock(kind, key string) { s.aiRemoveDoc(kind, key) }
+func (s *Server) RemoveBedrock(kind, key string) { s.removeDoc(kind, key) }
 
 // SetBedrockLogging sets the model invocation logging configuration (the
 // loggingConfig member); nil deletes it.
 func (s *Server) SetBedrockLogging(loggingConfig Doc) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.ai.init()
 	if loggingConfig == nil {
-		s.ai.bedrockLogging = nil
+		s.svc.bedrockLogging = nil
 		return
 	}
-	doc, err := aiDecodeDoc(loggingConfig.JSON())
+	doc, err := decodeDoc(loggingConfig.JSON())
 	if err != nil {
 		doc = map[string]any{}
 	}
-	s.ai.bedrockLogging = doc
+	s.svc.bedrockLogging = doc
+}
+
+var bedrockOps = map[string]handler{
+	"GetModelInvocationLoggingConfiguration": (*Server).bedrockLogging,
+	"ListCustomModels":                       listBedrock(BedrockCustomModel, "ListCustomModels", "modelSummaries"),
+	"GetCustomModel":                         getBedrock(BedrockCustomModel, "modelIdentifier", "Model"),
+	"ListModelCustomizationJobs":             listBedrock(BedrockCustomizationJob, "ListModelCustomizationJobs", "modelCustomizationJobSummaries"),
+	"GetModelCustomizationJob":               getBedrock(BedrockCustomizationJob, "jobIdentifier", "Job"),
+	"ListAgents":                             listBedrock(BedrockAgent, "ListAgents", "agentSummaries"),
+	"GetAgent":                               getAgent,
 }
 
 // bedrockRoute resolves a restJson1 request by method and path.
-func bedrockRoute(r *http.Request) (aiRoute, *APIError) {
+func bedrockRoute(r *http.Request) (string, map[string]string, *APIError) {
 	segs := strings.Split(strings.Trim(r.URL.EscapedPath(), "/"), "/")
 	for i, seg := range segs {
 		if v, err := url.PathUnescape(seg); err == nil {
@@ -97,65 +106,63 @@ func bedrockRoute(r *http.Request) (aiRoute, *APIError) {
 	get := r.Method == http.MethodGet
 	switch {
 	case get && len(segs) == 2 && segs[0] == "logging" && segs[1] == "modelinvocations":
-		return aiRoute{op: "GetModelInvocationLoggingConfiguration", serve: (*Server).bedrockLogging}, nil
+		return "GetModelInvocationLoggingConfiguration", nil, nil
 	case get && len(segs) == 1 && segs[0] == "custom-models":
-		return aiRoute{op: "ListCustomModels", serve: listBedrock(BedrockCustomModel, "ListCustomModels", "modelSummaries")}, nil
+		return "ListCustomModels", nil, nil
 	case get && len(segs) == 2 && segs[0] == "custom-models":
-		return aiRoute{op: "GetCustomModel", path: map[string]string{"modelIdentifier": segs[1]},
-			serve: getBedrock(BedrockCustomModel, "modelIdentifier", "Model")}, nil
+		return "GetCustomModel", map[string]string{"modelIdentifier": segs[1]}, nil
 	case get && len(segs) == 1 && segs[0] == "model-customization-jobs":
-		return aiRoute{op: "ListModelCustomizationJobs", serve: listBedrock(BedrockCustomizationJob, "ListModelCustomizationJobs", "modelCustomizationJobSummaries")}, nil
+		return "ListModelCustomizationJobs", nil, nil
 	case get && len(segs) == 2 && segs[0] == "model-customization-jobs":
-		return aiRoute{op: "GetModelCustomizationJob", path: map[string]string{"jobIdentifier": segs[1]},
-			serve: getBedrock(BedrockCustomizationJob, "jobIdentifier", "Job")}, nil
+		return "GetModelCustomizationJob", map[string]string{"jobIdentifier": segs[1]}, nil
 	// Bedrock Agent: ListAgents is POST /agents/, GetAgent GET /agents/{agentId}/.
 	case r.Method == http.MethodPost && len(segs) == 1 && segs[0] == "agents":
-		return aiRoute{op: "ListAgents", serve: listBedrock(BedrockAgent, "ListAgents", "agentSummaries")}, nil
+		return "ListAgents", nil, nil
 	case get && len(segs) == 2 && segs[0] == "agents":
-		return aiRoute{op: "GetAgent", path: map[string]string{"agentId": segs[1]}, serve: getAgent}, nil
+		return "GetAgent", map[string]string{"agentId": segs[1]}, nil
 	}
-	return aiRoute{}, &APIError{Status: http.StatusNotFound, Code: "UnknownOperationException",
+	return "", nil, &APIError{Status: http.StatusNotFound, Code: "UnknownOperationException",
 		Message: fmt.Sprintf("localaws: no Bedrock operation for %s %s", r.Method, r.URL.Path)}
 }
 
 func (s *Server) bedrockLogging(*ServiceCall) (int, []byte, *APIError) {
 	s.mu.Lock()
-	lc := s.ai.bedrockLogging
+	lc := s.svc.bedrockLogging
 	s.mu.Unlock()
 	if lc == nil {
-		return aiMarshal(map[string]any{})
+		return jsonAnswer(map[string]any{})
 	}
-	return aiMarshal(map[string]any{"loggingConfig": lc})
+	return jsonAnswer(map[string]any{"loggingConfig": lc})
 }
 
-func aiNotFound(format string, args ...any) *APIError {
+func notFound(format string, args ...any) *APIError {
 	return &APIError{Status: http.StatusNotFound, Code: "ResourceNotFoundException", Message: fmt.Sprintf(format, args...)}
 }
 
-func getBedrock(kind, member, what string) func(*Server, *ServiceCall) (int, []byte, *APIError) {
+func getBedrock(kind, member, what string) handler {
 	return func(s *Server, c *ServiceCall) (int, []byte, *APIError) {
 		id := c.Path[member]
-		d, ok := s.aiFindDoc(kind, id)
+		d, ok := s.findDoc(kind, id)
 		if !ok {
-			return 0, nil, aiNotFound("%s %s not found.", what, id)
+			return 0, nil, notFound("%s %s not found.", what, id)
 		}
-		return aiMarshal(d.doc)
+		return jsonAnswer(d.doc)
 	}
 }
 
 func getAgent(s *Server, c *ServiceCall) (int, []byte, *APIError) {
 	id := c.Path["agentId"]
-	d, ok := s.aiFindDoc(BedrockAgent, id)
+	d, ok := s.findDoc(BedrockAgent, id)
 	if !ok || d.key != id {
-		return 0, nil, aiNotFound("Agent %s not found.", id)
+		return 0, nil, notFound("Agent %s not found.", id)
 	}
-	return aiMarshal(map[string]any{"agent": d.doc})
+	return jsonAnswer(map[string]any{"agent": d.doc})
 }
 
 // listBedrock serves a Bedrock listing: maxResults and nextToken in the
 // query string (in the body for ListAgents), creationTimeAfter and
 // sortOrder for customization jobs.
-func listBedrock(kind, op, member string) func(*Server, *ServiceCall) (int, []byte, *APIError) {
+func listBedrock(kind, op, member string) handler {
 	return func(s *Server, c *ServiceCall) (int, []byte, *APIError) {
 		k := bedrockKinds[kind]
 		get := func(name string) string {
@@ -187,7 +194,7 @@ func listBedrock(kind, op, member string) func(*Server, *ServiceCall) (int, []by
 		if so := get("sortOrder"); so != "" && !slices.Contains([]string{"Ascending", "Descending"}, so) {
 			return 0, nil, &APIError{Code: "ValidationException", Message: "sortOrder: Member must satisfy enum value set: [Ascending, Descending]"}
 		}
-		match := s.aiListDocs(kind, func(d aiDoc) bool { return after == nil || d.created.After(*after) })
+		match := s.listDocs(kind, func(d resourceDoc) bool { return after == nil || d.created.After(*after) })
 		if get("sortOrder") == "Ascending" {
 			slices.Reverse(match)
 		}
@@ -199,13 +206,13 @@ func listBedrock(kind, op, member string) func(*Server, *ServiceCall) (int, []by
 		end := min(start+limit, len(match))
 		items := make([]map[string]any, 0, end-start)
 		for _, d := range match[start:end] {
-			items = append(items, aiPick(d.doc, k.summary...))
+			items = append(items, pick(d.doc, k.summary...))
 		}
 		c.Returned = len(items)
 		resp := map[string]any{member: items}
 		if end < len(match) {
 			resp["nextToken"] = pageToken(op, end)
 		}
-		return aiMarshal(resp)
+		return jsonAnswer(resp)
 	}
 }

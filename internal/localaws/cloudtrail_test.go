@@ -70,7 +70,7 @@ func TestCloudTrailReads(t *testing.T) {
 		len(sel.AdvancedEventSelectors[1].FieldSelectors[2].StartsWith) != 2 {
 		t.Errorf("advanced selectors = %+v", sel.AdvancedEventSelectors)
 	}
-	if c := srv.CallsTo("GetEventSelectors"); len(c) != 1 || c[0].Account.Body["TrailName"] != aws.ToString(tr.TrailARN) {
+	if c := srv.CallsTo("GetEventSelectors"); len(c) != 1 || c[0].Request.Body["TrailName"] != aws.ToString(tr.TrailARN) {
 		t.Errorf("recorded %+v", c)
 	}
 

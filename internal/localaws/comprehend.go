@@ -2,9 +2,7 @@ package localaws
 
 import (
 	"fmt"
-	"net/http"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -27,11 +25,11 @@ func (s *Server) AddComprehendJob(kind string, d Doc) error {
 	if kind != ComprehendPiiEntitiesJob && kind != ComprehendEntitiesJob {
 		return fmt.Errorf("localaws: unknown Comprehend kind %q", kind)
 	}
-	doc, err := aiDecodeDoc(d.JSON())
+	doc, err := decodeDoc(d.JSON())
 	if err != nil {
 		return fmt.Errorf("localaws: %s: %w", kind, err)
 	}
-	sd := aiDoc{key: aiDocString(doc, "JobId"), name: aiDocString(doc, "JobName"), doc: doc}
+	sd := resourceDoc{key: docString(doc, "JobId"), name: docString(doc, "JobName"), doc: doc}
 	if sd.key == "" {
 		return fmt.Errorf("localaws: %s: the document has no JobId string", kind)
 	}
@@ -42,16 +40,16 @@ func (s *Server) AddComprehendJob(kind string, d Doc) error {
 		}
 		sd.created = t
 	}
-	s.aiAddDoc(kind, sd)
+	s.addDoc(kind, sd)
 	return nil
 }
 
-var comprehendOps = map[string]func(*Server, *ServiceCall) (int, []byte, *APIError){
+var comprehendOps = map[string]handler{
 	"ListPiiEntitiesDetectionJobs": listComprehend(ComprehendPiiEntitiesJob, "ListPiiEntitiesDetectionJobs", "PiiEntitiesDetectionJobPropertiesList"),
 	"ListEntitiesDetectionJobs":    listComprehend(ComprehendEntitiesJob, "ListEntitiesDetectionJobs", "EntitiesDetectionJobPropertiesList"),
 }
 
-func listComprehend(kind, op, member string) func(*Server, *ServiceCall) (int, []byte, *APIError) {
+func listComprehend(kind, op, member string) handler {
 	return func(s *Server, c *ServiceCall) (int, []byte, *APIError) {
 		limit := 10
 		if raw, ok := c.Body["MaxResults"]; ok {
@@ -87,7 +85,7 @@ func listComprehend(kind, op, member string) func(*Server, *ServiceCall) (int, [
 				return 0, nil, &APIError{Code: "InvalidFilterException", Message: "Only one filter can be specified at a time."}
 			}
 		}
-		match := s.aiListDocs(kind, func(d aiDoc) bool {
+		match := s.listDocs(kind, func(d resourceDoc) bool {
 			switch {
 			case after != nil && !d.created.After(*after):
 			case before != nil && !d.created.Before(*before):
@@ -114,24 +112,6 @@ func listComprehend(kind, op, member string) func(*Server, *ServiceCall) (int, [
 		if end < len(match) {
 			resp["NextToken"] = pageToken(op, end)
 		}
-		return aiMarshal(resp)
+		return jsonAnswer(resp)
 	}
-}
-
-// ThrottleService makes the next n calls of an operation of this file's
-// services fail with that service's throttling error: TooManyRequestsException
-// for Comprehend, SlowDown (503) for S3, ThrottlingException (429 for the
-// restJson1 services) otherwise.
-func (s *Server) ThrottleService(operation string, n int) {
-	err := APIError{Code: "ThrottlingException", Message: "Rate exceeded"}
-	switch {
-	case operation == "ListPiiEntitiesDetectionJobs" || operation == "ListEntitiesDetectionJobs":
-		err.Code = "TooManyRequestsException"
-	case operation == "GetBucketEncryption" || operation == "GetBucketTagging" || operation == "ListBuckets":
-		err = APIError{Status: http.StatusServiceUnavailable, Code: "SlowDown", Message: "Please reduce your request rate."}
-	case strings.HasPrefix(operation, "Get") && operation != "GetBucketEncryption", operation == "ListCustomModels",
-		operation == "ListModelCustomizationJobs", operation == "ListAgents":
-		err.Status = http.StatusTooManyRequests
-	}
-	s.FailNext(operation, n, err)
 }

@@ -2,10 +2,8 @@ package localaws
 
 import (
 	"fmt"
-	"net/http"
 	"slices"
 	"strconv"
-	"strings"
 )
 
 // Cost Explorer speaks awsJson1_1 (X-Amz-Target AWSInsightsIndexService.*,
@@ -15,55 +13,42 @@ import (
 // The API reference states no default; a small one makes tests page.
 const defaultCostExplorerResults = 10
 
-func costExplorerRoute(r *http.Request) (accountRoute, *APIError) {
-	op := strings.TrimPrefix(r.Header.Get("X-Amz-Target"), costExplorerTargetPrefix)
-	route := accountRoute{op: op}
-	if r.Method != http.MethodPost {
-		return route, &APIError{Status: http.StatusMethodNotAllowed, Code: "UnsupportedOperation", Message: "Only POST is supported."}
-	}
-	switch op {
-	case "GetAnomalyMonitors":
-		route.serve = func(s *Server, c *AccountCall) (int, []byte, *APIError) {
-			return s.anomalyListing(c, op, "MonitorArnList", "MonitorArn", "AnomalyMonitors", (*accountState).monitorsOf)
-		}
-	case "GetAnomalySubscriptions":
-		route.serve = func(s *Server, c *AccountCall) (int, []byte, *APIError) {
-			return s.anomalyListing(c, op, "SubscriptionArnList", "SubscriptionArn", "AnomalySubscriptions", (*accountState).subscriptionsOf)
-		}
-	default:
-		return route, unknownOperation(r.Header.Get("X-Amz-Target"))
-	}
-	return route, nil
+var costExplorerOps = map[string]handler{
+	"GetAnomalyMonitors": func(s *Server, c *ServiceCall) (int, []byte, *APIError) {
+		return s.anomalyListing(c, "GetAnomalyMonitors", "MonitorArnList", "MonitorArn", "AnomalyMonitors", (*serviceState).monitorsOf)
+	},
+	"GetAnomalySubscriptions": func(s *Server, c *ServiceCall) (int, []byte, *APIError) {
+		return s.anomalyListing(c, "GetAnomalySubscriptions", "SubscriptionArnList", "SubscriptionArn", "AnomalySubscriptions", (*serviceState).subscriptionsOf)
+	},
 }
 
 // AddAnomalyMonitor registers an AnomalyMonitor document (with MonitorArn).
 func (s *Server) AddAnomalyMonitor(d Doc) error {
-	return s.addAnomalyDoc(d, "MonitorArn", func(a *accountState) *[]map[string]any { return &a.monitors })
+	return s.addAnomalyDoc(d, "MonitorArn", func(a *serviceState) *[]map[string]any { return &a.monitors })
 }
 
 // AddAnomalySubscription registers an AnomalySubscription document (with
 // SubscriptionArn).
 func (s *Server) AddAnomalySubscription(d Doc) error {
-	return s.addAnomalyDoc(d, "SubscriptionArn", func(a *accountState) *[]map[string]any { return &a.subscriptions })
+	return s.addAnomalyDoc(d, "SubscriptionArn", func(a *serviceState) *[]map[string]any { return &a.subscriptions })
 }
 
-func (s *Server) addAnomalyDoc(d Doc, key string, list func(*accountState) *[]map[string]any) error {
+func (s *Server) addAnomalyDoc(d Doc, key string, list func(*serviceState) *[]map[string]any) error {
 	arn, _ := d[key].(string)
 	if arn == "" {
 		return fmt.Errorf("localaws: the document has no %s", key)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.account.init()
-	l := list(&s.account)
+	l := list(&s.svc)
 	*l = slices.DeleteFunc(*l, func(m map[string]any) bool { return m[key] == arn })
 	*l = append(*l, map[string]any(d))
 	return nil
 }
 
-func (a *accountState) monitorsOf(c *AccountCall) []map[string]any { return a.monitors }
+func (a *serviceState) monitorsOf(c *ServiceCall) []map[string]any { return a.monitors }
 
-func (a *accountState) subscriptionsOf(c *AccountCall) []map[string]any {
+func (a *serviceState) subscriptionsOf(c *ServiceCall) []map[string]any {
 	monitor, _ := c.Body["MonitorArn"].(string)
 	if monitor == "" {
 		return a.subscriptions
@@ -79,7 +64,7 @@ func (a *accountState) subscriptionsOf(c *AccountCall) []map[string]any {
 
 // anomalyListing serves one page of monitors or subscriptions, filtered
 // by an ARN list when given.
-func (s *Server) anomalyListing(c *AccountCall, op, arnList, arnKey, listKey string, all func(*accountState, *AccountCall) []map[string]any) (int, []byte, *APIError) {
+func (s *Server) anomalyListing(c *ServiceCall, op, arnList, arnKey, listKey string, all func(*serviceState, *ServiceCall) []map[string]any) (int, []byte, *APIError) {
 	limit := defaultCostExplorerResults
 	if raw, ok := c.Body["MaxResults"]; ok {
 		n, err := strconv.Atoi(fmt.Sprint(raw))
@@ -101,7 +86,7 @@ func (s *Server) anomalyListing(c *AccountCall, op, arnList, arnKey, listKey str
 	}
 	s.mu.Lock()
 	var match []map[string]any
-	for _, d := range all(&s.account, c) {
+	for _, d := range all(&s.svc, c) {
 		if len(want) == 0 || slices.Contains(want, fmt.Sprint(d[arnKey])) {
 			match = append(match, d)
 		}
@@ -119,5 +104,5 @@ func (s *Server) anomalyListing(c *AccountCall, op, arnList, arnKey, listKey str
 	if end < len(match) {
 		resp["NextPageToken"] = pageToken(op, end)
 	}
-	return accountJSON(resp)
+	return jsonAnswer(resp)
 }

@@ -14,18 +14,22 @@ import (
 // Limits of ListDetectors.
 const maxGuardDutyResults = 50
 
+var guardDutyOps = map[string]handler{
+	"ListDetectors": (*Server).listDetectors,
+	"GetDetector":   (*Server).getDetector,
+}
+
 // guardDutyRoute resolves GET /detector (ListDetectors) and GET
 // /detector/{detectorId} (GetDetector).
-func guardDutyRoute(r *http.Request) (accountRoute, *APIError) {
+func guardDutyRoute(r *http.Request) (string, map[string]string, *APIError) {
 	path := strings.TrimSuffix(r.URL.EscapedPath(), "/")
 	switch {
 	case r.Method == http.MethodGet && path == "/detector":
-		return accountRoute{op: "ListDetectors", serve: (*Server).listDetectors}, nil
+		return "ListDetectors", nil, nil
 	case r.Method == http.MethodGet && strings.HasPrefix(path, "/detector/") && !strings.Contains(path[len("/detector/"):], "/"):
-		id := path[len("/detector/"):]
-		return accountRoute{op: "GetDetector", path: map[string]string{"DetectorId": id}, serve: (*Server).getDetector}, nil
+		return "GetDetector", map[string]string{"DetectorId": path[len("/detector/"):]}, nil
 	}
-	return accountRoute{op: r.Method + " " + path}, &APIError{Status: http.StatusNotFound, Code: "UnknownOperationException",
+	return "", nil, &APIError{Status: http.StatusNotFound, Code: "UnknownOperationException",
 		Message: "localaws serves only GET /detector and GET /detector/{detectorId} of GuardDuty."}
 }
 
@@ -33,23 +37,21 @@ func guardDutyRoute(r *http.Request) (accountRoute, *APIError) {
 func (s *Server) AddDetector(id string, d Doc) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.account.init()
-	s.account.detectors[id] = map[string]any(d)
+	s.svc.detectors[id] = map[string]any(d)
 }
 
 // RemoveDetector deletes a detector.
 func (s *Server) RemoveDetector(id string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.account.init()
-	delete(s.account.detectors, id)
+	delete(s.svc.detectors, id)
 }
 
 func badRequest(msg string) *APIError {
 	return &APIError{Status: http.StatusBadRequest, Code: "BadRequestException", Message: msg}
 }
 
-func (s *Server) listDetectors(c *AccountCall) (int, []byte, *APIError) {
+func (s *Server) listDetectors(c *ServiceCall) (int, []byte, *APIError) {
 	limit := maxGuardDutyResults
 	if raw, ok := c.Query["maxResults"]; ok {
 		n, err := strconv.Atoi(raw)
@@ -59,8 +61,8 @@ func (s *Server) listDetectors(c *AccountCall) (int, []byte, *APIError) {
 		limit = n
 	}
 	s.mu.Lock()
-	ids := make([]string, 0, len(s.account.detectors))
-	for id := range s.account.detectors {
+	ids := make([]string, 0, len(s.svc.detectors))
+	for id := range s.svc.detectors {
 		ids = append(ids, id)
 	}
 	s.mu.Unlock()
@@ -75,16 +77,16 @@ func (s *Server) listDetectors(c *AccountCall) (int, []byte, *APIError) {
 	if end < len(ids) {
 		resp["nextToken"] = pageToken("ListDetectors", end)
 	}
-	return accountJSON(resp)
+	return jsonAnswer(resp)
 }
 
-func (s *Server) getDetector(c *AccountCall) (int, []byte, *APIError) {
+func (s *Server) getDetector(c *ServiceCall) (int, []byte, *APIError) {
 	id := c.Path["DetectorId"]
 	s.mu.Lock()
-	d, ok := s.account.detectors[id]
+	d, ok := s.svc.detectors[id]
 	s.mu.Unlock()
 	if !ok {
 		return 0, nil, badRequest("The request is rejected because the input detectorId is not owned by the current account.")
 	}
-	return accountJSON(d)
+	return jsonAnswer(d)
 }

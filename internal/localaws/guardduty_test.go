@@ -45,7 +45,7 @@ func TestGuardDutyReads(t *testing.T) {
 		t.Errorf("ids = %v", ids)
 	}
 	calls := srv.CallsTo("ListDetectors")
-	if len(calls) != 4 || calls[0].ErrorCode != "TooManyRequestsException" || calls[2].Account.Query["nextToken"] == "" {
+	if len(calls) != 4 || calls[0].ErrorCode != "TooManyRequestsException" || calls[2].Request.Query["nextToken"] == "" {
 		t.Errorf("ListDetectors calls = %+v, want one throttled, then 3 pages", calls)
 	}
 	d, err := gd.GetDetector(ctx, &guardduty.GetDetectorInput{DetectorId: aws.String("det03")})

@@ -1,23 +1,28 @@
 // Package localaws is a local stand-in for the parts of AWS that aiguard's
-// Lambda function calls, each in its service's real protocol: AWS Config's
-// PutEvaluations, GetResourceConfigHistory and GetComplianceDetailsByConfigRule
-// (awsJson1_1), AWS STS's AssumeRole (awsQuery), and the reads of the
-// periodic rules: SageMaker (awsJson1_1, sagemaker.go), IAM (awsQuery,
-// iam.go), Bedrock and Bedrock Agent (restJson1), Comprehend, Rekognition
-// and CloudWatch Logs (awsJson1_1), S3 (restXml; aiservices.go and one file
-// per service), CloudTrail and Cost Explorer (awsJson1_1) and GuardDuty
-// (restJson1; cloudtrail.go, guardduty.go, costexplorer.go). Tests point the
-// real aws-sdk-go-v2 clients at it, with BaseEndpoint or AWS_ENDPOINT_URL,
-// and then assert on exactly what arrived.
+// Lambda function calls, each in its service's real protocol. Tests point
+// the real aws-sdk-go-v2 clients at it, with BaseEndpoint or
+// AWS_ENDPOINT_URL, and then assert on exactly what arrived.
+//
+// AWS Config (PutEvaluations, GetResourceConfigHistory,
+// GetComplianceDetailsByConfigRule; awsJson1_1), STS (AssumeRole; awsQuery),
+// SageMaker (awsJson1_1, sagemaker.go) and IAM (awsQuery, iam.go) are
+// dispatched by ServeHTTP. Every other service is one entry of the routing
+// table in services.go, which gives its signing name, its protocol
+// (awsJson1_1, restJson1 or restXml), how a request is routed (X-Amz-Target
+// prefix, or method and path) and its operations' handlers: Bedrock and
+// Bedrock Agent (restJson1), Comprehend, Rekognition and CloudWatch Logs
+// (awsJson1_1), S3 (restXml), CloudTrail and Cost Explorer (awsJson1_1) and
+// GuardDuty (restJson1), with their handlers in one file per service.
 //
 // The server enforces what the real services enforce and answers in their
 // wire shapes: SigV4 signatures (verified when the secret is known), the
 // constraints of the API models (required members, lengths, enums, at most
 // 100 evaluations per call), and the error codes and messages AWS uses. It
-// can inject throttling, arbitrary errors and partially failed
-// PutEvaluations calls. Every request is recorded, with the credentials that
-// signed it, and is retrievable with accessor methods. A Server is safe for
-// concurrent use.
+// can inject faults into any operation (Throttle and ThrottleEvery with the
+// service's own throttling error, FailNext with any error) and partially
+// failed PutEvaluations calls (FailEvaluations). Every request is recorded,
+// with the credentials that signed it, and is retrievable with accessor
+// methods. A Server is safe for concurrent use.
 package localaws
 
 import (
@@ -98,15 +103,13 @@ type Server struct {
 	results   map[string]map[resourceKey]EvaluationResult
 	tokens    map[string]string // result token -> Config rule name
 	every     map[string]*steadyThrottle
-	ai        aiState // Bedrock, Comprehend, Rekognition, S3, Logs (aiservices.go)
-	// CloudTrail, GuardDuty, Cost Explorer (cloudtrail.go)
-	account accountState
+	svc       serviceState // the services of the routing table (services.go)
 }
 
 // Call is one recorded request.
 type Call struct {
-	// Service is the service the request addressed (ServiceConfig or
-	// ServiceSTS) and Operation the operation it named.
+	// Service is the signing name of the service the request addressed
+	// (ServiceConfig, ServiceSTS, ...) and Operation the operation it named.
 	Service   string
 	Operation string
 	Time      time.Time
@@ -127,9 +130,8 @@ type Call struct {
 	AssumeRole                       *AssumeRole
 	SageMaker                        *SageMakerCall
 	IAM                              *IAMCall
-	AIService                        *ServiceCall // aiservices.go
-	// Account is a CloudTrail, GuardDuty or Cost Explorer call (cloudtrail.go).
-	Account *AccountCall
+	// Request is a call to a service of the routing table (services.go).
+	Request *ServiceCall
 }
 
 // Failed reports whether the server answered the call with an error.
@@ -201,6 +203,7 @@ func Start(opts Options) (*Server, error) {
 		policies:  map[string]IAMPolicy{},
 		results:   map[string]map[resourceKey]EvaluationResult{},
 		tokens:    map[string]string{},
+		svc:       newServiceState(),
 	}
 	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
@@ -249,16 +252,13 @@ func (s *Server) Reset() {
 	s.fails = nil
 }
 
-// Throttle makes the next n calls of operation fail with the service's
-// throttling error (ThrottlingException for Config and SageMaker,
-// Throttling for STS and IAM), as AWS does when a caller exceeds its
-// request rate.
+// Throttle makes the next n calls of operation fail with its service's
+// throttling error, as AWS does when a caller exceeds its request rate:
+// Throttling for STS and IAM, the table's error for the services of the
+// routing table (TooManyRequestsException for Comprehend and GuardDuty,
+// SlowDown for S3, ...), ThrottlingException otherwise.
 func (s *Server) Throttle(operation string, n int) {
-	code := "ThrottlingException"
-	if operation == OpAssumeRole || isIAMOperation(operation) {
-		code = "Throttling"
-	}
-	s.FailNext(operation, n, APIError{Code: code, Message: "Rate exceeded"})
+	s.FailNext(operation, n, throttleError(operation))
 }
 
 // FailNext makes the next n calls of operation fail with err. Faults
@@ -331,16 +331,14 @@ type protocol interface {
 	authError(kind authFailure, msg string) *APIError
 }
 
-// ServeHTTP dispatches a request by its protocol and service: an
+// ServeHTTP dispatches a request by its protocol and service: to the
+// routing table (services.go) when an entry serves it; otherwise an
 // X-Amz-Target header means awsJson1_1 (SageMaker when the target starts
-// with "SageMaker.", Config otherwise), a form body awsQuery (IAM for its API
-// version 2010-05-08, STS otherwise).
+// with "SageMaker.", Config otherwise), a form body awsQuery (IAM for its
+// API version 2010-05-08, STS otherwise).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	requestID := newRequestID()
-	if s.serveAIService(w, r, requestID) {
-		return
-	}
-	if s.serveAccountService(w, r, requestID) {
+	if s.serveService(w, r, requestID) {
 		return
 	}
 	call := Call{Time: time.Now().UTC()}

@@ -18,19 +18,19 @@ const maxLogsResults = 50
 
 // AddLogGroup registers a log group by its DescribeLogGroups entry.
 func (s *Server) AddLogGroup(d Doc) error {
-	doc, err := aiDecodeDoc(d.JSON())
+	doc, err := decodeDoc(d.JSON())
 	if err != nil {
 		return fmt.Errorf("localaws: log group: %w", err)
 	}
-	name := aiDocString(doc, "logGroupName")
+	name := docString(doc, "logGroupName")
 	if name == "" {
 		return fmt.Errorf("localaws: log group: the document has no logGroupName string")
 	}
-	s.aiAddDoc(LogsLogGroup, aiDoc{key: name, name: name, doc: doc})
+	s.addDoc(LogsLogGroup, resourceDoc{key: name, name: name, doc: doc})
 	return nil
 }
 
-var logsOps = map[string]func(*Server, *ServiceCall) (int, []byte, *APIError){
+var logsOps = map[string]handler{
 	"DescribeLogGroups": describeLogGroups,
 }
 
@@ -51,8 +51,8 @@ func describeLogGroups(s *Server, c *ServiceCall) (int, []byte, *APIError) {
 	if prefix != "" && hasPattern {
 		return 0, nil, &APIError{Code: "InvalidParameterException", Message: "LogGroup name prefix and LogGroup name pattern are mutually exclusive parameters."}
 	}
-	match := s.aiListDocs(LogsLogGroup, func(d aiDoc) bool { return strings.HasPrefix(d.name, prefix) })
-	aiSortByName(match)
+	match := s.listDocs(LogsLogGroup, func(d resourceDoc) bool { return strings.HasPrefix(d.name, prefix) })
+	sortByName(match)
 	token, _ := c.Body["nextToken"].(string)
 	start, aerr := pageStart(token, "DescribeLogGroups", len(match))
 	if aerr != nil {
@@ -69,10 +69,10 @@ func describeLogGroups(s *Server, c *ServiceCall) (int, []byte, *APIError) {
 	if end < len(match) {
 		resp["nextToken"] = pageToken("DescribeLogGroups", end)
 	}
-	return aiMarshal(resp)
+	return jsonAnswer(resp)
 }
 
-func aiSortByName(docs []aiDoc) {
+func sortByName(docs []resourceDoc) {
 	for i := 1; i < len(docs); i++ {
 		for j := i; j > 0 && docs[j].name < docs[j-1].name; j-- {
 			docs[j], docs[j-1] = docs[j-1], docs[j]

@@ -18,19 +18,17 @@ const maxRekognitionResults = 4096
 func (s *Server) AddRekognitionCollection(id string, tags map[string]string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.ai.init()
-	s.ai.collections[id] = maps.Clone(tags)
+	s.svc.collections[id] = maps.Clone(tags)
 }
 
 // RemoveRekognitionCollection deletes a collection.
 func (s *Server) RemoveRekognitionCollection(id string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.ai.init()
-	delete(s.ai.collections, id)
+	delete(s.svc.collections, id)
 }
 
-var rekognitionOps = map[string]func(*Server, *ServiceCall) (int, []byte, *APIError){
+var rekognitionOps = map[string]handler{
 	"ListCollections":     listCollections,
 	"ListTagsForResource": listRekognitionTags,
 }
@@ -47,7 +45,7 @@ func listCollections(s *Server, c *ServiceCall) (int, []byte, *APIError) {
 		}
 	}
 	s.mu.Lock()
-	ids := slices.Sorted(maps.Keys(s.ai.collections))
+	ids := slices.Sorted(maps.Keys(s.svc.collections))
 	s.mu.Unlock()
 	token, _ := c.Body["NextToken"].(string)
 	start, aerr := pageStart(token, "ListCollections", len(ids))
@@ -66,7 +64,7 @@ func listCollections(s *Server, c *ServiceCall) (int, []byte, *APIError) {
 	if end < len(ids) {
 		resp["NextToken"] = pageToken("ListCollections", end)
 	}
-	return aiMarshal(resp)
+	return jsonAnswer(resp)
 }
 
 func listRekognitionTags(s *Server, c *ServiceCall) (int, []byte, *APIError) {
@@ -76,7 +74,7 @@ func listRekognitionTags(s *Server, c *ServiceCall) (int, []byte, *APIError) {
 		return 0, nil, &APIError{Code: "InvalidParameterException", Message: "Request has invalid parameters"}
 	}
 	s.mu.Lock()
-	tags, found := s.ai.collections[id]
+	tags, found := s.svc.collections[id]
 	s.mu.Unlock()
 	if !found {
 		return 0, nil, &APIError{Code: "ResourceNotFoundException", Message: fmt.Sprintf("The resource %s does not exist.", arn)}
@@ -84,5 +82,5 @@ func listRekognitionTags(s *Server, c *ServiceCall) (int, []byte, *APIError) {
 	if tags == nil {
 		tags = map[string]string{}
 	}
-	return aiMarshal(map[string]any{"Tags": tags})
+	return jsonAnswer(map[string]any{"Tags": tags})
 }

@@ -44,8 +44,7 @@ type bucketEncryptionState struct {
 func (s *Server) AddS3Bucket(bucket, algorithm, kmsKey string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.ai.init()
-	s.ai.buckets[bucket] = &bucketEncryptionState{configured: algorithm != "", algorithm: algorithm, key: kmsKey,
+	s.svc.buckets[bucket] = &bucketEncryptionState{configured: algorithm != "", algorithm: algorithm, key: kmsKey,
 		bucketKey: strings.HasPrefix(algorithm, "aws:kms"), region: defaultBucketRegion}
 }
 
@@ -54,8 +53,7 @@ func (s *Server) AddS3Bucket(bucket, algorithm, kmsKey string) {
 func (s *Server) SetS3BucketTags(bucket string, tags map[string]string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.ai.init()
-	b, ok := s.ai.buckets[bucket]
+	b, ok := s.svc.buckets[bucket]
 	if !ok {
 		return fmt.Errorf("localaws: no bucket %s", bucket)
 	}
@@ -71,8 +69,7 @@ func (s *Server) SetS3BucketTags(bucket string, tags map[string]string) error {
 func (s *Server) SetS3BucketRegion(bucket, region string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.ai.init()
-	b, ok := s.ai.buckets[bucket]
+	b, ok := s.svc.buckets[bucket]
 	if !ok {
 		return fmt.Errorf("localaws: no bucket %s", bucket)
 	}
@@ -84,33 +81,38 @@ func (s *Server) SetS3BucketRegion(bucket, region string) error {
 func (s *Server) RemoveS3Bucket(bucket string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.ai.init()
-	delete(s.ai.buckets, bucket)
+	delete(s.svc.buckets, bucket)
 }
 
-func s3Route(r *http.Request) (aiRoute, *APIError) {
+var s3Ops = map[string]handler{
+	"ListBuckets":         listBuckets,
+	"GetBucketEncryption": getBucketEncryption,
+	"GetBucketTagging":    getBucketTagging,
+}
+
+func s3Route(r *http.Request) (string, map[string]string, *APIError) {
 	bucket := strings.Trim(r.URL.Path, "/")
 	q := r.URL.Query()
 	if r.Method == http.MethodGet && bucket == "" && q.Get("x-id") == "ListBuckets" {
-		return aiRoute{op: "ListBuckets", serve: listBuckets}, nil
+		return "ListBuckets", nil, nil
 	}
 	if r.Method == http.MethodGet && bucket != "" && !strings.Contains(bucket, "/") {
 		path := map[string]string{"Bucket": bucket}
 		switch {
 		case q.Has("encryption"):
-			return aiRoute{op: "GetBucketEncryption", path: path, serve: getBucketEncryption}, nil
+			return "GetBucketEncryption", path, nil
 		case q.Has("tagging"):
-			return aiRoute{op: "GetBucketTagging", path: path, serve: getBucketTagging}, nil
+			return "GetBucketTagging", path, nil
 		}
 	}
-	return aiRoute{}, &APIError{Status: http.StatusNotImplemented, Code: "NotImplemented",
+	return "", nil, &APIError{Status: http.StatusNotImplemented, Code: "NotImplemented",
 		Message: fmt.Sprintf("localaws: no S3 operation for %s %s", r.Method, r.URL.RequestURI())}
 }
 
 func getBucketEncryption(s *Server, c *ServiceCall) (int, []byte, *APIError) {
 	bucket := c.Path["Bucket"]
 	s.mu.Lock()
-	b, ok := s.ai.buckets[bucket]
+	b, ok := s.svc.buckets[bucket]
 	s.mu.Unlock()
 	switch {
 	case !ok:
@@ -120,9 +122,9 @@ func getBucketEncryption(s *Server, c *ServiceCall) (int, []byte, *APIError) {
 			Message: "The server side encryption configuration was not found"}
 	}
 	var rule strings.Builder
-	rule.WriteString("<ApplyServerSideEncryptionByDefault><SSEAlgorithm>" + aiXMLEscape(b.algorithm) + "</SSEAlgorithm>")
+	rule.WriteString("<ApplyServerSideEncryptionByDefault><SSEAlgorithm>" + xmlEscape(b.algorithm) + "</SSEAlgorithm>")
 	if b.key != "" {
-		rule.WriteString("<KMSMasterKeyID>" + aiXMLEscape(b.key) + "</KMSMasterKeyID>")
+		rule.WriteString("<KMSMasterKeyID>" + xmlEscape(b.key) + "</KMSMasterKeyID>")
 	}
 	rule.WriteString("</ApplyServerSideEncryptionByDefault>")
 	fmt.Fprintf(&rule, "<BucketKeyEnabled>%t</BucketKeyEnabled>", b.bucketKey)
@@ -164,7 +166,7 @@ func listBuckets(s *Server, c *ServiceCall) (int, []byte, *APIError) {
 	type entry struct{ name, region string }
 	var all []entry
 	s.mu.Lock()
-	for name, b := range s.ai.buckets {
+	for name, b := range s.svc.buckets {
 		if (region == "" || b.region == region) && strings.HasPrefix(name, prefix) && name >= after {
 			all = append(all, entry{name, b.region})
 		}
@@ -181,14 +183,14 @@ func listBuckets(s *Server, c *ServiceCall) (int, []byte, *APIError) {
 	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n<ListAllMyBucketsResult " + s3Namespace + "><Buckets>")
 	for _, e := range all {
 		fmt.Fprintf(&b, "<Bucket><BucketArn>arn:aws:s3:::%s</BucketArn><BucketRegion>%s</BucketRegion><CreationDate>%s</CreationDate><Name>%s</Name></Bucket>",
-			aiXMLEscape(e.name), aiXMLEscape(e.region), bucketCreated.Format(time.RFC3339), aiXMLEscape(e.name))
+			xmlEscape(e.name), xmlEscape(e.region), bucketCreated.Format(time.RFC3339), xmlEscape(e.name))
 	}
 	b.WriteString("</Buckets><Owner><DisplayName>localaws</DisplayName><ID>" + strings.Repeat("0", 64) + "</ID></Owner>")
 	if next != "" {
 		b.WriteString("<ContinuationToken>" + next + "</ContinuationToken>")
 	}
 	if prefix != "" {
-		b.WriteString("<Prefix>" + aiXMLEscape(prefix) + "</Prefix>")
+		b.WriteString("<Prefix>" + xmlEscape(prefix) + "</Prefix>")
 	}
 	b.WriteString("</ListAllMyBucketsResult>")
 	return http.StatusOK, []byte(b.String()), nil
@@ -200,7 +202,7 @@ func getBucketTagging(s *Server, c *ServiceCall) (int, []byte, *APIError) {
 	bucket := c.Path["Bucket"]
 	s.mu.Lock()
 	var tags map[string]string
-	b, ok := s.ai.buckets[bucket]
+	b, ok := s.svc.buckets[bucket]
 	if ok {
 		tags = maps.Clone(b.tags)
 	}
@@ -214,7 +216,7 @@ func getBucketTagging(s *Server, c *ServiceCall) (int, []byte, *APIError) {
 	var body strings.Builder
 	body.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n<Tagging " + s3Namespace + "><TagSet>")
 	for _, k := range slices.Sorted(maps.Keys(tags)) {
-		body.WriteString("<Tag><Key>" + aiXMLEscape(k) + "</Key><Value>" + aiXMLEscape(tags[k]) + "</Value></Tag>")
+		body.WriteString("<Tag><Key>" + xmlEscape(k) + "</Key><Value>" + xmlEscape(tags[k]) + "</Value></Tag>")
 	}
 	body.WriteString("</TagSet></Tagging>")
 	return http.StatusOK, []byte(body.String()), nil

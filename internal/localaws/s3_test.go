@@ -112,7 +112,7 @@ func TestS3GetBucketTagging(t *testing.T) {
 		t.Errorf("tags %v", got)
 	}
 	calls := srv.CallsTo("GetBucketTagging")
-	if len(calls) != 2 || calls[0].ErrorCode != "SlowDown" || calls[1].AIService.Path["Bucket"] != "tagged" {
+	if len(calls) != 2 || calls[0].ErrorCode != "SlowDown" || calls[1].Request.Path["Bucket"] != "tagged" {
 		t.Errorf("GetBucketTagging calls %+v", calls)
 	}
 	for bucket, code := range map[string]string{"untagged": "NoSuchTagSet", "no-such": "NoSuchBucket"} {

@@ -1,7 +1,7 @@
 package localaws
 
-// ThrottleEvery makes every nth call of a SageMaker or IAM operation fail
-// with the service's throttling error, until called again with n < 1: a
+// ThrottleEvery makes every nth call of an operation fail with its
+// service's throttling error (see Throttle), until called again with n < 1: a
 // steady request rate above the account's limit, where Throttle is a burst.
 func (s *Server) ThrottleEvery(operation string, n int) {
 	s.mu.Lock()
@@ -31,9 +31,18 @@ func (s *Server) takeSteadyThrottle(operation string) *APIError {
 	if t.calls%t.n != 0 {
 		return nil
 	}
-	code := "ThrottlingException"
-	if isIAMOperation(operation) {
-		code = "Throttling"
+	err := throttleError(operation)
+	return &err
+}
+
+// throttleError is the error operation's service answers when a caller
+// exceeds its request rate.
+func throttleError(operation string) APIError {
+	if sv, ok := serviceOf(operation); ok {
+		return sv.throttle
 	}
-	return &APIError{Code: code, Message: "Rate exceeded"}
+	if operation == OpAssumeRole || isIAMOperation(operation) {
+		return APIError{Code: "Throttling", Message: "Rate exceeded"}
+	}
+	return rateExceeded
 }
