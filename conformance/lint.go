@@ -22,9 +22,6 @@ const (
 	SeverityInfo    = findings.Info    // worth knowing; nothing to fix
 )
 
-// HasErrors reports whether any finding is an error.
-func HasErrors(fs []Finding) bool { return findings.HasErrors(fs) }
-
 // Linter applies the conformance-pack checks and, when Schema is set, the
 // CloudFormation resource schema.
 type Linter struct {

@@ -56,16 +56,6 @@ type Resource struct {
 	Line  int
 }
 
-// Parameter returns the parameter called name, or nil.
-func (t *Template) Parameter(name string) *Parameter {
-	for _, p := range t.Parameters {
-		if p.Name == name {
-			return p
-		}
-	}
-	return nil
-}
-
 // Resource returns the resource with the logical ID, or nil.
 func (t *Template) Resource(id string) *Resource {
 	for _, r := range t.Resources {

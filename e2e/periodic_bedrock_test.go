@@ -48,23 +48,7 @@ func TestEmulatorPeriodicBedrockAgents(t *testing.T) {
 	ev := withParams(t, fixture(t, "e2e:scheduled-fleet.json"), map[string]string{"ruleId": "bedrock-agent-guardrail"})
 
 	emu.invoke(t, ev).mustSucceed(t, emu)
-	results := srv.EvaluationResults(periodicRule)
-	if len(results) != 130 {
-		t.Fatalf("stored %d results, want 130", len(results))
-	}
-	for _, r := range results {
-		var i int
-		if _, err := fmt.Sscanf(strings.TrimPrefix(r.ComplianceResourceID, bedrockAgentARN), "AG%d", &i); err != nil {
-			t.Fatalf("result for %s: %v", r.ComplianceResourceID, err)
-		}
-		want := "COMPLIANT"
-		if i%4 == 0 {
-			want = "NON_COMPLIANT"
-		}
-		if r.ComplianceResourceType != "AWS::::Account" || r.ComplianceType != want || !r.OrderingTimestamp.Equal(notified) {
-			t.Errorf("result %+v, want %s on AWS::::Account at %v", r, want, notified)
-		}
-	}
+	checkFleet(t, srv, 130, bedrockAgentARN+"AG%d", 4)
 	// Pages are told apart by their nextToken: the SDK resends a request
 	// whose answer it could not read, which makes the same page twice.
 	list := srv.CallsTo("ListAgents")

@@ -3,7 +3,6 @@ package e2e
 import (
 	"encoding/json"
 	"fmt"
-	"strings"
 	"testing"
 	"time"
 
@@ -53,23 +52,7 @@ func TestEmulatorPeriodicTrainingJobs(t *testing.T) {
 	ev := withParams(t, fixture(t, "e2e:scheduled-fleet.json"), map[string]string{"ruleId": "sagemaker-training-job-hardened"})
 
 	emu.invoke(t, ev).mustSucceed(t, emu)
-	results := srv.EvaluationResults(periodicRule)
-	if len(results) != 150 {
-		t.Fatalf("stored %d results, want 150", len(results))
-	}
-	for _, r := range results {
-		var i int
-		if _, err := fmt.Sscanf(strings.TrimPrefix(r.ComplianceResourceID, trainingARN), "job-%d", &i); err != nil {
-			t.Fatalf("result for %s: %v", r.ComplianceResourceID, err)
-		}
-		want := "COMPLIANT"
-		if i%3 == 0 {
-			want = "NON_COMPLIANT"
-		}
-		if r.ComplianceResourceType != "AWS::::Account" || r.ComplianceType != want || !r.OrderingTimestamp.Equal(notified) {
-			t.Errorf("result %+v, want %s on AWS::::Account at %v", r, want, notified)
-		}
-	}
+	checkFleet(t, srv, 150, trainingARN+"job-%d", 3)
 	list := srv.CallsTo("ListTrainingJobs")
 	if len(list) < 3 || list[0].ErrorCode != "ThrottlingException" || list[len(list)-1].SageMaker.Request["NextToken"] == nil {
 		t.Errorf("ListTrainingJobs: %v, want a throttled call then 2 pages", operations(srv))
@@ -138,5 +121,30 @@ func TestEmulatorPeriodicDeadline(t *testing.T) {
 	}
 	if n := len(srv.CallsTo(localaws.OpGetComplianceDetailsByConfigRule)); n != 0 {
 		t.Errorf("an incomplete run reconciled")
+	}
+}
+
+// checkFleet asserts the results of a periodic run over a generated fleet:
+// n results on AWS::::Account at the notification time, the resource with
+// number i (parsed from its ID with idFormat) NON_COMPLIANT exactly when
+// i%failEvery == 0.
+func checkFleet(t *testing.T, srv *localaws.Server, n int, idFormat string, failEvery int) {
+	t.Helper()
+	results := srv.EvaluationResults(periodicRule)
+	if len(results) != n {
+		t.Fatalf("stored %d results, want %d", len(results), n)
+	}
+	for _, r := range results {
+		var i int
+		if _, err := fmt.Sscanf(r.ComplianceResourceID, idFormat, &i); err != nil {
+			t.Fatalf("result for %s: %v", r.ComplianceResourceID, err)
+		}
+		want := "COMPLIANT"
+		if i%failEvery == 0 {
+			want = "NON_COMPLIANT"
+		}
+		if r.ComplianceResourceType != "AWS::::Account" || r.ComplianceType != want || !r.OrderingTimestamp.Equal(notified) {
+			t.Errorf("result %+v, want %s on AWS::::Account at %v", r, want, notified)
+		}
 	}
 }

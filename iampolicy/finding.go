@@ -24,9 +24,6 @@ const (
 	SeverityInfo    = findings.Info    // worth knowing; nothing to fix
 )
 
-// HasErrors reports whether any finding is an error.
-func HasErrors(fs []Finding) bool { return findings.HasErrors(fs) }
-
 // sortFindings orders findings by line; findings on one line (or without
 // lines, for a document built in Go) keep the order the checks found them
 // in, which is statement order.

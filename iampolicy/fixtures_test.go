@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aiguard/aiguard/internal/findings"
 	"github.com/aiguard/aiguard/internal/refdata"
 )
 
@@ -44,7 +45,7 @@ func TestFixtures(t *testing.T) {
 						t.Errorf("%s: %s", filepath.Base(f), x)
 					}
 				}
-			case !HasErrors(fs):
+			case !findings.HasErrors(fs):
 				t.Errorf("%s: no error:\n%s", filepath.Base(f), findingsText(fs))
 			}
 		}

@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/aiguard/aiguard/internal/findings"
 )
 
 // pol wraps statements into a policy with Version 2012-10-17.
@@ -434,7 +436,7 @@ func TestLintNilAndBadType(t *testing.T) {
 	if fs := Lint(d, "resource"); len(fs) != 1 || fs[0].Code != "policy-type" {
 		t.Errorf("Lint with a bad type = %v", fs)
 	}
-	if fs := Lint(&Document{}, TypeSCP); !HasErrors(fs) {
+	if fs := Lint(&Document{}, TypeSCP); !findings.HasErrors(fs) {
 		t.Errorf("Lint(empty Document) = %v; want errors", fs)
 	}
 }

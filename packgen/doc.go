@@ -71,6 +71,6 @@
 // Each family of artifacts is a Producer in DefaultProducers (packs,
 // deployment templates, and the policies of package policygen), and
 // callers may pass their own through Options.Producers: each reads the Plan
-// (plan.Spec, plan.Schema()) and returns its artifacts with their kind and
+// (plan.Spec) and returns its artifacts with their kind and
 // target, which the manifest lists with the rest.
 package packgen

@@ -42,10 +42,6 @@ type Plan struct {
 	schema *cfnschema.Validator
 }
 
-// Schema returns the CloudFormation schema validator the plan checks its
-// templates with, for producers to check theirs.
-func (p *Plan) Schema() *cfnschema.Validator { return p.schema }
-
 // TeamPlan is one team's share of the plan.
 type TeamPlan struct {
 	Team  *orgspec.Team

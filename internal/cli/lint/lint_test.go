@@ -40,9 +40,11 @@ func run(t *testing.T, stdin string, args ...string) result {
 	return result{stdout: out.String(), stderr: errOut.String(), code: cmdutil.Code(err)}
 }
 
-func compareGolden(t *testing.T, name string, got string) {
+// compareGolden compares got with the golden file testdata/<kind>/golden/<name>,
+// or rewrites it with -update.
+func compareGolden(t *testing.T, kind, name, got string) {
 	t.Helper()
-	path := filepath.Join(refdata.ModuleRoot(t), "testdata", "packs", "golden", name)
+	path := filepath.Join(refdata.ModuleRoot(t), "testdata", kind, "golden", name)
 	if *update {
 		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
 			t.Fatal(err)
@@ -72,7 +74,7 @@ func TestGolden(t *testing.T) {
 			if r.code != cmdutil.ExitFindings || r.stderr != "" {
 				t.Errorf("exit %d, stderr %q; want 1 and nothing", r.code, r.stderr)
 			}
-			compareGolden(t, "lint-pack."+format, r.stdout)
+			compareGolden(t, "packs", "lint-pack."+format, r.stdout)
 		})
 	}
 }

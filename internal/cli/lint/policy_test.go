@@ -3,7 +3,6 @@ package lint
 import (
 	"bytes"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -29,24 +28,6 @@ func runPolicyCmd(t *testing.T, stdin string, args ...string) result {
 		errOut.WriteString("aiguard: " + err.Error() + "\n")
 	}
 	return result{stdout: out.String(), stderr: errOut.String(), code: cmdutil.Code(err)}
-}
-
-func comparePolicyGolden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join(refdata.ModuleRoot(t), "testdata", "policies", "golden", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("golden file: %v (run `go test ./internal/cli/lint -update` to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("output differs from %s (run `go test ./internal/cli/lint -update` if intended)\ngot:\n%s", path, got)
-	}
 }
 
 // policyGolden are the fixtures of the golden output, by policy type.
@@ -75,7 +56,7 @@ func TestPolicyGolden(t *testing.T) {
 				}
 				all.WriteString("# --type " + g.typ + "\n" + r.stdout)
 			}
-			comparePolicyGolden(t, "lint-policy."+format, all.String())
+			compareGolden(t, "policies", "lint-policy."+format, all.String())
 		})
 	}
 }
