@@ -2,7 +2,6 @@ package lambda
 
 import (
 	"context"
-	"encoding/json"
 	"log/slog"
 	"os"
 	"time"
@@ -39,14 +38,4 @@ func Start(reg *rules.Registry) error {
 	}
 	awslambda.Start(h.serve)
 	return nil
-}
-
-// serve is the function handler: Invoke, with the error logged as well as
-// returned, so that it shows in the function's log and in Config.
-func (h *Handler) serve(ctx context.Context, event json.RawMessage) error {
-	err := h.Invoke(ctx, event)
-	if err != nil {
-		h.Log.Error("invocation failed", "error", err.Error())
-	}
-	return err
 }
