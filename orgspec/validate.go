@@ -16,6 +16,7 @@ import (
 func (s *Spec) validate(c *collector) {
 	s.checkOrganization(c)
 	s.checkTeams(c)
+	s.checkLandingZone(c)
 	s.checkPlacement(c, "defaults", &s.Defaults.Settings)
 	s.checkRuleSettings(c, "defaults.rules", s.Defaults.Rules)
 	for i, t := range s.Teams {
