@@ -187,8 +187,9 @@ func LambdaTemplate(d Deployment) (Template, error) {
 	}
 	resources := map[string]any{
 		"LogGroup": map[string]any{
-			"Type":           "AWS::Logs::LogGroup",
-			"DeletionPolicy": "Retain",
+			"Type":                "AWS::Logs::LogGroup",
+			"DeletionPolicy":      "Retain",
+			"UpdateReplacePolicy": "Retain",
 			"Properties": map[string]any{
 				"LogGroupName":    "/aws/lambda/" + d.FunctionName,
 				"RetentionInDays": d.LogRetentionDays,

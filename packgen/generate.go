@@ -71,6 +71,8 @@ func DefaultProducers() []Producer {
 		{Name: "conformance packs", Produce: producePacks},
 		{Name: "deployment", Produce: produceDeployment},
 		{Name: "policies", Produce: producePolicies},
+		{Name: "security hub", Produce: produceSecurityHub},
+		{Name: "cloudformation hook", Produce: produceHook},
 	}
 }
 
