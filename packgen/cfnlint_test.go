@@ -12,8 +12,6 @@ import (
 	"sort"
 	"strings"
 	"testing"
-
-	"gopkg.in/yaml.v3"
 )
 
 // cfnLintAccepted lists the cfn-lint findings the generated templates keep,
@@ -25,13 +23,6 @@ var cfnLintAccepted = []struct {
 	path   *regexp.Regexp
 	reason string
 }{}
-
-// isTemplateForTest reports whether a generated file is a CloudFormation
-// template (a conformance pack included).
-func isTemplateForTest(data []byte) bool {
-	var top map[string]any
-	return yaml.Unmarshal(data, &top) == nil && top["AWSTemplateFormatVersion"] != nil && top["Resources"] != nil
-}
 
 // TestCFNLint is the cfn-lint gate: every CloudFormation template aiguard
 // generate writes for the built-in example and for a generated 50-team
@@ -59,7 +50,7 @@ func TestCFNLint(t *testing.T) {
 			}
 			var files []string
 			for _, a := range tt.out.Artifacts {
-				if isTemplateForTest(a.Data) {
+				if isTemplate(a.Data) {
 					files = append(files, a.Path)
 				}
 			}
