@@ -77,6 +77,7 @@ func DefaultProducers() []Producer {
 		{Name: "security hub", Produce: produceSecurityHub},
 		{Name: "cloudformation hook", Produce: produceHook},
 		{Name: "customizations for control tower", Derive: deriveCfCT},
+		{Name: "landing zone accelerator", Derive: deriveLZA},
 	}
 }
 
