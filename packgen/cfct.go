@@ -57,6 +57,15 @@ func stackSetName(p string) string {
 	return "aiguard-" + strings.Trim(nonName.ReplaceAllString(strings.ReplaceAll(p, "/", "-"), "-"), "-")
 }
 
+// scpName is the name of an SCP in AWS Organizations, as policygen's
+// templates name it: aiguard-<team>-scp-<n>, aiguard-protect-tooling.
+func scpName(a Artifact) string {
+	if a.Target.Scope != ScopeTeam {
+		return policygen.ToolingSCPName
+	}
+	return stackSetName(strings.TrimPrefix(a.Path, "policies/"))
+}
+
 // CodeBucketName is the bucket name the landing-zone layouts assume for the
 // Lambda code in each Region of the tooling account (S3 bucket names are
 // global, and Lambda reads code from its own Region).
@@ -157,7 +166,7 @@ func deriveCfCT(p *Plan, arts []Artifact) (Result, error) {
 			if len(ous) == 0 {
 				continue
 			}
-			scps = append(scps, cfctResource{Name: stackSetName(a.Path), ResourceFile: copyFile(a, ""), DeployMethod: "scp",
+			scps = append(scps, cfctResource{Name: scpName(a), ResourceFile: copyFile(a, ""), DeployMethod: "scp",
 				Description:       "aiguard service control policy of team " + a.Target.Team,
 				DeploymentTargets: cfctTargets{OrganizationalUnits: ous}})
 		case !isTemplate(a.Data):

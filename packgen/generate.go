@@ -78,6 +78,7 @@ func DefaultProducers() []Producer {
 		{Name: "cloudformation hook", Produce: produceHook},
 		{Name: "customizations for control tower", Derive: deriveCfCT},
 		{Name: "landing zone accelerator", Derive: deriveLZA},
+		{Name: "terraform", Derive: deriveTerraform},
 	}
 }
 

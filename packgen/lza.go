@@ -91,7 +91,7 @@ func deriveLZA(p *Plan, arts []Artifact) (Result, error) {
 		rel := "service-control-policies/aiguard/" + strings.TrimPrefix(a.Path, "policies/")
 		files[rel] = a.Data
 		scps = append(scps, map[string]any{
-			"name": stackSetName(strings.TrimPrefix(a.Path, "policies/")), "description": "aiguard: " + a.Path,
+			"name": scpName(a), "description": "aiguard: " + a.Path,
 			"policy": rel, "type": "customerManaged", "strategy": "deny-list", "deploymentTargets": tg,
 		})
 	}
