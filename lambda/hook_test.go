@@ -117,3 +117,29 @@ func TestClipMessage(t *testing.T) {
 		t.Errorf("clipped to %d bytes", len(got))
 	}
 }
+
+// BenchmarkHook measures one hook request end to end (decode, convert,
+// every notebook rule, answer) against its floor in the same run: decoding
+// the request alone.
+func BenchmarkHook(b *testing.B) {
+	payload, err := os.ReadFile(filepath.Join(hookPayloads, "create-notebook-noncompliant.json"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := &Handler{Rules: rules.Catalog(), Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	b.Run("floor-decode", func(b *testing.B) {
+		for b.Loop() {
+			var req hookRequest
+			if err := json.Unmarshal(payload, &req); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("hook", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := h.invokeHook(context.Background(), payload); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
