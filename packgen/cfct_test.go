@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/aiguard/aiguard/orgspec"
 )
 
 // kwalify is the subset of the kwalify schema language (pykwalify) that
@@ -136,6 +138,35 @@ func TestKwalifySubset(t *testing.T) {
 	}
 }
 
+// gateOutput is one output the landing-zone, lint and Security Hub tests
+// check, with its files by path.
+type gateOutput struct {
+	name  string
+	out   *Output
+	files map[string][]byte
+}
+
+// gateOutputs generates the built-in example and a 50-team spec.
+func gateOutputs(t *testing.T) []gateOutput {
+	t.Helper()
+	var list []gateOutput
+	for _, g := range []struct {
+		name string
+		spec *orgspec.Spec
+	}{
+		{"example", exampleSpec(t)},
+		{"50 teams", parseSpec(t, nil, "teams.yaml", teamsSpec(50))},
+	} {
+		out := generate(t, g.spec)
+		files := map[string][]byte{}
+		for _, a := range out.Artifacts {
+			files[a.Path] = a.Data
+		}
+		list = append(list, gateOutput{name: g.name, out: out, files: files})
+	}
+	return list
+}
+
 // cfctManifest is the manifest as the tests read it.
 type cfctManifest struct {
 	Region    string         `yaml:"region"`
@@ -149,18 +180,9 @@ type cfctManifest struct {
 // the home Region first.
 func TestCfCT(t *testing.T) {
 	k := loadKwalify(t)
-	for _, tt := range []struct {
-		name string
-		out  *Output
-	}{
-		{"example", generate(t, exampleSpec(t))},
-		{"50 teams", generate(t, parseSpec(t, nil, "teams.yaml", teamsSpec(50)))},
-	} {
+	for _, tt := range gateOutputs(t) {
 		t.Run(tt.name, func(t *testing.T) {
-			files := map[string][]byte{}
-			for _, a := range tt.out.Artifacts {
-				files[a.Path] = a.Data
-			}
+			files := tt.files
 			data := files[CfCTManifestPath]
 			var n yaml.Node
 			if err := yaml.Unmarshal(data, &n); err != nil {

@@ -36,13 +36,7 @@ func TestCFNLint(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: the cfn-lint gate takes a minute")
 	}
-	for _, tt := range []struct {
-		name string
-		out  *Output
-	}{
-		{"example", generate(t, exampleSpec(t))},
-		{"50 teams", generate(t, parseSpec(t, nil, "teams.yaml", teamsSpec(50)))},
-	} {
+	for _, tt := range gateOutputs(t) {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
 			if err := WriteDir(dir, tt.out); err != nil {

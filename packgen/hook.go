@@ -249,16 +249,9 @@ func (p *Plan) hookFunctionsTemplate(teams []hookTeam) (Template, error) {
 		"AWSTemplateFormatVersion": "2010-09-09",
 		"Description": fmt.Sprintf("aiguard: the CloudFormation hook functions, one per team, for the security tooling "+
 			"account %s; deploy in each Region (%s first, where the stack creates the functions' role)", d.ToolingAccount, d.primaryRegion()),
-		"Parameters": map[string]any{
-			"CodeS3Bucket": map[string]any{"Type": "String",
-				"Description": "Bucket in this Region holding the Lambda zip (dist/aiguard-lambda-linux-arm64.zip from make build)"},
-			"CodeS3Key": map[string]any{"Type": "String", "Default": "aiguard-lambda-linux-arm64.zip",
-				"Description": "Key of the Lambda zip in CodeS3Bucket"},
-		},
-		"Conditions": map[string]any{
-			"CreateSharedResources": map[string]any{"Fn::Equals": []any{ref("AWS::Region"), d.primaryRegion()}},
-		},
-		"Resources": resources,
+		"Parameters": codeParameters(),
+		"Conditions": d.sharedConditions(),
+		"Resources":  resources,
 	}, nil
 }
 

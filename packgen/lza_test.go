@@ -61,18 +61,9 @@ func TestLZA(t *testing.T) {
 	scp := lzaSchema(t, "organization-config.schema.json", "IServiceControlPolicyConfig")
 	awsConfig := lzaSchema(t, "security-config.schema.json", "IAwsConfig")
 	cust := lzaSchema(t, "customizations-config.schema.json", "ICustomizationConfig")
-	for _, tt := range []struct {
-		name string
-		out  *Output
-	}{
-		{"example", generate(t, exampleSpec(t))},
-		{"50 teams", generate(t, parseSpec(t, nil, "teams.yaml", teamsSpec(50)))},
-	} {
+	for _, tt := range gateOutputs(t) {
 		t.Run(tt.name, func(t *testing.T) {
-			files := map[string][]byte{}
-			for _, a := range tt.out.Artifacts {
-				files[a.Path] = a.Data
-			}
+			files := tt.files
 			exists := func(rel string) {
 				if _, ok := files[lzaDir+rel]; !ok {
 					t.Errorf("%s is referenced but not under lza/", rel)

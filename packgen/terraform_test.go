@@ -81,18 +81,9 @@ func TestTerraform(t *testing.T) {
 	if err := json.Unmarshal(raw, &schema); err != nil {
 		t.Fatal(err)
 	}
-	for _, tt := range []struct {
-		name string
-		out  *Output
-	}{
-		{"example", generate(t, exampleSpec(t))},
-		{"50 teams", generate(t, parseSpec(t, nil, "teams.yaml", teamsSpec(50)))},
-	} {
+	for _, tt := range gateOutputs(t) {
 		t.Run(tt.name, func(t *testing.T) {
-			files := map[string][]byte{}
-			for _, a := range tt.out.Artifacts {
-				files[a.Path] = a.Data
-			}
+			files := tt.files
 			declared := map[string]bool{}
 			var refs []string
 			resources := 0
