@@ -110,7 +110,7 @@ func organizationArtifacts(spec *orgspec.Spec) ([]Artifact, error) {
 			Path: dir + "scp-protect-tooling.json", Kind: KindSCP, Target: tooling, TargetIDs: []string{tooling},
 			Size: len(body), Limit: maxChars, Body: body,
 		})
-		resources["ToolingProtection"] = orgPolicyResource(NamePrefix+"protect-tooling",
+		resources["ToolingProtection"] = orgPolicyResource(ToolingSCPName,
 			"aiguard: only break-glass roles may change the rule Lambda, its role and aiguard's organization packs",
 			"SERVICE_CONTROL_POLICY", doc, []string{tooling})
 	}
