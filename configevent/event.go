@@ -290,6 +290,12 @@ func ParseParams(raw json.RawMessage) (map[string]string, error) {
 	if err := json.Unmarshal(raw, &m); err != nil {
 		return nil, fmt.Errorf("want a JSON object of parameter names to values: %w", jsonError(err))
 	}
+	if k, ok := duplicateKey(raw); ok {
+		// encoding/json keeps the last value silently; which one the
+		// author meant (a second ruleId, a second exemption list) is
+		// anyone's guess, so neither is used.
+		return nil, fmt.Errorf("parameter %q is given more than once; give each parameter once", truncate(k))
+	}
 	out := make(map[string]string, len(m))
 	for k, v := range m {
 		s, err := scalarString(v)
@@ -299,6 +305,32 @@ func ParseParams(raw json.RawMessage) (map[string]string, error) {
 		out[k] = s
 	}
 	return out, nil
+}
+
+// duplicateKey returns a key that the JSON object in raw, already known
+// to be valid, holds more than once.
+func duplicateKey(raw []byte) (string, bool) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if _, err := dec.Token(); err != nil { // {
+		return "", false
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return "", false
+		}
+		k, _ := tok.(string)
+		if seen[k] {
+			return k, true
+		}
+		seen[k] = true
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return "", false
+		}
+	}
+	return "", false
 }
 
 func scalarString(raw json.RawMessage) (string, error) {

@@ -273,6 +273,18 @@ func TestRuleParameters(t *testing.T) {
 		{name: "string holding an array", params: `["a"]`, wantErr: "ruleParameters: want a JSON object of parameter names to values, got an array"},
 		{name: "string not JSON", params: `ruleId=r`, wantErr: "ruleParameters: want a JSON object of parameter names to values, got text that is not JSON"},
 		{name: "string holding broken JSON", params: `{"a":`, wantErr: "ruleParameters: want a JSON object of parameter names to values: not valid JSON"},
+		// encoding/json would keep the last ruleId: a rule other than the one
+		// the first names would run.
+		{name: "ruleId twice", params: `{"ruleId":"sagemaker-notebook-in-vpc","ruleId":"sagemaker-notebook-root-access"}`,
+			wantErr: `event: ruleParameters: parameter "ruleId" is given more than once`},
+		{name: "parameter twice", params: `{"ruleId":"r","exemptResourceIds":"a","exemptResourceIds":"b"}`,
+			wantErr: `parameter "exemptResourceIds" is given more than once`},
+		{name: "parameter twice, nested values", params: `{"a":{"a":1,"b":[{"a":2}]},"b":1,"a":"x"}`,
+			wantErr: `parameter "a" is given more than once`},
+		{name: "same key in nested values only", params: `{"a":{"k":1},"b":{"k":2}}`,
+			want: map[string]string{"a": `{"k":1}`, "b": `{"k":2}`}},
+		{name: "keys that differ in case", params: `{"ruleId":"r","RuleId":"s"}`,
+			want: map[string]string{"ruleId": "r", "RuleId": "s"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
