@@ -14,6 +14,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/aiguard/aiguard/awsid"
 	"github.com/aiguard/aiguard/configitem"
 )
 
@@ -87,31 +88,13 @@ func (e *Event) Partition() string {
 		arns = append(arns, e.Invoking.Item.ARN)
 	}
 	for _, arn := range arns {
-		if p, ok := partitionOf(arn); ok {
+		// Only an ARN that parses: a malformed one cannot inject text into
+		// the role ARNs built from its partition.
+		if p, ok := awsid.PartitionOfARN(arn); ok {
 			return p
 		}
 	}
-	return "aws"
-}
-
-// partitionOf returns the partition field of an ARN when it looks like one
-// (lower-case letters, digits and hyphens), so that a malformed ARN cannot
-// inject text into the role ARNs built from it.
-func partitionOf(arn string) (string, bool) {
-	rest, ok := strings.CutPrefix(arn, "arn:")
-	if !ok {
-		return "", false
-	}
-	part, _, ok := strings.Cut(rest, ":")
-	if !ok || part == "" {
-		return "", false
-	}
-	for _, c := range part {
-		if (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '-' {
-			return "", false
-		}
-	}
-	return part, true
+	return awsid.AWS
 }
 
 type wireEvent struct {

@@ -481,13 +481,15 @@ func TestPartition(t *testing.T) {
 		{name: "aws-iso-b", ruleARN: "arn:aws-iso-b:config:us-isob-east-1:111122223333:config-rule/r", want: "aws-iso-b"},
 		{name: "missing", want: "aws"},
 		{name: "missing rule ARN, role ARN", roleARN: "arn:aws-cn:iam::111122223333:role/x", want: "aws-cn"},
-		{name: "missing rule and role ARN, item ARN", itemARN: "arn:aws-us-gov:sagemaker:us-gov-west-1:1:notebook-instance/x", want: "aws-us-gov"},
-		{name: "rule ARN first", ruleARN: "arn:aws-cn:config:cn-north-1:1:config-rule/r", roleARN: "arn:aws:iam::1:role/x", want: "aws-cn"},
+		{name: "missing rule and role ARN, item ARN", itemARN: "arn:aws-us-gov:sagemaker:us-gov-west-1:111122223333:notebook-instance/x", want: "aws-us-gov"},
+		{name: "rule ARN first", ruleARN: "arn:aws-cn:config:cn-north-1:111122223333:config-rule/r", roleARN: "arn:aws:iam::111122223333:role/x", want: "aws-cn"},
 		{name: "not an ARN", ruleARN: "config-rule-a1b2c3", want: "aws"},
-		{name: "empty partition", ruleARN: "arn::config:us-east-1:1:config-rule/r", want: "aws"},
+		{name: "empty partition", ruleARN: "arn::config:us-east-1:111122223333:config-rule/r", want: "aws"},
 		{name: "no colon after partition", ruleARN: "arn:aws-cn", want: "aws"},
-		{name: "partition with odd characters", ruleARN: "arn:aws/../x:config:us-east-1:1:config-rule/r", roleARN: "arn:aws-cn:iam::1:role/x", want: "aws-cn"},
-		{name: "upper-case partition", ruleARN: "arn:AWS:config:us-east-1:1:config-rule/r", want: "aws"},
+		{name: "partition with odd characters", ruleARN: "arn:aws/../x:config:us-east-1:111122223333:config-rule/r", roleARN: "arn:aws-cn:iam::111122223333:role/x", want: "aws-cn"},
+		{name: "upper-case partition", ruleARN: "arn:AWS:config:us-east-1:111122223333:config-rule/r", want: "aws"},
+		{name: "aws-eusc", ruleARN: "arn:aws-eusc:config:eusc-de-east-1:111122223333:config-rule/r", want: "aws-eusc"},
+		{name: "rule ARN that does not parse", ruleARN: "arn:aws-cn:config:cn-north-1:1:config-rule/r", roleARN: "arn:aws-us-gov:iam::111122223333:role/x", want: "aws-us-gov"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

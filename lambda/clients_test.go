@@ -173,6 +173,23 @@ func TestAssumeRoleThrottlingIsRetried(t *testing.T) {
 	}
 }
 
+// TestCrossAccountEUSCPartition: a rule in the AWS European Sovereign
+// Cloud, with its Region named in ExecutionRoleRegion, acts as the member
+// role of that partition.
+func TestCrossAccountEUSCPartition(t *testing.T) {
+	role := "arn:aws-eusc:iam::444455556666:role/aiguard-member"
+	hs := newHarness(t, harnessOptions{region: "eusc-de-east-1", local: allowRoles(role)})
+	ev := strings.NewReplacer("aws-cn", "aws-eusc", "cn-north-1", "eusc-de-east-1").Replace(string(event(t, "lambda:change-aws-cn.json")))
+	ev = string(mutate(t, []byte(ev), func(_, _ map[string]any, p map[string]string) { p["ExecutionRoleRegion"] = "eusc-de-east-1" }))
+	if err := hs.h.Invoke(context.Background(), []byte(ev)); err != nil {
+		t.Fatal(err)
+	}
+	checkAssumed(t, hs, role, "eusc-de-east-1")
+	if s := hs.srv.CallsTo(localaws.OpPutEvaluations)[0].Signer; s.Region != "eusc-de-east-1" {
+		t.Errorf("PutEvaluations signed for %s, want eusc-de-east-1", s.Region)
+	}
+}
+
 func TestRuleRegion(t *testing.T) {
 	for arn, want := range map[string]string{
 		"arn:aws:config:us-east-1:111122223333:config-rule/config-rule-a1b2c3":       "us-east-1",
@@ -183,6 +200,8 @@ func TestRuleRegion(t *testing.T) {
 		"arn:aws:config:::x":  "",
 		"not:an:arn:at:all":   "",
 		"arn:aws:config:../:": "",
+		"arn:aws-eusc:config:eusc-de-east-1:111122223333:config-rule/config-rule-x":   "eusc-de-east-1",
+		"arn:aws-iso-f:config:us-isof-south-1:111122223333:config-rule/config-rule-x": "us-isof-south-1",
 	} {
 		if got := ruleRegion(arn); got != want {
 			t.Errorf("ruleRegion(%q) = %q, want %q", arn, got, want)

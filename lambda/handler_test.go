@@ -442,6 +442,10 @@ func TestInvalidInvocationsSendNothing(t *testing.T) {
 			`parameter ExecutionRoleName: got "aiguard member"`},
 		{"invalid ExecutionRoleRegion", withParams("change-noncompliant.json", map[string]string{"ruleId": "sagemaker-notebook-no-direct-internet", "ExecutionRoleRegion": "evil.example.com/"}),
 			"parameter ExecutionRoleRegion"},
+		{"ExecutionRoleRegion of another partition", withParams("change-noncompliant.json", map[string]string{"ruleId": "sagemaker-notebook-no-direct-internet", "ExecutionRoleRegion": "cn-north-1"}),
+			"parameter ExecutionRoleRegion: cn-north-1 is in the aws-cn partition, but the rule runs in aws"},
+		{"ExecutionRoleRegion of no partition", withParams("change-noncompliant.json", map[string]string{"ruleId": "sagemaker-notebook-no-direct-internet", "ExecutionRoleRegion": "xx-east-1"}),
+			`parameter ExecutionRoleRegion: got "xx-east-1"`},
 		{"role without an account", func(t *testing.T) []byte {
 			return mutate(t, event(t, "lambda:change-cross-account.json"), func(env, inv map[string]any, _ map[string]string) {
 				env["accountId"] = "4444"
