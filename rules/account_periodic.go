@@ -11,8 +11,9 @@ import (
 )
 
 // Account-level periodic rules: each reports one evaluation, on
-// AWS::::Account with the account ID (../shared/notes/aws-config-contract.md
-// §4.2). Config records trails (AWS::CloudTrail::Trail) and detectors
+// AWS::::Account with the account ID, the resource type AWS's own periodic
+// rule samples and managed rules use for account-level results (the AWS
+// Config Developer Guide's example rules for Lambda). Config records trails (AWS::CloudTrail::Trail) and detectors
 // (AWS::GuardDuty::Detector), but what these rules judge is whether the
 // account has at least one trail or detector that does the job, which no
 // single resource carries; Cost Anomaly Detection is not recorded at all.
