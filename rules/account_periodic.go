@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -20,12 +19,12 @@ import (
 
 // bucketNamePattern is an S3 bucket name (3 to 63 characters, checked by
 // MaxLen and the rule).
-var bucketNamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9.\-]*[a-z0-9]$`)
+var bucketNamePattern = &Regexp{Expr: `^[a-z0-9][a-z0-9.\-]*[a-z0-9]$`}
 
 // usdPattern is a non-negative decimal amount, as orgspec derives
 // maxThresholdUsd from costAnomaly.monthlyThresholdUsd
 // (strconv.FormatFloat(v, 'f', -1, 64)).
-var usdPattern = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?$`)
+var usdPattern = &Regexp{Expr: `^[0-9]+(\.[0-9]+)?$`}
 
 // The ML services' names in Cost Explorer's SERVICE dimension.
 const (
