@@ -10,13 +10,12 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/configservice"
 	cstypes "github.com/aws/aws-sdk-go-v2/service/configservice/types"
 
@@ -160,13 +159,7 @@ func TestMotoPeriodicRules(t *testing.T) {
 	// The IAM source, which sagemaker-execution-role-scoping reads through
 	// (moto lacks ListUserProfiles, so the rule itself cannot run here).
 	t.Run("IAM roles", func(t *testing.T) {
-		clients, err := lambda.NewSDKClients(withTimeout(t), config.WithRegion("us-east-1"), config.WithBaseEndpoint(m.URL),
-			config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider(baseKey, baseSecret, "")),
-			config.WithSharedConfigFiles([]string{}), config.WithSharedCredentialsFiles([]string{}))
-		if err != nil {
-			t.Fatal(err)
-		}
-		src, err := clients.Sources(withTimeout(t), "", "", lambda.SourceOptions{})
+		src, err := m.clients(t).Sources(withTimeout(t), "", "", lambda.SourceOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -235,13 +228,10 @@ func TestMotoS3Buckets(t *testing.T) {
 		// The capture time of each bucket's CI, as the summary in the event
 		// carries it.
 		captured := map[string]time.Time{}
-		cfg, err := config.LoadDefaultConfig(withTimeout(t), config.WithRegion("us-east-1"), config.WithBaseEndpoint(m.URL),
-			config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider(baseKey, baseSecret, "")),
-			config.WithSharedConfigFiles([]string{}), config.WithSharedCredentialsFiles([]string{}))
+		cs, err := m.clients(t).Config(withTimeout(t), "", "")
 		if err != nil {
 			t.Fatal(err)
 		}
-		cs := configservice.NewFromConfig(cfg)
 		for _, b := range buckets {
 			out, err := cs.GetResourceConfigHistory(withTimeout(t), &configservice.GetResourceConfigHistoryInput{
 				ResourceType: cstypes.ResourceTypeBucket, ResourceId: aws.String(b)})
@@ -254,7 +244,7 @@ func TestMotoS3Buckets(t *testing.T) {
 
 		emu := startEmulator(t, bin.bootstrap, emulatorEnv(m.URL, "us-east-1"))
 		got := map[string]string{}
-		for _, key := range sortedKeys(want) {
+		for _, key := range slices.Sorted(maps.Keys(want)) {
 			rule, bucket, _ := strings.Cut(key, " ")
 			ct := captured[bucket].UTC().Format(time.RFC3339Nano)
 			invoking := map[string]any{
@@ -355,13 +345,17 @@ func TestMotoS3Buckets(t *testing.T) {
 		// 3 buckets from the batch and the hardened one again from its
 		// history, each judged by the 4 bucket rules.
 		if n := len(got); n != 4*3 {
-			t.Errorf("%d distinct verdicts, want 12: %v", n, sortedKeys(got))
+			t.Errorf("%d distinct verdicts, want 12: %v", n, slices.Sorted(maps.Keys(got)))
 		}
 	})
 
 	t.Run("aiguard evaluate", func(t *testing.T) {
 		var doc struct{ BaseConfigurationItems []json.RawMessage }
-		if err := json.Unmarshal(readFile(t, batch), &doc); err != nil {
+		data, err := os.ReadFile(batch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(data, &doc); err != nil {
 			t.Fatal(err)
 		}
 		if len(doc.BaseConfigurationItems) != len(buckets) {
@@ -433,13 +427,4 @@ func writeFile(t *testing.T, path string, data []byte) {
 	if err := os.WriteFile(path, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
-}
-
-func readFile(t *testing.T, path string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
 }

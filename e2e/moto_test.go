@@ -55,7 +55,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -63,8 +62,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
 	"github.com/aiguard/aiguard/internal/cli/root"
+	"github.com/aiguard/aiguard/lambda"
 )
 
 // motoHint is how to get what the suite needs.
@@ -434,14 +437,17 @@ func verdicts(t *testing.T, out string) map[string]string {
 	return m
 }
 
-// sortedKeys returns the keys of m, sorted.
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
+// clients are the SDK clients of the function, as lambda.Start makes them,
+// talking to moto through the proxy with the function's credentials.
+func (m *motoServer) clients(t *testing.T) *lambda.SDKClients {
+	t.Helper()
+	c, err := lambda.NewSDKClients(withTimeout(t), config.WithRegion("us-east-1"), config.WithBaseEndpoint(m.URL),
+		config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider(baseKey, baseSecret, "")),
+		config.WithSharedConfigFiles([]string{}), config.WithSharedCredentialsFiles([]string{}))
+	if err != nil {
+		t.Fatal(err)
 	}
-	slices.Sort(out)
-	return out
+	return c
 }
 
 // withTimeout is a context for a direct SDK call in a test.
