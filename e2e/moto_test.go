@@ -398,9 +398,9 @@ func configEvent(t *testing.T, account, ruleName, token string, invoking map[str
 		"resultToken":      token,
 		"eventLeftScope":   false,
 		"executionRoleArn": "arn:aws:iam::" + account + ":role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig",
-		"configRuleArn":    "arn:aws:config:us-east-1:" + account + ":config-rule/config-rule-" + strconv.Itoa(len(ruleName)),
+		"configRuleArn":    "arn:aws:config:us-east-1:" + account + ":config-rule/config-rule-e2e001",
 		"configRuleName":   ruleName,
-		"configRuleId":     "config-rule-" + strconv.Itoa(len(ruleName)),
+		"configRuleId":     "config-rule-e2e001",
 		"accountId":        account,
 		"version":          "1.0",
 	})
