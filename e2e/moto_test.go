@@ -24,6 +24,8 @@ package e2e
 //     only in TestMode, and refuses an empty Evaluations list, which the API
 //     model allows (0 to 100 items) and aiguard sends when a periodic run
 //     finds nothing: runs against moto's Config always have evaluations.
+//     Of the types aiguard's change rules judge, moto's Config records S3
+//     buckets only (not KMS keys, not SageMaker or Bedrock resources).
 //     SelectResourceConfig does not run its SQL (it answers results set up
 //     in moto's own backend, empty here), and
 //     GetComplianceDetailsByConfigRule is missing, so periodic runs deliver
@@ -122,11 +124,30 @@ type motoCall struct {
 // startMoto starts moto_server and its proxy; both stop when the test ends.
 func startMoto(t *testing.T) *motoServer {
 	t.Helper()
+	var lastErr error
+	for range 3 { // a free port can be taken between finding and binding it
+		direct, err := launchMoto(t)
+		if err == nil {
+			m := &motoServer{direct: direct}
+			proxy := httptest.NewServer(http.HandlerFunc(m.forward))
+			t.Cleanup(proxy.Close)
+			m.URL = proxy.URL
+			return m
+		}
+		lastErr = err
+	}
+	t.Fatal(lastErr)
+	return nil
+}
+
+// launchMoto starts moto_server on a free loopback port and waits until it
+// answers; it returns moto's URL.
+func launchMoto(t *testing.T) (string, error) {
 	ports, err := freePorts(1)
 	if err != nil {
-		t.Fatal(err)
+		return "", err
 	}
-	m := &motoServer{direct: "http://127.0.0.1:" + strconv.Itoa(ports[0])}
+	base := "http://127.0.0.1:" + strconv.Itoa(ports[0])
 	cmd := exec.Command("moto_server", "-H", "127.0.0.1", "-p", strconv.Itoa(ports[0]))
 	cmd.Env = motoEnv(t)
 	out := &lockedBuffer{}
@@ -134,28 +155,36 @@ func startMoto(t *testing.T) *motoServer {
 	// Its own process group, so that the stop reaches a wrapper's child too.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
-		t.Fatalf("start moto_server: %v", err)
+		return "", fmt.Errorf("start moto_server: %w", err)
 	}
-	t.Cleanup(func() {
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	exited := make(chan struct{})
+	go func() {
 		_ = cmd.Wait()
-	})
+		close(exited)
+	}()
+	stop := func() {
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		<-exited
+	}
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		resp, err := http.Get(m.direct + "/moto-api/")
+		resp, err := http.Get(base + "/moto-api/")
 		if err == nil {
 			resp.Body.Close()
-			break
+			t.Cleanup(stop)
+			return base, nil
+		}
+		select {
+		case <-exited:
+			return "", fmt.Errorf("moto_server exited before it answered:\n%s", out)
+		default:
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("moto_server did not answer within 30s: %v\n%s", err, out)
+			stop()
+			return "", fmt.Errorf("moto_server did not answer within 30s: %v\n%s", err, out)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	proxy := httptest.NewServer(http.HandlerFunc(m.forward))
-	t.Cleanup(proxy.Close)
-	m.URL = proxy.URL
-	return m
 }
 
 // motoEnv is the environment of moto and of the Python tools: the test's,
