@@ -15,26 +15,27 @@ package e2e
 //     so the Go SDK cannot read GetResourceConfigHistory or
 //     BatchGetResourceConfig; the proxy in front of moto (motoServer)
 //     rewrites exactly those two fields of those two answers, nothing else.
-//     S3 bucket CIs lack ServerSideEncryptionConfiguration, so
-//     s3-ml-bucket-cmk-encrypted is not judged on them. IAM role CIs carry
-//     capture times without a time zone, which RFC 3339 does not allow and
-//     aiguard refuses, and the role name as resourceId (AWS uses the role
-//     ID), and GetResourceConfigHistory fails for them (an AttributeError in
-//     moto): no role CI is used. PutEvaluations works
-//     only in TestMode, and refuses an empty Evaluations list, which the API
-//     model allows (0 to 100 items) and aiguard sends when a periodic run
-//     finds nothing: runs against moto's Config always have evaluations.
-//     Of the types aiguard's change rules judge, moto's Config records S3
-//     buckets only (not KMS keys, not SageMaker or Bedrock resources).
-//     SelectResourceConfig does not run its SQL (it answers results set up
-//     in moto's own backend, empty here), and
-//     GetComplianceDetailsByConfigRule is missing, so periodic runs deliver
-//     to localaws' Config, which has both.
+//     Of the types aiguard's change rules judge, moto records S3 buckets
+//     only (not KMS keys, SageMaker or Bedrock resources), and their CIs
+//     lack ServerSideEncryptionConfiguration, so s3-ml-bucket-cmk-encrypted
+//     is not judged on them. IAM role CIs carry capture times without a
+//     time zone, which RFC 3339 does not allow and aiguard refuses, and the
+//     role name as resourceId (AWS uses the role ID), and
+//     GetResourceConfigHistory fails for roles (an AttributeError in moto):
+//     no role CI is used. SelectResourceConfig does not run its SQL (it
+//     answers results set up in moto's own backend, empty here): not used.
+//     PutEvaluations works only in TestMode, and refuses an empty
+//     Evaluations list, which the API model allows (0 to 100 items) and
+//     aiguard sends when a periodic run finds nothing; and
+//     GetComplianceDetailsByConfigRule is missing. So periodic runs deliver
+//     their evaluations to localaws' Config, which reconciles, and runs
+//     against moto's Config are in TestMode with evaluations.
 //   - SageMaker: CreateModel ignores EnableNetworkIsolation,
 //     CreateProcessingJob drops ProcessingResources, DescribeEndpointConfig
 //     returns an empty DataCaptureConfig, and CreateUserProfile and
 //     ListUserProfiles are missing: the endpoint, processing-job and
-//     execution-role rules are not run here.
+//     execution-role rules are not run here (the IAM source that the
+//     execution-role rule reads is, on its own).
 //   - Bedrock timestamps are not ISO 8601 and custom-model keys are made up;
 //     Bedrock Agent's updatedAt is an epoch number and guardrailConfiguration
 //     is dropped; Comprehend's SubmitTimeAfter filter fails and its
