@@ -42,6 +42,7 @@ staticcheck:
 FUZZTIME ?= 1m
 FUZZ := $(GO) test -run '^$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 fuzz:
+	$(FUZZ) ./awsid -fuzz '^FuzzParseARN$$'
 	$(FUZZ) ./configevent -fuzz '^FuzzParse$$'
 	$(FUZZ) ./configitem -fuzz '^FuzzDecode$$'
 	$(FUZZ) ./rules -fuzz '^FuzzEvaluate$$'
