@@ -174,7 +174,7 @@ func checkRegion(ev *configevent.Event, region string) error {
 	case ev.Partition():
 		return nil
 	default:
-		return fmt.Errorf("parameter ExecutionRoleRegion: %s is in the %s partition, but the rule runs in %s; a role cannot be assumed across partitions",
+		return fmt.Errorf("parameter ExecutionRoleRegion: %s is in the %s partition, but the rule runs in %s; credentials do not cross partitions",
 			region, p, ev.Partition())
 	}
 }
