@@ -389,23 +389,80 @@ func TestMotoS3Buckets(t *testing.T) {
 		if findings == 0 {
 			t.Fatal("scan wrote no ASFF findings")
 		}
-		var report struct {
-			Batches, Sent, Imported, ReadBack int
-			Failed                            []map[string]any
-			Violations, Missing, Changed      []string
+		importASFF(t, m, out, findings, len(lines))
+	})
+}
+
+// TestMotoSecurityHubEveryRule imports the ASFF findings of every rule
+// fixture of the repository (every resource type and verdict the catalog
+// has, in several batches) into moto's Security Hub, and checks them against
+// botocore's model.
+func TestMotoSecurityHubEveryRule(t *testing.T) {
+	requireMoto(t)
+	m := startMoto(t)
+	// One CI per resource, as a finding's Id is its rule's and resource's
+	// and the fixtures reuse resource IDs; each twice, under a second
+	// resource ID, so that the findings fill more than one batch.
+	var ndjson bytes.Buffer
+	seen := map[string]bool{}
+	for _, f := range loadCatalogFixtures(t) {
+		key := f.item.ResourceType + " " + f.item.ResourceID
+		if seen[key] {
+			continue
 		}
-		if err := json.Unmarshal(m.python(t, "asff.py", []byte(out), m.direct, "us-east-1"), &report); err != nil {
+		seen[key] = true
+		var ci map[string]any
+		if err := json.Unmarshal(f.CI, &ci); err != nil {
 			t.Fatal(err)
 		}
-		if report.Batches != len(lines) || report.Sent != findings || report.Imported != findings || report.ReadBack != findings ||
-			len(report.Failed)+len(report.Missing)+len(report.Changed) != 0 {
-			t.Errorf("Security Hub import: %+v, want all %d findings of %d batches imported and read back unchanged", report, findings, len(lines))
+		for _, suffix := range []string{"", "-copy"} {
+			ci["resourceId"] = f.item.ResourceID + suffix
+			line, err := json.Marshal(ci)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ndjson.Write(append(line, '\n'))
 		}
-		for _, v := range report.Violations {
-			t.Errorf("Security Hub model: %s", v)
+	}
+	path := filepath.Join(t.TempDir(), "fixtures.ndjson")
+	writeFile(t, path, ndjson.Bytes())
+	out, _ := cli(t, "scan", "--format", "asff", "--account-id", catalogAccount, "--region", "us-east-1", path)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	var findings int
+	for _, l := range lines {
+		var body struct{ Findings []json.RawMessage }
+		if err := json.Unmarshal([]byte(l), &body); err != nil {
+			t.Fatalf("ASFF line: %v\n%s", err, l)
 		}
-		t.Logf("Security Hub: %d findings in %d batches imported, read back and checked against botocore's model", report.ReadBack, report.Batches)
-	})
+		findings += len(body.Findings)
+	}
+	if len(lines) < 2 {
+		t.Errorf("%d findings in %d batch, want the fixtures to fill more than one", findings, len(lines))
+	}
+	importASFF(t, m, out, findings, len(lines))
+}
+
+// importASFF imports the ASFF batches into moto's Security Hub with
+// testdata/moto/asff.py and checks that every finding was imported, reads
+// back unchanged and fits botocore's Security Hub model.
+func importASFF(t *testing.T, m *motoServer, batches string, findings, lines int) {
+	t.Helper()
+	var report struct {
+		Batches, Sent, Imported, ReadBack int
+		Failed                            []map[string]any
+		Violations, Missing, Changed      []string
+	}
+	if err := json.Unmarshal(m.python(t, "asff.py", []byte(batches), m.direct, "us-east-1"), &report); err != nil {
+		t.Fatal(err)
+	}
+	if report.Batches != lines || report.Sent != findings || report.Imported != findings || report.ReadBack != findings ||
+		len(report.Failed)+len(report.Missing)+len(report.Changed) != 0 {
+		t.Errorf("Security Hub import: %+v, want all %d findings of %d batches imported and read back unchanged", report, findings, lines)
+	}
+	for _, v := range report.Violations {
+		t.Errorf("Security Hub model: %s", v)
+	}
+	t.Logf("Security Hub: %d findings in %d batches imported, read back and checked against botocore's model", report.ReadBack, report.Batches)
 }
 
 // sameJSON reports whether the JSON text doc holds the value want.
