@@ -12,7 +12,9 @@ The model check is this script's own: botocore's client-side validation
 types and minimums, but not enums, maximums or patterns, and moto's Security
 Hub accepts any finding that has a Resources list. So every member is
 walked here: unknown members, required members, types, enums, lengths and
-sizes, and patterns (not anchored, as Smithy's @pattern is not).
+sizes, and patterns (not anchored, as Smithy's @pattern is not); then the
+limits the Security Hub API Reference gives and the model leaves out
+(DOCUMENTED, TIMESTAMP).
 """
 
 import json
@@ -84,6 +86,35 @@ def validate(shape, value, path, out):
     out.append(f"{path}: shape type {t} not checked")
 
 
+# Limits the Security Hub API Reference gives for AwsSecurityFinding
+# (https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_AwsSecurityFinding.html)
+# that botocore's model leaves out: (min, max) characters, or items.
+DOCUMENTED = {
+    "AwsAccountId": (12, 12),
+    "Id": (1, 512),
+    "GeneratorId": (1, 512),
+    "Description": (1, 1024),
+    "ProductArn": (12, 2048),
+    "Resources": (1, 32),
+    "ProductFields": (0, 50),
+}
+# Timestamps: RFC 3339 with Z or an offset, at most 9 digits of fraction
+# (the API Reference's "Timestamps" section).
+TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}(:?\d{2})?)$")
+
+
+def documented(finding, path, out):
+    for name, (lo, hi) in DOCUMENTED.items():
+        if name in finding and not lo <= len(finding[name]) <= hi:
+            out.append(f"{path}.{name}: length {len(finding[name])}, the API Reference allows {lo} to {hi}")
+    for k, v in finding.get("ProductFields", {}).items():
+        if len(k) > 128 or len(v) > 2048:
+            out.append(f"{path}.ProductFields[{k[:40]!r}]: key or value too long (128 and 2048 at most)")
+    for name in ("CreatedAt", "UpdatedAt", "FirstObservedAt", "LastObservedAt"):
+        if name in finding and not TIMESTAMP.match(str(finding[name])):
+            out.append(f"{path}.{name}: {finding[name]!r} is not a timestamp Security Hub accepts")
+
+
 def size(meta, n, path, unit, out):
     if "min" in meta and n < meta["min"]:
         out.append(f"{path}: {n} {unit} is below the minimum {meta['min']}".replace("  ", " "))
@@ -109,6 +140,8 @@ def main():
         report["batches"] += 1
         validate(request, body, f"batch {n + 1}", report["violations"])
         findings = body.get("Findings", [])
+        for i, f in enumerate(findings):
+            documented(f, f"batch {n + 1}.Findings[{i}]", report["violations"])
         report["sent"] += len(findings)
         for f in findings:
             sent[f.get("Id")] = f
