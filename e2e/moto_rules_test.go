@@ -377,19 +377,7 @@ func TestMotoS3Buckets(t *testing.T) {
 
 	t.Run("ASFF into Security Hub", func(t *testing.T) {
 		out, _ := cli(t, "scan", "--format", "asff", batch)
-		lines := strings.Split(strings.TrimSpace(out), "\n")
-		var findings int
-		for _, l := range lines {
-			var body struct{ Findings []json.RawMessage }
-			if err := json.Unmarshal([]byte(l), &body); err != nil {
-				t.Fatalf("ASFF line: %v\n%s", err, l)
-			}
-			findings += len(body.Findings)
-		}
-		if findings == 0 {
-			t.Fatal("scan wrote no ASFF findings")
-		}
-		importASFF(t, m, out, findings, len(lines))
+		importASFF(t, m, out)
 	})
 }
 
@@ -427,26 +415,28 @@ func TestMotoSecurityHubEveryRule(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "fixtures.ndjson")
 	writeFile(t, path, ndjson.Bytes())
 	out, _ := cli(t, "scan", "--format", "asff", "--account-id", catalogAccount, "--region", "us-east-1", path)
-	lines := strings.Split(strings.TrimSpace(out), "\n")
-	var findings int
-	for _, l := range lines {
+	if findings, batches := importASFF(t, m, out); batches < 2 {
+		t.Errorf("%d findings in %d batch, want the fixtures to fill more than one", findings, batches)
+	}
+}
+
+// importASFF imports the ASFF batches (scan's output, one request body a
+// line) into moto's Security Hub with testdata/moto/asff.py, checks that
+// every finding was imported, reads back unchanged and fits botocore's
+// Security Hub model, and returns how many findings and batches there were.
+func importASFF(t *testing.T, m *motoServer, batches string) (findings, lines int) {
+	t.Helper()
+	for _, l := range strings.Split(strings.TrimSpace(batches), "\n") {
 		var body struct{ Findings []json.RawMessage }
 		if err := json.Unmarshal([]byte(l), &body); err != nil {
 			t.Fatalf("ASFF line: %v\n%s", err, l)
 		}
 		findings += len(body.Findings)
+		lines++
 	}
-	if len(lines) < 2 {
-		t.Errorf("%d findings in %d batch, want the fixtures to fill more than one", findings, len(lines))
+	if findings == 0 {
+		t.Fatal("scan wrote no ASFF findings")
 	}
-	importASFF(t, m, out, findings, len(lines))
-}
-
-// importASFF imports the ASFF batches into moto's Security Hub with
-// testdata/moto/asff.py and checks that every finding was imported, reads
-// back unchanged and fits botocore's Security Hub model.
-func importASFF(t *testing.T, m *motoServer, batches string, findings, lines int) {
-	t.Helper()
 	var report struct {
 		Batches, Sent, Imported, ReadBack int
 		Failed                            []map[string]any
@@ -463,6 +453,7 @@ func importASFF(t *testing.T, m *motoServer, batches string, findings, lines int
 		t.Errorf("Security Hub model: %s", v)
 	}
 	t.Logf("Security Hub: %d findings in %d batches imported, read back and checked against botocore's model", report.ReadBack, report.Batches)
+	return findings, lines
 }
 
 // sameJSON reports whether the JSON text doc holds the value want.
