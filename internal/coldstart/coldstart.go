@@ -4,12 +4,13 @@
 // The AWS SDK's service packages build their tables when they are
 // initialised (the serialisation schemas: 7 MB in 40,000 allocations, 3.8 MB
 // of it SageMaker's, of the 8.5 MB the packages allocate in all), all of it
-// kept for the life of the process. With the collector's first heap goal of 4 MB, doubled after each
-// collection, the collector runs over those tables two or three times
-// before main, which measured as 8 of the 17 ms that the bootstrap's cold
-// start took beyond an empty aws-lambda-go handler. Package initialisation
-// cannot be made lazy from outside the SDK, and GOGC cannot be set from
-// code before it, so this package holds a ballast instead: a block of
+// kept for the life of the process. With the collector's first heap goal of
+// 4 MB, doubled after each collection, the collector ran over those tables
+// two or three times before main: about a third of the 15 to 18 ms the
+// initialisation took, most of what the cold start took beyond an empty
+// aws-lambda-go handler (BENCHMARKS.md). Package initialisation cannot be
+// made lazy from outside the SDK, and GOGC cannot be set from code before
+// it, so this package holds a ballast instead: a block of
 // Ballast bytes without pointers, allocated first, which sets the heap goal
 // after the one collection its allocation starts to twice its size. The
 // packages' tables then fit under the goal, and no collection runs until
