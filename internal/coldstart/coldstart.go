@@ -7,8 +7,8 @@
 // kept for the life of the process. With the collector's first heap goal of
 // 4 MB, doubled after each collection, the collector ran over those tables
 // two or three times before main: about a third of the 15 to 18 ms the
-// initialisation took, most of what the cold start took beyond an empty
-// aws-lambda-go handler (BENCHMARKS.md). Package initialisation cannot be
+// initialisation took, which was nearly all the cold start took beyond an
+// empty aws-lambda-go handler (BENCHMARKS.md). Package initialisation cannot be
 // made lazy from outside the SDK, and GOGC cannot be set from code before
 // it, so this package holds a ballast instead: a block of
 // Ballast bytes without pointers, allocated first, which sets the heap goal
