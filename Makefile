@@ -21,8 +21,11 @@ build:
 	done
 	@ls -l $(DIST)/*.zip
 
-## test: every check CI runs: formatting, vet, staticcheck, and all tests (the Lambda under the emulator included)
+## test: every check CI runs: formatting, vet, staticcheck, and all tests (the Lambda under the emulator included;
+## the moto suite when moto, boto3 and the AWS CLI are installed)
 test: fmt-check vet staticcheck
+	@command -v moto_server >/dev/null && command -v aws >/dev/null && python3 -c 'import boto3' 2>/dev/null || \
+		echo 'note: the moto suite (e2e/moto_test.go) is skipped: it needs pip install "moto[server]" awscli'
 	$(GO) test -count=1 ./...
 
 fmt-check:
@@ -39,6 +42,7 @@ staticcheck:
 FUZZTIME ?= 1m
 FUZZ := $(GO) test -run '^$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 fuzz:
+	$(FUZZ) ./awsid -fuzz '^FuzzParseARN$$'
 	$(FUZZ) ./configevent -fuzz '^FuzzParse$$'
 	$(FUZZ) ./configitem -fuzz '^FuzzDecode$$'
 	$(FUZZ) ./rules -fuzz '^FuzzEvaluate$$'

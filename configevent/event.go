@@ -14,6 +14,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/aiguard/aiguard/awsid"
 	"github.com/aiguard/aiguard/configitem"
 )
 
@@ -87,31 +88,13 @@ func (e *Event) Partition() string {
 		arns = append(arns, e.Invoking.Item.ARN)
 	}
 	for _, arn := range arns {
-		if p, ok := partitionOf(arn); ok {
+		// Only an ARN that parses: a malformed one cannot inject text into
+		// the role ARNs built from its partition.
+		if p, ok := awsid.PartitionOfARN(arn); ok {
 			return p
 		}
 	}
-	return "aws"
-}
-
-// partitionOf returns the partition field of an ARN when it looks like one
-// (lower-case letters, digits and hyphens), so that a malformed ARN cannot
-// inject text into the role ARNs built from it.
-func partitionOf(arn string) (string, bool) {
-	rest, ok := strings.CutPrefix(arn, "arn:")
-	if !ok {
-		return "", false
-	}
-	part, _, ok := strings.Cut(rest, ":")
-	if !ok || part == "" {
-		return "", false
-	}
-	for _, c := range part {
-		if (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '-' {
-			return "", false
-		}
-	}
-	return part, true
+	return awsid.AWS
 }
 
 type wireEvent struct {
@@ -290,6 +273,12 @@ func ParseParams(raw json.RawMessage) (map[string]string, error) {
 	if err := json.Unmarshal(raw, &m); err != nil {
 		return nil, fmt.Errorf("want a JSON object of parameter names to values: %w", jsonError(err))
 	}
+	if k, ok := duplicateKey(raw); ok {
+		// encoding/json keeps the last value silently; which one the
+		// author meant (a second ruleId, a second exemption list) is
+		// anyone's guess, so neither is used.
+		return nil, fmt.Errorf("parameter %q is given more than once; give each parameter once", truncate(k))
+	}
 	out := make(map[string]string, len(m))
 	for k, v := range m {
 		s, err := scalarString(v)
@@ -299,6 +288,32 @@ func ParseParams(raw json.RawMessage) (map[string]string, error) {
 		out[k] = s
 	}
 	return out, nil
+}
+
+// duplicateKey returns a key that the JSON object in raw, already known
+// to be valid, holds more than once.
+func duplicateKey(raw []byte) (string, bool) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if _, err := dec.Token(); err != nil { // {
+		return "", false
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return "", false
+		}
+		k, _ := tok.(string)
+		if seen[k] {
+			return k, true
+		}
+		seen[k] = true
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return "", false
+		}
+	}
+	return "", false
 }
 
 func scalarString(raw json.RawMessage) (string, error) {

@@ -273,6 +273,18 @@ func TestRuleParameters(t *testing.T) {
 		{name: "string holding an array", params: `["a"]`, wantErr: "ruleParameters: want a JSON object of parameter names to values, got an array"},
 		{name: "string not JSON", params: `ruleId=r`, wantErr: "ruleParameters: want a JSON object of parameter names to values, got text that is not JSON"},
 		{name: "string holding broken JSON", params: `{"a":`, wantErr: "ruleParameters: want a JSON object of parameter names to values: not valid JSON"},
+		// encoding/json would keep the last ruleId: a rule other than the one
+		// the first names would run.
+		{name: "ruleId twice", params: `{"ruleId":"sagemaker-notebook-in-vpc","ruleId":"sagemaker-notebook-root-access"}`,
+			wantErr: `event: ruleParameters: parameter "ruleId" is given more than once`},
+		{name: "parameter twice", params: `{"ruleId":"r","exemptResourceIds":"a","exemptResourceIds":"b"}`,
+			wantErr: `parameter "exemptResourceIds" is given more than once`},
+		{name: "parameter twice, nested values", params: `{"a":{"a":1,"b":[{"a":2}]},"b":1,"a":"x"}`,
+			wantErr: `parameter "a" is given more than once`},
+		{name: "same key in nested values only", params: `{"a":{"k":1},"b":{"k":2}}`,
+			want: map[string]string{"a": `{"k":1}`, "b": `{"k":2}`}},
+		{name: "keys that differ in case", params: `{"ruleId":"r","RuleId":"s"}`,
+			want: map[string]string{"ruleId": "r", "RuleId": "s"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -469,13 +481,15 @@ func TestPartition(t *testing.T) {
 		{name: "aws-iso-b", ruleARN: "arn:aws-iso-b:config:us-isob-east-1:111122223333:config-rule/r", want: "aws-iso-b"},
 		{name: "missing", want: "aws"},
 		{name: "missing rule ARN, role ARN", roleARN: "arn:aws-cn:iam::111122223333:role/x", want: "aws-cn"},
-		{name: "missing rule and role ARN, item ARN", itemARN: "arn:aws-us-gov:sagemaker:us-gov-west-1:1:notebook-instance/x", want: "aws-us-gov"},
-		{name: "rule ARN first", ruleARN: "arn:aws-cn:config:cn-north-1:1:config-rule/r", roleARN: "arn:aws:iam::1:role/x", want: "aws-cn"},
+		{name: "missing rule and role ARN, item ARN", itemARN: "arn:aws-us-gov:sagemaker:us-gov-west-1:111122223333:notebook-instance/x", want: "aws-us-gov"},
+		{name: "rule ARN first", ruleARN: "arn:aws-cn:config:cn-north-1:111122223333:config-rule/r", roleARN: "arn:aws:iam::111122223333:role/x", want: "aws-cn"},
 		{name: "not an ARN", ruleARN: "config-rule-a1b2c3", want: "aws"},
-		{name: "empty partition", ruleARN: "arn::config:us-east-1:1:config-rule/r", want: "aws"},
+		{name: "empty partition", ruleARN: "arn::config:us-east-1:111122223333:config-rule/r", want: "aws"},
 		{name: "no colon after partition", ruleARN: "arn:aws-cn", want: "aws"},
-		{name: "partition with odd characters", ruleARN: "arn:aws/../x:config:us-east-1:1:config-rule/r", roleARN: "arn:aws-cn:iam::1:role/x", want: "aws-cn"},
-		{name: "upper-case partition", ruleARN: "arn:AWS:config:us-east-1:1:config-rule/r", want: "aws"},
+		{name: "partition with odd characters", ruleARN: "arn:aws/../x:config:us-east-1:111122223333:config-rule/r", roleARN: "arn:aws-cn:iam::111122223333:role/x", want: "aws-cn"},
+		{name: "upper-case partition", ruleARN: "arn:AWS:config:us-east-1:111122223333:config-rule/r", want: "aws"},
+		{name: "aws-eusc", ruleARN: "arn:aws-eusc:config:eusc-de-east-1:111122223333:config-rule/r", want: "aws-eusc"},
+		{name: "rule ARN that does not parse", ruleARN: "arn:aws-cn:config:cn-north-1:1:config-rule/r", roleARN: "arn:aws-us-gov:iam::111122223333:role/x", want: "aws-us-gov"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

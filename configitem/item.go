@@ -299,10 +299,21 @@ var (
 	maxTime = time.Date(9999, time.December, 31, 23, 59, 59, 999999999, time.UTC)
 )
 
-// decodeTime accepts an RFC 3339 string (what events and the AWS CLI print)
-// or a number of seconds since the epoch (what the API's JSON protocol
-// sends); numbers above 1e11 are taken as milliseconds. raw is the value as
-// written; str is its decoded text when it is a string.
+// parseRFC3339 parses an RFC 3339 time, with T or a space between date and
+// time (what boto3 exports hold when written with json.dumps(default=str)).
+func parseRFC3339(s string) (time.Time, error) {
+	if len(s) > 10 && s[10] == ' ' {
+		s = s[:10] + "T" + s[11:]
+	}
+	return time.Parse(time.RFC3339Nano, s)
+}
+
+// decodeTime accepts an RFC 3339 string (what events and the AWS CLI print,
+// with T or, as RFC 3339 section 5.6 allows and Python's str of a datetime
+// writes, a space between date and time) or a number of seconds since the
+// epoch (what the API's JSON protocol sends); numbers above 1e11 are taken
+// as milliseconds. raw is the value as written; str is its decoded text
+// when it is a string.
 func decodeTime(raw, str string) (time.Time, error) {
 	if raw == "" || raw == "null" {
 		return time.Time{}, nil
@@ -313,7 +324,7 @@ func decodeTime(raw, str string) (time.Time, error) {
 		if str == "" {
 			return time.Time{}, nil
 		}
-		parsed, err := time.Parse(time.RFC3339Nano, str)
+		parsed, err := parseRFC3339(str)
 		if err != nil {
 			return time.Time{}, fmt.Errorf("want an RFC 3339 time, got %q", truncate(str))
 		}

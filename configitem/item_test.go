@@ -362,7 +362,14 @@ func TestDecodeTimes(t *testing.T) {
 		{in: `null`},
 		{in: `""`},
 		{in: `"yesterday"`, wantErr: `configurationItemCaptureTime: want an RFC 3339 time, got "yesterday"`},
-		{in: `"2019-02-12 07:29:16"`, wantErr: "want an RFC 3339 time"},
+		// A space for T, as RFC 3339 (5.6) allows and Python's str of a
+		// datetime writes: boto3 exports made with json.dumps(default=str),
+		// and moto's Config API.
+		{in: `"2026-12-07 06:50:23.359605+00:00"`, want: time.Date(2026, 12, 7, 6, 50, 23, 359605e3, time.UTC)},
+		{in: `"2026-12-07 06:50:23Z"`, want: time.Date(2026, 12, 7, 6, 50, 23, 0, time.UTC)},
+		{in: `"2019-02-12 07:29:16"`, wantErr: "want an RFC 3339 time"}, // no offset
+		{in: `"2019-02-12  07:29:16Z"`, wantErr: "want an RFC 3339 time"},
+		{in: `"2019-02-12_07:29:16Z"`, wantErr: "want an RFC 3339 time"},
 		{in: `true`, wantErr: "configurationItemCaptureTime: want an RFC 3339 string or epoch seconds, got true"},
 		{in: `{}`, wantErr: "want an RFC 3339 string or epoch seconds"},
 		{in: `1e300`, wantErr: "configurationItemCaptureTime: epoch time 1e300 is outside years 1 to 9999"},

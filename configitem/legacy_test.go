@@ -201,6 +201,9 @@ func decodeTime(raw json.RawMessage) (time.Time, error) {
 		if s == "" {
 			return time.Time{}, nil
 		}
+		if len(s) > 10 && s[10] == ' ' { // RFC 3339 5.6: a space may stand for T
+			s = s[:10] + "T" + s[11:]
+		}
 		parsed, err := time.Parse(time.RFC3339Nano, s)
 		if err != nil {
 			return time.Time{}, fmt.Errorf("want an RFC 3339 time, got %q", truncate([]byte(s)))

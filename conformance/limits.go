@@ -6,9 +6,12 @@ import (
 	"unicode/utf8"
 )
 
-// Limits of AWS Config on conformance packs and the rules in them
-// (../shared/notes/aws-config-contract.md §5.1, §6.3, §6.4). Lengths are in
-// characters unless the name says bytes.
+// Limits of AWS Config on conformance packs and the rules in them: field
+// lengths and counts from the Config API model (PutConfigRule,
+// PutConformancePack, PutOrganizationConformancePack in the AWS Config API
+// Reference), quotas from "Service Limits" in the AWS Config Developer Guide
+// (https://docs.aws.amazon.com/config/latest/developerguide/configlimits.html).
+// Lengths are in characters unless the name says bytes.
 const (
 	MaxTemplateBytes      = 51200  // PutConformancePack TemplateBody
 	MaxTemplateS3Bytes    = 300000 // a template uploaded to S3 (TemplateS3Uri): "max size: 300 KB"

@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -369,35 +370,13 @@ func catalogEvent(t *testing.T, c catalogCase, token string) []byte {
 		delete(invoking, "configurationItem")
 		invoking["configurationItemSummary"] = itemSummary(t, it, c.capture)
 	}
-	inv, err := json.Marshal(invoking)
-	if err != nil {
-		t.Fatalf("%s: invokingEvent: %v", c.f.path, err)
-	}
 	params := map[string]string{"ruleId": c.f.ruleID}
-	for k, v := range c.f.Params {
-		params[k] = v
-	}
-	rp, _ := json.Marshal(params) // a map of strings always encodes
+	maps.Copy(params, c.f.Params)
 	account := it.AccountID
 	if len(account) != 12 {
 		account = catalogAccount
 	}
-	event, err := json.Marshal(map[string]any{
-		"invokingEvent":    string(inv),
-		"ruleParameters":   string(rp),
-		"resultToken":      token,
-		"eventLeftScope":   false,
-		"executionRoleArn": "arn:aws:iam::" + account + ":role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig",
-		"configRuleArn":    "arn:aws:config:us-east-1:" + account + ":config-rule/config-rule-e2e001",
-		"configRuleName":   "aiguard-" + c.f.ruleID,
-		"configRuleId":     "config-rule-e2e001",
-		"accountId":        account,
-		"version":          "1.0",
-	})
-	if err != nil {
-		t.Fatalf("%s: event: %v", c.f.path, err)
-	}
-	return event
+	return configEvent(t, account, "aiguard-"+c.f.ruleID, token, invoking, params)
 }
 
 // itemSummary is the configurationItemSummary of an oversized notification

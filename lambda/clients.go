@@ -10,33 +10,59 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
+	"github.com/aws/aws-sdk-go-v2/service/bedrock"
+	"github.com/aws/aws-sdk-go-v2/service/bedrockagent"
+	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/comprehend"
 	"github.com/aws/aws-sdk-go-v2/service/configservice"
+	"github.com/aws/aws-sdk-go-v2/service/costexplorer"
+	"github.com/aws/aws-sdk-go-v2/service/guardduty"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/rekognition"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/aiguard/aiguard/rules"
 )
 
-// SDKClients builds real AWS SDK clients once per container and reuses
-// them: Config, SageMaker and IAM clients for the function's own role, and
-// for each assumed member-account role (and Region), whose credentials are
-// cached and refreshed before they expire.
+// SDKClients builds real AWS SDK clients and keeps them for the life of
+// the container. Each is made when first needed, since a cold start pays
+// for every one: the Config client of a role and Region on its first
+// invocation, a service's clients only when a rule that reads the service
+// runs (the services of its IAM Actions), the STS client when a
+// member-account role is first assumed. Clients of one role share its
+// cached credentials, refreshed before they expire.
 type SDKClients struct {
 	base aws.Config
-	sts  *sts.Client
 
-	mu        sync.Mutex
-	creds     map[string]aws.CredentialsProvider // by role ARN
-	config    map[clientKey]*configservice.Client
-	sagemaker map[clientKey]*sagemaker.Client
-	iam       map[clientKey]*iam.Client
-	ai        map[clientKey]*aiClients // Bedrock, Comprehend, Rekognition, S3, Logs (sources_bedrock.go)
-	// CloudTrail, GuardDuty, Cost Explorer (sources_cloudtrail.go)
-	account map[clientKey]AccountAPIs
+	mu    sync.Mutex
+	sts   *sts.Client
+	creds map[string]aws.CredentialsProvider // by role ARN
+	roles map[clientKey]*roleClients
 }
 
 type clientKey struct{ roleARN, region string }
+
+// roleClients are the clients of one role in one Region, by service.
+type roleClients struct {
+	cfg     aws.Config
+	clients map[string]any
+}
+
+// sdkClient returns rc's client of a service, made on first use with
+// newClient, the service package's NewFromConfig. SDKClients.mu is held.
+// A new service's client is one call: sdkClient(rc, "securityhub",
+// securityhub.NewFromConfig).
+func sdkClient[T, O any](rc *roleClients, service string, newClient func(aws.Config, ...func(*O)) T) T {
+	if c, ok := rc.clients[service].(T); ok {
+		return c
+	}
+	c := newClient(rc.cfg)
+	rc.clients[service] = c
+	return c
+}
 
 // SessionName is the role session name of assumed roles, visible in the
 // member account's CloudTrail.
@@ -67,7 +93,8 @@ func newRetryer() aws.Retryer { return retry.NewStandard(standardRetry) }
 // including AWS_ENDPOINT_URL* overrides, and aiguard's retry settings
 // (throttling errors are retried by the SDK with exponential backoff).
 // optFns apply after those defaults; tests use them to reach a local
-// endpoint with config.WithBaseEndpoint and fixed credentials.
+// endpoint with config.WithBaseEndpoint and fixed credentials. It makes no
+// client.
 func NewSDKClients(ctx context.Context, optFns ...func(*config.LoadOptions) error) (*SDKClients, error) {
 	opts := append([]func(*config.LoadOptions) error{config.WithRetryer(newRetryer)}, optFns...)
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
@@ -75,12 +102,9 @@ func NewSDKClients(ctx context.Context, optFns ...func(*config.LoadOptions) erro
 		return nil, fmt.Errorf("load AWS configuration: %w", err)
 	}
 	return &SDKClients{
-		base:      cfg,
-		sts:       sts.NewFromConfig(cfg),
-		creds:     map[string]aws.CredentialsProvider{},
-		config:    map[clientKey]*configservice.Client{},
-		sagemaker: map[clientKey]*sagemaker.Client{},
-		iam:       map[clientKey]*iam.Client{},
+		base:  cfg,
+		creds: map[string]aws.CredentialsProvider{},
+		roles: map[clientKey]*roleClients{},
 	}, nil
 }
 
@@ -89,39 +113,78 @@ func NewSDKClients(ctx context.Context, optFns ...func(*config.LoadOptions) erro
 // its cached credentials, so the role is assumed once per container and
 // again only shortly before the credentials expire.
 func (c *SDKClients) Config(_ context.Context, roleARN, region string) (ConfigAPI, error) {
-	key := clientKey{roleARN, region}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if client, ok := c.config[key]; ok {
-		return client, nil
-	}
-	client := configservice.NewFromConfig(c.configFor(roleARN, region))
-	c.config[key] = client
-	return client, nil
+	return sdkClient(c.clientsOf(roleARN, region), "config", configservice.NewFromConfig), nil
 }
 
-// Sources returns the sources periodic rules read, over the SageMaker and
-// IAM clients of roleARN in region, made once per container like the
+// sourceServices are the IAM service prefixes that have sources, each
+// provided by a case of Sources.
+var sourceServices = []string{"sagemaker", "iam", "bedrock", "comprehend", "rekognition", "s3", "logs", "cloudtrail", "guardduty", "ce"}
+
+// Sources returns the sources periodic rules read, over the clients of
+// roleARN in region: those of the services o.Services names (every source
+// when it names none), each client made on first use and kept, like the
 // Config client. Each call gets its own sources (their per-run caches and
 // concurrency); the clients and credentials are shared.
 func (c *SDKClients) Sources(_ context.Context, roleARN, region string, o SourceOptions) (rules.Sources, error) {
-	key := clientKey{roleARN, region}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	sm, ok := c.sagemaker[key]
-	if !ok {
-		sm = sagemaker.NewFromConfig(c.configFor(roleARN, region))
-		c.sagemaker[key] = sm
+	rc := c.clientsOf(roleARN, region)
+	services := o.Services
+	if len(services) == 0 {
+		services = sourceServices
 	}
-	ic, ok := c.iam[key]
-	if !ok {
-		ic = iam.NewFromConfig(c.configFor(roleARN, region))
-		c.iam[key] = ic
+	var (
+		sm      SageMakerAPI
+		ic      IAMAPI
+		ai      AIServiceAPIs
+		account AccountAPIs
+	)
+	for _, svc := range services {
+		switch svc {
+		case "sagemaker":
+			sm = sdkClient(rc, svc, sagemaker.NewFromConfig)
+		case "iam":
+			ic = sdkClient(rc, svc, iam.NewFromConfig)
+		case "bedrock": // Bedrock and Bedrock Agents share the IAM prefix
+			ai.Bedrock = sdkClient(rc, svc, bedrock.NewFromConfig)
+			ai.BedrockAgent = sdkClient(rc, "bedrock-agent", bedrockagent.NewFromConfig)
+		case "comprehend":
+			ai.Comprehend = sdkClient(rc, svc, comprehend.NewFromConfig)
+		case "rekognition":
+			ai.Rekognition = sdkClient(rc, svc, rekognition.NewFromConfig)
+		case "s3":
+			ai.S3 = sdkClient(rc, svc, s3.NewFromConfig)
+		case "logs":
+			ai.Logs = sdkClient(rc, svc, cloudwatchlogs.NewFromConfig)
+		case "cloudtrail":
+			account.CloudTrail = sdkClient(rc, svc, cloudtrail.NewFromConfig)
+		case "guardduty":
+			account.GuardDuty = sdkClient(rc, svc, guardduty.NewFromConfig)
+		case "ce":
+			// Cost Explorer is global: its SDK endpoint rules send every
+			// Region's requests to the partition's one endpoint
+			// (ce.us-east-1 in aws) and sign them for its Region, so the
+			// client needs no Region of its own.
+			account.CostExplorer = sdkClient(rc, svc, costexplorer.NewFromConfig)
+		}
 	}
 	s := NewSources(sm, ic, o)
-	c.aiClientsFor(key).apis().AddTo(&s, o)
-	c.accountAPIsFor(key).AddTo(&s, o)
+	ai.AddTo(&s, o)
+	account.AddTo(&s, o)
 	return s, nil
+}
+
+// clientsOf returns the clients of roleARN in region; c.mu is held.
+func (c *SDKClients) clientsOf(roleARN, region string) *roleClients {
+	key := clientKey{roleARN, region}
+	rc, ok := c.roles[key]
+	if !ok {
+		rc = &roleClients{cfg: c.configFor(roleARN, region), clients: map[string]any{}}
+		c.roles[key] = rc
+	}
+	return rc
 }
 
 // configFor is the AWS configuration of roleARN in region; c.mu is held.
@@ -140,6 +203,9 @@ func (c *SDKClients) configFor(roleARN, region string) aws.Config {
 func (c *SDKClients) roleCredentials(roleARN string) aws.CredentialsProvider {
 	if p, ok := c.creds[roleARN]; ok {
 		return p
+	}
+	if c.sts == nil {
+		c.sts = sts.NewFromConfig(c.base)
 	}
 	provider := stscreds.NewAssumeRoleProvider(c.sts, roleARN, func(o *stscreds.AssumeRoleOptions) {
 		o.RoleSessionName = SessionName

@@ -2,12 +2,16 @@ package lambda
 
 import (
 	"context"
+	"maps"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/aiguard/aiguard/internal/localaws"
+	"github.com/aiguard/aiguard/rules"
 )
 
 const memberRole = "arn:aws:iam::444455556666:role/aiguard-member"
@@ -173,6 +177,23 @@ func TestAssumeRoleThrottlingIsRetried(t *testing.T) {
 	}
 }
 
+// TestCrossAccountEUSCPartition: a rule in the AWS European Sovereign
+// Cloud, with its Region named in ExecutionRoleRegion, acts as the member
+// role of that partition.
+func TestCrossAccountEUSCPartition(t *testing.T) {
+	role := "arn:aws-eusc:iam::444455556666:role/aiguard-member"
+	hs := newHarness(t, harnessOptions{region: "eusc-de-east-1", local: allowRoles(role)})
+	ev := strings.NewReplacer("aws-cn", "aws-eusc", "cn-north-1", "eusc-de-east-1").Replace(string(event(t, "lambda:change-aws-cn.json")))
+	ev = string(mutate(t, []byte(ev), func(_, _ map[string]any, p map[string]string) { p["ExecutionRoleRegion"] = "eusc-de-east-1" }))
+	if err := hs.h.Invoke(context.Background(), []byte(ev)); err != nil {
+		t.Fatal(err)
+	}
+	checkAssumed(t, hs, role, "eusc-de-east-1")
+	if s := hs.srv.CallsTo(localaws.OpPutEvaluations)[0].Signer; s.Region != "eusc-de-east-1" {
+		t.Errorf("PutEvaluations signed for %s, want eusc-de-east-1", s.Region)
+	}
+}
+
 func TestRuleRegion(t *testing.T) {
 	for arn, want := range map[string]string{
 		"arn:aws:config:us-east-1:111122223333:config-rule/config-rule-a1b2c3":       "us-east-1",
@@ -183,6 +204,8 @@ func TestRuleRegion(t *testing.T) {
 		"arn:aws:config:::x":  "",
 		"not:an:arn:at:all":   "",
 		"arn:aws:config:../:": "",
+		"arn:aws-eusc:config:eusc-de-east-1:111122223333:config-rule/config-rule-x":   "eusc-de-east-1",
+		"arn:aws-iso-f:config:us-isof-south-1:111122223333:config-rule/config-rule-x": "us-isof-south-1",
 	} {
 		if got := ruleRegion(arn); got != want {
 			t.Errorf("ruleRegion(%q) = %q, want %q", arn, got, want)
@@ -193,4 +216,88 @@ func TestRuleRegion(t *testing.T) {
 // allowRoles lets AssumeRole grant exactly the given roles.
 func allowRoles(roles ...string) localaws.Options {
 	return localaws.Options{AssumableRoles: roles}
+}
+
+// made lists the services whose clients exist for the function's own role
+// in its Region.
+func made(c *SDKClients) []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	rc := c.roles[clientKey{}]
+	if rc == nil {
+		return nil
+	}
+	out := slices.Collect(maps.Keys(rc.clients))
+	slices.Sort(out)
+	return out
+}
+
+// TestClientsMadeWhenFirstNeeded: a cold start makes no client; a change
+// rule makes only the Config client, a periodic rule only those of the
+// services its Actions name, and a second invocation reuses them.
+func TestClientsMadeWhenFirstNeeded(t *testing.T) {
+	hs := periodicHarness(t, harnessOptions{})
+	if got := made(hs.clients); len(got) != 0 || hs.clients.sts != nil {
+		t.Fatalf("clients before the first invocation: %v (STS %v)", got, hs.clients.sts != nil)
+	}
+	if err := hs.h.Invoke(context.Background(), event(t, "change-noncompliant.json")); err != nil {
+		t.Fatal(err)
+	}
+	if got := made(hs.clients); !slices.Equal(got, []string{"config"}) {
+		t.Errorf("after a change rule: clients %v, want [config]", got)
+	}
+	before := hs.clients.roles[clientKey{}].clients["config"]
+	for range 2 {
+		if err := hs.h.Invoke(context.Background(), scheduled(t, "guardduty-ml-protection", nil)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := made(hs.clients); !slices.Equal(got, []string{"config", "guardduty"}) {
+		t.Errorf("after guardduty-ml-protection: clients %v, want [config guardduty]", got)
+	}
+	if hs.clients.roles[clientKey{}].clients["config"] != before {
+		t.Error("the Config client was made again")
+	}
+	if err := hs.h.Invoke(context.Background(), scheduled(t, "bedrock-invocation-logging", nil)); err != nil {
+		t.Fatal(err)
+	}
+	if got := made(hs.clients); !slices.Equal(got, []string{"bedrock", "bedrock-agent", "config", "guardduty", "logs", "s3"}) {
+		t.Errorf("after bedrock-invocation-logging: clients %v", got)
+	}
+}
+
+// TestSourcesOfEveryService: without Services every source is provided,
+// and each service of sourceServices provides some.
+func TestSourcesOfEveryService(t *testing.T) {
+	hs := newHarness(t, harnessOptions{})
+	all, err := hs.clients.Sources(context.Background(), "", "", SourceOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := reflect.ValueOf(all)
+	for i := range v.NumField() {
+		if v.Field(i).IsNil() {
+			t.Errorf("no %s source without Services", v.Type().Field(i).Name)
+		}
+	}
+	for _, svc := range sourceServices {
+		s, err := hs.clients.Sources(context.Background(), "", "", SourceOptions{Services: []string{svc}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s == (rules.Sources{}) {
+			t.Errorf("service %s provides no source", svc)
+		}
+	}
+	only, _ := hs.clients.Sources(context.Background(), "", "", SourceOptions{Services: []string{"guardduty", "config"}})
+	if only.GuardDuty == nil || only.CloudTrail != nil || only.SageMakerJobs != nil || only.S3Buckets != nil {
+		t.Errorf("Services [guardduty config]: %+v, want the GuardDuty source alone", only)
+	}
+}
+
+func TestServicesOf(t *testing.T) {
+	got := servicesOf([]string{"cloudtrail:DescribeTrails", "s3:ListAllMyBuckets", "cloudtrail:GetTrailStatus", rules.ReconcileAction, "odd"})
+	if want := []string{"cloudtrail", "s3", "config"}; !slices.Equal(got, want) {
+		t.Errorf("servicesOf = %v, want %v", got, want)
+	}
 }

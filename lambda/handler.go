@@ -10,14 +10,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"regexp"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/configservice"
 	"github.com/aws/aws-sdk-go-v2/service/configservice/types"
 
+	"github.com/aiguard/aiguard/awsid"
 	"github.com/aiguard/aiguard/configevent"
 	"github.com/aiguard/aiguard/configitem"
 	"github.com/aiguard/aiguard/rules"
@@ -65,14 +64,6 @@ type Handler struct {
 // DefaultReserve is the time kept back from a periodic run by default.
 const DefaultReserve = time.Minute
 
-var (
-	// roleName accepts an IAM role name, optionally with a path.
-	roleName = regexp.MustCompile(`^([\w+=,.@-]+/)*[\w+=,.@-]{1,64}$`)
-	// regionName accepts the form of AWS Region names (us-east-1,
-	// cn-north-1, us-gov-west-1, eu-isoe-west-1).
-	regionName = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d{1,2}$`)
-)
-
 // Invoke handles one event. It returns an error when the event is malformed,
 // names no known rule, carries invalid parameters, or when the evaluations
 // could not be delivered; Config then records the rule as failed.
@@ -103,8 +94,8 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) error {
 		return err
 	}
 	region := ev.Params["ExecutionRoleRegion"]
-	if region != "" && !regionName.MatchString(region) {
-		return fmt.Errorf("parameter ExecutionRoleRegion: got %q, want an AWS Region name such as us-east-1", region)
+	if err := checkRegion(ev, region); err != nil {
+		return err
 	}
 	client, err := h.Clients.Config(ctx, roleARN, region)
 	if err != nil {
@@ -164,23 +155,40 @@ func executionRole(ev *configevent.Event) (string, error) {
 	if name == "" {
 		return "", nil
 	}
-	if !roleName.MatchString(name) {
+	if !awsid.IsRoleName(name) {
 		return "", fmt.Errorf("parameter ExecutionRoleName: got %q, want an IAM role name (optionally with a path)", name)
 	}
-	if len(ev.AccountID) != 12 {
+	if !awsid.IsAccountID(ev.AccountID) {
 		return "", fmt.Errorf("event accountId %q is not a 12-digit account ID; cannot build the role ARN for %s", ev.AccountID, name)
 	}
-	return fmt.Sprintf("arn:%s:iam::%s:role/%s", ev.Partition(), ev.AccountID, name), nil
+	return awsid.RoleARN(ev.Partition(), ev.AccountID, name), nil
+}
+
+// checkRegion checks the ExecutionRoleRegion parameter: empty, or a Region
+// of the rule's partition (one launched after this release included).
+func checkRegion(ev *configevent.Event, region string) error {
+	if region == "" {
+		return nil
+	}
+	switch p := awsid.PartitionOfRegion(region); p {
+	case "":
+		return fmt.Errorf("parameter ExecutionRoleRegion: got %q, want an AWS Region name such as us-east-1", region)
+	case ev.Partition():
+		return nil
+	default:
+		return fmt.Errorf("parameter ExecutionRoleRegion: %s is in the %s partition, but the rule runs in %s; credentials do not cross partitions",
+			region, p, ev.Partition())
+	}
 }
 
 // ruleRegion returns the Region in a Config rule ARN
 // (arn:aws:config:us-east-1:111122223333:config-rule/...), or "".
 func ruleRegion(arn string) string {
-	parts := strings.SplitN(arn, ":", 5)
-	if len(parts) < 5 || parts[0] != "arn" || !regionName.MatchString(parts[3]) {
+	a, err := awsid.ParseARN(arn)
+	if err != nil {
 		return ""
 	}
-	return parts[3]
+	return a.Region
 }
 
 func orOwn(roleARN string) string {

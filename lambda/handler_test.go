@@ -2,6 +2,7 @@ package lambda
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -289,11 +290,37 @@ func TestFailedEvaluationsGiveUp(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "1 evaluations still failed after 3 attempts") || !strings.Contains(err.Error(), "job-00001") {
 		t.Fatalf("err = %v, want the evaluation that still failed", err)
 	}
-	// Delivery stops at the failing batch.
-	if got := fmt.Sprint(hs.batchSizes()); got != "[100 1 1]" {
-		t.Errorf("batch sizes = %s, want [100 1 1]", got)
+	// The evaluation that keeps failing does not hold back the batches
+	// after it: they are sent, and the 249 other evaluations are stored.
+	if got := fmt.Sprint(hs.batchSizes()); got != "[100 1 1 100 50]" {
+		t.Errorf("batch sizes = %s, want [100 1 1 100 50]", got)
 	}
-	if l := hs.putLines(t); len(l) != 1 || l[0]["failed"] != 1.0 || l[0]["attempts"] != 3.0 {
+	if got := len(hs.srv.Evaluations()); got != 249 {
+		t.Errorf("stored %d evaluations, want 249", got)
+	}
+	l := hs.putLines(t)
+	if len(l) != 3 || l[0]["failed"] != 1.0 || l[0]["attempts"] != 3.0 ||
+		l[1]["failed"] != 0.0 || l[1]["batch"] != 2.0 || l[2]["failed"] != 0.0 || l[2]["batch"] != 3.0 {
+		t.Errorf("log lines = %v", l)
+	}
+}
+
+// TestFailedBatchDoesNotStopLaterOnes: a batch that PutEvaluations refuses
+// outright is reported, and the batches after it are still delivered.
+func TestFailedBatchDoesNotStopLaterOnes(t *testing.T) {
+	hs := newHarness(t, harnessOptions{})
+	hs.srv.FailNext(localaws.OpPutEvaluations, 1, localaws.APIError{Code: "InvalidParameterValueException", Message: "bad evaluation"})
+	err := hs.h.Invoke(context.Background(), event(t, "lambda:scheduled-fleet.json"))
+	if err == nil || !strings.Contains(err.Error(), "batch 1 of 3") || !strings.Contains(err.Error(), "InvalidParameterValueException") {
+		t.Fatalf("err = %v, want the failure of batch 1", err)
+	}
+	if got := fmt.Sprint(hs.batchSizes()); got != "[-1 100 50]" {
+		t.Errorf("batch sizes = %s, want [-1 100 50] (the refused call, then the two other batches)", got)
+	}
+	if got := len(hs.srv.Evaluations()); got != 150 {
+		t.Errorf("stored %d evaluations, want 150", got)
+	}
+	if l := hs.putLines(t); len(l) != 3 || l[0]["failed"] != 100.0 || l[1]["failed"] != 0.0 || l[2]["failed"] != 0.0 {
 		t.Errorf("log lines = %v", l)
 	}
 }
@@ -385,6 +412,15 @@ func TestInvalidInvocationsSendNothing(t *testing.T) {
 		{"configuration of the wrong type", file("lambda:malformed-configuration-type.json"), "configuration"},
 		{"unknown ruleId", withParams("change-noncompliant.json", map[string]string{"ruleId": "sagemaker-notebook-no-direct-internets"}),
 			`unknown ruleId "sagemaker-notebook-no-direct-internets" in the parameters of Config rule aiguard-sagemaker-notebook (did you mean sagemaker-notebook-no-direct-internet?)`},
+		{"ruleId twice", func(t *testing.T) []byte {
+			var env map[string]any
+			if err := json.Unmarshal(event(t, "change-noncompliant.json"), &env); err != nil {
+				t.Fatal(err)
+			}
+			env["ruleParameters"] = `{"ruleId":"sagemaker-notebook-no-direct-internet","ruleId":"sagemaker-notebook-root-access"}`
+			out, _ := json.Marshal(env)
+			return out
+		}, `ruleParameters: parameter "ruleId" is given more than once`},
 		{"no rule", func(t *testing.T) []byte {
 			return mutate(t, event(t, "change-noncompliant.json"), func(env, _ map[string]any, p map[string]string) {
 				clear(p)
@@ -406,6 +442,10 @@ func TestInvalidInvocationsSendNothing(t *testing.T) {
 			`parameter ExecutionRoleName: got "aiguard member"`},
 		{"invalid ExecutionRoleRegion", withParams("change-noncompliant.json", map[string]string{"ruleId": "sagemaker-notebook-no-direct-internet", "ExecutionRoleRegion": "evil.example.com/"}),
 			"parameter ExecutionRoleRegion"},
+		{"ExecutionRoleRegion of another partition", withParams("change-noncompliant.json", map[string]string{"ruleId": "sagemaker-notebook-no-direct-internet", "ExecutionRoleRegion": "cn-north-1"}),
+			"parameter ExecutionRoleRegion: cn-north-1 is in the aws-cn partition, but the rule runs in aws"},
+		{"ExecutionRoleRegion of no partition", withParams("change-noncompliant.json", map[string]string{"ruleId": "sagemaker-notebook-no-direct-internet", "ExecutionRoleRegion": "xx-east-1"}),
+			`parameter ExecutionRoleRegion: got "xx-east-1"`},
 		{"role without an account", func(t *testing.T) []byte {
 			return mutate(t, event(t, "lambda:change-cross-account.json"), func(env, inv map[string]any, _ map[string]string) {
 				env["accountId"] = "4444"

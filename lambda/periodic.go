@@ -25,7 +25,7 @@ func (h *Handler) runPeriodic(ctx context.Context, client ConfigAPI, ev *confige
 		env.Region = ruleRegion(ev.ConfigRuleARN)
 	}
 	var err error
-	if env.Sources, err = h.sourcesFor(ctx, roleARN, region, params); err != nil {
+	if env.Sources, err = h.sourcesFor(ctx, roleARN, region, rule, params); err != nil {
 		return nil, fmt.Errorf("sources for %s: %w", orOwn(roleARN), err)
 	}
 	start := time.Now()
@@ -59,8 +59,9 @@ func (h *Handler) runPeriodic(ctx context.Context, client ConfigAPI, ev *confige
 	return append(evals, stale...), nil
 }
 
-// sourcesFor builds the rule's sources, with its describeConcurrency.
-func (h *Handler) sourcesFor(ctx context.Context, roleARN, region string, params rules.Params) (rules.Sources, error) {
+// sourcesFor builds the sources of the services the rule calls (its
+// Actions), with its describeConcurrency.
+func (h *Handler) sourcesFor(ctx context.Context, roleARN, region string, rule *rules.Rule, params rules.Params) (rules.Sources, error) {
 	sc := h.Sources
 	if sc == nil {
 		sc, _ = h.Clients.(SourceClients)
@@ -68,7 +69,10 @@ func (h *Handler) sourcesFor(ctx context.Context, roleARN, region string, params
 	if sc == nil {
 		return rules.Sources{}, nil
 	}
-	return sc.Sources(ctx, roleARN, region, SourceOptions{Concurrency: int(params.Int(rules.ParamDescribeConcurrency))})
+	return sc.Sources(ctx, roleARN, region, SourceOptions{
+		Concurrency: int(params.Int(rules.ParamDescribeConcurrency)),
+		Services:    servicesOf(rule.Actions),
+	})
 }
 
 // cutoff derives a context that ends before ctx's deadline: a whole

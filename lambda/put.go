@@ -3,6 +3,7 @@ package lambda
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -18,13 +19,21 @@ import (
 // put delivers the evaluations in batches of at most MaxBatch, resending
 // the ones PutEvaluations reports as failed, and logs one line per batch.
 // An empty list is still sent once, as Config expects a reply to every
-// invocation.
+// invocation. A batch that fails does not hold back the batches after it:
+// each is sent, and the failures are returned together. Only the end of
+// the invocation's time stops the delivery.
 func (h *Handler) put(ctx context.Context, client ConfigAPI, ev *configevent.Event, ruleID string, evals []rules.Evaluation, start time.Time) error {
 	batches := (len(evals) + MaxBatch - 1) / MaxBatch
 	if batches == 0 {
 		batches = 1
 	}
+	var errs []error
 	for b := range batches {
+		if ctx.Err() != nil {
+			errs = append(errs, fmt.Errorf("put evaluations for rule %s: batches %d to %d of %d not sent: %w",
+				ruleID, b+1, batches, batches, context.Cause(ctx)))
+			break
+		}
 		batch := evals[min(b*MaxBatch, len(evals)):min((b+1)*MaxBatch, len(evals))]
 		failed, attempts, err := h.putBatch(ctx, client, ev, batch)
 		counts := countCompliance(batch)
@@ -44,10 +53,10 @@ func (h *Handler) put(ctx context.Context, client ConfigAPI, ev *configevent.Eve
 			"durationMs", time.Since(start).Milliseconds(),
 		)
 		if err != nil {
-			return fmt.Errorf("put evaluations for rule %s (batch %d of %d): %w", ruleID, b+1, batches, err)
+			errs = append(errs, fmt.Errorf("put evaluations for rule %s (batch %d of %d): %w", ruleID, b+1, batches, err))
 		}
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // putBatch sends one batch, resending failed evaluations with doubling

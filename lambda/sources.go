@@ -3,6 +3,7 @@ package lambda
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 
@@ -23,6 +24,21 @@ type SourceOptions struct {
 	// Concurrency bounds the Describe/Get calls in flight at once
 	// (rules.DefaultDescribeConcurrency when zero or less).
 	Concurrency int
+	// Services are the IAM service prefixes (sagemaker, s3, ...) whose
+	// sources to provide, those of the rule's Actions; empty provides every
+	// source.
+	Services []string
+}
+
+// servicesOf returns the IAM service prefixes of actions, once each.
+func servicesOf(actions []string) []string {
+	var out []string
+	for _, a := range actions {
+		if svc, _, ok := strings.Cut(a, ":"); ok && !slices.Contains(out, svc) {
+			out = append(out, svc)
+		}
+	}
+	return out
 }
 
 func (o SourceOptions) concurrency() int {

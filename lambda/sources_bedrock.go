@@ -9,10 +9,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/bedrock"
 	btypes "github.com/aws/aws-sdk-go-v2/service/bedrock/types"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockagent"
-	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
-	"github.com/aws/aws-sdk-go-v2/service/comprehend"
-	"github.com/aws/aws-sdk-go-v2/service/rekognition"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/aiguard/aiguard/rules"
 )
@@ -51,44 +47,6 @@ func (a AIServiceAPIs) AddTo(s *rules.Sources, o SourceOptions) {
 	if a.Logs != nil {
 		s.LogGroups = &logsSource{api: a.Logs}
 	}
-}
-
-// aiClients are the SDK clients behind AIServiceAPIs, made once per role
-// and Region by SDKClients.
-type aiClients struct {
-	bedrock      *bedrock.Client
-	bedrockAgent *bedrockagent.Client
-	comprehend   *comprehend.Client
-	rekognition  *rekognition.Client
-	s3           *s3.Client
-	logs         *cloudwatchlogs.Client
-}
-
-func (c *aiClients) apis() AIServiceAPIs {
-	return AIServiceAPIs{Bedrock: c.bedrock, BedrockAgent: c.bedrockAgent, Comprehend: c.comprehend,
-		Rekognition: c.rekognition, S3: c.s3, Logs: c.logs}
-}
-
-// aiClientsFor returns the cached clients of key, making them on first
-// use; c.mu is held.
-func (c *SDKClients) aiClientsFor(key clientKey) *aiClients {
-	if ai, ok := c.ai[key]; ok {
-		return ai
-	}
-	if c.ai == nil {
-		c.ai = map[clientKey]*aiClients{}
-	}
-	cfg := c.configFor(key.roleARN, key.region)
-	ai := &aiClients{
-		bedrock:      bedrock.NewFromConfig(cfg),
-		bedrockAgent: bedrockagent.NewFromConfig(cfg),
-		comprehend:   comprehend.NewFromConfig(cfg),
-		rekognition:  rekognition.NewFromConfig(cfg),
-		s3:           s3.NewFromConfig(cfg),
-		logs:         cloudwatchlogs.NewFromConfig(cfg),
-	}
-	c.ai[key] = ai
-	return ai
 }
 
 // BedrockAPI is the part of the Bedrock API the periodic rules read;

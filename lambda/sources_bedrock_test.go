@@ -370,6 +370,32 @@ func TestPeriodicCollections(t *testing.T) {
 	}
 }
 
+// TestCollectionsOfEveryPartition: the collection ARNs the source builds
+// (ListCollections returns IDs only) carry the partition of the Region,
+// which localaws checks as Rekognition does.
+func TestCollectionsOfEveryPartition(t *testing.T) {
+	for region, want := range map[string]string{
+		"us-east-1":      "arn:aws:rekognition:us-east-1:",
+		"us-iso-east-1":  "arn:aws-iso:rekognition:us-iso-east-1:",
+		"us-isob-east-1": "arn:aws-iso-b:rekognition:us-isob-east-1:",
+		"eu-isoe-west-1": "arn:aws-iso-e:rekognition:eu-isoe-west-1:",
+		"eusc-de-east-1": "arn:aws-eusc:rekognition:eusc-de-east-1:",
+		"us-gov-west-1":  "arn:aws-us-gov:rekognition:us-gov-west-1:",
+		"cn-north-1":     "arn:aws-cn:rekognition:cn-north-1:",
+	} {
+		hs := periodicHarness(t, harnessOptions{region: region})
+		hs.srv.AddRekognitionCollection("faces", map[string]string{"use": "badge-entry"})
+		src, err := hs.clients.Sources(context.Background(), "", "", SourceOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := src.Rekognition.Collections(context.Background(), region, account)
+		if err != nil || len(got) != 1 || got[0].ARN != want+account+":collection/faces" || got[0].Tags["use"] != "badge-entry" {
+			t.Errorf("%s: collections = %+v, %v; want %s...", region, got, err, want)
+		}
+	}
+}
+
 // TestAISourcesStopAtDeadline gives each listing source a deadline that
 // expires mid-run: it returns what it described with an *rules.Incomplete
 // naming the rest, promptly.

@@ -8,8 +8,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
-	"github.com/aws/aws-sdk-go-v2/service/costexplorer"
-	"github.com/aws/aws-sdk-go-v2/service/guardduty"
 	"github.com/aws/smithy-go"
 
 	"github.com/aiguard/aiguard/rules"
@@ -21,18 +19,6 @@ type AccountAPIs struct {
 	CloudTrail   CloudTrailAPI
 	GuardDuty    GuardDutyAPI
 	CostExplorer CostExplorerAPI
-}
-
-// newAccountAPIs makes the SDK clients of the account-level rules. Cost
-// Explorer is global: its SDK endpoint rules send every Region's requests
-// to the partition's one endpoint (ce.us-east-1 in aws) and sign them for
-// its Region, so the client needs no Region of its own.
-func newAccountAPIs(cfg aws.Config) AccountAPIs {
-	return AccountAPIs{
-		CloudTrail:   cloudtrail.NewFromConfig(cfg),
-		GuardDuty:    guardduty.NewFromConfig(cfg),
-		CostExplorer: costexplorer.NewFromConfig(cfg),
-	}
 }
 
 // AddTo sets the sources of s that these APIs provide.
@@ -158,18 +144,4 @@ func (s *cloudTrailSource) describe(ctx context.Context, t cttypes.Trail) (trail
 func isTrailGone(err error) bool {
 	ae, ok := errors.AsType[smithy.APIError](err)
 	return ok && ae.ErrorCode() == "TrailNotFoundException"
-}
-
-// accountAPIsFor returns the account-level clients of key, made once per
-// container; c.mu is held.
-func (c *SDKClients) accountAPIsFor(key clientKey) AccountAPIs {
-	if apis, ok := c.account[key]; ok {
-		return apis
-	}
-	if c.account == nil {
-		c.account = map[clientKey]AccountAPIs{}
-	}
-	apis := newAccountAPIs(c.configFor(key.roleARN, key.region))
-	c.account[key] = apis
-	return apis
 }

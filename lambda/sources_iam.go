@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 
+	"github.com/aiguard/aiguard/awsid"
 	"github.com/aiguard/aiguard/rules"
 )
 
@@ -81,7 +82,7 @@ func (s *iamSource) role(ctx context.Context, arn string, withPolicies bool) (ru
 		}
 		for _, p := range page.AttachedPolicies {
 			ap := rules.AttachedPolicy{Name: aws.ToString(p.PolicyName), ARN: aws.ToString(p.PolicyArn)}
-			if !awsManaged(ap.ARN) {
+			if !awsid.IsAWSManagedPolicy(ap.ARN) {
 				if ap.Document, err = s.policyDocument(ctx, ap.ARN); err != nil {
 					return rules.Role{}, err
 				}
@@ -180,10 +181,4 @@ func roleNameOf(arn string) string {
 		return arn[i+1:]
 	}
 	return arn
-}
-
-// awsManaged reports a policy ARN of the form arn:<partition>:iam::aws:policy/...
-func awsManaged(arn string) bool {
-	parts := strings.SplitN(arn, ":", 6)
-	return len(parts) == 6 && parts[4] == "aws"
 }

@@ -3,11 +3,11 @@ package lambda
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/rekognition"
 
+	"github.com/aiguard/aiguard/awsid"
 	"github.com/aiguard/aiguard/rules"
 )
 
@@ -63,21 +63,11 @@ func (s *rekognitionSource) Collections(ctx context.Context, region, account str
 }
 
 // collectionARNPrefix is the ARN of a collection of account in region,
-// less the collection ID.
+// less the collection ID; "" when either is unknown.
 func collectionARNPrefix(region, account string) string {
-	if region == "" || account == "" {
+	partition := awsid.PartitionOfRegion(region)
+	if partition == "" || account == "" {
 		return ""
 	}
-	return "arn:" + partitionOf(region) + ":rekognition:" + region + ":" + account + ":collection/"
-}
-
-// partitionOf is the partition of a Region.
-func partitionOf(region string) string {
-	switch {
-	case strings.HasPrefix(region, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(region, "us-gov-"):
-		return "aws-us-gov"
-	}
-	return "aws"
+	return awsid.ARN{Partition: partition, Service: "rekognition", Region: region, AccountID: account, Resource: "collection/"}.String()
 }

@@ -8,6 +8,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/aiguard/aiguard/awsid"
 )
 
 // check validates one string value (or each item of a list) and describes
@@ -40,9 +42,9 @@ type check struct {
 func pattern(p string) *regexp.Regexp { return regexp.MustCompile(p) }
 
 const (
-	accountPattern = `^[0-9]{12}$`
-	arnPartition   = `(` + partitionPattern + `)`
-	regionField    = `[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}`
+	accountPattern = `^` + awsid.AccountIDPattern + `$`
+	arnPartition   = `(` + awsid.PartitionPattern + `)`
+	regionField    = awsid.RegionPattern
 	bucketPattern  = `^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`
 	kmsKeyARN      = `^arn:` + arnPartition + `:kms:` + regionField + `:[0-9]{12}:key/(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$`
 	roleNameChars  = `[A-Za-z0-9+=,.@_-]{1,64}`
@@ -300,18 +302,12 @@ func isARN(s string) bool { return strings.HasPrefix(s, "arn:") }
 
 // arnPartitionOf returns the partition field of an ARN ("" otherwise).
 func arnPartitionOf(s string) string {
-	parts := strings.SplitN(s, ":", 3)
-	if len(parts) < 3 || parts[0] != "arn" {
-		return ""
-	}
-	return parts[1]
+	a, _ := awsid.SplitARN(s)
+	return a.Partition
 }
 
 // arnRegionOf returns the Region field of an ARN ("" otherwise).
 func arnRegionOf(s string) string {
-	parts := strings.SplitN(s, ":", 5)
-	if len(parts) < 5 || parts[0] != "arn" {
-		return ""
-	}
-	return parts[3]
+	a, _ := awsid.SplitARN(s)
+	return a.Region
 }

@@ -2,11 +2,9 @@ package orgspec
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -374,49 +372,6 @@ func TestSpecTags(t *testing.T) {
 				if msg := f.check.validate(f.def); msg != "" {
 					t.Errorf("%s.%s: default %q is not %s", typ.Name(), f.name, f.def, msg)
 				}
-			}
-		}
-	}
-}
-
-// TestKnownRegionsMatchSDK compares knownRegions with the partitions file
-// of the AWS SDK in the module cache (see regions.go).
-func TestKnownRegionsMatchSDK(t *testing.T) {
-	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/aws/aws-sdk-go-v2").Output()
-	dir := strings.TrimSpace(string(out))
-	if err != nil || dir == "" {
-		t.Skipf("aws-sdk-go-v2 not in the module cache (%v); skipping", err)
-	}
-	data, err := os.ReadFile(filepath.Join(dir, "internal", "endpoints", "awsrulesfn", "partitions.json"))
-	if err != nil {
-		t.Skipf("SDK partitions file: %v; skipping", err)
-	}
-	var file struct {
-		Partitions []struct {
-			ID      string                     `json:"id"`
-			Regions map[string]json.RawMessage `json:"regions"`
-		} `json:"partitions"`
-	}
-	if err := json.Unmarshal(data, &file); err != nil {
-		t.Fatal(err)
-	}
-	sdk := map[string]string{}
-	for _, p := range file.Partitions {
-		for r := range p.Regions {
-			if !strings.HasSuffix(r, "-global") {
-				sdk[r] = p.ID
-			}
-		}
-	}
-	if !reflect.DeepEqual(sdk, knownRegions) {
-		for r, p := range sdk {
-			if knownRegions[r] != p {
-				t.Errorf("the SDK has Region %s in %s; add it to knownRegions", r, p)
-			}
-		}
-		for r := range knownRegions {
-			if _, ok := sdk[r]; !ok {
-				t.Errorf("knownRegions has %s, which the SDK does not list", r)
 			}
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/aiguard/aiguard/awsid"
 	"github.com/aiguard/aiguard/rules"
 )
 
@@ -142,7 +143,7 @@ func (g *schemaGen) str(c *check) map[string]any {
 	case c == checks["ruleID"]:
 		s["enum"] = g.ruleIDs()
 	case c == checks["region"]:
-		s["enum"] = regionNames()
+		s["enum"] = awsid.KnownRegions()
 	case len(c.enum) > 0:
 		s["enum"] = c.enum
 	case c.pattern != "":

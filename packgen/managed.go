@@ -36,7 +36,8 @@ type paramMapping struct {
 }
 
 // managedRules is the mapping table, from the managed rules' pages in the
-// AWS Config Developer Guide (../shared/notes/aws-config-contract.md §8).
+// AWS Config Developer Guide
+// (https://docs.aws.amazon.com/config/latest/developerguide/<rule-name>.html).
 // A managed rule that is not here is used only for an aiguard rule without
 // parameters; otherwise the pack keeps aiguard's rule.
 //

@@ -9,7 +9,10 @@ import (
 )
 
 // Limits of AWS Config on organization conformance packs and on what one
-// account holds (../shared/notes/aws-config-contract.md §6.3, §6.4).
+// account holds: ExcludedAccounts from the PutOrganizationConformancePack API
+// model, the others from "Service Limits" in the AWS Config Developer Guide
+// (https://docs.aws.amazon.com/config/latest/developerguide/configlimits.html;
+// none of them is adjustable).
 const (
 	MaxExcludedAccounts   = 1000 // ExcludedAccounts of an organization conformance pack
 	MaxOrganizationPacks  = 50   // conformance packs per organization (not adjustable)

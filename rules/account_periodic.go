@@ -4,27 +4,27 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 )
 
 // Account-level periodic rules: each reports one evaluation, on
-// AWS::::Account with the account ID (../shared/notes/aws-config-contract.md
-// §4.2). Config records trails (AWS::CloudTrail::Trail) and detectors
+// AWS::::Account with the account ID, the resource type AWS's own periodic
+// rule samples and managed rules use for account-level results (the AWS
+// Config Developer Guide's example rules for Lambda). Config records trails (AWS::CloudTrail::Trail) and detectors
 // (AWS::GuardDuty::Detector), but what these rules judge is whether the
 // account has at least one trail or detector that does the job, which no
 // single resource carries; Cost Anomaly Detection is not recorded at all.
 
 // bucketNamePattern is an S3 bucket name (3 to 63 characters, checked by
 // MaxLen and the rule).
-var bucketNamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9.\-]*[a-z0-9]$`)
+var bucketNamePattern = &Regexp{Expr: `^[a-z0-9][a-z0-9.\-]*[a-z0-9]$`}
 
 // usdPattern is a non-negative decimal amount, as orgspec derives
 // maxThresholdUsd from costAnomaly.monthlyThresholdUsd
 // (strconv.FormatFloat(v, 'f', -1, 64)).
-var usdPattern = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?$`)
+var usdPattern = &Regexp{Expr: `^[0-9]+(\.[0-9]+)?$`}
 
 // The ML services' names in Cost Explorer's SERVICE dimension.
 const (

@@ -422,3 +422,22 @@ func duplicates(list []string) []string {
 	}
 	return dup
 }
+
+// TestCatalogPatternsCompile compiles every parameter pattern of the
+// catalog, which the catalog declares uncompiled (Regexp) so that the
+// Lambda's start-up does not pay for them: a pattern that does not compile
+// fails here rather than on the first event that uses it.
+func TestCatalogPatternsCompile(t *testing.T) {
+	for _, r := range Catalog().All() {
+		for _, p := range r.Params {
+			if p.Pattern == nil {
+				continue
+			}
+			if _, err := regexp.Compile(p.Pattern.String()); err != nil {
+				t.Errorf("%s: parameter %s: %v", r.ID, p.Name, err)
+				continue
+			}
+			_ = p.Pattern.MatchString("") // compiles a Regexp
+		}
+	}
+}

@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/aiguard/aiguard/configitem"
@@ -36,10 +35,9 @@ import (
 
 // kmsKeyRefPattern accepts the four forms, for parameter validation. It
 // agrees with parseKMSRef; kms_match_test.go checks that.
-var kmsKeyRefPattern = regexp.MustCompile(
-	`^(arn:aws[a-z0-9-]*:kms:[a-z0-9-]+:[0-9]{12}:key/)?` +
-		`([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|mrk-[0-9a-fA-F]{32})$` +
-		`|^(arn:aws[a-z0-9-]*:kms:[a-z0-9-]+:[0-9]{12}:)?alias/[a-zA-Z0-9/_-]{1,250}$`)
+var kmsKeyRefPattern = &Regexp{Expr: `^(arn:aws[a-z0-9-]*:kms:[a-z0-9-]+:[0-9]{12}:key/)?` +
+	`([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|mrk-[0-9a-fA-F]{32})$` +
+	`|^(arn:aws[a-z0-9-]*:kms:[a-z0-9-]+:[0-9]{12}:)?alias/[a-zA-Z0-9/_-]{1,250}$`}
 
 // kmsKeyArnsParam declares the optional kmsKeyArns allow-list that the
 // CMK rules share (the name AWS's managed rules use for the same list).

@@ -3,7 +3,6 @@ package rules
 import (
 	"fmt"
 	"path"
-	"regexp"
 	"strings"
 
 	"github.com/aiguard/aiguard/configitem"
@@ -20,7 +19,7 @@ const defaultMLTagKey = "ml-data"
 // tagKeyPattern is the character set and length AWS allows for tag keys.
 // The length (1 to 128) is checked by Param.MaxLen: a counted repetition of
 // these Unicode classes would cost megabytes and milliseconds at start-up.
-var tagKeyPattern = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$`)
+var tagKeyPattern = &Regexp{Expr: `^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$`}
 
 // bucketGlobPattern accepts exactly the path.Match patterns built from the
 // characters of bucket names (lower-case letters, digits, dots, hyphens,
@@ -30,18 +29,18 @@ var tagKeyPattern = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$`)
 // ErrBadPattern ("[a-", "[]", "[^]", "x\\") fails here, so a bad pattern is
 // reported when the parameters are parsed instead of silently matching
 // nothing; so do characters no bucket name has, such as / or a space.
-var bucketGlobPattern = func() *regexp.Regexp {
-	const (
-		lit     = `[A-Za-z0-9._*?\]^-]`
-		esc     = `\\.`
-		elem    = `(?:[A-Za-z0-9._*?\[^]|\\.)`
-		first   = `(?:[A-Za-z0-9._*?\[]|\\.)` // a leading ^ negates instead
-		rng     = elem + `(?:-` + elem + `)?`
-		firstRg = first + `(?:-` + elem + `)?`
-		class   = `\[(?:\^` + rng + `|` + firstRg + `)(?:` + rng + `)*\]`
-	)
-	return regexp.MustCompile(`^(?:` + lit + `|` + esc + `|` + class + `)+$`)
-}()
+var bucketGlobPattern = &Regexp{Expr: `^(?:` + globLit + `|` + globEsc + `|` + globClass + `)+$`}
+
+// The parts of bucketGlobPattern.
+const (
+	globLit     = `[A-Za-z0-9._*?\]^-]`
+	globEsc     = `\\.`
+	globElem    = `(?:[A-Za-z0-9._*?\[^]|\\.)`
+	globFirst   = `(?:[A-Za-z0-9._*?\[]|\\.)` // a leading ^ negates instead
+	globRange   = globElem + `(?:-` + globElem + `)?`
+	globFirstRg = globFirst + `(?:-` + globElem + `)?`
+	globClass   = `\[(?:\^` + globRange + `|` + globFirstRg + `)(?:` + globRange + `)*\]`
+)
 
 // mlTagKeyParam declares the tag that marks ML resources.
 func mlTagKeyParam() Param {

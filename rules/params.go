@@ -2,7 +2,6 @@ package rules
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -39,7 +38,7 @@ type Param struct {
 	// "exactly 0").
 	Min, Max int64
 	// Pattern, when set, every String value or CSV item must match.
-	Pattern *regexp.Regexp
+	Pattern Matcher
 	// PatternHelp describes Pattern (and MaxLen) in words for error messages.
 	PatternHelp string
 	// MaxLen, when set, bounds every String value or CSV item, in characters.

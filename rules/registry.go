@@ -2,13 +2,12 @@ package rules
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 	"unicode"
 )
 
-var kebab = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
+var kebab = &Regexp{Expr: `^[a-z][a-z0-9]*(-[a-z0-9]+)*$`}
 
 // Registry is a set of rules, looked up by ID.
 type Registry struct {

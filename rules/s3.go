@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -22,7 +21,7 @@ var bucketScopeFields = []string{
 }
 
 // tlsVersionPattern accepts the TLS versions S3 reports in s3:TlsVersion.
-var tlsVersionPattern = regexp.MustCompile(`^1\.[0-3]$`)
+var tlsVersionPattern = &Regexp{Expr: `^1\.[0-3]$`}
 
 // knownTLSVersions are the protocol versions a client may negotiate.
 var knownTLSVersions = []float64{1.0, 1.1, 1.2, 1.3}

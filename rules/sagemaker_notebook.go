@@ -2,7 +2,6 @@ package rules
 
 import (
 	"encoding/json"
-	"regexp"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -12,7 +11,7 @@ import (
 
 const typeNotebookInstance = "AWS::SageMaker::NotebookInstance"
 
-var subnetID = regexp.MustCompile(`^subnet-[0-9a-f]{8}([0-9a-f]{9})?$`)
+var subnetID = &Regexp{Expr: `^subnet-[0-9a-f]{8}([0-9a-f]{9})?$`}
 
 func sagemakerNotebookRules() []*Rule {
 	return []*Rule{

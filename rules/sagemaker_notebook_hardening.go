@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/aiguard/aiguard/configitem"
@@ -9,8 +8,8 @@ import (
 
 // lifecycleConfigRef is a notebook instance lifecycle configuration name
 // (SageMaker's pattern for NotebookInstanceLifecycleConfigName), or its ARN.
-var lifecycleConfigRef = regexp.MustCompile(
-	`^(arn:aws[a-z0-9-]*:sagemaker:[a-z0-9-]+:[0-9]{12}:notebook-instance-lifecycle-config/)?[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$`)
+var lifecycleConfigRef = &Regexp{Expr: `^(arn:aws[a-z0-9-]*:sagemaker:[a-z0-9-]+:[0-9]{12}:notebook-instance-lifecycle-config/)?` +
+	`[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$`}
 
 func sagemakerNotebookHardeningRules() []*Rule {
 	return []*Rule{

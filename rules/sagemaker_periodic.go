@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aiguard/aiguard/awsid"
 	"github.com/aiguard/aiguard/configitem"
 )
 
@@ -672,7 +673,7 @@ func judgeRole(r Role, u *roleUse, checkPolicies bool) Verdict {
 	}
 	if checkPolicies {
 		for _, ap := range r.AttachedPolicies {
-			if isAWSManagedPolicy(ap.ARN) && slices.Contains(broadManagedPolicies, ap.Name) {
+			if awsid.IsAWSManagedPolicy(ap.ARN) && slices.Contains(broadManagedPolicies, ap.Name) {
 				problems = append(problems, ap.Name+" attached")
 			} else if ap.Document != "" && allowsEverything(ap.Document) {
 				problems = append(problems, "policy "+ap.Name+" allows * on *")
@@ -705,12 +706,6 @@ func summarizeUsers(users []string) string {
 	return fmt.Sprintf("%s and %d more", sorted[0], len(sorted)-1)
 }
 
-// isAWSManagedPolicy reports an ARN of the form arn:<partition>:iam::aws:policy/...
-func isAWSManagedPolicy(arn string) bool {
-	parts := strings.SplitN(arn, ":", 6)
-	return len(parts) == 6 && parts[0] == "arn" && parts[2] == "iam" && parts[4] == "aws" && strings.HasPrefix(parts[5], "policy/")
-}
-
 // allowsEverything reports whether a policy document has a statement that
 // allows every action on every resource. A document that does not parse
 // is not judged.
@@ -737,11 +732,8 @@ func allowsEverything(doc string) bool {
 
 // arnAccount returns the account ID of an ARN, or "".
 func arnAccount(arn string) string {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) < 6 || parts[0] != "arn" {
-		return ""
-	}
-	return parts[4]
+	a, _ := awsid.SplitARN(arn)
+	return a.AccountID
 }
 
 func firstNonEmpty(vals ...string) string {

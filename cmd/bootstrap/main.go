@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/aiguard/aiguard/internal/coldstart"
 	"github.com/aiguard/aiguard/lambda"
 	"github.com/aiguard/aiguard/rules"
 )
 
 func main() {
+	coldstart.Release() // initialisation is over: see package coldstart
 	if err := lambda.Start(rules.Catalog()); err != nil {
 		fmt.Fprintln(os.Stderr, "aiguard bootstrap:", err)
 		os.Exit(1)

@@ -320,6 +320,20 @@ func TestComprehendRekognitionLogsS3(t *testing.T) {
 	if errorCode(err) != "ResourceNotFoundException" {
 		t.Errorf("missing collection: %v", err)
 	}
+	// The ARN must name the collection where it lives: this Region and its
+	// partition.
+	for _, arn := range []string{
+		"arn:aws:rekognition:us-west-2:111122223333:collection/faces-a",
+		"arn:aws-cn:rekognition:us-east-1:111122223333:collection/faces-a",
+		"arn:aws:s3:us-east-1:111122223333:collection/faces-a",
+		"arn:aws:rekognition:us-east-1:111122223333:project/faces-a",
+		"faces-a",
+	} {
+		_, err = c.rekognition.ListTagsForResource(ctx, &rekognition.ListTagsForResourceInput{ResourceArn: aws.String(arn)})
+		if errorCode(err) != "InvalidParameterException" {
+			t.Errorf("ListTagsForResource %s: %v, want InvalidParameterException", arn, err)
+		}
+	}
 
 	for i := range 3 {
 		d := fixture(t, "logs/LogGroup.encrypted")

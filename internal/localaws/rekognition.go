@@ -1,11 +1,14 @@
 package localaws
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/aiguard/aiguard/awsid"
 )
 
 // Rekognition speaks awsJson1_1 (X-Amz-Target RekognitionService.<Op>).
@@ -69,8 +72,12 @@ func listCollections(s *Server, c *ServiceCall) (int, []byte, *APIError) {
 
 func listRekognitionTags(s *Server, c *ServiceCall) (int, []byte, *APIError) {
 	arn, _ := c.Body["ResourceArn"].(string)
-	_, id, ok := strings.Cut(arn, ":collection/")
-	if arn == "" || !strings.HasPrefix(arn, "arn:") || !ok {
+	// The collection's ARN must be of this Region and its partition, as
+	// Rekognition names it: arn:PARTITION:rekognition:REGION:ACCOUNT:collection/ID.
+	a, err := awsid.ParseARN(arn)
+	id, ok := strings.CutPrefix(a.Resource, "collection/")
+	if err != nil || !ok || a.Service != "rekognition" || a.Region != c.Region ||
+		a.Partition != cmp.Or(awsid.PartitionOfRegion(c.Region), awsid.AWS) || !awsid.IsAccountID(a.AccountID) {
 		return 0, nil, &APIError{Code: "InvalidParameterException", Message: "Request has invalid parameters"}
 	}
 	s.mu.Lock()

@@ -190,6 +190,8 @@ type ServiceCall struct {
 	Query    map[string]string
 	Body     map[string]any
 	Returned int
+	// Region is the Region the request was signed for.
+	Region string
 }
 
 // serviceState holds the resources of the services of the routing table;
@@ -261,7 +263,7 @@ func (s *Server) serveService(w http.ResponseWriter, r *http.Request, requestID 
 		fail(aerr)
 		return true
 	}
-	sc := &ServiceCall{Path: path, Query: map[string]string{}}
+	sc := &ServiceCall{Path: path, Query: map[string]string{}, Region: signer.Region}
 	for k := range r.URL.Query() {
 		sc.Query[k] = r.URL.Query().Get(k)
 	}

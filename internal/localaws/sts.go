@@ -1,6 +1,7 @@
 package localaws
 
 import (
+	"cmp"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base32"
@@ -14,6 +15,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/aiguard/aiguard/awsid"
 )
 
 const (
@@ -42,12 +45,21 @@ type issuedCredentials struct {
 	expiration                    time.Time
 }
 
-var (
-	// roleARN matches an IAM role ARN: partition, 12-digit account, and a
-	// role name with an optional path.
-	roleARN     = regexp.MustCompile(`^arn:(aws[a-z-]*):iam::(\d{12}):role/((?:[\w+=,.@-]+/)*)([\w+=,.@-]{1,64})$`)
-	sessionName = regexp.MustCompile(`^[\w+=,.@-]*$`)
-)
+var sessionName = regexp.MustCompile(`^[\w+=,.@-]*$`)
+
+// parseRoleARN returns the partition, account and role name (less its
+// path) of an IAM role ARN.
+func parseRoleARN(s string) (partition, account, name string, ok bool) {
+	a, err := awsid.ParseARN(s)
+	if err != nil || a.Service != "iam" || a.Region != "" || !awsid.IsAccountID(a.AccountID) {
+		return "", "", "", false
+	}
+	path, found := strings.CutPrefix(a.Resource, "role/")
+	if !found || !awsid.IsRoleName(path) {
+		return "", "", "", false
+	}
+	return a.Partition, a.AccountID, path[strings.LastIndexByte(path, '/')+1:], true
+}
 
 type queryProtocol struct{}
 
@@ -144,11 +156,10 @@ func (s *Server) assumeRole(form url.Values, call *Call) (int, []byte, *APIError
 		err.Code = "ValidationError" // STS's name for it
 		return 0, nil, err
 	}
-	m := roleARN.FindStringSubmatch(rec.RoleARN)
-	if m == nil {
+	partition, account, roleName, ok := parseRoleARN(rec.RoleARN)
+	if !ok {
 		return 0, nil, &APIError{Code: "ValidationError", Message: fmt.Sprintf("%s is not a valid role ARN: want arn:<partition>:iam::<12-digit account>:role/<name>", rec.RoleARN)}
 	}
-	partition, account, roleName := m[1], m[2], m[4]
 	if duration > maxSessionDuration {
 		return 0, nil, &APIError{Code: "ValidationError", Message: "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."}
 	}
@@ -158,8 +169,10 @@ func (s *Server) assumeRole(form url.Values, call *Call) (int, []byte, *APIError
 	}
 	denied := &APIError{Status: http.StatusForbidden, Code: "AccessDenied",
 		Message: fmt.Sprintf("User: %s is not authorized to perform: sts:AssumeRole on resource: %s", caller, rec.RoleARN)}
-	if p := partitionOf(call.Signer.Region); p != partition {
-		return 0, nil, denied // a role in another partition is out of reach
+	// A role in another partition is out of reach. A Region of no
+	// partition signs for aws, as the SDK falls back to it.
+	if p := cmp.Or(awsid.PartitionOfRegion(call.Signer.Region), awsid.AWS); p != partition {
+		return 0, nil, denied
 	}
 	if s.opts.AssumableRoles != nil && !slices.Contains(s.opts.AssumableRoles, rec.RoleARN) {
 		return 0, nil, denied
@@ -207,23 +220,4 @@ func randomString(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
 	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-// partitionOf returns the partition of a Region.
-func partitionOf(region string) string {
-	switch {
-	case strings.HasPrefix(region, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(region, "us-gov-"):
-		return "aws-us-gov"
-	case strings.HasPrefix(region, "us-isob-"):
-		return "aws-iso-b"
-	case strings.HasPrefix(region, "us-iso-"):
-		return "aws-iso"
-	case strings.HasPrefix(region, "eu-isoe-"):
-		return "aws-iso-e"
-	case strings.HasPrefix(region, "us-isof-"):
-		return "aws-iso-f"
-	}
-	return "aws"
 }

@@ -10,11 +10,13 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/aiguard/aiguard/internal/coldstart"
 	"github.com/aiguard/aiguard/lambda"
 	"github.com/aiguard/aiguard/rules"
 )
 
 func main() {
+	coldstart.Release() // initialisation is over: see package coldstart
 	reg, err := rules.NewRegistry(append(rules.Catalog().All(), fleet())...)
 	if err == nil {
 		err = lambda.Start(reg)
