@@ -63,6 +63,10 @@ func catalog() []*Rule {
 		comprehendPeriodicRules(),
 		rekognitionPeriodicRules(),
 		accountPeriodicRules(),
+		sagemakerBreadthRules(),
+		iamMLRules(),
+		bedrockAgentCoreRules(),
+		mlNetworkRules(),
 	} {
 		all = append(all, group...)
 	}

@@ -129,6 +129,8 @@ func parseTemplate(name string, data []byte, rs *ruleSet, opts *Options) (*parse
 			item, err = c.s3Bucket(p.id, p.props, policies)
 		case typeKMSKey:
 			item, err = c.kmsKey(p.id, p.props)
+		case typeIAMRole, typeIAMUser, typeIAMGroup:
+			item, err = c.iamPrincipal(p.id, p.typ, p.props)
 		default:
 			item, err = c.generic(p.id, p.typ, p.props)
 		}
