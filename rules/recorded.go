@@ -32,7 +32,9 @@ var configRecordedTypes = []string{
 
 // ConfigRecords reports whether AWS Config records resources of the type,
 // as far as the catalog needs to know.
-func ConfigRecords(resourceType string) bool { return slices.Contains(configRecordedTypes, resourceType) }
+func ConfigRecords(resourceType string) bool {
+	return slices.Contains(configRecordedTypes, resourceType)
+}
 
 // RecordedTypes returns the rule's resource types that Config records, in
 // the rule's order: what a conformance pack scopes a change-triggered rule
