@@ -67,6 +67,7 @@ func catalog() []*Rule {
 		iamMLRules(),
 		bedrockAgentCoreRules(),
 		mlNetworkRules(),
+		breadthPeriodicRules(),
 	} {
 		all = append(all, group...)
 	}
