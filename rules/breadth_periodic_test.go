@@ -28,15 +28,19 @@ type breadthFakes struct {
 	err        error
 }
 
-func (f *breadthFakes) FlowDefinitions(context.Context) ([]FlowDefinition, error) { return f.flows, f.err }
+func (f *breadthFakes) FlowDefinitions(context.Context) ([]FlowDefinition, error) {
+	return f.flows, f.err
+}
 func (f *breadthFakes) NotebookLifecycleConfigs(context.Context) ([]LifecycleConfig, error) {
 	return f.lifecycles, f.err
 }
 func (f *breadthFakes) MonitoringSchedules(context.Context) ([]MonitoringSchedule, error) {
 	return f.schedules, f.err
 }
-func (f *breadthFakes) InServiceEndpoints(context.Context) ([]Endpoint, error) { return f.endpoints, f.err }
-func (f *breadthFakes) Models(context.Context) ([]Model, error)                { return nil, f.err }
+func (f *breadthFakes) InServiceEndpoints(context.Context) ([]Endpoint, error) {
+	return f.endpoints, f.err
+}
+func (f *breadthFakes) Models(context.Context) ([]Model, error) { return nil, f.err }
 func (f *breadthFakes) EntityRecognizers(context.Context) ([]ComprehendModel, error) {
 	return f.recognizer, f.err
 }
@@ -58,10 +62,12 @@ func (f *breadthFakes) VPCs(_ context.Context, ids []string) ([]string, error) {
 	}
 	return out, f.err
 }
-func (f *breadthFakes) Endpoints(context.Context, []string) ([]VPCEndpointInfo, error) { return f.vpces, f.err }
-func (f *breadthFakes) Listeners(context.Context) ([]Listener, error)                  { return f.listeners, f.err }
-func (f *breadthFakes) APIDomains(context.Context) ([]APIDomain, error)                { return f.domains, f.err }
-func (f *breadthFakes) Distributions(context.Context) ([]Distribution, error)          { return f.dists, f.err }
+func (f *breadthFakes) Endpoints(context.Context, []string) ([]VPCEndpointInfo, error) {
+	return f.vpces, f.err
+}
+func (f *breadthFakes) Listeners(context.Context) ([]Listener, error)         { return f.listeners, f.err }
+func (f *breadthFakes) APIDomains(context.Context) ([]APIDomain, error)       { return f.domains, f.err }
+func (f *breadthFakes) Distributions(context.Context) ([]Distribution, error) { return f.dists, f.err }
 func (f *breadthFakes) Certificate(_ context.Context, arn string) (*Certificate, error) {
 	return f.certs[arn], f.err
 }
