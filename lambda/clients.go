@@ -34,6 +34,8 @@ type SDKClients struct {
 	ai        map[clientKey]*aiClients // Bedrock, Comprehend, Rekognition, S3, Logs (sources_bedrock.go)
 	// CloudTrail, GuardDuty, Cost Explorer (sources_cloudtrail.go)
 	account map[clientKey]AccountAPIs
+	// The second wave's APIs (clients_breadth.go)
+	breadth map[clientKey]BreadthAPIs
 }
 
 type clientKey struct{ roleARN, region string }
@@ -119,8 +121,10 @@ func (c *SDKClients) Sources(_ context.Context, roleARN, region string, o Source
 		c.iam[key] = ic
 	}
 	s := NewSources(sm, ic, o)
-	c.aiClientsFor(key).apis().AddTo(&s, o)
+	ai := c.aiClientsFor(key)
+	ai.apis().AddTo(&s, o)
 	c.accountAPIsFor(key).AddTo(&s, o)
+	c.breadthAPIsFor(key, sm, ic, ai).AddTo(&s, o)
 	return s, nil
 }
 
