@@ -2,6 +2,7 @@ package rules
 
 import (
 	"encoding/json"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -128,7 +129,7 @@ func TestSageMakerBreadthRules(t *testing.T) {
 func TestIAMMLRules(t *testing.T) {
 	trust := func(stmt string) string {
 		doc := `{"Version":"2012-10-17","Statement":[` + stmt + `]}`
-		b, _ := json.Marshal(map[string]any{"roleName": "ml-exec", "path": "/", "assumeRolePolicyDocument": urlEncode(doc)})
+		b, _ := json.Marshal(map[string]any{"roleName": "ml-exec", "path": "/", "assumeRolePolicyDocument": url.QueryEscape(doc)})
 		return string(b)
 	}
 	sm := `{"Effect":"Allow","Principal":{"Service":"sagemaker.amazonaws.com"},"Action":"sts:AssumeRole"`
@@ -225,19 +226,4 @@ func TestMLNetworkRules(t *testing.T) {
 		{"extra service", "ml-vpc-endpoint-policy-restricted", typeVPCEndpoint, vpce("bedrock-agent", true, open), nil, false,
 			map[string]string{"extraServiceNames": "bedrock-agent"}, NonCompliant, "bedrock-agent"},
 	})
-}
-
-// urlEncode percent-encodes a policy document as IAM returns it.
-func urlEncode(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~' {
-			b.WriteByte(c)
-			continue
-		}
-		b.WriteString("%")
-		b.WriteString(strings.ToUpper(string("0123456789abcdef"[c>>4]) + string("0123456789abcdef"[c&15])))
-	}
-	return b.String()
 }

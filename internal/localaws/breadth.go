@@ -34,16 +34,7 @@ func (s *Server) AddComprehendModel(kind string, d Doc) error {
 	if !ok {
 		return fmt.Errorf("localaws: unknown Comprehend model kind %q", kind)
 	}
-	doc, err := decodeDoc(d.JSON())
-	if err != nil {
-		return fmt.Errorf("localaws: %s: %w", kind, err)
-	}
-	k := docString(doc, key)
-	if k == "" {
-		return fmt.Errorf("localaws: %s: the document has no %s string", kind, key)
-	}
-	s.addDoc(kind, resourceDoc{key: k, name: k, doc: doc})
-	return nil
+	return s.addKeyed(kind, key, "", d)
 }
 
 // listComprehendModels serves ListEntityRecognizers and
@@ -81,16 +72,7 @@ func listComprehendModels(kind, op, member string) handler {
 
 // AddGuardrail registers a guardrail by its GetGuardrail response.
 func (s *Server) AddGuardrail(d Doc) error {
-	doc, err := decodeDoc(d.JSON())
-	if err != nil {
-		return fmt.Errorf("localaws: guardrail: %w", err)
-	}
-	id := docString(doc, "guardrailId")
-	if id == "" {
-		return fmt.Errorf("localaws: guardrail: the document has no guardrailId string")
-	}
-	s.addDoc(BedrockGuardrail, resourceDoc{key: id, name: docString(doc, "name"), doc: doc})
-	return nil
+	return s.addKeyed(BedrockGuardrail, "guardrailId", "name", d)
 }
 
 func listGuardrails(s *Server, c *ServiceCall) (int, []byte, *APIError) {

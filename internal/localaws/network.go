@@ -52,15 +52,25 @@ func (s *Server) AddNetwork(kind string, d Doc) error {
 	if !ok {
 		return fmt.Errorf("localaws: unknown network kind %q", kind)
 	}
+	return s.addKeyed(kind, key, "", d)
+}
+
+// addKeyed registers a document of kind, keyed by its member keyMember and
+// named by nameMember ("": the key).
+func (s *Server) addKeyed(kind, keyMember, nameMember string, d Doc) error {
 	doc, err := decodeDoc(d.JSON())
 	if err != nil {
 		return fmt.Errorf("localaws: %s: %w", kind, err)
 	}
-	k := docString(doc, key)
+	k := docString(doc, keyMember)
 	if k == "" {
-		return fmt.Errorf("localaws: %s: the document has no %s string", kind, key)
+		return fmt.Errorf("localaws: %s: the document has no %s string", kind, keyMember)
 	}
-	s.addDoc(kind, resourceDoc{key: k, name: k, doc: doc})
+	name := k
+	if nameMember != "" {
+		name = docString(doc, nameMember)
+	}
+	s.addDoc(kind, resourceDoc{key: k, name: name, doc: doc})
 	return nil
 }
 
