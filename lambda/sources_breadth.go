@@ -2,7 +2,6 @@ package lambda
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -22,7 +21,6 @@ import (
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
-	"github.com/aws/smithy-go"
 
 	"github.com/aiguard/aiguard/rules"
 )
@@ -711,14 +709,6 @@ func (s *certificateSource) Certificate(ctx context.Context, arn string) (*rules
 	}
 	return &rules.Certificate{ARN: aws.ToString(c.CertificateArn), Type: string(c.Type), Status: string(c.Status),
 		CAARN: aws.ToString(c.CertificateAuthorityArn), NotAfter: aws.ToTime(c.NotAfter)}, nil
-}
-
-// errorCode returns an API error's code, "" for any other error.
-func errorCode(err error) string {
-	if ae, ok := errors.AsType[smithy.APIError](err); ok {
-		return ae.ErrorCode()
-	}
-	return ""
 }
 
 func firstOf(vals ...string) string {
