@@ -348,7 +348,10 @@ func listAPIDomains(kind, op, member, tokenName, limitName string, maxLimit int)
 	}
 }
 
-var cloudFrontOps = map[string]handler{"ListDistributions": listDistributions, "ListTagsForResource": listCloudFrontTags}
+// cloudFrontOps are keyed by the operations' names in CloudFront's API model
+// (ListTagsForResource2020_05_31): Rekognition serves a ListTagsForResource
+// too, and faults and recorded calls are keyed by operation.
+var cloudFrontOps = map[string]handler{"ListDistributions": listDistributions, "ListTagsForResource2020_05_31": listCloudFrontTags}
 
 // cloudFrontRoute resolves GET /2020-05-31/distribution and GET
 // /2020-05-31/tagging?Resource=ARN.
@@ -358,7 +361,7 @@ func cloudFrontRoute(r *http.Request) (string, map[string]string, *APIError) {
 	case r.Method == http.MethodGet && p == "/2020-05-31/distribution":
 		return "ListDistributions", nil, nil
 	case r.Method == http.MethodGet && p == "/2020-05-31/tagging":
-		return "ListTagsForResource", nil, nil
+		return "ListTagsForResource2020_05_31", nil, nil
 	}
 	return "", nil, &APIError{Status: http.StatusNotFound, Code: "NotFound",
 		Message: fmt.Sprintf("localaws: no CloudFront operation for %s %s", r.Method, r.URL.Path)}
