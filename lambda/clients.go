@@ -10,13 +10,19 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
+	"github.com/aws/aws-sdk-go-v2/service/acm"
+	"github.com/aws/aws-sdk-go-v2/service/apigateway"
+	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
 	"github.com/aws/aws-sdk-go-v2/service/bedrock"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockagent"
+	"github.com/aws/aws-sdk-go-v2/service/cloudfront"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/comprehend"
 	"github.com/aws/aws-sdk-go-v2/service/configservice"
 	"github.com/aws/aws-sdk-go-v2/service/costexplorer"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/guardduty"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/rekognition"
@@ -24,6 +30,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
+	"github.com/aiguard/aiguard/awsid"
 	"github.com/aiguard/aiguard/rules"
 )
 
@@ -120,7 +127,16 @@ func (c *SDKClients) Config(_ context.Context, roleARN, region string) (ConfigAP
 
 // sourceServices are the IAM service prefixes that have sources, each
 // provided by a case of Sources.
-var sourceServices = []string{"sagemaker", "iam", "bedrock", "comprehend", "rekognition", "s3", "logs", "cloudtrail", "guardduty", "ce"}
+var sourceServices = []string{"sagemaker", "iam", "bedrock", "comprehend", "rekognition", "s3", "logs", "cloudtrail", "guardduty", "ce",
+	"ec2", "elasticloadbalancing", "apigateway", "cloudfront", "acm"}
+
+// cloudFrontRegion is where CloudFront's API is for a Region's partition.
+func cloudFrontRegion(region string) string {
+	if awsid.PartitionOfRegion(region) == "aws-cn" {
+		return "cn-northwest-1"
+	}
+	return "us-east-1"
+}
 
 // Sources returns the sources periodic rules read, over the clients of
 // roleARN in region: those of the services o.Services names (every source
@@ -140,18 +156,23 @@ func (c *SDKClients) Sources(_ context.Context, roleARN, region string, o Source
 		ic      IAMAPI
 		ai      AIServiceAPIs
 		account AccountAPIs
+		breadth = BreadthAPIs{Region: rc.cfg.Region, Partition: awsid.PartitionOfRegion(rc.cfg.Region)}
 	)
 	for _, svc := range services {
 		switch svc {
 		case "sagemaker":
-			sm = sdkClient(rc, svc, sagemaker.NewFromConfig)
+			c := sdkClient(rc, svc, sagemaker.NewFromConfig)
+			sm, breadth.SageMaker = c, c
 		case "iam":
-			ic = sdkClient(rc, svc, iam.NewFromConfig)
+			c := sdkClient(rc, svc, iam.NewFromConfig)
+			ic, breadth.IAM = c, c
 		case "bedrock": // Bedrock and Bedrock Agents share the IAM prefix
-			ai.Bedrock = sdkClient(rc, svc, bedrock.NewFromConfig)
+			c := sdkClient(rc, svc, bedrock.NewFromConfig)
+			ai.Bedrock, breadth.Bedrock = c, c
 			ai.BedrockAgent = sdkClient(rc, "bedrock-agent", bedrockagent.NewFromConfig)
 		case "comprehend":
-			ai.Comprehend = sdkClient(rc, svc, comprehend.NewFromConfig)
+			c := sdkClient(rc, svc, comprehend.NewFromConfig)
+			ai.Comprehend, breadth.Comprehend = c, c
 		case "rekognition":
 			ai.Rekognition = sdkClient(rc, svc, rekognition.NewFromConfig)
 		case "s3":
@@ -168,11 +189,26 @@ func (c *SDKClients) Sources(_ context.Context, roleARN, region string, o Source
 			// (ce.us-east-1 in aws) and sign them for its Region, so the
 			// client needs no Region of its own.
 			account.CostExplorer = sdkClient(rc, svc, costexplorer.NewFromConfig)
+		case "ec2":
+			breadth.EC2 = sdkClient(rc, svc, ec2.NewFromConfig)
+		case "elasticloadbalancing":
+			breadth.ELB = sdkClient(rc, svc, elb.NewFromConfig)
+		case "apigateway": // one IAM prefix for API Gateway's v1 and v2 APIs
+			breadth.APIGateway = sdkClient(rc, svc, apigateway.NewFromConfig)
+			breadth.APIGatewayV2 = sdkClient(rc, "apigatewayv2", apigatewayv2.NewFromConfig)
+		case "cloudfront":
+			// CloudFront is global: its API is in us-east-1 (cn-northwest-1 in China).
+			breadth.CloudFront = sdkClient(rc, svc, func(cfg aws.Config, optFns ...func(*cloudfront.Options)) *cloudfront.Client {
+				return cloudfront.NewFromConfig(cfg, append(optFns, func(o *cloudfront.Options) { o.Region = cloudFrontRegion(cfg.Region) })...)
+			})
+		case "acm":
+			breadth.ACM = sdkClient(rc, svc, acm.NewFromConfig)
 		}
 	}
 	s := NewSources(sm, ic, o)
 	ai.AddTo(&s, o)
 	account.AddTo(&s, o)
+	breadth.AddTo(&s, o)
 	return s, nil
 }
 

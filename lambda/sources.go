@@ -163,14 +163,16 @@ func describeAll[S, T any](ctx context.Context, n int, items []S, name func(S) s
 // ResourceNotFound for some operations and a ValidationException naming
 // the missing resource for others (DescribeModel, DescribeEndpoint,
 // DescribeEndpointConfig, DescribeNotebookInstance, and in practice
-// DescribeTrainingJob); IAM answers NoSuchEntity.
+// DescribeTrainingJob); IAM answers NoSuchEntity, Elastic Load Balancing
+// LoadBalancerNotFound and ListenerNotFound, CloudFront NoSuchResource.
 func isGone(err error) bool {
 	ae, ok := errors.AsType[smithy.APIError](err)
 	if !ok {
 		return false
 	}
 	switch ae.ErrorCode() {
-	case "ResourceNotFound", "ResourceNotFoundException", "NoSuchEntity":
+	case "ResourceNotFound", "ResourceNotFoundException", "NoSuchEntity",
+		"LoadBalancerNotFound", "ListenerNotFound", "NoSuchResource":
 		return true
 	case "ValidationException":
 		msg := strings.ToLower(ae.ErrorMessage())

@@ -93,8 +93,13 @@ var checks = map[string]*check{
 		pattern: `^(arn:` + arnPartition + `:iam::([0-9]{12}|\*):role` + rolePathChars + roleNameChars +
 			`|` + roleNameChars + `)$`,
 	},
-	"roleName": {want: "an IAM role name (letters, digits and +=,.@_-, at most 64 characters)", pattern: `^` + roleNameChars + `$`},
-	"tracing":  {want: "Active or PassThrough", enum: []string{"Active", "PassThrough"}},
+	"roleName":       {want: "an IAM role name (letters, digits and +=,.@_-, at most 64 characters)", pattern: `^` + roleNameChars + `$`},
+	"tracing":        {want: "Active or PassThrough", enum: []string{"Active", "PassThrough"}},
+	"studioAuthMode": {want: "SSO or IAM", enum: []string{"SSO", "IAM"}},
+	"privateCA": {
+		want:    "an AWS Private CA ARN (arn:aws:acm-pca:REGION:ACCOUNT:certificate-authority/ID)",
+		pattern: `^arn:` + arnPartition + `:acm-pca:[a-z0-9-]+:[0-9]{12}:certificate-authority/[0-9a-f-]{36}$`,
+	},
 	"tagKey": {
 		want:    "a tag key (letters, digits, spaces and _.:/=+-@, at most 128 characters, not starting with aws:)",
 		pattern: `^[A-Za-z0-9 _.:/=+@-]{1,128}$`,

@@ -51,6 +51,9 @@ func TestChecks(t *testing.T) {
 		{"tagKey", []string{"data-classification", "team", "cost center", "a:b/c=d+e@f"}, map[string]string{
 			"aws:team": "aws:", "AWS:x": "aws:", "": "tag key", "a,b": "tag key",
 		}},
+		{"studioAuthMode", []string{"SSO", "IAM"}, map[string]string{"sso": "SSO or IAM", "OIDC": "SSO or IAM"}},
+		{"privateCA", []string{"arn:aws:acm-pca:us-east-1:111111111111:certificate-authority/11111111-2222-3333-4444-555555555555"},
+			map[string]string{"arn:aws:acm:us-east-1:111111111111:certificate/x": "Private CA ARN", "my-ca": "Private CA ARN"}},
 		{"classification", []string{"public", "internal", "confidential", "restricted"}, map[string]string{
 			"secret": "data classification", "Internal": "did you mean internal?", "confidental": "did you mean confidential?",
 		}},

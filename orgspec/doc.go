@@ -83,6 +83,7 @@
 //	allowedSubnetIds                 network.subnetIds
 //	allowedSecurityGroupIds          network.securityGroupIds
 //	allowedVpcIds                    network.vpcIds
+//	vpcIds                           network.vpcIds
 //	kmsKeyArns                       kmsKeyArns
 //	allowedModelIds                  bedrock.allowedModels
 //	allowedInferenceProfiles         bedrock.inferenceProfiles
@@ -90,6 +91,11 @@
 //	guardrailVersion                 bedrock.guardrail.version
 //	allowedInstanceTypes             sagemaker.instanceTypes
 //	allowedLifecycleConfigs          sagemaker.lifecycleConfigs
+//	requiredAuthMode                 sagemaker.studioAuthMode
+//	allowedImageAccounts             sagemaker.imageRegistryAccounts
+//	maxApiKeyAgeDays                 bedrock.apiKeyMaxAgeDays
+//	allowedCertificateAuthorities    tls.allowedCertificateAuthorities
+//	minDaysToExpiry                  tls.minDaysToExpiry
 //	approvedUseCases                 rekognition.approvedUseCases
 //	piiDetectionClassifications      comprehend.piiDetection
 //	entityDetectionClassifications   comprehend.entityDetection

@@ -74,6 +74,12 @@ var derivations = []derivation{
 		}
 		return csv(t.Network.VPCIDs)
 	}},
+	{"vpcIds", "network.vpcIds", func(_ *Spec, t *Team) (string, bool) {
+		if t.Network == nil {
+			return "", false
+		}
+		return csv(t.Network.VPCIDs)
+	}},
 	{"kmsKeyArns", "kmsKeyArns", func(_ *Spec, t *Team) (string, bool) { return csv(t.KMSKeyArns) }},
 	{"allowedModelIds", "bedrock.allowedModels", func(_ *Spec, t *Team) (string, bool) {
 		if t.Bedrock == nil {
@@ -110,6 +116,36 @@ var derivations = []derivation{
 			return "", false
 		}
 		return csv(t.SageMaker.LifecycleConfigs)
+	}},
+	{"requiredAuthMode", "sagemaker.studioAuthMode", func(_ *Spec, t *Team) (string, bool) {
+		if t.SageMaker == nil || t.SageMaker.StudioAuthMode == "" {
+			return "", false
+		}
+		return t.SageMaker.StudioAuthMode, true
+	}},
+	{"allowedImageAccounts", "sagemaker.imageRegistryAccounts", func(_ *Spec, t *Team) (string, bool) {
+		if t.SageMaker == nil {
+			return "", false
+		}
+		return csv(t.SageMaker.ImageRegistries)
+	}},
+	{"maxApiKeyAgeDays", "bedrock.apiKeyMaxAgeDays", func(_ *Spec, t *Team) (string, bool) {
+		if t.Bedrock == nil || t.Bedrock.APIKeyMaxAgeDays == 0 {
+			return "", false
+		}
+		return strconv.Itoa(t.Bedrock.APIKeyMaxAgeDays), true
+	}},
+	{"allowedCertificateAuthorities", "tls.allowedCertificateAuthorities", func(_ *Spec, t *Team) (string, bool) {
+		if t.TLS == nil {
+			return "", false
+		}
+		return csv(t.TLS.AllowedCertificateAuthorities)
+	}},
+	{"minDaysToExpiry", "tls.minDaysToExpiry", func(_ *Spec, t *Team) (string, bool) {
+		if t.TLS == nil || t.TLS.MinDaysToExpiry == 0 {
+			return "", false
+		}
+		return strconv.Itoa(t.TLS.MinDaysToExpiry), true
 	}},
 	{"approvedUseCases", "rekognition.approvedUseCases", func(_ *Spec, t *Team) (string, bool) {
 		if t.Rekognition == nil {

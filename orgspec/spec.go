@@ -101,6 +101,7 @@ type Settings struct {
 	Rekognition        *Rekognition `yaml:"rekognition" doc:"Rekognition facial-analysis use cases."`
 	Comprehend         *Comprehend  `yaml:"comprehend" doc:"Which data classifications may use Comprehend's sensitive detections."`
 	CostAnomaly        *CostAnomaly `yaml:"costAnomaly" doc:"Cost Anomaly Detection for the team's AI spend."`
+	TLS                *TLS         `yaml:"tls" doc:"Certificates of what fronts the team's ML endpoints (load balancers, API Gateway, CloudFront)."`
 }
 
 // Network lists the VPC resources SageMaker resources must run in.
@@ -123,6 +124,7 @@ type Bedrock struct {
 	AllowedModels     []string   `yaml:"allowedModels" check:"bedrockModel" spec:"unique" doc:"Foundation or custom models the team may invoke: model IDs (a trailing * allowed) or model ARNs. Unset or empty: none."`
 	InferenceProfiles []string   `yaml:"inferenceProfiles" check:"inferenceProfile" spec:"unique" doc:"Inference profiles the team may invoke: cross-Region profile IDs (us., eu., apac., global. ...) or profile ARNs. A profile's model must be among allowedModels."`
 	Guardrail         *Guardrail `yaml:"guardrail" doc:"Guardrail every invocation must apply."`
+	APIKeyMaxAgeDays  int        `yaml:"apiKeyMaxAgeDays" spec:"min=1,max=36600" doc:"Days an active long-term Bedrock API key may last from its creation. Unset: no active long-term key is allowed."`
 }
 
 // Guardrail identifies one guardrail version.
@@ -135,6 +137,14 @@ type Guardrail struct {
 type SageMaker struct {
 	InstanceTypes    []string `yaml:"instanceTypes" check:"instanceType" spec:"unique" doc:"Instance types notebooks, jobs and endpoints may use (ml.m5.xlarge; * allowed in the family or size). Unset or empty: any."`
 	LifecycleConfigs []string `yaml:"lifecycleConfigs" check:"lifecycleConfig" spec:"unique" doc:"Notebook lifecycle configurations notebooks may use."`
+	StudioAuthMode   string   `yaml:"studioAuthMode" check:"studioAuthMode" doc:"Authentication mode Studio domains must use: SSO (IAM Identity Center) or IAM. Unset: not checked."`
+	ImageRegistries  []string `yaml:"imageRegistryAccounts" check:"account" spec:"unique" doc:"Accounts whose ECR registries model images may come from. Unset: any ECR registry."`
+}
+
+// TLS says which certificates may front the team's ML endpoints.
+type TLS struct {
+	AllowedCertificateAuthorities []string `yaml:"allowedCertificateAuthorities" check:"privateCA" spec:"unique" doc:"AWS Private CA authorities (ARNs) private certificates must come from. Unset: any."`
+	MinDaysToExpiry               int      `yaml:"minDaysToExpiry" spec:"min=1,max=365" doc:"Days a certificate must still be valid for (default 30)."`
 }
 
 // Rekognition lists approved facial-analysis use cases.

@@ -33,6 +33,9 @@ type paramMapping struct {
 	accept func(v string) bool
 	// why says, for a value not accepted, what the managed rule cannot do.
 	why string
+	// always passes the effective value (the catalog default when the
+	// team sets none), for a managed rule whose parameter is required.
+	always bool
 }
 
 // managedRules is the mapping table, from the managed rules' pages in the
@@ -48,7 +51,16 @@ type paramMapping struct {
 //	sagemaker-model-network-isolation        SAGEMAKER_MODEL_ISOLATION_ENABLED                none
 //	sagemaker-notebook-no-direct-internet    SAGEMAKER_NOTEBOOK_NO_DIRECT_INTERNET_ACCESS     none
 //	sagemaker-notebook-root-access-disabled  SAGEMAKER_NOTEBOOK_INSTANCE_ROOT_ACCESS_CHECK    none
+//	sagemaker-notebook-platform-supported    SAGEMAKER_NOTEBOOK_INSTANCE_PLATFORM_VERSION     supportedPlatformIdentifiers -> supportedPlatformIdentifierVersions (required: always passed)
+//	bedrock-agentcore-code-interpreter-sandboxed BEDROCKAGENTCORE_CODEINTERPRETER_NETWORKMODE_CHECK allowedNetworkModes must be VPC (the rule also fails SANDBOX)
+//	the other AgentCore rules                 BEDROCKAGENTCORE_* / BEDROCK_AGENTCORE_*          none
 var managedRules = []managedRule{
+	{identifier: "SAGEMAKER_NOTEBOOK_INSTANCE_PLATFORM_VERSION", params: []paramMapping{
+		{ours: "supportedPlatformIdentifiers", theirs: "supportedPlatformIdentifierVersions", always: true},
+	}},
+	{identifier: "BEDROCKAGENTCORE_CODEINTERPRETER_NETWORKMODE_CHECK", params: []paramMapping{
+		{ours: "allowedNetworkModes", fixed: "VPC", why: "the managed rule also fails SANDBOX"},
+	}},
 	{identifier: "SAGEMAKER_NOTEBOOK_INSTANCE_KMS_KEY_CONFIGURED", params: []paramMapping{
 		{ours: "kmsKeyArns", theirs: "kmsKeyArns", accept: allKeyARNs,
 			why: "the managed rule takes key ARNs only, and this list has key IDs or aliases"},
@@ -147,6 +159,8 @@ func chooseManaged(r *rules.Rule, params map[string]string) managedChoice {
 			if effective != mp.fixed {
 				return managedChoice{reason: fmt.Sprintf("%s is %s and %s", d.Name, effective, mp.why)}
 			}
+		case mp.always:
+			out[mp.theirs] = effective
 		case !set || v == "":
 			// Unset: both rules accept any value.
 		case mp.accept != nil && !mp.accept(v):

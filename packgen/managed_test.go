@@ -40,6 +40,14 @@ func TestChooseManaged(t *testing.T) {
 			"SAGEMAKER_ENDPOINT_CONFIG_PROD_INSTANCE_COUNT", map[string]string{}, ""},
 		{"instance count 3", "sagemaker-endpoint-config-multi-instance", map[string]string{"minInstanceCount": "3"},
 			"", nil, "minInstanceCount is 3"},
+		{"platform default passed", "sagemaker-notebook-platform-supported", nil, "SAGEMAKER_NOTEBOOK_INSTANCE_PLATFORM_VERSION",
+			map[string]string{"supportedPlatformIdentifierVersions": "notebook-al2023-v1"}, ""},
+		{"platforms set", "sagemaker-notebook-platform-supported", map[string]string{"supportedPlatformIdentifiers": "notebook-al2-v3,notebook-al2023-v1"},
+			"SAGEMAKER_NOTEBOOK_INSTANCE_PLATFORM_VERSION", map[string]string{"supportedPlatformIdentifierVersions": "notebook-al2-v3,notebook-al2023-v1"}, ""},
+		{"sandbox allowed", "bedrock-agentcore-code-interpreter-sandboxed", nil, "", nil, "also fails SANDBOX"},
+		{"vpc only", "bedrock-agentcore-code-interpreter-sandboxed", map[string]string{"allowedNetworkModes": "VPC"},
+			"BEDROCKAGENTCORE_CODEINTERPRETER_NETWORKMODE_CHECK", map[string]string{}, ""},
+		{"agentcore no parameters", "bedrock-agentcore-memory-cmk", nil, "BEDROCK_AGENTCORE_MEMORY_ENCRYPTION_ENABLED", map[string]string{}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

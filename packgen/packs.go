@@ -64,7 +64,7 @@ func (p *Plan) resource(r *PackRule) *conformance.Resource {
 		cr.Source.Details = []conformance.SourceDetail{conformance.PeriodicTrigger(DefaultFrequency)}
 	} else {
 		cr.Source.Details = conformance.ChangeTriggers()
-		cr.Scope = &conformance.Scope{ComplianceResourceTypes: r.Rule.ResourceTypes}
+		cr.Scope = &conformance.Scope{ComplianceResourceTypes: r.Rule.RecordedTypes()}
 	}
 	return cr.Resource(r.LogicalID)
 }

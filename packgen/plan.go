@@ -151,6 +151,7 @@ func NewPlan(spec *orgspec.Spec, schema *cfnschema.Validator) (*Plan, error) {
 // group sorts the teams' enabled rules into the baseline (first, when any
 // rule qualifies) and the teams' own packs, and adds a TeamPlan per team.
 func (p *Plan) group(teams []*orgspec.Team, effective [][]orgspec.EffectiveRule) []group {
+	effective = p.packRules(effective)
 	shared := baselineRules(effective)
 	inBaseline := make(map[int]bool, len(shared))
 	var groups []group

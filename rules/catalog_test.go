@@ -150,6 +150,15 @@ var catalogSchemaGaps = map[string]string{
 	"AWS::SageMaker::FeatureGroup configuration.OfflineStoreConfig.S3StorageConfig.KmsKeyId": "CloudFormation AWS::SageMaker::FeatureGroup S3StorageConfig.KmsKeyId",
 	"AWS::SageMaker::FeatureGroup configuration.OnlineStoreConfig.SecurityConfig.KmsKeyId":   "CloudFormation AWS::SageMaker::FeatureGroup OnlineStoreSecurityConfig.KmsKeyId",
 	"AWS::SageMaker::FeatureGroup configuration.OnlineStoreConfig.StorageType":               "CloudFormation AWS::SageMaker::FeatureGroup OnlineStoreConfig.StorageType (Standard|InMemory)",
+	// The notebook's IMDS and platform settings are CloudFormation properties that the frozen schema
+	// lacks; the rules do not judge a CI without them (sagemaker_breadth.go).
+	"AWS::SageMaker::NotebookInstance configuration.InstanceMetadataServiceConfiguration.MinimumInstanceMetadataServiceVersion": "CloudFormation AWS::SageMaker::NotebookInstance InstanceMetadataServiceConfiguration",
+	"AWS::SageMaker::NotebookInstance configuration.PlatformIdentifier":                                                         "CloudFormation AWS::SageMaker::NotebookInstance PlatformIdentifier",
+	// Tags are recorded at the top level (tags.key in every schema); a template's Tags property is
+	// read too, as configuration.Tags.
+	"AWS::SageMaker::Model configuration.Tags": "CloudFormation Tags property of the SageMaker types",
+	// GetRole's AssumeRolePolicyDocument, URL-encoded JSON; the schema lists only the advanced-query subset.
+	"AWS::IAM::Role configuration.assumeRolePolicyDocument": "IAM GetRole Role.AssumeRolePolicyDocument, in the RDK sample CI AWS_IAM_Role.json",
 }
 
 // TestCatalogFieldsInSchema checks every configuration path a rule reads

@@ -62,6 +62,11 @@ func catalog() []*Rule {
 		comprehendPeriodicRules(),
 		rekognitionPeriodicRules(),
 		accountPeriodicRules(),
+		sagemakerBreadthRules(),
+		iamMLRules(),
+		bedrockAgentCoreRules(),
+		mlNetworkRules(),
+		breadthPeriodicRules(),
 	} {
 		all = append(all, group...)
 	}

@@ -35,6 +35,14 @@ type Sources struct {
 	CloudTrail  CloudTrailTrails
 	GuardDuty   GuardDutyDetectors
 	CostAnomaly CostAnomalyDetection
+	// The second wave of AI rules (sources_breadth.go).
+	SageMakerGovernance SageMakerGovernance
+	ComprehendModels    ComprehendModels
+	BedrockGuardrails   BedrockGuardrails
+	IAMCredentials      IAMCredentials
+	VPCEndpoints        VPCEndpoints
+	MLFronts            MLFronts
+	Certificates        Certificates
 }
 
 // Contract of every source method:

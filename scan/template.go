@@ -149,6 +149,8 @@ func convertResource(opts *Options, id, typ string, props map[string]any, polici
 		item, err = c.s3Bucket(id, props, policies)
 	case typeKMSKey:
 		item, err = c.kmsKey(id, props)
+	case typeIAMRole, typeIAMUser, typeIAMGroup:
+		item, err = c.iamPrincipal(id, typ, props)
 	default:
 		item, err = c.generic(id, typ, props)
 	}

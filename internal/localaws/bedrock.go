@@ -93,6 +93,8 @@ var bedrockOps = map[string]handler{
 	"GetModelCustomizationJob":               getBedrock(BedrockCustomizationJob, "jobIdentifier", "Job"),
 	"ListAgents":                             listBedrock(BedrockAgent, "ListAgents", "agentSummaries"),
 	"GetAgent":                               getAgent,
+	"ListGuardrails":                         listGuardrails,
+	"GetGuardrail":                           getGuardrail,
 }
 
 // bedrockRoute resolves a restJson1 request by method and path.
@@ -115,6 +117,10 @@ func bedrockRoute(r *http.Request) (string, map[string]string, *APIError) {
 		return "ListModelCustomizationJobs", nil, nil
 	case get && len(segs) == 2 && segs[0] == "model-customization-jobs":
 		return "GetModelCustomizationJob", map[string]string{"jobIdentifier": segs[1]}, nil
+	case get && len(segs) == 1 && segs[0] == "guardrails":
+		return "ListGuardrails", nil, nil
+	case get && len(segs) == 2 && segs[0] == "guardrails":
+		return "GetGuardrail", map[string]string{"guardrailIdentifier": segs[1]}, nil
 	// Bedrock Agent: ListAgents is POST /agents/, GetAgent GET /agents/{agentId}/.
 	case r.Method == http.MethodPost && len(segs) == 1 && segs[0] == "agents":
 		return "ListAgents", nil, nil

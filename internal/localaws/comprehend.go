@@ -47,6 +47,8 @@ func (s *Server) AddComprehendJob(kind string, d Doc) error {
 var comprehendOps = map[string]handler{
 	"ListPiiEntitiesDetectionJobs": listComprehend(ComprehendPiiEntitiesJob, "ListPiiEntitiesDetectionJobs", "PiiEntitiesDetectionJobPropertiesList"),
 	"ListEntitiesDetectionJobs":    listComprehend(ComprehendEntitiesJob, "ListEntitiesDetectionJobs", "EntitiesDetectionJobPropertiesList"),
+	"ListEntityRecognizers":        listComprehendModels(ComprehendEntityRecognizer, "ListEntityRecognizers", "EntityRecognizerPropertiesList"),
+	"ListDocumentClassifiers":      listComprehendModels(ComprehendDocumentClassifier, "ListDocumentClassifiers", "DocumentClassifierPropertiesList"),
 }
 
 func listComprehend(kind, op, member string) handler {

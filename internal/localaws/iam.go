@@ -31,7 +31,10 @@ const (
 
 var iamOperations = []string{OpGetRole, OpListAttachedRolePolicies, OpListRolePolicies, OpGetRolePolicy, OpGetPolicy, OpGetPolicyVersion}
 
-func isIAMOperation(op string) bool { return slices.Contains(iamOperations, op) }
+func isIAMOperation(op string) bool {
+	_, breadth := iamBreadthOps[op]
+	return slices.Contains(iamOperations, op) || breadth
+}
 
 // isIAMRequest reports whether an awsQuery body addresses IAM: its Version
 // is IAM's API version.
@@ -161,6 +164,14 @@ func (s *Server) serveIAM(body []byte, call *Call) (int, []byte, *APIError) {
 		return val
 	}
 	var result string
+	if op, ok := iamBreadthOps[action]; ok {
+		var n int
+		var aerr *APIError
+		if result, n, aerr = op(s, form, &v); aerr != nil {
+			return 0, nil, aerr
+		}
+		rec.Returned = n
+	}
 	switch action {
 	case OpGetRole:
 		name := required("RoleName", 1, 64)

@@ -27,6 +27,10 @@ const (
 	SageMakerNotebookInstance = "NotebookInstance"
 	SageMakerDomain           = "Domain"
 	SageMakerUserProfile      = "UserProfile"
+	// The second wave of rules' kinds.
+	SageMakerFlowDefinition     = "FlowDefinition"
+	SageMakerLifecycleConfig    = "NotebookInstanceLifecycleConfig"
+	SageMakerMonitoringSchedule = "MonitoringSchedule"
 )
 
 // Limits of the SageMaker List operations.
@@ -69,6 +73,29 @@ func validationNotFound(format string) func(string) *APIError {
 }
 
 var sageMakerKinds = map[string]sageMakerKind{
+	SageMakerFlowDefinition: {
+		describeOp: "DescribeFlowDefinition", listOp: "ListFlowDefinitions", keys: []string{"FlowDefinitionName"},
+		listKey: "FlowDefinitionSummaries",
+		summary: []string{"FlowDefinitionName", "FlowDefinitionArn", "FlowDefinitionStatus", "CreationTime", "FailureReason"},
+		sortBy:  []string{""}, creationFilters: true,
+		notFound: resourceNotFound,
+	},
+	SageMakerLifecycleConfig: {
+		describeOp: "DescribeNotebookInstanceLifecycleConfig", listOp: "ListNotebookInstanceLifecycleConfigs",
+		keys: []string{"NotebookInstanceLifecycleConfigName"}, listKey: "NotebookInstanceLifecycleConfigs",
+		summary: []string{"NotebookInstanceLifecycleConfigName", "NotebookInstanceLifecycleConfigArn", "CreationTime",
+			"LastModifiedTime"},
+		sortBy: []string{"Name", "CreationTime", "LastModifiedTime"}, creationFilters: true,
+		notFound: validationNotFound("Unable to describe Notebook Instance Lifecycle Config %s."),
+	},
+	SageMakerMonitoringSchedule: {
+		describeOp: "DescribeMonitoringSchedule", listOp: "ListMonitoringSchedules", keys: []string{"MonitoringScheduleName"},
+		listKey: "MonitoringScheduleSummaries",
+		summary: []string{"MonitoringScheduleName", "MonitoringScheduleArn", "CreationTime", "LastModifiedTime",
+			"MonitoringScheduleStatus", "EndpointName", "MonitoringJobDefinitionName", "MonitoringType"},
+		status: "MonitoringScheduleStatus", sortBy: []string{"Name", "CreationTime", "Status"}, creationFilters: true,
+		notFound: resourceNotFound,
+	},
 	SageMakerTrainingJob: {
 		describeOp: "DescribeTrainingJob", listOp: "ListTrainingJobs", keys: []string{"TrainingJobName"},
 		listKey: "TrainingJobSummaries",
@@ -336,6 +363,7 @@ func (s *Server) listSageMaker(kind string, in map[string]any, rec *SageMakerCal
 	status, _ := in["StatusEquals"].(string)
 	nameContains, _ := in["NameContains"].(string)
 	domain, _ := in["DomainIdEquals"].(string)
+	endpoint, _ := in["EndpointName"].(string) // ListMonitoringSchedules
 	token, _ := in["NextToken"].(string)
 
 	s.mu.Lock()
@@ -347,6 +375,7 @@ func (s *Server) listSageMaker(kind string, in map[string]any, rec *SageMakerCal
 		case status != "" && k.status != "" && res.doc[k.status] != status:
 		case nameContains != "" && !strings.Contains(res.name, nameContains):
 		case domain != "" && res.doc["DomainId"] != domain:
+		case endpoint != "" && res.doc["EndpointName"] != endpoint:
 		default:
 			match = append(match, res)
 		}

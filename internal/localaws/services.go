@@ -27,6 +27,12 @@ const (
 	ServiceCloudTrail   = "cloudtrail"
 	ServiceGuardDuty    = "guardduty"
 	ServiceCostExplorer = "ce"
+	// The network services of the second wave of rules (network.go).
+	ServiceACM        = "acm"
+	ServiceEC2        = "ec2"
+	ServiceELB        = "elasticloadbalancing"
+	ServiceAPIGateway = "apigateway" // REST (v1) and HTTP (v2) APIs both sign as apigateway
+	ServiceCloudFront = "cloudfront"
 )
 
 // wireProtocol is the protocol of a service of the table.
@@ -43,6 +49,11 @@ const (
 	// restXML (S3): the operation is the method, path and query string;
 	// answers and errors are XML.
 	restXML
+	// awsQuery (Elastic Load Balancing): a form body naming Action and
+	// Version; answers and errors are XML.
+	awsQuery
+	// ec2Query: awsQuery with EC2's answer and error shapes.
+	ec2Query
 )
 
 // handler serves one operation: it reads what the request asked for from c,
@@ -85,6 +96,15 @@ var services = []service{
 		throttle: rateExceeded},
 	{signingName: ServiceGuardDuty, protocol: restJSON1, route: guardDutyRoute, ops: guardDutyOps,
 		throttle: APIError{Status: http.StatusTooManyRequests, Code: "TooManyRequestsException", Message: "Rate exceeded"}},
+	{signingName: ServiceACM, protocol: awsJSON11, targetPrefix: "CertificateManager.", ops: acmOps, throttle: rateExceeded},
+	{signingName: ServiceEC2, protocol: ec2Query, ops: ec2Ops,
+		throttle: APIError{Status: http.StatusServiceUnavailable, Code: "RequestLimitExceeded", Message: "Request limit exceeded."}},
+	{signingName: ServiceELB, protocol: awsQuery, ops: elbOps,
+		throttle: APIError{Code: "Throttling", Message: "Rate exceeded"}},
+	{signingName: ServiceAPIGateway, protocol: restJSON1, route: apiGatewayRoute, ops: apiGatewayOps,
+		throttle: APIError{Status: http.StatusTooManyRequests, Code: "TooManyRequestsException", Message: "Too Many Requests"}},
+	{signingName: ServiceCloudFront, protocol: restXML, route: cloudFrontRoute, ops: cloudFrontOps,
+		throttle: APIError{Status: http.StatusBadRequest, Code: "Throttling", Message: "Rate exceeded"}},
 }
 
 // serviceFor returns the table entry a request addresses: by its
@@ -133,7 +153,23 @@ func (sv *service) writeError(w http.ResponseWriter, requestID string, err *APIE
 		w.Header().Set("Content-Type", "application/xml")
 		w.Header().Set("X-Amz-Request-Id", requestID)
 		w.WriteHeader(err.status())
+		if sv.signingName == ServiceCloudFront {
+			fmt.Fprintf(w, `<?xml version="1.0"?>`+"\n<ErrorResponse><Error><Type>Sender</Type><Code>%s</Code><Message>%s</Message></Error><RequestId>%s</RequestId></ErrorResponse>",
+				xmlEscape(err.Code), xmlEscape(err.Message), requestID)
+			return
+		}
 		fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?>`+"\n<Error><Code>%s</Code><Message>%s</Message><RequestId>%s</RequestId></Error>",
+			xmlEscape(err.Code), xmlEscape(err.Message), requestID)
+	case awsQuery:
+		w.Header().Set("Content-Type", "text/xml")
+		w.Header().Set("X-Amzn-RequestId", requestID)
+		w.WriteHeader(err.status())
+		fmt.Fprintf(w, "<ErrorResponse><Error><Type>Sender</Type><Code>%s</Code><Message>%s</Message></Error><RequestId>%s</RequestId></ErrorResponse>",
+			xmlEscape(err.Code), xmlEscape(err.Message), requestID)
+	case ec2Query:
+		w.Header().Set("Content-Type", "text/xml")
+		w.WriteHeader(err.status())
+		fmt.Fprintf(w, "<Response><Errors><Error><Code>%s</Code><Message>%s</Message></Error></Errors><RequestID>%s</RequestID></Response>",
 			xmlEscape(err.Code), xmlEscape(err.Message), requestID)
 	default:
 		jsonProtocol{}.writeError(w, requestID, err)
@@ -142,6 +178,10 @@ func (sv *service) writeError(w http.ResponseWriter, requestID string, err *APIE
 
 func (sv *service) authError(kind authFailure, msg string) *APIError {
 	switch sv.protocol {
+	case awsQuery, ec2Query:
+		e := queryProtocol{}.authError(kind, msg)
+		e.Status = http.StatusForbidden
+		return e
 	case restXML:
 		code := map[authFailure]string{authMissing: "AccessDenied", authIncomplete: "AuthorizationHeaderMalformed",
 			authUnknownKey: "InvalidAccessKeyId", authExpiredToken: "ExpiredToken"}[kind]
@@ -157,8 +197,21 @@ func (sv *service) authError(kind authFailure, msg string) *APIError {
 	return jsonProtocol{}.authError(kind, msg)
 }
 
-// resolve finds the operation a request names and its handler.
-func (sv *service) resolve(r *http.Request) (string, map[string]string, handler, *APIError) {
+// resolve finds the operation a request names and its handler; a query
+// protocol names it in the form body.
+func (sv *service) resolve(r *http.Request, body []byte) (string, map[string]string, handler, *APIError) {
+	if sv.protocol == awsQuery || sv.protocol == ec2Query {
+		form, err := parseForm(body)
+		if err != nil {
+			return "", nil, nil, &APIError{Code: "MalformedQueryString", Message: err.Error()}
+		}
+		op := form.Get("Action")
+		h, ok := sv.ops[op]
+		if !ok {
+			return op, nil, nil, &APIError{Code: "InvalidAction", Message: fmt.Sprintf("The action %s is not valid for this web service.", op)}
+		}
+		return op, nil, h, nil
+	}
 	if sv.protocol != awsJSON11 {
 		op, path, err := sv.route(r)
 		if err != nil {
@@ -208,6 +261,7 @@ type serviceState struct {
 	detectors     map[string]map[string]any // by detector ID: GetDetector response
 	monitors      []map[string]any          // AnomalyMonitor documents
 	subscriptions []map[string]any          // AnomalySubscription documents
+	iamUsers      map[string]IAMUser        // by lower-case user name (breadth.go)
 }
 
 func newServiceState() serviceState {
@@ -246,7 +300,7 @@ func (s *Server) serveService(w http.ResponseWriter, r *http.Request, requestID 
 			return true // the client gave up; nothing to answer
 		}
 	}
-	op, path, serve, rerr := sv.resolve(r)
+	op, path, serve, rerr := sv.resolve(r, body)
 	call.Operation = op
 	signer, aerr := s.authenticate(sv, r, body)
 	call.Signer = signer
@@ -266,6 +320,12 @@ func (s *Server) serveService(w http.ResponseWriter, r *http.Request, requestID 
 	sc := &ServiceCall{Path: path, Query: map[string]string{}, Region: signer.Region}
 	for k := range r.URL.Query() {
 		sc.Query[k] = r.URL.Query().Get(k)
+	}
+	if sv.protocol == awsQuery || sv.protocol == ec2Query {
+		form, _ := parseForm(body) // resolve parsed it
+		for k := range form {
+			sc.Query[k] = form.Get(k)
+		}
 	}
 	// awsJson1_1 requires a JSON object; restJson1 takes one when the
 	// operation has body members.
@@ -289,6 +349,9 @@ func (s *Server) serveService(w http.ResponseWriter, r *http.Request, requestID 
 	case restXML:
 		w.Header().Set("X-Amz-Request-Id", requestID)
 		w.Header().Set("Content-Type", "application/xml")
+	case awsQuery, ec2Query:
+		w.Header().Set("X-Amzn-RequestId", requestID)
+		w.Header().Set("Content-Type", "text/xml")
 	case restJSON1:
 		w.Header().Set("X-Amzn-RequestId", requestID)
 		w.Header().Set("Content-Type", "application/json")

@@ -16,7 +16,11 @@ func TestServiceTable(t *testing.T) {
 		if sv.signingName == "" || len(sv.ops) == 0 || sv.throttle.Code == "" {
 			t.Errorf("%q: want a signing name, operations and a throttling error", sv.signingName)
 		}
-		if (sv.protocol == awsJSON11) != (sv.targetPrefix != "") || (sv.protocol == awsJSON11) == (sv.route != nil) {
+		query := sv.protocol == awsQuery || sv.protocol == ec2Query
+		switch {
+		case query && (sv.targetPrefix != "" || sv.route != nil):
+			t.Errorf("%s: a query service is routed by its form's Action, with neither a target prefix nor a route", sv.signingName)
+		case !query && ((sv.protocol == awsJSON11) != (sv.targetPrefix != "") || (sv.protocol == awsJSON11) == (sv.route != nil)):
 			t.Errorf("%s: an awsJson1_1 service needs a target prefix, a rest one a route", sv.signingName)
 		}
 		for op, h := range sv.ops {
@@ -45,6 +49,11 @@ func TestServiceFor(t *testing.T) {
 		{scope: "bedrock", want: ServiceBedrock},
 		{scope: "guardduty", want: ServiceGuardDuty},
 		{scope: "s3", want: ServiceS3},
+		{target: "CertificateManager.DescribeCertificate", scope: "acm", want: ServiceACM},
+		{scope: "ec2", want: ServiceEC2},
+		{scope: "elasticloadbalancing", want: ServiceELB},
+		{scope: "apigateway", want: ServiceAPIGateway},
+		{scope: "cloudfront", want: ServiceCloudFront},
 		{scope: "sts"},
 		{scope: "comprehend"}, // an awsJson1_1 service needs its X-Amz-Target
 	}

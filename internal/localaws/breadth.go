@@ -1,0 +1,213 @@
+package localaws
+
+import (
+	"fmt"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The second wave of rules' operations on services served elsewhere:
+// Comprehend's model listings (awsJson1_1), Bedrock's guardrails
+// (restJson1) and IAM's service-specific credentials and users (awsQuery).
+
+// Comprehend model kinds, each a properties document as the listing
+// returns it.
+const (
+	ComprehendEntityRecognizer   = "comprehend/EntityRecognizer"
+	ComprehendDocumentClassifier = "comprehend/DocumentClassifier"
+)
+
+// BedrockGuardrail is a GetGuardrail response (of a guardrail's draft).
+const BedrockGuardrail = "bedrock/Guardrail"
+
+var comprehendModelKeys = map[string]string{
+	ComprehendEntityRecognizer: "EntityRecognizerArn", ComprehendDocumentClassifier: "DocumentClassifierArn",
+}
+
+// AddComprehendModel registers a custom entity recognizer or document
+// classifier by its properties document.
+func (s *Server) AddComprehendModel(kind string, d Doc) error {
+	key, ok := comprehendModelKeys[kind]
+	if !ok {
+		return fmt.Errorf("localaws: unknown Comprehend model kind %q", kind)
+	}
+	return s.addKeyed(kind, key, "", d)
+}
+
+// listComprehendModels serves ListEntityRecognizers and
+// ListDocumentClassifiers (MaxResults 1-100, NextToken).
+func listComprehendModels(kind, op, member string) handler {
+	return func(s *Server, c *ServiceCall) (int, []byte, *APIError) {
+		limit := 10
+		if raw, ok := c.Body["MaxResults"]; ok {
+			n, err := strconv.Atoi(fmt.Sprint(raw))
+			if err != nil || n < 1 || n > 100 {
+				return 0, nil, &APIError{Code: "InvalidRequestException", Message: fmt.Sprintf("MaxResults %v must be between 1 and 100", raw)}
+			}
+			limit = n
+		}
+		list := s.byKey(kind, nil)
+		token, _ := c.Body["NextToken"].(string)
+		start, aerr := pageStart(token, op, len(list))
+		if aerr != nil {
+			aerr.Code = "InvalidRequestException"
+			return 0, nil, aerr
+		}
+		end := min(start+limit, len(list))
+		items := make([]map[string]any, 0, end-start)
+		for _, d := range list[start:end] {
+			items = append(items, d.doc)
+		}
+		c.Returned = len(items)
+		resp := map[string]any{member: items}
+		if end < len(list) {
+			resp["NextToken"] = pageToken(op, end)
+		}
+		return jsonAnswer(resp)
+	}
+}
+
+// AddGuardrail registers a guardrail by its GetGuardrail response.
+func (s *Server) AddGuardrail(d Doc) error {
+	return s.addKeyed(BedrockGuardrail, "guardrailId", "name", d)
+}
+
+func listGuardrails(s *Server, c *ServiceCall) (int, []byte, *APIError) {
+	limit := 20
+	if raw := c.Query["maxResults"]; raw != "" {
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 1 || n > maxBedrockResults {
+			return 0, nil, &APIError{Code: "ValidationException", Message: "maxResults must be between 1 and 1000"}
+		}
+		limit = n
+	}
+	list := s.byKey(BedrockGuardrail, nil)
+	start, aerr := pageStart(c.Query["nextToken"], "ListGuardrails", len(list))
+	if aerr != nil {
+		aerr.Code = "ValidationException"
+		return 0, nil, aerr
+	}
+	end := min(start+limit, len(list))
+	items := make([]map[string]any, 0, end-start)
+	for _, d := range list[start:end] {
+		items = append(items, map[string]any{"id": d.key, "arn": d.doc["guardrailArn"], "name": d.doc["name"],
+			"status": d.doc["status"], "version": d.doc["version"], "createdAt": d.doc["createdAt"], "updatedAt": d.doc["updatedAt"]})
+	}
+	c.Returned = len(items)
+	resp := map[string]any{"guardrails": items}
+	if end < len(list) {
+		resp["nextToken"] = pageToken("ListGuardrails", end)
+	}
+	return jsonAnswer(resp)
+}
+
+func getGuardrail(s *Server, c *ServiceCall) (int, []byte, *APIError) {
+	id := c.Path["guardrailIdentifier"]
+	if i := strings.LastIndexByte(id, '/'); i >= 0 {
+		id = id[i+1:] // an ARN
+	}
+	d, ok := s.findDoc(BedrockGuardrail, id)
+	if !ok {
+		return 0, nil, notFound("Guardrail %s not found.", id)
+	}
+	return jsonAnswer(d.doc)
+}
+
+// IAMUser is a user the server answers GetUser and
+// ListServiceSpecificCredentials for.
+type IAMUser struct {
+	UserName, UserID, ARN string
+	Credentials           []IAMServiceCredential
+}
+
+// IAMServiceCredential is a service-specific credential of a user.
+type IAMServiceCredential struct {
+	ID, ServiceName, Status string
+	Created                 time.Time
+	// Expires is nil for a credential that never expires.
+	Expires *time.Time
+}
+
+// AddIAMUser registers a user, replacing one of the same name.
+func (s *Server) AddIAMUser(u IAMUser) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.svc.iamUsers == nil {
+		s.svc.iamUsers = map[string]IAMUser{}
+	}
+	s.svc.iamUsers[strings.ToLower(u.UserName)] = u
+}
+
+// iamBreadthOps answers the IAM operations of the second wave of rules:
+// it returns the result element's content.
+var iamBreadthOps = map[string]func(s *Server, form url.Values, v *violations) (string, int, *APIError){
+	"GetUser":                        iamGetUser,
+	"ListServiceSpecificCredentials": iamListServiceCredentials,
+}
+
+func iamGetUser(s *Server, form url.Values, _ *violations) (string, int, *APIError) {
+	name := form.Get("UserName")
+	s.mu.Lock()
+	u, ok := s.svc.iamUsers[strings.ToLower(name)]
+	s.mu.Unlock()
+	if !ok {
+		return "", 0, noSuchEntity(fmt.Sprintf("The user with name %s cannot be found.", name))
+	}
+	return "<User>" + xmlField("Path", "/") + xmlField("UserName", u.UserName) + xmlField("UserId", u.UserID) +
+		xmlField("Arn", u.ARN) + xmlField("CreateDate", "2026-01-01T00:00:00Z") + "</User>", 0, nil
+}
+
+func iamListServiceCredentials(s *Server, form url.Values, v *violations) (string, int, *APIError) {
+	limit, marker := iamPaging(form, v)
+	if err := v.iamErr(); err != nil {
+		return "", 0, err
+	}
+	all := strings.EqualFold(form.Get("AllUsers"), "true")
+	name, service := form.Get("UserName"), form.Get("ServiceName")
+	if all && name != "" {
+		return "", 0, &APIError{Code: "InvalidInput", Message: "UserName and AllUsers cannot both be specified."}
+	}
+	s.mu.Lock()
+	var users []IAMUser
+	for _, u := range s.svc.iamUsers {
+		if all || strings.EqualFold(u.UserName, name) {
+			users = append(users, u)
+		}
+	}
+	s.mu.Unlock()
+	if !all && name != "" && len(users) == 0 {
+		return "", 0, noSuchEntity(fmt.Sprintf("The user with name %s cannot be found.", name))
+	}
+	sort.Slice(users, func(i, j int) bool { return users[i].UserName < users[j].UserName })
+	var items []string
+	for _, u := range users {
+		for _, c := range u.Credentials {
+			if service != "" && c.ServiceName != service {
+				continue
+			}
+			item := "<member>" + xmlField("UserName", u.UserName) + xmlField("Status", c.Status) +
+				xmlField("ServiceUserName", u.UserName+"-at-"+u.UserID[:4]) +
+				xmlField("CreateDate", c.Created.UTC().Format(time.RFC3339)) +
+				xmlField("ServiceSpecificCredentialId", c.ID) + xmlField("ServiceName", c.ServiceName)
+			if c.Expires != nil {
+				item += xmlField("ExpirationDate", c.Expires.UTC().Format(time.RFC3339))
+			}
+			items = append(items, item+"</member>")
+		}
+	}
+	start, aerr := pageStart(marker, "ListServiceSpecificCredentials", len(items))
+	if aerr != nil {
+		aerr.Code, aerr.Message = "ValidationError", "Invalid Marker."
+		return "", 0, aerr
+	}
+	end := min(start+limit, len(items))
+	out := "<ServiceSpecificCredentials>" + strings.Join(items[start:end], "") + "</ServiceSpecificCredentials>" +
+		xmlField("IsTruncated", strconv.FormatBool(end < len(items)))
+	if end < len(items) {
+		out += xmlField("Marker", pageToken("ListServiceSpecificCredentials", end))
+	}
+	return out, end - start, nil
+}

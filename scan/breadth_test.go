@@ -1,0 +1,38 @@
+package scan
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/aiguard/aiguard/rules"
+)
+
+// TestTemplateAITypes scans a template with the AI types the second wave
+// of rules judges from CloudFormation: Bedrock agents (which Config does not
+// record), AgentCore, an IAM role (ManagedPolicyArns mapped onto Config's
+// attachedManagedPolicies), a listener, an API Gateway domain and a VPC
+// endpoint whose policy the template leaves to the full-access default.
+func TestTemplateAITypes(t *testing.T) {
+	out, _ := scanFiles(t, Options{AccountID: "111122223333", Region: "us-east-1"}, "ai-template.yaml")
+	for _, tc := range []struct {
+		rule, resource string
+		want           rules.Compliance
+		annotation     string
+	}{
+		{"bedrock-agent-guardrail-configured", "Agent", rules.Compliant, ""},
+		{"bedrock-agent-cmk", "Agent", rules.NonCompliant, "CustomerEncryptionKeyArn is not set"},
+		{"ml-execution-role-trust-restricted", "AgentRole", rules.Compliant, ""},
+		{"ml-full-access-policy-unattached", "AgentRole", rules.NonCompliant, "AmazonBedrockFullAccess"},
+		{"bedrock-agentcore-runtime-private-network", "Runtime", rules.NonCompliant, "PUBLIC"},
+		{"bedrock-agentcore-gateway-authorizer", "Gateway", rules.Compliant, ""},
+		{"bedrock-agentcore-gateway-cmk", "Gateway", rules.NonCompliant, "KmsKeyArn"},
+		{"ml-endpoint-tls-policy", "Listener", rules.NotApplicable, "no ml-data tag"},
+		{"ml-endpoint-tls-policy", "ScoringDomain", rules.Compliant, ""},
+		{"ml-vpc-endpoint-policy-restricted", "RuntimeEndpoint", rules.NonCompliant, "full-access default"},
+	} {
+		e := evaluation(t, out, tc.rule, tc.resource)
+		if e.Compliance != tc.want || !strings.Contains(e.Annotation, tc.annotation) {
+			t.Errorf("%s on %s: %s %q, want %s with %q", tc.rule, tc.resource, e.Compliance, e.Annotation, tc.want, tc.annotation)
+		}
+	}
+}
