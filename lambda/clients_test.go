@@ -280,7 +280,13 @@ func TestSourcesOfEveryService(t *testing.T) {
 			t.Errorf("no %s source without Services", v.Type().Field(i).Name)
 		}
 	}
+	// The ML fronts source (ml-endpoint-certificate) reads three services,
+	// and is given only when all three are.
+	fronts := []string{"elasticloadbalancing", "apigateway", "cloudfront"}
 	for _, svc := range sourceServices {
+		if slices.Contains(fronts, svc) {
+			continue
+		}
 		s, err := hs.clients.Sources(context.Background(), "", "", SourceOptions{Services: []string{svc}})
 		if err != nil {
 			t.Fatal(err)
@@ -288,6 +294,9 @@ func TestSourcesOfEveryService(t *testing.T) {
 		if s == (rules.Sources{}) {
 			t.Errorf("service %s provides no source", svc)
 		}
+	}
+	if s, _ := hs.clients.Sources(context.Background(), "", "", SourceOptions{Services: fronts}); s.MLFronts == nil {
+		t.Errorf("Services %v: no ML fronts source", fronts)
 	}
 	only, _ := hs.clients.Sources(context.Background(), "", "", SourceOptions{Services: []string{"guardduty", "config"}})
 	if only.GuardDuty == nil || only.CloudTrail != nil || only.SageMakerJobs != nil || only.S3Buckets != nil {

@@ -87,10 +87,20 @@ func TestSecurityHubRules(t *testing.T) {
 		perRule   bool // one automation rule per catalog rule
 		wantTeams bool
 	}{
-		{name: "example", out: generate(t, exampleSpec(t)), wantTeams: true},
-		{name: "50 teams", out: generate(t, parseSpec(t, nil, "teams.yaml", teamsSpec(50))), perRule: true},
+		{name: "example", out: generate(t, exampleSpec(t))},
+		{name: "1 team", out: generate(t, parseSpec(t, nil, "teams.yaml", teamsSpec(1)))},
+		{name: "50 teams", out: generate(t, parseSpec(t, nil, "teams.yaml", teamsSpec(50)))},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
+			// One automation rule per Config rule while they fit, and then
+			// one per catalog rule, with no team field.
+			n := 0
+			for _, pk := range tt.out.Plan.Packs {
+				n += len(pk.Rules)
+			}
+			tt.perRule = n > MaxAutomationRules
+			tt.wantTeams = !tt.perRule
+			t.Logf("%d Config rules: one automation rule per catalog rule: %v", n, tt.perRule)
 			tmpl := automationRules(t, tt.out)
 			if n := len(tmpl.Resources); n == 0 || n > MaxAutomationRules {
 				t.Fatalf("%d automation rules", n)
