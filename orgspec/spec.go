@@ -133,6 +133,7 @@ type Guardrail struct {
 type SageMaker struct {
 	InstanceTypes    []string `yaml:"instanceTypes" check:"instanceType" spec:"unique" doc:"Instance types notebooks, jobs and endpoints may use (ml.m5.xlarge; * allowed in the family or size). Unset or empty: any."`
 	LifecycleConfigs []string `yaml:"lifecycleConfigs" check:"lifecycleConfig" spec:"unique" doc:"Notebook lifecycle configurations notebooks may use."`
+	UncontrolledJobs []string `yaml:"uncontrolledJobs" check:"sagemakerJob" spec:"unique" doc:"SageMaker jobs that launch compute but offer SCPs no condition key to check (network, instance types, KMS keys), such as CreateCompilationJob, CreateOptimizationJob, CreateEdgePackagingJob and CreateInferenceRecommendationsJob: the SCPs deny them unless they are listed here."`
 }
 
 // Rekognition lists approved facial-analysis use cases.

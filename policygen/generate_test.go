@@ -241,17 +241,17 @@ func TestGenerateTooBig(t *testing.T) {
 		{
 			name:  "too few SCPs per target",
 			pairs: []string{"  tagKeys:\n", "  limits:\n    scpMaxPerTarget: 2\n  tagKeys:\n"},
-			want:  []string{"team payments-risk", "need 3 policies of at most 5120 characters", "scpMaxPerTarget 2 leaves room for 1", "team research", "team retail-vision"},
+			want:  []string{"team payments-risk", "need 4 policies of at most 5120 characters", "scpMaxPerTarget 2 leaves room for 1", "team research", "team retail-vision"},
 		},
 		{
 			name:  "statement larger than an SCP",
 			pairs: []string{"  tagKeys:\n", "  limits:\n    scpMaxChars: 1000\n  tagKeys:\n"},
-			want:  []string{"team payments-risk: statement", "alone takes", "at most 1000 characters (scpMaxChars)"},
+			want:  []string{"organization SCPs: statement", "alone takes", "at most 1000 characters (scpMaxChars)"},
 		},
 		{
 			name:  "one SCP short per target",
-			pairs: []string{"  tagKeys:\n", "  limits:\n    scpMaxPerTarget: 3\n  tagKeys:\n"},
-			want:  []string{"team research: its SCP statements take", "scpMaxPerTarget 3 leaves room for 2 next to FullAWSAccess"},
+			pairs: []string{"  tagKeys:\n", "  limits:\n    scpMaxPerTarget: 4\n  tagKeys:\n"},
+			want:  []string{"team research: its SCP statements take", "scpMaxPerTarget 4 leaves room for 3 next to FullAWSAccess"},
 		},
 		{
 			// A NotResource allow-list cannot be split: two statements would
@@ -291,18 +291,17 @@ func TestGenerateBoundaryTooBig(t *testing.T) {
 	}
 }
 
-// TestToolingAccountCountsOnItsTeam checks that the tooling account's
-// protection SCP counts against the team that owns that account.
-func TestToolingAccountCountsOnItsTeam(t *testing.T) {
-	spec := parseVariant(t, `securityToolingAccount: "222222222222"`, `securityToolingAccount: "333333333333"`,
-		"  tagKeys:\n", "  limits:\n    scpMaxPerTarget: 4\n  tagKeys:\n")
+// TestRootOwnerSharesTheRoot checks that the organization's SCPs count
+// against a team that owns the root.
+func TestRootOwnerSharesTheRoot(t *testing.T) {
+	spec := parseVariant(t, "organizationalUnits: [ou-ex12-research]", "organizationalUnits: [r-ex12]")
 	_, err := Generate(spec)
-	if err == nil || !strings.Contains(err.Error(), "team payments-risk") ||
-		!strings.Contains(err.Error(), "and the tooling account's protection SCP") {
-		t.Fatalf("error %v, want payments-risk over the limit because of the tooling SCP", err)
+	if err == nil || !strings.Contains(err.Error(), "team research") ||
+		!strings.Contains(err.Error(), "and the organization's 1 SCPs at the root the team owns") {
+		t.Fatalf("error %v, want research over the limit because of the organization's SCPs", err)
 	}
-	if strings.Contains(err.Error(), "team research") {
-		t.Errorf("research does not own the tooling account: %v", err)
+	if strings.Contains(err.Error(), "team payments-risk") {
+		t.Errorf("payments-risk does not own the root: %v", err)
 	}
 }
 
@@ -339,8 +338,8 @@ func TestGenerateMinimalSpecs(t *testing.T) {
 		}
 	}
 	for _, p := range paths {
-		if strings.Contains(p, "execution-role") || strings.Contains(p, "protect-tooling") {
-			// no valid storage; tooling account is the management account
+		if strings.Contains(p, "execution-role") || p == "policies/organization/tests.json" {
+			// no valid storage; the tooling account is the management account, which SCPs never affect
 			t.Errorf("unexpected artifact %s", p)
 		}
 	}

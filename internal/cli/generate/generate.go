@@ -14,6 +14,7 @@ import (
 	"github.com/aiguard/aiguard/internal/cli/validate"
 	"github.com/aiguard/aiguard/orgspec"
 	"github.com/aiguard/aiguard/packgen"
+	"github.com/aiguard/aiguard/policygen"
 	"github.com/aiguard/aiguard/rules"
 )
 
@@ -44,11 +45,15 @@ func NewCmdGenerate(io *cmdutil.IO, reg *rules.Registry, runF func(*Options) err
   deploy/rule-lambda.yaml         the rule Lambda's stack for the security tooling account
   deploy/member-role.yaml         the role the Lambda assumes, for a StackSet
   policies/<team>/                the team's SCPs, permission boundary and SageMaker
-                                  execution roles, as JSON and CloudFormation
-  policies/organization/          the AI services opt-out policy and the SCP that
-                                  protects the security tooling account
+                                  execution roles, as JSON and CloudFormation, and
+                                  tests.json, the attacker's matrix the policies
+                                  were checked on (aiguard simulate --check)
+  policies/organization/          the AI services opt-out policy and the SCPs
+                                  attached at the root (break-glass, aiguard and
+                                  detection protection)
   manifest.json                   every file with its kind, target and size, the
-                                  packs, and notes on what needs a manual step
+                                  packs, the matrix size and each SCP target's
+                                  budget, and notes on what needs a manual step
 
 Every template is checked against AWS Config's limits and the CloudFormation
 resource schema before anything is written; a pack too large for one
@@ -58,9 +63,11 @@ for byte, for the same spec.
 Without --config, the built-in example is used. FILE may be - for standard
 input. DIR must be new, empty, or a previous output of aiguard generate: then
 the files its manifest lists are replaced or removed, and nothing else is
-touched. Exit status is 0 on success and 2 for an invalid spec (each problem
-as file:line:column: message), limits that cannot be met, or a DIR that holds
-other files.`,
+touched. Exit status is 0 on success, 1 when the generated policies fail the
+attacker's matrix (a request of policies/<team>/tests.json decided otherwise
+than its control claims; the error names it, and nothing is written), and 2
+for an invalid spec (each problem as file:line:column: message), limits that
+cannot be met, or a DIR that holds other files.`,
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			if opts.OutDir == "" {
@@ -104,6 +111,11 @@ func runGenerate(opts *Options) error {
 		fmt.Fprintf(opts.IO.Err, "%s:%d:%d: warning: %s\n", w.File, w.Line, w.Column, w.Message)
 	}
 	out, err := packgen.Generate(spec, packgen.Options{})
+	var matrix *policygen.MatrixError
+	if errors.As(err, &matrix) {
+		// The policies would not do what they claim: nothing is written.
+		return &cmdutil.ExitError{Code: cmdutil.ExitFindings, Err: fmt.Errorf("generate: %w", err)}
+	}
 	if err != nil {
 		return cmdutil.Usagef("generate: %v", err)
 	}
