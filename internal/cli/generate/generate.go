@@ -12,7 +12,6 @@ import (
 
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
 	"github.com/aiguard/aiguard/internal/cli/validate"
-	"github.com/aiguard/aiguard/orgspec"
 	"github.com/aiguard/aiguard/packgen"
 	"github.com/aiguard/aiguard/policygen"
 	"github.com/aiguard/aiguard/rules"
@@ -88,27 +87,13 @@ cannot be met, or a DIR that holds other files.`,
 const maxWarnings = 10
 
 func runGenerate(opts *Options) error {
-	name, data, err := validate.ReadConfig(opts.IO, opts.ConfigFile)
-	if err != nil {
-		return err
-	}
 	now := time.Now()
 	if opts.Now != nil {
 		now = opts.Now()
 	}
-	spec, err := orgspec.Options{Registry: opts.Registry, Now: now}.Parse(name, data)
-	var errs orgspec.Errors
-	if errors.As(err, &errs) {
-		for _, e := range errs {
-			fmt.Fprintln(opts.IO.Err, e)
-		}
-		return &cmdutil.ExitError{Code: cmdutil.ExitUsage}
-	}
+	name, spec, err := validate.LoadSpec(opts.IO, opts.Registry, opts.ConfigFile, now)
 	if err != nil {
-		return cmdutil.Usage(err)
-	}
-	for _, w := range spec.Warnings() {
-		fmt.Fprintf(opts.IO.Err, "%s:%d:%d: warning: %s\n", w.File, w.Line, w.Column, w.Message)
+		return err
 	}
 	out, err := packgen.Generate(spec, packgen.Options{})
 	var matrix *policygen.MatrixError
