@@ -183,3 +183,31 @@ func TestMatrixCatchesWeakenedPolicies(t *testing.T) {
 		}
 	}
 }
+
+// TestProbePoliciesCatchesAWrongTest turns the root-access test of the
+// generated SCPs the wrong way round, as a public SCP has it: the semantic
+// lint of generate reports it.
+func TestProbePoliciesCatchesAWrongTest(t *testing.T) {
+	arts := slices.Clone(exampleArtifacts(t))
+	if got, err := ProbePolicies(arts); err != nil || len(got) > 0 {
+		t.Fatalf("the generated policies: %v %v", got, err)
+	}
+	changed := false
+	for i, a := range arts {
+		if a.Kind == KindSCP && strings.Contains(string(a.Body), `"sagemaker:RootAccess":"Disabled"`) {
+			arts[i].Body = []byte(strings.Replace(string(a.Body), `"sagemaker:RootAccess":"Disabled"`, `"sagemaker:RootAccess":"Enabled"`, 1))
+			changed = true
+			break
+		}
+	}
+	if !changed {
+		t.Fatal("no root-access test in the SCPs")
+	}
+	got, err := ProbePolicies(arts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(strings.Join(got, "\n"), `sagemaker:RootAccess "Disabled" is denied`) {
+		t.Errorf("findings %v", got)
+	}
+}

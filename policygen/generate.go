@@ -132,6 +132,13 @@ func Build(spec *orgspec.Spec) (*Output, error) {
 	if err := CheckMatrix(cases, arts); err != nil {
 		return nil, fmt.Errorf("policygen: %w", err)
 	}
+	semantic, err := ProbePolicies(arts)
+	if err != nil {
+		return nil, fmt.Errorf("policygen: %w", err)
+	}
+	if len(semantic) > 0 {
+		return nil, fmt.Errorf("policygen: %w", &MatrixError{Cases: len(cases), Semantic: semantic})
+	}
 	tests, err := testArtifacts(cases)
 	if err != nil {
 		return nil, err

@@ -3,9 +3,11 @@ package policygen
 import (
 	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/aiguard/aiguard/iameval"
+	"github.com/aiguard/aiguard/iampolicy"
 )
 
 // MatrixFailure is a request of the attacker's matrix that the generated
@@ -18,15 +20,21 @@ type MatrixFailure struct {
 }
 
 // MatrixError is returned when the generated policies fail the attacker's
-// matrix: nothing should be deployed.
+// matrix or the semantic lint: they would not do what they claim, and
+// nothing should be deployed.
 type MatrixError struct {
 	Failures []MatrixFailure
 	Cases    int
+	// Semantic are the semantic lint's findings on the generated policies
+	// (iameval.Probe), each as "PATH: finding".
+	Semantic []string
 }
 
 func (e *MatrixError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "the generated policies fail %d of the %d requests of the attacker's matrix", len(e.Failures), e.Cases)
+	if len(e.Failures) > 0 {
+		fmt.Fprintf(&b, "the generated policies fail %d of the %d requests of the attacker's matrix", len(e.Failures), e.Cases)
+	}
 	for i, f := range e.Failures {
 		if i == 10 {
 			fmt.Fprintf(&b, "; and %d more", len(e.Failures)-i)
@@ -34,7 +42,72 @@ func (e *MatrixError) Error() string {
 		}
 		fmt.Fprintf(&b, "; %s (%s): %s", f.Case.ID, f.Case.Description, f.Problem)
 	}
+	if len(e.Semantic) > 0 {
+		if b.Len() > 0 {
+			b.WriteString("; ")
+		}
+		fmt.Fprintf(&b, "the semantic lint finds %d problems in the generated policies: %s", len(e.Semantic),
+			strings.Join(e.Semantic[:min(len(e.Semantic), 10)], "; "))
+	}
 	return b.String()
+}
+
+// ProbePolicies runs the semantic lint on the generated SCPs and
+// boundaries: each team SCP together with the others attached to the
+// team's targets (the organization's at the root included), each
+// boundary alone. It returns the findings as "PATH: finding".
+func ProbePolicies(arts []Artifact) ([]string, error) {
+	ev, err := iameval.New(nil)
+	if err != nil {
+		return nil, err
+	}
+	type doc struct {
+		a   Artifact
+		doc *iampolicy.Document
+	}
+	byTeam := map[string][]doc{}
+	var root []doc
+	var out []string
+	for _, a := range arts {
+		if a.Kind != KindSCP && a.Kind != KindBoundary {
+			continue
+		}
+		d, err := iampolicy.Parse(a.Body)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", a.Path, err)
+		}
+		switch {
+		case a.Kind == KindBoundary:
+			for _, f := range ev.Probe(d, iampolicy.TypeBoundary) {
+				out = append(out, fmt.Sprintf("%s: %s (%s)", a.Path, f.Message, f.Location))
+			}
+		case a.Team == "":
+			root = append(root, doc{a, d})
+		default:
+			byTeam[a.Team] = append(byTeam[a.Team], doc{a, d})
+		}
+	}
+	probe := func(own doc, others []doc) {
+		var comps []*iampolicy.Document
+		for _, o := range others {
+			if o.a.Path != own.a.Path {
+				comps = append(comps, o.doc)
+			}
+		}
+		for _, f := range ev.Probe(own.doc, iampolicy.TypeSCP, comps...) {
+			out = append(out, fmt.Sprintf("%s: %s (%s)", own.a.Path, f.Message, f.Location))
+		}
+	}
+	for _, r := range root {
+		probe(r, root)
+	}
+	for _, docs := range byTeam {
+		for _, d := range docs {
+			probe(d, append(slices.Clone(root), docs...))
+		}
+	}
+	slices.Sort(out)
+	return out, nil
 }
 
 // CheckMatrix decides every request of the matrix against the generated
