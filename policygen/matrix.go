@@ -429,12 +429,19 @@ func (m *matrix) jobKms() {
 	if m.t.localStoragePossible() {
 		volumeSid = "SmVolumeKeyEbs"
 	}
-	m.deny("no-volume-key", volumeSid, "a training job on EBS volumes without a KMS key",
-		m.training().with(keyVolumeKms, nil))
+	// A team whose instance types all have local storage runs no job on
+	// EBS volumes.
+	ebs := !mayHaveLocalStorage(m.instanceType())
+	if ebs {
+		m.deny("no-volume-key", volumeSid, "a training job on EBS volumes without a KMS key",
+			m.training().with(keyVolumeKms, nil))
+	}
 	m.deny("no-output-key", "SmOutputKey", "a training job without an output KMS key", m.training().with(keyOutputKms, nil))
 	if len(m.t.team.KMSKeyArns) > 0 {
-		m.deny("foreign-volume-key", volumeSid, "a training job with a key that is not the team's",
-			m.training().with(keyVolumeKms, m.foreignKey()))
+		if ebs {
+			m.deny("foreign-volume-key", volumeSid, "a training job with a key that is not the team's",
+				m.training().with(keyVolumeKms, m.foreignKey()))
+		}
 		m.deny("schedule-foreign-key", "SmOutputKeyIfSet", "a monitoring schedule with a key that is not the team's",
 			m.schedule(true).with(keyOutputKms, m.foreignKey()))
 	}

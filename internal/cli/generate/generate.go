@@ -26,6 +26,9 @@ type Options struct {
 
 	ConfigFile string
 	OutDir     string
+
+	// producers replaces packgen's default producers in tests.
+	producers []packgen.Producer
 }
 
 // NewCmdGenerate returns the generate command; runF replaces the logic in
@@ -95,7 +98,7 @@ func runGenerate(opts *Options) error {
 	if err != nil {
 		return err
 	}
-	out, err := packgen.Generate(spec, packgen.Options{})
+	out, err := packgen.Generate(spec, packgen.Options{Producers: opts.producers})
 	var matrix *policygen.MatrixError
 	if errors.As(err, &matrix) {
 		// The policies would not do what they claim: nothing is written.
