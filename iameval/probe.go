@@ -129,39 +129,51 @@ func (e *Evaluator) ProbeData(data []byte, t iampolicy.Type, companions ...*iamp
 // Statements that test other keys (a principal tag, say) are not probed:
 // whether they apply depends on who calls.
 func (e *Evaluator) Probe(doc *iampolicy.Document, t iampolicy.Type, companions ...*iampolicy.Document) []iampolicy.Finding {
-	if doc == nil || t == iampolicy.TypeRCP {
-		return nil
+	return e.ProbeSet(append([]*iampolicy.Document{doc}, companions...), 1, t)[0]
+}
+
+// ProbeSet probes the first n of docs, all of which are evaluated
+// together, and returns the findings of each of the n.
+func (e *Evaluator) ProbeSet(docs []*iampolicy.Document, n int, t iampolicy.Type) [][]iampolicy.Finding {
+	out := make([][]iampolicy.Finding, n)
+	if t == iampolicy.TypeRCP {
+		return out
 	}
-	own, err := Compile("probed", t, denyOnly(doc))
-	if err != nil {
-		return nil
-	}
-	all := []*Compiled{FullAWSAccess(), own}
-	var docs []*iampolicy.Document
-	docs = append(docs, doc)
-	for i, c := range companions {
-		if c == nil {
+	all := []*Compiled{FullAWSAccess()}
+	compiled := make([]*Compiled, len(docs))
+	var used []*iampolicy.Document
+	for i, d := range docs {
+		if d == nil {
 			continue
 		}
-		cc, err := Compile(fmt.Sprintf("companion %d", i+1), t, denyOnly(c))
-		if err == nil {
-			all = append(all, cc)
-			docs = append(docs, c)
+		c, err := Compile(fmt.Sprintf("policy %d", i+1), t, denyOnly(d))
+		if err != nil {
+			continue
 		}
+		compiled[i] = c
+		all = append(all, c)
+		used = append(used, d)
 	}
 	p := &prober{e: e, set: Set{SCPs: [][]*Compiled{all}, Identity: []*Compiled{AdministratorAccess()}},
-		lists: allowLists(docs)}
-	for i, s := range doc.Statement {
-		if s.Effect != "Deny" {
+		lists: allowLists(used), cache: map[string]bool{}}
+	for i := range n {
+		if compiled[i] == nil {
 			continue
 		}
-		label := s.Sid
-		if label == "" {
-			label = fmt.Sprintf("statement %d", i+1)
+		p.found, p.order = nil, nil
+		for j, s := range docs[i].Statement {
+			if s.Effect != "Deny" {
+				continue
+			}
+			label := s.Sid
+			if label == "" {
+				label = fmt.Sprintf("statement %d", j+1)
+			}
+			p.statement(label, &compiled[i].stmts[j], s)
 		}
-		p.statement(label, &own.stmts[i], s)
+		out[i] = p.findings()
 	}
-	return p.findings()
+	return out
 }
 
 // denyOnly keeps a document's Deny statements, in place of its others (so
@@ -182,6 +194,7 @@ type prober struct {
 	e     *Evaluator
 	set   Set
 	lists map[string][][]string // lower-case key -> the allow-lists the policies give it
+	cache map[string]bool       // request -> denied, for the probes several statements share
 	found map[string]*probeFinding
 	order []string
 }
@@ -380,8 +393,24 @@ func (p *prober) probe(label string, cs *cstmt, c *control, a *iampolicy.Action)
 }
 
 func (p *prober) denied(r Request) bool {
+	var b strings.Builder
+	b.WriteString(r.Action + " " + r.Resource)
+	keys := make([]string, 0, len(r.Context))
+	for k := range r.Context {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		b.WriteString("\x00" + k + "=" + strings.Join(r.Context[k], "\x01"))
+	}
+	id := b.String()
+	if v, ok := p.cache[id]; ok {
+		return v
+	}
 	d, err := p.e.Decide(r, p.set)
-	return err == nil && d.Denied()
+	v := err == nil && d.Denied()
+	p.cache[id] = v
+	return v
 }
 
 func with(m map[string][]string, key string, v []string) map[string][]string {

@@ -87,24 +87,22 @@ func ProbePolicies(arts []Artifact) ([]string, error) {
 			byTeam[a.Team] = append(byTeam[a.Team], doc{a, d})
 		}
 	}
-	probe := func(own doc, others []doc) {
-		var comps []*iampolicy.Document
-		for _, o := range others {
-			if o.a.Path != own.a.Path {
-				comps = append(comps, o.doc)
+	// Each team's SCPs are probed together with the root's, which are
+	// attached above them.
+	probe := func(own, others []doc) {
+		var docs []*iampolicy.Document
+		for _, d := range slices.Concat(own, others) {
+			docs = append(docs, d.doc)
+		}
+		for i, fs := range ev.ProbeSet(docs, len(own), iampolicy.TypeSCP) {
+			for _, f := range fs {
+				out = append(out, fmt.Sprintf("%s: %s (%s)", own[i].a.Path, f.Message, f.Location))
 			}
 		}
-		for _, f := range ev.Probe(own.doc, iampolicy.TypeSCP, comps...) {
-			out = append(out, fmt.Sprintf("%s: %s (%s)", own.a.Path, f.Message, f.Location))
-		}
 	}
-	for _, r := range root {
-		probe(r, root)
-	}
+	probe(root, nil)
 	for _, docs := range byTeam {
-		for _, d := range docs {
-			probe(d, append(slices.Clone(root), docs...))
-		}
+		probe(docs, root)
 	}
 	slices.Sort(out)
 	return out, nil
