@@ -81,4 +81,3 @@ func Budgets(spec *orgspec.Spec, arts []Artifact) []Budget {
 	})
 	return out
 }
-

@@ -312,7 +312,9 @@ func (r req) as(principal string) req {
 	return r
 }
 
-func (m *matrix) notebook() req { return m.sm("CreateNotebookInstance", "notebook-instance/matrix-notebook") }
+func (m *matrix) notebook() req {
+	return m.sm("CreateNotebookInstance", "notebook-instance/matrix-notebook")
+}
 func (m *matrix) notebookUpdate() req {
 	return m.sm("UpdateNotebookInstance", "notebook-instance/matrix-notebook")
 }
