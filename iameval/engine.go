@@ -182,6 +182,11 @@ func (s *cstmt) resourceMatch(c *reqCtx) tri {
 		if t.parts == nil && t.text == "*" {
 			return yes
 		}
+		if c.resourceUnknown {
+			c.note("(the resource)")
+			r = maybe
+			continue
+		}
 		text, lit, st := t.expand(c)
 		switch st {
 		case absent:
@@ -334,7 +339,7 @@ func (e *Evaluator) Decide(r Request, set Set) (Decision, error) {
 		return Decision{}, err
 	}
 	d := e.decide(c, r.Principal, set)
-	d.Notes = e.notes(r)
+	d.Notes = e.notes(r, c.act)
 	for k := range c.used {
 		d.Unknown = append(d.Unknown, k)
 	}
@@ -401,8 +406,9 @@ func (e *Evaluator) decide(c *reqCtx, principal string, set Set) Decision {
 	return Decision{Effect: Allow}
 }
 
-// notes says what in the request a real request would not hold.
-func (e *Evaluator) notes(r Request) []string {
+// notes says what in the request a real request would not hold; a is the
+// action's facts (nil when the table does not know it).
+func (e *Evaluator) notes(r Request, a *iampolicy.Action) []string {
 	if e == nil || e.table == nil {
 		return nil
 	}
@@ -411,7 +417,6 @@ func (e *Evaluator) notes(r Request) []string {
 	if svc == nil || !svc.Complete {
 		return nil
 	}
-	a := svc.Action(strings.TrimPrefix(r.Action, prefix+":"))
 	if a == nil {
 		asOf := ""
 		if svc.AsOf != "" {

@@ -547,18 +547,15 @@ func (p *prober) resource(a *iampolicy.Action) string {
 	if len(a.ResourceTypes) == 0 {
 		return "*"
 	}
-	svc := p.e.table.Service(a.Service)
-	for _, rt := range svc.ResourceTypes() {
-		if rt.Name != a.ResourceTypes[0] {
-			continue
-		}
-		if a.Service == "bedrock" && slices.Contains(a.ResourceTypes, "foundation-model") {
-			return p.model()
-		}
-		arn := strings.NewReplacer("${Partition}", "aws", "${Region}", "us-east-1", "${Account}", "111122223333").Replace(rt.ARN)
-		return placeholders.ReplaceAllString(arn, "probe")
+	rt := p.e.table.Service(a.Service).ResourceType(a.ResourceTypes[0])
+	if rt == nil {
+		return "*"
 	}
-	return "*"
+	if a.Service == "bedrock" && slices.Contains(a.ResourceTypes, "foundation-model") {
+		return p.model()
+	}
+	arn := strings.NewReplacer("${Partition}", "aws", "${Region}", "us-east-1", "${Account}", "111122223333").Replace(rt.ARN)
+	return placeholders.ReplaceAllString(arn, "probe")
 }
 
 var placeholders = regexp.MustCompile(`\$\{[^}]*\}`)

@@ -3,6 +3,8 @@ package iameval
 import (
 	"fmt"
 	"strings"
+
+	"github.com/aiguard/aiguard/iampolicy"
 )
 
 // Request is one API call to decide.
@@ -28,6 +30,12 @@ type Request struct {
 	// principal does not give unknown, except the service and tag keys the
 	// facts table says the action never presents, which are absent.
 	UnknownOthers bool
+	// Absent names keys known to be absent, for UnknownOthers requests (a
+	// recorded request that did not name the parameter).
+	Absent []string
+	// ResourceUnknown says the resource the action is authorized on is not
+	// known: a statement that names resources then maybe applies.
+	ResourceUnknown bool
 }
 
 // state is what a request says about a condition key.
@@ -46,9 +54,14 @@ type reqCtx struct {
 	resource string
 	keys     map[string][]string // lower-case key -> values (never empty)
 	unknown  map[string]bool
+	absent   map[string]bool
 	others   bool
-	// supports reports whether the action can present a key; nil when the
-	// facts table does not cover the action (every key is possible).
+	// resourceUnknown: see Request.ResourceUnknown.
+	resourceUnknown bool
+	// act is the action's facts, nil when the table does not know it;
+	// supports reports whether it can present a key (nil: every key is
+	// possible).
+	act      *iampolicy.Action
 	supports func(key string) bool
 	// missing collects, for notes, the unknown keys a decision used.
 	used map[string]bool
@@ -65,7 +78,13 @@ func (e *Evaluator) prepare(r Request) (*reqCtx, error) {
 		return nil, fmt.Errorf("action %s: no resource; give its ARN, or \"*\"", r.Action)
 	}
 	c := &reqCtx{action: strings.ToLower(r.Action), resource: r.Resource, keys: map[string][]string{},
-		unknown: map[string]bool{}, others: r.UnknownOthers}
+		unknown: map[string]bool{}, others: r.UnknownOthers, resourceUnknown: r.ResourceUnknown}
+	for _, k := range r.Absent {
+		if c.absent == nil {
+			c.absent = map[string]bool{}
+		}
+		c.absent[strings.ToLower(k)] = true
+	}
 	for k, v := range principalKeys(r.Principal) {
 		c.keys[k] = v
 	}
@@ -84,7 +103,7 @@ func (e *Evaluator) prepare(r Request) (*reqCtx, error) {
 		}
 	}
 	if a := e.action(r.Action); a != nil {
-		c.supports = a.Supports
+		c.act, c.supports = a, a.Supports
 	}
 	return c, nil
 }
@@ -98,7 +117,7 @@ func (c *reqCtx) lookup(key string) (state, []string) {
 		c.note(key)
 		return unknown, nil
 	}
-	if c.others {
+	if c.others && !c.absent[key] {
 		if c.supports != nil && perActionKey(key) && !c.supports(key) {
 			return absent, nil
 		}

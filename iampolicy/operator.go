@@ -34,3 +34,6 @@ func ParseOperator(s string) (Operator, bool) {
 // CurrentVersion is the current policy language version, the only one in
 // which policy variables such as ${aws:username} are expanded.
 const CurrentVersion = "2012-10-17"
+
+// ResourceType returns the service's resource type of that name, or nil.
+func (s *Service) ResourceType(name string) *ResourceType { return s.resources[name] }

@@ -7,7 +7,6 @@ package simulate
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -335,11 +334,4 @@ func encodeJSON(w io.Writer, v any) error {
 		return fmt.Errorf("write the report: %w", err)
 	}
 	return nil
-}
-
-// errNoReplay is returned until the CloudTrail replay is wired in.
-var errNoReplay = errors.New("not available")
-
-func runReplay(opts *Options) error {
-	return cmdutil.Usagef("simulate --cloudtrail: %v", errNoReplay)
 }
