@@ -3,6 +3,7 @@ package policygen
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -356,6 +357,11 @@ func FuzzGenerate(f *testing.F) {
 			return
 		}
 		arts, err := Generate(spec)
+		var merr *MatrixError
+		if errors.As(err, &merr) {
+			// A spec orgspec accepts must give policies that keep their claims.
+			t.Fatalf("the policies of a valid spec fail their own checks: %v", err)
+		}
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), "policygen: ") {
 				t.Errorf("error without context: %v", err)
