@@ -222,15 +222,16 @@ func guardrailArn(r *cloudtrail.Record, v string) string {
 }
 
 func arnOf(r *cloudtrail.Record, service, region, resource string) string {
-	return "arn:" + partition(r.AWSRegion) + ":" + service + ":" + region + ":" + r.Account() + ":" + resource
+	return "arn:" + partition(r) + ":" + service + ":" + region + ":" + r.Account() + ":" + resource
 }
 
-func partition(region string) string {
-	switch {
-	case strings.HasPrefix(region, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(region, "us-gov-"):
-		return "aws-us-gov"
+// partition is the partition of the record's ARNs (the caller's), aws when
+// it has none.
+func partition(r *cloudtrail.Record) string {
+	for _, arn := range []string{r.UserIdentity.ARN, r.UserIdentity.SessionContext.SessionIssuer.ARN} {
+		if f := strings.SplitN(arn, ":", 3); len(f) == 3 && f[0] == "arn" && f[1] != "" {
+			return f[1]
+		}
 	}
 	return "aws"
 }
@@ -257,7 +258,7 @@ func modelArn(r *cloudtrail.Record, id string) string {
 	case isProfile(id):
 		return arnOf(r, "bedrock", r.AWSRegion, "inference-profile/"+id)
 	}
-	return "arn:" + partition(r.AWSRegion) + ":bedrock:" + r.AWSRegion + "::foundation-model/" + id
+	return "arn:" + partition(r) + ":bedrock:" + r.AWSRegion + "::foundation-model/" + id
 }
 
 // resourceOf returns the resource the action is authorized on, and
@@ -286,13 +287,13 @@ func resourceOf(r *cloudtrail.Record, action string, ps params) (string, bool) {
 		}
 		switch {
 		case str("roleName") != "":
-			return "arn:" + partition(r.AWSRegion) + ":iam::" + r.Account() + ":role/" + path + str("roleName"), true
+			return "arn:" + partition(r) + ":iam::" + r.Account() + ":role/" + path + str("roleName"), true
 		case str("userName") != "":
-			return "arn:" + partition(r.AWSRegion) + ":iam::" + r.Account() + ":user/" + path + str("userName"), true
+			return "arn:" + partition(r) + ":iam::" + r.Account() + ":user/" + path + str("userName"), true
 		case str("policyArn") != "":
 			return str("policyArn"), true
 		case str("policyName") != "" && name == "CreatePolicy":
-			return "arn:" + partition(r.AWSRegion) + ":iam::" + r.Account() + ":policy/" + path + str("policyName"), true
+			return "arn:" + partition(r) + ":iam::" + r.Account() + ":policy/" + path + str("policyName"), true
 		}
 	}
 	if arn, ok := fromFacts(r, action, ps); ok {
@@ -332,7 +333,7 @@ func fromFacts(r *cloudtrail.Record, action string, ps params) (string, bool) {
 	arn := placeholder.ReplaceAllStringFunc(rt.ARN, func(m string) string {
 		switch name := m[2 : len(m)-1]; name {
 		case "Partition":
-			return partition(r.AWSRegion)
+			return partition(r)
 		case "Region":
 			return r.AWSRegion
 		case "Account":

@@ -131,16 +131,11 @@ type replayJSON struct {
 	Unreadable int `json:"unreadable"`
 }
 
-func writeReplay(opts *Options, report replay.Report, unreadable int) (err error) {
-	out, err := opts.Out.OpenOutput(opts.IO)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if cerr := out.Close(err != nil); err == nil && cerr != nil {
-			err = cerr
-		}
-	}()
+func writeReplay(opts *Options, report replay.Report, unreadable int) error {
+	return writeReport(opts, func(out *cmdutil.Output) error { return writeReplayTo(opts, out, report, unreadable) })
+}
+
+func writeReplayTo(opts *Options, out *cmdutil.Output, report replay.Report, unreadable int) error {
 	if opts.Out.Format == cmdutil.FormatJSON {
 		return encodeJSON(out, replayJSON{report, unreadable})
 	}

@@ -281,7 +281,9 @@ type jsonResult struct {
 	DeniedBy string `json:"deniedBy"`
 }
 
-func writeResults(opts *Options, results []result) (err error) {
+// writeReport writes the report to --output (standard output by
+// default); a report that fails leaves no file behind.
+func writeReport(opts *Options, write func(out *cmdutil.Output) error) (err error) {
 	out, err := opts.Out.OpenOutput(opts.IO)
 	if err != nil {
 		return err
@@ -291,6 +293,14 @@ func writeResults(opts *Options, results []result) (err error) {
 			err = cerr
 		}
 	}()
+	return write(out)
+}
+
+func writeResults(opts *Options, results []result) error {
+	return writeReport(opts, func(out *cmdutil.Output) error { return writeResultsTo(opts, out, results) })
+}
+
+func writeResultsTo(opts *Options, out *cmdutil.Output, results []result) error {
 	if opts.Out.Format == cmdutil.FormatJSON {
 		list := make([]jsonResult, 0, len(results))
 		for _, r := range results {
