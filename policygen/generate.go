@@ -192,11 +192,6 @@ func arnIn(partition, service, region, account, resource string) string {
 	return strings.Join([]string{"arn", partition, service, region, account, resource}, ":")
 }
 
-// memberRole is the name of the role the rule Lambda assumes.
-func (t *teamPolicy) memberRole() string {
-	return cmp.Or(t.spec.Organization.MemberRoleName, orgspec.DefaultMemberRoleName)
-}
-
 // BoundaryName is the name of a team's permission boundary policy.
 func BoundaryName(team string) string { return NamePrefix + team + "-boundary" }
 
