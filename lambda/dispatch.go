@@ -44,7 +44,13 @@ func (h *Handler) serve(ctx context.Context, payload json.RawMessage) (json.RawM
 		out json.RawMessage
 		err error
 	)
-	switch classify(payload) {
+	k := classify(payload)
+	if h.Hook != nil && h.Hook.Only && k != kindHook {
+		err = errors.New("this function answers CloudFormation hook requests only")
+		h.Log.Error("invocation refused", "error", err.Error())
+		return nil, err
+	}
+	switch k {
 	case kindConfig:
 		err = h.Invoke(ctx, payload)
 	case kindHook:

@@ -58,6 +58,8 @@ type Handler struct {
 	// a periodic rule's run for reconciliation and PutEvaluations
 	// (DefaultReserve when zero); it is at most a quarter of the time left.
 	Reserve time.Duration
+	// Hook configures the answers to CloudFormation hook invocations.
+	Hook *HookSettings
 }
 
 // DefaultReserve is the time kept back from a periodic run by default.

@@ -29,7 +29,12 @@ func Start(reg *rules.Registry) error {
 	if err != nil {
 		return err
 	}
+	hook, err := HookSettingsFromEnv()
+	if err != nil {
+		return err
+	}
 	h := &Handler{
+		Hook:     hook,
 		Rules:    reg,
 		Clients:  clients,
 		Log:      log,

@@ -170,7 +170,16 @@ var checks = map[string]*check{
 		want:    "an organizational unit ID (ou-ab12-cdefgh34) or a root ID (r-ab12)",
 		pattern: `^(ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}|r-[0-9a-z]{4,32})$`,
 	},
-	"ruleID": {want: "a rule ID from `aiguard rules list`"},
+	"ruleID":          {want: "a rule ID from `aiguard rules list`"},
+	"hookFailureMode": {want: "WARN or FAIL", enum: []string{HookWarn, HookFail}},
+	"ouPath": {
+		want:    "OU names from the root down, separated by / (Workloads/Research), without : or surrounding spaces",
+		pattern: `^[^/:\s]([^/:]*[^/:\s])?(/[^/:\s]([^/:]*[^/:\s])?)*$`, maxLen: 1024, more: checkText,
+	},
+	"accountName": {
+		want:    "an account name (printable ASCII, at most 50 characters)",
+		pattern: `^[ -~]{1,50}$`,
+	},
 	"resourceID": {
 		want:   "a resource ID as Config reports it (1 to 768 characters, no commas)",
 		maxLen: 768,

@@ -105,6 +105,14 @@ func TestChecks(t *testing.T) {
 		{"ouID", []string{"ou-ab12-cdefgh34", "r-ab12", "ou-ex12-research"}, map[string]string{
 			"ou-ab12": "organizational unit", "OU-AB12-CDEFGH34": "organizational unit", "o-exampleorg1": "organizational unit", "r-a": "organizational unit",
 		}},
+		{"hookFailureMode", []string{"WARN", "FAIL"}, map[string]string{"warn": "WARN or FAIL", "IGNORE": "WARN or FAIL"}},
+		{"ouPath", []string{"Research", "Workloads/Research", "Sandbox/Development/Application 1", "Root"}, map[string]string{
+			"/Research": "separated by /", "Workloads/": "separated by /", "Workloads//Research": "separated by /",
+			"Workloads:Research": "without :", " Research": "surrounding spaces", "Research\t": "separated by /",
+		}},
+		{"accountName", []string{"payments-risk-prod", "Log Archive"}, map[string]string{
+			strings.Repeat("a", 51): "at most 50", "caf\u00e9": "printable ASCII", "": "account name",
+		}},
 		{"resourceID", []string{"nb-1", "arn:aws:sagemaker:us-east-1:111111111111:notebook-instance/x", "my notebook"}, map[string]string{
 			"a,b": "no commas", "   ": "no commas", "a\nb": "no commas", strings.Repeat("x", 769): "769 characters",
 		}},

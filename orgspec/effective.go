@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/aiguard/aiguard/rules"
 )
@@ -312,16 +313,55 @@ func paramOf(err error) string {
 	return "parameters"
 }
 
-// maxInputParameters is the longest InputParameters Config accepts.
+// maxInputParameters is the longest InputParameters Config accepts, in
+// characters.
 const maxInputParameters = 1024
 
-// inputParametersLen is the length of the rule's InputParameters as the
-// generator writes them: the parameters plus ruleId and ExecutionRoleName.
-func (s *Spec) inputParametersLen(er EffectiveRule) int {
-	m := map[string]string{"ruleId": er.Rule.ID, "ExecutionRoleName": s.Organization.MemberRoleName}
-	for k, v := range er.Params {
+// CustomInputParameters returns the InputParameters of a rule deployed as
+// aiguard's custom Lambda rule: the rule's parameters, ruleId,
+// ExecutionRoleName (the member role) and, for active exceptions,
+// exemptResourceIds. The generator writes exactly these; validate measures
+// them.
+func CustomInputParameters(ruleID, memberRole string, params map[string]string, exceptions []Exception) map[string]string {
+	m := make(map[string]string, len(params)+3)
+	for k, v := range params {
 		m[k] = v
 	}
+	m["ruleId"] = ruleID
+	m["ExecutionRoleName"] = memberRole
+	if ex := ExemptResourceIDs(exceptions); ex != "" {
+		m[rules.ExemptParam] = ex
+	}
+	return m
+}
+
+// ExemptResourceIDs writes exceptions as the exemptResourceIds parameter
+// the rule Lambda reads: each resource with the last day of its exception,
+// sorted, without duplicates.
+func ExemptResourceIDs(list []Exception) string {
+	var entries []string
+	for _, e := range list {
+		for _, id := range e.Resources {
+			entries = append(entries, rules.FormatExemption(id, e.Expires))
+		}
+	}
+	slices.Sort(entries)
+	return strings.Join(slices.Compact(entries), ",")
+}
+
+// InputParametersLen is the length, in characters, of InputParameters as
+// the Config API receives them: a JSON object of strings.
+func InputParametersLen(m map[string]string) int {
 	b, _ := json.Marshal(m) // a map of strings always marshals
-	return len(b)
+	return utf8.RuneCount(b)
+}
+
+// inputParametersLen is the length of the rule's InputParameters as the
+// generator writes them for a custom rule.
+func (s *Spec) inputParametersLen(er EffectiveRule) int {
+	role := s.Organization.MemberRoleName
+	if role == "" {
+		role = DefaultMemberRoleName
+	}
+	return InputParametersLen(CustomInputParameters(er.Rule.ID, role, er.Params, er.Exceptions))
 }

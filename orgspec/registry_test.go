@@ -34,6 +34,10 @@ func testRegistry(t testing.TB) *rules.Registry {
 		r.Trigger, r.Check, r.Run = rules.Periodic, nil, run
 		return r
 	}
+	managed := func(r *rules.Rule, id string) *rules.Rule {
+		r.ManagedRule = id
+		return r
+	}
 	strength := []string{"NONE", "LOW", "MEDIUM", "HIGH"}
 	reg, err := rules.NewRegistry(
 		change("sagemaker-notebook-no-direct-internet"),
@@ -41,7 +45,8 @@ func testRegistry(t testing.TB) *rules.Registry {
 		change("sagemaker-notebook-in-vpc", rules.Param{
 			Name: "allowedSubnetIds", Type: rules.CSV, Pattern: subnet, PatternHelp: "a subnet ID (subnet-0123abcd)",
 		}),
-		change("sagemaker-notebook-cmk-encrypted", rules.Param{Name: "kmsKeyArns", Type: rules.CSV}),
+		managed(change("sagemaker-notebook-cmk-encrypted", rules.Param{Name: "kmsKeyArns", Type: rules.CSV}),
+			"SAGEMAKER_NOTEBOOK_INSTANCE_KMS_KEY_CONFIGURED"),
 		change("sagemaker-endpoint-config-multi-instance", rules.Param{
 			Name: "minInstanceCount", Type: rules.Int, Default: "2", Min: 1, Max: 10,
 		}),

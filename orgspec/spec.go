@@ -50,17 +50,19 @@ type Spec struct {
 
 // Organization describes the AWS organization as a whole.
 type Organization struct {
-	Name                   string   `yaml:"name" check:"orgName" spec:"required" doc:"Short name of the organization, used in stack and resource names."`
-	ID                     string   `yaml:"id" check:"orgID" spec:"required" doc:"AWS Organizations ID (o-...). Scopes the rule Lambda's permissions and the SCP conditions to the organization."`
-	ManagementAccount      string   `yaml:"managementAccount" check:"account" spec:"required" doc:"The management account ID. SCPs never apply to it."`
-	SecurityToolingAccount string   `yaml:"securityToolingAccount" check:"account" spec:"required" doc:"The security tooling (delegated administrator) account where the rule Lambda runs."`
-	Regions                []string `yaml:"regions" check:"region" spec:"required,minItems=1,unique" doc:"The Regions where conformance packs and the rule Lambda are deployed; all in one partition."`
-	ConformancePackBucket  string   `yaml:"conformancePackBucket" check:"packBucket" doc:"S3 bucket where Config delivers conformance-pack templates and results. Organization packs require a name starting with awsconfigconforms."`
-	BreakGlassRoles        []string `yaml:"breakGlassRoles" check:"role" spec:"required,minItems=1,unique" doc:"IAM roles exempt from every aiguard deny: role ARNs (the account may be *) or role names, which match the role in every account."`
-	MemberRoleName         string   `yaml:"memberRoleName" check:"roleName" spec:"default=aiguard-config-rules-member" doc:"Name of the role the rule Lambda assumes in each member account."`
-	Lambda                 Lambda   `yaml:"lambda" doc:"Settings of the rule Lambda function."`
-	TagKeys                TagKeys  `yaml:"tagKeys" doc:"Tag keys aiguard's rules and policies read on principals and resources."`
-	Limits                 Limits   `yaml:"limits" doc:"Limits the policy generator packs SCPs into."`
+	Name                   string      `yaml:"name" check:"orgName" spec:"required" doc:"Short name of the organization, used in stack and resource names."`
+	ID                     string      `yaml:"id" check:"orgID" spec:"required" doc:"AWS Organizations ID (o-...). Scopes the rule Lambda's permissions and the SCP conditions to the organization."`
+	ManagementAccount      string      `yaml:"managementAccount" check:"account" spec:"required" doc:"The management account ID. SCPs never apply to it."`
+	SecurityToolingAccount string      `yaml:"securityToolingAccount" check:"account" spec:"required" doc:"The security tooling (delegated administrator) account where the rule Lambda runs."`
+	Regions                []string    `yaml:"regions" check:"region" spec:"required,minItems=1,unique" doc:"The Regions where conformance packs and the rule Lambda are deployed; all in one partition."`
+	ConformancePackBucket  string      `yaml:"conformancePackBucket" check:"packBucket" doc:"S3 bucket where Config delivers conformance-pack templates and results. Organization packs require a name starting with awsconfigconforms."`
+	BreakGlassRoles        []string    `yaml:"breakGlassRoles" check:"role" spec:"required,minItems=1,unique" doc:"IAM roles exempt from every aiguard deny: role ARNs (the account may be *) or role names, which match the role in every account."`
+	MemberRoleName         string      `yaml:"memberRoleName" check:"roleName" spec:"default=aiguard-config-rules-member" doc:"Name of the role the rule Lambda assumes in each member account."`
+	Lambda                 Lambda      `yaml:"lambda" doc:"Settings of the rule Lambda function."`
+	TagKeys                TagKeys     `yaml:"tagKeys" doc:"Tag keys aiguard's rules and policies read on principals and resources."`
+	Limits                 Limits      `yaml:"limits" doc:"Limits the policy generator packs SCPs into."`
+	Hook                   Hook        `yaml:"hook" doc:"The CloudFormation Lambda hook that evaluates AI resources before CloudFormation creates or updates them."`
+	LandingZone            LandingZone `yaml:"landingZone" doc:"How the landing zone (Customizations for Control Tower, Landing Zone Accelerator) names the organizational units and accounts the teams own."`
 }
 
 // Lambda holds the settings of the rule Lambda.

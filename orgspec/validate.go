@@ -16,6 +16,7 @@ import (
 func (s *Spec) validate(c *collector) {
 	s.checkOrganization(c)
 	s.checkTeams(c)
+	s.checkLandingZone(c)
 	s.checkPlacement(c, "defaults", &s.Defaults.Settings)
 	s.checkRuleSettings(c, "defaults.rules", s.Defaults.Rules)
 	for i, t := range s.Teams {
@@ -312,10 +313,42 @@ func (s *Spec) checkEffectiveRules(c *collector, i int, t *Team) {
 			continue
 		}
 		if n := s.inputParametersLen(er); n > maxInputParameters {
-			c.warnf(s.pos.at(tp), "%s: rule %s would get InputParameters of %d characters for %s; Config accepts %d, "+
-				"so aiguard generate refuses it: give the settings it derives from fewer items", tp, r.ID, n, t.label(), maxInputParameters)
+			// An AWS managed rule takes other parameters, which may fit;
+			// with exceptions, or without a managed rule, the rule can only
+			// run as aiguard's, and the generator would refuse the spec.
+			report, may := c.errorf, ""
+			if r.ManagedRule != "" && len(er.Exceptions) == 0 {
+				report, may = c.warnf, " unless it runs as the AWS managed rule "+r.ManagedRule
+			}
+			report(s.pos.at(tp), "%s: rule %s would get InputParameters of %d characters for %s%s; Config accepts %d, "+
+				"so aiguard generate refuses it%s: give the settings it derives from fewer items%s",
+				tp, r.ID, n, t.label(), exemptNote(er), maxInputParameters, may, exemptHint(er))
 		}
 	}
+}
+
+// exemptNote and exemptHint name the exceptions when they are part of a
+// rule's InputParameters.
+func exemptNote(er EffectiveRule) string {
+	if len(er.Exceptions) == 0 {
+		return ""
+	}
+	n := 0
+	for _, e := range er.Exceptions {
+		n += len(e.Resources)
+	}
+	noun := "resources"
+	if n == 1 {
+		noun = "resource"
+	}
+	return fmt.Sprintf(" (the %d exempted %s included, as %s)", n, noun, rules.ExemptParam)
+}
+
+func exemptHint(er EffectiveRule) string {
+	if len(er.Exceptions) == 0 {
+		return ""
+	}
+	return ", or exempt fewer resources, with shorter IDs"
 }
 
 // label names the team in messages.

@@ -187,8 +187,9 @@ func LambdaTemplate(d Deployment) (Template, error) {
 	}
 	resources := map[string]any{
 		"LogGroup": map[string]any{
-			"Type":           "AWS::Logs::LogGroup",
-			"DeletionPolicy": "Retain",
+			"Type":                "AWS::Logs::LogGroup",
+			"DeletionPolicy":      "Retain",
+			"UpdateReplacePolicy": "Retain",
 			"Properties": map[string]any{
 				"LogGroupName":    "/aws/lambda/" + d.FunctionName,
 				"RetentionInDays": d.LogRetentionDays,
@@ -236,16 +237,9 @@ func LambdaTemplate(d Deployment) (Template, error) {
 		"Description": fmt.Sprintf("aiguard: the Config rule Lambda for the security tooling account %s; "+
 			"deploy in each Region (%s first, where the stack creates the function's role)",
 			d.ToolingAccount, d.primaryRegion()),
-		"Parameters": map[string]any{
-			"CodeS3Bucket": map[string]any{"Type": "String",
-				"Description": "Bucket in this Region holding the Lambda zip (dist/aiguard-lambda-linux-arm64.zip from make build)"},
-			"CodeS3Key": map[string]any{"Type": "String", "Default": "aiguard-lambda-linux-arm64.zip",
-				"Description": "Key of the Lambda zip in CodeS3Bucket"},
-		},
-		"Conditions": map[string]any{
-			"CreateSharedResources": map[string]any{"Fn::Equals": []any{ref("AWS::Region"), d.primaryRegion()}},
-		},
-		"Resources": resources,
+		"Parameters": codeParameters(),
+		"Conditions": d.sharedConditions(),
+		"Resources":  resources,
 		"Outputs": map[string]any{
 			"FunctionArn": map[string]any{"Value": getAtt("Function", "Arn"),
 				"Description": "The rule Lambda of this Region, the RuleLambdaArn parameter of the conformance packs"},
@@ -307,6 +301,25 @@ func MemberRoleTemplate(d Deployment, ruleActions []string) (Template, error) {
 			"MemberRoleArn": map[string]any{"Value": getAtt("MemberRole", "Arn")},
 		},
 	}, nil
+}
+
+// codeParameters are the parameters of a stack that runs the Lambda code:
+// the bucket in the stack's Region holding the zip, and its key.
+func codeParameters() map[string]any {
+	return map[string]any{
+		"CodeS3Bucket": map[string]any{"Type": "String",
+			"Description": "Bucket in this Region holding the Lambda zip (dist/aiguard-lambda-linux-arm64.zip from make build)"},
+		"CodeS3Key": map[string]any{"Type": "String", "Default": "aiguard-lambda-linux-arm64.zip",
+			"Description": "Key of the Lambda zip in CodeS3Bucket"},
+	}
+}
+
+// sharedConditions say where a per-Region stack creates the global
+// resources (IAM roles): in the primary Region.
+func (d Deployment) sharedConditions() map[string]any {
+	return map[string]any{
+		"CreateSharedResources": map[string]any{"Fn::Equals": []any{ref("AWS::Region"), d.primaryRegion()}},
+	}
 }
 
 func trustService(service string) map[string]any {

@@ -62,6 +62,9 @@ type Result struct {
 type Producer struct {
 	Name    string
 	Produce func(*Plan) (Result, error)
+	// Derive, set instead of Produce, makes artifacts from those of the
+	// producers before it (the landing-zone layouts of the same files).
+	Derive func(*Plan, []Artifact) (Result, error)
 }
 
 // DefaultProducers returns the producers Generate runs when Options sets
@@ -73,6 +76,11 @@ func DefaultProducers() []Producer {
 		{Name: "conformance packs", Produce: producePacks},
 		{Name: "deployment", Produce: produceDeployment},
 		{Name: "policies", Produce: producePolicies},
+		{Name: "security hub", Produce: produceSecurityHub},
+		{Name: "cloudformation hook", Produce: produceHook},
+		{Name: "customizations for control tower", Derive: deriveCfCT},
+		{Name: "landing zone accelerator", Derive: deriveLZA},
+		{Name: "terraform", Derive: deriveTerraform},
 	}
 }
 
@@ -121,7 +129,13 @@ func Generate(spec *orgspec.Spec, opts Options) (*Output, error) {
 	out := &Output{Plan: plan, Notes: slices.Clone(plan.Notes)}
 	seen := map[string]string{ManifestName: "the manifest"}
 	for _, pr := range producers {
-		res, err := pr.Produce(plan)
+		var res Result
+		var err error
+		if pr.Derive != nil {
+			res, err = pr.Derive(plan, slices.Clone(out.Artifacts))
+		} else {
+			res, err = pr.Produce(plan)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", pr.Name, err)
 		}

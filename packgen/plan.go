@@ -1,7 +1,6 @@
 package packgen
 
 import (
-	"encoding/json"
 	"fmt"
 	"maps"
 	"runtime"
@@ -328,13 +327,6 @@ func (p *Plan) nameRules(groups []group) error {
 	return uniqueNames(items, conformance.MaxRuleName, "-")
 }
 
-// inputParametersJSON is a rule's InputParameters as the Config API gets
-// them: a JSON object of strings.
-func inputParametersJSON(m map[string]string) string {
-	b, _ := json.Marshal(m) // a map of strings always marshals
-	return string(b)
-}
-
 // checkInputParameters fails when a rule's InputParameters exceed what
 // Config accepts, naming the team, the rule and its longest parameters.
 func checkInputParameters(g group, memberRole string) error {
@@ -343,7 +335,7 @@ func checkInputParameters(g group, memberRole string) error {
 		if r.Managed == "" {
 			params = customInputParameters(r, memberRole)
 		}
-		n := utf8.RuneCountInString(inputParametersJSON(params))
+		n := orgspec.InputParametersLen(params)
 		if n <= conformance.MaxInputParameters {
 			continue
 		}
@@ -367,32 +359,9 @@ func checkInputParameters(g group, memberRole string) error {
 }
 
 // customInputParameters returns a custom rule's input parameters: ruleId,
-// ExecutionRoleName and the team's parameters.
+// ExecutionRoleName, the team's parameters and its exemptions.
 func customInputParameters(r *PackRule, memberRole string) map[string]string {
-	m := maps.Clone(r.InputParameters)
-	if m == nil {
-		m = map[string]string{}
-	}
-	m["ruleId"] = r.Rule.ID
-	m["ExecutionRoleName"] = memberRole
-	if ex := exemptions(r.Exceptions); ex != "" {
-		m[rules.ExemptParam] = ex
-	}
-	return m
-}
-
-// exemptions writes a rule's active exceptions as the exemptResourceIds
-// parameter the rule Lambda reads: each resource with the last day of its
-// exception, sorted.
-func exemptions(list []orgspec.Exception) string {
-	var entries []string
-	for _, e := range list {
-		for _, id := range e.Resources {
-			entries = append(entries, rules.FormatExemption(id, e.Expires))
-		}
-	}
-	sort.Strings(entries)
-	return strings.Join(slices.Compact(entries), ",")
+	return orgspec.CustomInputParameters(r.Rule.ID, memberRole, r.InputParameters, r.Exceptions)
 }
 
 // invokingAccounts returns the accounts whose Config may invoke the rule

@@ -148,7 +148,15 @@ organization:
   regions: [us-east-1, eu-west-1]
   conformancePackBucket: awsconfigconforms-big-corp
   breakGlassRoles: [BreakGlass]
-defaults:
+  landingZone:
+    accounts:
+      - {id: "100000000000", name: Management}
+      - {id: "100000000001", name: Audit}
+`)
+	for i := range n {
+		fmt.Fprintf(&b, "      - {id: \"%012d\", name: team-%04d-workload}\n", 200000000000+i, i)
+	}
+	b.WriteString(`defaults:
   dataClassification: internal
   sagemaker:
     instanceTypes: [ml.t3.medium, ml.m5.large]

@@ -2,6 +2,7 @@ package packgen
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -160,6 +161,173 @@ func TestWriteDir(t *testing.T) {
 		}
 		if err := WriteDir(file, out); err == nil {
 			t.Fatal("wrote into a file")
+		}
+	})
+}
+
+// TestWriteDirHostile plays a hostile repository: an output directory
+// prepared so that the next `aiguard generate` removes or writes files
+// outside it. Nothing outside may change, and nothing is followed.
+func TestWriteDirHostile(t *testing.T) {
+	out := generate(t, exampleSpec(t))
+	// victim is a directory outside the output with a file worth keeping.
+	victim := func(t *testing.T) (dir, file string) {
+		dir = t.TempDir()
+		file = filepath.Join(dir, "important.txt")
+		if err := os.WriteFile(file, []byte("keep me"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		// The same name the previous output would remove there.
+		if err := os.WriteFile(filepath.Join(dir, "scp-1.json"), []byte("keep me too"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return dir, file
+	}
+	symlink := func(t *testing.T, target, link string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(link), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(target, link); err != nil {
+			t.Skip("no symbolic links here:", err)
+		}
+	}
+	intact := func(t *testing.T, dir string) {
+		t.Helper()
+		for name, want := range map[string]string{"important.txt": "keep me", "scp-1.json": "keep me too"} {
+			if data, err := os.ReadFile(filepath.Join(dir, name)); err != nil || string(data) != want {
+				t.Errorf("%s outside the output was changed or removed (err %v)", name, err)
+			}
+		}
+	}
+	manifest := func(t *testing.T, dir string, files ...string) {
+		t.Helper()
+		var list []map[string]string
+		for _, f := range files {
+			list = append(list, map[string]string{"path": f, "sha256": ""})
+		}
+		data, _ := json.Marshal(map[string]any{"generator": "aiguard", "files": list})
+		if err := os.WriteFile(filepath.Join(dir, ManifestName), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	t.Run("a team's policy folder is a link elsewhere, and the team is gone", func(t *testing.T) {
+		dir := t.TempDir()
+		if err := WriteDir(dir, out); err != nil {
+			t.Fatal(err)
+		}
+		outside, _ := victim(t)
+		team := filepath.Join(dir, "policies", "research")
+		if err := os.RemoveAll(team); err != nil {
+			t.Fatal(err)
+		}
+		symlink(t, outside, team)
+		without := &Output{Plan: out.Plan}
+		for _, a := range out.Artifacts {
+			if !strings.HasPrefix(a.Path, "policies/research/") {
+				without.Artifacts = append(without.Artifacts, a)
+			}
+		}
+		err := WriteDir(dir, without)
+		if err == nil || !strings.Contains(err.Error(), "symbolic link") {
+			t.Errorf("err = %v, want a refusal naming the symbolic link", err)
+		}
+		intact(t, outside)
+	})
+
+	t.Run("a planted manifest lists a file behind a link", func(t *testing.T) {
+		dir := t.TempDir()
+		outside, _ := victim(t)
+		symlink(t, outside, filepath.Join(dir, "evil"))
+		manifest(t, dir, "evil/important.txt")
+		err := WriteDir(dir, out)
+		if err == nil || !strings.Contains(err.Error(), "symbolic link") {
+			t.Errorf("err = %v, want a refusal naming the symbolic link", err)
+		}
+		intact(t, outside)
+	})
+
+	t.Run("a planted manifest lists a file of the user's inside the directory", func(t *testing.T) {
+		dir := t.TempDir()
+		user := filepath.Join(dir, "notes", "mine.txt")
+		if err := os.MkdirAll(filepath.Dir(user), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(user, []byte("mine"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		manifest(t, dir, "notes/mine.txt")
+		o := &Output{Plan: out.Plan, Artifacts: out.Artifacts}
+		if err := WriteDir(dir, o); err != nil {
+			t.Fatal(err)
+		}
+		if data, err := os.ReadFile(user); err != nil || string(data) != "mine" {
+			t.Errorf("a file whose content the manifest does not vouch for was removed (err %v)", err)
+		}
+		found := false
+		for _, n := range o.Notes {
+			found = found || n.Subject == "notes/mine.txt" && n.Level == Warning
+		}
+		if !found {
+			t.Error("no warning says the file was kept")
+		}
+	})
+
+	for _, tt := range []struct{ name, path string }{
+		{"an absolute path", "/etc/passwd"},
+		{"a climbing path", "packs/../../x"},
+		{"a bare ..", ".."},
+		{"a backslash path", `packs\..\..\x`},
+		{"the manifest itself", ManifestName},
+	} {
+		t.Run("a planted manifest lists "+tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			manifest(t, dir, tt.path)
+			if err := WriteDir(dir, out); !errors.Is(err, ErrNotOutputDir) {
+				t.Errorf("err = %v, want ErrNotOutputDir", err)
+			}
+		})
+	}
+
+	t.Run("the manifest is a link to a manifest elsewhere", func(t *testing.T) {
+		dir, elsewhere := t.TempDir(), t.TempDir()
+		manifest(t, elsewhere, "x.txt")
+		symlink(t, filepath.Join(elsewhere, ManifestName), filepath.Join(dir, ManifestName))
+		if err := WriteDir(dir, out); err == nil {
+			t.Error("followed a linked manifest")
+		}
+		if data, _ := os.ReadFile(filepath.Join(elsewhere, ManifestName)); !strings.Contains(string(data), "x.txt") {
+			t.Error("the manifest elsewhere was overwritten")
+		}
+	})
+
+	t.Run("an artifact's own path is a link to a file elsewhere", func(t *testing.T) {
+		dir := t.TempDir()
+		if err := WriteDir(dir, out); err != nil {
+			t.Fatal(err)
+		}
+		outside, file := victim(t)
+		target := filepath.Join(dir, filepath.FromSlash(LambdaPath))
+		if err := os.Remove(target); err != nil {
+			t.Fatal(err)
+		}
+		symlink(t, file, target)
+		if err := WriteDir(dir, out); err == nil || !strings.Contains(err.Error(), "symbolic link") {
+			t.Errorf("err = %v, want a refusal naming the symbolic link", err)
+		}
+		intact(t, outside)
+	})
+
+	t.Run("no temporary file is left behind", func(t *testing.T) {
+		dir := t.TempDir()
+		if err := WriteDir(dir, out); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range listFiles(t, dir) {
+			if strings.Contains(f, ".aiguard-") {
+				t.Errorf("temporary file left: %s", f)
+			}
 		}
 	})
 }

@@ -95,12 +95,9 @@ func Build(spec *orgspec.Spec) (*Output, error) {
 	}
 	lim := spec.Organization.Limits
 	maxChars := cmp.Or(lim.SCPMaxChars, DefaultSCPMaxChars)
-	orgDocs, err := pack(organizationStatements(spec, l), maxChars)
-	if err != nil {
-		return nil, fmt.Errorf("policygen: organization SCPs: %w", err)
-	}
 	var arts []Artifact
 	var errs []error
+	orgDocs, orgErr := pack(organizationStatements(spec, l), maxChars)
 	if maxPer := cmp.Or(lim.SCPMaxPerTarget, DefaultSCPMaxPerTarget); len(orgDocs)+1 > maxPer {
 		errs = append(errs, fmt.Errorf("policygen: the organization's SCPs need %d policies at the root, but scpMaxPerTarget %d "+
 			"leaves room for %d next to FullAWSAccess; shorten the break-glass role list or raise the limits",
@@ -116,6 +113,9 @@ func Build(spec *orgspec.Spec) (*Output, error) {
 			continue
 		}
 		arts = append(arts, ta...)
+	}
+	if orgErr != nil {
+		errs = append(errs, fmt.Errorf("policygen: organization SCPs: %w", orgErr))
 	}
 	oa, err := organizationArtifacts(spec, orgDocs, maxChars)
 	if err != nil {

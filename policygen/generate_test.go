@@ -194,8 +194,6 @@ func TestTemplatesMatchPolicies(t *testing.T) {
 				}
 			case id == "AiServicesOptOut":
 				file, raw = dir+"ai-services-opt-out.json", r.Properties["Content"]
-			case id == "ToolingProtection":
-				file, raw = dir+"scp-protect-tooling.json", r.Properties["Content"]
 			case strings.HasPrefix(id, "Scp"):
 				file, raw = dir+"scp-"+strings.TrimPrefix(id, "Scp")+".json", r.Properties["Content"]
 			default:

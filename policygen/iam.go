@@ -236,7 +236,7 @@ const (
 
 // roleName is the name of one of the team's SageMaker execution roles.
 func (t *teamPolicy) roleName(kind string) string {
-	return NamePrefix + t.team.Name + "-sagemaker-" + kind
+	return ExecutionRoleName(t.team.Name, kind)
 }
 
 // executionRole is one generated SageMaker execution role.

@@ -90,7 +90,11 @@ func Matrix(spec *orgspec.Spec) ([]iameval.Case, error) {
 		if team == nil {
 			continue
 		}
-		out = append(out, newMatrix(spec, l, newTeamPolicy(spec, team, l)).run(teamControls)...)
+		// A team whose only accounts are the management or the tooling
+		// account has no request the team's SCPs decide alone.
+		if m := newMatrix(spec, l, newTeamPolicy(spec, team, l)); m.account != "" {
+			out = append(out, m.run(teamControls)...)
+		}
 	}
 	return out, nil
 }
@@ -98,6 +102,23 @@ func Matrix(spec *orgspec.Spec) ([]iameval.Case, error) {
 // placeholderAccount stands for an account of a team that owns only
 // organizational units (AWS's documentation example account).
 const placeholderAccount = "123456789012"
+
+// teamAccount is the account the team's requests come from: one it owns
+// that is neither the management account (which SCPs do not affect) nor
+// the security tooling account (where detection is administered), else an
+// account under its OUs; "" when the team has none (no SCP applies to it).
+func teamAccount(spec *orgspec.Spec, team *orgspec.Team) string {
+	o := spec.Organization
+	for _, a := range team.Accounts {
+		if a != o.ManagementAccount && a != o.SecurityToolingAccount {
+			return a
+		}
+	}
+	if len(team.OrganizationalUnits) > 0 {
+		return placeholderAccount
+	}
+	return ""
+}
 
 func newMatrix(spec *orgspec.Spec, l *lists, t *teamPolicy) *matrix {
 	m := &matrix{spec: spec, l: l, t: t, p: spec.Partition(), region: "us-east-1"}
@@ -107,10 +128,7 @@ func newMatrix(spec *orgspec.Spec, l *lists, t *teamPolicy) *matrix {
 	switch {
 	case t != nil:
 		m.team = t.team.Name
-		m.account = placeholderAccount
-		if len(t.team.Accounts) > 0 {
-			m.account = t.team.Accounts[0]
-		}
+		m.account = teamAccount(spec, t.team)
 	case spec.Organization.SecurityToolingAccount != spec.Organization.ManagementAccount:
 		// SCPs never apply in the management account.
 		m.account = spec.Organization.SecurityToolingAccount

@@ -148,7 +148,7 @@ func organizationArtifacts(spec *orgspec.Spec, scps []packedDoc, maxChars int) (
 			Path: fmt.Sprintf("%sscp-%d.json", dir, i+1), Kind: KindSCP, Target: "organization",
 			TargetIDs: []string{RootTarget}, Size: d.size, Limit: maxChars, Body: d.body,
 		})
-		resources[fmt.Sprintf("Scp%d", i+1)] = orgPolicyResource(fmt.Sprintf("%sorganization-scp-%d", NamePrefix, i+1),
+		resources[fmt.Sprintf("Scp%d", i+1)] = orgPolicyResource(OrganizationSCPName(i+1),
 			fmt.Sprintf("aiguard: break-glass, aiguard and detection protection for every account (%d of %d)", i+1, len(scps)),
 			"SERVICE_CONTROL_POLICY", d.doc, root)
 	}

@@ -230,7 +230,7 @@ func (a *ASFFWriter) Close() error {
 }
 
 // FindingID is the stable Id of the finding of a rule on a resource.
-func FindingID(ruleID string, res Resource) string {
+func FindingID(ruleID string, res Identity) string {
 	h := sha256.New()
 	for _, s := range []string{res.Partition, res.AccountID, res.Region, res.Type, res.ID} {
 		h.Write([]byte(s))

@@ -84,6 +84,8 @@ func DefaultTypes() []string {
 		"AWS::Lambda::Function",
 		"AWS::Lambda::Permission",
 		"AWS::Logs::LogGroup",
+		"AWS::CloudFormation::LambdaHook",
+		"AWS::SecurityHub::AutomationRule",
 	)
 }
 
@@ -104,6 +106,9 @@ func New(types ...string) (*Validator, error) {
 	var sp spec
 	if err := json.Unmarshal([]byte(gfschema.CloudformationSchema), &sp); err != nil {
 		return nil, fmt.Errorf("decode goformation CloudFormation schema: %w", err)
+	}
+	if err := addExtra(sp.Definitions); err != nil {
+		return nil, err
 	}
 	known := make(map[string]bool, len(sp.Definitions))
 	for name := range sp.Definitions {

@@ -53,6 +53,15 @@ func NewCmdGenerate(io *cmdutil.IO, reg *rules.Registry, runF func(*Options) err
   policies/organization/          the AI services opt-out policy and the SCPs
                                   attached at the root (break-glass, aiguard and
                                   detection protection)
+  deploy/securityhub-automation-rules.yaml
+                                  Security Hub automation rules for the delegated
+                                  administrator (catalog severity, rule, team, remediation)
+  deploy/cfn-hook-functions.yaml, deploy/cfn-hook/<team>.yaml
+                                  the CloudFormation Lambda hook: per-team functions in
+                                  the tooling account, registrations for the team accounts
+  cfct/                           the same for Customizations for Control Tower
+  lza/                            fragments for the Landing Zone Accelerator
+  terraform/                      a Terraform module over the same files
   manifest.json                   every file with its kind, target and size, the
                                   packs, the matrix size and each SCP target's
                                   budget, and notes on what needs a manual step

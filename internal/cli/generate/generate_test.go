@@ -189,7 +189,7 @@ teams:
 		{name: "unreadable spec", args: []string{"--config", filepath.Join(specs, "absent.yaml"), "--out", t.TempDir()},
 			stderr: []string{"--config: open"}},
 		{name: "limit not met", stdin: tooLong, args: []string{"--config", "-", "--out", t.TempDir()},
-			stderr: []string{"team keyring: rule sagemaker-domain-cmk-encrypted: its InputParameters would be", "at most 1024"}},
+			stderr: []string{"<stdin>:10:5: teams[0]: rule sagemaker-domain-cmk-encrypted would get InputParameters of", "Config accepts 1024"}},
 		{name: "foreign directory", args: []string{"--out", foreign},
 			stderr: []string{"is not empty and has no manifest.json: not an aiguard output directory"}},
 		{name: "stray argument", args: []string{"--out", t.TempDir(), "extra"}, stderr: []string{"unknown command"}},

@@ -7,12 +7,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
 	"github.com/aiguard/aiguard/orgspec"
+	"github.com/aiguard/aiguard/packgen"
 	"github.com/aiguard/aiguard/rules"
 )
 
@@ -34,8 +36,10 @@ func NewCmdValidate(io *cmdutil.IO, reg *rules.Registry, runF func(*Options) err
 		Short: "Check an organization spec",
 		Long: `Validate checks an organization spec as the generator reads it: YAML syntax,
 unknown keys, value types, account IDs, ARNs, Regions, OU IDs, rule IDs and
-rule parameters, duplicate teams and accounts claimed twice. Every problem is
-printed on its own line as file:line:column: message.
+rule parameters, duplicate teams and accounts claimed twice, and every limit
+the generator enforces (rule InputParameters, policy and template sizes), by
+generating in memory: a spec validate accepts, generate accepts. Every problem
+is printed on its own line as file:line:column: message.
 
 Without --config, the built-in example is checked. FILE may be - for standard
 input. Exit status is 0 for a valid spec (warnings, such as an expired
@@ -60,6 +64,15 @@ func runValidate(opts *Options) error {
 	name, spec, err := LoadSpec(opts.IO, opts.Registry, opts.ConfigFile, now)
 	if err != nil {
 		return err
+	}
+	// What only the generator checks (policy sizes, template limits) is
+	// checked by generating, in memory, so that validate passes exactly the
+	// specs generate accepts.
+	if _, err := packgen.Generate(spec, packgen.Options{}); err != nil {
+		for _, line := range strings.Split(err.Error(), "\n") {
+			fmt.Fprintf(opts.IO.Err, "%s: aiguard generate would refuse this spec: %s\n", name, line)
+		}
+		return &cmdutil.ExitError{Code: cmdutil.ExitUsage}
 	}
 	summary, err := summarize(spec)
 	if err != nil {

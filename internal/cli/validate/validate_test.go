@@ -78,6 +78,18 @@ func TestValidate(t *testing.T) {
 			warnLines: true,
 		},
 		{
+			// Exceptions keep the rule aiguard's, so its InputParameters
+			// cannot fit: generate would refuse, and validate says so.
+			name: "long exceptions", args: []string{"--config", filepath.Join(specs, "input-parameters.yaml")},
+			code: cmdutil.ExitUsage, stdout: regexp.MustCompile(`^$`), errLines: 1,
+			stderr: []string{"input-parameters.yaml:16:5: teams[0]: rule sagemaker-notebook-root-access-disabled would get InputParameters of"},
+		},
+		{
+			name: "limits only the generator checks", args: []string{"--config", filepath.Join(specs, "..", "validate", "tight-limits.yaml")},
+			code: cmdutil.ExitUsage, stdout: regexp.MustCompile(`^$`),
+			stderr: []string{"tight-limits.yaml: aiguard generate would refuse this spec: policies: policygen: team payments-risk: statement"},
+		},
+		{
 			name: "missing file", args: []string{"--config", filepath.Join(specs, "no-such.yaml")}, code: cmdutil.ExitUsage,
 			stderr: []string{"aiguard: --config: open", "no such file"},
 		},
