@@ -373,3 +373,43 @@ func FuzzGenerate(f *testing.F) {
 		}
 	})
 }
+
+// TestMatrixAccounts: the matrix asks from an account the team's SCPs
+// decide: not the management account, and from the tooling account only
+// what is not administered there.
+func TestMatrixAccounts(t *testing.T) {
+	tests := []struct {
+		name, accounts string
+		want           string // the account of the team's requests; "" for none
+	}{
+		{"an ordinary account", `accounts: ["333333333333", "444444444444"]`, "333333333333"},
+		{"the management account first", `accounts: ["111111111111", "444444444444"]`, "444444444444"},
+		{"only the tooling account", `accounts: ["222222222222"]`, "222222222222"},
+		{"only the management account", `accounts: ["111111111111"]`, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			spec := parseVariant(t, `accounts: ["333333333333", "444444444444"]`, tc.accounts)
+			cases, err := Matrix(spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := ""
+			for _, c := range cases {
+				if c.Team == "payments-risk" {
+					f := strings.SplitN(c.Principal, ":", 6)
+					got = f[4]
+					if c.Control == "detection-protection" && got == "222222222222" {
+						t.Errorf("%s asked from the tooling account", c.ID)
+					}
+				}
+			}
+			if got != tc.want {
+				t.Errorf("requests from %q, want %q", got, tc.want)
+			}
+			if _, err := Generate(spec); err != nil {
+				t.Errorf("Generate: %v", err)
+			}
+		})
+	}
+}

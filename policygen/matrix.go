@@ -117,6 +117,9 @@ func teamAccount(spec *orgspec.Spec, team *orgspec.Team) string {
 	if len(team.OrganizationalUnits) > 0 {
 		return placeholderAccount
 	}
+	if slices.Contains(team.Accounts, o.SecurityToolingAccount) && o.SecurityToolingAccount != o.ManagementAccount {
+		return o.SecurityToolingAccount // detection is administered there: see detectionProtection
+	}
 	return ""
 }
 
@@ -890,6 +893,9 @@ func (m *matrix) aiguardProtection() {
 }
 
 func (m *matrix) detectionProtection() {
+	if m.account == m.spec.Organization.SecurityToolingAccount {
+		return // the tooling account administers detection
+	}
 	for _, a := range []struct{ action, resource, desc string }{
 		{"config:StopConfigurationRecorder", "*", "stopping the Config recorder"},
 		{"config:PutConfigurationRecorder", "*", "reconfiguring the Config recorder"},
