@@ -53,6 +53,7 @@ fuzz:
 	$(FUZZ) ./conformance -fuzz '^FuzzParse$$'
 	$(FUZZ) ./iampolicy -fuzz '^FuzzParse$$'
 	$(FUZZ) ./policygen -fuzz '^FuzzGenerate$$'
+	$(FUZZ) ./iameval -fuzz '^FuzzDecide$$'
 
 ## bench: the benchmarks behind BENCHMARKS.md (each package's baseline runs in the same invocation),
 ## then the release binaries' sizes

@@ -85,8 +85,10 @@ func newPattern(name string) pattern {
 
 // matches reports whether a key name written in a policy (any case) is
 // this key.
-func (p pattern) matches(name string) bool {
-	name = strings.ToLower(name)
+func (p pattern) matches(name string) bool { return p.matchesLower(strings.ToLower(name)) }
+
+// matchesLower is matches for a name already in lower case.
+func (p pattern) matchesLower(name string) bool {
 	if !p.template {
 		return name == p.lower
 	}
@@ -141,8 +143,9 @@ func (a *Action) FullName() string { return a.Service + ":" + a.Name }
 // aws:RequestedRegion, ...) are not listed per action; the tag keys
 // aws:RequestTag/..., aws:ResourceTag/... and aws:TagKeys are.
 func (a *Action) Supports(key string) bool {
+	key = strings.ToLower(key)
 	for _, p := range a.supported {
-		if p.matches(key) {
+		if p.matchesLower(key) {
 			return true
 		}
 	}

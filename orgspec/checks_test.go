@@ -102,6 +102,8 @@ func TestChecks(t *testing.T) {
 			"m5.xlarge": "instance type", "ml.m5.XLARGE": "instance type", "ml.m5": "instance type", "ml.m5.x.large": "instance type",
 		}},
 		{"lifecycleConfig", []string{"payments-hardening", "a", "A1-b2"}, map[string]string{"-bad": "lifecycle", "bad_name": "lifecycle"}},
+		{"sagemakerJob", []string{"CreateCompilationJob", "CreateInferenceRecommendationsJob"}, map[string]string{
+			"sagemaker:CreateCompilationJob": "job action", "CreateCompilation": "job action", "createCompilationJob": "job action"}},
 		{"useCase", []string{"identity-verification", "kyc"}, map[string]string{"Identity Verification": "kebab-case", "kyc_": "kebab-case"}},
 		{"ouID", []string{"ou-ab12-cdefgh34", "r-ab12", "ou-ex12-research"}, map[string]string{
 			"ou-ab12": "organizational unit", "OU-AB12-CDEFGH34": "organizational unit", "o-exampleorg1": "organizational unit", "r-a": "organizational unit",

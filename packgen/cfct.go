@@ -58,11 +58,8 @@ func stackSetName(p string) string {
 }
 
 // scpName is the name of an SCP in AWS Organizations, as policygen's
-// templates name it: aiguard-<team>-scp-<n>, aiguard-protect-tooling.
+// templates name it: aiguard-<team>-scp-<n>, aiguard-organization-scp-<n>.
 func scpName(a Artifact) string {
-	if a.Target.Scope != ScopeTeam {
-		return policygen.ToolingSCPName
-	}
 	return stackSetName(strings.TrimPrefix(a.Path, "policies/"))
 }
 
@@ -257,8 +254,8 @@ func deriveCfCT(p *Plan, arts []Artifact) (Result, error) {
 			"the manifest leaves them out of every target", strings.Join(ids, ", "))
 	}
 	note(Info, "copy cfct/ into your CfCT configuration (the manifest and the files it references); deploy "+
-		"policies/organization/organization.cfn.json (the AI services opt-out policy and the tooling account's SCP, which "+
-		"CfCT cannot attach to an account) as a stack in the management account. Before the pipeline runs, create the "+
+		"policies/organization/organization.cfn.json (the AI services opt-out policy and the organization's SCPs, "+
+		"attached at the root) as a stack in the management account. Before the pipeline runs, create the "+
 		"bucket %s in each Region with dist/aiguard-lambda-linux-arm64.zip, and list the rule Lambda's Regions first, "+
 		"home Region (%s) first, as the manifest does: its stack there creates the function's role",
 		CodeBucketName(d.ToolingAccount, "<region>"), d.primaryRegion())

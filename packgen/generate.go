@@ -53,6 +53,8 @@ type Artifact struct {
 type Result struct {
 	Artifacts []Artifact
 	Notes     []Note
+	// Policies summarises the preventive policies, from their producer.
+	Policies *ManifestPolicies
 }
 
 // Producer makes one family of artifacts from the plan. Generate runs the
@@ -98,6 +100,8 @@ type Output struct {
 	Artifacts []Artifact
 	// Notes are the plan's notes, then each producer's, in order.
 	Notes []Note
+	// Policies summarises the preventive policies (nil without them).
+	Policies *ManifestPolicies
 }
 
 // ManifestName is the manifest's file name in the output directory.
@@ -146,6 +150,9 @@ func Generate(spec *orgspec.Spec, opts Options) (*Output, error) {
 			out.Artifacts = append(out.Artifacts, a)
 		}
 		out.Notes = append(out.Notes, res.Notes...)
+		if res.Policies != nil {
+			out.Policies = res.Policies
+		}
 	}
 	sort.Slice(out.Artifacts, func(i, j int) bool { return out.Artifacts[i].Path < out.Artifacts[j].Path })
 	return out, nil
@@ -240,6 +247,8 @@ type Manifest struct {
 	// Files lists every file but the manifest, sorted by path.
 	Files []ManifestFile `json:"files"`
 	Notes []Note         `json:"notes"`
+	// Policies are the attacker's matrix size and the SCP budgets.
+	Policies *ManifestPolicies `json:"policies,omitempty"`
 }
 
 // ManifestOrganization identifies the organization the output is for.
@@ -283,10 +292,11 @@ func (o *Output) Manifest() Manifest {
 			Name: spec.Organization.Name, ID: spec.Organization.ID,
 			Regions: slices.Clone(spec.Organization.Regions),
 		},
-		Summary: o.Summary(),
-		Packs:   []ManifestPack{},
-		Files:   make([]ManifestFile, 0, len(o.Artifacts)),
-		Notes:   slices.Clone(o.Notes),
+		Summary:  o.Summary(),
+		Packs:    []ManifestPack{},
+		Files:    make([]ManifestFile, 0, len(o.Artifacts)),
+		Notes:    slices.Clone(o.Notes),
+		Policies: o.Policies,
 	}
 	if m.Notes == nil {
 		m.Notes = []Note{}

@@ -18,7 +18,7 @@ const (
 	HookFunctionsPath = "deploy/cfn-hook-functions.yaml"
 	hookDir           = "deploy/cfn-hook/"
 	// hookFunctionPrefix names each team's hook function; it starts with
-	// aiguard- so that the tooling account's SCP protects it.
+	// aiguard- so that the organization's SCPs protect it.
 	hookFunctionPrefix = "aiguard-cfn-hook-"
 	// hookTimeout stays under the 30 seconds CloudFormation waits for a
 	// Lambda hook.

@@ -84,6 +84,9 @@ func deriveLZA(p *Plan, arts []Artifact) (Result, error) {
 			t = p.teamTarget(t.Team)
 		}
 		tg, ok := targets(t)
+		if t.Scope == ScopeOrganization {
+			tg, ok = lzaTargets{OrganizationalUnits: []string{"Root"}}, true // the organization's SCPs: at the root
+		}
 		if !ok {
 			note(Warning, LZAOrganizationPath, "%s is left out: the Accelerator names its targets, and the spec names none of them", a.Path)
 			continue

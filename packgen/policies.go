@@ -1,22 +1,30 @@
 package packgen
 
 import (
-	"slices"
-
 	"github.com/aiguard/aiguard/policygen"
 )
 
+// ManifestPolicies is the manifest's account of the preventive policies:
+// how many requests of the attacker's matrix they were checked on (each
+// team's are in policies/<team>/tests.json), and each SCP target's budget.
+type ManifestPolicies struct {
+	MatrixCases int                `json:"matrixCases"`
+	SCPBudgets  []policygen.Budget `json:"scpBudgets"`
+}
+
 // producePolicies adds the preventive policies of package policygen: per
-// team the SCPs, the permission boundary and the SageMaker execution roles;
-// for the organization the AI services opt-out policy and the SCP that
-// protects the tooling account. The manifest gives them policygen's kinds.
+// team the SCPs, the permission boundary, the SageMaker execution roles
+// and the attacker's matrix; for the organization the AI services opt-out
+// policy and the SCPs attached at the root. The manifest gives them
+// policygen's kinds. A failing matrix fails generation
+// (*policygen.MatrixError).
 func producePolicies(p *Plan) (Result, error) {
-	arts, err := policygen.Generate(p.Spec)
+	out, err := policygen.Build(p.Spec)
 	if err != nil {
 		return Result{}, err
 	}
-	var res Result
-	for _, a := range arts {
+	res := Result{Policies: &ManifestPolicies{MatrixCases: out.Cases, SCPBudgets: out.Budgets}}
+	for _, a := range out.Artifacts {
 		res.Artifacts = append(res.Artifacts, Artifact{
 			Path:   a.Path,
 			Kind:   string(a.Kind),
@@ -36,10 +44,6 @@ func (p *Plan) policyTarget(a policygen.Artifact) Target {
 			}
 		}
 		return Target{Scope: ScopeTeam, Team: a.Team}
-	}
-	tooling := p.Spec.Organization.SecurityToolingAccount
-	if slices.Equal(a.TargetIDs, []string{tooling}) {
-		return Target{Scope: ScopeAccount, Accounts: []string{tooling}}
 	}
 	return Target{Scope: ScopeOrganization}
 }

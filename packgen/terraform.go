@@ -225,7 +225,7 @@ func deriveTerraform(p *Plan, arts []Artifact) (Result, error) {
 		variable("region", "string", "", "The Region of the provider this module is applied with."),
 		variable("partition", "string", q(spec.Partition()), "The partition of the organization."),
 		variable("tooling_account", "string", q(d.ToolingAccount), "The security tooling account, where the rule Lambda runs."),
-		variable("root_id", "string", q(""), "The organization root (r-...) the AI services opt-out policy is attached to."),
+		variable("root_id", "string", q(""), "The organization root (r-...) the AI services opt-out policy and the organization's SCPs are attached to."),
 		variable("scp_targets", "map(list(string))", scpDefault, "Per team, the OUs and accounts its SCPs are attached to."),
 		variable("code_s3_bucket", "string", q(""), "Bucket in this Region holding the Lambda zip (dist/aiguard-lambda-linux-arm64.zip from make build)."),
 		variable("code_s3_key", "string", q("aiguard-lambda-linux-arm64.zip"), "Key of the Lambda zip in code_s3_bucket."),
@@ -245,7 +245,7 @@ func deriveTerraform(p *Plan, arts []Artifact) (Result, error) {
 		key := strings.TrimSuffix(strings.TrimPrefix(a.Path, "policies/"), ".json")
 		team, targets := a.Target.Team, "var.scp_targets["+q(a.Target.Team)+"]"
 		if a.Target.Scope != ScopeTeam {
-			targets = "[var.tooling_account]"
+			targets = "[var.root_id]" // the organization's SCPs: at the root
 		}
 		scpEntries = append(scpEntries, fmt.Sprintf("%s = { file = %s, name = %s, team = %s, targets = %s }",
 			q(key), q(a.Path), q(scpName(a)), q(team), targets))

@@ -11,34 +11,40 @@ import (
 // bedrock:InferenceProfileArn.
 var bedrockInvoke = []string{"bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"}
 
-// bedrockCustomize create models or capacity from a base model; they are
-// authorised on the base foundation-model (or custom-model) ARN.
-var bedrockCustomize = []string{"bedrock:CreateModelCustomizationJob", "bedrock:CreateProvisionedModelThroughput"}
+// bedrockModelJobs run a model, or make models or capacity from one: batch
+// inference, evaluation, customization and provisioned throughput. Each is
+// authorised on the model's foundation-model or custom-model ARN (batch
+// inference also on its job's ARN).
+var bedrockModelJobs = []string{"bedrock:CreateEvaluationJob", "bedrock:CreateModelCustomizationJob",
+	"bedrock:CreateModelInvocationJob", "bedrock:CreateProvisionedModelThroughput"}
 
 const (
 	keyGuardrail        = "bedrock:GuardrailIdentifier"
 	keyInferenceProfile = "bedrock:InferenceProfileArn"
 )
 
-// bedrockStatements are the SCP denies for Bedrock: models, base models of
-// customization, and the required guardrail.
+// bedrockStatements are the SCP denies for Bedrock: models (inference,
+// batch inference, evaluation, customization and provisioned throughput)
+// and the required guardrail. mantleStatements adds the same limits on
+// the OpenAI-compatible Bedrock API.
 func (t *teamPolicy) bedrockStatements() []Statement {
 	models := t.foundationModelArns()
-	// One statement covers inference and customization: each action is
+	// One statement covers inference and the model jobs: each action is
 	// authorised only on some resource types (inference on models,
-	// profiles, async invocations and system tools; customization and
-	// provisioned throughput on foundation and custom models), so the union
-	// of the allowed resources means the same for each. Asynchronous
-	// invocations and system tools are authorised next to the model, whose
-	// own ARN is still checked; customizing a custom model continues from a
-	// model the team already made.
+	// profiles, async invocations and system tools; the jobs on foundation
+	// and custom models, batch inference also on its job), so the union of
+	// the allowed resources means the same for each. Asynchronous
+	// invocations, system tools and batch jobs are authorised next to the
+	// model, whose own ARN is still checked; customizing a custom model
+	// continues from a model the team already made.
 	allowed := slices.Concat(models, t.otherModelArns(), t.profileArns(), []string{
 		t.arn("bedrock", "*", "*", "async-invoke/*"),
 		t.arn("bedrock", "*", "*", "custom-model/*"),
+		t.arn("bedrock", "*", "*", "model-invocation-job/*"),
 		t.arn("bedrock", "", "*", "system-tool/*"),
 	})
 	out := []Statement{{
-		Sid: "BedrockModels", Effect: deny, Action: sorted(slices.Concat(bedrockInvoke, bedrockCustomize)...),
+		Sid: "BedrockModels", Effect: deny, Action: sorted(slices.Concat(bedrockInvoke, bedrockModelJobs)...),
 		NotResource: sorted(allowed...),
 	}}
 	if g := t.guardrailValue(); g != "" {
@@ -58,6 +64,37 @@ func (t *teamPolicy) bedrockStatements() []Statement {
 			st.Resource = Strings{"*"}
 		}
 		out = append(out, st)
+	}
+	return out
+}
+
+// mantleStatements limit the OpenAI-compatible Bedrock API to the team's
+// models by bedrock-mantle:Model, the model ID a request names. That API
+// has no guardrail key, so a team whose invocations must apply a
+// guardrail cannot use its inference at all.
+func (t *teamPolicy) mantleStatements() []Statement {
+	var ids []string
+	if t.team.Bedrock != nil {
+		for _, m := range t.team.Bedrock.AllowedModels {
+			if id, ok := foundationModelID(m); ok {
+				ids = append(ids, id)
+			}
+		}
+	}
+	var cond Condition
+	if len(ids) > 0 {
+		// StringNotLike is true when the key is absent: a request without a
+		// model is denied too.
+		cond = Condition{}.add("StringNotLike", keyMantleModel, ids...)
+	}
+	models := t.l.mantleModel
+	var out []Statement
+	if t.guardrailValue() != "" {
+		out = append(out, denyAll("MantleNoGuardrail", []string{"bedrock-mantle:CreateInference"}, nil))
+		models = without(models, "bedrock-mantle:CreateInference")
+	}
+	if len(models) > 0 {
+		out = append(out, denyAll("MantleModels", models, cond))
 	}
 	return out
 }

@@ -13,7 +13,7 @@ import (
 // the example organization.
 func teamOf(t *testing.T, s orgspec.Settings) *teamPolicy {
 	t.Helper()
-	return newTeamPolicy(exampleSpec(t), &orgspec.Team{Name: "unit", Accounts: []string{"999999999999"}, Settings: s})
+	return newTeamPolicy(exampleSpec(t), &orgspec.Team{Name: "unit", Accounts: []string{"999999999999"}, Settings: s}, mustLists(t))
 }
 
 // bySid indexes statements by Sid.
@@ -71,9 +71,9 @@ func TestSageMakerStatements(t *testing.T) {
 	}{
 		{
 			name: "nothing set: VPC, settings and keys required, any instance type",
-			want: []string{"SmRequireVpc", "SmNetworkIsolation", "SmTrafficEncryption", "SmVolumeKeyEbs", "SmVolumeKey",
-				"SmOutputKey", "SmNotebookNoInternet", "SmNotebookNoRoot", "SmNotebookNoRootUpdate", "SmDomainVpcOnly",
-				"SmDomainVpcOnlyUpdate"},
+			want: []string{"SmRequireVpc", "SmNetworkIsolation", "SmTrafficEncryption", "SmScheduleVpc", "SmScheduleIsolation",
+				"SmScheduleTrafficEncryption", "SmVolumeKeyEbs", "SmVolumeKey", "SmOutputKey", "SmNotebookNoInternet",
+				"SmNotebookNoRoot", "SmNotebookNoRootUpdate", "SmDomainVpcOnly", "SmDomainVpcOnlyUpdate", "SmUncontrolledJobs"},
 			check: func(t *testing.T, m map[string]Statement) {
 				// Without team keys, any key is accepted but one is required.
 				if got := jsonOf(t, m["SmOutputKey"].Condition); got != `{"Null":{"sagemaker:OutputKmsKey":"true"}}` {
@@ -90,11 +90,16 @@ func TestSageMakerStatements(t *testing.T) {
 			settings: orgspec.Settings{
 				Network:    &orgspec.Network{SubnetIDs: []string{"subnet-0b", "subnet-0a"}, SecurityGroupIDs: []string{"sg-0a"}},
 				KMSKeyArns: keys,
-				SageMaker:  &orgspec.SageMaker{InstanceTypes: []string{"ml.m5.xlarge", "ml.t3.medium"}},
+				SageMaker: &orgspec.SageMaker{InstanceTypes: []string{"ml.m5.xlarge", "ml.t3.medium"},
+					LifecycleConfigs: []string{"hardening"},
+					UncontrolledJobs: []string{"CreateAIBenchmarkJob", "CreateAIRecommendationJob", "CreateCompilationJob",
+						"CreateEdgePackagingJob", "CreateInferenceRecommendationsJob", "CreateOptimizationJob"}},
 			},
 			want: []string{"SmRequireVpc", "SmSubnets", "SmSecurityGroups", "SmNetworkIsolation", "SmTrafficEncryption",
+				"SmScheduleVpc", "SmScheduleIsolation", "SmScheduleTrafficEncryption",
 				"SmVolumeKey", "SmOutputKey", "SmVolumeKeyIfSet", "SmOutputKeyIfSet", "SmNotebookNoInternet", "SmNotebookNoRoot",
-				"SmNotebookNoRootUpdate", "SmDomainVpcOnly", "SmDomainVpcOnlyUpdate", "SmInstanceTypes"},
+				"SmNotebookNoRootUpdate", "SmDomainVpcOnly", "SmDomainVpcOnlyUpdate", "SmLifecycleRequired",
+				"SmLifecycleApproved", "SmLifecycleProtect", "SmInstanceTypes"},
 			check: func(t *testing.T, m map[string]Statement) {
 				if got := jsonOf(t, m["SmSubnets"].Condition); got != `{"ForAnyValue:StringNotEquals":{"sagemaker:VpcSubnets":["subnet-0a","subnet-0b"]}}` {
 					t.Errorf("SmSubnets condition %s", got)
@@ -112,6 +117,15 @@ func TestSageMakerStatements(t *testing.T) {
 				if got := m["SmInstanceTypes"].Condition["ForAnyValue:StringNotLike"]["sagemaker:InstanceTypes"]; !slices.Equal(got, Strings{"ml.m5.xlarge", "ml.t3.medium", "system"}) {
 					t.Errorf("SmInstanceTypes values %v", got)
 				}
+				if got := jsonOf(t, m["SmLifecycleApproved"].Condition); got != `{"ForAnyValue:ArnNotLike":{"sagemaker:NotebookInstanceLifecycleConfigArns":"arn:aws:sagemaker:*:*:notebook-instance-lifecycle-config/hardening"}}` {
+					t.Errorf("SmLifecycleApproved condition %s", got)
+				}
+				if got := jsonOf(t, m["SmLifecycleProtect"].Action); got != `["sagemaker:CreateNotebookInstanceLifecycleConfig","sagemaker:DeleteNotebookInstanceLifecycleConfig","sagemaker:UpdateNotebookInstanceLifecycleConfig"]` {
+					t.Errorf("SmLifecycleProtect actions %s", got)
+				}
+				if got := jsonOf(t, m["SmScheduleVpc"].Condition); got != `{"Null":{"sagemaker:InstanceTypes":"false","sagemaker:VpcSubnets":"true"}}` {
+					t.Errorf("SmScheduleVpc condition %s", got)
+				}
 			},
 		},
 		{
@@ -120,14 +134,15 @@ func TestSageMakerStatements(t *testing.T) {
 				KMSKeyArns: keys,
 				SageMaker:  &orgspec.SageMaker{InstanceTypes: []string{"ml.m5.*", "ml.g5.*"}},
 			},
-			want: []string{"SmRequireVpc", "SmNetworkIsolation", "SmTrafficEncryption", "SmVolumeKeyEbs", "SmVolumeKey",
-				"SmOutputKey", "SmVolumeKeyIfSet", "SmOutputKeyIfSet", "SmNotebookNoInternet", "SmNotebookNoRoot", "SmNotebookNoRootUpdate",
-				"SmDomainVpcOnly", "SmDomainVpcOnlyUpdate", "SmInstanceTypes"},
+			want: []string{"SmRequireVpc", "SmNetworkIsolation", "SmTrafficEncryption", "SmScheduleVpc", "SmScheduleIsolation",
+				"SmScheduleTrafficEncryption", "SmVolumeKeyEbs", "SmVolumeKey", "SmOutputKey", "SmVolumeKeyIfSet", "SmOutputKeyIfSet",
+				"SmNotebookNoInternet", "SmNotebookNoRoot", "SmNotebookNoRootUpdate", "SmDomainVpcOnly", "SmDomainVpcOnlyUpdate",
+				"SmInstanceTypes", "SmUncontrolledJobs"},
 			check: func(t *testing.T, m map[string]Statement) {
-				if !slices.Equal(m["SmVolumeKey"].Action, sorted(smVolumeKmsOther...)) {
-					t.Errorf("SmVolumeKey actions %v, want only %v", m["SmVolumeKey"].Action, smVolumeKmsOther)
+				if !slices.Equal(m["SmVolumeKey"].Action, sorted(mustLists(t).volumeKmsOther...)) {
+					t.Errorf("SmVolumeKey actions %v, want only %v", m["SmVolumeKey"].Action, mustLists(t).volumeKmsOther)
 				}
-				if !slices.Equal(m["SmVolumeKeyEbs"].Action, sorted(smVolumeKmsCompute...)) {
+				if !slices.Equal(m["SmVolumeKeyEbs"].Action, sorted(mustLists(t).volumeKmsCompute...)) {
 					t.Errorf("SmVolumeKeyEbs actions %v", m["SmVolumeKeyEbs"].Action)
 				}
 			},
@@ -140,8 +155,12 @@ func TestSageMakerStatements(t *testing.T) {
 				t.Errorf("statements %v\nwant %v", got, tc.want)
 			}
 			for _, s := range sts {
-				if s.Effect != deny || !slices.Equal(s.Resource, Strings{"*"}) || len(s.Condition) == 0 {
-					t.Errorf("%s: want a conditional Deny on *: %s", s.Sid, jsonOf(t, s))
+				switch s.Sid {
+				case "SmUncontrolledJobs", "SmLifecycleProtect": // unconditional; the second on the approved configurations
+				default:
+					if s.Effect != deny || !slices.Equal(s.Resource, Strings{"*"}) || len(s.Condition) == 0 {
+						t.Errorf("%s: want a conditional Deny on *: %s", s.Sid, jsonOf(t, s))
+					}
 				}
 			}
 			if tc.check != nil {
@@ -173,7 +192,7 @@ func TestBedrockStatements(t *testing.T) {
 		{
 			name: "no bedrock block: only own custom models, async and tools escape the deny",
 			want: map[string]string{
-				"BedrockModels":    `"NotResource":["arn:aws:bedrock:*:*:async-invoke/*","arn:aws:bedrock:*:*:custom-model/*","arn:aws:bedrock::*:system-tool/*"]`,
+				"BedrockModels":    `"NotResource":["arn:aws:bedrock:*:*:async-invoke/*","arn:aws:bedrock:*:*:custom-model/*","arn:aws:bedrock:*:*:model-invocation-job/*","arn:aws:bedrock::*:system-tool/*"]`,
 				"BedrockGuardrail": "",
 			},
 		},
@@ -191,6 +210,7 @@ func TestBedrockStatements(t *testing.T) {
 				// gets the Region-less model ARN; other ARNs kept as given.
 				"BedrockModels": `"NotResource":["arn:aws:bedrock:*:*:async-invoke/*","arn:aws:bedrock:*:*:custom-model/*",` +
 					`"arn:aws:bedrock:*:*:inference-profile/global.anthropic.claude-sonnet-4-20250514-v1:0",` +
+					`"arn:aws:bedrock:*:*:model-invocation-job/*",` +
 					`"arn:aws:bedrock:*::foundation-model/amazon.nova-pro-v1:0","arn:aws:bedrock:*::foundation-model/anthropic.claude-*",` +
 					`"arn:aws:bedrock::*:system-tool/*",` +
 					`"arn:aws:bedrock:::foundation-model/anthropic.claude-sonnet-4-20250514-v1:0",` +
@@ -225,7 +245,7 @@ func TestBedrockStatements(t *testing.T) {
 				}
 			}
 			if st := m["BedrockModels"]; len(st.Resource) != 0 || !slices.Contains(st.Action, "bedrock:InvokeModel") ||
-				!slices.Contains(st.Action, "bedrock:CreateModelCustomizationJob") {
+				!slices.Contains(st.Action, "bedrock:CreateModelCustomizationJob") || !slices.Contains(st.Action, "bedrock:CreateModelInvocationJob") {
 				t.Errorf("BedrockModels: %s", jsonOf(t, st))
 			}
 		})
@@ -296,20 +316,28 @@ func TestRegionStatements(t *testing.T) {
 	}
 }
 
-func TestProtectionStatements(t *testing.T) {
+func TestOrganizationStatements(t *testing.T) {
 	spec := parseVariant(t, "memberRoleName: aiguard-config-rules-member", "memberRoleName: acme-config-member")
-	tp := newTeamPolicy(spec, spec.Teams[1])
-	m := bySid(tp.protectionStatements())
+	m := bySid(organizationStatements(spec, mustLists(t)))
 	got := jsonOf(t, m["ProtectAiguard"].Resource)
-	want := `["arn:aws:config:*:*:conformance-pack/*aiguard-*","arn:aws:iam::*:policy/aiguard-research-boundary","arn:aws:iam::*:role/acme-config-member"]`
-	if got != want {
-		t.Errorf("ProtectAiguard resources %s, want %s", got, want)
+	for _, want := range []string{`"arn:aws:config:*:*:conformance-pack/*aiguard-*"`, `"arn:aws:iam::*:policy/aiguard-*"`,
+		`"arn:aws:iam::*:role/acme-config-member"`, `"arn:aws:iam::*:role/aiguard-*"`,
+		`"arn:aws:lambda:*:222222222222:function:aiguard-*"`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("ProtectAiguard resources %s lack %s", got, want)
+		}
 	}
-	if got := jsonOf(t, m["KeepBoundary"].Condition); got != `{"ArnLike":{"iam:PermissionsBoundary":"arn:aws:iam::*:policy/aiguard-research-boundary"}}` {
-		t.Errorf("KeepBoundary condition %s", got)
+	if a := m["ProtectAiguard"].Action; slices.Contains(a, "iam:PassRole") || slices.Contains(a, "iam:Pass*") {
+		t.Errorf("ProtectAiguard denies passing the execution roles: %v", a)
 	}
-	if _, ok := m["OnlyTeamBoundary"]; !ok {
-		t.Error("OnlyTeamBoundary missing")
+	if got := jsonOf(t, m["ProtectBreakGlass"].Resource); got != `["arn:aws:iam::*:role/OrganizationAccountAccessRole","arn:aws:iam::*:role/aiguard-break-glass"]` {
+		t.Errorf("ProtectBreakGlass resources %s", got)
+	}
+	if got := jsonOf(t, m["KeepAiguardBoundary"].Condition["ArnLike"]); got != `{"iam:PermissionsBoundary":"arn:aws:iam::*:policy/aiguard-*"}` {
+		t.Errorf("KeepAiguardBoundary condition %s", got)
+	}
+	if got := jsonOf(t, m["ProtectDetection"].Condition["StringNotEquals"]); got != `{"aws:PrincipalAccount":"222222222222"}` {
+		t.Errorf("ProtectDetection spares the tooling account: %s", got)
 	}
 }
 
@@ -330,7 +358,7 @@ func TestExemptBreakGlass(t *testing.T) {
 
 func TestBoundaryStatements(t *testing.T) {
 	spec := exampleSpec(t)
-	tp := newTeamPolicy(spec, spec.Teams[0])
+	tp := newTeamPolicy(spec, spec.Teams[0], mustLists(t))
 	sts := tp.boundaryStatements()
 	m := bySid(sts)
 	for _, sid := range []string{"AIServices", "WorkloadSupport", "TeamBuckets", "TeamKeys", "TeamKeysGrants", "PassTeamRoles",
@@ -447,4 +475,13 @@ func TestTemplateBodyCompactsLargeTemplates(t *testing.T) {
 	if len(body) > MaxTemplateBodyBytes || strings.Contains(string(body), "\n  ") || !json.Valid(body) {
 		t.Errorf("large template: %d bytes, compact %v", len(body), !strings.Contains(string(body), "\n  "))
 	}
+}
+
+func mustLists(t testing.TB) *lists {
+	t.Helper()
+	l, err := derivedLists()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
 }

@@ -20,6 +20,7 @@ const (
 	KindExecutionRole Kind = "execution-role" // the identity policy of a SageMaker execution role
 	KindOptOut        Kind = "opt-out"        // the organization's AI services opt-out policy
 	KindCFNTemplate   Kind = "cfn-template"   // a CloudFormation template deploying the above
+	KindTests         Kind = "policy-tests"   // the attacker's matrix as a requests file for aiguard simulate
 )
 
 // Limits AWS applies to the generated policies.
@@ -56,31 +57,67 @@ type Artifact struct {
 	Body  []byte
 }
 
-// Generate writes every preventive policy of the spec: per team the SCPs,
-// the permission boundary and the SageMaker execution roles, each as JSON
-// and as a CloudFormation template; and for the organization the AI
-// services opt-out policy and the SCP protecting the rule Lambda in the
-// security tooling account. Artifacts are sorted by Path and the output is
-// byte-identical for the same spec. The error lists every team whose
-// policies do not fit the limits.
+// Output is what Build makes.
+type Output struct {
+	// Artifacts are sorted by Path.
+	Artifacts []Artifact
+	// Cases is the number of requests of the attacker's matrix, all
+	// decided as the controls claim.
+	Cases int
+	// Budgets are the SCP budgets of the targets.
+	Budgets []Budget
+}
+
+// Generate returns Build's artifacts.
 func Generate(spec *orgspec.Spec) ([]Artifact, error) {
+	out, err := Build(spec)
+	if err != nil {
+		return nil, err
+	}
+	return out.Artifacts, nil
+}
+
+// Build writes every preventive policy of the spec: per team the SCPs,
+// the permission boundary and the SageMaker execution roles, each as JSON
+// and as a CloudFormation template, and the attacker's matrix as
+// tests.json; for the organization the AI services opt-out policy and the
+// SCPs attached at the root. It decides the matrix against the policies
+// and fails with a *MatrixError when a request is decided otherwise than
+// its control claims. The output is byte-identical for the same spec. The
+// error lists every team whose policies do not fit the limits.
+func Build(spec *orgspec.Spec) (*Output, error) {
 	if spec == nil {
 		return nil, errors.New("policygen: no spec")
 	}
+	l, err := derivedLists()
+	if err != nil {
+		return nil, fmt.Errorf("policygen: %w", err)
+	}
+	lim := spec.Organization.Limits
+	maxChars := cmp.Or(lim.SCPMaxChars, DefaultSCPMaxChars)
 	var arts []Artifact
 	var errs []error
+	orgDocs, orgErr := pack(organizationStatements(spec, l), maxChars)
+	if maxPer := cmp.Or(lim.SCPMaxPerTarget, DefaultSCPMaxPerTarget); len(orgDocs)+1 > maxPer {
+		errs = append(errs, fmt.Errorf("policygen: the organization's SCPs need %d policies at the root, but scpMaxPerTarget %d "+
+			"leaves room for %d next to FullAWSAccess; shorten the break-glass role list or raise the limits",
+			len(orgDocs), maxPer, maxPer-1))
+	}
 	for _, team := range spec.Teams {
 		if team == nil {
 			continue
 		}
-		ta, err := newTeamPolicy(spec, team).artifacts()
+		ta, err := newTeamPolicy(spec, team, l).artifacts(len(orgDocs))
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
 		arts = append(arts, ta...)
 	}
-	oa, err := organizationArtifacts(spec)
+	if orgErr != nil {
+		errs = append(errs, fmt.Errorf("policygen: organization SCPs: %w", orgErr))
+	}
+	oa, err := organizationArtifacts(spec, orgDocs, maxChars)
 	if err != nil {
 		errs = append(errs, err)
 	}
@@ -88,14 +125,34 @@ func Generate(spec *orgspec.Spec) ([]Artifact, error) {
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
+	cases, err := Matrix(spec)
+	if err != nil {
+		return nil, fmt.Errorf("policygen: %w", err)
+	}
+	if err := CheckMatrix(cases, arts); err != nil {
+		return nil, fmt.Errorf("policygen: %w", err)
+	}
+	semantic, err := ProbePolicies(arts)
+	if err != nil {
+		return nil, fmt.Errorf("policygen: %w", err)
+	}
+	if len(semantic) > 0 {
+		return nil, fmt.Errorf("policygen: %w", &MatrixError{Cases: len(cases), Semantic: semantic})
+	}
+	tests, err := testArtifacts(cases)
+	if err != nil {
+		return nil, err
+	}
+	arts = append(arts, tests...)
 	slices.SortFunc(arts, func(a, b Artifact) int { return cmp.Compare(a.Path, b.Path) })
-	return arts, nil
+	return &Output{Artifacts: arts, Cases: len(cases), Budgets: Budgets(spec, arts)}, nil
 }
 
 // teamPolicy builds one team's policies.
 type teamPolicy struct {
 	spec       *orgspec.Spec
 	team       *orgspec.Team
+	l          *lists
 	partition  string
 	breakGlass []string
 	tags       orgspec.TagKeys
@@ -103,11 +160,12 @@ type teamPolicy struct {
 	maxPer     int
 }
 
-func newTeamPolicy(spec *orgspec.Spec, team *orgspec.Team) *teamPolicy {
+func newTeamPolicy(spec *orgspec.Spec, team *orgspec.Team, l *lists) *teamPolicy {
 	lim := spec.Organization.Limits
 	return &teamPolicy{
 		spec:       spec,
 		team:       team,
+		l:          l,
 		partition:  spec.Partition(),
 		breakGlass: spec.BreakGlassPrincipalArns(),
 		tags:       tagKeys(spec.Organization.TagKeys),
@@ -134,11 +192,6 @@ func arnIn(partition, service, region, account, resource string) string {
 	return strings.Join([]string{"arn", partition, service, region, account, resource}, ":")
 }
 
-// memberRole is the name of the role the rule Lambda assumes.
-func (t *teamPolicy) memberRole() string {
-	return cmp.Or(t.spec.Organization.MemberRoleName, orgspec.DefaultMemberRoleName)
-}
-
 // BoundaryName is the name of a team's permission boundary policy.
 func BoundaryName(team string) string { return NamePrefix + team + "-boundary" }
 
@@ -158,10 +211,11 @@ func (t *teamPolicy) scpStatements() []Statement {
 	sts := slices.Concat(
 		t.sagemakerStatements(),
 		t.bedrockStatements(),
+		t.mantleStatements(),
 		t.comprehendStatements(),
 		t.rekognitionStatements(),
 		t.regionStatements(),
-		t.protectionStatements(),
+		t.iamStatements(),
 	)
 	for i := range sts {
 		sts[i] = exemptBreakGlass(sts[i], t.breakGlass)
@@ -187,8 +241,11 @@ func exemptBreakGlass(s Statement, roles []string) Statement {
 
 // artifacts are the team's files: SCPs and their template, the boundary,
 // the execution roles and their template.
-func (t *teamPolicy) artifacts() ([]Artifact, error) {
-	scps, err := t.scpArtifacts()
+func (t *teamPolicy) artifacts(orgSCPs int) ([]Artifact, error) {
+	if err := t.checkUncontrolled(); err != nil {
+		return nil, fmt.Errorf("policygen: team %s: %w", t.team.Name, err)
+	}
+	scps, err := t.scpArtifacts(orgSCPs)
 	if err != nil {
 		return nil, err
 	}
@@ -203,13 +260,14 @@ func (t *teamPolicy) artifacts() ([]Artifact, error) {
 func (t *teamPolicy) dir() string { return "policies/" + t.team.Name + "/" }
 
 // scpArtifacts packs the team's SCP statements into policies and writes
-// them with their CloudFormation template.
-func (t *teamPolicy) scpArtifacts() ([]Artifact, error) {
+// them with their CloudFormation template. orgSCPs is the number of the
+// organization's SCPs, which share the root's room when the team owns it.
+func (t *teamPolicy) scpArtifacts(orgSCPs int) ([]Artifact, error) {
 	docs, err := pack(t.scpStatements(), t.maxChars)
 	if err != nil {
 		return nil, fmt.Errorf("policygen: team %s: %w", t.team.Name, err)
 	}
-	if extra := t.extraSCPsOnTargets(); len(docs)+1+extra > t.maxPer {
+	if extra := t.extraSCPsOnTargets(orgSCPs); len(docs)+1+extra > t.maxPer {
 		total := 0
 		for _, d := range docs {
 			total += d.size
@@ -244,10 +302,12 @@ func (t *teamPolicy) scpArtifacts() ([]Artifact, error) {
 }
 
 // extraSCPsOnTargets counts other aiguard SCPs attached to the team's
-// targets: the tooling protection SCP when the tooling account is one.
-func (t *teamPolicy) extraSCPsOnTargets() int {
-	if slices.Contains(t.team.Accounts, t.spec.Organization.SecurityToolingAccount) {
-		return 1
+// targets: the organization's, when the team owns the root.
+func (t *teamPolicy) extraSCPsOnTargets(orgSCPs int) int {
+	for _, id := range t.team.OrganizationalUnits {
+		if strings.HasPrefix(id, "r-") {
+			return orgSCPs
+		}
 	}
 	return 0
 }
@@ -256,5 +316,5 @@ func extraNote(extra int) string {
 	if extra == 0 {
 		return ""
 	}
-	return " and the tooling account's protection SCP"
+	return fmt.Sprintf(" and the organization's %d SCPs at the root the team owns", extra)
 }

@@ -3,6 +3,7 @@ package policygen
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -193,8 +194,6 @@ func TestTemplatesMatchPolicies(t *testing.T) {
 				}
 			case id == "AiServicesOptOut":
 				file, raw = dir+"ai-services-opt-out.json", r.Properties["Content"]
-			case id == "ToolingProtection":
-				file, raw = dir+"scp-protect-tooling.json", r.Properties["Content"]
 			case strings.HasPrefix(id, "Scp"):
 				file, raw = dir+"scp-"+strings.TrimPrefix(id, "Scp")+".json", r.Properties["Content"]
 			default:
@@ -241,17 +240,17 @@ func TestGenerateTooBig(t *testing.T) {
 		{
 			name:  "too few SCPs per target",
 			pairs: []string{"  tagKeys:\n", "  limits:\n    scpMaxPerTarget: 2\n  tagKeys:\n"},
-			want:  []string{"team payments-risk", "need 3 policies of at most 5120 characters", "scpMaxPerTarget 2 leaves room for 1", "team research", "team retail-vision"},
+			want:  []string{"team payments-risk", "need 4 policies of at most 5120 characters", "scpMaxPerTarget 2 leaves room for 1", "team research", "team retail-vision"},
 		},
 		{
 			name:  "statement larger than an SCP",
 			pairs: []string{"  tagKeys:\n", "  limits:\n    scpMaxChars: 1000\n  tagKeys:\n"},
-			want:  []string{"team payments-risk: statement", "alone takes", "at most 1000 characters (scpMaxChars)"},
+			want:  []string{"organization SCPs: statement", "alone takes", "at most 1000 characters (scpMaxChars)"},
 		},
 		{
 			name:  "one SCP short per target",
-			pairs: []string{"  tagKeys:\n", "  limits:\n    scpMaxPerTarget: 3\n  tagKeys:\n"},
-			want:  []string{"team research: its SCP statements take", "scpMaxPerTarget 3 leaves room for 2 next to FullAWSAccess"},
+			pairs: []string{"  tagKeys:\n", "  limits:\n    scpMaxPerTarget: 4\n  tagKeys:\n"},
+			want:  []string{"team research: its SCP statements take", "scpMaxPerTarget 4 leaves room for 3 next to FullAWSAccess"},
 		},
 		{
 			// A NotResource allow-list cannot be split: two statements would
@@ -291,18 +290,17 @@ func TestGenerateBoundaryTooBig(t *testing.T) {
 	}
 }
 
-// TestToolingAccountCountsOnItsTeam checks that the tooling account's
-// protection SCP counts against the team that owns that account.
-func TestToolingAccountCountsOnItsTeam(t *testing.T) {
-	spec := parseVariant(t, `securityToolingAccount: "222222222222"`, `securityToolingAccount: "333333333333"`,
-		"  tagKeys:\n", "  limits:\n    scpMaxPerTarget: 4\n  tagKeys:\n")
+// TestRootOwnerSharesTheRoot checks that the organization's SCPs count
+// against a team that owns the root.
+func TestRootOwnerSharesTheRoot(t *testing.T) {
+	spec := parseVariant(t, "organizationalUnits: [ou-ex12-research]", "organizationalUnits: [r-ex12]")
 	_, err := Generate(spec)
-	if err == nil || !strings.Contains(err.Error(), "team payments-risk") ||
-		!strings.Contains(err.Error(), "and the tooling account's protection SCP") {
-		t.Fatalf("error %v, want payments-risk over the limit because of the tooling SCP", err)
+	if err == nil || !strings.Contains(err.Error(), "team research") ||
+		!strings.Contains(err.Error(), "and the organization's 1 SCPs at the root the team owns") {
+		t.Fatalf("error %v, want research over the limit because of the organization's SCPs", err)
 	}
-	if strings.Contains(err.Error(), "team research") {
-		t.Errorf("research does not own the tooling account: %v", err)
+	if strings.Contains(err.Error(), "team payments-risk") {
+		t.Errorf("payments-risk does not own the root: %v", err)
 	}
 }
 
@@ -339,8 +337,8 @@ func TestGenerateMinimalSpecs(t *testing.T) {
 		}
 	}
 	for _, p := range paths {
-		if strings.Contains(p, "execution-role") || strings.Contains(p, "protect-tooling") {
-			// no valid storage; tooling account is the management account
+		if strings.Contains(p, "execution-role") || p == "policies/organization/tests.json" {
+			// no valid storage; the tooling account is the management account, which SCPs never affect
 			t.Errorf("unexpected artifact %s", p)
 		}
 	}
@@ -357,6 +355,11 @@ func FuzzGenerate(f *testing.F) {
 			return
 		}
 		arts, err := Generate(spec)
+		var merr *MatrixError
+		if errors.As(err, &merr) {
+			// A spec orgspec accepts must give policies that keep their claims.
+			t.Fatalf("the policies of a valid spec fail their own checks: %v", err)
+		}
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), "policygen: ") {
 				t.Errorf("error without context: %v", err)
@@ -369,4 +372,44 @@ func FuzzGenerate(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestMatrixAccounts: the matrix asks from an account the team's SCPs
+// decide: not the management account, and from the tooling account only
+// what is not administered there.
+func TestMatrixAccounts(t *testing.T) {
+	tests := []struct {
+		name, accounts string
+		want           string // the account of the team's requests; "" for none
+	}{
+		{"an ordinary account", `accounts: ["333333333333", "444444444444"]`, "333333333333"},
+		{"the management account first", `accounts: ["111111111111", "444444444444"]`, "444444444444"},
+		{"only the tooling account", `accounts: ["222222222222"]`, "222222222222"},
+		{"only the management account", `accounts: ["111111111111"]`, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			spec := parseVariant(t, `accounts: ["333333333333", "444444444444"]`, tc.accounts)
+			cases, err := Matrix(spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := ""
+			for _, c := range cases {
+				if c.Team == "payments-risk" {
+					f := strings.SplitN(c.Principal, ":", 6)
+					got = f[4]
+					if c.Control == "detection-protection" && got == "222222222222" {
+						t.Errorf("%s asked from the tooling account", c.ID)
+					}
+				}
+			}
+			if got != tc.want {
+				t.Errorf("requests from %q, want %q", got, tc.want)
+			}
+			if _, err := Generate(spec); err != nil {
+				t.Errorf("Generate: %v", err)
+			}
+		})
+	}
 }

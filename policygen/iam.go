@@ -35,16 +35,6 @@ var (
 	}
 )
 
-// iamWithBoundary are the IAM actions that create or change a role or
-// user; each supports iam:PermissionsBoundary, the boundary of the
-// principal created or changed.
-var iamWithBoundary = []string{
-	"iam:AttachRolePolicy", "iam:AttachUserPolicy", "iam:CreateRole", "iam:CreateUser", "iam:DeleteRole",
-	"iam:DeleteRolePolicy", "iam:DeleteUserPolicy", "iam:DetachRolePolicy", "iam:DetachUserPolicy",
-	"iam:PutRolePermissionsBoundary", "iam:PutRolePolicy", "iam:PutUserPermissionsBoundary",
-	"iam:PutUserPolicy", "iam:UpdateAssumeRolePolicy", "iam:UpdateRole", "iam:UpdateRoleDescription",
-}
-
 // s3Location is a parsed s3://bucket/prefix.
 type s3Location struct {
 	bucket, prefix string
@@ -132,12 +122,38 @@ func (t *teamPolicy) teamBuckets() []string {
 // exemption: break-glass roles do not carry a team boundary).
 //
 // All of the SCPs' conditions do not fit: with SageMaker's long action
-// lists they take about twice the 6,144 characters of a managed policy.
-// The boundary keeps the Bedrock, Comprehend and Rekognition conditions
-// and SageMaker's notebook and domain settings; the SageMaker network,
-// encryption, KMS-key and instance-type conditions stay in the SCPs, which
-// apply to every principal of the team's accounts, boundary or not.
+// lists they take about three times the 6,144 characters of a managed
+// policy. The boundary repeats, in this order and as far as they fit,
+// SageMaker's notebook and domain settings and the Bedrock, Comprehend and
+// Rekognition conditions; the rest stays in the SCPs, which apply to every
+// principal of the team's accounts, boundary or not. The boundary's own
+// statements always fit or the generator fails.
 func (t *teamPolicy) boundaryStatements() []Statement {
+	core := t.boundaryCore()
+	var sm []Statement
+	for _, st := range t.sagemakerStatements() {
+		if boundarySageMaker[st.Sid] {
+			sm = append(sm, st)
+		}
+	}
+	size := func(sts []Statement) int {
+		b, err := Document{Version: PolicyVersion, Statement: sts}.Minified()
+		if err != nil {
+			return MaxManagedPolicyChars + 1
+		}
+		return NonWhitespaceLen(b)
+	}
+	out := core
+	for _, st := range slices.Concat(sm, t.bedrockStatements(), t.comprehendStatements(), t.rekognitionStatements()) {
+		if next := append(slices.Clone(out), st); size(next) <= MaxManagedPolicyChars {
+			out = next
+		}
+	}
+	return out
+}
+
+// boundaryCore are the statements only the boundary holds.
+func (t *teamPolicy) boundaryCore() []Statement {
 	sts := []Statement{
 		{Sid: "AIServices", Effect: allow, Action: sorted(aiServices...), Resource: Strings{"*"}},
 		{Sid: "WorkloadSupport", Effect: allow, Action: sorted(boundarySupport...), Resource: Strings{"*"}},
@@ -160,28 +176,24 @@ func (t *teamPolicy) boundaryStatements() []Statement {
 	sts = append(sts,
 		Statement{
 			Sid: "PassTeamRoles", Effect: allow, Action: Strings{"iam:PassRole"},
-			Resource:  Strings{t.arn("iam", "", "*", "role/"+t.roleName("*"))},
-			Condition: Condition{}.add("StringEquals", "iam:PassedToService", "sagemaker.amazonaws.com"),
+			Resource:  Strings{t.teamRoles()},
+			Condition: Condition{}.add("StringEquals", keyPassedToService, passRoleServices...),
 		},
+		// Every IAM action that presents iam:PermissionsBoundary acts on a
+		// role or user that has (or will have) this boundary.
 		Statement{
-			Sid: "PrincipalsWithBoundary", Effect: allow, Action: sorted(iamWithBoundary...),
-			Resource: Strings{"*"}, Condition: Condition{}.add("ArnLike", "iam:PermissionsBoundary", boundary),
+			Sid: "PrincipalsWithBoundary", Effect: allow, Action: sorted(t.l.withBoundaryKey...),
+			Resource: Strings{"*"}, Condition: Condition{}.add("ArnLike", keyPermissionsBoundary, boundary),
 		},
-		Statement{Sid: "NoBoundaryEdits", Effect: deny, Action: sorted(iamPolicyChanges...), Resource: Strings{boundary}},
-		denyAll("NoBoundaryRemoval", iamBoundaryRemoval, nil),
+		Statement{Sid: "NoBoundaryEdits", Effect: deny, Action: compressWrites(t.l.iam, t.l.policyWrites), Resource: Strings{boundary}},
+		denyAll("NoBoundaryRemoval", t.l.boundaryRemoval, nil),
 		// Null false: an untagged resource, or an action without resource
 		// tags, is not another team's.
 		denyAll("NoOtherTeams", aiServices, Condition{}.
 			add("Null", "aws:ResourceTag/"+t.tags.Team, "false").
 			add("StringNotEquals", "aws:ResourceTag/"+t.tags.Team, t.team.Name)),
 	)
-	var sm []Statement
-	for _, st := range t.sagemakerStatements() {
-		if boundarySageMaker[st.Sid] {
-			sm = append(sm, st)
-		}
-	}
-	return slices.Concat(sts, sm, t.bedrockStatements(), t.comprehendStatements(), t.rekognitionStatements())
+	return sts
 }
 
 // boundarySageMaker are the SageMaker SCP statements the boundary repeats.

@@ -3,6 +3,7 @@ package policygen
 import (
 	"cmp"
 	"fmt"
+	"slices"
 
 	"github.com/aiguard/aiguard/orgspec"
 )
@@ -41,38 +42,85 @@ func OptOutPolicy() map[string]any {
 	}
 }
 
-// toolingStatements protect the rule Lambda, its role and the
-// organization conformance packs in the security tooling account.
-func toolingStatements(spec *orgspec.Spec) []Statement {
-	p, acct := spec.Partition(), spec.Organization.SecurityToolingAccount
-	sts := []Statement{
-		{
-			Sid: "ProtectAiguardLambda", Effect: deny, Action: sorted(lambdaChanges...),
-			Resource: Strings{arnIn(p, "lambda", "*", acct, "function:"+NamePrefix+"*")},
-		},
-		{
-			Sid: "ProtectAiguardLambdaRole", Effect: deny, Action: sorted(iamRoleChanges...),
-			Resource: Strings{arnIn(p, "iam", "", acct, "role/"+NamePrefix+"*")},
-		},
-		{
-			Sid: "ProtectAiguardConformancePacks", Effect: deny,
-			Action: sorted(append(configOrgPackChanges, configPackChanges...)...),
-			Resource: sorted(
-				arnIn(p, "config", "*", acct, "conformance-pack/*"+NamePrefix+"*"),
-				arnIn(p, "config", "*", acct, "organization-conformance-pack/*"+NamePrefix+"*")),
-		},
+// detectionChanges stop, blind or remove the detective controls aiguard
+// relies on: the Config recorder and delivery channel (no configuration
+// items, no evaluations), evaluation results, the aggregation
+// authorization that lets the aggregator account collect an account's
+// data, aggregators, CloudTrail trails and their event selectors (the ML
+// data events) and event data stores, and the GuardDuty detector and its
+// link to the administrator account.
+var detectionChanges = []string{
+	"cloudtrail:DeleteEventDataStore", "cloudtrail:DeleteTrail", "cloudtrail:PutEventSelectors",
+	"cloudtrail:PutInsightSelectors", "cloudtrail:StopEventDataStoreIngestion", "cloudtrail:StopLogging",
+	"cloudtrail:UpdateEventDataStore", "cloudtrail:UpdateTrail",
+	"config:DeleteAggregationAuthorization", "config:DeleteConfigurationAggregator",
+	"config:DeleteConfigurationRecorder", "config:DeleteDeliveryChannel", "config:DeleteEvaluationResults",
+	"config:DeleteRetentionConfiguration", "config:DeleteServiceLinkedConfigurationRecorder",
+	"config:PutConfigurationAggregator", "config:PutConfigurationRecorder", "config:PutDeliveryChannel",
+	"config:PutRetentionConfiguration", "config:StopConfigurationRecorder",
+	"guardduty:DeleteDetector", "guardduty:DeletePublishingDestination",
+	"guardduty:DisassociateFromAdministratorAccount", "guardduty:DisassociateFromMasterAccount",
+	"guardduty:UpdateDetector", "guardduty:UpdatePublishingDestination",
+}
+
+// organizationStatements are the statements the same for every account,
+// attached once at the root: whatever exempts a principal from aiguard's
+// denies (the break-glass roles) cannot be created, re-trusted, given
+// policies or tagged by anyone else; aiguard's own roles, boundary
+// policies, packs and rule Lambda cannot be changed; a principal cannot
+// lose an aiguard boundary; and the detective controls cannot be stopped
+// or blinded, except from the security tooling account, where they are
+// administered. Every statement exempts the break-glass roles.
+func organizationStatements(spec *orgspec.Spec, l *lists) []Statement {
+	p, tooling := spec.Partition(), spec.Organization.SecurityToolingAccount
+	iam := l.iam
+	breakGlass := spec.BreakGlassPrincipalArns()
+	member := cmp.Or(spec.Organization.MemberRoleName, orgspec.DefaultMemberRoleName)
+	aiguardRes := []string{
+		arnIn(p, "iam", "", "*", "role/"+NamePrefix+"*"),
+		arnIn(p, "iam", "", "*", "policy/"+NamePrefix+"*"),
+		arnIn(p, "iam", "", "*", "role/"+member),
+		// Organization packs appear in member accounts under a prefixed name.
+		arnIn(p, "config", "*", "*", "conformance-pack/*"+NamePrefix+"*"),
 	}
-	roles := spec.BreakGlassPrincipalArns()
+	aiguardActions := slices.Concat(compressWrites(iam, without(slices.Concat(l.roleWrites, l.policyWrites), "iam:PassRole")),
+		configPackChanges)
+	if tooling != "" && tooling != spec.Organization.ManagementAccount {
+		aiguardRes = append(aiguardRes,
+			arnIn(p, "lambda", "*", tooling, "function:"+NamePrefix+"*"),
+			arnIn(p, "config", "*", tooling, "organization-conformance-pack/*"+NamePrefix+"*"))
+		aiguardActions = slices.Concat(aiguardActions, lambdaChanges, configOrgPackChanges)
+	}
+	sts := []Statement{
+		// One statement per purpose: each action applies to its own
+		// service's resources only, so the union of actions and resources
+		// means the same as one statement per service.
+		{Sid: "ProtectBreakGlass", Effect: deny, Action: compressWrites(iam, l.roleWrites), Resource: sorted(breakGlass...)},
+		{Sid: "ProtectAiguard", Effect: deny, Action: withoutCovered(aiguardActions), Resource: sorted(aiguardRes...)},
+		// iam:PermissionsBoundary is the boundary the principal has.
+		denyAll("KeepAiguardBoundary", l.boundaryRemoval,
+			Condition{}.add("ArnLike", keyPermissionsBoundary, arnIn(p, "iam", "", "*", "policy/"+NamePrefix+"*"))),
+	}
+	detection := denyAll("ProtectDetection", detectionChanges, nil)
+	if tooling != "" {
+		detection.Condition = Condition{}.add("StringNotEquals", keyPrincipalAccount, tooling)
+	}
+	sts = append(sts, detection)
 	for i := range sts {
-		sts[i] = exemptBreakGlass(sts[i], roles)
+		sts[i] = exemptBreakGlass(sts[i], breakGlass)
 	}
 	return sts
 }
 
-// organizationArtifacts are the opt-out policy, the tooling account's SCP
-// (unless the tooling account is the management account, which SCPs never
-// affect) and the template deploying both from the management account.
-func organizationArtifacts(spec *orgspec.Spec) ([]Artifact, error) {
+// RootTarget stands for the organization's root in Artifact.TargetIDs
+// and budgets: the template attaches the organization's SCPs to the root
+// ID given as its RootId parameter.
+const RootTarget = "root"
+
+// organizationArtifacts are the opt-out policy, the organization's SCPs
+// (attached at the root) and the template deploying them from the
+// management account.
+func organizationArtifacts(spec *orgspec.Spec, scps []packedDoc, maxChars int) ([]Artifact, error) {
 	const dir = "policies/organization/"
 	optOut := OptOutPolicy()
 	body, err := indent(optOut)
@@ -89,35 +137,25 @@ func organizationArtifacts(spec *orgspec.Spec) ([]Artifact, error) {
 		Path: dir + "ai-services-opt-out.json", Kind: KindOptOut, Target: "organization", Size: size,
 		Limit: MaxOptOutChars, Body: body,
 	}}
+	root := []any{map[string]any{"Ref": "RootId"}}
 	resources := map[string]any{
 		"AiServicesOptOut": orgPolicyResource(NamePrefix+"ai-services-opt-out",
 			"aiguard: every AI service opts out of using the organization's content; child policies cannot override",
-			"AISERVICES_OPT_OUT_POLICY", optOut, []any{map[string]any{"Ref": "RootId"}}),
+			"AISERVICES_OPT_OUT_POLICY", optOut, root),
 	}
-	tooling := spec.Organization.SecurityToolingAccount
-	if tooling != "" && tooling != spec.Organization.ManagementAccount {
-		doc := Document{Version: PolicyVersion, Statement: toolingStatements(spec)}
-		body, err := doc.Minified()
-		if err != nil {
-			return nil, fmt.Errorf("policygen: tooling SCP: %w", err)
-		}
-		maxChars := cmp.Or(spec.Organization.Limits.SCPMaxChars, DefaultSCPMaxChars)
-		if len(body) > maxChars {
-			return nil, fmt.Errorf("policygen: the tooling account's protection SCP takes %d characters, more than "+
-				"scpMaxChars %d; shorten the break-glass role list", len(body), maxChars)
-		}
+	for i, d := range scps {
 		arts = append(arts, Artifact{
-			Path: dir + "scp-protect-tooling.json", Kind: KindSCP, Target: tooling, TargetIDs: []string{tooling},
-			Size: len(body), Limit: maxChars, Body: body,
+			Path: fmt.Sprintf("%sscp-%d.json", dir, i+1), Kind: KindSCP, Target: "organization",
+			TargetIDs: []string{RootTarget}, Size: d.size, Limit: maxChars, Body: d.body,
 		})
-		resources["ToolingProtection"] = orgPolicyResource(ToolingSCPName,
-			"aiguard: only break-glass roles may change the rule Lambda, its role and aiguard's organization packs",
-			"SERVICE_CONTROL_POLICY", doc, []string{tooling})
+		resources[fmt.Sprintf("Scp%d", i+1)] = orgPolicyResource(OrganizationSCPName(i+1),
+			fmt.Sprintf("aiguard: break-glass, aiguard and detection protection for every account (%d of %d)", i+1, len(scps)),
+			"SERVICE_CONTROL_POLICY", d.doc, root)
 	}
 	params := map[string]any{
 		"RootId": map[string]any{
 			"Type":           "String",
-			"Description":    "ID of the organization's root (r-...), which the opt-out policy is attached to",
+			"Description":    "ID of the organization's root (r-...), which the opt-out policy and the organization's SCPs are attached to",
 			"AllowedPattern": "^r-[0-9a-z]{4,32}$",
 		},
 	}

@@ -463,24 +463,26 @@ func TestActionTablesMatchReference(t *testing.T) {
 		slices.Sort(out)
 		return out
 	}
+	l := mustLists(t)
 	tests := []struct {
 		key      string
 		tables   [][]string
 		excluded []string // supporting actions left out on purpose
 	}{
-		{keyVpcSubnets, [][]string{smVpcSubnets}, nil},
-		{keyVpcSubnets, [][]string{smVpcRequired}, append([]string{"sagemaker:CreateEndpointConfig", "sagemaker:UpdateCluster", "sagemaker:UpdateDomain"}, smSchedules...)},
-		{keySecurityGroups, [][]string{smSecurityGroups}, nil},
-		{keyIsolation, [][]string{smNetworkIsolation}, append([]string{"sagemaker:CreateEndpointConfig"}, smSchedules...)},
-		{keyICT, [][]string{smInterContainerEncryption}, smSchedules},
-		{keyVolumeKms, [][]string{smVolumeKmsCompute, smVolumeKmsOther, smVolumeKmsOptional}, nil},
-		{keyOutputKms, [][]string{smOutputKms, smSchedules}, nil},
-		{keyInstanceTypes, [][]string{smInstanceTypes}, nil},
-		{keyInstanceTypes, [][]string{smVolumeKmsCompute}, without(supporting(keyInstanceTypes), smVolumeKmsCompute...)},
-		{keyVolumeKms, [][]string{smSchedules}, without(supporting(keyVolumeKms), smSchedules...)},
+		{keyVpcSubnets, [][]string{l.vpcSubnets}, nil},
+		{keyVpcSubnets, [][]string{l.vpcRequired}, append([]string{"sagemaker:CreateEndpointConfig", "sagemaker:UpdateCluster", "sagemaker:UpdateDomain"}, l.schedules...)},
+		{keySecurityGroups, [][]string{l.securityGroups}, nil},
+		{keyIsolation, [][]string{l.isolation}, append([]string{"sagemaker:CreateEndpointConfig"}, l.schedules...)},
+		{keyICT, [][]string{l.trafficEncryption}, l.schedules},
+		{keyVolumeKms, [][]string{l.volumeKmsCompute, l.volumeKmsOther, l.volumeKmsOptional}, nil},
+		{keyOutputKms, [][]string{l.outputKms, l.schedules}, nil},
+		{keyInstanceTypes, [][]string{l.instanceTypes}, nil},
+		{keyInstanceTypes, [][]string{l.volumeKmsCompute}, without(supporting(keyInstanceTypes), l.volumeKmsCompute...)},
+		{keyVolumeKms, [][]string{l.schedules}, without(supporting(keyVolumeKms), l.schedules...)},
 		{keyRootAccess, [][]string{{"sagemaker:CreateNotebookInstance", "sagemaker:UpdateNotebookInstance"}}, nil},
 		{keyDirectInternet, [][]string{{"sagemaker:CreateNotebookInstance"}}, nil},
 		{keyAppNetworkType, [][]string{{"sagemaker:CreateDomain", "sagemaker:UpdateDomain"}}, nil},
+		{keyLifecycleConfigs, [][]string{l.lifecycleCfg}, nil},
 	}
 	for _, tc := range tests {
 		got := sorted(slices.Concat(tc.tables...)...)

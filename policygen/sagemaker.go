@@ -1,130 +1,32 @@
 package policygen
 
 import (
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
 )
 
-// The SageMaker action lists below come from the Service Authorization
-// Reference (../shared/reference/iam/sagemaker.json): each lists exactly
-// the actions whose condition keys include the key its statements test.
-// A Deny that tests a key with Null or a negated operator always denies
-// an action that does not support the key, so the lists must never be
-// widened with wildcards; TestReferenceCrossCheck checks them.
-
-// smVpcSubnets are the actions that support sagemaker:VpcSubnets.
-var smVpcSubnets = []string{
-	"sagemaker:CreateAutoMLJob", "sagemaker:CreateAutoMLJobV2", "sagemaker:CreateCluster",
-	"sagemaker:CreateDataQualityJobDefinition", "sagemaker:CreateDomain", "sagemaker:CreateEndpointConfig",
-	"sagemaker:CreateHyperParameterTuningJob", "sagemaker:CreateModel", "sagemaker:CreateModelBiasJobDefinition",
-	"sagemaker:CreateModelExplainabilityJobDefinition", "sagemaker:CreateModelQualityJobDefinition",
-	"sagemaker:CreateMonitoringSchedule", "sagemaker:CreateNotebookInstance", "sagemaker:CreateProcessingJob",
-	"sagemaker:CreateTrainingJob", "sagemaker:UpdateCluster", "sagemaker:UpdateDomain",
-	"sagemaker:UpdateMonitoringSchedule",
-}
-
-// smSchedules create or replace a model-monitoring schedule. A schedule
-// either holds its job definition or names one made by a
-// Create*JobDefinition action; in the second (recommended) form the
-// request carries no VPC, isolation, encryption or KMS keys, which the
-// named definition was checked for. Schedules are therefore tested only
-// on values that are present.
-var smSchedules = []string{"sagemaker:CreateMonitoringSchedule", "sagemaker:UpdateMonitoringSchedule"}
-
-// smVpcRequired are the sagemaker:VpcSubnets actions on which a missing
-// key means "no VPC". Left out: UpdateDomain and UpdateCluster, where a
-// request that does not touch the network leaves the key absent (a Null
-// test would deny every update), CreateEndpointConfig, whose network
-// comes from its models (CreateModel is tested instead; AWS's data
-// perimeter SCP leaves it out for the same reason), and the schedules.
-var smVpcRequired = without(smVpcSubnets, append([]string{
-	"sagemaker:CreateEndpointConfig", "sagemaker:UpdateCluster", "sagemaker:UpdateDomain"}, smSchedules...)...)
-
-// smSecurityGroups are the actions that support sagemaker:VpcSecurityGroupIds.
-var smSecurityGroups = append(without(smVpcSubnets),
-	"sagemaker:CreateUserProfile", "sagemaker:UpdateUserProfile")
-
-// smNetworkIsolation are the actions that support sagemaker:NetworkIsolation,
-// less CreateEndpointConfig, whose isolation comes from its models, and
-// the schedules.
-var smNetworkIsolation = []string{
-	"sagemaker:CreateDataQualityJobDefinition", "sagemaker:CreateHyperParameterTuningJob", "sagemaker:CreateModel",
-	"sagemaker:CreateModelBiasJobDefinition", "sagemaker:CreateModelExplainabilityJobDefinition",
-	"sagemaker:CreateModelQualityJobDefinition", "sagemaker:CreateProcessingJob", "sagemaker:CreateTrainingJob",
-}
-
-// smInterContainerEncryption are the actions that support
-// sagemaker:InterContainerTrafficEncryption, less the schedules.
-var smInterContainerEncryption = []string{
-	"sagemaker:CreateAutoMLJob", "sagemaker:CreateAutoMLJobV2", "sagemaker:CreateDataQualityJobDefinition",
-	"sagemaker:CreateHyperParameterTuningJob", "sagemaker:CreateModelBiasJobDefinition",
-	"sagemaker:CreateModelExplainabilityJobDefinition", "sagemaker:CreateModelQualityJobDefinition",
-	"sagemaker:CreateProcessingJob", "sagemaker:CreateTrainingJob",
-}
-
-// smVolumeKmsCompute are the sagemaker:VolumeKmsKey actions that run on
-// instances, all of which also support sagemaker:InstanceTypes. SageMaker
-// rejects a volume key on instance types with local NVMe storage (their
-// volumes are encrypted by the instance), so the "key required" test
-// spares requests whose instances all have local storage.
-var smVolumeKmsCompute = []string{
-	"sagemaker:CreateDataQualityJobDefinition", "sagemaker:CreateEndpointConfig",
-	"sagemaker:CreateHyperParameterTuningJob", "sagemaker:CreateModelBiasJobDefinition",
-	"sagemaker:CreateModelExplainabilityJobDefinition", "sagemaker:CreateModelQualityJobDefinition",
-	"sagemaker:CreateProcessingJob", "sagemaker:CreateTrainingJob", "sagemaker:CreateTransformJob",
-}
-
-// smVolumeKmsOther are the other sagemaker:VolumeKmsKey actions on which a
-// key is always possible and therefore required.
-var smVolumeKmsOther = []string{
-	"sagemaker:CreateAutoMLJob", "sagemaker:CreateAutoMLJobV2", "sagemaker:CreateDomain",
-	"sagemaker:CreateNotebookInstance",
-}
-
-// smVolumeKmsOptional are the sagemaker:VolumeKmsKey actions on which a
-// key may be missing: CreateLabelingJob, whose key exists only for
-// automated data labeling, and the schedules. A key, when given, must be
-// the team's.
-var smVolumeKmsOptional = append([]string{"sagemaker:CreateLabelingJob"}, smSchedules...)
-
-// smOutputKms are the actions that support sagemaker:OutputKmsKey, less
-// the schedules.
-var smOutputKms = []string{
-	"sagemaker:CreateAutoMLJob", "sagemaker:CreateAutoMLJobV2", "sagemaker:CreateDataQualityJobDefinition",
-	"sagemaker:CreateHyperParameterTuningJob", "sagemaker:CreateLabelingJob",
-	"sagemaker:CreateModelBiasJobDefinition", "sagemaker:CreateModelExplainabilityJobDefinition",
-	"sagemaker:CreateModelQualityJobDefinition", "sagemaker:CreateProcessingJob", "sagemaker:CreateTrainingJob",
-	"sagemaker:CreateTransformJob",
-}
-
-// smInstanceTypes are the actions that support sagemaker:InstanceTypes.
-var smInstanceTypes = []string{
-	"sagemaker:CreateApp", "sagemaker:CreateCluster", "sagemaker:CreateDataQualityJobDefinition",
-	"sagemaker:CreateDomain", "sagemaker:CreateEndpointConfig", "sagemaker:CreateHyperParameterTuningJob",
-	"sagemaker:CreateModelBiasJobDefinition", "sagemaker:CreateModelExplainabilityJobDefinition",
-	"sagemaker:CreateModelQualityJobDefinition", "sagemaker:CreateMonitoringSchedule",
-	"sagemaker:CreateNotebookInstance", "sagemaker:CreateProcessingJob", "sagemaker:CreateSpace",
-	"sagemaker:CreateTrainingJob", "sagemaker:CreateTransformJob", "sagemaker:CreateUserProfile",
-	"sagemaker:UpdateCluster", "sagemaker:UpdateDomain", "sagemaker:UpdateMonitoringSchedule",
-	"sagemaker:UpdateNotebookInstance", "sagemaker:UpdateSpace", "sagemaker:UpdateTrainingJob",
-	"sagemaker:UpdateUserProfile",
-}
-
 // Condition keys.
 const (
-	keyVpcSubnets      = "sagemaker:VpcSubnets"
-	keySecurityGroups  = "sagemaker:VpcSecurityGroupIds"
-	keyIsolation       = "sagemaker:NetworkIsolation"
-	keyICT             = "sagemaker:InterContainerTrafficEncryption"
-	keyVolumeKms       = "sagemaker:VolumeKmsKey"
-	keyOutputKms       = "sagemaker:OutputKmsKey"
-	keyInstanceTypes   = "sagemaker:InstanceTypes"
-	keyDirectInternet  = "sagemaker:DirectInternetAccess"
-	keyRootAccess      = "sagemaker:RootAccess"
-	keyAppNetworkType  = "sagemaker:AppNetworkAccessType"
-	keyPrincipalArn    = "aws:PrincipalArn"
-	keyRequestedRegion = "aws:RequestedRegion"
+	keyVpcSubnets          = "sagemaker:VpcSubnets"
+	keySecurityGroups      = "sagemaker:VpcSecurityGroupIds"
+	keyIsolation           = "sagemaker:NetworkIsolation"
+	keyICT                 = "sagemaker:InterContainerTrafficEncryption"
+	keyVolumeKms           = "sagemaker:VolumeKmsKey"
+	keyOutputKms           = "sagemaker:OutputKmsKey"
+	keyInstanceTypes       = "sagemaker:InstanceTypes"
+	keyDirectInternet      = "sagemaker:DirectInternetAccess"
+	keyRootAccess          = "sagemaker:RootAccess"
+	keyAppNetworkType      = "sagemaker:AppNetworkAccessType"
+	keyLifecycleConfigs    = "sagemaker:NotebookInstanceLifecycleConfigArns"
+	keyMantleModel         = "bedrock-mantle:Model"
+	keyPermissionsBoundary = "iam:PermissionsBoundary"
+	keyPassedToService     = "iam:PassedToService"
+	keyTagKeys             = "aws:TagKeys"
+	keyPrincipalAccount    = "aws:PrincipalAccount"
+	keyPrincipalArn        = "aws:PrincipalArn"
+	keyRequestedRegion     = "aws:RequestedRegion"
 )
 
 // localStorageFamilies are SageMaker instance families with local NVMe
@@ -158,27 +60,31 @@ func mayHaveLocalStorage(instanceType string) bool {
 
 // sagemakerStatements are the SCP denies for SageMaker: VPC, network
 // isolation, inter-container encryption, KMS keys, notebook and domain
-// internet access, root access and instance types.
+// internet access, root access, lifecycle configurations, instance types,
+// model-monitoring schedules with inline job definitions, and the jobs no
+// condition key can constrain.
 func (t *teamPolicy) sagemakerStatements() []Statement {
+	l := t.l
 	var out []Statement
-	out = append(out, denyAll("SmRequireVpc", smVpcRequired,
+	out = append(out, denyAll("SmRequireVpc", l.vpcRequired,
 		Condition{}.add("Null", keyVpcSubnets, "true")))
 	if n := t.team.Network; n != nil && len(n.SubnetIDs) > 0 {
 		// ForAnyValue:StringNotEquals is false when the key is absent; the
 		// Null test above covers that case.
-		out = append(out, denyAll("SmSubnets", smVpcSubnets,
+		out = append(out, denyAll("SmSubnets", l.vpcSubnets,
 			Condition{}.add("ForAnyValue:StringNotEquals", keyVpcSubnets, n.SubnetIDs...)))
 	}
 	if n := t.team.Network; n != nil && len(n.SecurityGroupIDs) > 0 {
-		out = append(out, denyAll("SmSecurityGroups", smSecurityGroups,
+		out = append(out, denyAll("SmSecurityGroups", l.securityGroups,
 			Condition{}.add("ForAnyValue:StringNotEquals", keySecurityGroups, n.SecurityGroupIDs...)))
 	}
 	// BoolIfExists: an absent key means the default, which is off.
 	out = append(out,
-		denyAll("SmNetworkIsolation", smNetworkIsolation,
+		denyAll("SmNetworkIsolation", l.isolation,
 			Condition{}.add("BoolIfExists", keyIsolation, "false")),
-		denyAll("SmTrafficEncryption", smInterContainerEncryption,
+		denyAll("SmTrafficEncryption", l.trafficEncryption,
 			Condition{}.add("BoolIfExists", keyICT, "false")))
+	out = append(out, t.scheduleStatements()...)
 	out = append(out, t.sagemakerKmsStatements()...)
 	out = append(out,
 		// Both default to Enabled when the request omits them, so a missing
@@ -192,18 +98,93 @@ func (t *teamPolicy) sagemakerStatements() []Statement {
 		denyAll("SmNotebookNoRootUpdate", []string{"sagemaker:UpdateNotebookInstance"},
 			Condition{}.add("StringEquals", keyRootAccess, "Enabled")),
 		// CreateDomain defaults to PublicInternetOnly; UpdateDomain without
-		// the key keeps the current setting.
+		// the key keeps the current setting, so only switching to public is
+		// denied (StringNotEqualsIfExists would deny every update that does
+		// not name the setting).
 		denyAll("SmDomainVpcOnly", []string{"sagemaker:CreateDomain"},
 			Condition{}.add("StringNotEquals", keyAppNetworkType, "VpcOnly")),
 		denyAll("SmDomainVpcOnlyUpdate", []string{"sagemaker:UpdateDomain"},
-			Condition{}.add("StringNotEqualsIfExists", keyAppNetworkType, "VpcOnly")),
+			Condition{}.add("StringEquals", keyAppNetworkType, "PublicInternetOnly")),
 	)
+	out = append(out, t.lifecycleStatements()...)
 	if sm := t.team.SageMaker; sm != nil && len(sm.InstanceTypes) > 0 {
 		// "system" is the instance type of Studio's default JupyterServer app.
-		out = append(out, denyAll("SmInstanceTypes", smInstanceTypes,
+		out = append(out, denyAll("SmInstanceTypes", l.instanceTypes,
 			Condition{}.add("ForAnyValue:StringNotLike", keyInstanceTypes, append(slices.Clone(sm.InstanceTypes), "system")...)))
 	}
+	if jobs := t.uncontrolledDenied(); len(jobs) > 0 {
+		out = append(out, denyAll("SmUncontrolledJobs", jobs, nil))
+	}
 	return out
+}
+
+// scheduleStatements hold model-monitoring schedules with an inline job
+// definition to the rules of the Create*JobDefinition actions. An inline
+// definition names its instances, so sagemaker:InstanceTypes present
+// (Null "false") tells it from a schedule that names a definition, whose
+// request carries no keys and which was checked when it was made; each
+// statement tests one setting, since conditions are ANDed.
+func (t *teamPolicy) scheduleStatements() []Statement {
+	inline := func() Condition { return Condition{}.add("Null", keyInstanceTypes, "false") }
+	return []Statement{
+		denyAll("SmScheduleVpc", t.l.schedules, inline().add("Null", keyVpcSubnets, "true")),
+		denyAll("SmScheduleIsolation", t.l.schedules, inline().add("BoolIfExists", keyIsolation, "false")),
+		denyAll("SmScheduleTrafficEncryption", t.l.schedules, inline().add("BoolIfExists", keyICT, "false")),
+	}
+}
+
+// lifecycleStatements keep notebooks on the team's approved lifecycle
+// configurations (they run as root at every start, so they are what keeps
+// root access off and the hardening in place): a notebook must name one
+// of them when it is created or updated (an update without one may be
+// detaching it), and the configurations themselves cannot be created,
+// rewritten or deleted by the team.
+func (t *teamPolicy) lifecycleStatements() []Statement {
+	sm := t.team.SageMaker
+	if sm == nil || len(sm.LifecycleConfigs) == 0 {
+		return nil
+	}
+	var arns []string
+	for _, name := range sm.LifecycleConfigs {
+		arns = append(arns, t.arn("sagemaker", "*", "*", "notebook-instance-lifecycle-config/"+name))
+	}
+	return []Statement{
+		denyAll("SmLifecycleRequired", t.l.lifecycleCfg, Condition{}.add("Null", keyLifecycleConfigs, "true")),
+		denyAll("SmLifecycleApproved", t.l.lifecycleCfg, Condition{}.add("ForAnyValue:ArnNotLike", keyLifecycleConfigs, arns...)),
+		{Sid: "SmLifecycleProtect", Effect: deny, Action: sorted(t.l.lifecycleConfigChanges...), Resource: sorted(arns...)},
+	}
+}
+
+// uncontrolledDenied are the SageMaker jobs without condition keys that
+// the team does not allow.
+func (t *teamPolicy) uncontrolledDenied() []string {
+	var allowed []string
+	if sm := t.team.SageMaker; sm != nil {
+		for _, a := range sm.UncontrolledJobs {
+			allowed = append(allowed, "sagemaker:"+a)
+		}
+	}
+	return without(t.l.uncontrolledJobs, allowed...)
+}
+
+// checkUncontrolled reports an allowed job that is not one of the jobs
+// without condition keys: a typo, or a job the SCPs do constrain.
+func (t *teamPolicy) checkUncontrolled() error {
+	sm := t.team.SageMaker
+	if sm == nil {
+		return nil
+	}
+	for _, a := range sm.UncontrolledJobs {
+		if !slices.Contains(t.l.uncontrolledJobs, "sagemaker:"+a) {
+			var known []string
+			for _, u := range t.l.uncontrolledJobs {
+				known = append(known, name(u))
+			}
+			return fmt.Errorf("sagemaker.uncontrolledJobs names %s, which is not a SageMaker job the SCPs cannot constrain; "+
+				"the jobs without condition keys are %s", a, strings.Join(known, ", "))
+		}
+	}
+	return nil
 }
 
 // sagemakerKmsStatements require the team's KMS keys for volumes and
@@ -211,6 +192,7 @@ func (t *teamPolicy) sagemakerStatements() []Statement {
 // key outside the list, so one statement denies both; without keys any
 // key is accepted but one is required.
 func (t *teamPolicy) sagemakerKmsStatements() []Statement {
+	l := t.l
 	keys := t.team.KMSKeyArns
 	required := func(key string) Condition {
 		if len(keys) == 0 {
@@ -219,21 +201,21 @@ func (t *teamPolicy) sagemakerKmsStatements() []Statement {
 		return Condition{}.add("ArnNotLike", key, keys...)
 	}
 	var out []Statement
-	volumeRequired := smVolumeKmsOther
+	volumeRequired := l.volumeKmsOther
 	if t.localStoragePossible() {
-		out = append(out, denyAll("SmVolumeKeyEbs", smVolumeKmsCompute,
+		out = append(out, denyAll("SmVolumeKeyEbs", l.volumeKmsCompute,
 			required(keyVolumeKms).add("ForAnyValue:StringNotLike", keyInstanceTypes, localStoragePattern...)))
 	} else {
-		volumeRequired = append(without(smVolumeKmsCompute), smVolumeKmsOther...)
+		volumeRequired = append(slices.Clone(l.volumeKmsCompute), l.volumeKmsOther...)
 	}
 	out = append(out, denyAll("SmVolumeKey", volumeRequired, required(keyVolumeKms)))
-	out = append(out, denyAll("SmOutputKey", smOutputKms, required(keyOutputKms)))
+	out = append(out, denyAll("SmOutputKey", l.outputKms, required(keyOutputKms)))
 	if len(keys) > 0 {
 		// Null false: only a key that is present must be the team's.
 		out = append(out,
-			denyAll("SmVolumeKeyIfSet", smVolumeKmsOptional,
+			denyAll("SmVolumeKeyIfSet", l.volumeKmsOptional,
 				Condition{}.add("ArnNotLike", keyVolumeKms, keys...).add("Null", keyVolumeKms, "false")),
-			denyAll("SmOutputKeyIfSet", smSchedules,
+			denyAll("SmOutputKeyIfSet", l.schedules,
 				Condition{}.add("ArnNotLike", keyOutputKms, keys...).add("Null", keyOutputKms, "false")))
 	}
 	return out

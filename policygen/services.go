@@ -5,29 +5,6 @@ import (
 	"strings"
 )
 
-// comprehendPII are the Comprehend actions that detect PII.
-var comprehendPII = []string{
-	"comprehend:ContainsPiiEntities", "comprehend:DetectPiiEntities", "comprehend:StartPiiEntitiesDetectionJob",
-}
-
-// comprehendEntities are the Comprehend actions that detect named entities.
-var comprehendEntities = []string{
-	"comprehend:BatchDetectEntities", "comprehend:DetectEntities", "comprehend:StartEntitiesDetectionJob",
-}
-
-// rekognitionFaces are the Rekognition actions that detect, compare,
-// search, index or store faces (celebrity recognition and face liveness
-// included), and that manage face collections and their users.
-var rekognitionFaces = []string{
-	"rekognition:AssociateFaces", "rekognition:CompareFaces", "rekognition:CreateCollection",
-	"rekognition:CreateFaceLivenessSession", "rekognition:CreateUser", "rekognition:DeleteCollection",
-	"rekognition:DeleteFaces", "rekognition:DeleteUser", "rekognition:DescribeCollection",
-	"rekognition:DetectFaces", "rekognition:DisassociateFaces", "rekognition:GetCelebrity*",
-	"rekognition:GetFace*", "rekognition:IndexFaces", "rekognition:ListFaces", "rekognition:ListUsers",
-	"rekognition:RecognizeCelebrities", "rekognition:SearchFaces*", "rekognition:SearchUsers*",
-	"rekognition:StartCelebrityRecognition", "rekognition:StartFace*",
-}
-
 // comprehendStatements allow PII and entity detection only to principals
 // whose data-classification tag is among the team's allowed
 // classifications. StringNotEquals is true when the principal has no tag,
@@ -46,11 +23,11 @@ func (t *teamPolicy) comprehendStatements() []Statement {
 	}
 	if slices.Equal(sorted(pii...), sorted(entities...)) {
 		return []Statement{denyAll("ComprehendSensitive",
-			slices.Concat(comprehendPII, comprehendEntities), cond(pii))}
+			slices.Concat(t.l.comprehendPII, t.l.comprehendEntities), cond(pii))}
 	}
 	return []Statement{
-		denyAll("ComprehendPii", comprehendPII, cond(pii)),
-		denyAll("ComprehendEntities", comprehendEntities, cond(entities)),
+		denyAll("ComprehendPii", t.l.comprehendPII, cond(pii)),
+		denyAll("ComprehendEntities", t.l.comprehendEntities, cond(entities)),
 	}
 }
 
@@ -65,7 +42,7 @@ func (t *teamPolicy) rekognitionStatements() []Statement {
 	if len(approved) > 0 {
 		cond = Condition{}.add("StringNotEquals", "aws:PrincipalTag/"+t.tags.ApprovedUseCase, approved...)
 	}
-	return []Statement{denyAll("RekognitionFaces", rekognitionFaces, cond)}
+	return []Statement{denyAll("RekognitionFaces", t.l.rekognitionFaces, cond)}
 }
 
 // globalServices are left out of the Region restriction: global services
@@ -110,57 +87,57 @@ func (t *teamPolicy) regionStatements() []Statement {
 	}
 }
 
-// iamRoleChanges are the IAM actions that change or delete a role (the
-// wildcards match only write actions).
-var iamRoleChanges = []string{
-	"iam:Attach*", "iam:Delete*", "iam:Detach*", "iam:Put*", "iam:Tag*", "iam:Untag*", "iam:Update*",
-}
-
-// iamPolicyChanges are the IAM actions that change or delete a managed policy.
-var iamPolicyChanges = []string{
-	"iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion",
-}
-
-// iamBoundaryRemoval are the IAM actions that take a boundary off a principal.
-var iamBoundaryRemoval = []string{"iam:DeleteRolePermissionsBoundary", "iam:DeleteUserPermissionsBoundary"}
-
-// iamBoundaryChange are the IAM actions that set a principal's boundary.
-var iamBoundaryChange = []string{"iam:PutRolePermissionsBoundary", "iam:PutUserPermissionsBoundary"}
-
 // configPackChanges change or delete a conformance pack.
 var configPackChanges = []string{"config:DeleteConformancePack", "config:PutConformancePack"}
 
 // NamePrefix starts the name of every resource aiguard deploys: packs,
 // the rule Lambda and its role, boundaries and execution roles. The
-// protection SCPs match it.
+// protection SCPs match it, so names with it are reserved to aiguard's
+// deployment.
 const NamePrefix = "aiguard-"
 
-// protectionStatements keep aiguard's own controls in the team's accounts
-// out of reach: its conformance packs (the rules in a pack can be changed
-// only through the pack), the member role the rule Lambda assumes, the
-// team's boundary policy and its attachment to principals.
-func (t *teamPolicy) protectionStatements() []Statement {
+// Services that may be passed a team's roles: SageMaker runs jobs,
+// endpoints and notebooks with them, Bedrock customization, batch
+// inference, model import and knowledge-base ingestion.
+var passRoleServices = []string{"bedrock.amazonaws.com", "sagemaker.amazonaws.com"}
+
+// iamStatements keep the team's principals inside the boundary and off
+// the tags that decide access: every role or user the team creates or
+// gives permissions must carry the team's boundary; only the team's own
+// aiguard roles may be passed to SageMaker and Bedrock; and the spec's
+// governed tag keys cannot be set or removed on roles, users or sessions.
+func (t *teamPolicy) iamStatements() []Statement {
 	boundary := t.boundaryArn()
 	return []Statement{
-		// One statement: each action applies to one of the resources only
-		// (packs, the role, the policy), so the union means the same as
-		// three statements.
+		// iam:PermissionsBoundary is the boundary the principal created or
+		// changed has, or will have; absent when it has none.
+		denyAll("RequireBoundary", t.l.boundaryRequired,
+			Condition{}.add("ArnNotLike", keyPermissionsBoundary, boundary)),
 		{
-			Sid: "ProtectAiguard", Effect: deny,
-			Action: withoutCovered(slices.Concat(configPackChanges, iamRoleChanges, iamPolicyChanges)),
-			Resource: sorted(
-				// Organization packs appear in member accounts under a prefixed name.
-				t.arn("config", "*", "*", "conformance-pack/*"+NamePrefix+"*"),
-				t.arn("iam", "", "*", "role/"+t.memberRole()),
-				boundary),
+			Sid: "PassTeamRolesOnly", Effect: deny, Action: Strings{"iam:PassRole"},
+			NotResource: Strings{t.teamRoles()},
+			Condition:   Condition{}.add("StringEquals", keyPassedToService, passRoleServices...),
 		},
-		// iam:PermissionsBoundary is the boundary the principal has.
-		denyAll("KeepBoundary", iamBoundaryRemoval,
-			Condition{}.add("ArnLike", "iam:PermissionsBoundary", boundary)),
-		// Replacing the boundary with another policy removes it too.
-		denyAll("OnlyTeamBoundary", iamBoundaryChange,
-			Condition{}.add("ArnNotLike", "iam:PermissionsBoundary", boundary)),
+		// Tag keys are case-insensitive in IAM: Data-Classification is the
+		// same tag as data-classification.
+		denyAll("GovernedTags", t.l.principalTagging,
+			Condition{}.add("ForAnyValue:StringEqualsIgnoreCase", keyTagKeys, t.governedTags()...)),
 	}
+}
+
+// teamRoles matches the team's aiguard roles in any of its accounts: the
+// SageMaker execution roles, and the service roles the platform makes
+// under the same prefix (Bedrock jobs). Only aiguard's deployment can
+// create roles with the prefix.
+func (t *teamPolicy) teamRoles() string {
+	return t.arn("iam", "", "*", "role/"+NamePrefix+t.team.Name+"-*")
+}
+
+// governedTags are the tag keys whose values on principals decide access:
+// the team, the data classification (Comprehend) and the approved use
+// case (Rekognition).
+func (t *teamPolicy) governedTags() []string {
+	return []string{t.tags.Team, t.tags.DataClassification, t.tags.ApprovedUseCase}
 }
 
 // withoutCovered returns the actions sorted, less those a wildcard of the

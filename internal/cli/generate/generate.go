@@ -12,8 +12,8 @@ import (
 
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
 	"github.com/aiguard/aiguard/internal/cli/validate"
-	"github.com/aiguard/aiguard/orgspec"
 	"github.com/aiguard/aiguard/packgen"
+	"github.com/aiguard/aiguard/policygen"
 	"github.com/aiguard/aiguard/rules"
 )
 
@@ -26,6 +26,9 @@ type Options struct {
 
 	ConfigFile string
 	OutDir     string
+
+	// producers replaces packgen's default producers in tests.
+	producers []packgen.Producer
 }
 
 // NewCmdGenerate returns the generate command; runF replaces the logic in
@@ -44,9 +47,12 @@ func NewCmdGenerate(io *cmdutil.IO, reg *rules.Registry, runF func(*Options) err
   deploy/rule-lambda.yaml         the rule Lambda's stack for the security tooling account
   deploy/member-role.yaml         the role the Lambda assumes, for a StackSet
   policies/<team>/                the team's SCPs, permission boundary and SageMaker
-                                  execution roles, as JSON and CloudFormation
-  policies/organization/          the AI services opt-out policy and the SCP that
-                                  protects the security tooling account
+                                  execution roles, as JSON and CloudFormation, and
+                                  tests.json, the attacker's matrix the policies
+                                  were checked on (aiguard simulate --check)
+  policies/organization/          the AI services opt-out policy and the SCPs
+                                  attached at the root (break-glass, aiguard and
+                                  detection protection)
   deploy/securityhub-automation-rules.yaml
                                   Security Hub automation rules for the delegated
                                   administrator (catalog severity, rule, team, remediation)
@@ -57,7 +63,8 @@ func NewCmdGenerate(io *cmdutil.IO, reg *rules.Registry, runF func(*Options) err
   lza/                            fragments for the Landing Zone Accelerator
   terraform/                      a Terraform module over the same files
   manifest.json                   every file with its kind, target and size, the
-                                  packs, and notes on what needs a manual step
+                                  packs, the matrix size and each SCP target's
+                                  budget, and notes on what needs a manual step
 
 Every template is checked against AWS Config's limits and the CloudFormation
 resource schema before anything is written; a pack too large for one
@@ -67,9 +74,11 @@ for byte, for the same spec.
 Without --config, the built-in example is used. FILE may be - for standard
 input. DIR must be new, empty, or a previous output of aiguard generate: then
 the files its manifest lists are replaced or removed, and nothing else is
-touched. Exit status is 0 on success and 2 for an invalid spec (each problem
-as file:line:column: message), limits that cannot be met, or a DIR that holds
-other files.`,
+touched. Exit status is 0 on success, 1 when the generated policies fail the
+attacker's matrix (a request of policies/<team>/tests.json decided otherwise
+than its control claims; the error names it, and nothing is written), and 2
+for an invalid spec (each problem as file:line:column: message), limits that
+cannot be met, or a DIR that holds other files.`,
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			if opts.OutDir == "" {
@@ -90,29 +99,20 @@ other files.`,
 const maxWarnings = 10
 
 func runGenerate(opts *Options) error {
-	name, data, err := validate.ReadConfig(opts.IO, opts.ConfigFile)
-	if err != nil {
-		return err
-	}
 	now := time.Now()
 	if opts.Now != nil {
 		now = opts.Now()
 	}
-	spec, err := orgspec.Options{Registry: opts.Registry, Now: now}.Parse(name, data)
-	var errs orgspec.Errors
-	if errors.As(err, &errs) {
-		for _, e := range errs {
-			fmt.Fprintln(opts.IO.Err, e)
-		}
-		return &cmdutil.ExitError{Code: cmdutil.ExitUsage}
-	}
+	name, spec, err := validate.LoadSpec(opts.IO, opts.Registry, opts.ConfigFile, now)
 	if err != nil {
-		return cmdutil.Usage(err)
+		return err
 	}
-	for _, w := range spec.Warnings() {
-		fmt.Fprintf(opts.IO.Err, "%s:%d:%d: warning: %s\n", w.File, w.Line, w.Column, w.Message)
+	out, err := packgen.Generate(spec, packgen.Options{Producers: opts.producers})
+	var matrix *policygen.MatrixError
+	if errors.As(err, &matrix) {
+		// The policies would not do what they claim: nothing is written.
+		return &cmdutil.ExitError{Code: cmdutil.ExitFindings, Err: fmt.Errorf("generate: %w", err)}
 	}
-	out, err := packgen.Generate(spec, packgen.Options{})
 	if err != nil {
 		return cmdutil.Usagef("generate: %v", err)
 	}

@@ -14,7 +14,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aiguard/aiguard/iameval"
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
+	"github.com/aiguard/aiguard/packgen"
+	"github.com/aiguard/aiguard/policygen"
 	"github.com/aiguard/aiguard/rules"
 )
 
@@ -220,5 +223,32 @@ teams:
 	}
 	if data, _ := os.ReadFile(filepath.Join(foreign, "notes.txt")); string(data) != "mine" {
 		t.Error("the foreign directory was changed")
+	}
+}
+
+// TestMatrixFailureExitsOne: when the generated policies fail the
+// attacker's matrix, generate writes nothing, names the failing request
+// and exits 1.
+func TestMatrixFailureExitsOne(t *testing.T) {
+	var out, errOut bytes.Buffer
+	streams := &cmdutil.IO{In: strings.NewReader(""), Out: &out, Err: &errOut}
+	dir := filepath.Join(t.TempDir(), "out")
+	cmd := NewCmdGenerate(streams, rules.Catalog(), func(o *Options) error {
+		o.producers = []packgen.Producer{{Name: "policies", Produce: func(*packgen.Plan) (packgen.Result, error) {
+			return packgen.Result{}, fmt.Errorf("policygen: %w", &policygen.MatrixError{Cases: 10, Failures: []policygen.MatrixFailure{{
+				Case:    iameval.Case{ID: "research/notebook-root/root-enabled", Description: "a notebook with root access"},
+				Problem: "want deny, got allow"}}})
+		}}}
+		return runGenerate(o)
+	})
+	cmd.SetArgs([]string{"--out", dir})
+	cmd.SilenceUsage, cmd.SilenceErrors = true, true
+	err := cmd.Execute()
+	if code := cmdutil.Code(err); code != 1 || !strings.Contains(err.Error(), "research/notebook-root/root-enabled") ||
+		!strings.Contains(err.Error(), "want deny, got allow") {
+		t.Fatalf("exit %d: %v", code, err)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("%s was written: %v", dir, err)
 	}
 }

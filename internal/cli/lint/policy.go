@@ -53,6 +53,18 @@ set operators on single-valued keys and multivalued keys without one;
 condition values that do not parse; resource ARNs; and the size quota.
 --max-chars replaces the quota, e.g. 10240 where the SCP quota is raised.
 
+The semantic checks probe each Deny statement that tests a control key
+(SageMaker VPC, root access, internet access, network isolation,
+inter-container encryption and KMS keys; Bedrock guardrail and models; the
+Region; the permission boundary) with requests decided by aiguard's IAM
+evaluator: an error when it denies the secure value
+(policy-semantic-blocks-secure), when the policy lets the insecure value
+through (policy-semantic-allows-insecure), or when a caller skips it by
+leaving the parameter out where the default is insecure
+(policy-semantic-skippable); each message shows the request. The files of
+one command are probed together, as the SCPs attached to one target are
+evaluated together.
+
 Actions and keys come from aiguard's own table of IAM facts: complete for
 SageMaker, Bedrock, Bedrock AgentCore, Comprehend, Rekognition, KMS, S3 and
 IAM; for other services what is not in the table is reported as info ("not
@@ -98,7 +110,8 @@ func runPolicy(opts *PolicyOptions) error {
 		return cmdutil.Usagef("--max-chars: got %d, want a positive number of characters", opts.MaxChars)
 	}
 	linter := &iampolicy.Linter{MaxChars: opts.MaxChars}
+	probe := semanticProbe(opts.Files, typ)
 	return lintFiles(opts.IO, opts.Files, opts.Format, policyInput, func(data []byte) ([]findings.Finding, error) {
-		return linter.LintData(data, typ), nil
+		return append(linter.LintData(data, typ), probe(data)...), nil
 	})
 }

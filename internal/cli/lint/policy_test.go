@@ -132,9 +132,12 @@ func TestPolicyTooLarge(t *testing.T) {
 }
 
 // TestPolicyReferenceExamples runs the command over AWS's example policies:
-// only the published model-monitor SCP (invalid JSON, unknown key) and the
-// region-deny SCP (its Bedrock batch jobs are always denied) have errors;
-// iampolicy's reference test details every verdict.
+// the published model-monitor SCP (invalid JSON, unknown key) and the
+// region-deny SCP (its Bedrock batch jobs are always denied) have errors,
+// and so, by the semantic checks, have the data-perimeter SCP (a notebook
+// that leaves DirectInternetAccess out gets internet access) and the Studio
+// lockdown SCP (its ANDed conditions let a public domain through);
+// iampolicy's and iameval's reference tests detail every verdict.
 func TestPolicyReferenceExamples(t *testing.T) {
 	dir := refdata.Path(t, "scp-examples")
 	files, _ := filepath.Glob(filepath.Join(dir, "*.scp*"))
@@ -145,7 +148,9 @@ func TestPolicyReferenceExamples(t *testing.T) {
 		r := runPolicyCmd(t, "", "--type", "scp", f)
 		name := filepath.Base(f)
 		wantErr := name == "sagemaker-model-monitor-scp.aws-docs.original.txt" ||
-			name == "region-deny-with-bedrock-cris-exception.scp.json"
+			name == "region-deny-with-bedrock-cris-exception.scp.json" ||
+			name == "data-perimeter-restrict-nonvpc-deployment.scp.json" ||
+			name == "sagemaker-studio-lockdown-domain-vpconly.scp.json"
 		if (r.code == cmdutil.ExitFindings) != wantErr || r.stderr != "" {
 			t.Errorf("%s: exit %d, want errors %v\n%s%s", name, r.code, wantErr, r.stdout, r.stderr)
 		}

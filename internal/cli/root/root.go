@@ -11,6 +11,7 @@ import (
 	"github.com/aiguard/aiguard/internal/cli/ruleslist"
 	"github.com/aiguard/aiguard/internal/cli/scan"
 	"github.com/aiguard/aiguard/internal/cli/schema"
+	"github.com/aiguard/aiguard/internal/cli/simulate"
 	"github.com/aiguard/aiguard/internal/cli/validate"
 	"github.com/aiguard/aiguard/internal/cli/version"
 	"github.com/aiguard/aiguard/rules"
@@ -40,6 +41,7 @@ conformance packs, SCPs and permission boundaries that deploy and enforce them.`
 		schema.NewCmdSchema(io, reg, nil),
 		lint.NewCmdLint(io),
 		scan.NewCmdScan(io, reg, nil),
+		simulate.NewCmdSimulate(io, reg, nil),
 	)
 	return cmd
 }

@@ -4,7 +4,6 @@
 package validate
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -58,27 +57,13 @@ exception, do not change it) and 2 for an invalid or unreadable one.`,
 }
 
 func runValidate(opts *Options) error {
-	name, data, err := ReadConfig(opts.IO, opts.ConfigFile)
-	if err != nil {
-		return err
-	}
 	now := time.Now()
 	if opts.Now != nil {
 		now = opts.Now()
 	}
-	spec, err := orgspec.Options{Registry: opts.Registry, Now: now}.Parse(name, data)
-	var errs orgspec.Errors
-	if errors.As(err, &errs) {
-		for _, e := range errs {
-			fmt.Fprintln(opts.IO.Err, e)
-		}
-		return &cmdutil.ExitError{Code: cmdutil.ExitUsage}
-	}
+	name, spec, err := LoadSpec(opts.IO, opts.Registry, opts.ConfigFile, now)
 	if err != nil {
-		return cmdutil.Usage(err)
-	}
-	for _, w := range spec.Warnings() {
-		fmt.Fprintf(opts.IO.Err, "%s:%d:%d: warning: %s\n", w.File, w.Line, w.Column, w.Message)
+		return err
 	}
 	// What only the generator checks (policy sizes, template limits) is
 	// checked by generating, in memory, so that validate passes exactly the

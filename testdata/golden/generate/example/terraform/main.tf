@@ -2,16 +2,19 @@
 # Apply once per place, each with its own aws provider; see variables.tf.
 locals {
   scps = {
-    "organization/scp-protect-tooling" = { file = "policies/organization/scp-protect-tooling.json", name = "aiguard-protect-tooling", team = "", targets = [var.tooling_account] }
-    "payments-risk/scp-1"              = { file = "policies/payments-risk/scp-1.json", name = "aiguard-payments-risk-scp-1", team = "payments-risk", targets = var.scp_targets["payments-risk"] }
-    "payments-risk/scp-2"              = { file = "policies/payments-risk/scp-2.json", name = "aiguard-payments-risk-scp-2", team = "payments-risk", targets = var.scp_targets["payments-risk"] }
-    "payments-risk/scp-3"              = { file = "policies/payments-risk/scp-3.json", name = "aiguard-payments-risk-scp-3", team = "payments-risk", targets = var.scp_targets["payments-risk"] }
-    "research/scp-1"                   = { file = "policies/research/scp-1.json", name = "aiguard-research-scp-1", team = "research", targets = var.scp_targets["research"] }
-    "research/scp-2"                   = { file = "policies/research/scp-2.json", name = "aiguard-research-scp-2", team = "research", targets = var.scp_targets["research"] }
-    "research/scp-3"                   = { file = "policies/research/scp-3.json", name = "aiguard-research-scp-3", team = "research", targets = var.scp_targets["research"] }
-    "retail-vision/scp-1"              = { file = "policies/retail-vision/scp-1.json", name = "aiguard-retail-vision-scp-1", team = "retail-vision", targets = var.scp_targets["retail-vision"] }
-    "retail-vision/scp-2"              = { file = "policies/retail-vision/scp-2.json", name = "aiguard-retail-vision-scp-2", team = "retail-vision", targets = var.scp_targets["retail-vision"] }
-    "retail-vision/scp-3"              = { file = "policies/retail-vision/scp-3.json", name = "aiguard-retail-vision-scp-3", team = "retail-vision", targets = var.scp_targets["retail-vision"] }
+    "organization/scp-1"  = { file = "policies/organization/scp-1.json", name = "aiguard-organization-scp-1", team = "", targets = [var.root_id] }
+    "payments-risk/scp-1" = { file = "policies/payments-risk/scp-1.json", name = "aiguard-payments-risk-scp-1", team = "payments-risk", targets = var.scp_targets["payments-risk"] }
+    "payments-risk/scp-2" = { file = "policies/payments-risk/scp-2.json", name = "aiguard-payments-risk-scp-2", team = "payments-risk", targets = var.scp_targets["payments-risk"] }
+    "payments-risk/scp-3" = { file = "policies/payments-risk/scp-3.json", name = "aiguard-payments-risk-scp-3", team = "payments-risk", targets = var.scp_targets["payments-risk"] }
+    "payments-risk/scp-4" = { file = "policies/payments-risk/scp-4.json", name = "aiguard-payments-risk-scp-4", team = "payments-risk", targets = var.scp_targets["payments-risk"] }
+    "research/scp-1"      = { file = "policies/research/scp-1.json", name = "aiguard-research-scp-1", team = "research", targets = var.scp_targets["research"] }
+    "research/scp-2"      = { file = "policies/research/scp-2.json", name = "aiguard-research-scp-2", team = "research", targets = var.scp_targets["research"] }
+    "research/scp-3"      = { file = "policies/research/scp-3.json", name = "aiguard-research-scp-3", team = "research", targets = var.scp_targets["research"] }
+    "research/scp-4"      = { file = "policies/research/scp-4.json", name = "aiguard-research-scp-4", team = "research", targets = var.scp_targets["research"] }
+    "retail-vision/scp-1" = { file = "policies/retail-vision/scp-1.json", name = "aiguard-retail-vision-scp-1", team = "retail-vision", targets = var.scp_targets["retail-vision"] }
+    "retail-vision/scp-2" = { file = "policies/retail-vision/scp-2.json", name = "aiguard-retail-vision-scp-2", team = "retail-vision", targets = var.scp_targets["retail-vision"] }
+    "retail-vision/scp-3" = { file = "policies/retail-vision/scp-3.json", name = "aiguard-retail-vision-scp-3", team = "retail-vision", targets = var.scp_targets["retail-vision"] }
+    "retail-vision/scp-4" = { file = "policies/retail-vision/scp-4.json", name = "aiguard-retail-vision-scp-4", team = "retail-vision", targets = var.scp_targets["retail-vision"] }
   }
   scp_attachments = merge([for k, s in local.scps : { for t in s.targets : "${k}:${t}" => { policy = k, target = t } }]...)
   team_packs = {

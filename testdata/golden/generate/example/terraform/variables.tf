@@ -43,7 +43,7 @@ variable "tooling_account" {
 variable "root_id" {
   type        = string
   default     = ""
-  description = "The organization root (r-...) the AI services opt-out policy is attached to."
+  description = "The organization root (r-...) the AI services opt-out policy and the organization's SCPs are attached to."
 }
 
 variable "scp_targets" {

@@ -1,0 +1,166 @@
+package replay
+
+import (
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/aiguard/aiguard/cloudtrail"
+	"github.com/aiguard/aiguard/iameval"
+	"github.com/aiguard/aiguard/orgspec"
+	"github.com/aiguard/aiguard/policygen"
+)
+
+// exampleReplayer replays against the built-in example's policies.
+func exampleReplayer(t testing.TB) *Replayer {
+	t.Helper()
+	spec, err := orgspec.Parse(orgspec.ExampleName, orgspec.Example())
+	if err != nil {
+		t.Fatal(err)
+	}
+	arts, err := policygen.Generate(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pol, err := policygen.CompilePolicies(arts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, err := iameval.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	teams := map[string]string{}
+	for _, tm := range exampleTeams {
+		teams[tm.account] = tm.name
+	}
+	return &Replayer{Eval: ev, Management: spec.Organization.ManagementAccount,
+		TeamOf: func(a string) (string, bool) { t, ok := teams[a]; return t, ok },
+		SetFor: func(team string) (iameval.Set, error) { return pol.Set(team, false) }}
+}
+
+// TestReplaySynthetic replays 1,200 synthetic records over the three
+// teams of the example, gzipped as trails deliver them, and checks each
+// record's outcome and the report's totals.
+func TestReplaySynthetic(t *testing.T) {
+	log, want, err := synthetic(1200)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := cloudtrail.NewReader("synthetic.json.gz", io.NopCloser(bytes.NewReader(gzipped(log))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	rp := exampleReplayer(t)
+	wantTotals := map[string]int{}
+	i := 0
+	for {
+		rec, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := outcome(rp, rec)
+		if got != want[i] {
+			t.Errorf("record %d (%s, %s %s): %s, want %s", i, kinds[i%len(kinds)].name, rec.Account(), rec.EventName, got, want[i])
+		}
+		wantTotals[strings.SplitN(want[i], ":", 2)[0]]++
+		rp.Add(rec)
+		i++
+	}
+	if i != 1200 || r.Skipped() != 0 {
+		t.Fatalf("read %d records, skipped %d", i, r.Skipped())
+	}
+	rep := rp.Report()
+	skipped := 0
+	for _, n := range rep.Skipped {
+		skipped += n
+	}
+	if rep.Records != 1200 || rep.Allowed != wantTotals["allow"] || rep.Denied != wantTotals["deny"] ||
+		rep.MayDeny != wantTotals["may deny"] || skipped != wantTotals["skip"] || rep.Replayed+skipped != rep.Records {
+		t.Errorf("report %+v, want %v", rep, wantTotals)
+	}
+	// Calls group by principal and action: two principals per team.
+	var lines []string
+	for _, c := range rep.Calls {
+		lines = append(lines, fmt.Sprintf("%s %s %s %s %d", c.Team, c.Action, c.Decision, c.DeniedBy, c.Count))
+		if len(c.EventIDs) == 0 || c.FirstSeen.After(c.LastSeen) {
+			t.Errorf("call %+v", c)
+		}
+	}
+	sort.Strings(lines)
+	t.Logf("%d groups:\n%s", len(rep.Calls), strings.Join(lines, "\n"))
+	if rep.Calls[0].Decision != "deny" || rep.Calls[len(rep.Calls)-1].Decision != "may deny" {
+		t.Errorf("certain denials first: %+v ... %+v", rep.Calls[0], rep.Calls[len(rep.Calls)-1])
+	}
+}
+
+// outcome is a record's outcome in the form the synthetic log expects.
+func outcome(rp *Replayer, rec *cloudtrail.Record) string {
+	if rec.Account() == rp.Management {
+		return "skip:" + SkipManagement
+	}
+	team, ok := rp.TeamOf(rec.Account())
+	if !ok {
+		return "skip:" + SkipNotTeam
+	}
+	req, why := Request(rec)
+	if why != "" {
+		return "skip:" + why
+	}
+	set, err := rp.set(team)
+	if err != nil {
+		return "error: " + err.Error()
+	}
+	d, err := rp.Eval.Decide(req, set)
+	switch {
+	case err != nil:
+		return "error: " + err.Error()
+	case !d.Denied():
+		return "allow"
+	case d.Uncertain:
+		return "may deny:" + d.Sid
+	}
+	return "deny:" + d.Sid
+}
+
+var update = flag.Bool("update", false, "rewrite testdata/synthetic.json.gz")
+
+// syntheticFile is the synthetic log as a file, for the command's tests and
+// the benchmark: go test ./replay -update rewrites it from synthetic().
+var syntheticFile = filepath.Join("testdata", "synthetic.json.gz")
+
+func TestSyntheticFile(t *testing.T) {
+	log, _, err := synthetic(1200)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *update {
+		if err := os.WriteFile(syntheticFile, gzipped(log), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	data, err := os.ReadFile(syntheticFile)
+	if err != nil {
+		t.Fatalf("%v (go test ./replay -update writes it)", err)
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := io.ReadAll(zr)
+	if err != nil || !bytes.Equal(got, log) {
+		t.Errorf("%s is not the synthetic log of this version (%v); go test ./replay -update rewrites it", syntheticFile, err)
+	}
+}
