@@ -116,6 +116,7 @@ func TestSageMakerBreadthRules(t *testing.T) {
 		{"team tag", "sagemaker-resource-tagged", domain, `{"DomainName":"d"}`, map[string]string{"aiguard-team": "fraud"}, false, nil, Compliant, ""},
 		{"team tag in configuration", "sagemaker-resource-tagged", model, `{"Tags":[{"Key":"aiguard-team","Value":"fraud"}]}`, nil, true, nil, Compliant, ""},
 		{"untagged", "sagemaker-resource-tagged", typeSageMakerImage, `{"ImageName":"i"}`, nil, false, nil, NonCompliant, "aiguard-team"},
+		{"untagged in a template", "sagemaker-resource-tagged", typeSageMakerImage, `{"ImageName":"i"}`, nil, true, nil, NotApplicable, "stack's tags"},
 		{"empty team value", "sagemaker-resource-tagged", model, `{"ModelName":"m"}`, map[string]string{"aiguard-team": " "}, false, nil, NonCompliant, "needs a value"},
 		{"required keys", "sagemaker-resource-tagged", model, `{"ModelName":"m"}`, map[string]string{"aiguard-team": "fraud"}, false,
 			map[string]string{"requiredTagKeys": "cost-center"}, NonCompliant, "cost-center"},
