@@ -153,7 +153,7 @@ func (a *ASFFWriter) Close() error {
 }
 
 // FindingID is the stable Id of the finding of a rule on a resource.
-func FindingID(ruleID string, res Resource) string {
+func FindingID(ruleID string, res Identity) string {
 	return asff.FindingID(ruleID, res.Partition, res.AccountID, res.Region, res.Type, res.ID)
 }
 

@@ -36,7 +36,7 @@ func (rs *ruleSet) process(opts *Options, c *chunk, rec *record, out *Result) {
 	if item.Region == "" {
 		item.Region = opts.Region
 	}
-	out.Resource = Resource{
+	out.Resource = Identity{
 		AccountID: item.AccountID,
 		Region:    item.Region,
 		Partition: partitionOf(item.ARN, item.Region),

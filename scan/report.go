@@ -12,7 +12,7 @@ import (
 const reportProblems = 50
 
 // resourceLabel names a resource for people: its type and ID.
-func resourceLabel(r Resource) string {
+func resourceLabel(r Identity) string {
 	return r.Type + " " + r.ID
 }
 

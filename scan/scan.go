@@ -64,7 +64,7 @@ type Result struct {
 	Pos Position
 	// Input is the index of the input in the scan's list.
 	Input    int
-	Resource Resource
+	Resource Identity
 	// Evaluations holds one evaluation per rule covering the resource type,
 	// in rule ID order; none when no rule covers it.
 	Evaluations []rules.Evaluation
@@ -74,8 +74,8 @@ type Result struct {
 	Encoded []byte
 }
 
-// Resource identifies the resource a CI describes.
-type Resource struct {
+// Identity identifies the resource a CI describes.
+type Identity struct {
 	AccountID string
 	Region    string
 	Partition string

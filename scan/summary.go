@@ -83,7 +83,7 @@ type AccountCount struct {
 // Finding is one non-compliant evaluation.
 type Finding struct {
 	Rule       *rules.Rule
-	Resource   Resource
+	Resource   Identity
 	Annotation string
 	Pos        Position
 }

@@ -121,25 +121,7 @@ func parseTemplate(name string, data []byte, rs *ruleSet, opts *Options) (*parse
 		list = append(list, pending{id: id, typ: typ, props: props})
 	}
 	for _, p := range list {
-		c := newConverter(opts)
-		var item *configitem.Item
-		var err error
-		switch p.typ {
-		case typeS3Bucket:
-			item, err = c.s3Bucket(p.id, p.props, policies)
-		case typeKMSKey:
-			item, err = c.kmsKey(p.id, p.props)
-		default:
-			item, err = c.generic(p.id, p.typ, p.props)
-		}
-		if err != nil {
-			out.resources = append(out.resources, templateResource{logicalID: p.id, err: err})
-			continue
-		}
-		item.Status = configitem.StatusOK
-		item.CaptureTime = opts.Now.UTC()
-		item.AccountID, item.Region = opts.AccountID, opts.Region
-		out.resources = append(out.resources, templateResource{logicalID: p.id, item: item, unresolved: c.unresolved})
+		out.resources = append(out.resources, convertResource(opts, p.id, p.typ, p.props, policies))
 	}
 	if len(periodicOnly) > 0 {
 		out.notes = append(out.notes, fmt.Sprintf("%s: %s resources are judged only by periodic rules, which call "+
@@ -154,6 +136,29 @@ func parseTemplate(name string, data []byte, rs *ruleSet, opts *Options) (*parse
 			strings.Join(sortedKeys(uncovered), ", ")))
 	}
 	return out, nil
+}
+
+// convertResource turns one resource's properties into the CI the rules
+// judge. policies are the bucket policies of the template, by target.
+func convertResource(opts *Options, id, typ string, props map[string]any, policies map[string][]any) templateResource {
+	c := newConverter(opts)
+	var item *configitem.Item
+	var err error
+	switch typ {
+	case typeS3Bucket:
+		item, err = c.s3Bucket(id, props, policies)
+	case typeKMSKey:
+		item, err = c.kmsKey(id, props)
+	default:
+		item, err = c.generic(id, typ, props)
+	}
+	if err != nil {
+		return templateResource{logicalID: id, err: err}
+	}
+	item.Status = configitem.StatusOK
+	item.CaptureTime = opts.Now.UTC()
+	item.AccountID, item.Region = opts.AccountID, opts.Region
+	return templateResource{logicalID: id, item: item, unresolved: c.unresolved}
 }
 
 func sortedKeys[V any](m map[string]V) []string {
