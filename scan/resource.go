@@ -64,20 +64,16 @@ func EvaluateResource(ctx context.Context, r Resource, opts ResourceOptions) ([]
 	}
 	out := make([]rules.Evaluation, 0, len(list))
 	for _, rule := range list {
-		raw := opts.Params[rule.ID]
-		p, err := rule.ParseParams(raw)
+		judge, err := rule.Configure(opts.Params[rule.ID])
 		if err != nil {
 			return nil, err
 		}
-		ev := rule.Evaluate(res.item, p)
+		ev := rule.Evaluate(res.item, judge.Params)
 		if len(res.unresolved) > 0 {
 			ev = qualify(ev, rule, res.unresolved)
 		}
-		evs := []rules.Evaluation{ev}
-		if err := rules.ApplyExemptions(evs, raw, now); err != nil {
-			return nil, fmt.Errorf("rule %s: %w", rule.ID, err)
-		}
-		out = append(out, evs[0])
+		ev, _ = judge.Exempt(ev, now, res.item.ResourceName)
+		out = append(out, ev)
 	}
 	return out, nil
 }

@@ -138,6 +138,7 @@ func runEvaluate(opts *Options) error {
 		}
 	}
 
+	now := time.Now()
 	evals := []rules.Evaluation{}
 	for _, in := range inputs {
 		list := selected
@@ -152,14 +153,12 @@ func runEvaluate(opts *Options) error {
 			}
 		}
 		for _, r := range list {
-			p, err := r.ParseParams(paramsFor(r, raw))
+			judge, err := r.Configure(paramsFor(r, raw))
 			if err != nil {
 				return cmdutil.Usage(err)
 			}
-			evals = append(evals, r.EvaluateChange(in.item, in.leftScope, p))
-		}
-		if err := rules.ApplyExemptions(evals[len(evals)-len(list):], raw, time.Now()); err != nil {
-			return cmdutil.Usage(err)
+			ev, _ := judge.EvaluateChange(in.item, in.leftScope, now)
+			evals = append(evals, ev)
 		}
 	}
 	if opts.Format == "table" {
@@ -199,11 +198,12 @@ func eventInput(streams *cmdutil.IO, name string, data []byte) ([]input, error) 
 	}
 }
 
-// paramsFor keeps the parameters the rule declares.
+// paramsFor keeps the parameters the rule declares, and the reserved
+// runtime parameters (exemptResourceIds among them).
 func paramsFor(r *rules.Rule, raw map[string]string) map[string]string {
 	out := map[string]string{}
 	for k, v := range raw {
-		if _, ok := r.Param(k); ok {
+		if _, ok := r.Param(k); ok || rules.IsReserved(k) {
 			out[k] = v
 		}
 	}
