@@ -23,7 +23,7 @@ func (c *checker) schema(v *cfnschema.Validator) {
 		if vi.Resource == "" && resourcesShape(elems, vi.Message) {
 			continue // structure() says it in plainer words
 		}
-		line, path := locate(c.doc, elems)
+		at, path := locate(c.doc, elems)
 		loc := vi.Resource
 		if loc == "" && len(elems) >= 2 {
 			loc = elems[1]
@@ -32,7 +32,7 @@ func (c *checker) schema(v *cfnschema.Validator) {
 		if path != "" {
 			msg = path + ": " + msg
 		}
-		c.add(SeverityError, "pack-schema", loc, line, "%s (CloudFormation resource schema)", msg)
+		c.add(SeverityError, "pack-schema", loc, at, "%s (CloudFormation resource schema)", msg)
 	}
 }
 
@@ -56,10 +56,10 @@ func splitPointer(p string) []string {
 	return parts
 }
 
-// locate finds the line of the value at elems and a readable path to it
-// below its resource or parameter (Properties.Source.SourceDetails[1]).
-func locate(doc *Value, elems []string) (int, string) {
-	v, line := doc, doc.Line
+// locate finds the position of the value at elems and a readable path to
+// it below its resource or parameter (Properties.Source.SourceDetails[1]).
+func locate(doc *Value, elems []string) (Pos, string) {
+	v, line := doc, doc.Pos
 	var path strings.Builder
 	for i, e := range elems {
 		switch v.Kind {
@@ -68,7 +68,7 @@ func locate(doc *Value, elems []string) (int, string) {
 			if !ok {
 				return line, path.String()
 			}
-			v, line = f.Value, f.Line
+			v, line = f.Value, f.Pos
 			if i >= 2 {
 				if path.Len() > 0 {
 					path.WriteByte('.')
@@ -82,7 +82,7 @@ func locate(doc *Value, elems []string) (int, string) {
 			}
 			v = v.Items[n]
 			if v.Line > 0 {
-				line = v.Line
+				line = v.Pos
 			}
 			fmt.Fprintf(&path, "[%d]", n)
 		default:

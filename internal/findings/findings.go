@@ -26,8 +26,10 @@ type Finding struct {
 	// Location names the part: a template resource's logical ID, a
 	// statement's Sid or index; empty for the document as a whole.
 	Location string `json:"location"`
-	// Line is the 1-based line in the document; 0 when unknown.
-	Line int `json:"line,omitempty"`
+	// Line and Column are 1-based; 0 when unknown. Columns count
+	// characters.
+	Line   int `json:"line,omitempty"`
+	Column int `json:"column,omitempty"`
 }
 
 func (f Finding) String() string {

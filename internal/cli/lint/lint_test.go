@@ -113,7 +113,7 @@ func TestExitCodes(t *testing.T) {
 			stderrPart: "aiguard: nope.yaml: no such file or directory"},
 		{name: "directory", args: []string{"testdata/packs"}, code: 2, stderrPart: "is a directory"},
 		{name: "syntax error", args: []string{"testdata/packs/unreadable/duplicate-key.yaml"}, code: 2,
-			stderrPart: `duplicate-key.yaml: line 4: duplicate key "A"`},
+			stderrPart: `duplicate-key.yaml: line 4, column 3: duplicate key "A"`},
 		{name: "unreadable beats findings", args: []string{"testdata/packs/bad/pack-resource-type.yaml", "nope.yaml"}, code: 2},
 		{name: "bad format", args: []string{"--format", "xml", "x.yaml"}, code: 2, stderrPart: "--format"},
 		{name: "no files", args: nil, code: 2, stderrPart: "at least one template"},
