@@ -325,3 +325,31 @@ func (s *Spec) inputParametersLen(er EffectiveRule) int {
 	b, _ := json.Marshal(m) // a map of strings always marshals
 	return len(b)
 }
+
+// ExemptResourceIDs writes exceptions as the exemptResourceIds rule
+// parameter that aiguard's rules read: each resource with the last day of
+// its exception, sorted, without repeats.
+func ExemptResourceIDs(list []Exception) string {
+	var entries []string
+	for _, e := range list {
+		for _, id := range e.Resources {
+			entries = append(entries, rules.FormatExemption(id, e.Expires))
+		}
+	}
+	slices.Sort(entries)
+	return strings.Join(slices.Compact(entries), ",")
+}
+
+// RuleParameters are the parameters the rule runs with for the team, as its
+// Config rule's InputParameters carry them: Params, and exemptResourceIds
+// from the active exceptions.
+func (er EffectiveRule) RuleParameters() map[string]string {
+	out := make(map[string]string, len(er.Params)+1)
+	for k, v := range er.Params {
+		out[k] = v
+	}
+	if ex := ExemptResourceIDs(er.Exceptions); ex != "" {
+		out[rules.ExemptParam] = ex
+	}
+	return out
+}

@@ -375,24 +375,10 @@ func customInputParameters(r *PackRule, memberRole string) map[string]string {
 	}
 	m["ruleId"] = r.Rule.ID
 	m["ExecutionRoleName"] = memberRole
-	if ex := exemptions(r.Exceptions); ex != "" {
+	if ex := orgspec.ExemptResourceIDs(r.Exceptions); ex != "" {
 		m[rules.ExemptParam] = ex
 	}
 	return m
-}
-
-// exemptions writes a rule's active exceptions as the exemptResourceIds
-// parameter the rule Lambda reads: each resource with the last day of its
-// exception, sorted.
-func exemptions(list []orgspec.Exception) string {
-	var entries []string
-	for _, e := range list {
-		for _, id := range e.Resources {
-			entries = append(entries, rules.FormatExemption(id, e.Expires))
-		}
-	}
-	sort.Strings(entries)
-	return strings.Join(slices.Compact(entries), ",")
 }
 
 // invokingAccounts returns the accounts whose Config may invoke the rule
