@@ -152,8 +152,12 @@ func (a *ASFFWriter) Close() error {
 	return a.w.Flush()
 }
 
-// FindingID is the stable Id of the finding of a rule on a resource.
+// FindingID is the stable Id of the finding of a rule on a resource (a
+// template or planned resource is known by its file and logical ID).
 func FindingID(ruleID string, res Identity) string {
+	if res.Template {
+		return asff.FindingID(ruleID, res.Partition, res.AccountID, res.Region, res.Type, res.Source+"#"+res.ID)
+	}
 	return asff.FindingID(ruleID, res.Partition, res.AccountID, res.Region, res.Type, res.ID)
 }
 
@@ -184,8 +188,16 @@ func (a *ASFFWriter) finding(r *Result, ev *rules.Evaluation) (*asff.Finding, er
 	if desc == "" {
 		desc = rule.Title
 	}
-	resID := res.ARN
-	if resID == "" {
+	// A resource is named by its ARN; a template or planned resource
+	// whose physical name the template does not fix has none yet, and is
+	// named by where it is written, as a resource of type Other: an ARN
+	// made from its logical ID would name a resource that does not exist.
+	resID, resType := res.ARN, asff.ResourceType(res.Type)
+	switch {
+	case resID != "":
+	case res.Template:
+		resID, resType = res.Source+"#"+res.ID, asff.TypeOther
+	default:
 		resID = res.ID
 	}
 	other := map[string]string{"ConfigResourceType": res.Type, "ResourceId": asff.Clip(res.ID, asff.MaxOtherValue)}
@@ -217,7 +229,7 @@ func (a *ASFFWriter) finding(r *Result, ev *rules.Evaluation) (*asff.Finding, er
 			"aiguard/ComplianceType": string(ev.Compliance),
 		},
 		Resources: []asff.Resource{{
-			Type:      asff.ResourceType(res.Type),
+			Type:      resType,
 			ID:        resID,
 			Partition: asff.ResourcePartition(res.Partition),
 			Region:    res.Region,

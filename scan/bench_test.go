@@ -130,7 +130,7 @@ func BenchmarkScanSnapshot(b *testing.B) {
 	b.ResetTimer()
 	cpu := cpuTime()
 	for b.Loop() {
-		jw := NewJSONWriter(io.Discard)
+		jw := NewJSONWriter(io.Discard, benchRegistry)
 		sum := scanFile(b, path, nil, jw)
 		if err := jw.Close(); err != nil {
 			b.Fatal(err)

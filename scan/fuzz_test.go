@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/aiguard/aiguard/rules"
 )
 
 // FuzzScan feeds arbitrary bytes to a whole scan, detection, splitting,
@@ -26,7 +28,7 @@ func FuzzScan(f *testing.F) {
 			return
 		}
 		var out bytes.Buffer
-		jw := NewJSONWriter(&out)
+		jw := NewJSONWriter(&out, rules.Catalog())
 		if _, err := Run(context.Background(), srcs, Options{Now: testNow, Workers: 2}, jw); err != nil {
 			t.Fatalf("Run: %v", err)
 		}

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -198,7 +199,7 @@ func scanFiles(t *testing.T, opts Options, names ...string) (string, *Summary) {
 		opts.Now = testNow
 	}
 	var out bytes.Buffer
-	jw := NewJSONWriter(&out)
+	jw := NewJSONWriter(&out, rules.Catalog())
 	sum, err := Run(context.Background(), srcs, opts, jw)
 	if err != nil {
 		t.Fatal(err)
@@ -209,11 +210,27 @@ func scanFiles(t *testing.T, opts Options, names ...string) (string, *Summary) {
 	return out.String(), sum
 }
 
+// jsonResult is one element of the JSON output.
+type jsonResult struct {
+	rules.Evaluation
+	Severity    string       `json:"severity"`
+	AccountID   string       `json:"accountId"`
+	Region      string       `json:"awsRegion"`
+	File        string       `json:"file"`
+	Line        *int         `json:"line"`
+	Column      *int         `json:"column"`
+	Index       *int         `json:"index,omitempty"`
+	Property    string       `json:"property,omitempty"`
+	Suppression *Suppression `json:"suppression,omitempty"`
+}
+
 func TestJSONMatchesEncodingJSON(t *testing.T) {
-	out, _ := scanFiles(t, Options{}, "snapshot.json.gz", "template.yaml")
-	var evals []rules.Evaluation
-	if err := json.Unmarshal([]byte(out), &evals); err != nil {
-		t.Fatalf("output is not a JSON array of evaluations: %v", err)
+	out, _ := scanFiles(t, Options{}, "snapshot.json.gz", "template.yaml", "items.ndjson")
+	var evals []jsonResult
+	dec := json.NewDecoder(strings.NewReader(out))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&evals); err != nil {
+		t.Fatalf("output is not a JSON array of results: %v", err)
 	}
 	var want bytes.Buffer
 	enc := json.NewEncoder(&want)
@@ -223,8 +240,33 @@ func TestJSONMatchesEncodingJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	if out != want.String() {
-		t.Errorf("the streamed JSON differs from encoding/json's (the format of aiguard evaluate)")
+		t.Errorf("the streamed JSON differs from encoding/json's\n%s", firstDiff(want.String(), out))
 	}
+	lines, indexes := 0, 0
+	for _, e := range evals {
+		if e.Severity == "" || e.File == "" {
+			t.Errorf("%s on %s: severity %q, file %q", e.RuleID, e.ResourceID, e.Severity, e.File)
+		}
+		if e.Line != nil {
+			lines++
+		}
+		if e.Index != nil {
+			indexes++
+		}
+	}
+	if lines == 0 || indexes == 0 {
+		t.Errorf("%d results with a line, %d with an index: want both kinds", lines, indexes)
+	}
+}
+
+func firstDiff(want, got string) string {
+	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < len(wl) && i < len(gl); i++ {
+		if wl[i] != gl[i] {
+			return fmt.Sprintf("line %d:\n want: %s\n  got: %s", i+1, wl[i], gl[i])
+		}
+	}
+	return "lengths differ"
 }
 
 // TestDeterministic checks that the output does not depend on the number
@@ -295,16 +337,19 @@ func TestTemplate(t *testing.T) {
 		// policy's self-references resolved.
 		{"s3-ml-bucket-tls-enforced", "TrainingBucket", rules.Compliant, ""},
 		{"s3-ml-bucket-public-access-blocked", "TrainingBucket", rules.Compliant, ""}, // S3's default
-		{"s3-ml-bucket-cmk-encrypted", "TrainingBucket", rules.Compliant, "!GetAtt TrainingKey.Arn"},
-		{"s3-ml-bucket-access-logging", "TrainingBucket", rules.Compliant, "!Ref LogBucket"},
+		// A key of the template is customer managed, and any destination
+		// bucket turns logging on: whatever they resolve to, the verdict
+		// holds, with no caveat.
+		{"s3-ml-bucket-cmk-encrypted", "TrainingBucket", rules.Compliant, ""},
+		{"s3-ml-bucket-access-logging", "TrainingBucket", rules.Compliant, ""},
 		{"s3-ml-bucket-cmk-encrypted", "FeaturesBucket", rules.NonCompliant, "SSE-S3 (AES256)"},
 		{"s3-ml-bucket-public-access-blocked", "FeaturesBucket", rules.NonCompliant, "BlockPublicPolicy, RestrictPublicBuckets"},
 		{"s3-ml-bucket-tls-enforced", "FeaturesBucket", rules.NonCompliant, "no bucket policy"},
 		{"s3-ml-bucket-access-logging", "LogBucket", rules.NotApplicable, "Not an ML bucket"},
 		{"kms-ml-key-policy-restricted", "TrainingKey", rules.Compliant, ""},
 		{"kms-ml-key-policy-restricted", "OpenKey", rules.NonCompliant, "AnyoneMayDecrypt"},
-		// An unresolved parameter decides the verdict: not judged.
-		{"sagemaker-notebook-no-direct-internet", "Notebook", rules.NotApplicable, "depends on Properties.DirectInternetAccess (!Ref InternetAccess)"},
+		// A parameter with a default is judged at its default, saying so.
+		{"sagemaker-notebook-no-direct-internet", "Notebook", rules.Compliant, `Judged with parameter InternetAccess at its default "Disabled"`},
 		{"sagemaker-notebook-root-access-disabled", "Notebook", rules.Compliant, ""},
 		{"sagemaker-notebook-lifecycle-config", "Notebook", rules.NonCompliant, "LifecycleConfigName is not set"},
 		{"sagemaker-domain-cmk-encrypted", "Domain", rules.NonCompliant, "KmsKeyId is not set"},

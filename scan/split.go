@@ -1,5 +1,9 @@
 package scan
 
+// Stage 3, split: find the boundaries of the items in a stream without
+// decoding them; the workers decode, in parallel. The reader goroutine does
+// this and decompression, nothing else.
+
 import (
 	"bytes"
 	"errors"
@@ -14,6 +18,11 @@ import (
 // anything above MaxSize; a select-resource-config result is a JSON string,
 // whose escaping can add a little more.
 const maxItem = configitem.MaxSize + configitem.MaxSize/4
+
+// maxNesting bounds the nesting the splitter follows, as the decoder
+// bounds it (jsonfast.MaxDepth): without it, "[[[[..." would grow the
+// bracket stack with the input.
+const maxNesting = 10000
 
 // errTooLarge marks a value the splitter skipped because of its size.
 var errTooLarge = fmt.Errorf("larger than the %d-byte limit for a configuration item", configitem.MaxSize)
@@ -143,6 +152,9 @@ func (s *splitter) value(keep bool) ([]byte, error) {
 		case '"':
 			inString = true
 		case '{', '[':
+			if len(s.stack) >= maxNesting {
+				return nil, fmt.Errorf("nested more than %d levels deep at byte %d", maxNesting, s.offset())
+			}
 			s.stack = append(s.stack, c)
 		case '}', ']':
 			open := s.stack[len(s.stack)-1]
@@ -213,20 +225,29 @@ func (s *splitter) skipString() bool {
 	return false
 }
 
-// scalar reads a number, true, false or null.
+// scalar reads a number, true, false or null (or anything else up to a
+// delimiter: the decoder says what is wrong with it). When keep is true it
+// returns the bytes, valid until the next call; a value too large to keep
+// is skipped and reported with errTooLarge.
 func (s *splitter) scalar(keep bool) ([]byte, error) {
 	switch s.buf[s.pos] {
 	case ',', '}', ']', ':':
 		return nil, fmt.Errorf("invalid JSON at byte %d: want a value, got %q", s.offset(), s.buf[s.pos])
 	}
+	done := func() ([]byte, error) {
+		switch {
+		case !keep:
+			return nil, nil
+		case !s.keep: // it outgrew the buffer
+			return nil, errTooLarge
+		}
+		return s.buf[s.mark:s.pos], nil
+	}
 	for {
 		for s.pos < s.end {
 			switch s.buf[s.pos] {
 			case ',', '}', ']', ' ', '\t', '\r', '\n':
-				if !keep {
-					return nil, nil
-				}
-				return s.buf[s.mark:s.pos], nil
+				return done()
 			}
 			s.pos++
 		}
@@ -234,7 +255,7 @@ func (s *splitter) scalar(keep bool) ([]byte, error) {
 			if s.rerr != nil {
 				return nil, s.readErr()
 			}
-			return s.buf[s.mark:s.pos], nil
+			return done()
 		}
 	}
 }

@@ -76,7 +76,11 @@ func (t *Table) Write(w io.Writer, p Palette) error {
 			}
 			text := cellText(c.Text)
 			if i == n-1 {
-				chunks := wrap(text, t.MaxWidth-lead)
+				width := t.MaxWidth - lead
+				if t.MaxWidth > 0 && width < minLastColumn {
+					width = minLastColumn
+				}
+				chunks := wrap(text, width)
 				for j, ch := range chunks {
 					if j > 0 {
 						b.WriteString("\n" + strings.Repeat(" ", lead))
@@ -112,6 +116,10 @@ func cellText(s string) string {
 	}
 	return textsafe.Line(s)
 }
+
+// minLastColumn is the narrowest the wrapped last column gets, when the
+// columns before it leave less of MaxWidth.
+const minLastColumn = 40
 
 // wrap splits s into lines of at most n characters at spaces (a word
 // longer than n stays whole); n below 20 does not wrap.

@@ -11,7 +11,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
-	"github.com/aiguard/aiguard/internal/cli/validate"
 	"github.com/aiguard/aiguard/orgspec"
 	"github.com/aiguard/aiguard/packgen"
 	"github.com/aiguard/aiguard/rules"
@@ -81,7 +80,7 @@ other files.`,
 const maxWarnings = 10
 
 func runGenerate(opts *Options) error {
-	name, data, err := validate.ReadConfig(opts.IO, opts.ConfigFile)
+	name, data, err := cmdutil.ReadConfig(opts.IO, opts.ConfigFile)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,8 @@ package scan
 
 import (
 	"bytes"
+	"encoding/json"
+	"encoding/xml"
 	"flag"
 	"io"
 	"os"
@@ -15,6 +17,8 @@ import (
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
 	"github.com/aiguard/aiguard/internal/refdata"
 	"github.com/aiguard/aiguard/rules"
+	"github.com/aiguard/aiguard/sarif"
+	"github.com/aiguard/aiguard/sarif/sariftest"
 	"github.com/aiguard/aiguard/scan"
 )
 
@@ -135,21 +139,25 @@ func TestScanGolden(t *testing.T) {
 		args []string
 		code int
 	}{
-		{"snapshot.txt", []string{d + "snapshot.json.gz"}, 0},
-		{"snapshot.json", []string{"--format", "json", d + "snapshot.json.gz"}, 0},
-		{"exports.json", []string{"--format", "json", d + "items.ndjson", d + "select.json", d + "batch-get.json",
-			d + "history.json", d + "item.json", d + "array.json.gz"}, ExitSkipped},
-		{"templates.txt", []string{d + "template.yaml", d + "template.json"}, 0},
-		{"templates.json", []string{"--format", "json", d + "template.yaml", d + "template.json"}, 0},
-		{"report.md", []string{"--format", "markdown", d + "snapshot.json.gz", d + "items.ndjson", d + "template.yaml"}, ExitSkipped},
-		{"report.html", []string{"--format", "html", d + "snapshot.json.gz", d + "items.ndjson", d + "template.yaml"}, ExitSkipped},
-		{"findings.asff", []string{"--format", "asff", "--account-id", "111122223333", "--region", "us-east-1",
+		{"snapshot.txt", []string{d + "snapshot.json.gz"}, cmdutil.ExitFindings},
+		{"snapshot.json", []string{"--format", "json", "--fail-on", "none", d + "snapshot.json.gz"}, 0},
+		{"exports.json", []string{"--format", "json", "--fail-on", "none", d + "items.ndjson", d + "select.json", d + "batch-get.json",
+			d + "history.json", d + "item.json", d + "array.json.gz"}, cmdutil.ExitSkipped},
+		{"templates.txt", []string{"--fail-on", "none", d + "template.yaml", d + "template.json"}, 0},
+		{"templates.json", []string{"--format", "json", "--fail-on", "none", d + "template.yaml", d + "template.json"}, 0},
+		{"templates.sarif", []string{"--format", "sarif", "--fail-on", "none", d + "template.yaml", d + "template.json", d + "snapshot.json.gz"}, 0},
+		{"templates.junit.xml", []string{"--format", "junit", "--fail-on", "none", d + "template.yaml", d + "snapshot.json.gz"}, 0},
+		{"report.md", []string{"--format", "markdown", "--fail-on", "none", d + "snapshot.json.gz", d + "items.ndjson", d + "template.yaml"}, cmdutil.ExitSkipped},
+		{"report.html", []string{"--format", "html", "--fail-on", "none", d + "snapshot.json.gz", d + "items.ndjson", d + "template.yaml"}, cmdutil.ExitSkipped},
+		{"findings.asff", []string{"--format", "asff", "--fail-on", "none", "--account-id", "111122223333", "--region", "us-east-1",
 			d + "snapshot.json.gz", d + "template.yaml"}, 0},
-		{"truncated.txt", []string{d + "truncated.json.gz"}, ExitSkipped},
+		{"truncated.txt", []string{"--fail-on", "none", d + "truncated.json.gz"}, cmdutil.ExitSkipped},
 		{"fail-on-high.txt", []string{"--fail-on", "high", d + "snapshot.json.gz"}, cmdutil.ExitFindings},
 		{"fail-on-and-skipped.txt", []string{"--fail-on", "medium", d + "items.ndjson"}, cmdutil.ExitFindings},
-		{"rule-params.json", []string{"--format", "json", "--rule", "s3-ml-bucket-cmk-encrypted",
+		{"rule-params.json", []string{"--format", "json", "--fail-on", "none", "--rule", "s3-ml-bucket-cmk-encrypted",
 			"--params", `{"mlTagKey":"team"}`, d + "batch-get.json", d + "template.yaml"}, 0},
+		{"periodic-asked.txt", []string{"--fail-on", "none", "--rule", "sagemaker-notebook-in-vpc", "--rule", "guardduty-ml-protection",
+			d + "snapshot.json.gz"}, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := run(t, tc.args...)
@@ -168,7 +176,7 @@ func TestScanFailOnThreshold(t *testing.T) {
 	for _, tc := range []struct {
 		failOn string
 		code   int
-	}{{"", 0}, {"none", 0}, {"critical", 0}, {"HIGH", 1}, {"medium", 1}, {"info", 1}} {
+	}{{"", 1}, {"none", 0}, {"critical", 0}, {"HIGH", 1}, {"medium", 1}, {"info", 1}} {
 		args := []string{"testdata/scan/snapshot.json.gz"}
 		if tc.failOn != "" {
 			args = append(args, "--fail-on", tc.failOn)
@@ -232,7 +240,7 @@ func TestProgressOnlyOnTerminal(t *testing.T) {
 	}
 	// A scan whose stderr is not a terminal writes nothing there.
 	chdirRoot(t)
-	if r := run(t, "testdata/scan/snapshot.json.gz"); r.stderr != "" {
+	if r := run(t, "--fail-on", "none", "testdata/scan/snapshot.json.gz"); r.stderr != "" {
 		t.Errorf("stderr = %q, want nothing", r.stderr)
 	}
 }
@@ -275,4 +283,61 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// TestSARIFAndJUnitAreValid checks the pipeline formats: SARIF against
+// the SARIF 2.1.0 schema and what GitHub code scanning reads, JUnit as
+// well-formed XML with a test case per rule and resource.
+func TestSARIFAndJUnitAreValid(t *testing.T) {
+	chdirRoot(t)
+	r := run(t, "--format", "sarif", "--fail-on", "none", "testdata/scan/template.yaml", "testdata/scan/snapshot.json.gz", "testdata/scan/items.ndjson")
+	if err := sariftest.Validate([]byte(r.stdout)); err != nil {
+		t.Fatalf("SARIF: %v", err)
+	}
+	var log sarif.Log
+	if err := json.Unmarshal([]byte(r.stdout), &log); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, res := range log.Runs[0].Results {
+		for _, l := range res.Locations {
+			if p := l.PhysicalLocation; p != nil && p.ArtifactLocation.URI == "testdata/scan/template.yaml" &&
+				p.ArtifactLocation.URIBaseID == sarif.SrcRoot && p.Region != nil && p.Region.StartLine > 0 {
+				found = true
+			}
+		}
+	}
+	if !found {
+		t.Error("no result located in template.yaml with a start line, relative to %SRCROOT%")
+	}
+	if len(log.Runs[0].Invocations) != 1 || len(log.Runs[0].Invocations[0].ToolExecutionNotifications) == 0 {
+		t.Error("the skipped NDJSON items are not reported as notifications")
+	}
+	r = run(t, "--format", "junit", "--fail-on", "none", "testdata/scan/template.yaml")
+	var suites struct {
+		Tests    int `xml:"tests,attr"`
+		Failures int `xml:"failures,attr"`
+		Suites   []struct {
+			Name  string `xml:"name,attr"`
+			Cases []struct {
+				Name    string    `xml:"name,attr"`
+				Failure *struct{} `xml:"failure"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	if err := xml.Unmarshal([]byte(r.stdout), &suites); err != nil {
+		t.Fatalf("JUnit: %v", err)
+	}
+	cases, failures := 0, 0
+	for _, s := range suites.Suites {
+		for _, c := range s.Cases {
+			cases++
+			if c.Failure != nil {
+				failures++
+			}
+		}
+	}
+	if cases != suites.Tests || failures != suites.Failures || failures == 0 {
+		t.Errorf("JUnit counts: %d cases, %d failures; the header says %d and %d", cases, failures, suites.Tests, suites.Failures)
+	}
 }

@@ -6,8 +6,6 @@ package validate
 import (
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -54,7 +52,7 @@ exception, do not change it) and 2 for an invalid or unreadable one.`,
 }
 
 func runValidate(opts *Options) error {
-	name, data, err := ReadConfig(opts.IO, opts.ConfigFile)
+	name, data, err := cmdutil.ReadConfig(opts.IO, opts.ConfigFile)
 	if err != nil {
 		return err
 	}
@@ -122,30 +120,4 @@ func plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
-}
-
-// ReadConfig returns the spec named by --config: a file, standard input
-// for -, or the built-in example when the flag is empty. Other commands
-// that take --config (generate) read it the same way.
-func ReadConfig(streams *cmdutil.IO, file string) (name string, data []byte, err error) {
-	var r io.Reader
-	switch file {
-	case "":
-		return orgspec.ExampleName, orgspec.Example(), nil
-	case "-":
-		name, r = "<stdin>", streams.In
-	default:
-		f, err := os.Open(file)
-		if err != nil {
-			return "", nil, cmdutil.Usagef("--config: %v", err)
-		}
-		defer f.Close()
-		name, r = file, f
-	}
-	// One byte past the limit lets Parse report the file as too large.
-	data, err = io.ReadAll(io.LimitReader(r, orgspec.MaxSize+1))
-	if err != nil {
-		return "", nil, cmdutil.Usagef("read %s: %v", name, err)
-	}
-	return name, data, nil
 }
