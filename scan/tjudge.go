@@ -282,7 +282,7 @@ func (pc *probeCache) verdict(bd *bound, b *built, choice map[string]bool) varia
 		v.where = decidingProperty(bd.rule, v.ev, b)
 	}
 	if len(b.unresolved) == 0 || v.ev.Compliance == rules.NotApplicable {
-		v.assumed = relevantAssumptions(bd.rule, b)
+		v.assume(relevantAssumptions(bd.rule, b))
 		return v
 	}
 	seen := map[string]bool{}
@@ -311,7 +311,6 @@ func (pc *probeCache) verdict(bd *bound, b *built, choice map[string]bool) varia
 			v.deciding = append(v.deciding, u)
 		}
 	}
-	v.assumed = relevantAssumptions(bd.rule, b)
 	switch {
 	case len(v.deciding) == 0:
 	case v.ev.Compliance == rules.NonCompliant:
@@ -323,10 +322,16 @@ func (pc *probeCache) verdict(bd *bound, b *built, choice map[string]bool) varia
 		v.ev.Annotation = rules.Annotation("Compliant if " + describe(v.deciding) + ", left unresolved, resolves to a suitable value.")
 		v.where = v.deciding[0].prop
 	}
-	if len(v.assumed) > 0 && v.ev.Compliance != rules.NotApplicable {
-		v.ev.Annotation = rules.Annotation(strings.TrimSpace(v.ev.Annotation + " (Judged with " + assumedList(v.assumed) + ".)"))
-	}
+	v.assume(relevantAssumptions(bd.rule, b))
 	return v
+}
+
+// assume notes the parameter defaults a verdict was reached with.
+func (v *variant) assume(as []assumption) {
+	v.assumed = as
+	if len(as) > 0 && v.ev.Compliance != rules.NotApplicable {
+		v.ev.Annotation = rules.Annotation(strings.TrimSpace(v.ev.Annotation + " (Judged with " + assumedList(as) + ".)"))
+	}
 }
 
 func describe(us []unresolvedField) string {

@@ -11,11 +11,13 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
 	"github.com/aiguard/aiguard/internal/refdata"
+	"github.com/aiguard/aiguard/orgspec"
 	"github.com/aiguard/aiguard/rules"
 	"github.com/aiguard/aiguard/sarif"
 	"github.com/aiguard/aiguard/sarif/sariftest"
@@ -339,5 +341,170 @@ func TestSARIFAndJUnitAreValid(t *testing.T) {
 	}
 	if cases != suites.Tests || failures != suites.Failures || failures == 0 {
 		t.Errorf("JUnit counts: %d cases, %d failures; the header says %d and %d", cases, failures, suites.Tests, suites.Failures)
+	}
+}
+
+// writeFile writes a test input and returns its path.
+func writeFile(t *testing.T, name, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+const notebookTemplate = `Resources:
+  Notebook:
+    Type: AWS::SageMaker::NotebookInstance
+    Properties:
+      NotebookInstanceName: research-gpu-driver-build
+      SubnetId: subnet-0a1b2c3d4e5f60011
+      SecurityGroupIds: [sg-0a1b2c3d4e5f60021]
+      DirectInternetAccess: Disabled
+      RootAccess: Enabled
+      KmsKeyId: arn:aws:kms:us-east-1:333333333333:key/1a2b3c4d-1111-4a2b-8c3d-111111111111
+      LifecycleConfigName: payments-risk-hardening
+`
+
+// TestConfigJudgesAsTheTeam: --config judges a template with the rules,
+// parameters and exceptions of --team, as the team's packs would.
+func TestConfigJudgesAsTheTeam(t *testing.T) {
+	spec := writeFile(t, "org.yaml", string(orgspec.Example()))
+	tpl := writeFile(t, "nb.yaml", notebookTemplate)
+	verdicts := func(args ...string) map[string]string {
+		r := run(t, append([]string{"--format", "json", "--fail-on", "none", "--config", spec}, args...)...)
+		if r.code != 0 {
+			t.Fatalf("exit %d: %s", r.code, r.stderr)
+		}
+		var res []struct {
+			RuleID, ComplianceType string
+			Suppression            *struct{ Kind, Reason string }
+		}
+		if err := json.Unmarshal([]byte(r.stdout), &res); err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]string{}
+		for _, e := range res {
+			v := e.ComplianceType
+			if e.Suppression != nil {
+				v += "/" + e.Suppression.Kind
+			}
+			out[e.RuleID] = v
+		}
+		return out
+	}
+	pay := verdicts("--team", "payments-risk", tpl)
+	research := verdicts("--team", "research", tpl)
+	for _, tc := range []struct{ rule, pay, research string }{
+		// payments-risk's subnets and keys; research's are others.
+		{"sagemaker-notebook-in-vpc", "COMPLIANT", "NON_COMPLIANT"},
+		{"sagemaker-notebook-cmk-encrypted", "COMPLIANT", "NON_COMPLIANT"},
+		// research exempts this notebook from the root-access rule.
+		{"sagemaker-notebook-root-access-disabled", "NON_COMPLIANT", "NOT_APPLICABLE/exemption"},
+	} {
+		if pay[tc.rule] != tc.pay || research[tc.rule] != tc.research {
+			t.Errorf("%s: payments-risk %s, research %s; want %s and %s", tc.rule, pay[tc.rule], research[tc.rule], tc.pay, tc.research)
+		}
+	}
+	// The team of --account-id when --team is absent.
+	if got := verdicts("--account-id", "333333333333", tpl); got["sagemaker-notebook-in-vpc"] != "COMPLIANT" {
+		t.Errorf("--account-id of payments-risk: %v", got)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--team", "nope", "--config", spec, tpl}, `team "nope" is not in the organization spec`},
+		{[]string{"--team", "research", tpl}, "--team needs --config"},
+		{[]string{"--config", spec, "--params", `{"mlTagKey":"x"}`, tpl}, "--params and --config"},
+	} {
+		if r := run(t, tc.args...); r.code != cmdutil.ExitUsage || !strings.Contains(r.stderr, tc.want) {
+			t.Errorf("%v: exit %d, %q", tc.args, r.code, r.stderr)
+		}
+	}
+}
+
+func TestEmptyScanFails(t *testing.T) {
+	vpc := writeFile(t, "vpc.ndjson", `{"resourceType":"AWS::EC2::VPC","resourceId":"vpc-1","configurationItemStatus":"OK","configuration":{}}`+"\n")
+	r := run(t, vpc)
+	if r.code != cmdutil.ExitUsage || !strings.Contains(r.stderr, "evaluated nothing") {
+		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
+	}
+	if r := run(t, "--allow-empty", vpc); r.code != 0 {
+		t.Errorf("--allow-empty: exit %d, %q", r.code, r.stderr)
+	}
+	blank := writeFile(t, "blank.json", strings.Repeat("\n", 2<<20))
+	if r := run(t, "--fail-on", "low", blank); r.code != cmdutil.ExitUsage {
+		t.Errorf("a file of blank lines: exit %d, %q", r.code, r.stderr)
+	}
+}
+
+func TestRefusesNonRegularFiles(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("no FIFOs: %v", err)
+	}
+	done := make(chan result, 1)
+	go func() { done <- run(t, fifo) }()
+	select {
+	case r := <-done:
+		if r.code != cmdutil.ExitUsage || !strings.Contains(r.stderr, "FIFO") {
+			t.Errorf("exit %d, %q", r.code, r.stderr)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("scan hangs on a FIFO")
+	}
+}
+
+func TestReportsEscapeControlCharacters(t *testing.T) {
+	ci := `{"resourceType":"AWS::SageMaker::NotebookInstance","resourceId":"nb\u001b]0;owned\u0007","configurationItemStatus":"OK","configuration":{"DirectInternetAccess":"Enabled"}}` + "\n"
+	in := writeFile(t, "evil.ndjson", ci)
+	for format, want := range map[string]string{"table": `nb\x1b]0;owned\a`, "markdown": `nb\\x1b]0;owned\\a`} {
+		r := run(t, "--format", format, "--fail-on", "none", in)
+		if strings.ContainsAny(r.stdout, "\x1b\a") || !strings.Contains(r.stdout, want) {
+			t.Errorf("%s: control characters printed raw: %q", format, r.stdout)
+		}
+	}
+}
+
+func TestOutputAndQuiet(t *testing.T) {
+	chdirRoot(t)
+	out := filepath.Join(t.TempDir(), "report.sarif")
+	r := run(t, "--format", "sarif", "--output", out, "--quiet", "testdata/scan/template.yaml")
+	if r.code != cmdutil.ExitFindings || r.stdout != "" || strings.Contains(r.stderr, "note:") {
+		t.Errorf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sariftest.Validate(data); err != nil {
+		t.Error(err)
+	}
+	r = run(t, "--quiet", "--fail-on", "none", "testdata/scan/template.yaml")
+	if strings.Contains(r.stdout, "Scanned ") || strings.Contains(r.stdout, "Note:") {
+		t.Errorf("--quiet table still prints the overview: %q", r.stdout)
+	}
+}
+
+func TestTemplateParameterFlag(t *testing.T) {
+	tpl := writeFile(t, "p.yaml", `Parameters:
+  Access: {Type: String, Default: Disabled}
+Resources:
+  Nb:
+    Type: AWS::SageMaker::NotebookInstance
+    Properties:
+      DirectInternetAccess: !Ref Access
+`)
+	r := run(t, "--rule", "sagemaker-notebook-no-direct-internet", "--parameter", "Access=Enabled", tpl)
+	if r.code != cmdutil.ExitFindings {
+		t.Errorf("--parameter Access=Enabled: exit %d, %s", r.code, r.stdout)
+	}
+	if r := run(t, "--rule", "sagemaker-notebook-no-direct-internet", tpl); r.code != 0 {
+		t.Errorf("default Disabled: exit %d, %s", r.code, r.stdout)
+	}
+	if r := run(t, "--parameter", "novalue", tpl); r.code != cmdutil.ExitUsage {
+		t.Errorf("--parameter without =: exit %d", r.code)
 	}
 }
