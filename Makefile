@@ -49,6 +49,7 @@ fuzz:
 	$(FUZZ) ./conformance -fuzz '^FuzzParse$$'
 	$(FUZZ) ./iampolicy -fuzz '^FuzzParse$$'
 	$(FUZZ) ./policygen -fuzz '^FuzzGenerate$$'
+	$(FUZZ) ./scan -fuzz '^FuzzScan$$'
 
 ## bench: the benchmarks behind BENCHMARKS.md (each package's baseline runs in the same invocation),
 ## then the release binaries' sizes
