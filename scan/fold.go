@@ -399,6 +399,9 @@ func hasUnresolved(v any) bool {
 
 // render writes an intrinsic in YAML short form, shortened for messages.
 func render(t *intrinsic) string {
+	if t.fn == "Fn::KnownAfterApply" {
+		return fmt.Sprintf("(known after apply: %v)", t.arg)
+	}
 	name := "!" + strings.TrimPrefix(t.fn, "Fn::")
 	var arg string
 	switch a := t.arg.(type) {

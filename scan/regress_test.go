@@ -463,3 +463,48 @@ Resources:
 		}
 	}
 }
+
+// TestTerraformPlan reads a plan written in the format `terraform show
+// -json` prints: every mapped resource judged as a template resource is,
+// the split S3 resources folded into their bucket, values known only after
+// apply handled as unresolved values, and buckets AI resources use in ML
+// scope.
+func TestTerraformPlan(t *testing.T) {
+	out, sum := scanFiles(t, Options{}, "plan.json")
+	if sum.Skipped > 0 || sum.Inputs[0].Kind != KindPlan {
+		t.Fatalf("plan.json: %+v, problems %v", sum.Inputs[0], sum.Problems)
+	}
+	for _, tc := range []struct {
+		rule, resource string
+		want           rules.Compliance
+		annotation     string
+	}{
+		{"sagemaker-notebook-no-direct-internet", "aws_sagemaker_notebook_instance.nb", rules.NonCompliant, "DirectInternetAccess is Enabled"},
+		{"sagemaker-notebook-in-vpc", "aws_sagemaker_notebook_instance.nb", rules.NonCompliant, "no security group"},
+		// kms_key_id is known after apply: any key passes.
+		{"sagemaker-notebook-cmk-encrypted", "aws_sagemaker_notebook_instance.nb", rules.Compliant, ""},
+		{"sagemaker-model-network-isolation", "aws_sagemaker_model.m", rules.Compliant, ""},
+		{"sagemaker-endpoint-config-data-capture", "aws_sagemaker_endpoint_configuration.ec", rules.NonCompliant, "DataCaptureConfig is not set"},
+		// From the split resources.
+		{"s3-ml-bucket-cmk-encrypted", "aws_s3_bucket.training", rules.Compliant, ""},
+		{"s3-ml-bucket-public-access-blocked", "aws_s3_bucket.training", rules.Compliant, ""},
+		{"s3-ml-bucket-access-logging", "aws_s3_bucket.training", rules.Compliant, ""},
+		{"s3-ml-bucket-tls-enforced", "aws_s3_bucket.training", rules.NotApplicable, "known after apply: aws_s3_bucket_policy.training.policy"},
+		// No tag, but a model reads from it.
+		{"s3-ml-bucket-cmk-encrypted", "aws_s3_bucket.artifacts", rules.NonCompliant, "used by aws_sagemaker_model.m (primary_container[0].model_data_url)"},
+		{"kms-ml-key-policy-restricted", "aws_kms_key.ml", rules.Compliant, ""},
+		{"bedrock-guardrail-cmk-encrypted", "aws_bedrock_guardrail.g", rules.NonCompliant, "KmsKeyArn is not set"},
+	} {
+		e := evaluation(t, out, tc.rule, tc.resource)
+		if e.Compliance != tc.want || !strings.Contains(e.Annotation, tc.annotation) {
+			t.Errorf("%s on %s: %s %q, want %s with %q", tc.rule, tc.resource, e.Compliance, e.Annotation, tc.want, tc.annotation)
+		}
+	}
+	notes := strings.Join(sum.Notes, "\n")
+	if !strings.Contains(notes, "1 AWS resource the plan deletes not judged") || !strings.Contains(notes, "AWS::IAM::Role") {
+		t.Errorf("notes %q", notes)
+	}
+	if _, _, err := readPlan("x.json", []byte(`{"format_version":"9.0","resource_changes":[]}`), &ruleSet{}, &Options{}); err == nil {
+		t.Error("an unsupported plan format version was accepted")
+	}
+}

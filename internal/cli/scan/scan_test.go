@@ -158,6 +158,7 @@ func TestScanGolden(t *testing.T) {
 		{"fail-on-and-skipped.txt", []string{"--fail-on", "medium", d + "items.ndjson"}, cmdutil.ExitFindings},
 		{"rule-params.json", []string{"--format", "json", "--fail-on", "none", "--rule", "s3-ml-bucket-cmk-encrypted",
 			"--params", `{"mlTagKey":"team"}`, d + "batch-get.json", d + "template.yaml"}, 0},
+		{"plan.json", []string{"--format", "json", "--fail-on", "none", d + "plan.json"}, 0},
 		{"periodic-asked.txt", []string{"--fail-on", "none", "--rule", "sagemaker-notebook-in-vpc", "--rule", "guardduty-ml-protection",
 			d + "snapshot.json.gz"}, 0},
 	} {
