@@ -49,6 +49,9 @@ func (rs *ruleSet) process(opts *Options, c *chunk, rec *record, out *Result) {
 	if len(list) == 0 {
 		return
 	}
+	if len(item.MLReferences) == 0 {
+		item.MLReferences = rs.refs.lookup(item)
+	}
 	out.Evaluations = make([]rules.Evaluation, len(list))
 	out.Details = make([]Detail, len(list))
 	for i, b := range list {

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aiguard/aiguard/orgspec"
 	"github.com/aiguard/aiguard/rules"
 )
 
@@ -506,5 +507,39 @@ func TestTerraformPlan(t *testing.T) {
 	}
 	if _, _, err := readPlan("x.json", []byte(`{"format_version":"9.0","resource_changes":[]}`), &ruleSet{}, &Options{}); err == nil {
 		t.Error("an unsupported plan format version was accepted")
+	}
+}
+
+// TestSnapshotMLScopeWithSpec: with the organization spec, buckets and
+// keys the snapshot's AI resources use are judged as ML data.
+func TestSnapshotMLScopeWithSpec(t *testing.T) {
+	spec, err := orgspec.Options{Registry: rules.Catalog(), Now: testNow}.Parse(orgspec.ExampleName, orgspec.Example())
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := []string{
+		`{"resourceType":"AWS::SageMaker::Model","resourceId":"m","awsAccountId":"333333333333","configurationItemStatus":"OK",` +
+			`"configuration":{"PrimaryContainer":{"ModelDataUrl":"s3://plain-bucket/model.tar.gz"},"VpcConfig":{"Subnets":["subnet-0a1b2c3d4e5f60011"]}}}`,
+		`{"resourceType":"AWS::S3::Bucket","resourceId":"plain-bucket","resourceName":"plain-bucket","awsAccountId":"333333333333",` +
+			`"configurationItemStatus":"OK","configuration":{"name":"plain-bucket"},` +
+			`"supplementaryConfiguration":{"ServerSideEncryptionConfiguration":{"rules":[]}}}`,
+		`{"resourceType":"AWS::S3::Bucket","resourceId":"other-bucket","resourceName":"other-bucket","awsAccountId":"333333333333",` +
+			`"configurationItemStatus":"OK","configuration":{"name":"other-bucket"},` +
+			`"supplementaryConfiguration":{"ServerSideEncryptionConfiguration":{"rules":[]}}}`,
+	}
+	data := []byte(strings.Join(lines, "\n") + "\n")
+	_, res := scanBytes(t, "snap.ndjson", data, Options{Spec: spec})
+	if ev, _ := verdict(t, res, "s3-ml-bucket-cmk-encrypted", "plain-bucket"); ev.Compliance != rules.NonCompliant ||
+		!strings.Contains(ev.Annotation, "used by AWS::SageMaker::Model m (PrimaryContainer.ModelDataUrl)") {
+		t.Errorf("a bucket the model reads from: %s %q", ev.Compliance, ev.Annotation)
+	}
+	if ev, _ := verdict(t, res, "s3-ml-bucket-cmk-encrypted", "other-bucket"); ev.Compliance != rules.NotApplicable {
+		t.Errorf("a bucket nothing uses: %s %q", ev.Compliance, ev.Annotation)
+	}
+	// Without the spec, a snapshot is judged as the deployed rules judge
+	// it: by tag alone.
+	_, res = scanBytes(t, "snap.ndjson", data, Options{})
+	if ev, _ := verdict(t, res, "s3-ml-bucket-cmk-encrypted", "plain-bucket"); ev.Compliance != rules.NotApplicable {
+		t.Errorf("without --config: %s %q", ev.Compliance, ev.Annotation)
 	}
 }

@@ -46,6 +46,8 @@ type ruleSet struct {
 	// byAccount gives the profile of each account a team claims.
 	byAccount map[string]*profile
 	spec      bool
+	// refs are the buckets and keys AI resources use, with the spec.
+	refs *mlRefs
 }
 
 func newRuleSet(opts *Options) (*ruleSet, error) {

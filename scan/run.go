@@ -135,6 +135,11 @@ func Run(ctx context.Context, srcs []*Source, opts Options, sink Sink) (*Summary
 		return nil, err
 	}
 	sum := newTally(srcs, rs, &opts)
+	if opts.Spec != nil {
+		var notes []string
+		rs.refs, notes = collectMLRefs(srcs)
+		sum.addNotes(notes)
+	}
 	prep, _ := sink.(Preparer)
 
 	ctx, cancel := context.WithCancel(ctx)
