@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"github.com/aiguard/aiguard/internal/suggest"
 	"regexp"
 	"sort"
 	"strings"
@@ -136,7 +137,7 @@ func (reg *Registry) Suggest(id string) string {
 	// A typo is a few edits; farther than that, a guess misleads more than it helps.
 	bestDist := max(2, len(q)/4) + 1
 	for _, r := range reg.order {
-		if d := distance(q, r.ID); d < bestDist {
+		if d := suggest.Distance(q, r.ID); d < bestDist {
 			best, bestDist = r.ID, d
 		}
 	}
@@ -198,25 +199,4 @@ func (r *Rule) validate() error {
 		}
 	}
 	return nil
-}
-
-// distance is the Levenshtein distance between a and b.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
