@@ -48,6 +48,9 @@ func (l *Linter) Lint(data []byte) ([]Finding, error) {
 	if err != nil {
 		return nil, err
 	}
+	if packs := deployers(t); len(packs) > 0 {
+		return l.lintDeployment(data, packs)
+	}
 	fs := l.Check(t)
 	fs = append(fs, checkSize(len(data))...)
 	sortFindings(fs)

@@ -1,6 +1,9 @@
 package conformance
 
 import (
+	"sort"
+
+	"github.com/aiguard/aiguard/internal/suggest"
 	"strings"
 
 	"github.com/aiguard/aiguard/internal/cfnschema"
@@ -54,8 +57,26 @@ func (c *checker) useName(name, loc string, at Pos, what string) {
 	case c.resources[name] != nil, pseudoParameters[name]:
 	default:
 		c.add(SeverityError, "pack-ref-undefined", loc, at,
-			"%s %s is not a parameter, a resource or a pseudo parameter of this template; define it or fix the name", what, name)
+			"%s %s is not a parameter, a resource or a pseudo parameter of this template%s; define it or fix the name",
+			what, name, suggest.DidYouMean(name, c.refNames()))
 	}
+}
+
+// refNames are the names a Ref may name: parameters, resources, pseudo
+// parameters.
+func (c *checker) refNames() []string {
+	var out []string
+	for n := range c.params {
+		out = append(out, n)
+	}
+	for n := range c.resources {
+		out = append(out, n)
+	}
+	for n := range pseudoParameters {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // walkRefs visits v. inConditions is set inside the Conditions section,

@@ -31,6 +31,9 @@ func LintData(data []byte, t Type) []Finding { return (&Linter{}).LintData(data,
 
 // LintData is the package function LintData with l's table and quota.
 func (l *Linter) LintData(data []byte, t Type) []Finding {
+	if t == TypeOptOut {
+		return l.lintOptOut(data)
+	}
 	d, err := parse(data, true)
 	if err != nil {
 		var se *SyntaxError
