@@ -38,8 +38,8 @@ func (l *Linter) LintData(data []byte, t Type) []Finding {
 	if err != nil {
 		var se *SyntaxError
 		if errors.As(err, &se) {
-			return []Finding{{Severity: SeverityError, Code: "policy-json", Line: se.Line,
-				Message: fmt.Sprintf("the policy is not valid JSON: %s (column %d)", se.Msg, se.Column)}}
+			return []Finding{{Severity: SeverityError, Code: "policy-json", Line: se.Line, Column: se.Column,
+				Message: "the policy is not valid JSON: " + se.Msg}}
 		}
 		return []Finding{{Severity: SeverityError, Code: "policy-json", Message: err.Error()}}
 	}
