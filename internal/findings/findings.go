@@ -1,7 +1,8 @@
 // Package findings is the shape of what aiguard's checkers report — the
 // conformance-pack linter and the IAM policy linter alike — so that the CLI
-// prints every finding the same way (`file: severity: code: message`, or
-// JSON with the keys file, severity, code, message, location).
+// prints every finding the same way (`file:line:column: severity: code:
+// message (location)`, JSON with the keys file, line, column, severity,
+// code, message and location, or SARIF).
 package findings
 
 import "fmt"
