@@ -46,8 +46,13 @@ func AddOutputFlags(cmd *cobra.Command, o *OutputFlags, def string, formats ...s
 }
 
 // CheckFormat validates --format. "text" is read as "table", the name
-// these commands used before the vocabulary was one.
-func (o *OutputFlags) CheckFormat() error {
+// these commands used before the vocabulary was one. formats, when given,
+// are the command's formats, for options filled in without the flags (as
+// tests do).
+func (o *OutputFlags) CheckFormat(formats ...string) error {
+	if len(formats) > 0 {
+		o.formats = formats
+	}
 	if o.Format == "text" && slices.Contains(o.formats, FormatTable) {
 		o.Format = FormatTable
 	}

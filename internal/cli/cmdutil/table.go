@@ -8,6 +8,10 @@ import (
 	"github.com/aiguard/aiguard/internal/textsafe"
 )
 
+// TableWidth keeps a table within a common terminal's width: the last
+// column wraps.
+const TableWidth = 120
+
 // Table lays out rows in aligned columns for a terminal. Cells are made
 // safe to print (control characters escaped, one line each) and may be
 // coloured: widths count what is visible, not colour codes.

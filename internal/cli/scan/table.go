@@ -8,10 +8,6 @@ import (
 	"github.com/aiguard/aiguard/scan"
 )
 
-// tableWidth keeps the report within a common terminal's width: the
-// annotation column wraps.
-const tableWidth = 120
-
 // writeTable writes the default report: compliance per rule (the rules
 // with something to report), the findings with where they are, the
 // suppressed findings, then the overview and notes (not with --quiet).
@@ -89,7 +85,7 @@ func findingsTable(fs []scan.Finding, p cmdutil.Palette, suppressed bool) *cmdut
 	if suppressed {
 		last = "SUPPRESSED BY"
 	}
-	t := &cmdutil.Table{Header: append(header, last), MaxWidth: tableWidth}
+	t := &cmdutil.Table{Header: append(header, last), MaxWidth: cmdutil.TableWidth}
 	for _, f := range fs {
 		row := []cmdutil.Cell{{Text: string(f.Rule.Severity), Paint: p.Severity}, {Text: f.Rule.ID},
 			{Text: scan.ResourceLabel(f.Resource)}, {Text: where(f.Pos)}}

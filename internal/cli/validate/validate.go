@@ -4,6 +4,7 @@
 package validate
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -23,7 +24,10 @@ type Options struct {
 	Now func() time.Time
 
 	ConfigFile string
+	cmdutil.OutputFlags
 }
+
+var formats = []string{cmdutil.FormatTable, cmdutil.FormatJSON}
 
 // NewCmdValidate returns the validate command; runF replaces the logic in tests.
 func NewCmdValidate(io *cmdutil.IO, reg *rules.Registry, runF func(*Options) error) *cobra.Command {
@@ -37,8 +41,22 @@ rule parameters, duplicate teams and accounts claimed twice. Every problem is
 printed on its own line as file:line:column: message.
 
 Without --config, the built-in example is checked. FILE may be - for standard
-input. Exit status is 0 for a valid spec (warnings, such as an expired
-exception, do not change it) and 2 for an invalid or unreadable one.`,
+input.
+
+--format table (default) prints the problems on standard error and a
+summary of a valid spec on standard output; json prints one object with
+the keys file, valid, problems (each with file, line, column, severity and
+message; warnings included) and summary (teams, accounts,
+organizationalUnits, enabledTeamRules, teamRules, catalogRules,
+activeExceptions, warnings; absent for an invalid spec).
+
+Exit status is 0 for a valid spec (warnings, such as an expired exception,
+do not change it) and 2 for an invalid or unreadable one.`,
+		Example: `  # Check the spec before generating from it
+  aiguard validate --config org.yaml
+
+  # In a pipeline, as JSON for a script
+  aiguard validate --config org.yaml --format json | jq '.problems[] | select(.severity == "error")'`,
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			if runF != nil {
@@ -48,10 +66,38 @@ exception, do not change it) and 2 for an invalid or unreadable one.`,
 		},
 	}
 	cmd.Flags().StringVar(&opts.ConfigFile, "config", "", "organization spec (YAML); default: the built-in example")
+	cmdutil.AddOutputFlags(cmd, &opts.OutputFlags, cmdutil.FormatTable, formats...)
 	return cmd
 }
 
+// report is the --format json output.
+type report struct {
+	File     string    `json:"file"`
+	Valid    bool      `json:"valid"`
+	Problems []problem `json:"problems"`
+	Summary  *summary  `json:"summary,omitempty"`
+}
+
+type problem struct {
+	File     string `json:"file"`
+	Line     int    `json:"line"`
+	Column   int    `json:"column"`
+	Severity string `json:"severity"`
+	Message  string `json:"message"`
+}
+
+func problems(errs orgspec.Errors, severity string) []problem {
+	out := make([]problem, len(errs))
+	for i, e := range errs {
+		out[i] = problem{File: e.File, Line: e.Line, Column: e.Column, Severity: severity, Message: e.Message}
+	}
+	return out
+}
+
 func runValidate(opts *Options) error {
+	if err := opts.CheckFormat(formats...); err != nil {
+		return err
+	}
 	name, data, err := cmdutil.ReadConfig(opts.IO, opts.ConfigFile)
 	if err != nil {
 		return err
@@ -60,59 +106,123 @@ func runValidate(opts *Options) error {
 	if opts.Now != nil {
 		now = opts.Now()
 	}
+	rep := report{File: name, Problems: []problem{}}
 	spec, err := orgspec.Options{Registry: opts.Registry, Now: now}.Parse(name, data)
 	var errs orgspec.Errors
-	if errors.As(err, &errs) {
-		for _, e := range errs {
-			fmt.Fprintln(opts.IO.Err, e)
+	switch {
+	case errors.As(err, &errs):
+		rep.Problems = problems(errs, "error")
+	case err != nil:
+		return cmdutil.Usage(err)
+	default:
+		rep.Valid = true
+		rep.Problems = problems(spec.Warnings(), "warning")
+		if rep.Summary, err = summarize(spec); err != nil {
+			return cmdutil.Usage(err)
 		}
+	}
+	if opts.Format == cmdutil.FormatJSON {
+		if err := writeJSON(opts, rep); err != nil {
+			return err
+		}
+	} else if err := writeText(opts, rep, opts.ConfigFile == ""); err != nil {
+		return err
+	}
+	if !rep.Valid {
 		return &cmdutil.ExitError{Code: cmdutil.ExitUsage}
 	}
-	if err != nil {
-		return cmdutil.Usage(err)
-	}
-	for _, w := range spec.Warnings() {
-		fmt.Fprintf(opts.IO.Err, "%s:%d:%d: warning: %s\n", w.File, w.Line, w.Column, w.Message)
-	}
-	summary, err := summarize(spec)
-	if err != nil {
-		return cmdutil.Usage(err)
-	}
-	source := name
-	if opts.ConfigFile == "" {
-		source += " (built-in example)"
-	}
-	fmt.Fprintf(opts.IO.Out, "%s: OK: %s\n", source, summary)
 	return nil
 }
 
-// summarize describes a valid spec in one line.
-func summarize(spec *orgspec.Spec) (string, error) {
-	enabled, total, exceptions := 0, 0, 0
+func writeJSON(opts *Options, rep report) error {
+	out, err := opts.OpenOutput(opts.IO)
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(out)
+	enc.SetIndent("", "  ")
+	err = enc.Encode(rep)
+	if cerr := out.Close(err != nil); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// writeText prints the problems on standard error, one a line as
+// file:line:column: message (warnings not with --quiet), and a valid
+// spec's summary as the report.
+func writeText(opts *Options, rep report, builtIn bool) error {
+	for _, p := range rep.Problems {
+		if p.Severity == "warning" {
+			if !opts.Quiet {
+				fmt.Fprintf(opts.IO.Err, "%s:%d:%d: warning: %s\n", p.File, p.Line, p.Column, p.Message)
+			}
+			continue
+		}
+		fmt.Fprintf(opts.IO.Err, "%s:%d:%d: %s\n", p.File, p.Line, p.Column, p.Message)
+	}
+	if !rep.Valid {
+		return nil
+	}
+	out, err := opts.OpenOutput(opts.IO)
+	if err != nil {
+		return err
+	}
+	source := rep.File
+	if builtIn {
+		source += " (built-in example)"
+	}
+	_, err = fmt.Fprintf(out, "%s: OK: %s\n", source, rep.Summary)
+	if cerr := out.Close(err != nil); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// summary counts what a valid spec holds.
+type summary struct {
+	Teams               int `json:"teams"`
+	Accounts            int `json:"accounts"`
+	OrganizationalUnits int `json:"organizationalUnits"`
+	EnabledTeamRules    int `json:"enabledTeamRules"`
+	TeamRules           int `json:"teamRules"`
+	CatalogRules        int `json:"catalogRules"`
+	ActiveExceptions    int `json:"activeExceptions"`
+	Warnings            int `json:"warnings"`
+}
+
+// summarize counts what a valid spec holds.
+func summarize(spec *orgspec.Spec) (*summary, error) {
+	s := &summary{Teams: len(spec.Teams), Accounts: len(spec.Accounts()),
+		OrganizationalUnits: len(spec.OrganizationalUnits()), CatalogRules: len(spec.Registry().All()),
+		Warnings: len(spec.Warnings())}
 	for _, t := range spec.Teams {
 		set, err := spec.EffectiveRules(t)
 		if err != nil {
-			return "", fmt.Errorf("%s: %w", spec.File(), err)
+			return nil, fmt.Errorf("%s: %w", spec.File(), err)
 		}
 		for _, r := range set {
-			total++
+			s.TeamRules++
 			if r.Enabled {
-				enabled++
-				exceptions += len(r.Exceptions)
+				s.EnabledTeamRules++
+				s.ActiveExceptions += len(r.Exceptions)
 			}
 		}
 	}
-	s := fmt.Sprintf("%s, %s, %s, %s of %d team rules enabled (%s), %s",
-		plural(len(spec.Teams), "team"),
-		plural(len(spec.Accounts()), "account"),
-		plural(len(spec.OrganizationalUnits()), "organizational unit"),
-		fmt.Sprint(enabled), total,
-		plural(len(spec.Registry().All()), "catalog rule"),
-		plural(exceptions, "active exception"))
-	if n := len(spec.Warnings()); n > 0 {
-		s += ", " + plural(n, "warning")
-	}
 	return s, nil
+}
+
+// String describes the spec in one line.
+func (s *summary) String() string {
+	line := fmt.Sprintf("%s, %s, %s, %d of %d team rules enabled (%s), %s",
+		plural(s.Teams, "team"), plural(s.Accounts, "account"),
+		plural(s.OrganizationalUnits, "organizational unit"),
+		s.EnabledTeamRules, s.TeamRules,
+		plural(s.CatalogRules, "catalog rule"), plural(s.ActiveExceptions, "active exception"))
+	if s.Warnings > 0 {
+		line += ", " + plural(s.Warnings, "warning")
+	}
+	return line
 }
 
 func plural(n int, noun string) string {
