@@ -25,6 +25,8 @@ type Options struct {
 
 	ConfigFile string
 	OutDir     string
+	// Quiet leaves out the warnings (the manifest has them all).
+	Quiet bool
 }
 
 // NewCmdGenerate returns the generate command; runF replaces the logic in
@@ -59,7 +61,12 @@ input. DIR must be new, empty, or a previous output of aiguard generate: then
 the files its manifest lists are replaced or removed, and nothing else is
 touched. Exit status is 0 on success and 2 for an invalid spec (each problem
 as file:line:column: message), limits that cannot be met, or a DIR that holds
-other files.`,
+other files. --quiet leaves the warnings out (the manifest lists them).`,
+		Example: `  # Everything for the organization, from its spec
+  aiguard validate --config org.yaml && aiguard generate --config org.yaml --out out/
+
+  # Then check what was written, as a pipeline would
+  aiguard lint pack out/packs/*.yaml out/organization-packs/*.yaml`,
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			if opts.OutDir == "" {
@@ -73,6 +80,7 @@ other files.`,
 	}
 	cmd.Flags().StringVar(&opts.ConfigFile, "config", "", "organization spec (YAML); default: the built-in example")
 	cmd.Flags().StringVar(&opts.OutDir, "out", "", "output directory (required)")
+	cmd.Flags().BoolVarP(&opts.Quiet, "quiet", "q", false, "print only the summary and errors: no warnings")
 	return cmd
 }
 
@@ -100,6 +108,9 @@ func runGenerate(opts *Options) error {
 		return cmdutil.Usage(err)
 	}
 	for _, w := range spec.Warnings() {
+		if opts.Quiet {
+			break
+		}
 		fmt.Fprintf(opts.IO.Err, "%s:%d:%d: warning: %s\n", w.File, w.Line, w.Column, w.Message)
 	}
 	out, err := packgen.Generate(spec, packgen.Options{})
@@ -114,11 +125,11 @@ func runGenerate(opts *Options) error {
 		if n.Level != packgen.Warning {
 			continue
 		}
-		if warnings++; warnings <= maxWarnings {
+		if warnings++; warnings <= maxWarnings && !opts.Quiet {
 			fmt.Fprintf(opts.IO.Err, "warning: %s: %s\n", n.Subject, n.Message)
 		}
 	}
-	if warnings > maxWarnings {
+	if warnings > maxWarnings && !opts.Quiet {
 		fmt.Fprintf(opts.IO.Err, "warning: %d more in %s\n", warnings-maxWarnings, packgen.ManifestName)
 	}
 	source := name

@@ -21,6 +21,7 @@ import (
 
 	"github.com/aiguard/aiguard/configevent"
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
+	"github.com/aiguard/aiguard/internal/cli/version"
 	"github.com/aiguard/aiguard/orgspec"
 	"github.com/aiguard/aiguard/rules"
 	"github.com/aiguard/aiguard/scan"
@@ -70,7 +71,7 @@ var formats = []string{cmdutil.FormatTable, cmdutil.FormatJSON, cmdutil.FormatSA
 
 // NewCmdScan returns the scan command; runF replaces the logic in tests.
 func NewCmdScan(io *cmdutil.IO, reg *rules.Registry, runF func(*Options) error) *cobra.Command {
-	opts := &Options{IO: io, Registry: reg}
+	opts := &Options{IO: io, Registry: reg, Version: version.String()}
 	cmd := &cobra.Command{
 		Use:   "scan INPUT...",
 		Short: "Evaluate the rules over Config snapshots, exports, CloudFormation templates and Terraform plans offline",
