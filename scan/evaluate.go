@@ -21,6 +21,9 @@ func (rs *ruleSet) process(opts *Options, c *chunk, rec *record, out *Result) {
 	case rec.unit != nil:
 		rec.unit.judge(rs, opts, out)
 		return
+	case rec.uncovered != "":
+		out.Resource = Identity{Type: rec.uncovered}
+		return
 	}
 	data := c.buf[rec.off : rec.off+rec.n]
 	if !rec.quoted {

@@ -5,7 +5,6 @@ package scan
 
 import (
 	"bufio"
-	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +14,8 @@ import (
 	"sort"
 	"strings"
 	"sync/atomic"
+
+	"github.com/klauspost/compress/gzip"
 
 	"github.com/aiguard/aiguard/internal/inputfile"
 )
@@ -111,7 +112,7 @@ func newSource(name string, f io.ReadCloser, size int64) (*Source, error) {
 	magic, _ := br.Peek(2)
 	var content io.Reader = br
 	if len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
-		gz, err := gzip.NewReader(br)
+		gz, err := newGzipReader(br)
 		if err != nil {
 			return nil, fmt.Errorf("%s: gzip: %w", name, err)
 		}
@@ -124,6 +125,15 @@ func newSource(name string, f io.ReadCloser, size int64) (*Source, error) {
 	}
 	src.Kind, src.lead = kind, lead
 	return src, nil
+}
+
+// newGzipReader returns the gzip decompressor every input goes through:
+// github.com/klauspost/compress's, a quarter faster than compress/gzip at
+// the same API (BENCHMARKS.md), which matters because decompression is the
+// one serial stage of a scan. Concatenated members are read as one
+// stream, as gunzip reads them.
+func newGzipReader(r io.Reader) (io.ReadCloser, error) {
+	return gzip.NewReader(r)
 }
 
 // BytesRead is how many bytes of the file (compressed, as on disk) have

@@ -543,3 +543,30 @@ func TestSnapshotMLScopeWithSpec(t *testing.T) {
 		t.Errorf("without --config: %s %q", ev.Compliance, ev.Annotation)
 	}
 }
+
+// TestUncoveredItemsSkippedUnread checks the reader's shortcut: an item of
+// a type no rule covers is counted from the type the splitter saw, never
+// decoded (so what is wrong inside it does not matter), while a covered
+// item beside it is judged, and a malformed covered one reported.
+func TestUncoveredItemsSkippedUnread(t *testing.T) {
+	snapshot := `{"configurationItems":[` +
+		`{"resourceType":"AWS::EC2::Volume","resourceId":"vol-1","configuration":{"size":1,"size":2}},` +
+		`{"ResourceType" : "AWS::IAM::Role","resourceId":"r"},` +
+		`{"resourceType":"AWS::SageMaker::NotebookInstance","resourceId":"nb","awsRegion":"us-east-1","accountId":"111122223333",` +
+		`"configurationItemStatus":"OK","configuration":{"RootAccess":"Enabled"}},` +
+		`{"resourceType":"AWS::SageMaker::NotebookInstance","resourceId":"dup","configuration":{"RootAccess":"Enabled","RootAccess":"Disabled"}}` +
+		`]}`
+	sum, results := scanBytes(t, "snapshot.json", []byte(snapshot), Options{})
+	if sum.CIs != 3 || sum.Uncovered != 2 || sum.Evaluated != 1 || sum.Skipped != 1 {
+		t.Fatalf("CIs %d, uncovered %d, evaluated %d, skipped %d; want 3, 2, 1, 1", sum.CIs, sum.Uncovered, sum.Evaluated, sum.Skipped)
+	}
+	if results[0].Resource.Type != "AWS::EC2::Volume" || results[1].Resource.Type != "AWS::IAM::Role" {
+		t.Errorf("uncovered results: %+v, %+v", results[0].Resource, results[1].Resource)
+	}
+	if ev, _ := verdict(t, results, "sagemaker-notebook-root-access-disabled", "nb"); ev.Compliance != rules.NonCompliant {
+		t.Errorf("nb: %v", ev.Compliance)
+	}
+	if p := results[3].Problem; p == nil || !strings.Contains(p.Error(), "RootAccess") {
+		t.Errorf("duplicate key: %v", p)
+	}
+}

@@ -69,7 +69,9 @@ type Counters struct {
 	Items atomic.Int64 // items handed to the rules
 }
 
-// Sink receives the results of a scan in input order.
+// Sink receives the results of a scan in input order. A Result and what it
+// holds (its slices) are reused once Result returns: a sink copies what it
+// keeps.
 type Sink interface {
 	Result(r *Result) error
 }
@@ -88,11 +90,17 @@ type chunk struct {
 	recs []record
 	buf  []byte
 	out  []Result
+	// work counts the records a worker has something to do for: not the
+	// uncovered items, which are many in a real snapshot and cost nothing.
+	work int
 }
 
+// A chunk goes on when it holds chunkItems records to work on, chunkBytes
+// of items, or chunkRecords records in all.
 const (
-	chunkItems = 256
-	chunkBytes = 1 << 20
+	chunkItems   = 256
+	chunkBytes   = 1 << 20
+	chunkRecords = 4096
 )
 
 // record is one item in a chunk: its bytes (buf[off:off+n]), a resource
@@ -104,6 +112,9 @@ type record struct {
 	quoted  bool
 	unit    unit
 	problem *Problem
+	// uncovered is the type of an item no rule of the scan covers, as the
+	// splitter saw it: the item is counted, and its bytes never copied.
+	uncovered string
 }
 
 // unit is a resource the reader prepared whole (a template or planned
@@ -167,7 +178,11 @@ func Run(ctx context.Context, srcs []*Source, opts Options, sink Sink) (*Summary
 		go func() {
 			defer wg.Done()
 			for c := range jobs {
-				c.out = make([]Result, len(c.recs))
+				if cap(c.out) >= len(c.recs) {
+					c.out = c.out[:len(c.recs)]
+				} else {
+					c.out = make([]Result, len(c.recs))
+				}
 				for i := range c.recs {
 					processSafely(rs, &opts, c, &c.recs[i], &c.out[i])
 					if prep != nil && c.out[i].Problem == nil {
@@ -204,8 +219,7 @@ func Run(ctx context.Context, srcs []*Source, opts Options, sink Sink) (*Summary
 			if opts.Progress != nil {
 				opts.Progress.Items.Add(int64(len(c.out)))
 			}
-			buf := c.buf[:0]
-			chunkPool.Put(&buf)
+			c.release()
 			<-tokens
 		}
 	}
@@ -233,8 +247,20 @@ func processSafely(rs *ruleSet, opts *Options, c *chunk, rec *record, out *Resul
 	rs.process(opts, c, rec, out)
 }
 
-// chunkPool recycles chunk buffers, which are the bulk of a scan's memory.
-var chunkPool = sync.Pool{New: func() any { b := make([]byte, 0, chunkBytes+64<<10); return &b }}
+// chunkPool recycles chunks: their buffers are the bulk of a scan's
+// memory, and their records and results its most frequent allocations.
+var chunkPool = sync.Pool{New: func() any {
+	return &chunk{buf: make([]byte, 0, chunkBytes+64<<10), recs: make([]record, 0, chunkItems)}
+}}
+
+// release returns a chunk the collector is done with to the pool, holding
+// nothing of the results it carried.
+func (c *chunk) release() {
+	clear(c.recs)
+	clear(c.out)
+	c.recs, c.out, c.buf, c.work = c.recs[:0], c.out[:0], c.buf[:0], 0
+	chunkPool.Put(c)
+}
 
 // producer reads the inputs and fills chunks.
 type producer struct {
@@ -246,13 +272,29 @@ type producer struct {
 	tally  *tally
 	cur    *chunk
 	seq    int
+	// types interns the resource types of uncovered items.
+	types map[string]string
+}
+
+// intern returns typ as a string, one allocation per distinct type.
+func (p *producer) intern(typ []byte) string {
+	if t, ok := p.types[string(typ)]; ok {
+		return t
+	}
+	if p.types == nil || len(p.types) > 10000 {
+		p.types = map[string]string{} // a hostile input's endless types stay bounded
+	}
+	t := string(typ)
+	p.types[t] = t
+	return t
 }
 
 // add appends a record (and its bytes) to the current chunk, sending the
 // chunk on when it is full. It reports false when the scan was cancelled.
 func (p *producer) add(rec record, data []byte) bool {
 	if p.cur == nil {
-		p.cur = &chunk{seq: p.seq, buf: *chunkPool.Get().(*[]byte)}
+		p.cur = chunkPool.Get().(*chunk)
+		p.cur.seq = p.seq
 		p.seq++
 	}
 	c := p.cur
@@ -261,7 +303,10 @@ func (p *producer) add(rec record, data []byte) bool {
 		c.buf = append(c.buf, data...)
 	}
 	c.recs = append(c.recs, rec)
-	if len(c.recs) >= chunkItems || len(c.buf) >= chunkBytes {
+	if rec.uncovered == "" {
+		c.work++
+	}
+	if c.work >= chunkItems || len(c.buf) >= chunkBytes || len(c.recs) >= chunkRecords {
 		return p.flush()
 	}
 	return true
@@ -307,6 +352,7 @@ func (p *producer) source(input int, src *Source) bool {
 		return p.whole(input, src)
 	}
 	sp := newSplitter(src.r)
+	sp.wantType = true
 	alive := true
 	// where is the position after the last element, where a break in the
 	// input is reported.
@@ -326,6 +372,9 @@ func (p *producer) source(input int, src *Source) bool {
 				alive = p.problem(input, pos, el.err, false)
 			case len(el.data) == 0:
 				alive = p.problem(input, pos, errors.New("empty value"), false)
+			case el.typ != nil && !p.rs.covered[string(el.typ)]:
+				rec.uncovered = p.intern(el.typ)
+				alive = p.add(rec, nil)
 			case el.data[0] == '{':
 				alive = p.add(rec, el.data)
 			case el.data[0] == '"' && src.Kind != KindNDJSON:

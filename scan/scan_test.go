@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -500,6 +501,50 @@ func TestSplitterEndsInEscape(t *testing.T) {
 			}
 		case <-time.After(5 * time.Second):
 			t.Fatalf("%q: the splitter does not stop", in)
+		}
+	}
+}
+
+// TestSplitterNotesType checks the resourceType the splitter notes, with
+// which the reader skips items no rule covers without copying them: only a
+// top-level key (in any case) with a plain string value; never a nested
+// one, a value that reads "resourceType", or an escaped string, which the
+// decoder must read.
+func TestSplitterNotesType(t *testing.T) {
+	for _, tc := range []struct {
+		in, want string // want "" for none
+	}{
+		{`{"resourceType":"AWS::EC2::Volume","resourceId":"v"}`, "AWS::EC2::Volume"},
+		{`{"configuration":{"resourceType":"AWS::X::Y"}, "ResourceType" : "AWS::EC2::Volume"}`, "AWS::EC2::Volume"},
+		{`{"configuration":{"resourceType":"AWS::X::Y"}}`, ""},
+		{`{"resourceName":"resourceType","x":1}`, ""},
+		{`{"resourceType":"AWS::EC2::\u0056olume"}`, ""},
+		{`{"resourceType":null}`, ""},
+		{`{"resourceType":"AWS::S3::Bucket","resourceType":"AWS::EC2::Volume"}`, "AWS::S3::Bucket"},
+	} {
+		for _, oneByte := range []bool{false, true} {
+			var r io.Reader = strings.NewReader("[" + tc.in + "]")
+			if oneByte {
+				r = iotest.OneByteReader(r)
+			}
+			sp := newSplitter(r)
+			sp.wantType = true
+			var got []byte
+			err := sp.array(func(el element) error {
+				if string(el.data) != tc.in {
+					t.Errorf("%s: data %q", tc.in, el.data)
+				}
+				got = el.typ
+				return nil
+			})
+			if err != nil {
+				t.Fatalf("%s: %v", tc.in, err)
+			}
+			// Across refills (one byte a read) the value may not be in the
+			// buffer yet: then no type is noted, and the decoder decides.
+			if string(got) != tc.want && !(oneByte && got == nil) {
+				t.Errorf("%s (one byte a read: %v): type %q, want %q", tc.in, oneByte, got, tc.want)
+			}
 		}
 	}
 }
