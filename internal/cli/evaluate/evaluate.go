@@ -56,8 +56,8 @@ ruleParameters; exemptResourceIds among them exempts resources as the
 deployed rule does.
 
 --format json (default) prints an array of evaluations with the keys
-ruleId, resourceType, resourceId, complianceType, annotation and
-orderingTimestamp; table prints them for people. Exit status is 0 whatever
+ruleId, complianceResourceType, complianceResourceId, complianceType,
+annotation and orderingTimestamp; table prints them for people. Exit status is 0 whatever
 the compliance, and 2 for unreadable input, an unknown rule or invalid
 parameters.`,
 		Example: `  # The event a Config rule Lambda received, as the Lambda judged it
