@@ -83,11 +83,7 @@ func (l *Linter) lintOptOut(data []byte) []Finding {
 			c.add(SeverityError, "optout-structure", m.Name, m.Val.Off, "%s is %s; write an object with opt_out_policy", m.Name, m.Val.Kind)
 			continue
 		}
-		c.duplicates(m.Val, m.Name)
-		c.keys(m.Val, []string{"opt_out_policy", childKey}, m.Name)
-		if op := m.Val.Get(childKey); op != nil {
-			c.operators(*op, m.Name)
-		}
+		c.level(m.Val, m.Name, "opt_out_policy")
 		pol := m.Val.Get("opt_out_policy")
 		if pol == nil {
 			c.add(SeverityError, "optout-structure", m.Name, m.Val.Off, "%s has no opt_out_policy", m.Name)
@@ -97,11 +93,7 @@ func (l *Linter) lintOptOut(data []byte) []Finding {
 			c.add(SeverityError, "optout-structure", m.Name, pol.Val.Off, "opt_out_policy is %s; write {\"@@assign\": \"optOut\"}", pol.Val.Kind)
 			continue
 		}
-		c.duplicates(pol.Val, m.Name)
-		c.keys(pol.Val, []string{"@@assign", childKey}, m.Name)
-		if op := pol.Val.Get(childKey); op != nil {
-			c.operators(*op, m.Name)
-		}
+		c.level(pol.Val, m.Name, "@@assign")
 		assign := pol.Val.Get("@@assign")
 		if assign == nil {
 			c.add(SeverityError, "optout-value", m.Name, pol.Val.Off, "opt_out_policy of %s has no @@assign; write \"@@assign\": \"optOut\"", m.Name)
@@ -163,6 +155,16 @@ func (c *optOutChecker) done() []Finding {
 }
 
 // keys reports keys an object may not have.
+// level checks one object of a service's policy: no key twice, only key
+// and the child-policy operators, and those operators valid.
+func (c *optOutChecker) level(n *jsonpos.Node, loc, key string) {
+	c.duplicates(n, loc)
+	c.keys(n, []string{key, childKey}, loc)
+	if op := n.Get(childKey); op != nil {
+		c.operators(*op, loc)
+	}
+}
+
 func (c *optOutChecker) keys(n *jsonpos.Node, allowed []string, loc string) {
 	for _, m := range n.Members {
 		if !contains(allowed, m.Name) {

@@ -108,6 +108,18 @@ func (reg *Registry) ForConfigRuleName(name string) (*Rule, bool) {
 	return best, best != nil
 }
 
+// Lookup returns the rule with the ID, or an error that says the ID is
+// unknown, with the closest one (Suggest) when there is one.
+func (reg *Registry) Lookup(id string) (*Rule, error) {
+	if r, ok := reg.Get(id); ok {
+		return r, nil
+	}
+	if s := reg.Suggest(id); s != "" {
+		return nil, fmt.Errorf("unknown rule %q (did you mean %s?)", id, s)
+	}
+	return nil, fmt.Errorf("unknown rule %q", id)
+}
+
 // Suggest returns the known rule ID closest to id, for "did you mean", or ""
 // when nothing is close. In order it tries: the ID in another case; the rule
 // a deployed Config rule name runs (its ID followed by a suffix); the shortest

@@ -175,19 +175,24 @@ func writeAISnapshot(tb testing.TB, dir string, n int) string {
 	tb.Helper()
 	mix := fixtureCIs(tb)
 	rnd := rand.New(rand.NewPCG(7, 11))
-	return writeItems(tb, filepath.Join(dir, fmt.Sprintf("ai-%d.json.gz", n)), n, func(i int) any {
+	return writeItems(tb, filepath.Join(dir, fmt.Sprintf("ai-%d.json.gz", n)), n, gzip.DefaultCompression, func(i int) any {
 		return jitter(mix[i%len(mix)], rnd)
 	})
 }
 
-// writeItems writes a gzipped Config snapshot of n items made by item.
-func writeItems(tb testing.TB, path string, n int, item func(i int) any) string {
+// writeItems writes a Config snapshot of n items made by item, gzipped at
+// the level, and returns its path. It streams, so a large file needs
+// little memory.
+func writeItems(tb testing.TB, path string, n, level int, item func(i int) any) string {
 	tb.Helper()
 	f, err := os.Create(path)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	zw, _ := gzip.NewWriterLevel(f, gzip.DefaultCompression)
+	zw, err := gzip.NewWriterLevel(f, level)
+	if err != nil {
+		tb.Fatal(err)
+	}
 	w := bufio.NewWriterSize(zw, 1<<20)
 	w.WriteString(`{"fileVersion":"1.0","configSnapshotId":"bench","configurationItems":[`)
 	for i := range n {
@@ -236,7 +241,7 @@ func writeMixedSnapshot(tb testing.TB, dir string, n int) string {
 		}
 	}
 	rnd := rand.New(rand.NewPCG(11, 11))
-	return writeItems(tb, filepath.Join(dir, fmt.Sprintf("mixed-%d.json.gz", n)), n, func(i int) any {
+	return writeItems(tb, filepath.Join(dir, fmt.Sprintf("mixed-%d.json.gz", n)), n, gzip.DefaultCompression, func(i int) any {
 		slot := i % 1000
 		for _, st := range schemaTypes {
 			if slot < st.permil {

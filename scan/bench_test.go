@@ -25,6 +25,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"sort"
@@ -68,42 +69,14 @@ func fixtureCIs(tb testing.TB) []map[string]any {
 // writeSnapshot writes a gzipped Config snapshot of n CIs, cycling through
 // the fixture CIs with a unique resource ID each, and returns its path. It
 // streams, so generating a large file needs little memory.
-func writeSnapshot(tb testing.TB, dir string, n int, level int) string {
+func writeSnapshot(tb testing.TB, dir string, n, level int) string {
 	tb.Helper()
 	mix := fixtureCIs(tb)
-	path := filepath.Join(dir, fmt.Sprintf("snapshot-%d.json.gz", n))
-	f, err := os.Create(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	bw := bufio.NewWriterSize(f, 1<<20)
-	zw, err := gzip.NewWriterLevel(bw, level)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	w := bufio.NewWriterSize(zw, 1<<20)
-	w.WriteString(`{"fileVersion":"1.0","configSnapshotId":"bench","configurationItems":[`)
-	for i := range n {
-		ci := mix[i%len(mix)]
-		id, _ := ci["resourceId"].(string)
-		ci["resourceId"] = id + "-" + strconv.Itoa(i)
-		data, err := json.Marshal(ci)
-		ci["resourceId"] = id
-		if err != nil {
-			tb.Fatal(err)
-		}
-		if i > 0 {
-			w.WriteByte(',')
-		}
-		w.Write(data)
-	}
-	w.WriteString("]}\n")
-	for _, fl := range []func() error{w.Flush, zw.Close, bw.Flush, f.Close} {
-		if err := fl(); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	return path
+	return writeItems(tb, filepath.Join(dir, fmt.Sprintf("snapshot-%d.json.gz", n)), n, level, func(i int) any {
+		ci := maps.Clone(mix[i%len(mix)])
+		ci["resourceId"] = fmt.Sprint(ci["resourceId"], "-", i)
+		return ci
+	})
 }
 
 // scanFile runs a whole scan of path with the given rules (nil: all).

@@ -365,8 +365,9 @@ Resources:
 	}
 }
 
-func TestSuppressions(t *testing.T) {
-	res := judgeTemplate(t, `
+// suppressedLab is a notebook whose metadata suppresses three rules: one
+// with a reason, one without (ignored), one expired (ignored).
+const suppressedLab = `
 Resources:
   Lab:
     Type: AWS::SageMaker::NotebookInstance
@@ -384,7 +385,10 @@ Resources:
     Properties:
       DirectInternetAccess: Enabled
       RootAccess: Enabled
-`, Options{SkipRules: []string{"sagemaker-notebook-in-vpc"}, Params: map[string]string{rules.ExemptParam: "Lab@2027-06-30"}})
+`
+
+func TestSuppressions(t *testing.T) {
+	res := judgeTemplate(t, suppressedLab, Options{SkipRules: []string{"sagemaker-notebook-in-vpc"}, Params: map[string]string{rules.ExemptParam: "Lab@2027-06-30"}})
 	for _, tc := range []struct {
 		rule, kind string
 		compliance rules.Compliance
@@ -397,25 +401,7 @@ Resources:
 			t.Errorf("%s: %s, suppression %+v", tc.rule, ev.Compliance, d.Suppressed)
 		}
 	}
-	res = judgeTemplate(t, strings.Replace(`
-Resources:
-  Lab:
-    Type: AWS::SageMaker::NotebookInstance
-    Metadata:
-      aiguard:
-        skip:
-          - rule: sagemaker-notebook-no-direct-internet
-            reason: isolated lab account, approved in SEC-123
-            expires: "2027-01-31"
-          - rule: sagemaker-notebook-root-access-disabled
-            expires: "2027-01-31"
-          - rule: sagemaker-notebook-lifecycle-config
-            reason: old
-            expires: "2020-01-01"
-    Properties:
-      DirectInternetAccess: Enabled
-      RootAccess: Enabled
-`, "\t", "", -1), Options{SkipRules: []string{"sagemaker-notebook-in-vpc"}})
+	res = judgeTemplate(t, suppressedLab, Options{SkipRules: []string{"sagemaker-notebook-in-vpc"}})
 	for _, tc := range []struct {
 		rule, kind string
 	}{

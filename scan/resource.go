@@ -85,13 +85,9 @@ func resourceRules(reg *rules.Registry, typ string, ids []string) ([]*rules.Rule
 	}
 	var out []*rules.Rule
 	for _, id := range ids {
-		r, ok := reg.Get(id)
-		if !ok {
-			msg := fmt.Sprintf("unknown rule %q", id)
-			if s := reg.Suggest(id); s != "" {
-				msg += fmt.Sprintf(" (did you mean %s?)", s)
-			}
-			return nil, errors.New(msg)
+		r, err := reg.Lookup(id)
+		if err != nil {
+			return nil, err
 		}
 		if r.Check != nil && r.Covers(typ) && !slices.Contains(out, r) {
 			out = append(out, r)

@@ -251,6 +251,25 @@ type attachments struct {
 	rolePolicies, roleAttachments             []*tfRes
 }
 
+// splitResources are the resources that configure a bucket, key or role
+// they name in attr.
+var splitResources = map[string]struct {
+	attr, owner string
+	attach      func(*attachments, *tfRes)
+}{
+	"aws_s3_bucket_server_side_encryption_configuration": {"bucket", "aws_s3_bucket", func(a *attachments, r *tfRes) { a.encryption = r }},
+	"aws_s3_bucket_public_access_block":                  {"bucket", "aws_s3_bucket", func(a *attachments, r *tfRes) { a.publicAccess = r }},
+	"aws_s3_bucket_logging":                              {"bucket", "aws_s3_bucket", func(a *attachments, r *tfRes) { a.logging = r }},
+	"aws_s3_bucket_policy":                               {"bucket", "aws_s3_bucket", func(a *attachments, r *tfRes) { a.policy = r }},
+	"aws_kms_key_policy":                                 {"key_id", "aws_kms_key", func(a *attachments, r *tfRes) { a.keyPolicy = r }},
+	"aws_iam_role_policy": {"role", "aws_iam_role", func(a *attachments, r *tfRes) {
+		a.rolePolicies = append(a.rolePolicies, r)
+	}},
+	"aws_iam_role_policy_attachment": {"role", "aws_iam_role", func(a *attachments, r *tfRes) {
+		a.roleAttachments = append(a.roleAttachments, r)
+	}},
+}
+
 // linkPlan finds the bucket, key or role each split resource belongs to:
 // by the reference in its configuration, else by the literal name.
 func linkPlan(all []*tfRes, byAddr map[string]*tfRes) map[string]*attachments {
@@ -295,34 +314,9 @@ func linkPlan(all []*tfRes, byAddr map[string]*tfRes) map[string]*attachments {
 		return ""
 	}
 	for _, r := range all {
-		switch r.typ {
-		case "aws_s3_bucket_server_side_encryption_configuration":
-			if a := target(r, "bucket", "aws_s3_bucket"); a != "" {
-				get(a).encryption = r
-			}
-		case "aws_s3_bucket_public_access_block":
-			if a := target(r, "bucket", "aws_s3_bucket"); a != "" {
-				get(a).publicAccess = r
-			}
-		case "aws_s3_bucket_logging":
-			if a := target(r, "bucket", "aws_s3_bucket"); a != "" {
-				get(a).logging = r
-			}
-		case "aws_s3_bucket_policy":
-			if a := target(r, "bucket", "aws_s3_bucket"); a != "" {
-				get(a).policy = r
-			}
-		case "aws_kms_key_policy":
-			if a := target(r, "key_id", "aws_kms_key"); a != "" {
-				get(a).keyPolicy = r
-			}
-		case "aws_iam_role_policy":
-			if a := target(r, "role", "aws_iam_role"); a != "" {
-				get(a).rolePolicies = append(get(a).rolePolicies, r)
-			}
-		case "aws_iam_role_policy_attachment":
-			if a := target(r, "role", "aws_iam_role"); a != "" {
-				get(a).roleAttachments = append(get(a).roleAttachments, r)
+		if link, ok := splitResources[r.typ]; ok {
+			if a := target(r, link.attr, link.owner); a != "" {
+				link.attach(get(a), r)
 			}
 		}
 	}
@@ -663,28 +657,15 @@ func roleFromParts(props *conformance.Value, a *attachments) *conformance.Value 
 // resources whose configuration refers to it, or whose planned values name
 // the bucket in an S3 URI.
 func linkPlanReferences(all []*tfRes, byAddr map[string]*tfRes, units []*tres) {
-	targets := map[string]*tres{}
-	byName := map[string]*tres{}
-	for _, u := range units {
-		if u.typ != typeS3Bucket && u.typ != typeKMSKey {
-			continue
-		}
-		targets[u.id] = u
+	m := newMLTargets(units, func(u *tres) (string, bool) {
 		if r := byAddr[u.id]; r != nil {
-			if n, ok := r.after["bucket"].(string); ok && u.typ == typeS3Bucket {
-				byName[n] = u
-			}
+			n, ok := r.after["bucket"].(string)
+			return n, ok
 		}
-	}
-	if len(targets) == 0 {
+		return "", false
+	})
+	if m == nil {
 		return
-	}
-	refs := map[*tres]map[string]bool{}
-	add := func(tgt *tres, by string) {
-		if refs[tgt] == nil {
-			refs[tgt] = map[string]bool{}
-		}
-		refs[tgt][by] = true
 	}
 	for _, r := range all {
 		if !isAIPlanType(r.typ) {
@@ -693,9 +674,7 @@ func linkPlanReferences(all []*tfRes, byAddr map[string]*tfRes, units []*tres) {
 		if r.config != nil {
 			for _, attr := range sortedKeys(r.config.Expressions) {
 				for _, ref := range r.references(attr) {
-					if tgt := targets[ref]; tgt != nil {
-						add(tgt, fmt.Sprintf("%s (%s)", r.addr, attr))
-					}
+					m.ref(ref, fmt.Sprintf("%s (%s)", r.addr, attr))
 				}
 			}
 		}
@@ -703,9 +682,7 @@ func linkPlanReferences(all []*tfRes, byAddr map[string]*tfRes, units []*tres) {
 		walk = func(v any, path string) {
 			switch t := v.(type) {
 			case string:
-				if n := bucketInString(t); n != "" && byName[n] != nil {
-					add(byName[n], fmt.Sprintf("%s (%s)", r.addr, strings.TrimPrefix(path, ".")))
-				}
+				m.uri(t, func() string { return fmt.Sprintf("%s (%s)", r.addr, strings.TrimPrefix(path, ".")) })
 			case map[string]any:
 				for _, k := range sortedKeys(t) {
 					walk(t[k], path+"."+k)
@@ -718,11 +695,5 @@ func linkPlanReferences(all []*tfRes, byAddr map[string]*tfRes, units []*tres) {
 		}
 		walk(r.after, "")
 	}
-	for tgt, set := range refs {
-		list := sortedKeys(set)
-		if len(list) > 3 {
-			list = append(list[:3], fmt.Sprintf("%d more", len(set)-3))
-		}
-		tgt.mlRefs = list
-	}
+	m.finish()
 }

@@ -536,32 +536,78 @@ func firstFailure(vs []variant) string {
 	return ""
 }
 
-// linkReferences finds, for each S3 bucket and KMS key of the template, the
-// AI resources that use it: a Ref, Fn::GetAtt or ${Name} to it, or its
-// literal bucket name in an S3 URI or ARN, in their properties.
-func (t *tmpl) linkReferences(units []*tres) {
-	targets := map[string]*tres{}
-	byName := map[string]*tres{}
+// mlTargets are the S3 buckets and KMS keys of a template or plan, and the
+// AI resources found to use each.
+type mlTargets struct {
+	byID   map[string]*tres
+	byName map[string]*tres // buckets by their literal name
+	refs   map[*tres]map[string]bool
+}
+
+// newMLTargets collects the buckets and keys among units; name gives a
+// bucket's literal name, when it has one. It returns nil when there is
+// none.
+func newMLTargets(units []*tres, name func(u *tres) (string, bool)) *mlTargets {
+	m := &mlTargets{byID: map[string]*tres{}, byName: map[string]*tres{}, refs: map[*tres]map[string]bool{}}
 	for _, u := range units {
 		if u.typ != typeS3Bucket && u.typ != typeKMSKey {
 			continue
 		}
-		targets[u.id] = u
-		if u.typ == typeS3Bucket {
-			if n, ok := u.props.Get("BucketName").Scalar(); ok && u.props.Get("BucketName").Kind == conformance.String {
-				byName[n] = u
-			}
+		m.byID[u.id] = u
+		if n, ok := name(u); ok && u.typ == typeS3Bucket {
+			m.byName[n] = u
 		}
 	}
-	if len(targets) == 0 {
+	if len(m.byID) == 0 {
+		return nil
+	}
+	return m
+}
+
+// ref records that by refers to the bucket or key id, if it is one.
+func (m *mlTargets) ref(id, by string) {
+	if tgt := m.byID[id]; tgt != nil {
+		m.add(tgt, by)
+	}
+}
+
+// uri records that the resource by describes names a bucket of the
+// template or plan in s (an S3 URI or ARN), if it does.
+func (m *mlTargets) uri(s string, by func() string) {
+	if n := bucketInString(s); n != "" && m.byName[n] != nil {
+		m.add(m.byName[n], by())
+	}
+}
+
+func (m *mlTargets) add(tgt *tres, by string) {
+	if m.refs[tgt] == nil {
+		m.refs[tgt] = map[string]bool{}
+	}
+	m.refs[tgt][by] = true
+}
+
+// finish gives each bucket and key the resources that use it (three
+// named, then how many more).
+func (m *mlTargets) finish() {
+	for tgt, set := range m.refs {
+		list := sortedKeys(set)
+		if len(list) > 3 {
+			list = append(list[:3], fmt.Sprintf("%d more", len(set)-3))
+		}
+		tgt.mlRefs = list
+	}
+}
+
+// linkReferences finds, for each S3 bucket and KMS key of the template, the
+// AI resources that use it: a Ref, Fn::GetAtt or ${Name} to it, or its
+// literal bucket name in an S3 URI or ARN, in their properties.
+func (t *tmpl) linkReferences(units []*tres) {
+	m := newMLTargets(units, func(u *tres) (string, bool) {
+		n, ok := u.props.Get("BucketName").Scalar()
+		return n, ok && u.props.Get("BucketName").Kind == conformance.String
+	})
+	if m == nil {
 		return
-	}
-	refs := map[*tres]map[string]bool{}
-	add := func(target *tres, by string) {
-		if refs[target] == nil {
-			refs[target] = map[string]bool{}
-		}
-		refs[target][by] = true
 	}
 	for _, id := range sortedKeys(t.resources) {
 		body := t.resources[id]
@@ -577,15 +623,11 @@ func (t *tmpl) linkReferences(units []*tres) {
 			by := fmt.Sprintf("%s %s (%s)", typ, id, strings.TrimPrefix(path, "Properties."))
 			if fn, arg, ok := v.Intrinsic(); ok {
 				for _, name := range referencedNames(fn, arg) {
-					if tgt := targets[name]; tgt != nil {
-						add(tgt, by)
-					}
+					m.ref(name, by)
 				}
 			}
 			if s, ok := v.Scalar(); ok && v.Kind == conformance.String {
-				if name := bucketInString(s); name != "" && byName[name] != nil {
-					add(byName[name], by)
-				}
+				m.uri(s, func() string { return by })
 			}
 			for i, it := range v.Items {
 				walk(it, fmt.Sprintf("%s[%d]", path, i))
@@ -600,13 +642,7 @@ func (t *tmpl) linkReferences(units []*tres) {
 		}
 		walk(body.Get("Properties"), "Properties")
 	}
-	for tgt, set := range refs {
-		list := sortedKeys(set)
-		if len(list) > 3 {
-			list = append(list[:3], fmt.Sprintf("%d more", len(set)-3))
-		}
-		tgt.mlRefs = list
-	}
+	m.finish()
 }
 
 // aiTypePrefixes are the services whose resources make the buckets and keys

@@ -268,27 +268,10 @@ func (r *jsonReader) object(depth int) (*Node, error) {
 			return nil, err
 		}
 		n.Members = append(n.Members, Member{Name: key, Off: keyOff, Val: v})
-		r.space()
-		if r.pos >= len(r.data) {
-			return nil, r.errAt(r.pos, "unexpected end of input; want ',' or '}'")
-		}
-		switch r.data[r.pos] {
-		case '}':
-			r.pos++
+		if done, err := r.after('}'); err != nil {
+			return nil, err
+		} else if done {
 			return n, nil
-		case ',':
-			comma := r.pos
-			r.pos++
-			r.space()
-			if r.pos < len(r.data) && r.data[r.pos] == '}' {
-				if err := r.trailingComma(comma, '}'); err != nil {
-					return nil, err
-				}
-				r.pos++
-				return n, nil
-			}
-		default:
-			return nil, r.errAt(r.pos, "unexpected "+r.describe(r.pos)+"; want ',' or '}' (a comma may be missing)")
 		}
 	}
 }
@@ -308,29 +291,40 @@ func (r *jsonReader) array(depth int) (*Node, error) {
 			return nil, err
 		}
 		n.Elems = append(n.Elems, v)
-		r.space()
-		if r.pos >= len(r.data) {
-			return nil, r.errAt(r.pos, "unexpected end of input; want ',' or ']'")
-		}
-		switch r.data[r.pos] {
-		case ']':
-			r.pos++
+		if done, err := r.after(']'); err != nil {
+			return nil, err
+		} else if done {
 			return n, nil
-		case ',':
-			comma := r.pos
-			r.pos++
-			r.space()
-			if r.pos < len(r.data) && r.data[r.pos] == ']' {
-				if err := r.trailingComma(comma, ']'); err != nil {
-					return nil, err
-				}
-				r.pos++
-				return n, nil
-			}
-		default:
-			return nil, r.errAt(r.pos, "unexpected "+r.describe(r.pos)+"; want ',' or ']' (a comma may be missing)")
 		}
 	}
+}
+
+// after reads what follows a member or an element: the closing bracket
+// (done), or a comma (a trailing comma before the bracket is reported, or
+// tolerated when the reader is).
+func (r *jsonReader) after(closing byte) (done bool, err error) {
+	r.space()
+	if r.pos >= len(r.data) {
+		return false, r.errAt(r.pos, fmt.Sprintf("unexpected end of input; want ',' or '%c'", closing))
+	}
+	switch r.data[r.pos] {
+	case closing:
+		r.pos++
+		return true, nil
+	case ',':
+		comma := r.pos
+		r.pos++
+		r.space()
+		if r.pos < len(r.data) && r.data[r.pos] == closing {
+			if err := r.trailingComma(comma, closing); err != nil {
+				return false, err
+			}
+			r.pos++
+			return true, nil
+		}
+		return false, nil
+	}
+	return false, r.errAt(r.pos, "unexpected "+r.describe(r.pos)+fmt.Sprintf("; want ',' or '%c' (a comma may be missing)", closing))
 }
 
 func (r *jsonReader) number() (*Node, error) {

@@ -180,26 +180,12 @@ func runEvaluate(opts *Options) error {
 			evals = append(evals, ev)
 		}
 	}
-	out, err := opts.OpenOutput(opts.IO)
-	if err != nil {
-		return err
-	}
-	if opts.Format == cmdutil.FormatTable {
-		p := cmdutil.Palette{}
-		if out.Terminal() {
-			p = cmdutil.NewPalette(out.Writer, opts.Getenv)
+	return opts.WriteReport(opts.IO, func(out *cmdutil.Output) error {
+		if opts.Format == cmdutil.FormatTable {
+			return writeTable(out, evals, cmdutil.NewPalette(out.Writer, opts.Getenv))
 		}
-		err = writeTable(out, evals, p)
-	} else {
-		enc := json.NewEncoder(out)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false) // annotations are read by people: keep "<" and "&" as they are
-		err = enc.Encode(evals)
-	}
-	if cerr := out.Close(err != nil); err == nil {
-		err = cerr
-	}
-	return err
+		return cmdutil.WriteJSON(out, evals)
+	})
 }
 
 // eventInput decodes a Lambda event. Events that carry no CI produce no

@@ -7,11 +7,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
+	"github.com/aiguard/aiguard/internal/inputfile/fifotest"
 	"github.com/aiguard/aiguard/internal/refdata"
 	"github.com/aiguard/aiguard/sarif/sariftest"
 )
@@ -179,20 +178,11 @@ func TestReferencePacks(t *testing.T) {
 // TestFIFORefused checks a named pipe is refused, not read (it would hang
 // until something wrote to it).
 func TestFIFORefused(t *testing.T) {
-	fifo := filepath.Join(t.TempDir(), "pipe.yaml")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-		t.Skipf("mkfifo: %v", err)
-	}
-	done := make(chan result, 1)
-	go func() { done <- run(t, "", fifo) }()
-	select {
-	case r := <-done:
+	fifotest.Refused(t, "pipe.yaml", func(fifo string) result { return run(t, "", fifo) }, func(r result) {
 		if r.code != cmdutil.ExitUsage || !strings.Contains(r.stderr, "not a regular file (a FIFO)") {
 			t.Errorf("exit %d, stderr %q", r.code, r.stderr)
 		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("lint pack hangs on a FIFO")
-	}
+	})
 }
 
 // TestOutputFile checks --output writes the report to a file and nothing

@@ -1,7 +1,6 @@
 package lint
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -103,25 +102,19 @@ func lintFiles(streams *cmdutil.IO, rf *ReportFlags, files []string, in input,
 		ff.err = err
 		results = append(results, ff)
 	}
-	out, err := rf.OpenOutput(streams)
-	if err != nil {
-		return err
-	}
-	switch rf.Format {
-	case cmdutil.FormatJSON:
-		err = writeJSON(out, results)
-	case cmdutil.FormatSARIF:
-		base := rf.WorkDir
-		if base == "" {
-			base, _ = os.Getwd()
+	err = rf.WriteReport(streams, func(out *cmdutil.Output) error {
+		switch rf.Format {
+		case cmdutil.FormatJSON:
+			return writeJSON(out, results)
+		case cmdutil.FormatSARIF:
+			base := rf.WorkDir
+			if base == "" {
+				base, _ = os.Getwd()
+			}
+			return writeSARIF(out, results, in, base, rf.Version)
 		}
-		err = writeSARIF(out, results, in, base, rf.Version)
-	default:
-		err = writeLines(out, results, cmdutil.NewPalette(out.Writer, rf.Getenv))
-	}
-	if cerr := out.Close(err != nil); err == nil {
-		err = cerr
-	}
+		return writeLines(out, results, cmdutil.NewPalette(out.Writer, rf.Getenv))
+	})
 	if err != nil {
 		return fmt.Errorf("write findings: %w", err)
 	}
@@ -222,9 +215,7 @@ func writeJSON(w io.Writer, results []fileFindings) error {
 				Severity: string(f.Severity), Code: f.Code, Message: f.Message, Location: f.Location})
 		}
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(all)
+	return cmdutil.WriteJSON(w, all)
 }
 
 // writeSARIF writes the findings as a SARIF log: every code the linter can

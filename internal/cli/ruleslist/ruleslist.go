@@ -3,7 +3,6 @@
 package ruleslist
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -88,26 +87,15 @@ func runList(opts *Options) error {
 	if len(list) == 0 {
 		opts.Notef(opts.IO, "no rule matches the filters%s", opts.Filter.hint(opts.Registry.All()))
 	}
-	out, err := opts.OpenOutput(opts.IO)
-	if err != nil {
-		return err
-	}
-	switch opts.Format {
-	case cmdutil.FormatJSON:
-		err = writeJSON(out, list)
-	case cmdutil.FormatMarkdown:
-		err = WriteMarkdown(out, list)
-	default:
-		p := cmdutil.Palette{}
-		if out.Terminal() {
-			p = cmdutil.NewPalette(out.Writer, opts.Getenv)
+	return opts.WriteReport(opts.IO, func(out *cmdutil.Output) error {
+		switch opts.Format {
+		case cmdutil.FormatJSON:
+			return writeJSON(out, list)
+		case cmdutil.FormatMarkdown:
+			return WriteMarkdown(out, list)
 		}
-		err = writeTable(out, list, p)
-	}
-	if cerr := out.Close(err != nil); err == nil {
-		err = cerr
-	}
-	return err
+		return writeTable(out, list, cmdutil.NewPalette(out.Writer, opts.Getenv))
+	})
 }
 
 // ruleDoc is the JSON form of a rule.
@@ -162,9 +150,7 @@ func writeJSON(w io.Writer, list []*rules.Rule) error {
 	for i, r := range list {
 		docs[i] = toDoc(r)
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(docs)
+	return cmdutil.WriteJSON(w, docs)
 }
 
 // writeTable prints a rule a row, the resource types wrapped to keep

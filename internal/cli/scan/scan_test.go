@@ -11,11 +11,11 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
+	"github.com/aiguard/aiguard/internal/inputfile/fifotest"
 	"github.com/aiguard/aiguard/internal/refdata"
 	"github.com/aiguard/aiguard/orgspec"
 	"github.com/aiguard/aiguard/rules"
@@ -442,20 +442,11 @@ func TestEmptyScanFails(t *testing.T) {
 }
 
 func TestRefusesNonRegularFiles(t *testing.T) {
-	fifo := filepath.Join(t.TempDir(), "fifo")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-		t.Skipf("no FIFOs: %v", err)
-	}
-	done := make(chan result, 1)
-	go func() { done <- run(t, fifo) }()
-	select {
-	case r := <-done:
+	fifotest.Refused(t, "fifo", func(fifo string) result { return run(t, fifo) }, func(r result) {
 		if r.code != cmdutil.ExitUsage || !strings.Contains(r.stderr, "FIFO") {
 			t.Errorf("exit %d, %q", r.code, r.stderr)
 		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("scan hangs on a FIFO")
-	}
+	})
 }
 
 func TestReportsEscapeControlCharacters(t *testing.T) {

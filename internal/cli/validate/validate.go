@@ -4,7 +4,6 @@
 package validate
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -122,7 +121,7 @@ func runValidate(opts *Options) error {
 		}
 	}
 	if opts.Format == cmdutil.FormatJSON {
-		if err := writeJSON(opts, rep); err != nil {
+		if err := opts.WriteReport(opts.IO, func(out *cmdutil.Output) error { return cmdutil.WriteJSON(out, rep) }); err != nil {
 			return err
 		}
 	} else if err := writeText(opts, rep, opts.ConfigFile == ""); err != nil {
@@ -132,20 +131,6 @@ func runValidate(opts *Options) error {
 		return &cmdutil.ExitError{Code: cmdutil.ExitUsage}
 	}
 	return nil
-}
-
-func writeJSON(opts *Options, rep report) error {
-	out, err := opts.OpenOutput(opts.IO)
-	if err != nil {
-		return err
-	}
-	enc := json.NewEncoder(out)
-	enc.SetIndent("", "  ")
-	err = enc.Encode(rep)
-	if cerr := out.Close(err != nil); err == nil {
-		err = cerr
-	}
-	return err
 }
 
 // writeText prints the problems on standard error, one a line as
@@ -164,19 +149,14 @@ func writeText(opts *Options, rep report, builtIn bool) error {
 	if !rep.Valid {
 		return nil
 	}
-	out, err := opts.OpenOutput(opts.IO)
-	if err != nil {
-		return err
-	}
 	source := rep.File
 	if builtIn {
 		source += " (built-in example)"
 	}
-	_, err = fmt.Fprintf(out, "%s: OK: %s\n", source, rep.Summary)
-	if cerr := out.Close(err != nil); err == nil {
-		err = cerr
-	}
-	return err
+	return opts.WriteReport(opts.IO, func(out *cmdutil.Output) error {
+		_, err := fmt.Fprintf(out, "%s: OK: %s\n", source, rep.Summary)
+		return err
+	})
 }
 
 // summary counts what a valid spec holds.
