@@ -54,6 +54,7 @@ fuzz:
 	$(FUZZ) ./iampolicy -fuzz '^FuzzParse$$'
 	$(FUZZ) ./policygen -fuzz '^FuzzGenerate$$'
 	$(FUZZ) ./iameval -fuzz '^FuzzDecide$$'
+	$(FUZZ) ./scan -fuzz '^FuzzScan$$'
 
 ## bench: the benchmarks behind BENCHMARKS.md (each package's baseline runs in the same invocation),
 ## then the release binaries' sizes

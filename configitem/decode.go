@@ -2,6 +2,7 @@ package configitem
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -128,6 +129,8 @@ type itemDecoder struct {
 	d   jsonfast.Decoder
 	src string
 
+	keys keySet // the CI's top-level keys so far
+
 	typeErr error // the first member of the wrong JSON type
 
 	hdr                              [nFields]string
@@ -180,12 +183,18 @@ func decodeItem(it *Item, s string) error {
 	}()
 	x.src = s
 	x.d.Reset(s)
+	x.d.UniqueKeys = true
 	err := x.d.Object(x.member)
 	if err == nil {
 		err = x.d.End()
 	}
 	if err != nil {
-		if _, ok := err.(*jsonfast.SyntaxError); ok {
+		var dup *jsonfast.DuplicateKeyError
+		switch {
+		case errors.As(err, &dup):
+			return fmt.Errorf("configuration item: %w; AWS Config never writes a key twice, so the item is malformed "+
+				"(which value would the resource have?)", err)
+		case isSyntax(err):
 			return fmt.Errorf("configuration item: not valid JSON: %w", err)
 		}
 		return fmt.Errorf("configuration item: %w", err)
@@ -199,7 +208,7 @@ func decodeItem(it *Item, s string) error {
 // reset empties x for the next Decode, keeping its scratch space but no
 // reference to the last item.
 func (x *itemDecoder) reset() {
-	d, tags, supp := x.d, x.tags[:0], x.supp[:0]
+	d, tags, supp, keys := x.d, x.tags[:0], x.supp[:0], x.keys.reset()
 	d.Reset("")
 	clear(tags[:cap(tags)])
 	clear(supp[:cap(supp)])
@@ -209,7 +218,51 @@ func (x *itemDecoder) reset() {
 	if cap(supp) > 1024 {
 		supp = nil
 	}
-	*x = itemDecoder{d: d, tags: tags, supp: supp}
+	*x = itemDecoder{d: d, tags: tags, supp: supp, keys: keys}
+}
+
+func isSyntax(err error) bool {
+	var se *jsonfast.SyntaxError
+	return errors.As(err, &se)
+}
+
+// keySet records the keys of one object to find a repeated one: a list,
+// which is faster for the few keys of a CI's objects, turning into a map
+// when an object has many (a hostile one would otherwise cost n² time).
+type keySet struct {
+	list []string
+	m    map[string]bool
+}
+
+// add records key, with a *jsonfast.DuplicateKeyError (prefixed with
+// where) when it was there already.
+func (k *keySet) add(where, key string) error {
+	if k.m == nil && len(k.list) < 32 {
+		for _, s := range k.list {
+			if s == key {
+				return fmt.Errorf("%s%w", where, &jsonfast.DuplicateKeyError{Key: key})
+			}
+		}
+		k.list = append(k.list, key)
+		return nil
+	}
+	if k.m == nil {
+		k.m = make(map[string]bool, 64)
+		for _, s := range k.list {
+			k.m[s] = true
+		}
+	}
+	if k.m[key] {
+		return fmt.Errorf("%s%w", where, &jsonfast.DuplicateKeyError{Key: key})
+	}
+	k.m[key] = true
+	return nil
+}
+
+// reset empties the set for the next object, keeping the list's space.
+func (k keySet) reset() keySet {
+	clear(k.list)
+	return keySet{list: k.list[:0]}
 }
 
 // typeError records a member of the wrong JSON type, the first of which
@@ -223,6 +276,9 @@ func (x *itemDecoder) typeError(path, want string, got byte) {
 
 // member reads one member of the CI.
 func (x *itemDecoder) member(key string) error {
+	if err := x.keys.add("", key); err != nil {
+		return err
+	}
 	f := fieldOf(key)
 	switch f {
 	case fUnknown:
@@ -288,7 +344,11 @@ func (x *itemDecoder) readTags() error {
 	switch c := x.d.Peek(); c {
 	case '{':
 		x.tagsObject = true
+		var seen keySet
 		return x.d.Object(func(key string) error {
+			if err := seen.add("tags: ", key); err != nil {
+				return err
+			}
 			e := tagEntry{key: key}
 			switch c := x.d.Peek(); c {
 			case '"':
@@ -367,7 +427,11 @@ func (x *itemDecoder) readRelationship() error {
 	var f [nRelFields]string
 	switch c := x.d.Peek(); c {
 	case '{':
+		var seen keySet
 		err := x.d.Object(func(key string) error {
+			if err := seen.add("relationships: ", key); err != nil {
+				return err
+			}
 			i := relFieldOf(key)
 			if i < 0 {
 				return x.d.Skip()
@@ -420,6 +484,9 @@ func (x *itemDecoder) readConfiguration() error {
 	case '{':
 		v, err := x.d.Value()
 		if err != nil {
+			if !isSyntax(err) {
+				err = fmt.Errorf("configuration: %w", err)
+			}
 			return err
 		}
 		x.configSet, x.configRaw, x.configTree = true, x.src[start:x.d.Offset()], v
@@ -434,9 +501,13 @@ func (x *itemDecoder) readConfiguration() error {
 			return nil
 		}
 		if inner[0] == '{' {
-			if v, err := jsonfast.UnmarshalString(inner); err == nil {
+			v, err := jsonfast.UnmarshalStringUnique(inner)
+			if err == nil {
 				x.configSet, x.configRaw, x.configTree = true, inner, v
 				return nil
+			}
+			if !isSyntax(err) {
+				return fmt.Errorf("configuration: %w", err)
 			}
 		}
 		x.configErr = fmt.Errorf("want an object or a string holding one, got a string holding %q", truncate(inner))
@@ -472,8 +543,13 @@ func (x *itemDecoder) readSupplementary() error {
 		}
 		if inner[0] == '{' {
 			d := jsonfast.NewDecoder(inner)
-			if err := x.readSuppObject(d, inner); err == nil && d.End() == nil {
+			d.UniqueKeys = true
+			err := x.readSuppObject(d, inner)
+			if err == nil && d.End() == nil {
 				return nil
+			}
+			if err != nil && !isSyntax(err) {
+				return err
 			}
 			x.suppSet, x.supp = false, x.supp[:0]
 		}
@@ -493,11 +569,18 @@ func (x *itemDecoder) readSupplementary() error {
 func (x *itemDecoder) readSuppObject(d *jsonfast.Decoder, src string) error {
 	d.Peek()
 	start := d.Offset()
+	var seen keySet
 	err := d.Object(func(key string) error {
+		if err := seen.add("supplementaryConfiguration: ", key); err != nil {
+			return err
+		}
 		d.Peek()
 		m := suppMember{key: key, start: d.Offset()}
 		v, err := d.Value()
 		if err != nil {
+			if !isSyntax(err) {
+				err = fmt.Errorf("supplementaryConfiguration.%s: %w", key, err)
+			}
 			return err
 		}
 		m.end, m.v = d.Offset(), v

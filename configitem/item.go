@@ -63,6 +63,13 @@ type Item struct {
 	Tags                 map[string]string
 	Relationships        []Relationship
 
+	// MLReferences say which AI resources use this resource (an S3 bucket
+	// their data is read from or written to, a KMS key they encrypt with),
+	// as a reader that sees both can tell: a CloudFormation template, a
+	// Terraform plan, a scan of a whole estate. The rules on ML data judge
+	// a resource that has them as ML data. AWS Config never sets them.
+	MLReferences []string
+
 	// Configuration is the resource's configuration as a JSON object (or nil
 	// when the item has none, as in an oversized-change summary or a deletion).
 	Configuration json.RawMessage

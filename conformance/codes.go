@@ -10,6 +10,8 @@ func Codes() map[string]string {
 		"pack-evaluation-mode":            "EvaluationModes Mode is DETECTIVE or PROACTIVE",
 		"pack-execution-frequency":        "MaximumExecutionFrequency is One_Hour, Three_Hours, Six_Hours, Twelve_Hours or TwentyFour_Hours, where it applies",
 		"pack-input-parameters-size":      "InputParameters as JSON is at most 1,024 characters (a warning when estimated through intrinsics)",
+		"pack-input-parameter-missing":    "a deployment template gives every pack parameter without a Default a value (ConformancePackInputParameters)",
+		"pack-input-parameter-undefined":  "a deployment template passes only parameters the pack template declares",
 		"pack-intrinsic-invalid":          "an intrinsic function with arguments of the wrong shape",
 		"pack-intrinsic-unknown":          "a Fn:: key that is not an intrinsic function",
 		"pack-lambda-triggers":            "CUSTOM_LAMBDA rules have triggers, and both change notifications when change-triggered",
@@ -37,6 +39,8 @@ func Codes() map[string]string {
 		"pack-source-identifier":          "SourceIdentifier has 1 to 256 characters, is present for AWS and CUSTOM_LAMBDA rules, and is a Lambda ARN for CUSTOM_LAMBDA",
 		"pack-source-owner":               "Source is present and Owner is AWS, CUSTOM_LAMBDA or CUSTOM_POLICY",
 		"pack-structure":                  "the template has a Resources mapping of alphanumeric logical IDs to resources with a Type",
+		"pack-syntax":                     "a deployment template's TemplateBody is a pack template that parses",
+		"pack-template-elsewhere":         "a deployment template whose pack template is in S3 (TemplateS3Uri): that template is not linted",
 		"pack-template-size":              "the template is at most 51,200 bytes (TemplateBody), and at most 300 KB in any case",
 	}
 }

@@ -48,6 +48,9 @@ func (l *Linter) Lint(data []byte) ([]Finding, error) {
 	if err != nil {
 		return nil, err
 	}
+	if packs := deployers(t); len(packs) > 0 {
+		return l.lintDeployment(data, packs)
+	}
 	fs := l.Check(t)
 	fs = append(fs, checkSize(len(data))...)
 	sortFindings(fs)
@@ -71,6 +74,9 @@ func sortFindings(fs []Finding) {
 		a, b := fs[i], fs[j]
 		if a.Line != b.Line {
 			return a.Line < b.Line
+		}
+		if a.Column != b.Column {
+			return a.Column < b.Column
 		}
 		if a.Location != b.Location {
 			return a.Location < b.Location
@@ -114,8 +120,9 @@ type checker struct {
 	usedCond   map[string]bool
 }
 
-func (c *checker) add(sev Severity, code, loc string, line int, format string, args ...any) {
-	c.out = append(c.out, Finding{Severity: sev, Code: code, Message: fmt.Sprintf(format, args...), Location: loc, Line: line})
+func (c *checker) add(sev Severity, code, loc string, at Pos, format string, args ...any) {
+	c.out = append(c.out, Finding{Severity: sev, Code: code, Message: fmt.Sprintf(format, args...), Location: loc,
+		Line: at.Line, Column: at.Column})
 }
 
 func (c *checker) run() {
@@ -148,7 +155,7 @@ func (c *checker) run() {
 		case "":
 			// structure() reported it
 		default:
-			c.add(SeverityError, "pack-resource-type", r.LogicalID, r.Line,
+			c.add(SeverityError, "pack-resource-type", r.LogicalID, r.Pos,
 				"resource type %s is not allowed in a conformance pack, which may contain only %s and %s; "+
 					"deploy it in a separate CloudFormation stack", r.Type, TypeConfigRule, TypeRemediation)
 		}
@@ -163,36 +170,36 @@ func (c *checker) structure() {
 	res, ok := c.doc.Field("Resources")
 	switch {
 	case !ok:
-		c.add(SeverityError, "pack-structure", "", 0, "the template has no Resources section; a conformance pack needs at least one %s", TypeConfigRule)
+		c.add(SeverityError, "pack-structure", "", Pos{}, "the template has no Resources section; a conformance pack needs at least one %s", TypeConfigRule)
 		return
 	case res.Value.Kind != Map || len(res.Value.Fields) == 0:
-		c.add(SeverityError, "pack-structure", "", res.Line, "Resources must be a mapping of logical IDs to resources, with at least one %s", TypeConfigRule)
+		c.add(SeverityError, "pack-structure", "", res.Pos, "Resources must be a mapping of logical IDs to resources, with at least one %s", TypeConfigRule)
 		return
 	}
 	for _, f := range res.Value.Fields {
 		switch {
 		case !logicalID.MatchString(f.Key):
-			c.add(SeverityError, "pack-structure", f.Key, f.Line, "logical ID %q must contain only letters and digits", f.Key)
+			c.add(SeverityError, "pack-structure", f.Key, f.Pos, "logical ID %q must contain only letters and digits", f.Key)
 		case f.Value.Kind != Map:
-			c.add(SeverityError, "pack-structure", f.Key, f.Line, "resource %s must be a mapping with Type and Properties", f.Key)
+			c.add(SeverityError, "pack-structure", f.Key, f.Pos, "resource %s must be a mapping with Type and Properties", f.Key)
 		case f.Value.Get("Type") == nil:
-			c.add(SeverityError, "pack-structure", f.Key, f.Line, "resource %s has no Type; set Type: %s", f.Key, TypeConfigRule)
+			c.add(SeverityError, "pack-structure", f.Key, f.Pos, "resource %s has no Type; set Type: %s", f.Key, TypeConfigRule)
 		}
 	}
 	for _, sec := range []string{"Parameters", "Conditions"} {
 		if f, ok := c.doc.Field(sec); ok && f.Value.Kind != Map {
-			c.add(SeverityError, "pack-structure", "", f.Line, "%s must be a mapping of names to definitions", sec)
+			c.add(SeverityError, "pack-structure", "", f.Pos, "%s must be a mapping of names to definitions", sec)
 		}
 	}
 }
 
 func (c *checker) counts() {
 	if n := len(c.t.ConfigRules()); n > MaxRules {
-		c.add(SeverityError, "pack-rule-count", "", 0,
+		c.add(SeverityError, "pack-rule-count", "", Pos{},
 			"the pack has %d %s resources; a conformance pack may have at most %d: split it into several packs", n, TypeConfigRule, MaxRules)
 	}
 	if n := len(c.t.Parameters); n > MaxParameters {
-		c.add(SeverityError, "pack-parameter-count", "", 0,
+		c.add(SeverityError, "pack-parameter-count", "", Pos{},
 			"the template has %d parameters; a conformance pack accepts at most %d input parameters: "+
 				"inline values that never change, or split the pack", n, MaxParameters)
 	}

@@ -134,7 +134,7 @@ func TestUnreadable(t *testing.T) {
 	}{
 		{"duplicate-key.yaml", 4, `duplicate key "A"`},
 		{"empty.yaml", 0, "empty document"},
-		{"json-syntax.json", 1, "JSON: invalid character"},
+		{"json-syntax.json", 1, "JSON: unexpected '}'; want a value"},
 		{"not-a-mapping.yaml", 1, "not a mapping"},
 		{"unknown-tag.yaml", 2, "unknown YAML tag !Reff"},
 		{"yaml-syntax.yaml", 2, "YAML:"},

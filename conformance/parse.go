@@ -2,14 +2,14 @@ package conformance
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/aiguard/aiguard/internal/jsonpos"
 )
 
 // Bounds on what the parser accepts, so that hostile input (deep nesting,
@@ -23,15 +23,22 @@ const (
 // SyntaxError is a template that cannot be read as YAML or JSON, or whose
 // shape is not a template at all.
 type SyntaxError struct {
-	Line int // 0 when unknown
-	Msg  string
+	Pos // zero when unknown
+	Msg string
 }
 
 func (e *SyntaxError) Error() string {
-	if e.Line > 0 {
+	switch {
+	case e.Line > 0 && e.Column > 0:
+		return fmt.Sprintf("line %d, column %d: %s", e.Line, e.Column, e.Msg)
+	case e.Line > 0:
 		return fmt.Sprintf("line %d: %s", e.Line, e.Msg)
 	}
 	return e.Msg
+}
+
+func syntaxErr(at Pos, format string, args ...any) *SyntaxError {
+	return &SyntaxError{Pos: at, Msg: fmt.Sprintf(format, args...)}
 }
 
 // Parse reads a template from YAML (with CloudFormation's short-form tags
@@ -42,27 +49,33 @@ func Parse(data []byte) (*Template, error) {
 		return nil, err
 	}
 	if doc.Kind != Map {
-		return nil, &SyntaxError{Line: doc.Line, Msg: "a template is a mapping with a Resources section; this document is not a mapping"}
+		return nil, syntaxErr(doc.Pos, "a template is a mapping with a Resources section; this document is not a mapping")
 	}
 	return fromDoc(doc), nil
 }
 
-// ParseValue reads a YAML or JSON document into a Value.
+// ParseValue reads a YAML or JSON document into a Value. A document that
+// starts as a JSON object does (a brace, then a quoted key) is JSON and
+// must be valid JSON, as CloudFormation requires: it is not read again as
+// YAML, which would accept a trailing comma. Other documents are YAML
+// (a flow mapping {Resources: ...} among them).
 func ParseValue(data []byte) (*Value, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	if t := bytes.TrimLeft(data, " \t\r\n"); len(t) > 0 && t[0] == '{' {
-		v, err := parseJSON(data)
-		if err == nil {
-			return v, nil
-		}
-		// Not JSON after all (YAML flow mappings start with { too): fall
-		// back to YAML, but report the JSON error if that fails as well.
-		if yv, yerr := parseYAML(data); yerr == nil {
-			return yv, nil
-		}
-		return nil, err
+	if LooksLikeJSON(data) {
+		return parseJSON(data)
 	}
 	return parseYAML(data)
+}
+
+// LooksLikeJSON reports whether data starts as a JSON object: a brace and
+// then a quoted key or the closing brace.
+func LooksLikeJSON(data []byte) bool {
+	t := bytes.TrimLeft(data, " \t\r\n")
+	if len(t) == 0 || t[0] != '{' {
+		return false
+	}
+	t = bytes.TrimLeft(t[1:], " \t\r\n")
+	return len(t) == 0 || t[0] == '"' || t[0] == '}'
 }
 
 // --- YAML ---
@@ -72,30 +85,33 @@ func parseYAML(data []byte) (v *Value, err error) {
 	// linter must never crash on what a user hands it.
 	defer func() {
 		if r := recover(); r != nil {
-			v, err = nil, &SyntaxError{Msg: fmt.Sprintf("YAML: %v", r)}
+			v, err = nil, syntaxErr(Pos{}, "YAML: %v", r)
 		}
 	}()
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var root yaml.Node
 	if err := dec.Decode(&root); err != nil {
 		if errors.Is(err, io.EOF) {
-			return nil, &SyntaxError{Msg: "empty document"}
+			return nil, syntaxErr(Pos{}, "empty document")
 		}
-		return nil, yamlError(err)
+		return nil, yamlError(data, err)
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err == nil {
-		return nil, &SyntaxError{Line: extra.Line, Msg: "more than one YAML document; a template is a single document"}
+		return nil, syntaxErr(nodePos(&extra), "more than one YAML document; a template is a single document")
 	} else if !errors.Is(err, io.EOF) {
-		return nil, yamlError(err)
+		return nil, yamlError(data, err)
 	}
 	c := &yamlConv{}
 	return c.node(&root, 0)
 }
 
 // yamlError turns "yaml: line 3: mapping values are not allowed" into a
-// SyntaxError for line 3.
-func yamlError(err error) error {
+// SyntaxError for the line where the document really breaks: yaml.v3 names
+// the line where the enclosing block starts (line 2 for an indentation
+// error on line 14), so the line is found again by reading ever longer
+// prefixes of the document.
+func yamlError(data []byte, err error) error {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	var line int
 	if n, _ := fmt.Sscanf(msg, "line %d:", &line); n == 1 {
@@ -103,8 +119,62 @@ func yamlError(err error) error {
 			msg = msg[i+2:]
 		}
 	}
-	return &SyntaxError{Line: line, Msg: "YAML: " + msg}
+	if at := firstBadLine(data); at > line {
+		line = at
+	}
+	return syntaxErr(Pos{Line: line}, "YAML: %s", msg)
 }
+
+// firstBadLine returns the first line n such that the document's first n
+// lines do not parse while its first n-1 do, by bisection; 0 when the
+// lines cannot say (a document that fails only as a whole).
+func firstBadLine(data []byte) int {
+	var starts []int // offset just past each line
+	for i, c := range data {
+		if c == '\n' {
+			starts = append(starts, i+1)
+		}
+	}
+	if len(data) > 0 && data[len(data)-1] != '\n' {
+		starts = append(starts, len(data))
+	}
+	ok := func(n int) bool {
+		if n == 0 {
+			return true
+		}
+		var doc yaml.Node
+		err := yamlDecodeSafe(data[:starts[n-1]], &doc)
+		return err == nil
+	}
+	lo, hi := 0, len(starts) // ok(lo); !ok(hi), as the whole failed
+	if ok(hi) {
+		return 0
+	}
+	for hi-lo > 1 {
+		mid := (lo + hi) / 2
+		if ok(mid) {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return hi
+}
+
+func yamlDecodeSafe(data []byte, v *yaml.Node) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%v", r)
+		}
+	}()
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	return nil
+}
+
+func nodePos(n *yaml.Node) Pos { return Pos{Line: n.Line, Column: n.Column} }
 
 type yamlConv struct{ nodes int }
 
@@ -121,40 +191,40 @@ var shortForms = map[string]string{
 func (c *yamlConv) node(n *yaml.Node, depth int) (*Value, error) {
 	c.nodes++
 	if c.nodes > maxNodes {
-		return nil, &SyntaxError{Line: n.Line, Msg: fmt.Sprintf("more than %d values (YAML aliases expanding without bound?)", maxNodes)}
+		return nil, syntaxErr(nodePos(n), "more than %d values (YAML aliases expanding without bound?)", maxNodes)
 	}
 	if depth > maxDepth {
-		return nil, &SyntaxError{Line: n.Line, Msg: fmt.Sprintf("nested more than %d levels deep", maxDepth)}
+		return nil, syntaxErr(nodePos(n), "nested more than %d levels deep", maxDepth)
 	}
 	switch n.Kind {
 	case yaml.DocumentNode:
 		if len(n.Content) == 0 {
-			return nil, &SyntaxError{Msg: "empty document"}
+			return nil, syntaxErr(Pos{}, "empty document")
 		}
 		return c.node(n.Content[0], depth)
 	case yaml.AliasNode:
 		if n.Alias == nil {
-			return nil, &SyntaxError{Line: n.Line, Msg: "YAML alias without anchor"}
+			return nil, syntaxErr(nodePos(n), "YAML alias without anchor")
 		}
 		v, err := c.node(n.Alias, depth+1)
 		if err != nil {
 			return nil, err
 		}
 		cp := *v
-		cp.Line = n.Line
+		cp.Pos = nodePos(n)
 		return &cp, nil
 	}
 	if long, ok := shortForms[n.Tag]; ok {
 		return c.shortForm(n, long, depth)
 	}
 	if strings.HasPrefix(n.Tag, "!") && !strings.HasPrefix(n.Tag, "!!") {
-		return nil, &SyntaxError{Line: n.Line, Msg: fmt.Sprintf("unknown YAML tag %s; CloudFormation's short forms are !Ref, !If, !Sub, !GetAtt, ...", n.Tag)}
+		return nil, syntaxErr(nodePos(n), "unknown YAML tag %s; CloudFormation's short forms are !Ref, !If, !Sub, !GetAtt, ...", n.Tag)
 	}
 	switch n.Kind {
 	case yaml.ScalarNode:
 		return scalar(n), nil
 	case yaml.SequenceNode:
-		v := &Value{Kind: List, Line: n.Line, Items: make([]*Value, 0, len(n.Content))}
+		v := &Value{Kind: List, Pos: nodePos(n), Items: make([]*Value, 0, len(n.Content))}
 		for _, it := range n.Content {
 			x, err := c.node(it, depth+1)
 			if err != nil {
@@ -164,26 +234,26 @@ func (c *yamlConv) node(n *yaml.Node, depth int) (*Value, error) {
 		}
 		return v, nil
 	case yaml.MappingNode:
-		v := &Value{Kind: Map, Line: n.Line, Fields: make([]Field, 0, len(n.Content)/2)}
+		v := &Value{Kind: Map, Pos: nodePos(n), Fields: make([]Field, 0, len(n.Content)/2)}
 		seen := make(map[string]int, len(n.Content)/2)
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, val := n.Content[i], n.Content[i+1]
 			if k.Kind != yaml.ScalarNode {
-				return nil, &SyntaxError{Line: k.Line, Msg: "a mapping key must be a plain string"}
+				return nil, syntaxErr(nodePos(k), "a mapping key must be a plain string")
 			}
 			if first, dup := seen[k.Value]; dup {
-				return nil, &SyntaxError{Line: k.Line, Msg: fmt.Sprintf("duplicate key %q (first at line %d)", k.Value, first)}
+				return nil, syntaxErr(nodePos(k), "duplicate key %q (first at line %d)", k.Value, first)
 			}
 			seen[k.Value] = k.Line
 			x, err := c.node(val, depth+1)
 			if err != nil {
 				return nil, err
 			}
-			v.Fields = append(v.Fields, Field{Key: k.Value, Value: x, Line: k.Line})
+			v.Fields = append(v.Fields, Field{Key: k.Value, Value: x, Pos: nodePos(k)})
 		}
 		return v, nil
 	}
-	return nil, &SyntaxError{Line: n.Line, Msg: "unsupported YAML node"}
+	return nil, syntaxErr(nodePos(n), "unsupported YAML node")
 }
 
 // shortForm reads !Ref X, !If [...], !GetAtt a.b and the like into their
@@ -202,14 +272,14 @@ func (c *yamlConv) shortForm(n *yaml.Node, long string, depth int) (*Value, erro
 		// !GetAtt Resource.Attribute; attributes may contain dots
 		// themselves, the logical ID cannot.
 		res, attr, _ := strings.Cut(arg.Text, ".")
-		arg = &Value{Kind: List, Line: arg.Line, Items: []*Value{
-			{Kind: String, Text: res, Line: arg.Line}, {Kind: String, Text: attr, Line: arg.Line}}}
+		arg = &Value{Kind: List, Pos: arg.Pos, Items: []*Value{
+			{Kind: String, Text: res, Pos: arg.Pos}, {Kind: String, Text: attr, Pos: arg.Pos}}}
 	}
-	return &Value{Kind: Map, Line: n.Line, Fields: []Field{{Key: long, Value: arg, Line: n.Line}}}, nil
+	return &Value{Kind: Map, Pos: nodePos(n), Fields: []Field{{Key: long, Value: arg, Pos: nodePos(n)}}}, nil
 }
 
 func scalar(n *yaml.Node) *Value {
-	v := &Value{Line: n.Line, Text: n.Value}
+	v := &Value{Pos: nodePos(n), Text: n.Value}
 	switch n.ShortTag() {
 	case "!!null":
 		v.Kind, v.Text = Null, ""
@@ -229,128 +299,63 @@ func scalar(n *yaml.Node) *Value {
 
 // --- JSON ---
 
+// parseJSON reads a JSON template strictly (no trailing comma), keeping
+// the position of every value and refusing duplicate keys, which JSON
+// decoders would silently resolve to the last one.
 func parseJSON(data []byte) (*Value, error) {
-	p := &jsonParser{data: data, dec: json.NewDecoder(bytes.NewReader(data))}
-	p.dec.UseNumber()
-	p.index()
-	v, err := p.value(0)
+	res, err := jsonpos.Parse(data, jsonpos.Options{MaxDepth: maxDepth})
 	if err != nil {
-		return nil, err
-	}
-	if _, err := p.dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, &SyntaxError{Line: p.line(p.start()), Msg: "JSON: data after the template's closing brace"}
-	}
-	return v, nil
-}
-
-type jsonParser struct {
-	data  []byte
-	dec   *json.Decoder
-	lines []int // offsets of line starts
-	nodes int
-}
-
-func (p *jsonParser) index() {
-	p.lines = append(p.lines, 0)
-	for i, b := range p.data {
-		if b == '\n' {
-			p.lines = append(p.lines, i+1)
+		var se *jsonpos.SyntaxError
+		if errors.As(err, &se) {
+			return nil, syntaxErr(Pos{Line: se.Line, Column: se.Column}, "JSON: %s", se.Msg)
 		}
+		return nil, syntaxErr(Pos{}, "JSON: %v", err)
 	}
-}
-
-func (p *jsonParser) line(off int) int {
-	return sort.Search(len(p.lines), func(i int) bool { return p.lines[i] > off })
-}
-
-// start returns the offset of the next token: the decoder's offset is the
-// end of the previous one.
-func (p *jsonParser) start() int {
-	off := int(p.dec.InputOffset())
-	for off < len(p.data) {
-		switch p.data[off] {
-		case ' ', '\t', '\r', '\n', ',', ':':
-			off++
-			continue
-		}
-		break
+	lines := jsonpos.NewLines(data)
+	at := func(off int) Pos {
+		l, c := lines.Pos(off)
+		return Pos{Line: l, Column: c}
 	}
-	return off
-}
-
-func (p *jsonParser) err(off int, err error) error {
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		off = int(se.Offset)
-	}
-	return &SyntaxError{Line: p.line(off), Msg: "JSON: " + err.Error()}
-}
-
-func (p *jsonParser) value(depth int) (*Value, error) {
-	p.nodes++
-	off := p.start()
-	ln := p.line(off)
-	if depth > maxDepth {
-		return nil, &SyntaxError{Line: ln, Msg: fmt.Sprintf("nested more than %d levels deep", maxDepth)}
-	}
-	tok, err := p.dec.Token()
-	if err != nil {
-		if errors.Is(err, io.EOF) {
-			err = io.ErrUnexpectedEOF
-		}
-		return nil, p.err(off, err)
-	}
-	switch t := tok.(type) {
-	case json.Delim:
-		switch t {
-		case '{':
-			v := &Value{Kind: Map, Line: ln}
-			seen := map[string]int{}
-			for p.dec.More() {
-				koff := p.start()
-				kt, err := p.dec.Token()
-				if err != nil {
-					return nil, p.err(koff, err)
-				}
-				key, _ := kt.(string)
-				kl := p.line(koff)
-				if first, dup := seen[key]; dup {
-					return nil, &SyntaxError{Line: kl, Msg: fmt.Sprintf("duplicate key %q (first at line %d)", key, first)}
-				}
-				seen[key] = kl
-				x, err := p.value(depth + 1)
-				if err != nil {
-					return nil, err
-				}
-				v.Fields = append(v.Fields, Field{Key: key, Value: x, Line: kl})
-			}
-			if _, err := p.dec.Token(); err != nil {
-				return nil, p.err(p.start(), err)
-			}
-			return v, nil
-		case '[':
-			v := &Value{Kind: List, Line: ln}
-			for p.dec.More() {
-				x, err := p.value(depth + 1)
+	var conv func(n *jsonpos.Node) (*Value, error)
+	conv = func(n *jsonpos.Node) (*Value, error) {
+		v := &Value{Pos: at(n.Off), Text: n.Text}
+		switch n.Kind {
+		case jsonpos.Null:
+			v.Kind = Null
+		case jsonpos.Bool:
+			v.Kind = Bool
+		case jsonpos.Number:
+			v.Kind = Number
+		case jsonpos.String:
+			v.Kind = String
+		case jsonpos.Array:
+			v.Kind = List
+			v.Items = make([]*Value, 0, len(n.Elems))
+			for _, e := range n.Elems {
+				x, err := conv(e)
 				if err != nil {
 					return nil, err
 				}
 				v.Items = append(v.Items, x)
 			}
-			if _, err := p.dec.Token(); err != nil {
-				return nil, p.err(p.start(), err)
+		case jsonpos.Object:
+			v.Kind = Map
+			v.Fields = make([]Field, 0, len(n.Members))
+			seen := make(map[string]Pos, len(n.Members))
+			for _, m := range n.Members {
+				kp := at(m.Off)
+				if first, dup := seen[m.Name]; dup {
+					return nil, syntaxErr(kp, "duplicate key %q (first at line %d)", m.Name, first.Line)
+				}
+				seen[m.Name] = kp
+				x, err := conv(m.Val)
+				if err != nil {
+					return nil, err
+				}
+				v.Fields = append(v.Fields, Field{Key: m.Name, Value: x, Pos: kp})
 			}
-			return v, nil
 		}
-		return nil, &SyntaxError{Line: ln, Msg: fmt.Sprintf("JSON: unexpected %q", t)}
-	case string:
-		return &Value{Kind: String, Text: t, Line: ln}, nil
-	case json.Number:
-		return &Value{Kind: Number, Text: string(t), Line: ln}, nil
-	case bool:
-		return &Value{Kind: Bool, Text: fmt.Sprint(t), Line: ln}, nil
-	case nil:
-		return &Value{Kind: Null, Line: ln}, nil
+		return v, nil
 	}
-	return nil, &SyntaxError{Line: ln, Msg: fmt.Sprintf("JSON: unexpected token %v", tok)}
+	return conv(res.Root)
 }

@@ -2,10 +2,12 @@ package conformance
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/aiguard/aiguard/internal/cfnschema"
+	"github.com/aiguard/aiguard/internal/suggest"
 )
 
 // schema validates the document against the CloudFormation resource
@@ -23,17 +25,79 @@ func (c *checker) schema(v *cfnschema.Validator) {
 		if vi.Resource == "" && resourcesShape(elems, vi.Message) {
 			continue // structure() says it in plainer words
 		}
-		line, path := locate(c.doc, elems)
+		at, path := locate(c.doc, elems)
+		if strings.HasPrefix(vi.Message, "unknown property") {
+			// Point at the unknown key itself rather than its parent.
+			if v := valueAt(c.doc, elems); v != nil {
+				for _, m := range quotedName.FindAllStringSubmatch(vi.Message, 1) {
+					if f, ok := v.Field(m[1]); ok && f.Line > 0 {
+						at = f.Pos
+					}
+				}
+			}
+		}
 		loc := vi.Resource
 		if loc == "" && len(elems) >= 2 {
 			loc = elems[1]
 		}
-		msg := vi.Message
+		msg := vi.Message + c.suggestProperty(vi, elems)
 		if path != "" {
 			msg = path + ": " + msg
 		}
-		c.add(SeverityError, "pack-schema", loc, line, "%s (CloudFormation resource schema)", msg)
+		c.add(SeverityError, "pack-schema", loc, at, "%s (CloudFormation resource schema)", msg)
 	}
+}
+
+var quotedName = regexp.MustCompile(`"([^"]+)"`)
+
+// suggestProperty adds "did you mean" to an unknown property of a
+// resource: the closest property the type defines at that place.
+func (c *checker) suggestProperty(vi cfnschema.Violation, elems []string) string {
+	r := c.resources[vi.Resource]
+	if r == nil || !strings.HasPrefix(vi.Message, "unknown property") {
+		return ""
+	}
+	// /Resources/ID/Properties/A/0/B → A [] B
+	var path []string
+	if len(elems) > 3 && elems[2] == "Properties" {
+		for _, e := range elems[3:] {
+			if _, err := strconv.Atoi(e); err == nil {
+				path = append(path, "[]")
+			} else {
+				path = append(path, e)
+			}
+		}
+	} else if len(elems) < 3 || elems[2] != "Properties" {
+		return ""
+	}
+	names := cfnschema.PropertyNames(r.Type, path)
+	for _, m := range quotedName.FindAllStringSubmatch(vi.Message, -1) {
+		if s := suggest.Closest(m[1], names); s != "" && s != m[1] {
+			return " (did you mean " + s + "?)"
+		}
+	}
+	return ""
+}
+
+// valueAt returns the value at a JSON pointer's elements, or nil.
+func valueAt(v *Value, elems []string) *Value {
+	for _, e := range elems {
+		switch {
+		case v == nil:
+			return nil
+		case v.Kind == Map:
+			v = v.Get(e)
+		case v.Kind == List:
+			n, err := strconv.Atoi(e)
+			if err != nil || n < 0 || n >= len(v.Items) {
+				return nil
+			}
+			v = v.Items[n]
+		default:
+			return nil
+		}
+	}
+	return v
 }
 
 // resourcesShape reports whether a template-level violation is about the
@@ -56,10 +120,10 @@ func splitPointer(p string) []string {
 	return parts
 }
 
-// locate finds the line of the value at elems and a readable path to it
-// below its resource or parameter (Properties.Source.SourceDetails[1]).
-func locate(doc *Value, elems []string) (int, string) {
-	v, line := doc, doc.Line
+// locate finds the position of the value at elems and a readable path to
+// it below its resource or parameter (Properties.Source.SourceDetails[1]).
+func locate(doc *Value, elems []string) (Pos, string) {
+	v, line := doc, doc.Pos
 	var path strings.Builder
 	for i, e := range elems {
 		switch v.Kind {
@@ -68,7 +132,7 @@ func locate(doc *Value, elems []string) (int, string) {
 			if !ok {
 				return line, path.String()
 			}
-			v, line = f.Value, f.Line
+			v, line = f.Value, f.Pos
 			if i >= 2 {
 				if path.Len() > 0 {
 					path.WriteByte('.')
@@ -82,7 +146,7 @@ func locate(doc *Value, elems []string) (int, string) {
 			}
 			v = v.Items[n]
 			if v.Line > 0 {
-				line = v.Line
+				line = v.Pos
 			}
 			fmt.Fprintf(&path, "[%d]", n)
 		default:

@@ -34,14 +34,14 @@ type Parameter struct {
 	// Other holds the remaining attributes (AllowedValues, AllowedPattern,
 	// NoEcho, ...).
 	Other []Field
-	Line  int
+	Pos
 }
 
 // Condition is a named condition of the Conditions section.
 type Condition struct {
 	Name string
 	Expr *Value
-	Line int
+	Pos
 }
 
 // Resource is a template resource.
@@ -53,7 +53,7 @@ type Resource struct {
 	Properties *Value   // a map; nil when absent
 	// Other holds the remaining attributes (Metadata, DeletionPolicy, ...).
 	Other []Field
-	Line  int
+	Pos
 }
 
 // Resource returns the resource with the logical ID, or nil.
@@ -95,7 +95,7 @@ func fromDoc(doc *Value) *Template {
 			}
 		case "Conditions":
 			for _, c := range mapFields(f.Value) {
-				t.Conditions = append(t.Conditions, &Condition{Name: c.Key, Expr: c.Value, Line: c.Line})
+				t.Conditions = append(t.Conditions, &Condition{Name: c.Key, Expr: c.Value, Pos: c.Pos})
 			}
 		case "Resources":
 			for _, r := range mapFields(f.Value) {
@@ -116,7 +116,7 @@ func mapFields(v *Value) []Field {
 }
 
 func parameterFrom(f Field) *Parameter {
-	p := &Parameter{Name: f.Key, Line: f.Line}
+	p := &Parameter{Name: f.Key, Pos: f.Pos}
 	for _, a := range mapFields(f.Value) {
 		switch a.Key {
 		case "Type":
@@ -133,7 +133,7 @@ func parameterFrom(f Field) *Parameter {
 }
 
 func resourceFrom(f Field) *Resource {
-	r := &Resource{LogicalID: f.Key, Line: f.Line}
+	r := &Resource{LogicalID: f.Key, Pos: f.Pos}
 	for _, a := range mapFields(f.Value) {
 		switch a.Key {
 		case "Type":

@@ -30,16 +30,22 @@ type Value struct {
 	Text   string
 	Items  []*Value
 	Fields []Field
-	// Line is the 1-based line the value starts on; 0 when built in code.
-	Line int
+	// Pos is where the value starts; zero when built in code.
+	Pos
+}
+
+// Pos is a place in a template: a 1-based line and column (columns count
+// characters); zero when unknown.
+type Pos struct {
+	Line, Column int
 }
 
 // Field is one key of a map.
 type Field struct {
 	Key   string
 	Value *Value
-	// Line is the line of the key; 0 when built in code.
-	Line int
+	// Pos is where the key is; zero when built in code.
+	Pos
 }
 
 // Str returns a string value.

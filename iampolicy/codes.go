@@ -4,6 +4,15 @@ package iampolicy
 // Codes are stable: scripts and suppressions may rely on them.
 func Codes() map[string]string {
 	return map[string]string{
+		"optout-default":                      "opt-out policies: a default entry covers every AI service (info when only some are named)",
+		"optout-duplicate-key":                "opt-out policies: no key twice",
+		"optout-json":                         "opt-out policies: valid JSON (after a trailing comma the rest is still checked)",
+		"optout-operators":                    "opt-out policies: @@operators_allowed_for_child_policies lists @@all, @@none (alone), @@assign, @@append or @@remove",
+		"optout-opted-in":                     "opt-out policies: a service that opts in (a warning)",
+		"optout-service":                      "opt-out policies: service keys are default or a service AI services opt-out policies support",
+		"optout-size":                         "opt-out policies: at most 2,500 characters without whitespace",
+		"optout-structure":                    "opt-out policies: services, then per service opt_out_policy with @@assign, and nothing else",
+		"optout-value":                        "opt-out policies: @@assign is optOut or optIn (case-sensitive)",
 		"policy-action-case":                  "SCPs and RCPs: action names in the canonical case of the Service Authorization Reference",
 		"policy-action-syntax":                "an action is service:Name (wildcards allowed) or \"*\"",
 		"policy-action-unknown":               "an action, or an action pattern, names at least one action of a service the table covers whole",

@@ -342,7 +342,7 @@ func (c *checker) values(si *stmtInfo, cd cond, op operator) {
 				bad = "ARN operators take ARNs (arn:partition:service:region:account:resource, wildcards allowed)"
 			}
 		case famString:
-			if op.base.equals && strings.ContainsAny(v.s, "*?") {
+			if op.base.equals && strings.ContainsAny(v.s, "*?") && !(v.s == "*" && literalStar[strings.ToLower(cd.key)]) {
 				c.add(SeverityWarning, "policy-condition-wildcard", loc, v.off,
 					"%s compares %q literally: * and ? are wildcards only in StringLike/StringNotLike; use those if "+
 						"a pattern is meant", cd.op, v.s)
@@ -353,6 +353,12 @@ func (c *checker) values(si *stmtInfo, cd cond, op operator) {
 		}
 	}
 }
+
+// literalStar are the condition keys whose value "*" is a literal value
+// with a meaning of its own, compared as such on purpose: lambda:Principal
+// "*" is the principal of a public function policy (AddPermission with
+// Principal "*").
+var literalStar = map[string]bool{"lambda:principal": true}
 
 func isBool(s string) bool { return strings.EqualFold(s, "true") || strings.EqualFold(s, "false") }
 

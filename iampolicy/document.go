@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"sort"
+	"github.com/aiguard/aiguard/internal/jsonpos"
 	"strings"
 )
 
@@ -23,13 +23,13 @@ type Document struct {
 	// object reads as one element.
 	Statement []Statement
 
-	orig       []byte  // the JSON read; offsets refer to it
-	text       []byte  // orig without the trailing commas the tolerant reader skipped
-	snapshot   []byte  // MarshalJSON of the fields as read, to notice changes
-	tree       *node   // the parsed text
-	stmts      []*stmt // the statements as read, with offsets
-	problems   []Finding
-	lineStarts []int // offsets where lines start, built on first use
+	orig     []byte        // the JSON read; offsets refer to it
+	text     []byte        // orig without the trailing commas the tolerant reader skipped
+	snapshot []byte        // MarshalJSON of the fields as read, to notice changes
+	tree     *jsonpos.Node // the parsed text
+	stmts    []*stmt       // the statements as read, with offsets
+	problems []Finding
+	lines    *jsonpos.Lines // offsets where lines start, built on first use
 	// noLines marks a document read from MarshalJSON's output rather than
 	// from an author's text: its lines mean nothing to the author.
 	noLines bool
@@ -73,23 +73,24 @@ func Parse(data []byte) (*Document, error) {
 // parse reads a document; in tolerant mode trailing commas and a leading
 // byte-order mark become error findings instead of failing the read.
 func parse(data []byte, tolerant bool) (*Document, error) {
-	root, problems, skip, err := parseJSON(data, tolerant)
+	res, err := jsonpos.Parse(data, jsonpos.Options{Tolerant: tolerant, MaxDepth: maxDepth})
 	if err != nil {
 		return nil, err
 	}
-	if root.kind != kindObject {
-		line, col := lineCol(data, root.off)
-		return nil, &SyntaxError{Offset: root.off, Line: line, Column: col,
-			Msg: fmt.Sprintf("the policy is %s; a policy document is a JSON object with Version and Statement", root.kind)}
+	root, problems, skip := res.Root, res.Problems, res.Skip
+	if root.Kind != jsonpos.Object {
+		line, col := jsonpos.NewLines(data).Pos(root.Off)
+		return nil, &SyntaxError{Offset: root.Off, Line: line, Column: col,
+			Msg: fmt.Sprintf("the policy is %s; a policy document is a JSON object with Version and Statement", root.Kind)}
 	}
 	d := &Document{orig: data, text: data, tree: root}
 	for _, p := range problems {
-		d.problems = append(d.problems, d.finding(SeverityError, "policy-json", "", p.off, "%s", p.msg))
+		d.problems = append(d.problems, d.finding(SeverityError, "policy-json", "", p.Off, "%s", p.Msg))
 	}
 	if len(skip) > 0 {
 		// Offsets of the tree stay those of the original text; the repaired
 		// text only serves Minified and the size check.
-		d.text = without(data, skip)
+		d.text = jsonpos.Without(data, skip)
 	}
 	d.build()
 	snap, err := d.marshal()
@@ -100,25 +101,21 @@ func parse(data []byte, tolerant bool) (*Document, error) {
 	return d, nil
 }
 
-// lineAt returns the line of a byte offset of the text as read.
-func (d *Document) lineAt(off int) int {
+// posAt returns the line and column of a byte offset of the text as read
+// (0, 0 when unknown).
+func (d *Document) posAt(off int) (line, col int) {
 	if d.tree == nil || d.noLines || off < 0 {
-		return 0
+		return 0, 0
 	}
-	if d.lineStarts == nil {
-		d.lineStarts = []int{0}
-		for i, c := range d.orig {
-			if c == '\n' {
-				d.lineStarts = append(d.lineStarts, i+1)
-			}
-		}
+	if d.lines == nil {
+		d.lines = jsonpos.NewLines(d.orig)
 	}
-	// The number of lines starting at or before off.
-	return sort.SearchInts(d.lineStarts, off+1)
+	return d.lines.Pos(off)
 }
 
 func (d *Document) finding(sev Severity, code, loc string, off int, format string, args ...any) Finding {
-	return Finding{Severity: sev, Code: code, Message: fmt.Sprintf(format, args...), Location: loc, Line: d.lineAt(off)}
+	line, col := d.posAt(off)
+	return Finding{Severity: sev, Code: code, Message: fmt.Sprintf(format, args...), Location: loc, Line: line, Column: col}
 }
 
 // changed reports whether the exported fields no longer match the text
@@ -272,15 +269,15 @@ var (
 type stmt struct {
 	index int
 	off   int
-	node  *node // the statement's JSON object
+	node  *jsonpos.Node // the statement's JSON object
 	sid   *strVal
 	// effect is nil when absent.
 	effect                  *strVal
-	principal, notPrincipal *node
+	principal, notPrincipal *jsonpos.Node
 	principalOff            int // offset of the Principal or NotPrincipal key
 	action, notAction       *strList
 	resource, notResource   *strList
-	condition               *member
+	condition               *jsonpos.Member
 	conds                   []cond
 	sharedSid               bool // another statement has the same Sid
 }
@@ -337,39 +334,39 @@ func (d *Document) build() {
 	}
 	m := elems["Statement"]
 	if m == nil {
-		d.problem(SeverityError, "policy-statement-missing", "", root.off,
+		d.problem(SeverityError, "policy-statement-missing", "", root.Off,
 			"the policy has no Statement; add \"Statement\": [ ... ] with at least one statement")
 		return
 	}
-	var list []*node
-	switch m.val.kind {
-	case kindObject:
-		list = []*node{m.val}
-	case kindArray:
-		list = m.val.elems
+	var list []*jsonpos.Node
+	switch m.Val.Kind {
+	case jsonpos.Object:
+		list = []*jsonpos.Node{m.Val}
+	case jsonpos.Array:
+		list = m.Val.Elems
 		if len(list) == 0 {
-			d.problem(SeverityError, "policy-statement-missing", "", m.val.off,
+			d.problem(SeverityError, "policy-statement-missing", "", m.Val.Off,
 				"Statement is an empty array; a policy needs at least one statement")
 		}
 	default:
-		d.problem(SeverityError, "policy-structure", "", m.val.off,
-			"Statement is %s; write an object or an array of objects", m.val.kind)
+		d.problem(SeverityError, "policy-structure", "", m.Val.Off,
+			"Statement is %s; write an object or an array of objects", m.Val.Kind)
 		return
 	}
 	sids := map[string]int{}
 	for _, n := range list {
-		if m := n.get("Sid"); n.kind == kindObject && m != nil && m.val.kind == kindString && m.val.text != "" {
-			sids[m.val.text]++
+		if m := n.Get("Sid"); n.Kind == jsonpos.Object && m != nil && m.Val.Kind == jsonpos.String && m.Val.Text != "" {
+			sids[m.Val.Text]++
 		}
 	}
 	for i, n := range list {
-		s := &stmt{index: i, off: n.off}
-		if m := n.get("Sid"); n.kind == kindObject && m != nil && m.val.kind == kindString {
-			s.sharedSid = sids[m.val.text] > 1
+		s := &stmt{index: i, off: n.Off}
+		if m := n.Get("Sid"); n.Kind == jsonpos.Object && m != nil && m.Val.Kind == jsonpos.String {
+			s.sharedSid = sids[m.Val.Text] > 1
 		}
-		if n.kind != kindObject {
-			d.problem(SeverityError, "policy-structure", s.label(), n.off,
-				"the statement is %s; each statement is an object with Effect, Action and Resource", n.kind)
+		if n.Kind != jsonpos.Object {
+			d.problem(SeverityError, "policy-structure", s.label(), n.Off,
+				"the statement is %s; each statement is an object with Effect, Action and Resource", n.Kind)
 			continue
 		}
 		s.node = n
@@ -383,21 +380,21 @@ func (d *Document) problem(sev Severity, code, loc string, off int, format strin
 }
 
 // duplicateKeys reports keys that occur twice in one object, anywhere.
-func (d *Document) duplicateKeys(n *node, loc string) {
-	switch n.kind {
-	case kindObject:
+func (d *Document) duplicateKeys(n *jsonpos.Node, loc string) {
+	switch n.Kind {
+	case jsonpos.Object:
 		seen := map[string]bool{}
-		for _, m := range n.members {
-			if seen[m.name] {
-				d.problem(SeverityError, "policy-json-duplicate-key", loc, m.off,
+		for _, m := range n.Members {
+			if seen[m.Name] {
+				d.problem(SeverityError, "policy-json-duplicate-key", loc, m.Off,
 					"the key %q occurs twice in one object; JSON readers keep only one of them (aiguard reads the last), "+
-						"so the other is silently lost: merge them", m.name)
+						"so the other is silently lost: merge them", m.Name)
 			}
-			seen[m.name] = true
-			d.duplicateKeys(m.val, loc)
+			seen[m.Name] = true
+			d.duplicateKeys(m.Val, loc)
 		}
-	case kindArray:
-		for _, e := range n.elems {
+	case jsonpos.Array:
+		for _, e := range n.Elems {
 			d.duplicateKeys(e, loc)
 		}
 	}
@@ -406,23 +403,23 @@ func (d *Document) duplicateKeys(n *node, loc string) {
 // elements maps the grammar's element names to the members of n that hold
 // them (the last one when a key repeats), reporting unknown elements and
 // names spelled in another case.
-func (d *Document) elements(n *node, names []string, loc string) map[string]*member {
-	out := map[string]*member{}
-	for i := range n.members {
-		m := &n.members[i]
+func (d *Document) elements(n *jsonpos.Node, names []string, loc string) map[string]*jsonpos.Member {
+	out := map[string]*jsonpos.Member{}
+	for i := range n.Members {
+		m := &n.Members[i]
 		name := ""
 		for _, want := range names {
-			if m.name == want {
+			if m.Name == want {
 				name = want
 				break
 			}
 		}
 		if name == "" {
 			for _, want := range names {
-				if strings.EqualFold(m.name, want) {
+				if strings.EqualFold(m.Name, want) {
 					name = want
-					d.problem(SeverityWarning, "policy-element-case", loc, m.off,
-						"element %q: the IAM policy grammar spells it %q; write it that way", m.name, want)
+					d.problem(SeverityWarning, "policy-element-case", loc, m.Off,
+						"element %q: the IAM policy grammar spells it %q; write it that way", m.Name, want)
 					break
 				}
 			}
@@ -432,8 +429,8 @@ func (d *Document) elements(n *node, names []string, loc string) map[string]*mem
 			if loc != "" {
 				where = "a statement"
 			}
-			d.problem(SeverityError, "policy-element-unknown", loc, m.off,
-				"%q is not an element of %s (allowed: %s); remove it or fix its name", m.name, where, strings.Join(names, ", "))
+			d.problem(SeverityError, "policy-element-unknown", loc, m.Off,
+				"%q is not an element of %s (allowed: %s); remove it or fix its name", m.Name, where, strings.Join(names, ", "))
 			continue
 		}
 		out[name] = m
@@ -441,19 +438,19 @@ func (d *Document) elements(n *node, names []string, loc string) map[string]*mem
 	return out
 }
 
-func (d *Document) stringValue(m *member, loc string) (strVal, bool) {
-	if m.val.kind != kindString {
-		d.problem(SeverityError, "policy-structure", loc, m.val.off, "%s is %s; write a string", m.name, m.val.kind)
+func (d *Document) stringValue(m *jsonpos.Member, loc string) (strVal, bool) {
+	if m.Val.Kind != jsonpos.String {
+		d.problem(SeverityError, "policy-structure", loc, m.Val.Off, "%s is %s; write a string", m.Name, m.Val.Kind)
 		return strVal{}, false
 	}
-	return strVal{m.val.text, m.val.off}, true
+	return strVal{m.Val.Text, m.Val.Off}, true
 }
 
-func (d *Document) statement(s *stmt, n *node) Statement {
+func (d *Document) statement(s *stmt, n *jsonpos.Node) Statement {
 	var out Statement
 	// The Sid comes first: it names the statement in every other finding.
-	if m := n.get("Sid"); m != nil && m.val.kind == kindString {
-		s.sid = &strVal{m.val.text, m.val.off}
+	if m := n.Get("Sid"); m != nil && m.Val.Kind == jsonpos.String {
+		s.sid = &strVal{m.Val.Text, m.Val.Off}
 	}
 	loc := s.label()
 	elems := d.elements(n, statementElements, loc)
@@ -489,13 +486,13 @@ func (d *Document) statement(s *stmt, n *node) Statement {
 		}
 	}
 	if m := elems["Principal"]; m != nil {
-		s.principal, s.principalOff = m.val, m.off
+		s.principal, s.principalOff = m.Val, m.Off
 		out.Principal = d.principal(m, loc)
 	}
 	if m := elems["NotPrincipal"]; m != nil {
-		s.notPrincipal = m.val
+		s.notPrincipal = m.Val
 		if s.principal == nil {
-			s.principalOff = m.off
+			s.principalOff = m.Off
 		}
 		out.NotPrincipal = d.principal(m, loc)
 	}
@@ -507,106 +504,112 @@ func (d *Document) statement(s *stmt, n *node) Statement {
 }
 
 // stringList reads a string or an array of strings.
-func (d *Document) stringList(m *member, loc string) *strList {
-	l := &strList{keyOff: m.off}
-	switch m.val.kind {
-	case kindString:
-		l.vals = []strVal{{m.val.text, m.val.off}}
-	case kindArray:
-		for _, e := range m.val.elems {
-			if e.kind != kindString {
-				d.problem(SeverityError, "policy-structure", loc, e.off,
-					"%s holds %s; every element must be a string", m.name, e.kind)
+func (d *Document) stringList(m *jsonpos.Member, loc string) *strList {
+	l := &strList{keyOff: m.Off}
+	switch m.Val.Kind {
+	case jsonpos.String:
+		l.vals = []strVal{{m.Val.Text, m.Val.Off}}
+	case jsonpos.Array:
+		for _, e := range m.Val.Elems {
+			if e.Kind != jsonpos.String {
+				d.problem(SeverityError, "policy-structure", loc, e.Off,
+					"%s holds %s; every element must be a string", m.Name, e.Kind)
 				l.bad = true
 				continue
 			}
-			l.vals = append(l.vals, strVal{e.text, e.off})
+			l.vals = append(l.vals, strVal{e.Text, e.Off})
 		}
 	default:
-		d.problem(SeverityError, "policy-structure", loc, m.val.off,
-			"%s is %s; write a string or an array of strings", m.name, m.val.kind)
+		d.problem(SeverityError, "policy-structure", loc, m.Val.Off,
+			"%s is %s; write a string or an array of strings", m.Name, m.Val.Kind)
 		l.bad = true
 	}
 	return l
 }
 
-func (d *Document) principal(m *member, loc string) *Principal {
-	switch m.val.kind {
-	case kindString:
-		if m.val.text == "*" {
+func (d *Document) principal(m *jsonpos.Member, loc string) *Principal {
+	switch m.Val.Kind {
+	case jsonpos.String:
+		if m.Val.Text == "*" {
 			return &Principal{All: true}
 		}
-		d.problem(SeverityError, "policy-structure", loc, m.val.off,
+		d.problem(SeverityError, "policy-structure", loc, m.Val.Off,
 			"%s is the string %q; only \"*\" may be written as a string, otherwise write {\"AWS\": [...]} "+
-				"(or Service, Federated, CanonicalUser)", m.name, m.val.text)
+				"(or Service, Federated, CanonicalUser)", m.Name, m.Val.Text)
 		return &Principal{ByType: map[string][]string{}}
-	case kindObject:
+	case jsonpos.Object:
 		p := &Principal{ByType: map[string][]string{}}
-		for i := range m.val.members {
-			pm := &m.val.members[i]
-			l := d.stringList(&member{name: m.name + "." + pm.name, off: pm.off, val: pm.val}, loc)
+		for i := range m.Val.Members {
+			pm := &m.Val.Members[i]
+			l := d.stringList(&jsonpos.Member{Name: m.Name + "." + pm.Name, Off: pm.Off, Val: pm.Val}, loc)
 			for _, v := range l.vals {
-				p.ByType[pm.name] = append(p.ByType[pm.name], v.s)
+				p.ByType[pm.Name] = append(p.ByType[pm.Name], v.s)
 			}
 		}
 		return p
 	}
-	d.problem(SeverityError, "policy-structure", loc, m.val.off,
-		"%s is %s; write \"*\" or an object of principals by type", m.name, m.val.kind)
+	d.problem(SeverityError, "policy-structure", loc, m.Val.Off,
+		"%s is %s; write \"*\" or an object of principals by type", m.Name, m.Val.Kind)
 	return &Principal{ByType: map[string][]string{}}
 }
 
 // conditions reads a Condition block: operator -> key -> value(s).
-func (d *Document) conditions(s *stmt, m *member, loc string) Condition {
-	if m.val.kind != kindObject {
-		d.problem(SeverityError, "policy-structure", loc, m.val.off,
-			"Condition is %s; write an object of condition operators", m.val.kind)
+func (d *Document) conditions(s *stmt, m *jsonpos.Member, loc string) Condition {
+	if m.Val.Kind != jsonpos.Object {
+		d.problem(SeverityError, "policy-structure", loc, m.Val.Off,
+			"Condition is %s; write an object of condition operators", m.Val.Kind)
 		return nil
 	}
 	out := Condition{}
-	for i := range m.val.members {
-		opm := &m.val.members[i]
-		if opm.val.kind != kindObject {
-			d.problem(SeverityError, "policy-structure", loc, opm.val.off,
-				"condition operator %s holds %s; write an object of condition keys and values", opm.name, opm.val.kind)
+	for i := range m.Val.Members {
+		opm := &m.Val.Members[i]
+		if opm.Val.Kind != jsonpos.Object {
+			d.problem(SeverityError, "policy-structure", loc, opm.Val.Off,
+				"condition operator %s holds %s; write an object of condition keys and values", opm.Name, opm.Val.Kind)
 			continue
 		}
-		if len(opm.val.members) == 0 {
-			d.problem(SeverityWarning, "policy-condition-empty", loc, opm.off,
-				"condition operator %s tests no key; remove it", opm.name)
+		if len(opm.Val.Members) == 0 {
+			d.problem(SeverityWarning, "policy-condition-empty", loc, opm.Off,
+				"condition operator %s tests no key; remove it", opm.Name)
 		}
 		keys := map[string][]string{}
-		for j := range opm.val.members {
-			km := &opm.val.members[j]
-			c := cond{op: opm.name, opOff: opm.off, key: km.name, keyOff: km.off}
-			var elems []*node
-			if km.val.kind == kindArray {
-				elems = km.val.elems
+		for j := range opm.Val.Members {
+			km := &opm.Val.Members[j]
+			c := cond{op: opm.Name, opOff: opm.Off, key: km.Name, keyOff: km.Off}
+			var elems []*jsonpos.Node
+			if km.Val.Kind == jsonpos.Array {
+				elems = km.Val.Elems
 				if len(elems) == 0 {
-					d.problem(SeverityWarning, "policy-condition-empty", loc, km.off,
-						"%s %s has an empty list of values; it matches no request: give values or remove the test", opm.name, km.name)
+					d.problem(SeverityWarning, "policy-condition-empty", loc, km.Off,
+						"%s %s has an empty list of values; it matches no request: give values or remove the test", opm.Name, km.Name)
 				}
 			} else {
-				elems = []*node{km.val}
+				elems = []*jsonpos.Node{km.Val}
 			}
 			for _, e := range elems {
-				t, ok := e.scalarText()
+				t, ok := e.ScalarText()
 				if !ok {
-					d.problem(SeverityError, "policy-structure", loc, e.off,
-						"%s %s holds %s; condition values are strings, numbers or booleans", opm.name, km.name, e.kind)
+					d.problem(SeverityError, "policy-structure", loc, e.Off,
+						"%s %s holds %s; condition values are strings, numbers or booleans", opm.Name, km.Name, e.Kind)
 					c.bad = true
 					continue
 				}
-				c.vals = append(c.vals, strVal{t, e.off})
+				c.vals = append(c.vals, strVal{t, e.Off})
 			}
 			vals := []string{}
 			for _, v := range c.vals {
 				vals = append(vals, v.s)
 			}
-			keys[km.name] = vals
+			keys[km.Name] = vals
 			s.conds = append(s.conds, c)
 		}
-		out[opm.name] = keys
+		out[opm.Name] = keys
 	}
 	return out
 }
+
+// SyntaxError is a JSON syntax error in a policy document.
+type SyntaxError = jsonpos.SyntaxError
+
+// maxDepth bounds nesting: an IAM policy nests at most five levels.
+const maxDepth = 64

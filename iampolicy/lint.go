@@ -3,6 +3,7 @@ package iampolicy
 import (
 	"errors"
 	"fmt"
+	"github.com/aiguard/aiguard/internal/jsonpos"
 	"regexp"
 	"strings"
 )
@@ -30,12 +31,15 @@ func LintData(data []byte, t Type) []Finding { return (&Linter{}).LintData(data,
 
 // LintData is the package function LintData with l's table and quota.
 func (l *Linter) LintData(data []byte, t Type) []Finding {
+	if t == TypeOptOut {
+		return l.lintOptOut(data)
+	}
 	d, err := parse(data, true)
 	if err != nil {
 		var se *SyntaxError
 		if errors.As(err, &se) {
-			return []Finding{{Severity: SeverityError, Code: "policy-json", Line: se.Line,
-				Message: fmt.Sprintf("the policy is not valid JSON: %s (column %d)", se.Msg, se.Column)}}
+			return []Finding{{Severity: SeverityError, Code: "policy-json", Line: se.Line, Column: se.Column,
+				Message: "the policy is not valid JSON: " + se.Msg}}
 		}
 		return []Finding{{Severity: SeverityError, Code: "policy-json", Message: err.Error()}}
 	}
@@ -102,10 +106,10 @@ func (c *checker) run() {
 
 func (c *checker) version() {
 	d := c.d
-	m := d.tree.get("Version")
-	off := d.tree.off
+	m := d.tree.Get("Version")
+	off := d.tree.Off
 	if m != nil {
-		off = m.val.off
+		off = m.Val.Off
 	}
 	orgs := c.t == TypeSCP || c.t == TypeRCP
 	switch {
@@ -116,7 +120,7 @@ func (c *checker) version() {
 		c.add(SeverityWarning, "policy-version", "", off,
 			"the policy has no Version, so IAM reads it as 2008-10-17, where policy variables such as "+
 				"${aws:username} are not expanded; add \"Version\": \"2012-10-17\"")
-	case m.val.kind != kindString:
+	case m.Val.Kind != jsonpos.String:
 		// reported as policy-structure
 	case d.Version == "2012-10-17":
 	case d.Version == "2008-10-17":
@@ -172,7 +176,7 @@ type stmtInfo struct {
 func (c *checker) statement(s *stmt) {
 	si := &stmtInfo{stmt: s, firstNIT: -1}
 	loc := s.label()
-	if len(s.node.members) == 0 {
+	if len(s.node.Members) == 0 {
 		c.add(SeverityError, "policy-statement-empty", loc, s.off,
 			"the statement is empty; give it Effect, Action and Resource, or remove it")
 		return
@@ -264,8 +268,8 @@ func (c *checker) effect(si *stmtInfo) {
 // statementHas reports whether the statement's object has a member for an
 // element (any spelling), even one of the wrong JSON type.
 func (c *checker) statementHas(si *stmtInfo, name string) bool {
-	for _, m := range si.node.members {
-		if strings.EqualFold(m.name, name) {
+	for _, m := range si.node.Members {
+		if strings.EqualFold(m.Name, name) {
 			return true
 		}
 	}
@@ -303,8 +307,8 @@ func (c *checker) elementsPresent(si *stmtInfo) {
 				"%s is an empty array; IAM rejects it: name at least one value or remove the element", l.name)
 		}
 	}
-	if si.condition != nil && si.condition.val.kind == kindObject && len(si.condition.val.members) == 0 {
-		c.add(SeverityWarning, "policy-condition-empty", loc, si.condition.off,
+	if si.condition != nil && si.condition.Val.Kind == jsonpos.Object && len(si.condition.Val.Members) == 0 {
+		c.add(SeverityWarning, "policy-condition-empty", loc, si.condition.Off,
 			"Condition is empty; remove it")
 	}
 }
@@ -339,9 +343,9 @@ func (c *checker) principals(si *stmtInfo) {
 			c.add(SeverityError, "policy-rcp-principal", loc, si.off,
 				"an RCP statement needs \"Principal\": \"*\"; add it")
 		case p == nil:
-		case p.kind == kindString && p.text == "*":
-		case p.kind == kindObject && len(p.members) == 1 && p.members[0].name == "AWS" &&
-			p.members[0].val.kind == kindString && p.members[0].val.text == "*":
+		case p.Kind == jsonpos.String && p.Text == "*":
+		case p.Kind == jsonpos.Object && len(p.Members) == 1 && p.Members[0].Name == "AWS" &&
+			p.Members[0].Val.Kind == jsonpos.String && p.Members[0].Val.Text == "*":
 			c.add(SeverityWarning, "policy-rcp-principal", loc, si.principalOff,
 				"the RCP syntax allows only \"Principal\": \"*\"; write that instead of {\"AWS\": \"*\"}")
 		default:

@@ -30,15 +30,18 @@ const (
 // Types lists every policy type.
 func Types() []Type { return []Type{TypeSCP, TypeRCP, TypeBoundary, TypeIdentity} }
 
-// ParseType reads a policy type name (scp, rcp, boundary, identity; any
-// case).
+// ParseType reads a policy type name (scp, rcp, boundary, identity,
+// opt-out; any case).
 func ParseType(s string) (Type, error) {
+	if strings.EqualFold(s, string(TypeOptOut)) {
+		return TypeOptOut, nil
+	}
 	for _, t := range Types() {
 		if strings.EqualFold(s, string(t)) {
 			return t, nil
 		}
 	}
-	return "", fmt.Errorf("policy type %q: want scp, rcp, boundary or identity", s)
+	return "", fmt.Errorf("policy type %q: want scp, rcp, boundary, identity or opt-out", s)
 }
 
 // Size quotas, in characters. Sources: the AWS Organizations quota page and

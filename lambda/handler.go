@@ -81,14 +81,11 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) error {
 	if err != nil {
 		return err
 	}
-	params, err := rule.ParseParams(ev.Params)
+	judge, err := rule.Configure(ev.Params)
 	if err != nil {
 		return err
 	}
-	exempt, err := rules.ParseExemptions(ev.Params[rules.ExemptParam])
-	if err != nil {
-		return err
-	}
+	params := judge.Params
 	roleARN, err := executionRole(ev)
 	if err != nil {
 		return err
@@ -115,7 +112,8 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) error {
 				return err
 			}
 		}
-		evals = []rules.Evaluation{rule.EvaluateChange(item, ev.EventLeftScope, params)}
+		e, _ := judge.EvaluateChange(item, ev.EventLeftScope, start)
+		evals = []rules.Evaluation{e}
 	case configevent.Scheduled:
 		if rule.Run == nil {
 			return fmt.Errorf("rule %s is change-triggered, but Config rule %s sends it %s; give it change triggers",
@@ -124,9 +122,7 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) error {
 		if evals, err = h.runPeriodic(ctx, client, ev, rule, params, roleARN, region); err != nil {
 			return err
 		}
-	}
-	for i := range evals {
-		evals[i] = exempt.Apply(evals[i], start)
+		judge.ExemptAll(evals, start)
 	}
 	return h.put(ctx, client, ev, rule.ID, evals, start)
 }

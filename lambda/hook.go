@@ -145,21 +145,6 @@ func (h *Handler) judge(ctx context.Context, req hookRequest) hookResponse {
 	if len(evals) == 0 {
 		return hookResponse{HookStatus: hookSuccess, Message: "aiguard: no rule covers " + typ}
 	}
-	// Exceptions name resources as Config reports them: by physical name
-	// (NotebookInstanceName), where the template reader uses the logical ID.
-	if name := physicalName(typ, d.TargetModel.ResourceProperties); name != "" && opts.Params != nil {
-		for i, ev := range evals {
-			x, err := rules.ParseExemptions(opts.Params[ev.RuleID][rules.ExemptParam])
-			if err != nil {
-				return fail("rule %s: %v", ev.RuleID, err)
-			}
-			logicalID := ev.ResourceID
-			ev.ResourceID = name
-			ev = x.Apply(ev, opts.Now)
-			ev.ResourceID = logicalID
-			evals[i] = ev
-		}
-	}
 	var failed, passed, skipped []string
 	for _, ev := range evals {
 		switch ev.Compliance {
@@ -182,25 +167,6 @@ func (h *Handler) judge(ctx context.Context, req hookRequest) hookResponse {
 	return hookResponse{HookStatus: hookSuccess, Message: msg}
 }
 
-// physicalName returns the name a resource's properties give it in the
-// property named after its type (NotebookInstanceName for
-// AWS::SageMaker::NotebookInstance), the ID Config reports for most AI
-// resources; "" when there is none.
-func physicalName(typ string, props json.RawMessage) string {
-	i := strings.LastIndex(typ, "::")
-	if i < 0 {
-		return ""
-	}
-	var m map[string]json.RawMessage
-	if json.Unmarshal(props, &m) != nil {
-		return ""
-	}
-	var name string
-	if json.Unmarshal(m[typ[i+2:]+"Name"], &name) != nil {
-		return ""
-	}
-	return name
-}
 
 // stackRegion returns the Region of a stack ARN, or the function's own.
 func stackRegion(stackID string) string {

@@ -359,15 +359,9 @@ const maxInputParameters = 1024
 // exemptResourceIds. The generator writes exactly these; validate measures
 // them.
 func CustomInputParameters(ruleID, memberRole string, params map[string]string, exceptions []Exception) map[string]string {
-	m := make(map[string]string, len(params)+3)
-	for k, v := range params {
-		m[k] = v
-	}
+	m := ruleParameters(params, exceptions, 2)
 	m["ruleId"] = ruleID
 	m["ExecutionRoleName"] = memberRole
-	if ex := ExemptResourceIDs(exceptions); ex != "" {
-		m[rules.ExemptParam] = ex
-	}
 	return m
 }
 
@@ -400,4 +394,24 @@ func (s *Spec) inputParametersLen(er EffectiveRule) int {
 		role = DefaultMemberRoleName
 	}
 	return InputParametersLen(CustomInputParameters(er.Rule.ID, role, er.Params, er.Exceptions))
+}
+
+// RuleParameters are the parameters the rule runs with for the team, as its
+// Config rule's InputParameters carry them: Params, and exemptResourceIds
+// from the active exceptions.
+func (er EffectiveRule) RuleParameters() map[string]string {
+	return ruleParameters(er.Params, er.Exceptions, 0)
+}
+
+// ruleParameters is params with exemptResourceIds from the active
+// exceptions, in a new map with room for extra more keys.
+func ruleParameters(params map[string]string, exceptions []Exception, extra int) map[string]string {
+	out := make(map[string]string, len(params)+1+extra)
+	for k, v := range params {
+		out[k] = v
+	}
+	if ex := ExemptResourceIDs(exceptions); ex != "" {
+		out[rules.ExemptParam] = ex
+	}
+	return out
 }

@@ -24,19 +24,37 @@ func TestExemptions(t *testing.T) {
 		{"compliant stays compliant", "b1", Evaluation{ResourceID: "b1", Compliance: Compliant}, Compliant, ""},
 		{"@ inside an ID", "user@example.com", Evaluation{ResourceID: "user@example.com", Compliance: NonCompliant}, NotApplicable, "Exempted"},
 	}
+	rule := &Rule{ID: "r"}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			evals := []Evaluation{tt.in}
-			if err := ApplyExemptions(evals, map[string]string{ExemptParam: tt.param}, now); err != nil {
+			c, err := rule.Configure(map[string]string{ExemptParam: tt.param})
+			if err != nil {
 				t.Fatal(err)
 			}
-			if evals[0].Compliance != tt.want || !strings.Contains(evals[0].Annotation, tt.annotation) {
-				t.Errorf("got %s %q, want %s containing %q", evals[0].Compliance, evals[0].Annotation, tt.want, tt.annotation)
+			got, ex := c.Exempt(tt.in, now)
+			if got.Compliance != tt.want || !strings.Contains(got.Annotation, tt.annotation) {
+				t.Errorf("got %s %q, want %s containing %q", got.Compliance, got.Annotation, tt.want, tt.annotation)
+			}
+			if (ex != nil) != (tt.want == NotApplicable && tt.in.Compliance == NonCompliant) {
+				t.Errorf("exemption reported: %v", ex)
 			}
 		})
 	}
-	if _, err := ParseExemptions("b1@2026-13-01"); err == nil || !strings.Contains(err.Error(), "YYYY-MM-DD") {
+	if _, err := rule.Configure(map[string]string{ExemptParam: "b1@2026-13-01"}); err == nil || !strings.Contains(err.Error(), "YYYY-MM-DD") {
 		t.Errorf("bad date: err = %v", err)
+	}
+	c, err := rule.Configure(map[string]string{ExemptParam: "nb-legacy"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, ex := c.Exempt(fail, now, "", "nb-legacy"); ex == nil || got.Compliance != NotApplicable {
+		t.Errorf("an alias of the resource is not matched: %v %v", got, ex)
+	}
+	evals := []Evaluation{fail, fail}
+	evals[1].ResourceID = "nb-legacy"
+	c.ExemptAll(evals, now)
+	if evals[0].Compliance != NonCompliant || evals[1].Compliance != NotApplicable {
+		t.Errorf("ExemptAll: %v", evals)
 	}
 	if got := FormatExemption("b1", "2027-06-30"); got != "b1@2027-06-30" {
 		t.Errorf("FormatExemption = %q", got)

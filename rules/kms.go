@@ -80,7 +80,7 @@ func kmsRules() []*Rule {
 				"supplementaryConfiguration.Policy",
 				"supplementaryConfiguration.KeyRotationStatus",
 			},
-			Check: checkKMSKeyPolicyRestricted,
+			Check: referenceScoped(checkKMSKeyPolicyRestricted),
 		},
 	}
 }

@@ -76,6 +76,9 @@ func bucketScope(item *configitem.Item, p Params) (bool, string) {
 	if in, decided, why := tagScope(item, key, "bucket"); decided {
 		return in, why
 	}
+	if len(item.MLReferences) > 0 {
+		return true, ""
+	}
 	patterns := p.List("bucketNamePatterns")
 	for _, pat := range patterns {
 		// The patterns were validated, so Match cannot fail; a failure
@@ -97,7 +100,32 @@ func keyScope(item *configitem.Item, p Params) (bool, string) {
 	if in, decided, why := tagScope(item, key, "key"); decided {
 		return in, why
 	}
+	if len(item.MLReferences) > 0 {
+		return true, ""
+	}
 	return false, fmt.Sprintf("Not an ML key: it has no %s tag.", key)
+}
+
+// referenceScoped wraps the check of a rule on ML data so that a verdict
+// on a resource in scope only because AI resources use it (it has no ML
+// tag) says so: a team told about a bucket it never tagged learns why.
+func referenceScoped(check func(*configitem.Item, Params) Verdict) func(*configitem.Item, Params) Verdict {
+	return func(item *configitem.Item, p Params) Verdict {
+		v := check(item, p)
+		if len(item.MLReferences) == 0 || v.Compliance == NotApplicable {
+			return v
+		}
+		if _, decided, _ := tagScope(item, mlTagKey(p), ""); decided {
+			return v
+		}
+		note := "In ML scope: used by " + strings.Join(item.MLReferences, "; ") + "."
+		if v.Annotation == "" {
+			v.Annotation = note
+		} else {
+			v.Annotation = note + " " + v.Annotation
+		}
+		return v
+	}
 }
 
 // tagScope decides scope from the ML tag: a tag whose value is false or no

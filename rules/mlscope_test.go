@@ -245,3 +245,22 @@ func TestKeyScope(t *testing.T) {
 		}
 	}
 }
+
+func TestReferenceScope(t *testing.T) {
+	r, _ := Catalog().Get("s3-ml-bucket-cmk-encrypted")
+	item := &configitem.Item{ResourceType: "AWS::S3::Bucket", ResourceID: "b", Status: configitem.StatusOK,
+		Configuration: []byte(`{"name":"b"}`),
+		Supplementary: map[string]json.RawMessage{"ServerSideEncryptionConfiguration": json.RawMessage(`{"rules":[]}`)}}
+	if ev := r.Evaluate(item, r.DefaultParams()); ev.Compliance != NotApplicable {
+		t.Fatalf("untagged bucket: %s %q", ev.Compliance, ev.Annotation)
+	}
+	item.MLReferences = []string{"AWS::SageMaker::Model InferenceModel (PrimaryContainer.ModelDataUrl)"}
+	ev := r.Evaluate(item, r.DefaultParams())
+	if ev.Compliance != NonCompliant || !strings.HasPrefix(ev.Annotation, "In ML scope: used by AWS::SageMaker::Model InferenceModel") {
+		t.Errorf("referenced bucket: %s %q", ev.Compliance, ev.Annotation)
+	}
+	item.Tags = map[string]string{"ml-data": "no"}
+	if ev := r.Evaluate(item, r.DefaultParams()); ev.Compliance != NotApplicable {
+		t.Errorf("the owner's ml-data=no wins over references: %s %q", ev.Compliance, ev.Annotation)
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+
+	"github.com/aiguard/aiguard/internal/suggest"
 )
 
 var kebab = &Regexp{Expr: `^[a-z][a-z0-9]*(-[a-z0-9]+)*$`}
@@ -111,6 +113,18 @@ func (reg *Registry) ForConfigRuleName(name string) (*Rule, bool) {
 	return best, best != nil
 }
 
+// Lookup returns the rule with the ID, or an error that says the ID is
+// unknown, with the closest one (Suggest) when there is one.
+func (reg *Registry) Lookup(id string) (*Rule, error) {
+	if r, ok := reg.Get(id); ok {
+		return r, nil
+	}
+	if s := reg.Suggest(id); s != "" {
+		return nil, fmt.Errorf("unknown rule %q (did you mean %s?)", id, s)
+	}
+	return nil, fmt.Errorf("unknown rule %q", id)
+}
+
 // Suggest returns the known rule ID closest to id, for "did you mean", or ""
 // when nothing is close. In order it tries: the ID in another case; the rule
 // a deployed Config rule name runs (its ID followed by a suffix); the shortest
@@ -140,7 +154,7 @@ func (reg *Registry) Suggest(id string) string {
 	// A typo is a few edits; farther than that, a guess misleads more than it helps.
 	bestDist := max(2, len(q)/4) + 1
 	for _, r := range reg.order {
-		if d := distance(q, r.ID); d < bestDist {
+		if d := suggest.Distance(q, r.ID); d < bestDist {
 			best, bestDist = r.ID, d
 		}
 	}
@@ -202,25 +216,4 @@ func (r *Rule) validate() error {
 		}
 	}
 	return nil
-}
-
-// distance is the Levenshtein distance between a and b.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

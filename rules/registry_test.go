@@ -2,6 +2,7 @@ package rules
 
 import (
 	"context"
+	"github.com/aiguard/aiguard/internal/suggest"
 	"strings"
 	"testing"
 
@@ -263,10 +264,10 @@ func TestDistance(t *testing.T) {
 		{"same", "same", 0},
 	}
 	for _, tt := range tests {
-		if got := distance(tt.a, tt.b); got != tt.want {
+		if got := suggest.Distance(tt.a, tt.b); got != tt.want {
 			t.Errorf("distance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
 		}
-		if got := distance(tt.b, tt.a); got != tt.want {
+		if got := suggest.Distance(tt.b, tt.a); got != tt.want {
 			t.Errorf("distance(%q, %q) = %d, want %d (symmetry)", tt.b, tt.a, got, tt.want)
 		}
 	}

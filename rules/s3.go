@@ -53,7 +53,7 @@ func s3Rules() []*Rule {
 				"supplementaryConfiguration.ServerSideEncryptionConfiguration.rules.applyServerSideEncryptionByDefault.sseAlgorithm",
 				"supplementaryConfiguration.ServerSideEncryptionConfiguration.rules.applyServerSideEncryptionByDefault.kmsMasterKeyID",
 			),
-			Check: checkS3CMKEncrypted,
+			Check: referenceScoped(checkS3CMKEncrypted),
 		},
 		{
 			ID:    "s3-ml-bucket-access-logging",
@@ -73,7 +73,7 @@ func s3Rules() []*Rule {
 			Fields: append(append([]string(nil), bucketScopeFields...),
 				"supplementaryConfiguration.BucketLoggingConfiguration.destinationBucketName",
 			),
-			Check: checkS3AccessLogging,
+			Check: referenceScoped(checkS3AccessLogging),
 		},
 		{
 			ID:    "s3-ml-bucket-tls-enforced",
@@ -105,7 +105,7 @@ func s3Rules() []*Rule {
 				"arn",
 				"supplementaryConfiguration.BucketPolicy.policyText",
 			),
-			Check: checkS3TLSEnforced,
+			Check: referenceScoped(checkS3TLSEnforced),
 		},
 		{
 			ID:    "s3-ml-bucket-public-access-blocked",
@@ -129,7 +129,7 @@ func s3Rules() []*Rule {
 				"supplementaryConfiguration.PublicAccessBlockConfiguration.blockPublicPolicy",
 				"supplementaryConfiguration.PublicAccessBlockConfiguration.restrictPublicBuckets",
 			),
-			Check: checkS3PublicAccessBlocked,
+			Check: referenceScoped(checkS3PublicAccessBlocked),
 		},
 	}
 }

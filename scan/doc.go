@@ -1,68 +1,78 @@
 // Package scan evaluates the rule catalog over a whole estate offline: AWS
 // Config snapshot and history files, the output of
 // `aws configservice batch-get-resource-config` and `select-resource-config`,
-// NDJSON with one configuration item (CI) per line, and CloudFormation
-// templates, which are checked before they are deployed.
+// NDJSON with one configuration item (CI) per line, and, before they are
+// deployed, CloudFormation templates and Terraform plans.
 //
-// # Inputs
+// # Stages
 //
-// [Open] recognises an input by its content, not its name: gzip is detected
-// by its magic bytes (so `.gz` works everywhere), then the first megabyte is
-// sniffed:
+// Data flows one way through stages, each in its own file:
 //
-//   - a JSON object with a configurationItems array: a Config snapshot or
-//     history file as Config delivers it to S3, or the output of
-//     get-resource-config-history ([KindConfigItems]);
-//   - a JSON object with baseConfigurationItems: batch-get-resource-config
-//     or batch-get-aggregate-resource-config ([KindBatchGet]);
-//   - a JSON object with Results, an array of JSON strings:
-//     select-resource-config or select-aggregate-resource-config
-//     ([KindSelect]);
-//   - a JSON array of CIs ([KindArray]);
-//   - CIs one per line ([KindNDJSON]) or as a stream of (pretty-printed) JSON
-//     objects ([KindStream]);
-//   - a CloudFormation template in JSON or YAML ([KindTemplate]).
+//   - open (open.go): name the inputs ([Expand]), open each (a regular
+//     file or standard input; gzip detected by its magic bytes and read
+//     anywhere, with github.com/klauspost/compress), count the bytes read;
+//   - detect (detect.go): recognise the input by its content, never by its
+//     name, and never decide "empty" from a sniff window ([Kind]);
+//   - split (split.go): find the boundaries of the items in a stream without
+//     decoding them, and note each item's resourceType on the way;
+//   - decode (decode.go): turn an item's bytes into a [configitem.Item];
+//   - evaluate (evaluate.go): judge it with the rules through their one entry
+//     point ([rules.Configured]), exemptions included, and mark what is
+//     suppressed;
+//   - sink: the writers ([JSONWriter], [SARIFWriter], [JUnitWriter],
+//     [ASFFWriter], and the reports built from the [Summary]).
 //
-// Inputs are streamed and never loaded whole (templates excepted, which
-// CloudFormation itself bounds to 1 MB): a hand-written scanner finds the
-// boundaries of each CI inside the container array and hands the CI's bytes to
-// a pool of workers, which decode it with [configitem.Decode] and evaluate it.
-// Memory is bounded by the chunks in flight, whatever the size of the input.
+// A reader goroutine does nothing but decompress and split (templates and
+// plans it reads whole, as CloudFormation and Terraform bound them); a pool
+// of workers decodes and evaluates; a collector hands the [Result]s to the
+// [Sink] in input order, so every output is deterministic. An item of a type
+// no rule of the scan covers is counted from the type the splitter saw,
+// without being copied or decoded. Memory is bounded by the chunks in
+// flight, whatever the size of the input.
 //
-// A CI that cannot be decoded is reported as a [Problem] with its position
-// (file and line, or file and array index) and skipped; the scan goes on. A
-// file whose structure breaks (a truncated download, a corrupt gzip stream)
-// is reported at the point where it broke and the rest of it is skipped.
+// A CI that cannot be decoded (a key given twice among them: AWS never sends
+// one) is reported as a [Problem] with its position (file and line, or file
+// and array index) and skipped; the scan goes on. A file whose structure
+// breaks (a truncated download, a corrupt gzip stream) is reported where it
+// broke and the rest of it is skipped. A bug that an input finds is reported
+// as a problem of that item, never a crash.
 //
-// # CloudFormation templates
+// # Templates and plans
 //
 // Each resource of a type that a change-triggered rule covers becomes a CI
-// (resourceId is the logical ID) and is judged by the same rules. Newer
-// Config types record CloudFormation property names, so Properties becomes
-// the configuration unchanged. AWS::S3::Bucket and AWS::KMS::Key are legacy
-// types whose CIs use the describe APIs' camelCase and keep most settings in
-// supplementaryConfiguration, so the properties the rules read are mapped
-// onto that shape, with the settings AWS applies when a property is absent
-// (legacy.go lists what is mapped and what is not).
+// (resourceId is the logical ID, or the plan's resource address) and is
+// judged by the same rules; [EvaluateResource] judges one resource the same
+// way, for a CloudFormation hook. Newer Config types record CloudFormation
+// property names, so Properties becomes the configuration unchanged;
+// AWS::S3::Bucket and AWS::KMS::Key are legacy types whose properties are
+// mapped onto their CIs' shape (legacy.go). A Terraform plan's AWS provider
+// resources are mapped onto CloudFormation types first (terraform.go), the
+// split S3 bucket resources folded into their bucket.
 //
-// Intrinsic functions are left unresolved, with two exceptions that cannot
-// change a verdict: pseudo parameters (AWS::Partition, AWS::Region and
-// AWS::AccountId when --region and --account-id give them, AWS::URLSuffix,
-// AWS::NoValue; without a value AWS::AccountId, AWS::Region, AWS::StackName
-// and AWS::StackId stay as the literal "${AWS::AccountId}") and, inside an S3
-// bucket policy, references to the bucket the policy is attached to. Every other intrinsic becomes a placeholder
-// string such as "!Ref TrainingKey". When a rule reads a field holding one,
-// a COMPLIANT verdict says what it assumed, and a NON_COMPLIANT verdict
-// becomes NOT_APPLICABLE with the reason: the rule cannot judge the value
-// before deployment, and aiguard does not report what it cannot confirm.
+// Intrinsic functions whose value is known are computed (fold.go): pseudo
+// parameters, parameter defaults (the annotation says so) and
+// --parameter overrides, Fn::FindInMap, Fn::Select, Fn::Split, Fn::Sub,
+// Fn::Join, Fn::If on a known condition. A resource whose properties depend
+// on unknown conditions is judged under each combination and the verdicts
+// combined, naming the condition that decides when they differ
+// (tjudge.go). What stays unknown (a Ref to a resource, a plan's
+// after_unknown) is probed with the values it could take: a failure is
+// reported whenever the failing facts are literal; a verdict that depends
+// on the unknown value says so, or is NOT_APPLICABLE with the reason.
 //
-// Periodic rules, which call service APIs, cannot run offline; they are
-// listed in [Summary.Notes].
+// S3 buckets and KMS keys that AI resources use (training and processing
+// URIs, model data, data capture, Bedrock data sources, KmsKeyIds) are in ML
+// scope, in a template and, with an organization spec, in a snapshot
+// (mlrefs.go); the annotation says which resource uses them.
 //
-// # Outputs
+// Suppressions: a template resource's Metadata.aiguard.skip entries,
+// [Options.SkipRules], and the exemptResourceIds rule parameter. Suppressed
+// failures are reported with their [Suppression], and do not fail a scan.
 //
-// [Run] delivers [Result]s to a [Sink] in input order, whatever the number of
-// workers, so every output is deterministic. The writers in this package
-// produce JSON (the keys of `aiguard evaluate --format json`), ASFF for
-// Security Hub's BatchImportFindings, and table, Markdown and HTML reports.
+// With [Options.Spec], each CI is judged with the rules, parameters and
+// exceptions of the team that owns its account, and template and planned
+// resources with those of [Options.Team].
+//
+// Periodic rules, which call service APIs, cannot run offline; when they
+// were asked for, [Summary.Notes] says so.
 package scan

@@ -86,15 +86,18 @@ type htmlData struct {
 // forbids loading anything else.
 func WriteHTML(w io.Writer, s *Summary) error {
 	d := htmlData{
-		Overview: overview(s), CIs: s.CIs, Skipped: s.Skipped, Summary: s,
+		Overview: Overview(s), CIs: s.CIs, Skipped: s.Skipped, Summary: s,
 		Compliant: colorCompliant, NonCompliantC: colorNonCompliant, NotApplicable: colorNotApplicable,
 	}
 	var labels []string
 	var counts []Counts
 	for _, r := range s.Rules {
+		d.NonCompliant += r.NonCompliant
+		if r.Total() == 0 {
+			continue // nothing to report
+		}
 		labels = append(labels, r.Rule.ID)
 		counts = append(counts, r.Counts)
-		d.NonCompliant += r.NonCompliant
 	}
 	d.RuleChart = newChart("Compliance per rule", labels, counts)
 	labels, counts = nil, nil
@@ -123,7 +126,7 @@ func WriteHTML(w io.Writer, s *Summary) error {
 
 var htmlReport = template.Must(template.New("report").Funcs(template.FuncMap{
 	"dash":     dash,
-	"resource": resourceLabel,
+	"resource": ResourceLabel,
 	"account":  accountLabel,
 }).Parse(`<!DOCTYPE html>
 <html lang="en">

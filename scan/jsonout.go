@@ -3,23 +3,30 @@ package scan
 import (
 	"bufio"
 	"io"
+	"strconv"
 	"time"
 	"unicode/utf8"
 
 	"github.com/aiguard/aiguard/rules"
 )
 
-// JSONWriter streams the evaluations as one JSON array, formatted exactly as
-// `aiguard evaluate --format json` prints them (two-space indent, HTML
-// characters unescaped). Encoding runs on the scan's workers.
+// JSONWriter streams the evaluations as one JSON array: the keys of
+// `aiguard evaluate --format json` (ruleId, complianceResourceType,
+// complianceResourceId, complianceType, annotation, orderingTimestamp),
+// then severity, accountId, awsRegion, file, line and column (null when
+// unknown), index (of an item in an array or stream), property (the
+// template property that decided, when known) and suppression (when the
+// evaluation is suppressed). Two-space indent, HTML characters unescaped.
+// Encoding runs on the scan's workers.
 type JSONWriter struct {
 	w     *bufio.Writer
+	reg   *rules.Registry
 	wrote bool
 }
 
 // NewJSONWriter returns a writer to w; call Close to finish the array.
-func NewJSONWriter(w io.Writer) *JSONWriter {
-	return &JSONWriter{w: bufio.NewWriterSize(w, 256<<10)}
+func NewJSONWriter(w io.Writer, reg *rules.Registry) *JSONWriter {
+	return &JSONWriter{w: bufio.NewWriterSize(w, 256<<10), reg: reg}
 }
 
 // Prepare encodes the result's evaluations.
@@ -27,10 +34,10 @@ func (j *JSONWriter) Prepare(r *Result) {
 	if len(r.Evaluations) == 0 {
 		return
 	}
-	// The evaluations of one CI share their timestamp: format it once.
+	// The evaluations of one item share their timestamp: format it once.
 	var stamp []byte
 	var last time.Time
-	b := make([]byte, 0, 320*len(r.Evaluations))
+	b := make([]byte, 0, 480*len(r.Evaluations))
 	for i := range r.Evaluations {
 		e := &r.Evaluations[i]
 		if stamp == nil || !e.OrderingTimestamp.Equal(last) || e.OrderingTimestamp.Location() != last.Location() {
@@ -40,7 +47,15 @@ func (j *JSONWriter) Prepare(r *Result) {
 		if i > 0 {
 			b = append(b, ",\n"...)
 		}
-		b = appendEvaluation(b, e, stamp)
+		var sev string
+		if rule, ok := j.reg.Get(e.RuleID); ok {
+			sev = string(rule.Severity)
+		}
+		var d Detail
+		if i < len(r.Details) {
+			d = r.Details[i]
+		}
+		b = appendEvaluation(b, e, stamp, sev, &r.Resource, &d)
 	}
 	r.Encoded = b
 }
@@ -70,7 +85,7 @@ func (j *JSONWriter) Close() error {
 	return j.w.Flush()
 }
 
-func appendEvaluation(b []byte, e *rules.Evaluation, stamp []byte) []byte {
+func appendEvaluation(b []byte, e *rules.Evaluation, stamp []byte, sev string, res *Identity, d *Detail) []byte {
 	b = append(b, "  {\n    \"ruleId\": "...)
 	b = appendJSONString(b, e.RuleID)
 	b = append(b, ",\n    \"complianceResourceType\": "...)
@@ -83,8 +98,46 @@ func appendEvaluation(b []byte, e *rules.Evaluation, stamp []byte) []byte {
 	b = appendJSONString(b, e.Annotation)
 	b = append(b, ",\n    \"orderingTimestamp\": \""...)
 	b = append(b, stamp...)
-	b = append(b, "\"\n  }"...)
-	return b
+	b = append(b, "\",\n    \"severity\": "...)
+	b = appendJSONString(b, sev)
+	b = append(b, ",\n    \"accountId\": "...)
+	b = appendJSONString(b, res.AccountID)
+	b = append(b, ",\n    \"awsRegion\": "...)
+	b = appendJSONString(b, res.Region)
+	b = append(b, ",\n    \"file\": "...)
+	b = appendJSONString(b, d.Where.File)
+	b = append(b, ",\n    \"line\": "...)
+	b = appendPositive(b, d.Where.Line)
+	b = append(b, ",\n    \"column\": "...)
+	b = appendPositive(b, d.Where.Column)
+	if d.Where.Index >= 0 && d.Where.Line == 0 && d.Where.Resource == "" {
+		b = append(b, ",\n    \"index\": "...)
+		b = strconv.AppendInt(b, int64(d.Where.Index), 10)
+	}
+	if d.Where.Property != "" {
+		b = append(b, ",\n    \"property\": "...)
+		b = appendJSONString(b, d.Where.Property)
+	}
+	if s := d.Suppressed; s != nil {
+		b = append(b, ",\n    \"suppression\": {\n      \"kind\": "...)
+		b = appendJSONString(b, s.Kind)
+		b = append(b, ",\n      \"reason\": "...)
+		b = appendJSONString(b, s.Reason)
+		if s.Expires != "" {
+			b = append(b, ",\n      \"expires\": "...)
+			b = appendJSONString(b, s.Expires)
+		}
+		b = append(b, "\n    }"...)
+	}
+	return append(b, "\n  }"...)
+}
+
+// appendPositive writes n, or null when it is not positive (unknown).
+func appendPositive(b []byte, n int) []byte {
+	if n <= 0 {
+		return append(b, "null"...)
+	}
+	return strconv.AppendInt(b, int64(n), 10)
 }
 
 const hexDigits = "0123456789abcdef"

@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/aiguard/aiguard/rules"
 )
 
 // TestLargeSnapshotMemory scans a generated snapshot of about 1 GB of JSON
@@ -73,7 +75,7 @@ func scanHelper(t *testing.T, path string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	jw := NewJSONWriter(devnull)
+	jw := NewJSONWriter(devnull, rules.Catalog())
 	sum, err := Run(context.Background(), srcs, Options{}, jw)
 	if err != nil {
 		t.Fatal(err)

@@ -64,13 +64,13 @@ func (c *converter) asMap(v any, ciPath, prop string) (map[string]any, bool) {
 	switch t := v.(type) {
 	case map[string]any:
 		return t, true
-	case intrinsic:
+	case *intrinsic:
 		c.resolve(t, ciPath, prop)
 	}
 	return nil, false
 }
 
-func (c *converter) s3Bucket(id string, props map[string]any, policies map[string][]any) (*configitem.Item, error) {
+func (c *converter) s3Bucket(id string, props map[string]any, policies map[string][]*bucketPolicy) (*configitem.Item, error) {
 	if props == nil {
 		props = map[string]any{}
 	}
@@ -88,7 +88,7 @@ func (c *converter) s3Bucket(id string, props map[string]any, policies map[strin
 	if enc, present := props["BucketEncryption"]; present {
 		if m, ok := c.asMap(enc, sse, "Properties.BucketEncryption"); ok {
 			list := m["ServerSideEncryptionConfiguration"]
-			if in, ok := list.(intrinsic); ok {
+			if in, ok := list.(*intrinsic); ok {
 				c.resolve(in, sse+".rules", "Properties.BucketEncryption.ServerSideEncryptionConfiguration")
 			}
 			items, _ := list.([]any)
@@ -178,13 +178,9 @@ func (c *converter) s3Bucket(id string, props map[string]any, policies map[strin
 		// References to the bucket itself resolve: they cannot change a
 		// verdict, and the TLS rule compares the policy's resources with
 		// the bucket's ARN.
-		saved := c.known
-		c.known = map[string]string{id: name, id + ".Arn": arn}
-		for k, v := range saved {
-			c.known[k] = v
-		}
-		doc := c.resolve(docs[len(docs)-1], policyPath, "AWS::S3::BucketPolicy.PolicyDocument")
-		c.known = saved
+		last := docs[len(docs)-1]
+		folded := c.fold(last.doc, "AWS::S3::BucketPolicy "+last.id+".PolicyDocument", map[string]string{id: name, id + ".Arn": arn})
+		doc := c.resolve(folded, policyPath, "AWS::S3::BucketPolicy "+last.id+".PolicyDocument")
 		if s, ok := doc.(string); ok {
 			policyText = s
 		} else {
@@ -271,7 +267,7 @@ func (c *converter) kmsKey(id string, props map[string]any) (*configitem.Item, e
 		policy = c.resolve(kp, "supplementaryConfiguration.Policy", "Properties.KeyPolicy")
 	}
 	if policy == nil || policy == noValue {
-		account := c.known["AWS::AccountId"]
+		account := c.accountID
 		if account == "" {
 			account = "${AWS::AccountId}"
 		}

@@ -4,30 +4,36 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
+
+	"github.com/aiguard/aiguard/internal/textsafe"
 )
 
 // The human reports list at most this many skipped items; stderr and the
 // counts have the rest.
 const reportProblems = 50
 
-// resourceLabel names a resource for people: its type and ID.
-func resourceLabel(r Identity) string {
+// ResourceLabel names a resource for people: its type and ID.
+func ResourceLabel(r Identity) string {
 	return r.Type + " " + r.ID
 }
 
-// overview is the one-paragraph account of what was scanned.
-func overview(s *Summary) string {
+// Overview is the one-paragraph account of what was scanned.
+func Overview(s *Summary) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Scanned %d configuration %s from %d %s", s.CIs, plural(s.CIs, "item", "items"),
+	fmt.Fprintf(&b, "Scanned %d %s from %d %s", s.CIs, plural(s.CIs, "item", "items"),
 		len(s.Inputs), plural(len(s.Inputs), "input", "inputs"))
-	evals, nc := 0, 0
+	evals, nc, sup := 0, 0, 0
 	for _, r := range s.Rules {
 		evals += r.Total()
 		nc += r.NonCompliant
+		sup += r.Suppressed
 	}
-	fmt.Fprintf(&b, " with %d %s: %d %s, %d non-compliant.", len(s.Rules), plural(len(s.Rules), "rule", "rules"),
+	fmt.Fprintf(&b, " with %d %s: %d %s, %d non-compliant", len(s.Rules), plural(len(s.Rules), "rule", "rules"),
 		evals, plural(evals, "evaluation", "evaluations"), nc)
+	if sup > 0 {
+		fmt.Fprintf(&b, ", %d suppressed", sup)
+	}
+	b.WriteString(".")
 	if s.Uncovered > 0 {
 		fmt.Fprintf(&b, " %d %s of types no rule covers.", s.Uncovered, plural(s.Uncovered, "item is", "items are"))
 	}
@@ -44,67 +50,19 @@ func plural(n int, one, many string) string {
 	return many
 }
 
-// WriteTable writes the default report: compliance per rule, then the
-// non-compliant resources with their annotations, then notes.
-func WriteTable(w io.Writer, s *Summary) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "RULE\tSEVERITY\tCOMPLIANT\tNON_COMPLIANT\tNOT_APPLICABLE")
-	for _, r := range s.Rules {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\n", r.Rule.ID, r.Rule.Severity, r.Compliant, r.NonCompliant, r.NotApplicable)
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	fmt.Fprintln(w)
-	if len(s.NonCompliant) == 0 {
-		fmt.Fprintln(w, "No non-compliant resources.")
-	} else {
-		fmt.Fprintln(w, "NON-COMPLIANT RESOURCES")
-		tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "SEVERITY\tRULE\tACCOUNT\tREGION\tRESOURCE\tANNOTATION")
-		for _, f := range s.NonCompliant {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", f.Rule.Severity, f.Rule.ID, dash(f.Resource.AccountID),
-				dash(f.Resource.Region), cell(resourceLabel(f.Resource)), dash(cell(f.Annotation)))
-		}
-		if err := tw.Flush(); err != nil {
-			return err
-		}
-		for _, r := range s.Rules {
-			if n := s.Omitted[r.Rule.ID]; n > 0 {
-				fmt.Fprintf(w, "... and %d more non-compliant for %s (--format json lists every evaluation)\n", n, r.Rule.ID)
-			}
-		}
-	}
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, overview(s))
-	for _, n := range s.Notes {
-		fmt.Fprintln(w, "Note:", n)
-	}
-	_, err := fmt.Fprintf(w, "")
-	return err
-}
-
-// cell keeps a table cell on one line.
-func cell(s string) string {
-	return strings.Join(strings.Fields(s), " ")
-}
-
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
-}
-
 // WriteMarkdown writes the report as GitHub-flavoured Markdown.
 func WriteMarkdown(w io.Writer, s *Summary) error {
 	var b strings.Builder
 	b.WriteString("# aiguard scan report\n\n")
-	b.WriteString(overview(s) + "\n\n")
+	b.WriteString(Overview(s) + "\n\n")
 	b.WriteString("## Compliance by rule\n\n")
-	b.WriteString("| Rule | Severity | Compliant | Non-compliant | Not applicable |\n|---|---|--:|--:|--:|\n")
+	b.WriteString("| Rule | Severity | Compliant | Non-compliant | Not applicable | Suppressed |\n|---|---|--:|--:|--:|--:|\n")
 	for _, r := range s.Rules {
-		fmt.Fprintf(&b, "| `%s` | %s | %d | %d | %d |\n", r.Rule.ID, r.Rule.Severity, r.Compliant, r.NonCompliant, r.NotApplicable)
+		if r.Total() == 0 {
+			continue // nothing to report
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %d | %d | %d | %d |\n", r.Rule.ID, r.Rule.Severity, r.Compliant, r.NonCompliant,
+			r.NotApplicable, r.Suppressed)
 	}
 	b.WriteString("\n## Compliance by account\n\n")
 	if len(s.Accounts) == 0 {
@@ -122,12 +80,19 @@ func WriteMarkdown(w io.Writer, s *Summary) error {
 		b.WriteString("| Severity | Rule | Account | Region | Resource | Annotation |\n|---|---|---|---|---|---|\n")
 		for _, f := range s.NonCompliant {
 			fmt.Fprintf(&b, "| %s | `%s` | %s | %s | %s | %s |\n", f.Rule.Severity, f.Rule.ID, mdCell(dash(f.Resource.AccountID)),
-				mdCell(dash(f.Resource.Region)), mdCell(resourceLabel(f.Resource)), mdCell(f.Annotation))
+				mdCell(dash(f.Resource.Region)), mdCell(ResourceLabel(f.Resource)), mdCell(f.Annotation))
 		}
 		for _, r := range s.Rules {
 			if n := s.Omitted[r.Rule.ID]; n > 0 {
 				fmt.Fprintf(&b, "\n… and %d more non-compliant for `%s` (`--format json` lists every evaluation).\n", n, r.Rule.ID)
 			}
+		}
+	}
+	if len(s.Suppressed) > 0 {
+		b.WriteString("\n## Suppressed findings\n\n| Rule | Resource | Where | Suppressed by | Reason | Until |\n|---|---|---|---|---|---|\n")
+		for _, f := range s.Suppressed {
+			fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s |\n", f.Rule.ID, mdCell(ResourceLabel(f.Resource)), mdCell(f.Pos.String()),
+				f.Suppressed.Kind, mdCell(f.Suppressed.Reason), dash(f.Suppressed.Expires))
 		}
 	}
 	if len(s.Problems) > 0 {
@@ -158,10 +123,22 @@ func WriteMarkdown(w io.Writer, s *Summary) error {
 	return err
 }
 
+// cell keeps a table cell on one line.
+func cell(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
 // mdCell escapes text for a Markdown table cell: one line, no column
-// breaks, no HTML.
+// breaks, no HTML, no control characters.
 func mdCell(s string) string {
-	s = cell(s)
+	s = textsafe.Line(cell(s))
 	r := strings.NewReplacer(`\`, `\\`, "|", `\|`, "<", "&lt;", ">", "&gt;", "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`)
 	return r.Replace(s)
 }

@@ -6,12 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
+	"slices"
 	"sync"
 	"time"
 
-	"gopkg.in/yaml.v3"
-
+	"github.com/aiguard/aiguard/conformance"
 	"github.com/aiguard/aiguard/rules"
 )
 
@@ -45,8 +44,9 @@ func EvaluateResource(ctx context.Context, r Resource, opts ResourceOptions) ([]
 	if r.LogicalID == "" {
 		return nil, errors.New("resource has no logical ID")
 	}
-	list, err := resourceRules(catalog(), r.Type, opts.Rules)
-	if err != nil || len(list) == 0 {
+	reg := catalog()
+	selected, err := resourceRules(reg, r.Type, opts.Rules)
+	if err != nil || len(selected) == 0 {
 		return nil, err
 	}
 	props, err := resourceProperties(r.Properties)
@@ -57,29 +57,24 @@ func EvaluateResource(ctx context.Context, r Resource, opts ResourceOptions) ([]
 	if now.IsZero() {
 		now = time.Now()
 	}
-	sopts := &Options{AccountID: opts.AccountID, Region: opts.Region, Now: now}
-	res := convertResource(sopts, r.LogicalID, r.Type, props, nil)
-	if res.err != nil {
-		return nil, fmt.Errorf("resource %s: %w", r.LogicalID, res.err)
+	sopts := &Options{Registry: reg, Rules: selected, AccountID: opts.AccountID, Region: opts.Region, Now: now}
+	rs := &ruleSet{all: selected, covered: map[string]bool{}}
+	rs.base, err = rs.profile("", sopts, func(rule *rules.Rule) (map[string]string, map[string]string, bool) {
+		return opts.Params[rule.ID], nil, true
+	})
+	if err != nil {
+		return nil, err
 	}
-	out := make([]rules.Evaluation, 0, len(list))
-	for _, rule := range list {
-		raw := opts.Params[rule.ID]
-		p, err := rule.ParseParams(raw)
-		if err != nil {
-			return nil, err
-		}
-		ev := rule.Evaluate(res.item, p)
-		if len(res.unresolved) > 0 {
-			ev = qualify(ev, rule, res.unresolved)
-		}
-		evs := []rules.Evaluation{ev}
-		if err := rules.ApplyExemptions(evs, raw, now); err != nil {
-			return nil, fmt.Errorf("rule %s: %w", rule.ID, err)
-		}
-		out = append(out, evs[0])
+	t := &tmpl{name: r.LogicalID, params: map[string]*tparam{}, conditions: map[string]*conformance.Value{},
+		resources: map[string]*conformance.Value{}, policies: map[string][]*bucketPolicy{}, opts: sopts,
+		condMemo: map[string]condResult{}, mappings: &conformance.Value{Kind: conformance.Map}, pseudo: pseudoParams(sopts)}
+	res := &tres{t: t, id: r.LogicalID, typ: r.Type, pos: Position{File: r.LogicalID, Resource: r.LogicalID, Index: -1}, props: props}
+	var out Result
+	res.judge(rs, sopts, &out)
+	if out.Problem != nil {
+		return nil, fmt.Errorf("resource %s: %w", r.LogicalID, out.Problem.Err)
 	}
-	return out, nil
+	return out.Evaluations, nil
 }
 
 // resourceRules returns the change-triggered rules to run on a type, in ID
@@ -90,36 +85,32 @@ func resourceRules(reg *rules.Registry, typ string, ids []string) ([]*rules.Rule
 	}
 	var out []*rules.Rule
 	for _, id := range ids {
-		r, ok := reg.Get(id)
-		if !ok {
-			msg := fmt.Sprintf("unknown rule %q", id)
-			if s := reg.Suggest(id); s != "" {
-				msg += fmt.Sprintf(" (did you mean %s?)", s)
-			}
-			return nil, errors.New(msg)
+		r, err := reg.Lookup(id)
+		if err != nil {
+			return nil, err
 		}
-		if r.Check != nil && r.Covers(typ) && !containsRule(out, r) {
+		if r.Check != nil && r.Covers(typ) && !slices.Contains(out, r) {
 			out = append(out, r)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	slices.SortFunc(out, func(a, b *rules.Rule) int { return cmpString(a.ID, b.ID) })
 	return out, nil
 }
 
-func containsRule(list []*rules.Rule, r *rules.Rule) bool {
-	for _, x := range list {
-		if x == r {
-			return true
-		}
+func cmpString(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
 	}
-	return false
+	return 0
 }
 
-// resourceProperties reads Properties given as JSON into the values a
-// template's properties become, through the same reader: JSON is YAML, and
-// its long-form intrinsics ({"Ref": ...}, {"Fn::GetAtt": [...]}) are read as
-// a template's are.
-func resourceProperties(raw json.RawMessage) (map[string]any, error) {
+// resourceProperties reads Properties given as JSON with the template
+// reader, so that long-form intrinsics ({"Ref": ...}, {"Fn::If": [...]})
+// are read as a template's are.
+func resourceProperties(raw json.RawMessage) (*conformance.Value, error) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil, nil
@@ -127,17 +118,12 @@ func resourceProperties(raw json.RawMessage) (map[string]any, error) {
 	if !json.Valid(raw) {
 		return nil, errors.New("properties are not valid JSON")
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(raw, &doc); err != nil {
+	v, err := conformance.ParseValue(raw)
+	if err != nil {
 		return nil, fmt.Errorf("read properties: %w", err)
 	}
-	v, err := (&treeBuilder{}).value(&doc)
-	if err != nil {
-		return nil, err
-	}
-	m, ok := v.(map[string]any)
-	if !ok {
+	if v.Kind != conformance.Map {
 		return nil, errors.New("properties are not a JSON object")
 	}
-	return m, nil
+	return v, nil
 }

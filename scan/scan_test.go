@@ -6,6 +6,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -198,7 +200,7 @@ func scanFiles(t *testing.T, opts Options, names ...string) (string, *Summary) {
 		opts.Now = testNow
 	}
 	var out bytes.Buffer
-	jw := NewJSONWriter(&out)
+	jw := NewJSONWriter(&out, rules.Catalog())
 	sum, err := Run(context.Background(), srcs, opts, jw)
 	if err != nil {
 		t.Fatal(err)
@@ -209,11 +211,27 @@ func scanFiles(t *testing.T, opts Options, names ...string) (string, *Summary) {
 	return out.String(), sum
 }
 
+// jsonResult is one element of the JSON output.
+type jsonResult struct {
+	rules.Evaluation
+	Severity    string       `json:"severity"`
+	AccountID   string       `json:"accountId"`
+	Region      string       `json:"awsRegion"`
+	File        string       `json:"file"`
+	Line        *int         `json:"line"`
+	Column      *int         `json:"column"`
+	Index       *int         `json:"index,omitempty"`
+	Property    string       `json:"property,omitempty"`
+	Suppression *Suppression `json:"suppression,omitempty"`
+}
+
 func TestJSONMatchesEncodingJSON(t *testing.T) {
-	out, _ := scanFiles(t, Options{}, "snapshot.json.gz", "template.yaml")
-	var evals []rules.Evaluation
-	if err := json.Unmarshal([]byte(out), &evals); err != nil {
-		t.Fatalf("output is not a JSON array of evaluations: %v", err)
+	out, _ := scanFiles(t, Options{}, "snapshot.json.gz", "template.yaml", "items.ndjson")
+	var evals []jsonResult
+	dec := json.NewDecoder(strings.NewReader(out))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&evals); err != nil {
+		t.Fatalf("output is not a JSON array of results: %v", err)
 	}
 	var want bytes.Buffer
 	enc := json.NewEncoder(&want)
@@ -223,8 +241,33 @@ func TestJSONMatchesEncodingJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	if out != want.String() {
-		t.Errorf("the streamed JSON differs from encoding/json's (the format of aiguard evaluate)")
+		t.Errorf("the streamed JSON differs from encoding/json's\n%s", firstDiff(want.String(), out))
 	}
+	lines, indexes := 0, 0
+	for _, e := range evals {
+		if e.Severity == "" || e.File == "" {
+			t.Errorf("%s on %s: severity %q, file %q", e.RuleID, e.ResourceID, e.Severity, e.File)
+		}
+		if e.Line != nil {
+			lines++
+		}
+		if e.Index != nil {
+			indexes++
+		}
+	}
+	if lines == 0 || indexes == 0 {
+		t.Errorf("%d results with a line, %d with an index: want both kinds", lines, indexes)
+	}
+}
+
+func firstDiff(want, got string) string {
+	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < len(wl) && i < len(gl); i++ {
+		if wl[i] != gl[i] {
+			return fmt.Sprintf("line %d:\n want: %s\n  got: %s", i+1, wl[i], gl[i])
+		}
+	}
+	return "lengths differ"
 }
 
 // TestDeterministic checks that the output does not depend on the number
@@ -285,7 +328,7 @@ func evaluation(t *testing.T, out, ruleID, resourceID string) rules.Evaluation {
 }
 
 func TestTemplate(t *testing.T) {
-	out, sum := scanFiles(t, Options{AccountID: "111122223333", Region: "us-east-1"}, "template.yaml")
+	out, _ := scanFiles(t, Options{AccountID: "111122223333", Region: "us-east-1"}, "template.yaml")
 	for _, tc := range []struct {
 		rule, resource string
 		want           rules.Compliance
@@ -295,16 +338,19 @@ func TestTemplate(t *testing.T) {
 		// policy's self-references resolved.
 		{"s3-ml-bucket-tls-enforced", "TrainingBucket", rules.Compliant, ""},
 		{"s3-ml-bucket-public-access-blocked", "TrainingBucket", rules.Compliant, ""}, // S3's default
-		{"s3-ml-bucket-cmk-encrypted", "TrainingBucket", rules.Compliant, "!GetAtt TrainingKey.Arn"},
-		{"s3-ml-bucket-access-logging", "TrainingBucket", rules.Compliant, "!Ref LogBucket"},
+		// A key of the template is customer managed, and any destination
+		// bucket turns logging on: whatever they resolve to, the verdict
+		// holds, with no caveat.
+		{"s3-ml-bucket-cmk-encrypted", "TrainingBucket", rules.Compliant, ""},
+		{"s3-ml-bucket-access-logging", "TrainingBucket", rules.Compliant, ""},
 		{"s3-ml-bucket-cmk-encrypted", "FeaturesBucket", rules.NonCompliant, "SSE-S3 (AES256)"},
 		{"s3-ml-bucket-public-access-blocked", "FeaturesBucket", rules.NonCompliant, "BlockPublicPolicy, RestrictPublicBuckets"},
 		{"s3-ml-bucket-tls-enforced", "FeaturesBucket", rules.NonCompliant, "no bucket policy"},
 		{"s3-ml-bucket-access-logging", "LogBucket", rules.NotApplicable, "Not an ML bucket"},
 		{"kms-ml-key-policy-restricted", "TrainingKey", rules.Compliant, ""},
 		{"kms-ml-key-policy-restricted", "OpenKey", rules.NonCompliant, "AnyoneMayDecrypt"},
-		// An unresolved parameter decides the verdict: not judged.
-		{"sagemaker-notebook-no-direct-internet", "Notebook", rules.NotApplicable, "depends on Properties.DirectInternetAccess (!Ref InternetAccess)"},
+		// A parameter with a default is judged at its default, saying so.
+		{"sagemaker-notebook-no-direct-internet", "Notebook", rules.Compliant, `Judged with parameter InternetAccess at its default "Disabled"`},
 		{"sagemaker-notebook-root-access-disabled", "Notebook", rules.Compliant, ""},
 		{"sagemaker-notebook-lifecycle-config", "Notebook", rules.NonCompliant, "LifecycleConfigName is not set"},
 		{"sagemaker-domain-cmk-encrypted", "Domain", rules.NonCompliant, "KmsKeyId is not set"},
@@ -320,7 +366,12 @@ func TestTemplate(t *testing.T) {
 			t.Errorf("%s on %s: type %q, timestamp %v", tc.rule, tc.resource, e.ResourceType, e.OrderingTimestamp)
 		}
 	}
-	if len(sum.Notes) == 0 || !strings.Contains(strings.Join(sum.Notes, "\n"), "periodic rules") {
+	// A VPC is judged only by a periodic rule (ml-vpc-endpoints-present),
+	// which calls the EC2 API: when that rule is asked for, the notes say so.
+	vpc := "Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: 10.0.0.0/16\n"
+	reg := rules.Catalog()
+	periodic, _ := reg.Get("ml-vpc-endpoints-present")
+	if sum, _ := scanBytes(t, "vpc.yaml", []byte(vpc), Options{Registry: reg, Rules: []*rules.Rule{periodic}}); !strings.Contains(strings.Join(sum.Notes, "\n"), "periodic rules") {
 		t.Errorf("notes should say the periodic rules were skipped: %q", sum.Notes)
 	}
 }
@@ -458,6 +509,50 @@ func TestSplitterEndsInEscape(t *testing.T) {
 			}
 		case <-time.After(5 * time.Second):
 			t.Fatalf("%q: the splitter does not stop", in)
+		}
+	}
+}
+
+// TestSplitterNotesType checks the resourceType the splitter notes, with
+// which the reader skips items no rule covers without copying them: only a
+// top-level key (in any case) with a plain string value; never a nested
+// one, a value that reads "resourceType", or an escaped string, which the
+// decoder must read.
+func TestSplitterNotesType(t *testing.T) {
+	for _, tc := range []struct {
+		in, want string // want "" for none
+	}{
+		{`{"resourceType":"AWS::EC2::Volume","resourceId":"v"}`, "AWS::EC2::Volume"},
+		{`{"configuration":{"resourceType":"AWS::X::Y"}, "ResourceType" : "AWS::EC2::Volume"}`, "AWS::EC2::Volume"},
+		{`{"configuration":{"resourceType":"AWS::X::Y"}}`, ""},
+		{`{"resourceName":"resourceType","x":1}`, ""},
+		{`{"resourceType":"AWS::EC2::\u0056olume"}`, ""},
+		{`{"resourceType":null}`, ""},
+		{`{"resourceType":"AWS::S3::Bucket","resourceType":"AWS::EC2::Volume"}`, "AWS::S3::Bucket"},
+	} {
+		for _, oneByte := range []bool{false, true} {
+			var r io.Reader = strings.NewReader("[" + tc.in + "]")
+			if oneByte {
+				r = iotest.OneByteReader(r)
+			}
+			sp := newSplitter(r)
+			sp.wantType = true
+			var got []byte
+			err := sp.array(func(el element) error {
+				if string(el.data) != tc.in {
+					t.Errorf("%s: data %q", tc.in, el.data)
+				}
+				got = el.typ
+				return nil
+			})
+			if err != nil {
+				t.Fatalf("%s: %v", tc.in, err)
+			}
+			// Across refills (one byte a read) the value may not be in the
+			// buffer yet: then no type is noted, and the decoder decides.
+			if string(got) != tc.want && !(oneByte && got == nil) {
+				t.Errorf("%s (one byte a read: %v): type %q, want %q", tc.in, oneByte, got, tc.want)
+			}
 		}
 	}
 }

@@ -15,9 +15,12 @@ const maxProblems = 1000
 // Summary is what a scan found, for the reports and the exit code.
 type Summary struct {
 	Inputs []InputSummary
-	// CIs is the number of CIs (and template resources) read.
+	// CIs is the number of items (CIs, template and planned resources)
+	// read.
 	CIs int
-	// Uncovered counts CIs of types no rule in the scan covers.
+	// Evaluated counts the items some rule of the scan judged.
+	Evaluated int
+	// Uncovered counts items of types no rule in the scan covers.
 	Uncovered int
 	// Skipped counts items skipped as corrupt, plus one for each input
 	// whose remainder was lost.
@@ -28,14 +31,19 @@ type Summary struct {
 	Rules []RuleCount
 	// Accounts holds a count per account, sorted.
 	Accounts []AccountCount
-	// NonCompliant lists the non-compliant findings, most severe first, at
-	// most Options.MaxListed per rule; Omitted counts the rest per rule.
+	// NonCompliant lists the non-compliant findings that are not
+	// suppressed, most severe first, at most Options.MaxListed per rule;
+	// Omitted counts the rest per rule.
 	NonCompliant []Finding
 	Omitted      map[string]int
+	// Suppressed lists the suppressed findings (exempted, skipped in a
+	// template's metadata or with --skip-rule), at most Options.MaxListed.
+	Suppressed []Finding
 	// Notes are things a reader should know: rules that could not run,
 	// template resources no rule covers, inputs left out.
 	Notes []string
-	// Worst is the highest severity among non-compliant findings, or "".
+	// Worst is the highest severity among the non-compliant findings that
+	// are not suppressed, or "".
 	Worst rules.Severity
 }
 
@@ -48,19 +56,22 @@ type InputSummary struct {
 	Skipped int
 }
 
-// Counts are evaluations by compliance.
+// Counts are evaluations by compliance; a suppressed evaluation counts as
+// Suppressed only.
 type Counts struct {
-	Compliant, NonCompliant, NotApplicable int
+	Compliant, NonCompliant, NotApplicable, Suppressed int
 }
 
 // Total is the number of evaluations.
-func (c Counts) Total() int { return c.Compliant + c.NonCompliant + c.NotApplicable }
+func (c Counts) Total() int { return c.Compliant + c.NonCompliant + c.NotApplicable + c.Suppressed }
 
-func (c *Counts) add(comp rules.Compliance) {
-	switch comp {
-	case rules.Compliant:
+func (c *Counts) add(comp rules.Compliance, suppressed bool) {
+	switch {
+	case suppressed:
+		c.Suppressed++
+	case comp == rules.Compliant:
 		c.Compliant++
-	case rules.NonCompliant:
+	case comp == rules.NonCompliant:
 		c.NonCompliant++
 	default:
 		c.NotApplicable++
@@ -85,7 +96,9 @@ type Finding struct {
 	Rule       *rules.Rule
 	Resource   Identity
 	Annotation string
+	// Pos is where the resource, or the property that decided, is.
 	Pos        Position
+	Suppressed *Suppression
 }
 
 // SeverityRank orders severities: higher is more severe, 0 for unknown.
@@ -115,7 +128,7 @@ type tally struct {
 	reg      *rules.Registry
 
 	mu       sync.Mutex
-	tplNotes []string // notes from templates, added by the reader
+	tplNotes []string // notes from templates and plans, added by the reader
 }
 
 func newTally(srcs []*Source, rs *ruleSet, opts *Options) *tally {
@@ -137,6 +150,8 @@ func newTally(srcs []*Source, rs *ruleSet, opts *Options) *tally {
 		t.rules[t.s.Rules[i].Rule.ID] = &t.s.Rules[i]
 	}
 	if len(rs.periodic) > 0 {
+		// Only periodic rules named with --rule are listed: a scan of
+		// every rule need not say each time what it cannot do offline.
 		ids := make([]string, len(rs.periodic))
 		for i, r := range rs.periodic {
 			ids[i] = r.ID
@@ -147,8 +162,8 @@ func newTally(srcs []*Source, rs *ruleSet, opts *Options) *tally {
 	return t
 }
 
-// templateNotes records a template's notes; it runs on the reader goroutine.
-func (t *tally) templateNotes(notes []string) {
+// addNotes records a reader's notes; it runs on the reader goroutine.
+func (t *tally) addNotes(notes []string) {
 	t.mu.Lock()
 	t.tplNotes = append(t.tplNotes, notes...)
 	t.mu.Unlock()
@@ -170,18 +185,27 @@ func (t *tally) add(r *Result) {
 		t.s.Uncovered++
 		return
 	}
+	t.s.Evaluated++
 	acct := t.accounts[r.Resource.AccountID]
 	if acct == nil {
 		acct = &AccountCount{AccountID: r.Resource.AccountID}
 		t.accounts[r.Resource.AccountID] = acct
 	}
-	for _, ev := range r.Evaluations {
+	for i, ev := range r.Evaluations {
 		rc := t.rules[ev.RuleID]
 		if rc == nil {
 			continue
 		}
-		rc.add(ev.Compliance)
-		acct.add(ev.Compliance)
+		d := r.Details[i]
+		rc.add(ev.Compliance, d.Suppressed != nil)
+		acct.add(ev.Compliance, d.Suppressed != nil)
+		if d.Suppressed != nil {
+			if len(t.s.Suppressed) < t.max {
+				t.s.Suppressed = append(t.s.Suppressed, Finding{Rule: rc.Rule, Resource: r.Resource,
+					Annotation: ev.Annotation, Pos: d.Where, Suppressed: d.Suppressed})
+			}
+			continue
+		}
 		if ev.Compliance != rules.NonCompliant {
 			continue
 		}
@@ -193,7 +217,7 @@ func (t *tally) add(r *Result) {
 			continue
 		}
 		t.listed[ev.RuleID]++
-		t.s.NonCompliant = append(t.s.NonCompliant, Finding{Rule: rc.Rule, Resource: r.Resource, Annotation: ev.Annotation, Pos: r.Pos})
+		t.s.NonCompliant = append(t.s.NonCompliant, Finding{Rule: rc.Rule, Resource: r.Resource, Annotation: ev.Annotation, Pos: d.Where})
 	}
 }
 

@@ -1,110 +1,173 @@
 package scan
 
+// Reading a CloudFormation template: parameters (defaults, AllowedValues,
+// --parameter values), mappings, conditions, and a unit for each resource
+// that a rule of the scan covers, with its suppressions and the AI
+// resources that reference it. The reader is conformance's, which keeps
+// the line and column of every value and refuses invalid JSON and
+// duplicate keys.
+
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"sort"
-	"strconv"
 	"strings"
+	"time"
 
-	"gopkg.in/yaml.v3"
-
-	"github.com/aiguard/aiguard/configitem"
+	"github.com/aiguard/aiguard/conformance"
+	"github.com/aiguard/aiguard/rules"
 )
 
-// maxTemplateNodes bounds the nodes a template may expand to, aliases
-// included, so that a "billion laughs" document cannot exhaust memory.
-const maxTemplateNodes = 1 << 20
-
-// parsedTemplate is a template's resources, as CIs, and what the scan
-// should say about the rest.
-type parsedTemplate struct {
-	resources []templateResource
-	notes     []string
+// tmpl is a template as the judge needs it.
+type tmpl struct {
+	name       string
+	params     map[string]*tparam
+	mappings   *conformance.Value
+	conditions map[string]*conformance.Value
+	// pseudo are the pseudo parameters with known values.
+	pseudo map[string]any
+	// resources by logical ID.
+	resources map[string]*conformance.Value
+	// policies are the bucket policies, by their target ("ref:ID" for a
+	// Ref to a bucket, "name:NAME" for a literal bucket name).
+	policies map[string][]*bucketPolicy
+	opts     *Options
+	// condMemo caches condition values.
+	condMemo map[string]condResult
 }
 
-type templateResource struct {
-	logicalID  string
-	item       *configitem.Item
-	unresolved []unresolvedField
-	err        error
+type bucketPolicy struct {
+	id  string
+	doc *conformance.Value
 }
 
-// unresolvedField is a field of a template resource's CI that holds an
-// intrinsic function left unresolved.
-type unresolvedField struct {
-	path string // the CI path, as rules list them in Rule.Fields
-	prop string // where it is in the template, e.g. Properties.KmsKeyId
-	expr string // the intrinsic in short form, e.g. !Ref TrainingKey
+// tparam is a template parameter.
+type tparam struct {
+	name, typ string
+	def       *string
+	override  *string
+	allowed   []string
 }
 
-func (u unresolvedField) display() string { return u.prop }
+type valueSource int
 
-// intrinsic is an unresolved intrinsic function call in a template.
-type intrinsic struct {
-	fn  string // Ref, Condition, or Fn::Name
-	arg any
-}
+const (
+	fromOverride valueSource = iota
+	fromDefault
+)
 
-// parseTemplate reads a CloudFormation template and turns each resource of
-// a type the rules cover into a CI.
-func parseTemplate(name string, data []byte, rs *ruleSet, opts *Options) (*parsedTemplate, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, fmt.Errorf("parse template: %w", err)
+// value returns the parameter's value: --parameter, else its Default.
+func (p *tparam) value() (string, valueSource, bool) {
+	if p.override != nil {
+		return *p.override, fromOverride, true
 	}
-	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
-		return nil, errors.New("parse template: want a mapping at the top level")
+	if p.def != nil {
+		return *p.def, fromDefault, true
 	}
-	b := &treeBuilder{}
-	resNode := mappingValue(doc.Content[0], "Resources")
-	if resNode == nil || resNode.Kind != yaml.MappingNode {
-		return nil, errors.New("template has no Resources mapping")
+	return "", 0, false
+}
+
+// typed turns a parameter value into the JSON value CloudFormation passes:
+// a list for List<...> and CommaDelimitedList types, else a string.
+func (p *tparam) typed(v string) any {
+	if strings.HasPrefix(p.typ, "List<") || p.typ == "CommaDelimitedList" {
+		parts := strings.Split(v, ",")
+		out := make([]any, 0, len(parts))
+		for _, s := range parts {
+			if s = strings.TrimSpace(s); s != "" {
+				out = append(out, s)
+			}
+		}
+		return out
 	}
-	out := &parsedTemplate{}
+	return v
+}
+
+// isList reports whether the parameter holds a list.
+func (p *tparam) isList() bool {
+	return strings.HasPrefix(p.typ, "List<") || p.typ == "CommaDelimitedList"
+}
+
+// readTemplate reads a template and makes a unit of each resource the
+// rules of the scan cover.
+func readTemplate(name string, data []byte, rs *ruleSet, opts *Options) ([]unitRecord, []string, error) {
+	doc, err := conformance.ParseValue(data)
+	if err != nil {
+		return nil, nil, err
+	}
+	if doc.Kind != conformance.Map {
+		return nil, nil, errors.New("parse template: want a mapping at the top level")
+	}
+	resNode := doc.Get("Resources")
+	if resNode == nil || resNode.Kind != conformance.Map {
+		return nil, nil, errors.New("template has no Resources mapping")
+	}
+	t := &tmpl{name: name, params: map[string]*tparam{}, conditions: map[string]*conformance.Value{},
+		resources: map[string]*conformance.Value{}, policies: map[string][]*bucketPolicy{}, opts: opts,
+		condMemo: map[string]condResult{}, mappings: doc.Get("Mappings")}
+	if t.mappings == nil {
+		t.mappings = &conformance.Value{Kind: conformance.Map}
+	}
+	t.pseudo = pseudoParams(opts)
+	var notes []string
+	for _, f := range fieldsOf(doc.Get("Parameters")) {
+		p := &tparam{name: f.Key}
+		p.typ, _ = f.Value.Get("Type").Scalar()
+		if d := f.Value.Get("Default"); d != nil {
+			s := scalarOrList(d)
+			p.def = &s
+		}
+		for _, a := range itemsOf(f.Value.Get("AllowedValues")) {
+			if s, ok := a.Scalar(); ok {
+				p.allowed = append(p.allowed, s)
+			}
+		}
+		if v, ok := opts.TemplateParams[f.Key]; ok {
+			p.override = &v
+		}
+		t.params[f.Key] = p
+	}
+	var unknownParams []string
+	for k := range opts.TemplateParams {
+		if t.params[k] == nil {
+			unknownParams = append(unknownParams, k)
+		}
+	}
+	if len(unknownParams) > 0 {
+		sort.Strings(unknownParams)
+		notes = append(notes, fmt.Sprintf("%s: --parameter %s: no such parameter in the template", name,
+			strings.Join(unknownParams, ", ")))
+	}
+	for _, f := range fieldsOf(doc.Get("Conditions")) {
+		t.conditions[f.Key] = f.Value
+	}
+
+	var out []unitRecord
 	uncovered := map[string]int{}
 	periodicOnly := map[string]bool{}
-	type pending struct {
-		id    string
-		typ   string
-		props map[string]any
-	}
-	var list []pending
-	policies := map[string][]any{} // bucket logical ID or name -> raw policy documents
-	for i := 0; i+1 < len(resNode.Content); i += 2 {
-		id := resNode.Content[i].Value
-		body := resNode.Content[i+1]
-		if body.Kind != yaml.MappingNode {
-			out.resources = append(out.resources, templateResource{logicalID: id, err: errors.New("resource is not a mapping")})
+	var units []*tres
+	for _, f := range resNode.Fields {
+		id, body := f.Key, f.Value
+		pos := Position{File: name, Line: f.Line, Column: f.Column, Resource: id, Index: -1}
+		t.resources[id] = body
+		if body.Kind != conformance.Map {
+			out = append(out, unitRecord{pos: pos, err: errors.New("resource is not a mapping")})
 			continue
 		}
-		typNode := mappingValue(body, "Type")
-		if typNode == nil || typNode.Kind != yaml.ScalarNode || typNode.Value == "" {
-			out.resources = append(out.resources, templateResource{logicalID: id, err: errors.New("resource has no Type")})
+		typ, _ := body.Get("Type").Scalar()
+		if typ == "" {
+			out = append(out, unitRecord{pos: pos, err: errors.New("resource has no Type")})
 			continue
 		}
-		typ := typNode.Value
-		var props map[string]any
-		if pn := mappingValue(body, "Properties"); pn != nil {
-			v, err := b.value(pn)
-			if err != nil {
-				return nil, fmt.Errorf("resource %s: %w", id, err)
-			}
-			m, ok := v.(map[string]any)
-			if !ok {
-				out.resources = append(out.resources, templateResource{logicalID: id, err: errors.New("its Properties are not a mapping")})
-				continue
-			}
-			props = m
-		}
+		props := body.Get("Properties")
 		if typ == "AWS::S3::BucketPolicy" {
-			if key := bucketPolicyTarget(props["Bucket"]); key != "" {
-				policies[key] = append(policies[key], props["PolicyDocument"])
+			if key := bucketPolicyTarget(props.Get("Bucket")); key != "" {
+				t.policies[key] = append(t.policies[key], &bucketPolicy{id: id, doc: props.Get("PolicyDocument")})
 			}
 			continue
 		}
-		if len(rs.byType[typ]) == 0 {
+		if !rs.covered[typ] {
 			covered := false
 			for _, r := range rs.periodic {
 				if r.Covers(typ) {
@@ -118,49 +181,28 @@ func parseTemplate(name string, data []byte, rs *ruleSet, opts *Options) (*parse
 			}
 			continue
 		}
-		list = append(list, pending{id: id, typ: typ, props: props})
+		cond, _ := body.Get("Condition").Scalar()
+		r := &tres{t: t, id: id, typ: typ, pos: pos, body: body, props: props, cond: cond}
+		var skipNotes []string
+		r.skips, skipNotes = readSkips(name, id, body.Get("Metadata"), opts.Now, opts.Registry)
+		notes = append(notes, skipNotes...)
+		units = append(units, r)
+		out = append(out, unitRecord{pos: pos, unit: r})
 	}
-	for _, p := range list {
-		out.resources = append(out.resources, convertResource(opts, p.id, p.typ, p.props, policies))
-	}
-	if len(periodicOnly) > 0 {
-		out.notes = append(out.notes, fmt.Sprintf("%s: %s resources are judged only by periodic rules, which call "+
-			"service APIs and cannot run on a template; skipped", name, strings.Join(sortedKeys(periodicOnly), ", ")))
+	t.linkReferences(units)
+	if len(periodicOnly) > 0 && len(rs.periodic) > 0 {
+		notes = append(notes, fmt.Sprintf("%s: %s resources are judged only by periodic rules, which call "+
+			"service APIs and cannot run on a template", name, strings.Join(sortedKeys(periodicOnly), ", ")))
 	}
 	if len(uncovered) > 0 {
 		n := 0
 		for _, c := range uncovered {
 			n += c
 		}
-		out.notes = append(out.notes, fmt.Sprintf("%s: %d resources of types no rule covers (%s)", name, n,
-			strings.Join(sortedKeys(uncovered), ", ")))
+		notes = append(notes, fmt.Sprintf("%s: %d %s of types no rule of the scan covers (%s)", name, n,
+			plural(n, "resource", "resources"), strings.Join(sortedKeys(uncovered), ", ")))
 	}
-	return out, nil
-}
-
-// convertResource turns one resource's properties into the CI the rules
-// judge. policies are the bucket policies of the template, by target.
-func convertResource(opts *Options, id, typ string, props map[string]any, policies map[string][]any) templateResource {
-	c := newConverter(opts)
-	var item *configitem.Item
-	var err error
-	switch typ {
-	case typeS3Bucket:
-		item, err = c.s3Bucket(id, props, policies)
-	case typeKMSKey:
-		item, err = c.kmsKey(id, props)
-	case typeIAMRole, typeIAMUser, typeIAMGroup:
-		item, err = c.iamPrincipal(id, typ, props)
-	default:
-		item, err = c.generic(id, typ, props)
-	}
-	if err != nil {
-		return templateResource{logicalID: id, err: err}
-	}
-	item.Status = configitem.StatusOK
-	item.CaptureTime = opts.Now.UTC()
-	item.AccountID, item.Region = opts.AccountID, opts.Region
-	return templateResource{logicalID: id, item: item, unresolved: c.unresolved}
+	return out, notes, nil
 }
 
 func sortedKeys[V any](m map[string]V) []string {
@@ -172,144 +214,222 @@ func sortedKeys[V any](m map[string]V) []string {
 	return out
 }
 
-// mappingValue returns the value node of key in a mapping node.
-func mappingValue(m *yaml.Node, key string) *yaml.Node {
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
-			return m.Content[i+1]
-		}
+// pseudoParams are the pseudo parameters known before deployment.
+func pseudoParams(opts *Options) map[string]any {
+	part := partitionOf("", opts.Region)
+	suffix := "amazonaws.com"
+	if part == "aws-cn" {
+		suffix = "amazonaws.com.cn"
 	}
-	return nil
+	m := map[string]any{"AWS::Partition": part, "AWS::URLSuffix": suffix}
+	if opts.Region != "" {
+		m["AWS::Region"] = opts.Region
+	}
+	if opts.AccountID != "" {
+		m["AWS::AccountId"] = opts.AccountID
+	}
+	return m
 }
 
-// treeBuilder turns YAML nodes into Go values, keeping intrinsic functions
-// (short and long form) as intrinsic values.
-type treeBuilder struct {
-	nodes int
-}
-
-func (b *treeBuilder) value(n *yaml.Node) (any, error) {
-	b.nodes++
-	if b.nodes > maxTemplateNodes {
-		return nil, fmt.Errorf("template expands to more than %d nodes", maxTemplateNodes)
+// scalarOrList reads a parameter Default: a scalar, or a list (joined with
+// commas, as CloudFormation passes a list parameter).
+func scalarOrList(v *conformance.Value) string {
+	if s, ok := v.Scalar(); ok {
+		return s
 	}
-	if n.Kind == yaml.AliasNode {
-		if n.Alias == nil {
-			return nil, nil
-		}
-		return b.value(n.Alias)
-	}
-	if fn, ok := shortFormFn(n.Tag); ok {
-		inner := *n
-		inner.Tag = ""
-		switch n.Kind {
-		case yaml.ScalarNode:
-			inner.Tag = "!!str"
-		case yaml.SequenceNode:
-			inner.Tag = "!!seq"
-		case yaml.MappingNode:
-			inner.Tag = "!!map"
-		}
-		arg, err := b.value(&inner)
-		if err != nil {
-			return nil, err
-		}
-		if fn == "Fn::GetAtt" {
-			if s, ok := arg.(string); ok { // !GetAtt Resource.Attribute
-				if res, attr, ok := strings.Cut(s, "."); ok {
-					arg = []any{res, attr}
-				}
-			}
-		}
-		return intrinsic{fn: fn, arg: arg}, nil
-	}
-	switch n.Kind {
-	case yaml.DocumentNode:
-		if len(n.Content) == 0 {
-			return nil, nil
-		}
-		return b.value(n.Content[0])
-	case yaml.SequenceNode:
-		out := make([]any, 0, len(n.Content))
-		for _, c := range n.Content {
-			v, err := b.value(c)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, v)
-		}
-		return out, nil
-	case yaml.MappingNode:
-		out := make(map[string]any, len(n.Content)/2)
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			v, err := b.value(n.Content[i+1])
-			if err != nil {
-				return nil, err
-			}
-			out[n.Content[i].Value] = v
-		}
-		if len(out) == 1 {
-			for k, v := range out {
-				if k == "Ref" || strings.HasPrefix(k, "Fn::") {
-					return intrinsic{fn: k, arg: v}, nil
-				}
-			}
-		}
-		return out, nil
-	case yaml.ScalarNode:
-		return scalar(n), nil
-	}
-	return nil, nil
-}
-
-// scalar converts a plain YAML scalar to the JSON value CloudFormation
-// would read.
-func scalar(n *yaml.Node) any {
-	switch n.ShortTag() {
-	case "!!null":
-		return nil
-	case "!!bool":
-		var v bool
-		if n.Decode(&v) == nil {
-			return v
-		}
-	case "!!int", "!!float":
-		if json.Valid([]byte(n.Value)) {
-			return json.Number(n.Value)
-		}
-		var f float64
-		if n.Decode(&f) == nil {
-			return json.Number(strconv.FormatFloat(f, 'g', -1, 64))
+	var parts []string
+	for _, it := range itemsOf(v) {
+		if s, ok := it.Scalar(); ok {
+			parts = append(parts, s)
 		}
 	}
-	return n.Value
-}
-
-// shortFormFn maps a YAML short-form tag (!Ref, !Sub, ...) to the function.
-func shortFormFn(tag string) (string, bool) {
-	if !strings.HasPrefix(tag, "!") || strings.HasPrefix(tag, "!!") {
-		return "", false
-	}
-	name := tag[1:]
-	switch name {
-	case "Ref", "Condition":
-		return name, true
-	case "":
-		return "", false
-	}
-	return "Fn::" + name, true
+	return strings.Join(parts, ",")
 }
 
 // bucketPolicyTarget returns the bucket a BucketPolicy's Bucket property
 // names: "ref:LogicalID" for !Ref, the literal name otherwise.
-func bucketPolicyTarget(v any) string {
-	switch t := v.(type) {
-	case string:
-		return "name:" + t
-	case intrinsic:
-		if s, ok := t.arg.(string); ok && t.fn == "Ref" {
+func bucketPolicyTarget(v *conformance.Value) string {
+	if v == nil {
+		return ""
+	}
+	if s, ok := v.Scalar(); ok && v.Kind == conformance.String {
+		return "name:" + s
+	}
+	if fn, arg, ok := v.Intrinsic(); ok && fn == "Ref" {
+		if s, ok := arg.Scalar(); ok {
 			return "ref:" + s
 		}
 	}
 	return ""
+}
+
+// condResult is a condition's value before deployment.
+type condResult int
+
+const (
+	condUnknown condResult = iota
+	condTrue
+	condFalse
+	condBusy // being evaluated: a cycle
+)
+
+// condition evaluates a named condition with the parameters' values;
+// used collects the parameter defaults it relied on.
+func (t *tmpl) condition(name string, used *[]assumption) condResult {
+	if r, ok := t.condMemo[name]; ok {
+		if r == condBusy {
+			return condUnknown
+		}
+		// The memo keeps the value, not the defaults behind it: evaluate
+		// again when they are wanted.
+		if used == nil {
+			return r
+		}
+	}
+	expr := t.conditions[name]
+	if expr == nil {
+		return condUnknown
+	}
+	t.condMemo[name] = condBusy
+	var mine []assumption
+	r := t.condExpr(expr, &mine)
+	t.condMemo[name] = r
+	if used != nil {
+		*used = append(*used, mine...)
+	}
+	return r
+}
+
+func (t *tmpl) condExpr(v *conformance.Value, used *[]assumption) condResult {
+	fn, arg, ok := v.Intrinsic()
+	if !ok {
+		if s, ok := v.Scalar(); ok {
+			switch strings.ToLower(s) {
+			case "true":
+				return condTrue
+			case "false":
+				return condFalse
+			}
+		}
+		return condUnknown
+	}
+	switch fn {
+	case "Condition":
+		if s, ok := arg.Scalar(); ok {
+			return t.condition(s, used)
+		}
+	case "Fn::Not":
+		if arg.Kind == conformance.List && len(arg.Items) == 1 {
+			switch t.condExpr(arg.Items[0], used) {
+			case condTrue:
+				return condFalse
+			case condFalse:
+				return condTrue
+			}
+		}
+	case "Fn::And", "Fn::Or":
+		if arg.Kind != conformance.List {
+			return condUnknown
+		}
+		decisive, other := condFalse, condTrue
+		if fn == "Fn::Or" {
+			decisive, other = condTrue, condFalse
+		}
+		result := other
+		for _, it := range arg.Items {
+			switch t.condExpr(it, used) {
+			case decisive:
+				return decisive
+			case condUnknown:
+				result = condUnknown
+			}
+		}
+		return result
+	case "Fn::Equals":
+		if arg.Kind == conformance.List && len(arg.Items) == 2 {
+			c := &foldCtx{t: t, assumed: used}
+			a, okA := scalarString(c.fold(arg.Items[0], ""))
+			b, okB := scalarString(c.fold(arg.Items[1], ""))
+			if okA && okB {
+				if a == b {
+					return condTrue
+				}
+				return condFalse
+			}
+		}
+	}
+	return condUnknown
+}
+
+// skip is one entry of a resource's Metadata.aiguard.skip.
+type skip struct {
+	rule, reason, expires string
+}
+
+var dayPattern = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+
+// readSkips reads Metadata.aiguard.skip: [{rule, reason, expires}]. An
+// entry without a reason, with an unknown rule or a malformed date is
+// ignored with a note, and so is one that expired before now.
+func readSkips(file, id string, meta *conformance.Value, now time.Time, reg *rules.Registry) ([]skip, []string) {
+	list := meta.Get("aiguard").Get("skip")
+	if list == nil {
+		return nil, nil
+	}
+	where := fmt.Sprintf("%s:%d:%d: resource %s: Metadata.aiguard.skip", file, list.Line, list.Column, id)
+	if list.Kind != conformance.List {
+		return nil, []string{where + ": want a list of {rule, reason, expires}; ignored"}
+	}
+	var out []skip
+	var notes []string
+	for i, e := range itemsOf(list) {
+		at := fmt.Sprintf("%s:%d:%d: resource %s: Metadata.aiguard.skip[%d]", file, e.Line, e.Column, id, i)
+		rule, _ := e.Get("rule").Scalar()
+		reason, _ := e.Get("reason").Scalar()
+		expires, _ := e.Get("expires").Scalar()
+		switch {
+		case rule == "":
+			notes = append(notes, at+": no rule; ignored")
+			continue
+		case strings.TrimSpace(reason) == "":
+			notes = append(notes, at+": "+rule+" has no reason, which a suppression needs; ignored")
+			continue
+		}
+		if _, ok := reg.Get(rule); !ok {
+			msg := at + ": unknown rule " + rule
+			if s := reg.Suggest(rule); s != "" {
+				msg += " (did you mean " + s + "?)"
+			}
+			notes = append(notes, msg+"; ignored")
+			continue
+		}
+		if expires != "" {
+			day, err := time.Parse(time.DateOnly, expires)
+			if err != nil || !dayPattern.MatchString(expires) {
+				notes = append(notes, at+": expires "+expires+" is not a date (YYYY-MM-DD); ignored")
+				continue
+			}
+			if !now.Before(day.AddDate(0, 0, 1)) {
+				notes = append(notes, at+": the suppression of "+rule+" expired on "+expires+"; ignored")
+				continue
+			}
+		}
+		out = append(out, skip{rule: rule, reason: reason, expires: expires})
+	}
+	return out, notes
+}
+
+// fieldsOf and itemsOf read a map's fields and a list's items, nil-safe.
+func fieldsOf(v *conformance.Value) []conformance.Field {
+	if v == nil || v.Kind != conformance.Map {
+		return nil
+	}
+	return v.Fields
+}
+
+func itemsOf(v *conformance.Value) []*conformance.Value {
+	if v == nil || v.Kind != conformance.List {
+		return nil
+	}
+	return v.Items
 }

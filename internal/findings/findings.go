@@ -1,7 +1,8 @@
 // Package findings is the shape of what aiguard's checkers report — the
 // conformance-pack linter and the IAM policy linter alike — so that the CLI
-// prints every finding the same way (`file: severity: code: message`, or
-// JSON with the keys file, severity, code, message, location).
+// prints every finding the same way (`file:line:column: severity: code:
+// message (location)`, JSON with the keys file, line, column, severity,
+// code, message and location, or SARIF).
 package findings
 
 import "fmt"
@@ -26,8 +27,10 @@ type Finding struct {
 	// Location names the part: a template resource's logical ID, a
 	// statement's Sid or index; empty for the document as a whole.
 	Location string `json:"location"`
-	// Line is the 1-based line in the document; 0 when unknown.
-	Line int `json:"line,omitempty"`
+	// Line and Column are 1-based; 0 when unknown. Columns count
+	// characters.
+	Line   int `json:"line,omitempty"`
+	Column int `json:"column,omitempty"`
 }
 
 func (f Finding) String() string {

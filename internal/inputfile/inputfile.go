@@ -37,6 +37,10 @@ func Open(name string, stdin io.Reader) (r io.ReadCloser, size int64, err error)
 	}
 	fi, err := os.Stat(name)
 	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			pe.Op = "open" // what the user asked for
+		}
 		return nil, -1, err
 	}
 	if err := regular(name, fi); err != nil {

@@ -41,6 +41,26 @@ type SyntaxError struct {
 
 func (e *SyntaxError) Error() string { return e.msg }
 
+// DuplicateKeyError reports an object with a repeated key, which a Decoder
+// with UniqueKeys refuses.
+type DuplicateKeyError struct {
+	Key string
+}
+
+func (e *DuplicateKeyError) Error() string { return "duplicate key " + strconv.Quote(e.Key) }
+
+// duplicateKey names the first key of members that repeats.
+func duplicateKey(members []kv) error {
+	seen := make(map[string]bool, len(members))
+	for _, e := range members {
+		if seen[e.k] {
+			return &DuplicateKeyError{Key: e.k}
+		}
+		seen[e.k] = true
+	}
+	return &DuplicateKeyError{}
+}
+
 // Unmarshal decodes one JSON value, with optional surrounding white space,
 // from data. It copies data once; the result does not refer to data.
 func Unmarshal(data []byte) (any, error) {
@@ -49,13 +69,21 @@ func Unmarshal(data []byte) (any, error) {
 
 // UnmarshalString decodes one JSON value from s. Strings in the result may
 // share s's memory, so a small string taken from the result keeps s alive.
-func UnmarshalString(s string) (any, error) {
+func UnmarshalString(s string) (any, error) { return unmarshalString(s, false) }
+
+// UnmarshalStringUnique is UnmarshalString refusing an object with a
+// repeated key (a *DuplicateKeyError) instead of keeping the last value.
+func UnmarshalStringUnique(s string) (any, error) { return unmarshalString(s, true) }
+
+func unmarshalString(s string, unique bool) (any, error) {
 	d := decoders.Get().(*Decoder)
 	defer func() {
 		d.Reset("")
+		d.UniqueKeys = false
 		decoders.Put(d)
 	}()
 	d.Reset(s)
+	d.UniqueKeys = unique
 	v, err := d.Value()
 	if err != nil {
 		return nil, err
@@ -87,6 +115,11 @@ type kv struct {
 // A Decoder reads JSON values from a string one after another. Its methods
 // skip white space before a value. The zero Decoder reads an empty string.
 type Decoder struct {
+	// UniqueKeys makes Value refuse an object with a repeated key (a
+	// *DuplicateKeyError) instead of keeping the last value. Object's
+	// callers see every key and check for themselves.
+	UniqueKeys bool
+
 	s     string
 	i     int
 	depth int
@@ -195,6 +228,12 @@ func (d *Decoder) object() (any, error) {
 	m := make(map[string]any, len(members))
 	for _, e := range members {
 		m[e.k] = e.v
+	}
+	if d.UniqueKeys && len(m) != len(members) {
+		err := duplicateKey(members)
+		clear(members)
+		d.members = d.members[:base]
+		return nil, err
 	}
 	clear(members) // let the collector free what the scratch held
 	d.members = d.members[:base]

@@ -38,6 +38,9 @@ func (p Palette) paint(code, s string) string {
 // Bold emphasises a heading.
 func (p Palette) Bold(s string) string { return p.paint("1", s) }
 
+// Bad marks something wrong (a count of failures).
+func (p Palette) Bad(s string) string { return p.paint("31", s) }
+
 // Dim plays down a detail.
 func (p Palette) Dim(s string) string { return p.paint("2", s) }
 

@@ -1,6 +1,7 @@
 package cmdutil
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -46,8 +47,13 @@ func AddOutputFlags(cmd *cobra.Command, o *OutputFlags, def string, formats ...s
 }
 
 // CheckFormat validates --format. "text" is read as "table", the name
-// these commands used before the vocabulary was one.
-func (o *OutputFlags) CheckFormat() error {
+// these commands used before the vocabulary was one. formats, when given,
+// are the command's formats, for options filled in without the flags (as
+// tests do).
+func (o *OutputFlags) CheckFormat(formats ...string) error {
+	if len(formats) > 0 {
+		o.formats = formats
+	}
 	if o.Format == "text" && slices.Contains(o.formats, FormatTable) {
 		o.Format = FormatTable
 	}
@@ -78,6 +84,30 @@ func (o *OutputFlags) OpenOutput(streams *IO) (*Output, error) {
 		return nil, Usagef("--output: %v", err)
 	}
 	return &Output{Writer: f, file: f, path: o.Output}, nil
+}
+
+// WriteReport opens the report's destination, writes the report with
+// write and closes it: a file takes its final name only when write
+// succeeded.
+func (o *OutputFlags) WriteReport(streams *IO, write func(out *Output) error) error {
+	out, err := o.OpenOutput(streams)
+	if err != nil {
+		return err
+	}
+	err = write(out)
+	if cerr := out.Close(err != nil); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// WriteJSON writes v as indented JSON, with "<", ">" and "&" as they are:
+// the reports hold text for people (annotations, messages).
+func WriteJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
 }
 
 // Terminal reports whether the report goes to a terminal.

@@ -49,9 +49,8 @@ func TestTable(t *testing.T) {
 	}
 	want := "RULE      RESOURCE          ANNOTATION\n" +
 		"r1        nb\\x1b]0;owned\\a  short\n" +
-		"rule-two  -                 a long annotation that does not\n" +
-		"                            fit in the width given to the\n" +
-		"                            table at all\n"
+		"rule-two  -                 a long annotation that does not fit in\n" +
+		"                            the width given to the table at all\n"
 	if out.String() != want {
 		t.Errorf("table:\n%s\nwant:\n%s", out.String(), want)
 	}

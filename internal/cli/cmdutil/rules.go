@@ -1,7 +1,6 @@
 package cmdutil
 
 import (
-	"fmt"
 	"slices"
 
 	"github.com/aiguard/aiguard/rules"
@@ -16,13 +15,9 @@ func SelectRules(reg *rules.Registry, ids []string) ([]*rules.Rule, error) {
 	}
 	var out []*rules.Rule
 	for _, id := range ids {
-		r, ok := reg.Get(id)
-		if !ok {
-			msg := fmt.Sprintf("unknown rule %q", id)
-			if s := reg.Suggest(id); s != "" {
-				msg += fmt.Sprintf(" (did you mean %s?)", s)
-			}
-			return nil, Usagef("%s; `aiguard rules list` shows the catalog", msg)
+		r, err := reg.Lookup(id)
+		if err != nil {
+			return nil, Usagef("%v; `aiguard rules list` shows the catalog", err)
 		}
 		if !slices.Contains(out, r) {
 			out = append(out, r)

@@ -8,6 +8,10 @@ import (
 	"github.com/aiguard/aiguard/internal/textsafe"
 )
 
+// TableWidth keeps a table within a common terminal's width: the last
+// column wraps.
+const TableWidth = 120
+
 // Table lays out rows in aligned columns for a terminal. Cells are made
 // safe to print (control characters escaped, one line each) and may be
 // coloured: widths count what is visible, not colour codes.
@@ -76,7 +80,11 @@ func (t *Table) Write(w io.Writer, p Palette) error {
 			}
 			text := cellText(c.Text)
 			if i == n-1 {
-				chunks := wrap(text, t.MaxWidth-lead)
+				width := t.MaxWidth - lead
+				if t.MaxWidth > 0 && width < minLastColumn {
+					width = minLastColumn
+				}
+				chunks := wrap(text, width)
 				for j, ch := range chunks {
 					if j > 0 {
 						b.WriteString("\n" + strings.Repeat(" ", lead))
@@ -112,6 +120,10 @@ func cellText(s string) string {
 	}
 	return textsafe.Line(s)
 }
+
+// minLastColumn is the narrowest the wrapped last column gets, when the
+// columns before it leave less of MaxWidth.
+const minLastColumn = 40
 
 // wrap splits s into lines of at most n characters at spaces (a word
 // longer than n stays whole); n below 20 does not wrap.

@@ -5,13 +5,11 @@ package evaluate
 
 import (
 	"encoding/json"
-	"fmt"
+	"errors"
 	"io"
-	"os"
 	"slices"
 	"sort"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -20,6 +18,7 @@ import (
 	"github.com/aiguard/aiguard/configitem"
 	"github.com/aiguard/aiguard/examples"
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
+	"github.com/aiguard/aiguard/internal/inputfile"
 	"github.com/aiguard/aiguard/rules"
 )
 
@@ -33,8 +32,12 @@ type Options struct {
 	Examples  bool
 	RuleIDs   []string
 	Params    string
-	Format    string
+	cmdutil.OutputFlags
+	// Getenv reads the environment (NO_COLOR); nil is os.Getenv.
+	Getenv func(string) string
 }
+
+var formats = []string{cmdutil.FormatJSON, cmdutil.FormatTable}
 
 // NewCmdEvaluate returns the evaluate command; runF replaces the logic in tests.
 func NewCmdEvaluate(io *cmdutil.IO, reg *rules.Registry, runF func(*Options) error) *cobra.Command {
@@ -49,8 +52,24 @@ events bundled with aiguard.
 
 Without --rule, every rule whose scope covers the resource type runs. The
 parameters come from --params (a JSON object), else from the event's
-ruleParameters. Exit status is 0 whatever the compliance, and 2 for
-unreadable input, an unknown rule or invalid parameters.`,
+ruleParameters; exemptResourceIds among them exempts resources as the
+deployed rule does.
+
+--format json (default) prints an array of evaluations with the keys
+ruleId, complianceResourceType, complianceResourceId, complianceType,
+annotation and orderingTimestamp; table prints them for people. Exit status is 0 whatever
+the compliance, and 2 for unreadable input, an unknown rule or invalid
+parameters.`,
+		Example: `  # The event a Config rule Lambda received, as the Lambda judged it
+  aiguard evaluate --event event.json
+
+  # One item from the Config API, one rule, with its parameters, as a table
+  aws configservice batch-get-resource-config --resource-keys resourceType=AWS::SageMaker::NotebookInstance,resourceId=nb-1 \
+    --query 'baseConfigurationItems[0]' | aiguard evaluate --ci - --format table \
+    --rule sagemaker-notebook-in-vpc --params '{"allowedSubnetIds":"subnet-0a1b2c3d4e5f60718"}'
+
+  # The bundled example events
+  aiguard evaluate --examples --format table`,
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			if runF != nil {
@@ -65,7 +84,7 @@ unreadable input, an unknown rule or invalid parameters.`,
 	f.BoolVar(&opts.Examples, "examples", false, "evaluate the bundled example events")
 	f.StringArrayVar(&opts.RuleIDs, "rule", nil, "rule ID to run (repeatable; default: every rule covering the resource type)")
 	f.StringVar(&opts.Params, "params", "", `rule parameters as a JSON object, e.g. '{"allowedSubnetIds":"subnet-0123abcd"}'`)
-	f.StringVar(&opts.Format, "format", "json", "output format: json or table")
+	cmdutil.AddOutputFlags(cmd, &opts.OutputFlags, cmdutil.FormatJSON, formats...)
 	return cmd
 }
 
@@ -77,8 +96,8 @@ type input struct {
 }
 
 func runEvaluate(opts *Options) error {
-	if opts.Format != "json" && opts.Format != "table" {
-		return cmdutil.Usagef("--format: got %q, want json or table", opts.Format)
+	if err := opts.CheckFormat(formats...); err != nil {
+		return err
 	}
 	given := 0
 	for _, set := range []bool{opts.EventFile != "", opts.CIFile != "", opts.Examples} {
@@ -107,7 +126,7 @@ func runEvaluate(opts *Options) error {
 		if err != nil {
 			return err
 		}
-		in, err := eventInput(opts.IO, opts.EventFile, data)
+		in, err := eventInput(opts, opts.EventFile, data)
 		if err != nil {
 			return err
 		}
@@ -130,7 +149,7 @@ func runEvaluate(opts *Options) error {
 		inputs = []input{{item: item}}
 	default:
 		for _, ex := range examples.Events() {
-			in, err := eventInput(opts.IO, ex.Name, ex.Data)
+			in, err := eventInput(opts, ex.Name, ex.Data)
 			if err != nil {
 				return err
 			}
@@ -138,6 +157,7 @@ func runEvaluate(opts *Options) error {
 		}
 	}
 
+	now := time.Now()
 	evals := []rules.Evaluation{}
 	for _, in := range inputs {
 		list := selected
@@ -152,28 +172,25 @@ func runEvaluate(opts *Options) error {
 			}
 		}
 		for _, r := range list {
-			p, err := r.ParseParams(paramsFor(r, raw))
+			judge, err := r.Configure(paramsFor(r, raw))
 			if err != nil {
 				return cmdutil.Usage(err)
 			}
-			evals = append(evals, r.EvaluateChange(in.item, in.leftScope, p))
-		}
-		if err := rules.ApplyExemptions(evals[len(evals)-len(list):], raw, time.Now()); err != nil {
-			return cmdutil.Usage(err)
+			ev, _ := judge.EvaluateChange(in.item, in.leftScope, now)
+			evals = append(evals, ev)
 		}
 	}
-	if opts.Format == "table" {
-		return writeTable(opts.IO.Out, evals)
-	}
-	enc := json.NewEncoder(opts.IO.Out)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false) // annotations are read by people: keep "<" and "&" as they are
-	return enc.Encode(evals)
+	return opts.WriteReport(opts.IO, func(out *cmdutil.Output) error {
+		if opts.Format == cmdutil.FormatTable {
+			return writeTable(out, evals, cmdutil.NewPalette(out.Writer, opts.Getenv))
+		}
+		return cmdutil.WriteJSON(out, evals)
+	})
 }
 
 // eventInput decodes a Lambda event. Events that carry no CI produce no
 // input and a note on stderr, as there is nothing to judge offline.
-func eventInput(streams *cmdutil.IO, name string, data []byte) ([]input, error) {
+func eventInput(opts *Options, name string, data []byte) ([]input, error) {
 	ev, err := configevent.Parse(data)
 	if err != nil {
 		if !hasTopLevelKey(data, "invokingEvent") && hasTopLevelKey(data, "resourceType") {
@@ -193,17 +210,18 @@ func eventInput(streams *cmdutil.IO, name string, data []byte) ([]input, error) 
 			"`aws configservice get-resource-config-history --resource-type %s --resource-id %s --limit 1` "+
 			"and evaluate it with --ci", name, it.ResourceType, it.ResourceID)
 	default:
-		fmt.Fprintf(streams.Err, "aiguard: %s: %s carries no configuration item; nothing to evaluate offline\n",
+		opts.Notef(opts.IO, "%s: %s carries no configuration item; nothing to evaluate offline",
 			name, ev.Invoking.MessageType)
 		return nil, nil
 	}
 }
 
-// paramsFor keeps the parameters the rule declares.
+// paramsFor keeps the parameters the rule declares, and the reserved
+// runtime parameters (exemptResourceIds among them).
 func paramsFor(r *rules.Rule, raw map[string]string) map[string]string {
 	out := map[string]string{}
 	for k, v := range raw {
-		if _, ok := r.Param(k); ok {
+		if _, ok := r.Param(k); ok || rules.IsReserved(k) {
 			out[k] = v
 		}
 	}
@@ -246,37 +264,27 @@ func hasTopLevelKey(data []byte, key string) bool {
 	return false
 }
 
+// readInput reads --event or --ci: a regular file or standard input (a
+// FIFO would hang), at most limit bytes.
 func readInput(streams *cmdutil.IO, name string, limit int64) ([]byte, error) {
-	var r io.Reader
-	if name == "-" {
-		r = streams.In
-	} else {
-		f, err := os.Open(name)
-		if err != nil {
-			return nil, cmdutil.Usage(err)
-		}
-		defer f.Close()
-		r = f
-	}
-	data, err := io.ReadAll(io.LimitReader(r, limit+1))
-	if err != nil {
-		return nil, cmdutil.Usagef("read %s: %v", name, err)
-	}
-	if int64(len(data)) > limit {
+	data, err := inputfile.ReadAll(name, streams.In, limit)
+	var tl *inputfile.TooLargeError
+	if errors.As(err, &tl) {
 		return nil, cmdutil.Usagef("%s: more than %d bytes; not a Config event or item", name, limit)
+	}
+	if err != nil {
+		return nil, cmdutil.Usage(err)
 	}
 	return data, nil
 }
 
-func writeTable(w io.Writer, evals []rules.Evaluation) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "RULE\tRESOURCE\tCOMPLIANCE\tANNOTATION")
+// writeTable prints the evaluations for people, one a line (as grep wants
+// them), control characters from resource IDs and annotations escaped.
+func writeTable(w io.Writer, evals []rules.Evaluation, p cmdutil.Palette) error {
+	t := &cmdutil.Table{Header: []string{"RULE", "RESOURCE", "COMPLIANCE", "ANNOTATION"}}
 	for _, e := range evals {
-		annotation := strings.ReplaceAll(e.Annotation, "\t", " ")
-		if annotation == "" {
-			annotation = "-" // no trailing padding after the last column
-		}
-		fmt.Fprintf(tw, "%s\t%s %s\t%s\t%s\n", e.RuleID, e.ResourceType, e.ResourceID, e.Compliance, annotation)
+		t.Add(cmdutil.Cell{Text: e.RuleID}, cmdutil.Cell{Text: e.ResourceType + " " + e.ResourceID},
+			cmdutil.Cell{Text: string(e.Compliance), Paint: p.Compliance}, cmdutil.Cell{Text: e.Annotation})
 	}
-	return tw.Flush()
+	return t.Write(w, p)
 }

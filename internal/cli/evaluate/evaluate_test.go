@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
+	"github.com/aiguard/aiguard/internal/inputfile/fifotest"
 	"github.com/aiguard/aiguard/internal/refdata"
 	"github.com/aiguard/aiguard/rules"
 )
@@ -244,7 +245,7 @@ func TestEvaluateExamplesGolden(t *testing.T) {
 	root := chdirRoot(t)
 	for _, format := range []string{"json", "table"} {
 		t.Run(format, func(t *testing.T) {
-			res := runEval(t, Options{Examples: true, Format: format}, "")
+			res := runEval(t, Options{Examples: true, OutputFlags: cmdutil.OutputFlags{Format: format}}, "")
 			if res.err != nil {
 				t.Fatalf("exit %d: %s", res.code, res.stderr)
 			}
@@ -303,7 +304,7 @@ func TestEvaluateTable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := runEval(t, Options{CIFile: "-", Format: "table", RuleIDs: []string{"sagemaker-notebook-root-access-disabled"}}, string(data))
+	res := runEval(t, Options{CIFile: "-", OutputFlags: cmdutil.OutputFlags{Format: "table"}, RuleIDs: []string{"sagemaker-notebook-root-access-disabled"}}, string(data))
 	if res.err != nil {
 		t.Fatalf("exit %d: %s", res.code, res.stderr)
 	}
@@ -447,7 +448,7 @@ func TestEvaluateErrors(t *testing.T) {
 			[]string{"--params: allowedSubnetIds is not a parameter of any rule that runs here"}},
 		{"params typo", Options{CIFile: "-", Params: `{"allowedSubnetID":"subnet-0a1b2c3d"}`}, ci,
 			[]string{"allowedSubnetID is not a parameter"}},
-		{"bad format", Options{CIFile: "-", Format: "yaml"}, ci, []string{`--format: got "yaml", want json or table`}},
+		{"bad format", Options{CIFile: "-", OutputFlags: cmdutil.OutputFlags{Format: "yaml"}}, ci, []string{`--format: got "yaml", want one of json, table`}},
 		{"oversized event offline", Options{EventFile: filepath.Join("testdata", "events", "oversized.json")}, "",
 			[]string{"oversized-change notification carries no configuration", "get-resource-config-history", "huge-notebook", "--ci"}},
 		{"CI over 6 MB on stdin", Options{CIFile: "-"}, huge, []string{"-: more than 6291456 bytes"}},
@@ -560,5 +561,39 @@ func TestEvaluateExemptions(t *testing.T) {
 				t.Errorf("exit %d, output %s%s; want exit %d with %q", res.code, res.stdout, res.stderr, tt.code, tt.want)
 			}
 		})
+	}
+}
+
+func TestEvaluateRefusesFIFO(t *testing.T) {
+	fifotest.Refused(t, "ci.json", func(fifo string) evalResult { return runEval(t, Options{CIFile: fifo}, "") }, func(res evalResult) {
+		if res.code != cmdutil.ExitUsage || !strings.Contains(res.stderr, "FIFO") {
+			t.Errorf("FIFO: exit %d, stderr %q", res.code, res.stderr)
+		}
+	})
+}
+
+// TestEvaluateVocabulary checks the flags every command shares: --quiet
+// drops the note about an event with no item, --output writes the report
+// to a file, and the table escapes control characters from the item.
+func TestEvaluateVocabulary(t *testing.T) {
+	root := chdirRoot(t)
+	scheduled := filepath.Join("testdata", "events", "scheduled.json")
+	if res := runEval(t, Options{EventFile: scheduled, OutputFlags: cmdutil.OutputFlags{Quiet: true}}, ""); res.err != nil || res.stderr != "" {
+		t.Errorf("--quiet: exit %d, stderr %q", res.code, res.stderr)
+	}
+
+	out := filepath.Join(t.TempDir(), "evals.json")
+	ci := filepath.Join(root, "testdata", "ci", "notebook-api-shape.json")
+	res := runEval(t, Options{CIFile: ci, OutputFlags: cmdutil.OutputFlags{Output: out}}, "")
+	data, err := os.ReadFile(out)
+	if res.err != nil || res.stdout != "" || err != nil {
+		t.Fatalf("--output: exit %d, stdout %q, %v", res.code, res.stdout, err)
+	}
+	checkEvaluationJSON(t, string(data))
+
+	evil := `{"resourceType":"AWS::SageMaker::NotebookInstance","resourceId":"nb\u001b]0;pwned\u0007","configuration":{"RootAccess":"Enabled"}}`
+	res = runEval(t, Options{CIFile: "-", OutputFlags: cmdutil.OutputFlags{Format: "table"}}, evil)
+	if res.err != nil || strings.ContainsAny(res.stdout, "\x1b\x07") || !strings.Contains(res.stdout, `nb\x1b]0;pwned\a`) {
+		t.Errorf("table: exit %d, stdout %q", res.code, res.stdout)
 	}
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
-	"github.com/aiguard/aiguard/internal/cli/validate"
 	"github.com/aiguard/aiguard/packgen"
 	"github.com/aiguard/aiguard/policygen"
 	"github.com/aiguard/aiguard/rules"
@@ -29,6 +28,8 @@ type Options struct {
 
 	// producers replaces packgen's default producers in tests.
 	producers []packgen.Producer
+	// Quiet leaves out the warnings (the manifest has them all).
+	Quiet bool
 }
 
 // NewCmdGenerate returns the generate command; runF replaces the logic in
@@ -78,7 +79,13 @@ touched. Exit status is 0 on success, 1 when the generated policies fail the
 attacker's matrix (a request of policies/<team>/tests.json decided otherwise
 than its control claims; the error names it, and nothing is written), and 2
 for an invalid spec (each problem as file:line:column: message), limits that
-cannot be met, or a DIR that holds other files.`,
+cannot be met, or a DIR that holds other files. --quiet leaves the warnings out
+(the manifest lists them).`,
+		Example: `  # Everything for the organization, from its spec
+  aiguard validate --config org.yaml && aiguard generate --config org.yaml --out out/
+
+  # Then check what was written, as a pipeline would
+  aiguard lint pack out/packs/*.yaml out/organization-packs/*.yaml`,
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			if opts.OutDir == "" {
@@ -92,6 +99,7 @@ cannot be met, or a DIR that holds other files.`,
 	}
 	cmd.Flags().StringVar(&opts.ConfigFile, "config", "", "organization spec (YAML); default: the built-in example")
 	cmd.Flags().StringVar(&opts.OutDir, "out", "", "output directory (required)")
+	cmd.Flags().BoolVarP(&opts.Quiet, "quiet", "q", false, "print only the summary and errors: no warnings")
 	return cmd
 }
 
@@ -103,9 +111,12 @@ func runGenerate(opts *Options) error {
 	if opts.Now != nil {
 		now = opts.Now()
 	}
-	name, spec, err := validate.LoadSpec(opts.IO, opts.Registry, opts.ConfigFile, now)
+	name, spec, err := cmdutil.LoadSpec(opts.IO, opts.ConfigFile, opts.Registry, now)
 	if err != nil {
 		return err
+	}
+	if !opts.Quiet {
+		cmdutil.PrintWarnings(opts.IO, spec)
 	}
 	out, err := packgen.Generate(spec, packgen.Options{Producers: opts.producers})
 	var matrix *policygen.MatrixError
@@ -124,11 +135,11 @@ func runGenerate(opts *Options) error {
 		if n.Level != packgen.Warning {
 			continue
 		}
-		if warnings++; warnings <= maxWarnings {
+		if warnings++; warnings <= maxWarnings && !opts.Quiet {
 			fmt.Fprintf(opts.IO.Err, "warning: %s: %s\n", n.Subject, n.Message)
 		}
 	}
-	if warnings > maxWarnings {
+	if warnings > maxWarnings && !opts.Quiet {
 		fmt.Fprintf(opts.IO.Err, "warning: %d more in %s\n", warnings-maxWarnings, packgen.ManifestName)
 	}
 	source := name

@@ -4,19 +4,14 @@
 package lint
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"io/fs"
-	"os"
 
 	"github.com/spf13/cobra"
 
 	"github.com/aiguard/aiguard/conformance"
 	"github.com/aiguard/aiguard/internal/cfnschema"
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
-	"github.com/aiguard/aiguard/internal/findings"
+	"github.com/aiguard/aiguard/internal/cli/version"
 )
 
 // maxInput bounds what is read from one file: well above the 300 KB a
@@ -29,6 +24,9 @@ func NewCmdLint(io *cmdutil.IO) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "lint",
 		Short: "Check conformance packs and IAM policies the way aiguard checks its own output",
+		Example: `  aiguard lint pack out/packs/*.yaml
+  aiguard lint policy --type scp out/scps/*.json
+  aiguard lint policy --type opt-out out/ai-opt-out.json`,
 	}
 	cmd.AddCommand(NewCmdPack(io, nil))
 	cmd.AddCommand(NewCmdPolicy(io, nil))
@@ -37,9 +35,9 @@ func NewCmdLint(io *cmdutil.IO) *cobra.Command {
 
 // PackOptions are the inputs of `aiguard lint pack`.
 type PackOptions struct {
-	IO     *cmdutil.IO
-	Files  []string
-	Format string
+	IO    *cmdutil.IO
+	Files []string
+	ReportFlags
 	// Schema returns the CloudFormation schema validator; nil uses
 	// cfnschema.Default.
 	Schema func() (*cfnschema.Validator, error)
@@ -47,7 +45,7 @@ type PackOptions struct {
 
 // NewCmdPack returns `lint pack`; runF replaces the logic in tests.
 func NewCmdPack(io *cmdutil.IO, runF func(*PackOptions) error) *cobra.Command {
-	opts := &PackOptions{IO: io}
+	opts := &PackOptions{IO: io, ReportFlags: ReportFlags{Version: version.String()}}
 	cmd := &cobra.Command{
 		Use:   "pack FILE...",
 		Short: "Check conformance pack templates",
@@ -58,13 +56,24 @@ resources; TemplateBody at most 51,200 bytes; at most 130 rules and 60
 parameters; rule names, descriptions, InputParameters, sources, triggers,
 scopes and Guard policies within AWS Config's limits; no intrinsic functions
 where Config does not resolve them; defined and used parameters, conditions
-and references; and every resource against the CloudFormation resource schema.
+and references (with a did-you-mean for a misspelt one); and every resource
+against the CloudFormation resource schema.
 
-Findings print one per line as "file: severity: code: message", the
-location (resource logical ID or parameter name) and line in parentheses, or
-with --format json as an array of objects with the keys file, severity,
-code, message and location. Exit status is 1 when any finding is an error,
-0 otherwise, and 2 for an unreadable file or a usage error.`,
+A template that deploys a pack (an AWS::Config::ConformancePack or
+AWS::Config::OrganizationConformancePack with its TemplateBody inline, as
+aiguard's organization-packs/*.yaml are) is checked through the pack it
+embeds, at the pack's lines in the file, and its
+ConformancePackInputParameters against the pack's parameters.
+
+` + reportHelp,
+		Example: `  # Check a pack before deploying it
+  aiguard lint pack out/packs/aiguard-baseline.yaml
+
+  # Every generated pack, organization packs included, as SARIF for code scanning
+  aiguard lint pack --format sarif -o lint.sarif out/packs/*.yaml out/organization-packs/*.yaml
+
+  # Fail on warnings too
+  aiguard lint pack --fail-on warning pack.yaml`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return cmdutil.Usagef("lint pack: give at least one template FILE (or - for standard input)")
@@ -79,22 +88,13 @@ code, message and location. Exit status is 1 when any finding is an error,
 			return runPack(opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Format, "format", "text", "output format: text or json")
+	addReportFlags(cmd, &opts.ReportFlags)
 	return cmd
 }
 
-// jsonFinding is one element of the --format json output.
-type jsonFinding struct {
-	File     string `json:"file"`
-	Severity string `json:"severity"`
-	Code     string `json:"code"`
-	Message  string `json:"message"`
-	Location string `json:"location"`
-}
-
 func runPack(opts *PackOptions) error {
-	if opts.Format != "text" && opts.Format != "json" {
-		return cmdutil.Usagef("--format: got %q, want text or json", opts.Format)
+	if err := opts.CheckFormat(); err != nil {
+		return err
 	}
 	schema := opts.Schema
 	if schema == nil {
@@ -105,113 +105,8 @@ func runPack(opts *PackOptions) error {
 		return fmt.Errorf("load the CloudFormation schema: %w", err)
 	}
 	linter := &conformance.Linter{Schema: v}
-	return lintFiles(opts.IO, opts.Files, opts.Format, packInput, linter.Lint)
-}
-
-// input says what a command reads, for its messages and its size bound.
-type input struct {
-	command string // e.g. "lint pack"
-	what    string // e.g. "template"
-	max     int    // bytes read at most
-	tooBig  string // why more than max cannot be valid
+	return lintFiles(opts.IO, &opts.ReportFlags, opts.Files, packInput, linter.Lint)
 }
 
 var packInput = input{command: "lint pack", what: "template", max: maxInput,
-	tooBig: "a conformance pack template is at most 300 KB"}
-
-// lintFiles reads each file (- for standard input, once), lints it and
-// prints the findings as text or JSON, then returns the exit status: 2 for
-// an unreadable file, 1 when a finding is an error.
-func lintFiles(streams *cmdutil.IO, files []string, format string, in input,
-	lint func([]byte) ([]findings.Finding, error)) error {
-	unreadable := false
-	stdinUsed := false
-	all := []jsonFinding{}
-	for _, name := range files {
-		if name == "-" {
-			if stdinUsed {
-				return cmdutil.Usagef("%s: standard input (-) given more than once", in.command)
-			}
-			stdinUsed = true
-		}
-		data, err := readFile(streams, name, in)
-		if err == nil {
-			var fs []findings.Finding
-			if fs, err = lint(data); err == nil {
-				if format == "text" {
-					for _, f := range fs {
-						fmt.Fprintf(streams.Out, "%s: %s\n", name, f)
-					}
-				}
-				for _, f := range fs {
-					all = append(all, jsonFinding{File: name, Severity: string(f.Severity), Code: f.Code,
-						Message: withLine(f), Location: f.Location})
-				}
-				continue
-			}
-		}
-		unreadable = true
-		fmt.Fprintf(streams.Err, "aiguard: %s: %v\n", name, err)
-	}
-	if format == "json" {
-		enc := json.NewEncoder(streams.Out)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(all); err != nil {
-			return fmt.Errorf("write findings: %w", err)
-		}
-	}
-	switch {
-	case unreadable:
-		return &cmdutil.ExitError{Code: cmdutil.ExitUsage}
-	case hasError(all):
-		return &cmdutil.ExitError{Code: cmdutil.ExitFindings}
-	}
-	return nil
-}
-
-// withLine appends the line to a JSON message: the JSON keys are fixed, and
-// the line is what an editor needs.
-func withLine(f findings.Finding) string {
-	if f.Line > 0 {
-		return fmt.Sprintf("%s (line %d)", f.Message, f.Line)
-	}
-	return f.Message
-}
-
-func hasError(fs []jsonFinding) bool {
-	for _, f := range fs {
-		if f.Severity == string(conformance.SeverityError) {
-			return true
-		}
-	}
-	return false
-}
-
-func readFile(streams *cmdutil.IO, name string, in input) ([]byte, error) {
-	var r io.Reader
-	if name == "-" {
-		r = streams.In
-	} else {
-		f, err := os.Open(name)
-		if err != nil {
-			var pe *fs.PathError
-			if errors.As(err, &pe) {
-				err = pe.Err // the file name is printed already
-			}
-			return nil, err
-		}
-		defer f.Close()
-		if fi, err := f.Stat(); err == nil && fi.IsDir() {
-			return nil, fmt.Errorf("is a directory; give %s files", in.what)
-		}
-		r = f
-	}
-	data, err := io.ReadAll(io.LimitReader(r, int64(in.max)+1))
-	if err != nil {
-		return nil, fmt.Errorf("read: %w", err)
-	}
-	if len(data) > in.max {
-		return nil, fmt.Errorf("more than %d bytes; %s", in.max, in.tooBig)
-	}
-	return data, nil
-}
+	tooBig: "a conformance pack template is at most 300 KB", codes: conformance.Codes}

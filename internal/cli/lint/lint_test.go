@@ -10,7 +10,9 @@ import (
 	"testing"
 
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
+	"github.com/aiguard/aiguard/internal/inputfile/fifotest"
 	"github.com/aiguard/aiguard/internal/refdata"
+	"github.com/aiguard/aiguard/sarif/sariftest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/packs/golden")
@@ -68,11 +70,16 @@ var goldenFiles = []string{
 }
 
 func TestGolden(t *testing.T) {
-	for _, format := range []string{"text", "json"} {
+	for _, format := range []string{"table", "json", "sarif"} {
 		t.Run(format, func(t *testing.T) {
 			r := run(t, "", append([]string{"--format", format}, goldenFiles...)...)
 			if r.code != cmdutil.ExitFindings || r.stderr != "" {
 				t.Errorf("exit %d, stderr %q; want 1 and nothing", r.code, r.stderr)
+			}
+			if format == "sarif" {
+				if err := sariftest.Validate([]byte(r.stdout)); err != nil {
+					t.Error(err)
+				}
 			}
 			compareGolden(t, "packs", "lint-pack."+format, r.stdout)
 		})
@@ -89,8 +96,20 @@ func TestJSONKeys(t *testing.T) {
 		t.Fatal("no findings")
 	}
 	for _, f := range got {
-		if len(f) != 5 || f["file"] == nil || f["severity"] == nil || f["code"] == nil || f["message"] == nil || f["location"] == nil {
-			t.Errorf("finding %v: want exactly file, severity, code, message, location", f)
+		checkJSONKeys(t, f)
+	}
+}
+
+// checkJSONKeys checks one element of --format json: exactly the seven
+// keys, line and column numbers.
+func checkJSONKeys(t *testing.T, f map[string]any) {
+	t.Helper()
+	if len(f) != 7 || f["file"] == nil || f["severity"] == nil || f["code"] == nil || f["message"] == nil || f["location"] == nil {
+		t.Errorf("finding %v: want exactly file, line, column, severity, code, message, location", f)
+	}
+	for _, k := range []string{"line", "column"} {
+		if _, ok := f[k].(float64); !ok {
+			t.Errorf("finding %v: %s is not a number", f, k)
 		}
 	}
 }
@@ -107,13 +126,19 @@ func TestExitCodes(t *testing.T) {
 		{name: "clean pack", args: []string{"testdata/packs/good/guard.yaml"}, code: 0, stdout: "-"},
 		{name: "clean pack json", args: []string{"--format", "json", "testdata/packs/good/guard.yaml"}, code: 0, stdout: "[]\n"},
 		{name: "warnings only", args: []string{"testdata/packs/bad/pack-parameter-unused.yaml"}, code: 0},
+		{name: "fail on warning", args: []string{"--fail-on", "warning", "testdata/packs/bad/pack-parameter-unused.yaml"}, code: 1},
+		{name: "fail on none", args: []string{"--fail-on", "none", "testdata/packs/bad/pack-resource-type.yaml"}, code: 0},
+		{name: "bad fail-on", args: []string{"--fail-on", "high", "testdata/packs/good/guard.yaml"}, code: 2, stderrPart: "want info, warning, error or none"},
+		{name: "text is table", args: []string{"--format", "text", "testdata/packs/good/guard.yaml"}, code: 0, stdout: "-"},
 		{name: "errors", args: []string{"testdata/packs/bad/pack-resource-type.yaml"}, code: 1},
 		{name: "stdin", stdin: "Resources:\n  B:\n    Type: AWS::S3::Bucket\n", args: []string{"-"}, code: 1},
 		{name: "missing file", args: []string{"testdata/packs/good/guard.yaml", "nope.yaml"}, code: 2,
 			stderrPart: "aiguard: nope.yaml: no such file or directory"},
+		{name: "missing file sarif", args: []string{"--format", "sarif", "nope.yaml"}, code: 2,
+			stderrPart: "aiguard: nope.yaml: no such file or directory"},
 		{name: "directory", args: []string{"testdata/packs"}, code: 2, stderrPart: "is a directory"},
 		{name: "syntax error", args: []string{"testdata/packs/unreadable/duplicate-key.yaml"}, code: 2,
-			stderrPart: `duplicate-key.yaml: line 4: duplicate key "A"`},
+			stderrPart: `duplicate-key.yaml: line 4, column 3: duplicate key "A"`},
 		{name: "unreadable beats findings", args: []string{"testdata/packs/bad/pack-resource-type.yaml", "nope.yaml"}, code: 2},
 		{name: "bad format", args: []string{"--format", "xml", "x.yaml"}, code: 2, stderrPart: "--format"},
 		{name: "no files", args: nil, code: 2, stderrPart: "at least one template"},
@@ -147,5 +172,45 @@ func TestReferencePacks(t *testing.T) {
 	r := run(t, "", files...)
 	if r.code != 0 || r.stdout != "" || r.stderr != "" {
 		t.Errorf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// TestFIFORefused checks a named pipe is refused, not read (it would hang
+// until something wrote to it).
+func TestFIFORefused(t *testing.T) {
+	fifotest.Refused(t, "pipe.yaml", func(fifo string) result { return run(t, "", fifo) }, func(r result) {
+		if r.code != cmdutil.ExitUsage || !strings.Contains(r.stderr, "not a regular file (a FIFO)") {
+			t.Errorf("exit %d, stderr %q", r.code, r.stderr)
+		}
+	})
+}
+
+// TestOutputFile checks --output writes the report to a file and nothing
+// to standard output, and --quiet changes nothing in the report.
+func TestOutputFile(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "lint.json")
+	r := run(t, "", "--format", "json", "--quiet", "-o", out, "testdata/packs/bad/pack-resource-type.yaml")
+	if r.code != cmdutil.ExitFindings || r.stdout != "" || r.stderr != "" {
+		t.Fatalf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []map[string]any
+	if err := json.Unmarshal(data, &got); err != nil || len(got) == 0 {
+		t.Fatalf("report %s: %v", data, err)
+	}
+	if got[0]["code"] != "pack-resource-type" {
+		t.Errorf("first finding %v", got[0])
+	}
+}
+
+// TestEscapesControlCharacters checks what comes from the file (a logical
+// ID with ESC and BEL) cannot drive the terminal.
+func TestEscapesControlCharacters(t *testing.T) {
+	r := run(t, "Resources:\n  \"Evil\\e]0;pwned\\a\":\n    Type: AWS::S3::Bucket\n", "-")
+	if r.code != cmdutil.ExitFindings || strings.ContainsAny(r.stdout, "\x1b\x07") {
+		t.Errorf("exit %d, stdout %q", r.code, r.stdout)
 	}
 }

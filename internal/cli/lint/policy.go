@@ -5,6 +5,7 @@ import (
 
 	"github.com/aiguard/aiguard/iampolicy"
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
+	"github.com/aiguard/aiguard/internal/cli/version"
 	"github.com/aiguard/aiguard/internal/findings"
 )
 
@@ -14,24 +15,24 @@ import (
 const maxPolicyInput = 1 << 20
 
 var policyInput = input{command: "lint policy", what: "policy", max: maxPolicyInput,
-	tooBig: "an IAM policy is at most 10,240 characters"}
+	tooBig: "an IAM policy is at most 10,240 characters", codes: iampolicy.Codes}
 
 // PolicyOptions are the inputs of `aiguard lint policy`.
 type PolicyOptions struct {
-	IO     *cmdutil.IO
-	Files  []string
-	Type   string
-	Format string
+	IO    *cmdutil.IO
+	Files []string
+	Type  string
+	ReportFlags
 	// MaxChars replaces the size quota of the policy type when positive.
 	MaxChars int
 }
 
 // NewCmdPolicy returns `lint policy`; runF replaces the logic in tests.
 func NewCmdPolicy(io *cmdutil.IO, runF func(*PolicyOptions) error) *cobra.Command {
-	opts := &PolicyOptions{IO: io}
+	opts := &PolicyOptions{IO: io, ReportFlags: ReportFlags{Version: version.String()}}
 	cmd := &cobra.Command{
-		Use:   "policy --type scp|rcp|boundary|identity FILE...",
-		Short: "Check IAM policies: SCPs, RCPs, permissions boundaries, identity policies",
+		Use:   "policy --type scp|rcp|boundary|identity|opt-out FILE...",
+		Short: "Check IAM policies (SCPs, RCPs, boundaries, identity policies) and AI services opt-out policies",
 		Long: `Lint policy checks IAM policy documents (JSON; FILE may be - for standard input)
 the way aiguard checks the policies it generates, as the policy type given
 with --type:
@@ -43,6 +44,10 @@ with --type:
             whitespace
   identity  identity policy: no Principal; 10,240 characters without
             whitespace (a warning above the 6,144 of a managed policy)
+  opt-out   AI services opt-out policy (an Organizations management
+            policy, not IAM): services with opt_out_policy @@assign optOut
+            or optIn, @@operators_allowed_for_child_policies; 2,500
+            characters without whitespace
 
 The checks: valid JSON (after a trailing comma the rest is still checked)
 and the IAM grammar; unknown services, actions and condition keys; condition
@@ -70,11 +75,16 @@ SageMaker, Bedrock, Bedrock AgentCore, Comprehend, Rekognition, KMS, S3 and
 IAM; for other services what is not in the table is reported as info ("not
 in aiguard's table"), never as unknown.
 
-Findings print one per line as "file: severity: code: message", the
-location (statement Sid, or "statement N") and line in parentheses, or with
---format json as an array of objects with the keys file, severity, code,
-message and location. Exit status is 1 when any finding is an error, 0
-otherwise, and 2 for an unreadable file or a usage error.`,
+` + reportHelp,
+		Example: `  # The SCPs aiguard generated, and one raised to 10,240 characters
+  aiguard lint policy --type scp out/policies/*/scp-*.json
+  aiguard lint policy --type scp --max-chars 10240 big-scp.json
+
+  # The organization's AI services opt-out policy
+  aiguard lint policy --type opt-out out/policies/organization/ai-services-opt-out.json
+
+  # A boundary from standard input, as JSON for a script
+  cat boundary.json | aiguard lint policy --type boundary --format json -`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return cmdutil.Usagef("lint policy: give at least one policy FILE (or - for standard input)")
@@ -89,18 +99,18 @@ otherwise, and 2 for an unreadable file or a usage error.`,
 			return runPolicy(opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Type, "type", "", "policy type: scp, rcp, boundary or identity (required)")
-	cmd.Flags().StringVar(&opts.Format, "format", "text", "output format: text or json")
+	cmd.Flags().StringVar(&opts.Type, "type", "", "policy type: scp, rcp, boundary, identity or opt-out (required)")
+	addReportFlags(cmd, &opts.ReportFlags)
 	cmd.Flags().IntVar(&opts.MaxChars, "max-chars", 0, "size quota in characters, replacing the policy type's")
 	return cmd
 }
 
 func runPolicy(opts *PolicyOptions) error {
-	if opts.Format != "text" && opts.Format != "json" {
-		return cmdutil.Usagef("--format: got %q, want text or json", opts.Format)
+	if err := opts.CheckFormat(); err != nil {
+		return err
 	}
 	if opts.Type == "" {
-		return cmdutil.Usagef("lint policy: give --type scp, rcp, boundary or identity")
+		return cmdutil.Usagef("lint policy: give --type scp, rcp, boundary, identity or opt-out")
 	}
 	typ, err := iampolicy.ParseType(opts.Type)
 	if err != nil {
@@ -111,7 +121,7 @@ func runPolicy(opts *PolicyOptions) error {
 	}
 	linter := &iampolicy.Linter{MaxChars: opts.MaxChars}
 	probe := semanticProbe(opts.Files, typ)
-	return lintFiles(opts.IO, opts.Files, opts.Format, policyInput, func(data []byte) ([]findings.Finding, error) {
+	return lintFiles(opts.IO, &opts.ReportFlags, opts.Files, policyInput, func(data []byte) ([]findings.Finding, error) {
 		return append(linter.LintData(data, typ), probe(data)...), nil
 	})
 }

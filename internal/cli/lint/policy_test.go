@@ -42,7 +42,7 @@ var policyGolden = []struct {
 }
 
 func TestPolicyGolden(t *testing.T) {
-	for _, format := range []string{"text", "json"} {
+	for _, format := range []string{"table", "json"} {
 		t.Run(format, func(t *testing.T) {
 			var all strings.Builder
 			for _, g := range policyGolden {
@@ -71,9 +71,7 @@ func TestPolicyJSONKeys(t *testing.T) {
 		t.Fatal("no findings")
 	}
 	for _, f := range got {
-		if len(f) != 5 || f["file"] == nil || f["severity"] == nil || f["code"] == nil || f["message"] == nil || f["location"] == nil {
-			t.Errorf("finding %v: want exactly file, severity, code, message, location", f)
-		}
+		checkJSONKeys(t, f)
 	}
 }
 
@@ -102,7 +100,7 @@ func TestPolicyExitCodes(t *testing.T) {
 			stderrPart: "aiguard: nope.json: no such file or directory"},
 		{name: "directory", args: []string{"--type", "scp", "testdata/policies"}, code: 2, stderrPart: "is a directory; give policy files"},
 		{name: "no type", args: []string{good}, code: 2, stderrPart: "give --type"},
-		{name: "bad type", args: []string{"--type", "resource", good}, code: 2, stderrPart: "want scp, rcp, boundary or identity"},
+		{name: "bad type", args: []string{"--type", "resource", good}, code: 2, stderrPart: "want scp, rcp, boundary, identity or opt-out"},
 		{name: "bad format", args: []string{"--type", "scp", "--format", "xml", good}, code: 2, stderrPart: "--format"},
 		{name: "no files", args: []string{"--type", "scp"}, code: 2, stderrPart: "at least one policy FILE"},
 		{name: "stdin twice", args: []string{"--type", "scp", "-", "-"}, code: 2, stderrPart: "more than once"},

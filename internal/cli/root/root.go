@@ -25,9 +25,14 @@ func NewCmdRoot(io *cmdutil.IO) *cobra.Command {
 		Short: "Keep an AWS organization's AI/ML estate inside its security baseline",
 		Long: `aiguard evaluates AI/ML resources with AWS Config custom rules and generates the
 conformance packs, SCPs and permission boundaries that deploy and enforce them.`,
+		Example: `  aiguard rules list --service sagemaker
+  aiguard scan --format sarif --output aiguard.sarif templates/
+  aiguard generate --config org.yaml --out out/`,
+		Version:       version.String(),
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}
+	cmd.SetVersionTemplate("aiguard {{.Version}}\n")
 	cmd.SetOut(io.Out)
 	cmd.SetErr(io.Err)
 	cmd.SetIn(io.In)

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spf13/cobra"
+
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
 	"github.com/aiguard/aiguard/internal/refdata"
 )
@@ -96,5 +98,55 @@ func TestSubcommands(t *testing.T) {
 	out, _, _ := execute(t, "", "version")
 	if !strings.HasPrefix(out, "aiguard ") {
 		t.Errorf("version: %q", out)
+	}
+}
+
+// TestEveryCommandHasExamples walks the command tree: every command a user
+// runs shows examples in its --help.
+func TestEveryCommandHasExamples(t *testing.T) {
+	root := NewCmdRoot(&cmdutil.IO{In: strings.NewReader(""), Out: &bytes.Buffer{}, Err: &bytes.Buffer{}})
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		if c.Name() == "help" || c.Name() == "completion" || c.Hidden {
+			return
+		}
+		if c.Example == "" {
+			t.Errorf("%q has no Example", c.CommandPath())
+		}
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(root)
+}
+
+func TestVersionFlag(t *testing.T) {
+	out, stderr, code := execute(t, "", "--version")
+	if code != 0 || !strings.HasPrefix(out, "aiguard ") || stderr != "" {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out, stderr)
+	}
+	same, _, _ := execute(t, "", "version")
+	if same != out {
+		t.Errorf("--version %q, version %q", out, same)
+	}
+}
+
+// TestFormatVocabulary checks that the commands that report share the
+// --format names, --output and --quiet.
+func TestFormatVocabulary(t *testing.T) {
+	root := NewCmdRoot(&cmdutil.IO{In: strings.NewReader(""), Out: &bytes.Buffer{}, Err: &bytes.Buffer{}})
+	for _, path := range [][]string{{"evaluate"}, {"scan"}, {"lint", "pack"}, {"lint", "policy"}, {"validate"}, {"rules", "list"}} {
+		c, _, err := root.Find(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, flag := range []string{"format", "output", "quiet"} {
+			if c.Flags().Lookup(flag) == nil {
+				t.Errorf("%s has no --%s", c.CommandPath(), flag)
+			}
+		}
+		if f := c.Flags().Lookup("format"); f != nil && !strings.Contains(f.Usage, "table") {
+			t.Errorf("%s --format: %q does not offer table", c.CommandPath(), f.Usage)
+		}
 	}
 }

@@ -3,11 +3,9 @@
 package ruleslist
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -19,12 +17,18 @@ import (
 type Options struct {
 	IO       *cmdutil.IO
 	Registry *rules.Registry
-	Format   string
+	cmdutil.OutputFlags
+	Filter
+	// Getenv reads the environment (NO_COLOR); nil is os.Getenv.
+	Getenv func(string) string
 }
+
+var formats = []string{cmdutil.FormatTable, cmdutil.FormatJSON, cmdutil.FormatMarkdown}
 
 // NewCmdRules returns the `rules` command group.
 func NewCmdRules(io *cmdutil.IO, reg *rules.Registry) *cobra.Command {
-	cmd := &cobra.Command{Use: "rules", Short: "Inspect the rule catalog"}
+	cmd := &cobra.Command{Use: "rules", Short: "Inspect the rule catalog",
+		Example: `  aiguard rules list --service sagemaker`}
 	cmd.AddCommand(NewCmdList(io, reg, nil))
 	return cmd
 }
@@ -35,7 +39,27 @@ func NewCmdList(io *cmdutil.IO, reg *rules.Registry, runF func(*Options) error) 
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List every rule with its resource types, trigger, parameters and mappings",
-		Args:  cobra.NoArgs,
+		Long: `List prints the rule catalog. --format table (default) prints each rule's ID,
+trigger, severity and resource types, within 120 columns; json prints every
+field (parameters, Security Hub controls, the AWS managed rule, the fields
+and IAM actions a rule reads, remediation); markdown prints the catalog
+page, docs/rules.md.
+
+The filters narrow the list, and combine: --service keeps the rules of a
+service (by the resource types and IAM actions they read, e.g. sagemaker,
+bedrock, s3); --resource-type the rules that judge a CloudFormation/Config
+type (case-insensitive; * matches any part, as in AWS::SageMaker::*);
+--trigger change or periodic; --severity the rules of that severity or
+higher (informational, low, medium, high, critical).`,
+		Example: `  # The SageMaker rules
+  aiguard rules list --service sagemaker
+
+  # What judges an S3 bucket, with every detail
+  aiguard rules list --resource-type AWS::S3::Bucket --format json
+
+  # The periodic rules of high severity or worse
+  aiguard rules list --trigger periodic --severity high`,
+		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			if runF != nil {
 				return runF(opts)
@@ -43,21 +67,35 @@ func NewCmdList(io *cmdutil.IO, reg *rules.Registry, runF func(*Options) error) 
 			return runList(opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Format, "format", "table", "output format: table, json or markdown")
+	cmdutil.AddOutputFlags(cmd, &opts.OutputFlags, cmdutil.FormatTable, formats...)
+	f := cmd.Flags()
+	f.StringVar(&opts.Service, "service", "", "only rules of this service, e.g. sagemaker, bedrock, s3")
+	f.StringVar(&opts.ResourceType, "resource-type", "", "only rules that judge this resource type, e.g. AWS::SageMaker::*")
+	f.StringVar(&opts.Trigger, "trigger", "", "only rules with this trigger: change or periodic")
+	f.StringVar(&opts.Severity, "severity", "", "only rules of this severity or higher: informational, low, medium, high, critical")
 	return cmd
 }
 
 func runList(opts *Options) error {
-	list := opts.Registry.All()
-	switch opts.Format {
-	case "table":
-		return writeTable(opts.IO.Out, list)
-	case "json":
-		return writeJSON(opts.IO.Out, list)
-	case "markdown":
-		return WriteMarkdown(opts.IO.Out, list)
+	if err := opts.CheckFormat(formats...); err != nil {
+		return err
 	}
-	return cmdutil.Usagef("--format: got %q, want table, json or markdown", opts.Format)
+	list, err := opts.Filter.Apply(opts.Registry.All())
+	if err != nil {
+		return err
+	}
+	if len(list) == 0 {
+		opts.Notef(opts.IO, "no rule matches the filters%s", opts.Filter.hint(opts.Registry.All()))
+	}
+	return opts.WriteReport(opts.IO, func(out *cmdutil.Output) error {
+		switch opts.Format {
+		case cmdutil.FormatJSON:
+			return writeJSON(out, list)
+		case cmdutil.FormatMarkdown:
+			return WriteMarkdown(out, list)
+		}
+		return writeTable(out, list, cmdutil.NewPalette(out.Writer, opts.Getenv))
+	})
 }
 
 // ruleDoc is the JSON form of a rule.
@@ -112,19 +150,21 @@ func writeJSON(w io.Writer, list []*rules.Rule) error {
 	for i, r := range list {
 		docs[i] = toDoc(r)
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(docs)
+	return cmdutil.WriteJSON(w, docs)
 }
 
-func writeTable(w io.Writer, list []*rules.Rule) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tTRIGGER\tSEVERITY\tRESOURCE TYPES\tSECURITY HUB\tMANAGED RULE")
-	for _, r := range list {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Trigger, r.Severity,
-			strings.Join(r.ResourceTypes, ","), orDash(strings.Join(r.SecurityHub, ",")), orDash(r.ManagedRule))
+// writeTable prints a rule a row, the resource types wrapped to keep
+// within cmdutil.TableWidth columns; the other fields are in --format json.
+func writeTable(w io.Writer, list []*rules.Rule, p cmdutil.Palette) error {
+	if len(list) == 0 {
+		return nil
 	}
-	return tw.Flush()
+	t := &cmdutil.Table{Header: []string{"ID", "TRIGGER", "SEVERITY", "RESOURCE TYPES"}, MaxWidth: cmdutil.TableWidth}
+	for _, r := range list {
+		t.Add(cmdutil.Cell{Text: r.ID}, cmdutil.Cell{Text: string(r.Trigger)},
+			cmdutil.Cell{Text: string(r.Severity), Paint: p.Severity}, cmdutil.Cell{Text: strings.Join(r.ResourceTypes, ", ")})
+	}
+	return t.Write(w, p)
 }
 
 // WriteMarkdown writes the catalog page (docs/rules.md).

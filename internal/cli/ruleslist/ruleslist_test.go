@@ -70,7 +70,9 @@ func sampleRegistry(t *testing.T) *rules.Registry {
 func runListWith(t *testing.T, reg *rules.Registry, format string) (string, error) {
 	t.Helper()
 	var out bytes.Buffer
-	err := runList(&Options{IO: &cmdutil.IO{Out: &out, Err: &bytes.Buffer{}}, Registry: reg, Format: format})
+	opts := &Options{IO: &cmdutil.IO{Out: &out, Err: &bytes.Buffer{}}, Registry: reg}
+	opts.Format = format
+	err := runList(opts)
 	return out.String(), err
 }
 
@@ -113,8 +115,16 @@ func TestListCatalogTable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
-	if got := strings.Fields(lines[0]); !slices.Equal(got[:3], []string{"ID", "TRIGGER", "SEVERITY"}) {
+	var lines []string // a rule's first line; continuation lines start with blanks
+	for _, l := range strings.Split(strings.TrimRight(out, "\n"), "\n") {
+		if n := len([]rune(l)); n > cmdutil.TableWidth {
+			t.Errorf("line of %d characters, more than %d: %q", n, cmdutil.TableWidth, l)
+		}
+		if !strings.HasPrefix(l, " ") {
+			lines = append(lines, l)
+		}
+	}
+	if got := strings.Fields(lines[0]); !slices.Equal(got, []string{"ID", "TRIGGER", "SEVERITY", "RESOURCE", "TYPES"}) {
 		t.Errorf("header %q", lines[0])
 	}
 	all := reg.All()
@@ -122,7 +132,7 @@ func TestListCatalogTable(t *testing.T) {
 		t.Fatalf("%d rows, want one per rule (%d)", len(lines)-1, len(all))
 	}
 	for i, r := range all {
-		if f := strings.Fields(lines[i+1]); len(f) < 6 || f[0] != r.ID || f[1] != string(r.Trigger) || f[2] != string(r.Severity) {
+		if f := strings.Fields(lines[i+1]); len(f) < 4 || f[0] != r.ID || f[1] != string(r.Trigger) || f[2] != string(r.Severity) {
 			t.Errorf("row %d = %q, want %s %s %s …", i+1, lines[i+1], r.ID, r.Trigger, r.Severity)
 		}
 	}
@@ -222,6 +232,94 @@ func TestListBadFormat(t *testing.T) {
 	_, err := runListWith(t, sampleRegistry(t), "yaml")
 	if cmdutil.Code(err) != cmdutil.ExitUsage || err == nil || !strings.Contains(err.Error(), `--format: got "yaml"`) {
 		t.Errorf("bad format: %v (exit %d)", err, cmdutil.Code(err))
+	}
+}
+
+func TestListFilters(t *testing.T) {
+	reg := rules.Catalog()
+	ids := func(args ...string) []string {
+		t.Helper()
+		var out, errOut bytes.Buffer
+		cmd := NewCmdList(&cmdutil.IO{Out: &out, Err: &errOut}, reg, nil)
+		cmd.SetArgs(append([]string{"--format", "json"}, args...))
+		cmd.SetOut(&out)
+		cmd.SetErr(&errOut)
+		cmd.SilenceErrors, cmd.SilenceUsage = true, true
+		if err := cmd.Execute(); err != nil {
+			t.Fatalf("%v: %v", args, err)
+		}
+		var docs []struct{ ID string }
+		if err := json.Unmarshal(out.Bytes(), &docs); err != nil {
+			t.Fatalf("%v: %v", args, err)
+		}
+		var got []string
+		for _, d := range docs {
+			got = append(got, d.ID)
+		}
+		return got
+	}
+	want := func(keep func(r *rules.Rule) bool) []string {
+		var out []string
+		for _, r := range reg.All() {
+			if keep(r) {
+				out = append(out, r.ID)
+			}
+		}
+		return out
+	}
+	tests := []struct {
+		args []string
+		keep func(r *rules.Rule) bool
+	}{
+		{[]string{"--trigger", "periodic"}, func(r *rules.Rule) bool { return r.Trigger == rules.Periodic }},
+		{[]string{"--severity", "HIGH"}, func(r *rules.Rule) bool {
+			return r.Severity == rules.SeverityHigh || r.Severity == rules.SeverityCritical
+		}},
+		{[]string{"--resource-type", "aws::s3::bucket"}, func(r *rules.Rule) bool { return slices.Contains(r.ResourceTypes, "AWS::S3::Bucket") }},
+		{[]string{"--resource-type", "AWS::SageMaker::*"}, func(r *rules.Rule) bool {
+			return slices.ContainsFunc(r.ResourceTypes, func(t string) bool { return strings.HasPrefix(t, "AWS::SageMaker::") })
+		}},
+		{[]string{"--service", "bedrock", "--trigger", "change"}, func(r *rules.Rule) bool {
+			return r.Trigger == rules.ChangeTriggered &&
+				slices.ContainsFunc(r.ResourceTypes, func(t string) bool { return strings.HasPrefix(t, "AWS::Bedrock::") })
+		}},
+	}
+	for _, tt := range tests {
+		got, w := ids(tt.args...), want(tt.keep)
+		if len(w) == 0 || !slices.Equal(got, w) {
+			t.Errorf("%v: got %v, want %v", tt.args, got, w)
+		}
+	}
+	// Periodic rules are found by the IAM actions they call.
+	if got := ids("--service", "bedrock", "--trigger", "periodic"); len(got) == 0 {
+		t.Error("--service bedrock --trigger periodic: no rule")
+	}
+}
+
+func TestListFilterErrors(t *testing.T) {
+	for _, tt := range []struct {
+		args   []string
+		code   int
+		stderr string
+	}{
+		{[]string{"--trigger", "hourly"}, cmdutil.ExitUsage, "want change or periodic"},
+		{[]string{"--severity", "urgent"}, cmdutil.ExitUsage, "want informational, low"},
+		{[]string{"--resource-type", "AWS::[S3"}, cmdutil.ExitUsage, "--resource-type"},
+		{[]string{"--service", "sagemkaer"}, 0, "no rule matches the filters (did you mean sagemaker?)"},
+	} {
+		var out, errOut bytes.Buffer
+		cmd := NewCmdList(&cmdutil.IO{Out: &out, Err: &errOut}, rules.Catalog(), nil)
+		cmd.SetArgs(tt.args)
+		cmd.SetOut(&out)
+		cmd.SetErr(&errOut)
+		cmd.SilenceErrors, cmd.SilenceUsage = true, true
+		err := cmd.Execute()
+		if err != nil {
+			errOut.WriteString(err.Error())
+		}
+		if cmdutil.Code(err) != tt.code || !strings.Contains(errOut.String(), tt.stderr) {
+			t.Errorf("%v: exit %d, stderr %q; want %d with %q", tt.args, cmdutil.Code(err), errOut.String(), tt.code, tt.stderr)
+		}
 	}
 }
 

@@ -1,6 +1,7 @@
 // Package scan implements `aiguard scan`: the rule catalog over a whole
 // estate offline (Config snapshots and exports, NDJSON, CloudFormation
-// templates), with reports for people, pipelines and Security Hub.
+// templates, Terraform plans), with reports for people, pipelines (SARIF,
+// JUnit, JSON) and Security Hub.
 package scan
 
 import (
@@ -20,15 +21,11 @@ import (
 
 	"github.com/aiguard/aiguard/configevent"
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
+	"github.com/aiguard/aiguard/internal/cli/version"
+	"github.com/aiguard/aiguard/orgspec"
 	"github.com/aiguard/aiguard/rules"
 	"github.com/aiguard/aiguard/scan"
 )
-
-// ExitSkipped is the exit code of a scan that skipped unreadable items (and
-// found nothing at or above --fail-on, whose exit code 1 takes precedence:
-// it is the stronger statement, and stderr reports the skipped items in
-// either case).
-const ExitSkipped = 3
 
 // progressThreshold is the input size (on disk) from which a terminal gets a
 // progress bar: smaller inputs are scanned in a second or two.
@@ -41,27 +38,43 @@ const maxStderrProblems = 100
 type Options struct {
 	IO       *cmdutil.IO
 	Registry *rules.Registry
+	cmdutil.OutputFlags
 
-	Inputs    []string
-	Format    string
-	FailOn    string
-	RuleIDs   []string
-	Params    string
-	AccountID string
-	Region    string
+	Inputs     []string
+	FailOn     string
+	AllowEmpty bool
+	RuleIDs    []string
+	SkipRules  []string
+	Params     string
+	Config     string
+	Team       string
+	Parameters []string
+	AccountID  string
+	Region     string
 
-	// Now is the scan's clock (template resources' timestamps); tests fix it.
+	// Now is the scan's clock (template resources' timestamps, expiry of
+	// exceptions and suppressions); tests fix it.
 	Now func() time.Time
-	// IsTerminal reports whether the error stream is a terminal.
+	// IsTerminal reports whether a stream is a terminal.
 	IsTerminal func(io.Writer) bool
+	// Getenv reads the environment (NO_COLOR); tests replace it.
+	Getenv func(string) string
+	// Version is aiguard's version, for the SARIF driver.
+	Version string
+	// WorkDir is the directory SARIF artifact URIs are relative to; ""
+	// means the working directory.
+	WorkDir string
 }
+
+var formats = []string{cmdutil.FormatTable, cmdutil.FormatJSON, cmdutil.FormatSARIF, cmdutil.FormatJUnit,
+	cmdutil.FormatASFF, cmdutil.FormatMarkdown, cmdutil.FormatHTML}
 
 // NewCmdScan returns the scan command; runF replaces the logic in tests.
 func NewCmdScan(io *cmdutil.IO, reg *rules.Registry, runF func(*Options) error) *cobra.Command {
-	opts := &Options{IO: io, Registry: reg}
+	opts := &Options{IO: io, Registry: reg, Version: version.String()}
 	cmd := &cobra.Command{
 		Use:   "scan INPUT...",
-		Short: "Evaluate the rules over Config snapshots, exports and CloudFormation templates offline",
+		Short: "Evaluate the rules over Config snapshots, exports, CloudFormation templates and Terraform plans offline",
 		Long: `Scan runs every rule over a whole estate offline. Each INPUT is a file, a
 directory (every file under it), or - for standard input; gzip is detected
 and read anywhere. Inputs are recognised by their content:
@@ -72,24 +85,54 @@ and read anywhere. Inputs are recognised by their content:
     select-resource-config (Results) output, and their aggregate variants;
   - NDJSON with one configuration item per line, a JSON array of items, or a
     single (pretty-printed) item;
-  - CloudFormation templates (JSON or YAML): each resource of a type a rule
-    covers is checked before deployment. Intrinsic functions are not
-    resolved; a verdict that depends on one says so, and a failure that
-    depends on one is reported NOT_APPLICABLE rather than guessed.
+  - CloudFormation templates (JSON or YAML), checked before deployment;
+  - Terraform plans as ` + "`terraform show -json PLAN`" + ` prints them.
 
-Periodic rules call service APIs and are skipped offline, with a note.
+Templates and plans: intrinsic functions whose value is known are
+computed (pseudo parameters, parameter defaults and --parameter values,
+Fn::FindInMap, Fn::Select, Fn::If on a known condition, Fn::Sub, Fn::Join);
+a resource whose properties depend on unknown conditions is judged under
+each. A failure is reported whenever the failing facts are literal; one
+that depends on a value known only after deployment (or after apply) is
+NOT_APPLICABLE with the reason, and a pass that depends on one says so.
+S3 buckets and KMS keys that AI resources use are judged as ML data.
 
---format table (default) prints compliance per rule and the non-compliant
-resources; json prints the evaluations with the keys of aiguard evaluate;
-asff prints Security Hub findings, one BatchImportFindings request body
-({"Findings": [...]}, at most 100 findings of one account and Region) per
-line; markdown and html print a report for people (html: one
-self-contained file with charts).
+Suppressions: a template resource's Metadata.aiguard.skip lists
+{rule, reason, expires}; --skip-rule suppresses a rule everywhere; the
+exemptResourceIds parameter (--params, or the spec's exceptions with
+--config) exempts resources as the deployed rules do. Suppressed findings
+are reported as suppressed and do not fail the scan.
 
-Exit status: 0 when the scan completed; 1 when a non-compliant finding is at
-or above --fail-on; 2 for usage errors and inputs that cannot be opened or
-recognised; 3 when items were skipped as unreadable (each is reported on
+--config SPEC judges each configuration item with the rules, parameters
+and exceptions of the team that owns its account, and templates and plans
+with those of --team (or of the team owning --account-id), as the packs
+deployed from the spec would.
+
+--format table (default) prints compliance per rule and the findings;
+json prints every evaluation with the keys of aiguard evaluate plus
+severity, accountId, awsRegion, file, line and column; sarif prints a
+SARIF 2.1.0 log for GitHub code scanning; junit prints JUnit XML (a test
+case per rule and resource); asff prints Security Hub findings, one
+BatchImportFindings request body per line; markdown and html print a
+report for people.
+
+Exit status: 0 when nothing fails; 1 when a finding that is not suppressed
+is at or above --fail-on (default low; none never fails); 2 for usage
+errors, inputs that cannot be opened or recognised, and a scan that
+evaluated nothing (no item of a type the rules cover) unless
+--allow-empty; 3 when items were skipped as unreadable (each reported on
 stderr with its position) and nothing reached --fail-on.`,
+		Example: `  # A pipeline step: fail on findings of medium severity or worse, upload SARIF
+  aiguard scan --format sarif --output aiguard.sarif --fail-on medium templates/
+
+  # Judge templates as the team's deployed packs will
+  aiguard scan --config org.yaml --team forecasting stack.yaml
+
+  # A Terraform plan
+  terraform show -json plan.out > plan.json && aiguard scan plan.json
+
+  # Last night's Config snapshot of the organization, as JUnit for the CI's test view
+  aiguard scan --config org.yaml --format junit -o results.xml snapshots/`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
 			opts.Inputs = args
@@ -99,13 +142,18 @@ stderr with its position) and nothing reached --fail-on.`,
 			return runScan(opts)
 		},
 	}
+	cmdutil.AddOutputFlags(cmd, &opts.OutputFlags, cmdutil.FormatTable, formats...)
 	f := cmd.Flags()
-	f.StringVar(&opts.Format, "format", "table", "output format: table, json, asff, markdown or html")
-	f.StringVar(&opts.FailOn, "fail-on", "", "exit 1 when a non-compliant finding has this severity or higher: informational, low, medium, high or critical")
+	f.StringVar(&opts.FailOn, "fail-on", "low", "exit 1 when a finding that is not suppressed has this severity or higher: informational, low, medium, high, critical or none")
+	f.BoolVar(&opts.AllowEmpty, "allow-empty", false, "exit 0 when no input item is of a type the rules cover (default: exit 2)")
 	f.StringArrayVar(&opts.RuleIDs, "rule", nil, "rule ID to run (repeatable; default: every rule)")
+	f.StringArrayVar(&opts.SkipRules, "skip-rule", nil, "rule ID whose findings are reported as suppressed (repeatable)")
 	f.StringVar(&opts.Params, "params", "", `rule parameters as a JSON object, e.g. '{"mlTagKey":"ml"}'; each rule takes those it declares`)
-	f.StringVar(&opts.AccountID, "account-id", "", "account ID for resources that carry none (template resources); required by --format asff for templates")
-	f.StringVar(&opts.Region, "region", "", "Region for resources that carry none (template resources); required by --format asff for templates")
+	f.StringVar(&opts.Config, "config", "", "organization spec: judge each item with its team's rules, parameters and exceptions")
+	f.StringVar(&opts.Team, "team", "", "with --config, the team whose rules judge templates and plans")
+	f.StringArrayVar(&opts.Parameters, "parameter", nil, "template parameter value, Key=Value (repeatable); overrides the parameter's Default")
+	f.StringVar(&opts.AccountID, "account-id", "", "account ID for resources that carry none (templates, plans); required by --format asff for them")
+	f.StringVar(&opts.Region, "region", "", "Region for resources that carry none (templates, plans); required by --format asff for them")
 	return cmd
 }
 
@@ -114,13 +162,11 @@ var (
 	regionPattern  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+$`)
 )
 
-var formats = []string{"table", "json", "asff", "markdown", "html"}
-
 func runScan(opts *Options) error {
-	if !slices.Contains(formats, opts.Format) {
-		return cmdutil.Usagef("--format: got %q, want one of %s", opts.Format, strings.Join(formats, ", "))
+	if err := opts.CheckFormat(); err != nil {
+		return err
 	}
-	failOn, err := parseFailOn(opts.FailOn)
+	failOn, err := cmdutil.ParseFailOn(opts.FailOn, cmdutil.RuleSeverities)
 	if err != nil {
 		return err
 	}
@@ -131,12 +177,23 @@ func runScan(opts *Options) error {
 		return cmdutil.Usagef("--region: got %q, want a Region name such as us-east-1", opts.Region)
 	}
 	selected, err := cmdutil.SelectRules(opts.Registry, opts.RuleIDs)
-	sort.Slice(selected, func(i, j int) bool { return selected[i].ID < selected[j].ID })
 	if err != nil {
 		return err
 	}
+	sort.Slice(selected, func(i, j int) bool { return selected[i].ID < selected[j].ID })
+	if _, err := cmdutil.SelectRules(opts.Registry, opts.SkipRules); err != nil {
+		return cmdutil.Usagef("--skip-rule: %v", err)
+	}
+	now := time.Now
+	if opts.Now != nil {
+		now = opts.Now
+	}
+	start := now()
 	var params map[string]string
 	if opts.Params != "" {
+		if opts.Config != "" {
+			return cmdutil.Usagef("--params and --config: give one; the spec sets the parameters of each team")
+		}
 		if params, err = configevent.ParseParams(json.RawMessage(opts.Params)); err != nil {
 			return cmdutil.Usagef("--params: %v", err)
 		}
@@ -147,6 +204,18 @@ func runScan(opts *Options) error {
 		if err := checkDeclared(params, list); err != nil {
 			return err
 		}
+	}
+	var spec *orgspec.Spec
+	if opts.Config != "" {
+		if _, spec, err = cmdutil.LoadSpec(opts.IO, opts.Config, opts.Registry, start); err != nil {
+			return err
+		}
+	} else if opts.Team != "" {
+		return cmdutil.Usagef("--team needs --config: the team's rules come from the organization spec")
+	}
+	tplParams, err := parseParameters(opts.Parameters)
+	if err != nil {
+		return err
 	}
 
 	inputs, err := scan.Expand(opts.Inputs)
@@ -160,23 +229,18 @@ func runScan(opts *Options) error {
 	if err != nil {
 		return cmdutil.Usage(err)
 	}
-	if opts.Format == "asff" && (opts.AccountID == "" || opts.Region == "") {
+	if opts.Format == cmdutil.FormatASFF && (opts.AccountID == "" || opts.Region == "") {
 		for _, s := range srcs {
-			if s.Kind == scan.KindTemplate {
-				return cmdutil.Usagef("%s: a template carries no account or Region, which ASFF findings need; "+
+			if s.Kind == scan.KindTemplate || s.Kind == scan.KindPlan {
+				return cmdutil.Usagef("%s: a template or plan carries no account or Region, which ASFF findings need; "+
 					"pass --account-id and --region", s.Name)
 			}
 		}
 	}
 
-	now := time.Now
-	if opts.Now != nil {
-		now = opts.Now
-	}
-	start := now()
 	isTerm := opts.IsTerminal
 	if isTerm == nil {
-		isTerm = isTerminal
+		isTerm = cmdutil.IsTerminal
 	}
 	stderr := &stderrLog{w: opts.IO.Err}
 	var counters *scan.Counters
@@ -186,32 +250,57 @@ func runScan(opts *Options) error {
 			total += s.Size
 		}
 	}
-	if wantProgress(isTerm(opts.IO.Err), total) {
+	if !opts.Quiet && wantProgress(isTerm(opts.IO.Err), total) {
 		counters = &scan.Counters{}
 		stop := stderr.startProgress(counters, total)
 		defer stop()
 	}
 
+	out, err := opts.OpenOutput(opts.IO)
+	if err != nil {
+		return err
+	}
+	failed := true
+	defer func() { out.Close(failed) }()
+
+	scanOpts := scan.Options{
+		Registry:       opts.Registry,
+		Rules:          selected,
+		Params:         params,
+		Spec:           spec,
+		Team:           opts.Team,
+		SkipRules:      opts.SkipRules,
+		TemplateParams: tplParams,
+		AccountID:      opts.AccountID,
+		Region:         opts.Region,
+		Now:            start,
+		Progress:       counters,
+	}
+	ruleList := scanRules(opts.Registry, selected)
 	var sink scan.Sink = discard{}
-	var closer func() error
+	var closer func(*scan.Summary) error
 	switch opts.Format {
-	case "json":
-		jw := scan.NewJSONWriter(opts.IO.Out)
-		sink, closer = jw, jw.Close
-	case "asff":
-		aw := scan.NewASFFWriter(opts.IO.Out, opts.Registry, start)
-		sink, closer = aw, aw.Close
+	case cmdutil.FormatJSON:
+		jw := scan.NewJSONWriter(out, opts.Registry)
+		sink, closer = jw, func(*scan.Summary) error { return jw.Close() }
+	case cmdutil.FormatASFF:
+		aw := scan.NewASFFWriter(out, opts.Registry, start)
+		sink, closer = aw, func(*scan.Summary) error { return aw.Close() }
+	case cmdutil.FormatSARIF:
+		base := opts.WorkDir
+		if base == "" {
+			base, _ = os.Getwd()
+		}
+		sw, err := scan.NewSARIFWriter(out, ruleList, base, opts.Version)
+		if err != nil {
+			return err
+		}
+		sink, closer = sw, sw.Close
+	case cmdutil.FormatJUnit:
+		jw := scan.NewJUnitWriter(out, ruleList)
+		sink, closer = jw, func(*scan.Summary) error { return jw.Close() }
 	}
 	reporter := &problemSink{Sink: sink, log: stderr}
-	scanOpts := scan.Options{
-		Registry:  opts.Registry,
-		Rules:     selected,
-		Params:    params,
-		AccountID: opts.AccountID,
-		Region:    opts.Region,
-		Now:       start,
-		Progress:  counters,
-	}
 	var sinkToUse scan.Sink = reporter
 	if p, ok := sink.(scan.Preparer); ok {
 		sinkToUse = preparingSink{problemSink: reporter, p: p}
@@ -224,56 +313,102 @@ func runScan(opts *Options) error {
 	}
 	sum.Notes = append(notes, sum.Notes...)
 	if closer != nil {
-		if err := closer(); err != nil {
+		if err := closer(sum); err != nil {
 			return cmdutil.Usagef("write output: %v", err)
 		}
 	}
+	getenv := opts.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	palette := cmdutil.Palette{}
+	if out.Terminal() && isTerm(opts.IO.Out) {
+		palette = cmdutil.NewPalette(opts.IO.Out, getenv)
+	}
 	switch opts.Format {
-	case "table":
-		err = scan.WriteTable(opts.IO.Out, sum)
-	case "markdown":
-		err = scan.WriteMarkdown(opts.IO.Out, sum)
-	case "html":
-		err = scan.WriteHTML(opts.IO.Out, sum)
+	case cmdutil.FormatTable:
+		err = writeTable(out, sum, palette, opts.Quiet)
+	case cmdutil.FormatMarkdown:
+		err = scan.WriteMarkdown(out, sum)
+	case cmdutil.FormatHTML:
+		err = scan.WriteHTML(out, sum)
 	default:
-		// Machine formats keep stdout clean; what a person should know goes
-		// to stderr.
-		for _, n := range sum.Notes {
-			stderr.printf("aiguard: note: %s\n", n)
+		// Machine formats keep the report clean; what a person should
+		// know goes to stderr.
+		if !opts.Quiet {
+			for _, n := range sum.Notes {
+				stderr.printf("aiguard: note: %s\n", n)
+			}
 		}
 	}
 	if err != nil {
 		return cmdutil.Usagef("write output: %v", err)
 	}
+	failed = false
+	if err := out.Close(false); err != nil {
+		return cmdutil.Usagef("write output: %v", err)
+	}
 	if hidden := sum.Skipped - reporter.reported; hidden > 0 {
 		stderr.printf("aiguard: ... and %d more skipped items\n", hidden)
 	}
-	return exitStatus(sum, failOn)
+	return exitStatus(sum, failOn, opts.AllowEmpty)
+}
+
+// scanRules are the change-triggered rules of the scan, in ID order: the
+// rules of a SARIF log and of JUnit suites.
+func scanRules(reg *rules.Registry, selected []*rules.Rule) []*rules.Rule {
+	var out []*rules.Rule
+	for _, r := range reg.All() {
+		if r.Check != nil && (selected == nil || slices.Contains(selected, r)) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// parseParameters reads --parameter Key=Value.
+func parseParameters(list []string) (map[string]string, error) {
+	if len(list) == 0 {
+		return nil, nil
+	}
+	out := map[string]string{}
+	for _, kv := range list {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || strings.TrimSpace(k) == "" {
+			return nil, cmdutil.Usagef("--parameter: got %q, want Key=Value", kv)
+		}
+		out[strings.TrimSpace(k)] = v
+	}
+	return out, nil
 }
 
 // exitStatus turns the summary into the command's exit code.
-func exitStatus(sum *scan.Summary, failOn rules.Severity) error {
+func exitStatus(sum *scan.Summary, failOn cmdutil.Threshold, allowEmpty bool) error {
 	var msgs []string
 	code := cmdutil.ExitOK
-	if failOn != "" && sum.Worst != "" && scan.SeverityRank(sum.Worst) >= scan.SeverityRank(failOn) {
-		n := 0
-		for _, f := range sum.NonCompliant {
-			if scan.SeverityRank(f.Rule.Severity) >= scan.SeverityRank(failOn) {
-				n++
-			}
+	if sum.Evaluated == 0 && sum.Skipped == 0 && !allowEmpty {
+		return cmdutil.Usagef("the scan evaluated nothing: no input item is of a type the rules of the scan cover " +
+			"(pass --allow-empty when that is expected)")
+	}
+	n := 0
+	for _, f := range sum.NonCompliant {
+		if failOn.Trips(string(f.Rule.Severity)) {
+			n++
 		}
-		for _, r := range sum.Rules {
-			if scan.SeverityRank(r.Rule.Severity) >= scan.SeverityRank(failOn) {
-				n += sum.Omitted[r.Rule.ID]
-			}
+	}
+	for _, r := range sum.Rules {
+		if failOn.Trips(string(r.Rule.Severity)) {
+			n += sum.Omitted[r.Rule.ID]
 		}
+	}
+	if n > 0 {
 		msgs = append(msgs, fmt.Sprintf("%d non-compliant %s at or above %s (--fail-on)", n, plural(n, "finding", "findings"), failOn))
 		code = cmdutil.ExitFindings
 	}
 	if sum.Skipped > 0 {
 		msgs = append(msgs, fmt.Sprintf("%d %s skipped as unreadable", sum.Skipped, plural(sum.Skipped, "item", "items")))
 		if code == cmdutil.ExitOK {
-			code = ExitSkipped
+			code = cmdutil.ExitSkipped
 		}
 	}
 	if code == cmdutil.ExitOK {
@@ -287,25 +422,6 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
-}
-
-// parseFailOn reads --fail-on: a severity label in any case, or "" / none.
-func parseFailOn(s string) (rules.Severity, error) {
-	switch strings.ToUpper(strings.TrimSpace(s)) {
-	case "", "NONE":
-		return "", nil
-	case "INFORMATIONAL", "INFO":
-		return rules.SeverityInformational, nil
-	case "LOW":
-		return rules.SeverityLow, nil
-	case "MEDIUM":
-		return rules.SeverityMedium, nil
-	case "HIGH":
-		return rules.SeverityHigh, nil
-	case "CRITICAL":
-		return rules.SeverityCritical, nil
-	}
-	return "", cmdutil.Usagef("--fail-on: got %q, want informational, low, medium, high or critical", s)
 }
 
 // checkDeclared rejects --params names no selected rule declares, which are
@@ -332,16 +448,6 @@ func checkDeclared(raw map[string]string, list []*rules.Rule) error {
 // at a terminal, and only when the scan takes long enough to need one.
 func wantProgress(terminal bool, inputBytes int64) bool {
 	return terminal && inputBytes >= progressThreshold
-}
-
-// isTerminal reports whether w is a character device (a terminal).
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
 type discard struct{}

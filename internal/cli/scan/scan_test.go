@@ -2,6 +2,8 @@ package scan
 
 import (
 	"bytes"
+	"encoding/json"
+	"encoding/xml"
 	"flag"
 	"io"
 	"os"
@@ -13,8 +15,12 @@ import (
 	"time"
 
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
+	"github.com/aiguard/aiguard/internal/inputfile/fifotest"
 	"github.com/aiguard/aiguard/internal/refdata"
+	"github.com/aiguard/aiguard/orgspec"
 	"github.com/aiguard/aiguard/rules"
+	"github.com/aiguard/aiguard/sarif"
+	"github.com/aiguard/aiguard/sarif/sariftest"
 	"github.com/aiguard/aiguard/scan"
 )
 
@@ -135,21 +141,26 @@ func TestScanGolden(t *testing.T) {
 		args []string
 		code int
 	}{
-		{"snapshot.txt", []string{d + "snapshot.json.gz"}, 0},
-		{"snapshot.json", []string{"--format", "json", d + "snapshot.json.gz"}, 0},
-		{"exports.json", []string{"--format", "json", d + "items.ndjson", d + "select.json", d + "batch-get.json",
-			d + "history.json", d + "item.json", d + "array.json.gz"}, ExitSkipped},
-		{"templates.txt", []string{d + "template.yaml", d + "template.json"}, 0},
-		{"templates.json", []string{"--format", "json", d + "template.yaml", d + "template.json"}, 0},
-		{"report.md", []string{"--format", "markdown", d + "snapshot.json.gz", d + "items.ndjson", d + "template.yaml"}, ExitSkipped},
-		{"report.html", []string{"--format", "html", d + "snapshot.json.gz", d + "items.ndjson", d + "template.yaml"}, ExitSkipped},
-		{"findings.asff", []string{"--format", "asff", "--account-id", "111122223333", "--region", "us-east-1",
+		{"snapshot.txt", []string{d + "snapshot.json.gz"}, cmdutil.ExitFindings},
+		{"snapshot.json", []string{"--format", "json", "--fail-on", "none", d + "snapshot.json.gz"}, 0},
+		{"exports.json", []string{"--format", "json", "--fail-on", "none", d + "items.ndjson", d + "select.json", d + "batch-get.json",
+			d + "history.json", d + "item.json", d + "array.json.gz"}, cmdutil.ExitSkipped},
+		{"templates.txt", []string{"--fail-on", "none", d + "template.yaml", d + "template.json"}, 0},
+		{"templates.json", []string{"--format", "json", "--fail-on", "none", d + "template.yaml", d + "template.json"}, 0},
+		{"templates.sarif", []string{"--format", "sarif", "--fail-on", "none", d + "template.yaml", d + "template.json", d + "snapshot.json.gz"}, 0},
+		{"templates.junit.xml", []string{"--format", "junit", "--fail-on", "none", d + "template.yaml", d + "snapshot.json.gz"}, 0},
+		{"report.md", []string{"--format", "markdown", "--fail-on", "none", d + "snapshot.json.gz", d + "items.ndjson", d + "template.yaml"}, cmdutil.ExitSkipped},
+		{"report.html", []string{"--format", "html", "--fail-on", "none", d + "snapshot.json.gz", d + "items.ndjson", d + "template.yaml"}, cmdutil.ExitSkipped},
+		{"findings.asff", []string{"--format", "asff", "--fail-on", "none", "--account-id", "111122223333", "--region", "us-east-1",
 			d + "snapshot.json.gz", d + "template.yaml"}, 0},
-		{"truncated.txt", []string{d + "truncated.json.gz"}, ExitSkipped},
+		{"truncated.txt", []string{"--fail-on", "none", d + "truncated.json.gz"}, cmdutil.ExitSkipped},
 		{"fail-on-high.txt", []string{"--fail-on", "high", d + "snapshot.json.gz"}, cmdutil.ExitFindings},
 		{"fail-on-and-skipped.txt", []string{"--fail-on", "medium", d + "items.ndjson"}, cmdutil.ExitFindings},
-		{"rule-params.json", []string{"--format", "json", "--rule", "s3-ml-bucket-cmk-encrypted",
+		{"rule-params.json", []string{"--format", "json", "--fail-on", "none", "--rule", "s3-ml-bucket-cmk-encrypted",
 			"--params", `{"mlTagKey":"team"}`, d + "batch-get.json", d + "template.yaml"}, 0},
+		{"plan.json", []string{"--format", "json", "--fail-on", "none", d + "plan.json"}, 0},
+		{"periodic-asked.txt", []string{"--fail-on", "none", "--rule", "sagemaker-notebook-in-vpc", "--rule", "guardduty-ml-protection",
+			d + "snapshot.json.gz"}, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := run(t, tc.args...)
@@ -168,7 +179,7 @@ func TestScanFailOnThreshold(t *testing.T) {
 	for _, tc := range []struct {
 		failOn string
 		code   int
-	}{{"", 0}, {"none", 0}, {"critical", 0}, {"HIGH", 1}, {"medium", 1}, {"info", 1}} {
+	}{{"", 1}, {"none", 0}, {"critical", 0}, {"HIGH", 1}, {"medium", 1}, {"info", 1}} {
 		args := []string{"testdata/scan/snapshot.json.gz"}
 		if tc.failOn != "" {
 			args = append(args, "--fail-on", tc.failOn)
@@ -232,7 +243,7 @@ func TestProgressOnlyOnTerminal(t *testing.T) {
 	}
 	// A scan whose stderr is not a terminal writes nothing there.
 	chdirRoot(t)
-	if r := run(t, "testdata/scan/snapshot.json.gz"); r.stderr != "" {
+	if r := run(t, "--fail-on", "none", "testdata/scan/snapshot.json.gz"); r.stderr != "" {
 		t.Errorf("stderr = %q, want nothing", r.stderr)
 	}
 }
@@ -275,4 +286,217 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// TestSARIFAndJUnitAreValid checks the pipeline formats: SARIF against
+// the SARIF 2.1.0 schema and what GitHub code scanning reads, JUnit as
+// well-formed XML with a test case per rule and resource.
+func TestSARIFAndJUnitAreValid(t *testing.T) {
+	chdirRoot(t)
+	r := run(t, "--format", "sarif", "--fail-on", "none", "testdata/scan/template.yaml", "testdata/scan/snapshot.json.gz", "testdata/scan/items.ndjson")
+	if err := sariftest.Validate([]byte(r.stdout)); err != nil {
+		t.Fatalf("SARIF: %v", err)
+	}
+	var log sarif.Log
+	if err := json.Unmarshal([]byte(r.stdout), &log); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, res := range log.Runs[0].Results {
+		for _, l := range res.Locations {
+			if p := l.PhysicalLocation; p != nil && p.ArtifactLocation.URI == "testdata/scan/template.yaml" &&
+				p.ArtifactLocation.URIBaseID == sarif.SrcRoot && p.Region != nil && p.Region.StartLine > 0 {
+				found = true
+			}
+		}
+	}
+	if !found {
+		t.Error("no result located in template.yaml with a start line, relative to %SRCROOT%")
+	}
+	if len(log.Runs[0].Invocations) != 1 || len(log.Runs[0].Invocations[0].ToolExecutionNotifications) == 0 {
+		t.Error("the skipped NDJSON items are not reported as notifications")
+	}
+	r = run(t, "--format", "junit", "--fail-on", "none", "testdata/scan/template.yaml")
+	var suites struct {
+		Tests    int `xml:"tests,attr"`
+		Failures int `xml:"failures,attr"`
+		Suites   []struct {
+			Name  string `xml:"name,attr"`
+			Cases []struct {
+				Name    string    `xml:"name,attr"`
+				Failure *struct{} `xml:"failure"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	if err := xml.Unmarshal([]byte(r.stdout), &suites); err != nil {
+		t.Fatalf("JUnit: %v", err)
+	}
+	cases, failures := 0, 0
+	for _, s := range suites.Suites {
+		for _, c := range s.Cases {
+			cases++
+			if c.Failure != nil {
+				failures++
+			}
+		}
+	}
+	if cases != suites.Tests || failures != suites.Failures || failures == 0 {
+		t.Errorf("JUnit counts: %d cases, %d failures; the header says %d and %d", cases, failures, suites.Tests, suites.Failures)
+	}
+}
+
+// writeFile writes a test input and returns its path.
+func writeFile(t *testing.T, name, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+const notebookTemplate = `Resources:
+  Notebook:
+    Type: AWS::SageMaker::NotebookInstance
+    Properties:
+      NotebookInstanceName: research-gpu-driver-build
+      SubnetId: subnet-0a1b2c3d4e5f60011
+      SecurityGroupIds: [sg-0a1b2c3d4e5f60021]
+      DirectInternetAccess: Disabled
+      RootAccess: Enabled
+      KmsKeyId: arn:aws:kms:us-east-1:333333333333:key/1a2b3c4d-1111-4a2b-8c3d-111111111111
+      LifecycleConfigName: payments-risk-hardening
+`
+
+// TestConfigJudgesAsTheTeam: --config judges a template with the rules,
+// parameters and exceptions of --team, as the team's packs would.
+func TestConfigJudgesAsTheTeam(t *testing.T) {
+	spec := writeFile(t, "org.yaml", string(orgspec.Example()))
+	tpl := writeFile(t, "nb.yaml", notebookTemplate)
+	verdicts := func(args ...string) map[string]string {
+		r := run(t, append([]string{"--format", "json", "--fail-on", "none", "--config", spec}, args...)...)
+		if r.code != 0 {
+			t.Fatalf("exit %d: %s", r.code, r.stderr)
+		}
+		var res []struct {
+			RuleID, ComplianceType string
+			Suppression            *struct{ Kind, Reason string }
+		}
+		if err := json.Unmarshal([]byte(r.stdout), &res); err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]string{}
+		for _, e := range res {
+			v := e.ComplianceType
+			if e.Suppression != nil {
+				v += "/" + e.Suppression.Kind
+			}
+			out[e.RuleID] = v
+		}
+		return out
+	}
+	pay := verdicts("--team", "payments-risk", tpl)
+	research := verdicts("--team", "research", tpl)
+	for _, tc := range []struct{ rule, pay, research string }{
+		// payments-risk's subnets and keys; research's are others.
+		{"sagemaker-notebook-in-vpc", "COMPLIANT", "NON_COMPLIANT"},
+		{"sagemaker-notebook-cmk-encrypted", "COMPLIANT", "NON_COMPLIANT"},
+		// research exempts this notebook from the root-access rule.
+		{"sagemaker-notebook-root-access-disabled", "NON_COMPLIANT", "NOT_APPLICABLE/exemption"},
+	} {
+		if pay[tc.rule] != tc.pay || research[tc.rule] != tc.research {
+			t.Errorf("%s: payments-risk %s, research %s; want %s and %s", tc.rule, pay[tc.rule], research[tc.rule], tc.pay, tc.research)
+		}
+	}
+	// The team of --account-id when --team is absent.
+	if got := verdicts("--account-id", "333333333333", tpl); got["sagemaker-notebook-in-vpc"] != "COMPLIANT" {
+		t.Errorf("--account-id of payments-risk: %v", got)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--team", "nope", "--config", spec, tpl}, `team "nope" is not in the organization spec`},
+		{[]string{"--team", "research", tpl}, "--team needs --config"},
+		{[]string{"--config", spec, "--params", `{"mlTagKey":"x"}`, tpl}, "--params and --config"},
+	} {
+		if r := run(t, tc.args...); r.code != cmdutil.ExitUsage || !strings.Contains(r.stderr, tc.want) {
+			t.Errorf("%v: exit %d, %q", tc.args, r.code, r.stderr)
+		}
+	}
+}
+
+func TestEmptyScanFails(t *testing.T) {
+	vpc := writeFile(t, "vpc.ndjson", `{"resourceType":"AWS::EC2::VPC","resourceId":"vpc-1","configurationItemStatus":"OK","configuration":{}}`+"\n")
+	r := run(t, vpc)
+	if r.code != cmdutil.ExitUsage || !strings.Contains(r.stderr, "evaluated nothing") {
+		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
+	}
+	if r := run(t, "--allow-empty", vpc); r.code != 0 {
+		t.Errorf("--allow-empty: exit %d, %q", r.code, r.stderr)
+	}
+	blank := writeFile(t, "blank.json", strings.Repeat("\n", 2<<20))
+	if r := run(t, "--fail-on", "low", blank); r.code != cmdutil.ExitUsage {
+		t.Errorf("a file of blank lines: exit %d, %q", r.code, r.stderr)
+	}
+}
+
+func TestRefusesNonRegularFiles(t *testing.T) {
+	fifotest.Refused(t, "fifo", func(fifo string) result { return run(t, fifo) }, func(r result) {
+		if r.code != cmdutil.ExitUsage || !strings.Contains(r.stderr, "FIFO") {
+			t.Errorf("exit %d, %q", r.code, r.stderr)
+		}
+	})
+}
+
+func TestReportsEscapeControlCharacters(t *testing.T) {
+	ci := `{"resourceType":"AWS::SageMaker::NotebookInstance","resourceId":"nb\u001b]0;owned\u0007","configurationItemStatus":"OK","configuration":{"DirectInternetAccess":"Enabled"}}` + "\n"
+	in := writeFile(t, "evil.ndjson", ci)
+	for format, want := range map[string]string{"table": `nb\x1b]0;owned\a`, "markdown": `nb\\x1b]0;owned\\a`} {
+		r := run(t, "--format", format, "--fail-on", "none", in)
+		if strings.ContainsAny(r.stdout, "\x1b\a") || !strings.Contains(r.stdout, want) {
+			t.Errorf("%s: control characters printed raw: %q", format, r.stdout)
+		}
+	}
+}
+
+func TestOutputAndQuiet(t *testing.T) {
+	chdirRoot(t)
+	out := filepath.Join(t.TempDir(), "report.sarif")
+	r := run(t, "--format", "sarif", "--output", out, "--quiet", "testdata/scan/template.yaml")
+	if r.code != cmdutil.ExitFindings || r.stdout != "" || strings.Contains(r.stderr, "note:") {
+		t.Errorf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sariftest.Validate(data); err != nil {
+		t.Error(err)
+	}
+	r = run(t, "--quiet", "--fail-on", "none", "testdata/scan/template.yaml")
+	if strings.Contains(r.stdout, "Scanned ") || strings.Contains(r.stdout, "Note:") {
+		t.Errorf("--quiet table still prints the overview: %q", r.stdout)
+	}
+}
+
+func TestTemplateParameterFlag(t *testing.T) {
+	tpl := writeFile(t, "p.yaml", `Parameters:
+  Access: {Type: String, Default: Disabled}
+Resources:
+  Nb:
+    Type: AWS::SageMaker::NotebookInstance
+    Properties:
+      DirectInternetAccess: !Ref Access
+`)
+	r := run(t, "--rule", "sagemaker-notebook-no-direct-internet", "--parameter", "Access=Enabled", tpl)
+	if r.code != cmdutil.ExitFindings {
+		t.Errorf("--parameter Access=Enabled: exit %d, %s", r.code, r.stdout)
+	}
+	if r := run(t, "--rule", "sagemaker-notebook-no-direct-internet", tpl); r.code != 0 {
+		t.Errorf("default Disabled: exit %d, %s", r.code, r.stdout)
+	}
+	if r := run(t, "--parameter", "novalue", tpl); r.code != cmdutil.ExitUsage {
+		t.Errorf("--parameter without =: exit %d", r.code)
+	}
 }

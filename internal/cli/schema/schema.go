@@ -28,7 +28,8 @@ from the catalog. Save it and point your editor at it, for example with a first
 line "# yaml-language-server: $schema=aiguard-spec.schema.json" in the spec.
 The schema checks each value; ` + "`aiguard validate`" + ` also checks values against each
 other (duplicate teams, an account claimed twice, expired exceptions).`,
-		Args: cobra.NoArgs,
+		Example: `  aiguard schema > aiguard-spec.schema.json`,
+		Args:    cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			if runF != nil {
 				return runF(opts)

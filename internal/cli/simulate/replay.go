@@ -12,7 +12,6 @@ import (
 	"github.com/aiguard/aiguard/cloudtrail"
 	"github.com/aiguard/aiguard/iameval"
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
-	"github.com/aiguard/aiguard/internal/cli/validate"
 	"github.com/aiguard/aiguard/policygen"
 	"github.com/aiguard/aiguard/replay"
 )
@@ -23,10 +22,11 @@ func runReplay(opts *Options) (err error) {
 	if opts.Now != nil {
 		now = opts.Now()
 	}
-	_, spec, err := validate.LoadSpec(opts.IO, opts.Registry, opts.ConfigFile, now)
+	_, spec, err := cmdutil.LoadSpec(opts.IO, opts.ConfigFile, opts.Registry, now)
 	if err != nil {
 		return err
 	}
+	cmdutil.PrintWarnings(opts.IO, spec)
 	teams := map[string]string{}
 	for _, t := range spec.Teams {
 		for _, a := range t.Accounts {

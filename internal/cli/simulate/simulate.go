@@ -17,7 +17,6 @@ import (
 	"github.com/aiguard/aiguard/iameval"
 	"github.com/aiguard/aiguard/iampolicy"
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
-	"github.com/aiguard/aiguard/internal/cli/validate"
 	"github.com/aiguard/aiguard/internal/inputfile"
 	"github.com/aiguard/aiguard/policygen"
 	"github.com/aiguard/aiguard/rules"
@@ -90,6 +89,14 @@ action, with the deciding statement.
 on allow, and implicit:LAYER for an implicit deny). Exit status is 0 whatever
 the decisions, 1 with --check when a request is decided otherwise than it
 expects, and 2 with a one-line error for bad input.`,
+		Example: `  # A team's attacker's matrix, as generate wrote it, decided again after editing a policy
+  aiguard simulate --config org.yaml --requests out/policies/research/tests.json --check
+
+  # Requests against any policies, as JSON for a script
+  aiguard simulate --policy scp:my-scp.json --policy boundary:my-boundary.json --requests requests.json --format json
+
+  # What the spec's new SCPs would have denied of last week's calls
+  aiguard simulate --config org.yaml --cloudtrail trail/2026/12/01/ --format table`,
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			if runF != nil {
@@ -202,10 +209,11 @@ func specPolicies(opts *Options) (*policygen.Policies, error) {
 	if opts.Now != nil {
 		now = opts.Now()
 	}
-	_, spec, err := validate.LoadSpec(opts.IO, opts.Registry, opts.ConfigFile, now)
+	_, spec, err := cmdutil.LoadSpec(opts.IO, opts.ConfigFile, opts.Registry, now)
 	if err != nil {
 		return nil, err
 	}
+	cmdutil.PrintWarnings(opts.IO, spec)
 	arts, err := policygen.Generate(spec)
 	if err != nil {
 		return nil, cmdutil.Usagef("simulate: %v", err)

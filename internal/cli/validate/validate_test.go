@@ -2,6 +2,7 @@ package validate
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -140,6 +141,7 @@ func TestExpiredExceptionIsAWarning(t *testing.T) {
 		Registry: rules.Catalog(),
 		Now:      func() time.Time { return time.Date(2031, 1, 1, 0, 0, 0, 0, time.UTC) },
 	}
+	opts.Format = cmdutil.FormatTable
 	if err := runValidate(opts); err != nil {
 		t.Fatalf("runValidate: %v", err)
 	}
@@ -148,6 +150,63 @@ func TestExpiredExceptionIsAWarning(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "0 active exceptions, 1 warning") {
 		t.Errorf("stdout: %s", out.String())
+	}
+
+	// The same as JSON: valid, the warning among the problems.
+	out.Reset()
+	errOut.Reset()
+	opts.Format = cmdutil.FormatJSON
+	if err := runValidate(opts); err != nil {
+		t.Fatalf("runValidate: %v", err)
+	}
+	var rep struct {
+		Valid    bool
+		Problems []struct {
+			Line     int
+			Severity string
+		}
+		Summary struct{ Warnings, Teams int }
+	}
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil || errOut.Len() != 0 {
+		t.Fatalf("json: %v, stderr %q", err, errOut.String())
+	}
+	if !rep.Valid || len(rep.Problems) != 1 || rep.Problems[0].Severity != "warning" || rep.Problems[0].Line == 0 ||
+		rep.Summary.Warnings != 1 || rep.Summary.Teams != 3 {
+		t.Errorf("json: %s", out.String())
+	}
+}
+
+// TestJSONInvalid checks an invalid spec as JSON: every problem on
+// standard output, exit 2, and nothing on standard error.
+func TestJSONInvalid(t *testing.T) {
+	stdout, stderr, code := run(t, "teams: 3\n", "--config", "-", "--format", "json")
+	var rep struct {
+		File     string
+		Valid    bool
+		Problems []struct {
+			Line     int
+			Severity string
+			Message  string
+		}
+		Summary *struct{}
+	}
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatalf("%v: %s", err, stdout)
+	}
+	if code != cmdutil.ExitUsage || stderr != "" || rep.Valid || rep.File != "<stdin>" || len(rep.Problems) == 0 ||
+		rep.Problems[0].Severity != "error" || rep.Summary != nil {
+		t.Errorf("exit %d, stderr %q, report %s", code, stderr, stdout)
+	}
+}
+
+// TestQuietAndOutput checks --quiet drops warnings and --output takes the
+// report.
+func TestQuietAndOutput(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "report.txt")
+	stdout, stderr, code := run(t, "", "--quiet", "--output", file)
+	data, err := os.ReadFile(file)
+	if code != 0 || stdout != "" || stderr != "" || err != nil || !strings.Contains(string(data), ": OK: ") {
+		t.Errorf("exit %d, stdout %q, stderr %q, file %q (%v)", code, stdout, stderr, data, err)
 	}
 }
 

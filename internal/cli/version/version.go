@@ -17,9 +17,10 @@ var Version = ""
 // NewCmdVersion returns the version command.
 func NewCmdVersion(io *cmdutil.IO) *cobra.Command {
 	return &cobra.Command{
-		Use:   "version",
-		Short: "Print aiguard's version",
-		Args:  cobra.NoArgs,
+		Use:     "version",
+		Short:   "Print aiguard's version",
+		Example: "  aiguard version\n  aiguard --version",
+		Args:    cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			_, err := fmt.Fprintf(io.Out, "aiguard %s\n", String())
 			return err

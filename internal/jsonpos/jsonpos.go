@@ -1,26 +1,28 @@
-package iampolicy
+// Package jsonpos reads JSON keeping the byte offset of every value and
+// every key of an object in order, duplicates included: what a linter
+// needs to point at a line and column and to report a duplicate key,
+// which JSON decoders drop silently. A tolerant mode reads past the
+// mistake documentation makes most often, a trailing comma (and a leading
+// byte-order mark), recording it, so that the rest of a document can still
+// be checked. The IAM policy linter and the conformance pack linter (and
+// through it the template readers) share it.
+package jsonpos
 
 import (
 	"bytes"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 )
 
-// A small JSON reader of our own rather than encoding/json: the linter needs
-// the byte offset of every value (to print lines), every key of an object in
-// order including duplicates (JSON parsers keep only one of them, so a
-// duplicate silently drops a condition), and a tolerant mode that reads
-// past the mistake AWS's own documentation makes most often, a trailing
-// comma, so that the rest of the policy can still be checked.
-
-// SyntaxError is a JSON syntax error in a policy document.
+// SyntaxError is a JSON syntax error.
 type SyntaxError struct {
 	Offset int // byte offset of the error
 	Line   int // 1-based
-	Column int // 1-based, in bytes
+	Column int // 1-based, in characters
 	Msg    string
 }
 
@@ -28,132 +30,144 @@ func (e *SyntaxError) Error() string {
 	return fmt.Sprintf("invalid JSON at line %d, column %d: %s", e.Line, e.Column, e.Msg)
 }
 
-// maxDepth bounds nesting: an IAM policy nests at most five levels, and an
-// unbounded recursion on "[[[[..." would exhaust the stack.
-const maxDepth = 64
+// DefaultMaxDepth bounds nesting when Options.MaxDepth is zero: deep
+// enough for any policy or template, and an unbounded recursion on
+// "[[[[..." would exhaust the stack.
+const DefaultMaxDepth = 200
 
-type kind int
+// Kind is the kind of a JSON value.
+type Kind int
 
+// The kinds of JSON value.
 const (
-	kindNull kind = iota
-	kindBool
-	kindNumber
-	kindString
-	kindArray
-	kindObject
+	Null Kind = iota
+	Bool
+	Number
+	String
+	Array
+	Object
 )
 
-func (k kind) String() string {
+func (k Kind) String() string {
 	switch k {
-	case kindBool:
+	case Bool:
 		return "a boolean"
-	case kindNumber:
+	case Number:
 		return "a number"
-	case kindString:
+	case String:
 		return "a string"
-	case kindArray:
+	case Array:
 		return "an array"
-	case kindObject:
+	case Object:
 		return "an object"
 	}
 	return "null"
 }
 
-// node is one JSON value.
-type node struct {
-	kind    kind
-	text    string // string value; number text; "true"/"false"
-	off     int    // byte offset of the value's first character
-	members []member
-	elems   []*node
+// Node is one JSON value.
+type Node struct {
+	Kind Kind
+	// Text is a string's value, a number as written, or "true"/"false".
+	Text string
+	// Off is the byte offset of the value's first character.
+	Off     int
+	Members []Member // an object's keys, in document order, duplicates included
+	Elems   []*Node  // an array's elements
 }
 
-// member is one key of an object, in document order.
-type member struct {
-	name string
-	off  int // offset of the key
-	val  *node
+// Member is one key of an object.
+type Member struct {
+	Name string
+	Off  int // offset of the key
+	Val  *Node
 }
 
-// get returns the first member named exactly name.
-func (n *node) get(name string) *member {
-	for i := range n.members {
-		if n.members[i].name == name {
-			return &n.members[i]
+// Get returns the first member named exactly name, or nil.
+func (n *Node) Get(name string) *Member {
+	for i := range n.Members {
+		if n.Members[i].Name == name {
+			return &n.Members[i]
 		}
 	}
 	return nil
 }
 
-// scalarText returns the text of a string, number or boolean.
-func (n *node) scalarText() (string, bool) {
-	switch n.kind {
-	case kindString, kindNumber, kindBool:
-		return n.text, true
+// ScalarText returns the text of a string, number or boolean.
+func (n *Node) ScalarText() (string, bool) {
+	switch n.Kind {
+	case String, Number, Bool:
+		return n.Text, true
 	}
 	return "", false
 }
 
-// jsonProblem is a syntax mistake the tolerant reader read past.
-type jsonProblem struct {
-	off int
-	msg string
+// Problem is a syntax mistake the tolerant reader read past.
+type Problem struct {
+	Off int
+	Msg string
+}
+
+// Options control Parse.
+type Options struct {
+	// Tolerant reads past a trailing comma before ] or } and a leading
+	// byte-order mark, recording each as a Problem.
+	Tolerant bool
+	// MaxDepth bounds nesting; 0 means DefaultMaxDepth.
+	MaxDepth int
+}
+
+// Result is a parsed document.
+type Result struct {
+	Root *Node
+	// Problems are the mistakes the tolerant reader read past.
+	Problems []Problem
+	// Skip holds the offsets of the characters the tolerant reader
+	// dropped; Without(data, Skip) is the repaired text.
+	Skip []int
 }
 
 type jsonReader struct {
 	data     []byte
 	pos      int
 	tolerant bool
-	problems []jsonProblem
-	// skip holds the offsets of characters (trailing commas, a byte-order
-	// mark) the tolerant reader dropped: the repaired text leaves them out.
-	skip []int
+	maxDepth int
+	problems []Problem
+	skip     []int
 }
 
-// parseJSON reads one JSON value filling the whole input. In tolerant mode
-// a trailing comma before ] or } and a leading byte-order mark are recorded
-// as problems and skipped; every other mistake is a *SyntaxError.
-func parseJSON(data []byte, tolerant bool) (*node, []jsonProblem, []int, error) {
-	r := &jsonReader{data: data, tolerant: tolerant}
+// Parse reads one JSON value filling the whole input. Every mistake it does
+// not tolerate is a *SyntaxError.
+func Parse(data []byte, opts Options) (*Result, error) {
+	r := &jsonReader{data: data, tolerant: opts.Tolerant, maxDepth: opts.MaxDepth}
+	if r.maxDepth <= 0 {
+		r.maxDepth = DefaultMaxDepth
+	}
 	if bytes.HasPrefix(data, []byte("\xef\xbb\xbf")) {
-		if !tolerant {
-			return nil, nil, nil, r.errAt(0, "the document starts with a byte-order mark; remove it")
+		if !r.tolerant {
+			return nil, r.errAt(0, "the document starts with a byte-order mark; remove it")
 		}
-		r.problems = append(r.problems, jsonProblem{0, "the document starts with a byte-order mark; remove it"})
+		r.problems = append(r.problems, Problem{0, "the document starts with a byte-order mark; remove it"})
 		r.skip = append(r.skip, 0, 1, 2)
 		r.pos = 3
 	}
 	r.space()
 	if r.pos >= len(data) {
-		return nil, nil, nil, r.errAt(r.pos, "the document is empty")
+		return nil, r.errAt(r.pos, "the document is empty")
 	}
 	n, err := r.value(0)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, err
 	}
 	r.space()
 	if r.pos < len(data) {
-		return nil, nil, nil, r.errAt(r.pos, "unexpected "+r.describe(r.pos)+" after the end of the document")
+		return nil, r.errAt(r.pos, "unexpected "+r.describe(r.pos)+" after the end of the document")
 	}
-	return n, r.problems, r.skip, nil
+	return &Result{Root: n, Problems: r.problems, Skip: r.skip}, nil
 }
 
 func (r *jsonReader) errAt(off int, msg string) *SyntaxError {
-	line, col := lineCol(r.data, off)
+	line, col := NewLines(r.data).Pos(off)
 	return &SyntaxError{Offset: off, Line: line, Column: col, Msg: msg}
-}
-
-// lineCol converts a byte offset to a 1-based line and column.
-func lineCol(data []byte, off int) (int, int) {
-	if off > len(data) {
-		off = len(data)
-	}
-	line := 1 + bytes.Count(data[:off], []byte("\n"))
-	col := off + 1
-	if i := bytes.LastIndexByte(data[:off], '\n'); i >= 0 {
-		col = off - i
-	}
-	return line, col
 }
 
 func (r *jsonReader) describe(off int) string {
@@ -178,9 +192,9 @@ func (r *jsonReader) space() {
 	}
 }
 
-func (r *jsonReader) value(depth int) (*node, error) {
-	if depth > maxDepth {
-		return nil, r.errAt(r.pos, fmt.Sprintf("nested more than %d levels deep", maxDepth))
+func (r *jsonReader) value(depth int) (*Node, error) {
+	if depth > r.maxDepth {
+		return nil, r.errAt(r.pos, fmt.Sprintf("nested more than %d levels deep", r.maxDepth))
 	}
 	if r.pos >= len(r.data) {
 		return nil, r.errAt(r.pos, "unexpected end of input; a value is missing")
@@ -196,7 +210,7 @@ func (r *jsonReader) value(depth int) (*node, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &node{kind: kindString, text: s, off: start}, nil
+		return &Node{Kind: String, Text: s, Off: start}, nil
 	case c == '-' || c >= '0' && c <= '9':
 		return r.number()
 	case c == 't' || c == 'f' || c == 'n':
@@ -204,9 +218,9 @@ func (r *jsonReader) value(depth int) (*node, error) {
 			if bytes.HasPrefix(r.data[r.pos:], []byte(lit)) {
 				r.pos += len(lit)
 				if lit == "null" {
-					return &node{kind: kindNull, off: start}, nil
+					return &Node{Kind: Null, Off: start}, nil
 				}
-				return &node{kind: kindBool, text: lit, off: start}, nil
+				return &Node{Kind: Bool, Text: lit, Off: start}, nil
 			}
 		}
 	}
@@ -220,13 +234,13 @@ func (r *jsonReader) trailingComma(commaOff int, closing byte) error {
 	if !r.tolerant {
 		return r.errAt(commaOff, msg)
 	}
-	r.problems = append(r.problems, jsonProblem{commaOff, msg})
+	r.problems = append(r.problems, Problem{commaOff, msg})
 	r.skip = append(r.skip, commaOff)
 	return nil
 }
 
-func (r *jsonReader) object(depth int) (*node, error) {
-	n := &node{kind: kindObject, off: r.pos}
+func (r *jsonReader) object(depth int) (*Node, error) {
+	n := &Node{Kind: Object, Off: r.pos}
 	r.pos++ // {
 	r.space()
 	if r.pos < len(r.data) && r.data[r.pos] == '}' {
@@ -253,34 +267,17 @@ func (r *jsonReader) object(depth int) (*node, error) {
 		if err != nil {
 			return nil, err
 		}
-		n.members = append(n.members, member{name: key, off: keyOff, val: v})
-		r.space()
-		if r.pos >= len(r.data) {
-			return nil, r.errAt(r.pos, "unexpected end of input; want ',' or '}'")
-		}
-		switch r.data[r.pos] {
-		case '}':
-			r.pos++
+		n.Members = append(n.Members, Member{Name: key, Off: keyOff, Val: v})
+		if done, err := r.after('}'); err != nil {
+			return nil, err
+		} else if done {
 			return n, nil
-		case ',':
-			comma := r.pos
-			r.pos++
-			r.space()
-			if r.pos < len(r.data) && r.data[r.pos] == '}' {
-				if err := r.trailingComma(comma, '}'); err != nil {
-					return nil, err
-				}
-				r.pos++
-				return n, nil
-			}
-		default:
-			return nil, r.errAt(r.pos, "unexpected "+r.describe(r.pos)+"; want ',' or '}' (a comma may be missing)")
 		}
 	}
 }
 
-func (r *jsonReader) array(depth int) (*node, error) {
-	n := &node{kind: kindArray, off: r.pos}
+func (r *jsonReader) array(depth int) (*Node, error) {
+	n := &Node{Kind: Array, Off: r.pos}
 	r.pos++ // [
 	r.space()
 	if r.pos < len(r.data) && r.data[r.pos] == ']' {
@@ -293,33 +290,44 @@ func (r *jsonReader) array(depth int) (*node, error) {
 		if err != nil {
 			return nil, err
 		}
-		n.elems = append(n.elems, v)
-		r.space()
-		if r.pos >= len(r.data) {
-			return nil, r.errAt(r.pos, "unexpected end of input; want ',' or ']'")
-		}
-		switch r.data[r.pos] {
-		case ']':
-			r.pos++
+		n.Elems = append(n.Elems, v)
+		if done, err := r.after(']'); err != nil {
+			return nil, err
+		} else if done {
 			return n, nil
-		case ',':
-			comma := r.pos
-			r.pos++
-			r.space()
-			if r.pos < len(r.data) && r.data[r.pos] == ']' {
-				if err := r.trailingComma(comma, ']'); err != nil {
-					return nil, err
-				}
-				r.pos++
-				return n, nil
-			}
-		default:
-			return nil, r.errAt(r.pos, "unexpected "+r.describe(r.pos)+"; want ',' or ']' (a comma may be missing)")
 		}
 	}
 }
 
-func (r *jsonReader) number() (*node, error) {
+// after reads what follows a member or an element: the closing bracket
+// (done), or a comma (a trailing comma before the bracket is reported, or
+// tolerated when the reader is).
+func (r *jsonReader) after(closing byte) (done bool, err error) {
+	r.space()
+	if r.pos >= len(r.data) {
+		return false, r.errAt(r.pos, fmt.Sprintf("unexpected end of input; want ',' or '%c'", closing))
+	}
+	switch r.data[r.pos] {
+	case closing:
+		r.pos++
+		return true, nil
+	case ',':
+		comma := r.pos
+		r.pos++
+		r.space()
+		if r.pos < len(r.data) && r.data[r.pos] == closing {
+			if err := r.trailingComma(comma, closing); err != nil {
+				return false, err
+			}
+			r.pos++
+			return true, nil
+		}
+		return false, nil
+	}
+	return false, r.errAt(r.pos, "unexpected "+r.describe(r.pos)+fmt.Sprintf("; want ',' or '%c' (a comma may be missing)", closing))
+}
+
+func (r *jsonReader) number() (*Node, error) {
 	start := r.pos
 	d := r.data
 	if r.pos < len(d) && d[r.pos] == '-' {
@@ -355,7 +363,7 @@ func (r *jsonReader) number() (*node, error) {
 			return nil, r.errAt(r.pos, "invalid number: exponent digits missing")
 		}
 	}
-	return &node{kind: kindNumber, text: string(d[start:r.pos]), off: start}, nil
+	return &Node{Kind: Number, Text: string(d[start:r.pos]), Off: start}, nil
 }
 
 // str reads a quoted string at r.pos.
@@ -457,8 +465,8 @@ func (r *jsonReader) hex4(off int) (rune, error) {
 	return rune(v), nil
 }
 
-// without returns data without the bytes at the given offsets.
-func without(data []byte, skip []int) []byte {
+// Without returns data without the bytes at the given offsets.
+func Without(data []byte, skip []int) []byte {
 	if len(skip) == 0 {
 		return data
 	}
@@ -473,4 +481,30 @@ func without(data []byte, skip []int) []byte {
 		}
 	}
 	return out
+}
+
+// Lines converts byte offsets of a text into 1-based lines and columns
+// (columns count characters, not bytes).
+type Lines struct {
+	data   []byte
+	starts []int
+}
+
+// NewLines indexes the line starts of data.
+func NewLines(data []byte) *Lines {
+	l := &Lines{data: data, starts: []int{0}}
+	for i, c := range data {
+		if c == '\n' {
+			l.starts = append(l.starts, i+1)
+		}
+	}
+	return l
+}
+
+// Pos returns the line and column of a byte offset.
+func (l *Lines) Pos(off int) (line, col int) {
+	off = max(0, min(off, len(l.data)))
+	line = sort.SearchInts(l.starts, off+1)
+	start := l.starts[line-1]
+	return line, 1 + utf8.RuneCount(l.data[start:off])
 }

@@ -1,17 +1,23 @@
 package scan
 
+// The pipeline: a reader goroutine opens, detects and splits each input (or
+// reads a template or plan whole) into chunks of records; workers decode
+// and evaluate them; the collector hands the results to the sink in input
+// order. Data flows one way through the stages, each in its own file:
+// open.go, detect.go, split.go, decode.go, evaluate.go, and the sinks.
+
 import (
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/aiguard/aiguard/configitem"
+	"github.com/aiguard/aiguard/conformance"
+	"github.com/aiguard/aiguard/orgspec"
 	"github.com/aiguard/aiguard/rules"
 )
 
@@ -21,15 +27,30 @@ type Options struct {
 	Registry *rules.Registry
 	// Rules limits the scan to these rules; nil means every rule.
 	Rules []*rules.Rule
-	// Params are rule parameters by name; each rule takes those it declares,
-	// and defaults fill in the rest.
+	// Params are rule parameters by name; each rule takes those it
+	// declares, and the reserved ones (exemptResourceIds); defaults fill
+	// in the rest. Not used with Spec.
 	Params map[string]string
+	// Spec is the organization spec (--config): each CI is judged with the
+	// rules, parameters and exceptions of the team that owns its account,
+	// template and planned resources with those of Team.
+	Spec *orgspec.Spec
+	// Team names the team whose rules judge template and planned
+	// resources (and CIs of accounts no team claims); "" uses the team
+	// that claims AccountID, else the spec's defaults.
+	Team string
+	// SkipRules are rule IDs whose failures are reported suppressed.
+	SkipRules []string
+	// TemplateParams override the Default of template parameters
+	// (--parameter Key=Value).
+	TemplateParams map[string]string
 	// AccountID and Region stand in for CIs that carry none: template
 	// resources, and exports that leave them out.
 	AccountID string
 	Region    string
 	// Now is the ordering timestamp of template resources, which have no
-	// capture time; zero means time.Now().
+	// capture time, and the day suppressions and exemptions are judged on;
+	// zero means time.Now().
 	Now time.Time
 	// Workers is the number of goroutines that decode and evaluate; 0 means
 	// GOMAXPROCS.
@@ -37,17 +58,20 @@ type Options struct {
 	// MaxListed bounds the non-compliant findings the Summary keeps per rule
 	// (the counts are always complete); 0 means 1000.
 	MaxListed int
-	// Progress, when set, receives the bytes read and the CIs scanned so far.
+	// Progress, when set, receives the bytes read and the items scanned so
+	// far.
 	Progress *Counters
 }
 
 // Counters are updated while a scan runs, for a progress display.
 type Counters struct {
 	Bytes atomic.Int64 // input bytes read, as on disk (compressed)
-	Items atomic.Int64 // CIs and template resources handed to the rules
+	Items atomic.Int64 // items handed to the rules
 }
 
-// Sink receives the results of a scan in input order.
+// Sink receives the results of a scan in input order. A Result and what it
+// holds (its slices) are reused once Result returns: a sink copies what it
+// keeps.
 type Sink interface {
 	Result(r *Result) error
 }
@@ -59,126 +83,6 @@ type Preparer interface {
 	Prepare(r *Result)
 }
 
-// Result is what the scan found for one CI.
-type Result struct {
-	Pos Position
-	// Input is the index of the input in the scan's list.
-	Input    int
-	Resource Identity
-	// Evaluations holds one evaluation per rule covering the resource type,
-	// in rule ID order; none when no rule covers it.
-	Evaluations []rules.Evaluation
-	// Problem is set when the item was skipped; nothing else is then.
-	Problem *Problem
-	// Encoded is for a Preparer's use.
-	Encoded []byte
-}
-
-// Identity identifies the resource a CI describes.
-type Identity struct {
-	AccountID string
-	Region    string
-	Partition string
-	ARN       string
-	Type      string
-	ID        string
-	Name      string
-	// Template is true for a resource read from a CloudFormation template.
-	Template bool
-}
-
-// boundRule is a rule with its parameters parsed.
-type boundRule struct {
-	rule   *rules.Rule
-	params rules.Params
-}
-
-// ruleSet is what the workers need to judge an item.
-type ruleSet struct {
-	byType   map[string][]boundRule
-	all      []*rules.Rule
-	periodic []*rules.Rule
-}
-
-func newRuleSet(opts *Options) (*ruleSet, error) {
-	list := opts.Rules
-	if list == nil {
-		list = opts.Registry.All()
-	}
-	rs := &ruleSet{byType: map[string][]boundRule{}}
-	for _, r := range list {
-		if r.Check == nil {
-			rs.periodic = append(rs.periodic, r)
-			continue
-		}
-		raw := map[string]string{}
-		for k, v := range opts.Params {
-			if _, ok := r.Param(k); ok {
-				raw[k] = v
-			}
-		}
-		p, err := r.ParseParams(raw)
-		if err != nil {
-			return nil, err
-		}
-		rs.all = append(rs.all, r)
-		for _, t := range r.ResourceTypes {
-			rs.byType[t] = append(rs.byType[t], boundRule{rule: r, params: p})
-		}
-	}
-	return rs, nil
-}
-
-// Prepare opens and recognises every input, so that a missing or
-// unrecognised file is reported before any output is written. Files are
-// closed again and reopened in turn by Run; standard input stays open.
-// Optional inputs (from a directory walk) that are not recognised are left
-// out, each with a note.
-func Prepare(inputs []Input, stdin io.Reader) (srcs []*Source, notes []string, err error) {
-	for _, in := range inputs {
-		src, err := Open(in.Path, stdin)
-		if err != nil {
-			if in.Optional && errors.Is(err, ErrUnrecognized) {
-				notes = append(notes, fmt.Sprintf("%s: not a recognised input; skipped", in.Path))
-				continue
-			}
-			for _, s := range srcs {
-				s.Close()
-			}
-			return nil, nil, err
-		}
-		if in.Path != "-" {
-			src.Close()
-		}
-		srcs = append(srcs, src)
-	}
-	return srcs, notes, nil
-}
-
-// reopen opens a prepared file again for reading.
-func (s *Source) reopen(shared *atomic.Int64) error {
-	if !s.closed {
-		s.raw.shared = shared
-		return nil
-	}
-	f, err := os.Open(s.Name)
-	if err != nil {
-		return err
-	}
-	fresh, err := newSource(s.Name, f, s.Size)
-	if err != nil {
-		f.Close()
-		return err
-	}
-	if fresh.Kind != s.Kind {
-		fresh.Close()
-		return fmt.Errorf("%s: changed while scanning (was %s, now %s)", s.Name, s.Kind, fresh.Kind)
-	}
-	fresh.raw.shared = shared
-	*s = *fresh
-	return nil
-}
-
 // chunk is a batch of records that travels from the reader to a worker and
 // on to the collector: batching keeps channel traffic low.
 type chunk struct {
@@ -186,26 +90,40 @@ type chunk struct {
 	recs []record
 	buf  []byte
 	out  []Result
+	// work counts the records a worker has something to do for: not the
+	// uncovered items, which are many in a real snapshot and cost nothing.
+	work int
 }
 
+// A chunk goes on when it holds chunkItems records to work on, chunkBytes
+// of items, or chunkRecords records in all.
 const (
-	chunkItems = 256
-	chunkBytes = 1 << 20
+	chunkItems   = 256
+	chunkBytes   = 1 << 20
+	chunkRecords = 4096
 )
 
-// record is one item in a chunk: its bytes (buf[off:off+n]), a decoded
-// template resource, or a problem.
+// record is one item in a chunk: its bytes (buf[off:off+n]), a resource
+// prepared whole, or a problem.
 type record struct {
-	pos        Position
-	input      int
-	off, n     int
-	quoted     bool
-	item       *configitem.Item
-	unresolved []unresolvedField
-	problem    *Problem
+	pos     Position
+	input   int
+	off, n  int
+	quoted  bool
+	unit    unit
+	problem *Problem
+	// uncovered is the type of an item no rule of the scan covers, as the
+	// splitter saw it: the item is counted, and its bytes never copied.
+	uncovered string
 }
 
-// Run scans the inputs and delivers a result per CI (and per problem) to
+// unit is a resource the reader prepared whole (a template or planned
+// resource); a worker judges it.
+type unit interface {
+	judge(rs *ruleSet, opts *Options, out *Result)
+}
+
+// Run scans the inputs and delivers a result per item (and per problem) to
 // sink, in input order. It returns the summary; the error is for what stops
 // the scan as a whole (invalid parameters, a failing sink), not for corrupt
 // input, which the summary reports.
@@ -228,6 +146,11 @@ func Run(ctx context.Context, srcs []*Source, opts Options, sink Sink) (*Summary
 		return nil, err
 	}
 	sum := newTally(srcs, rs, &opts)
+	if opts.Spec != nil {
+		var notes []string
+		rs.refs, notes = collectMLRefs(srcs)
+		sum.addNotes(notes)
+	}
 	prep, _ := sink.(Preparer)
 
 	ctx, cancel := context.WithCancel(ctx)
@@ -255,9 +178,13 @@ func Run(ctx context.Context, srcs []*Source, opts Options, sink Sink) (*Summary
 		go func() {
 			defer wg.Done()
 			for c := range jobs {
-				c.out = make([]Result, len(c.recs))
+				if cap(c.out) >= len(c.recs) {
+					c.out = c.out[:len(c.recs)]
+				} else {
+					c.out = make([]Result, len(c.recs))
+				}
 				for i := range c.recs {
-					rs.process(&opts, c, &c.recs[i], &c.out[i])
+					processSafely(rs, &opts, c, &c.recs[i], &c.out[i])
 					if prep != nil && c.out[i].Problem == nil {
 						prep.Prepare(&c.out[i])
 					}
@@ -292,8 +219,7 @@ func Run(ctx context.Context, srcs []*Source, opts Options, sink Sink) (*Summary
 			if opts.Progress != nil {
 				opts.Progress.Items.Add(int64(len(c.out)))
 			}
-			buf := c.buf[:0]
-			chunkPool.Put(&buf)
+			c.release()
 			<-tokens
 		}
 	}
@@ -309,8 +235,32 @@ func Run(ctx context.Context, srcs []*Source, opts Options, sink Sink) (*Summary
 	return sum.summary(), nil
 }
 
-// chunkPool recycles chunk buffers, which are the bulk of a scan's memory.
-var chunkPool = sync.Pool{New: func() any { b := make([]byte, 0, chunkBytes+64<<10); return &b }}
+// processSafely judges a record, turning a panic (a bug that an input
+// found) into a problem of that item rather than the end of the process.
+func processSafely(rs *ruleSet, opts *Options, c *chunk, rec *record, out *Result) {
+	defer func() {
+		if v := recover(); v != nil {
+			*out = Result{Pos: rec.pos, Input: rec.input,
+				Problem: &Problem{Pos: rec.pos, Err: fmt.Errorf("internal error while judging the item (please report it): %v", v)}}
+		}
+	}()
+	rs.process(opts, c, rec, out)
+}
+
+// chunkPool recycles chunks: their buffers are the bulk of a scan's
+// memory, and their records and results its most frequent allocations.
+var chunkPool = sync.Pool{New: func() any {
+	return &chunk{buf: make([]byte, 0, chunkBytes+64<<10), recs: make([]record, 0, chunkItems)}
+}}
+
+// release returns a chunk the collector is done with to the pool, holding
+// nothing of the results it carried.
+func (c *chunk) release() {
+	clear(c.recs)
+	clear(c.out)
+	c.recs, c.out, c.buf, c.work = c.recs[:0], c.out[:0], c.buf[:0], 0
+	chunkPool.Put(c)
+}
 
 // producer reads the inputs and fills chunks.
 type producer struct {
@@ -322,13 +272,29 @@ type producer struct {
 	tally  *tally
 	cur    *chunk
 	seq    int
+	// types interns the resource types of uncovered items.
+	types map[string]string
+}
+
+// intern returns typ as a string, one allocation per distinct type.
+func (p *producer) intern(typ []byte) string {
+	if t, ok := p.types[string(typ)]; ok {
+		return t
+	}
+	if p.types == nil || len(p.types) > 10000 {
+		p.types = map[string]string{} // a hostile input's endless types stay bounded
+	}
+	t := string(typ)
+	p.types[t] = t
+	return t
 }
 
 // add appends a record (and its bytes) to the current chunk, sending the
 // chunk on when it is full. It reports false when the scan was cancelled.
 func (p *producer) add(rec record, data []byte) bool {
 	if p.cur == nil {
-		p.cur = &chunk{seq: p.seq, buf: *chunkPool.Get().(*[]byte)}
+		p.cur = chunkPool.Get().(*chunk)
+		p.cur.seq = p.seq
 		p.seq++
 	}
 	c := p.cur
@@ -337,7 +303,10 @@ func (p *producer) add(rec record, data []byte) bool {
 		c.buf = append(c.buf, data...)
 	}
 	c.recs = append(c.recs, rec)
-	if len(c.recs) >= chunkItems || len(c.buf) >= chunkBytes {
+	if rec.uncovered == "" {
+		c.work++
+	}
+	if c.work >= chunkItems || len(c.buf) >= chunkBytes || len(c.recs) >= chunkRecords {
 		return p.flush()
 	}
 	return true
@@ -379,10 +348,11 @@ func (p *producer) source(input int, src *Source) bool {
 	switch src.Kind {
 	case KindEmpty:
 		return true
-	case KindTemplate:
-		return p.template(input, src)
+	case KindTemplate, KindPlan:
+		return p.whole(input, src)
 	}
 	sp := newSplitter(src.r)
+	sp.wantType = true
 	alive := true
 	// where is the position after the last element, where a break in the
 	// input is reported.
@@ -392,8 +362,9 @@ func (p *producer) source(input int, src *Source) bool {
 			pos := Position{File: src.Name, Array: array, Index: el.index}
 			where = Position{File: src.Name, Array: array, Index: el.index + 1}
 			if src.Kind == KindNDJSON {
-				pos = Position{File: src.Name, Line: el.index, Index: -1}
-				where = Position{File: src.Name, Line: el.index + 1, Index: -1}
+				line := el.index + src.lead.lines
+				pos = Position{File: src.Name, Line: line, Index: -1}
+				where = Position{File: src.Name, Line: line + 1, Index: -1}
 			}
 			rec := record{pos: pos, input: input}
 			switch {
@@ -401,6 +372,9 @@ func (p *producer) source(input int, src *Source) bool {
 				alive = p.problem(input, pos, el.err, false)
 			case len(el.data) == 0:
 				alive = p.problem(input, pos, errors.New("empty value"), false)
+			case el.typ != nil && !p.rs.covered[string(el.typ)]:
+				rec.uncovered = p.intern(el.typ)
+				alive = p.add(rec, nil)
 			case el.data[0] == '{':
 				alive = p.add(rec, el.data)
 			case el.data[0] == '"' && src.Kind != KindNDJSON:
@@ -440,52 +414,61 @@ func (p *producer) source(input int, src *Source) bool {
 	return true
 }
 
-// describeJSON names the kind of a JSON value for messages.
-func describeJSON(b []byte) string {
-	if len(b) == 0 {
-		return "nothing"
-	}
-	switch b[0] {
-	case '[':
-		return "an array"
-	case '"':
-		return "a string"
-	case 't', 'f':
-		return "a boolean"
-	case 'n':
-		return "null"
-	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
-		return "a number"
-	}
-	return "text that is not JSON"
-}
+// maxWholeSize bounds an input read whole. CloudFormation accepts 1 MB
+// from S3; tools that synthesise templates (CDK, SAM) may produce more
+// before packaging, and a Terraform plan of a large configuration runs to
+// tens of megabytes, so the bound is generous.
+const maxWholeSize = 256 << 20
 
-// template converts a template's resources into records.
-func (p *producer) template(input int, src *Source) bool {
-	data, err := io.ReadAll(io.LimitReader(src.r, maxTemplateSize+1))
-	if err != nil {
-		return p.problem(input, Position{File: src.Name, Index: -1}, fmt.Errorf("read: %w", err), true)
-	}
-	if len(data) > maxTemplateSize {
-		return p.problem(input, Position{File: src.Name, Index: -1},
-			fmt.Errorf("template is larger than %d bytes", maxTemplateSize), true)
-	}
-	tpl, err := parseTemplate(src.Name, data, p.rs, p.opts)
-	if err != nil {
-		return p.problem(input, Position{File: src.Name, Index: -1}, err, true)
-	}
-	p.tally.templateNotes(tpl.notes)
-	for _, res := range tpl.resources {
-		pos := Position{File: src.Name, Index: -1, Resource: res.logicalID}
-		if res.err != nil {
-			if !p.problem(input, pos, res.err, false) {
-				return false
-			}
-			continue
+// whole reads a template or a plan and hands on its resources.
+func (p *producer) whole(input int, src *Source) (alive bool) {
+	head := Position{File: src.Name, Index: -1}
+	defer func() {
+		// A bug an input found must not end the process: the input is
+		// reported as a problem and the scan goes on.
+		if v := recover(); v != nil {
+			alive = p.problem(input, head, fmt.Errorf("internal error while reading it (please report it): %v", v), true)
 		}
-		if !p.add(record{pos: pos, input: input, item: res.item, unresolved: res.unresolved}, nil) {
+	}()
+	data, err := io.ReadAll(io.LimitReader(src.r, maxWholeSize+1))
+	if err != nil {
+		return p.problem(input, head, fmt.Errorf("read: %w", err), true)
+	}
+	if len(data) > maxWholeSize {
+		return p.problem(input, head, fmt.Errorf("larger than %d bytes", maxWholeSize), true)
+	}
+	var units []unitRecord
+	var notes []string
+	if src.Kind == KindTemplate {
+		units, notes, err = readTemplate(src.Name, append([]byte(src.lead.text()), data...), p.rs, p.opts)
+	} else {
+		units, notes, err = readPlan(src.Name, data, p.rs, p.opts)
+	}
+	if err != nil {
+		var se *conformance.SyntaxError
+		if errors.As(err, &se) {
+			head.Line, head.Column = se.Line, se.Column
+			err = fmt.Errorf("parse template: %s", se.Msg)
+		}
+		return p.problem(input, head, err, true)
+	}
+	p.tally.addNotes(notes)
+	for _, u := range units {
+		rec := record{pos: u.pos, input: input, unit: u.unit}
+		if u.err != nil {
+			rec = record{pos: u.pos, input: input, problem: &Problem{Pos: u.pos, Err: u.err}}
+		}
+		if !p.add(rec, nil) {
 			return false
 		}
 	}
 	return true
+}
+
+// unitRecord is a resource a template or plan reader prepared, or the
+// reason it could not.
+type unitRecord struct {
+	pos  Position
+	unit unit
+	err  error
 }

@@ -1,0 +1,152 @@
+package scan
+
+// ML scope across a snapshot: with the organization spec (--config), a scan
+// first reads the AI resources of its inputs for the S3 buckets and KMS
+// keys they use (S3 URIs and ARNs, KMS key IDs and ARNs in their
+// configuration), so that those buckets and keys are judged as ML data
+// even without the ml-data tag, as in a template. Standard input cannot be
+// read twice and is left out of that first pass.
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/aiguard/aiguard/configitem"
+)
+
+// mlRefs are the buckets (by name) and keys (by key ID) AI resources use,
+// with who uses them.
+type mlRefs struct {
+	buckets map[string]map[string]bool
+	keys    map[string]map[string]bool
+}
+
+var kmsKeyARN = regexp.MustCompile(`^arn:[a-z-]+:kms:[a-z0-9-]+:\d{12}:key/([A-Za-z0-9-]+)$`)
+
+// collectMLRefs reads the inputs (files only) for the references of their
+// AI resources.
+func collectMLRefs(srcs []*Source) (*mlRefs, []string) {
+	refs := &mlRefs{buckets: map[string]map[string]bool{}, keys: map[string]map[string]bool{}}
+	var notes []string
+	for _, src := range srcs {
+		if src.Kind == KindTemplate || src.Kind == KindPlan || src.Kind == KindEmpty {
+			continue
+		}
+		if !src.closed {
+			notes = append(notes, fmt.Sprintf("%s: standard input is read once: the buckets and keys its AI resources use "+
+				"are not brought into ML scope", src.Name))
+			continue
+		}
+		refs.read(src)
+	}
+	return refs, notes
+}
+
+// read walks one input; a break in it is reported by the main pass.
+func (m *mlRefs) read(src *Source) {
+	probe := *src
+	if err := probe.reopen(nil); err != nil {
+		return
+	}
+	defer probe.Close()
+	sp := newSplitter(probe.r)
+	visit := func(el element) error {
+		if el.err != nil || len(el.data) == 0 {
+			return nil
+		}
+		data := el.data
+		quoted := data[0] == '"'
+		if !quoted {
+			if typ, ok := sniffType(data); ok && !isAIType(typ) {
+				return nil
+			}
+		}
+		item, err := decodeItem(data, quoted)
+		if err != nil || !isAIType(item.ResourceType) {
+			return nil
+		}
+		m.add(item)
+		return nil
+	}
+	switch probe.Kind {
+	case KindConfigItems, KindBatchGet, KindSelect:
+		sp.objectArrays(containerKey(probe.Kind), func(_ string, el element) error { return visit(el) })
+	case KindArray:
+		sp.array(visit)
+	case KindNDJSON:
+		sp.lines(visit)
+	case KindStream:
+		sp.stream(visit)
+	}
+}
+
+// add records what an AI resource's configuration refers to.
+func (m *mlRefs) add(item *configitem.Item) {
+	var walk func(v any, path string)
+	walk = func(v any, path string) {
+		switch t := v.(type) {
+		case string:
+			by := fmt.Sprintf("%s %s (%s)", item.ResourceType, item.ResourceID, strings.TrimPrefix(path, "."))
+			if b := bucketInString(t); b != "" {
+				addRef(m.buckets, b, by)
+			}
+			if k := kmsKeyARN.FindStringSubmatch(t); k != nil {
+				addRef(m.keys, k[1], by)
+			} else if strings.Contains(strings.ToLower(path), "kms") && !strings.ContainsAny(t, ":/ ") && t != "" {
+				addRef(m.keys, t, by) // a bare key ID
+			}
+		case map[string]any:
+			keys := make([]string, 0, len(t))
+			for k := range t {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			for _, k := range keys {
+				walk(t[k], path+"."+k)
+			}
+		case []any:
+			for i, x := range t {
+				walk(x, fmt.Sprintf("%s[%d]", path, i))
+			}
+		}
+	}
+	walk(item.Config().Raw(), "")
+}
+
+func addRef(m map[string]map[string]bool, key, by string) {
+	if m[key] == nil {
+		m[key] = map[string]bool{}
+	}
+	m[key][by] = true
+}
+
+// lookup returns who uses a bucket or key CI, listed for an annotation.
+func (m *mlRefs) lookup(item *configitem.Item) []string {
+	if m == nil {
+		return nil
+	}
+	var set map[string]bool
+	switch item.ResourceType {
+	case typeS3Bucket:
+		for _, n := range []string{item.ResourceName, item.ResourceID} {
+			if set = m.buckets[n]; set != nil {
+				break
+			}
+		}
+	case typeKMSKey:
+		set = m.keys[item.ResourceID]
+		if k := kmsKeyARN.FindStringSubmatch(item.ARN); set == nil && k != nil {
+			set = m.keys[k[1]]
+		}
+	}
+	if len(set) == 0 {
+		return nil
+	}
+	list := sortedKeys(set)
+	if len(list) > 3 {
+		list = append(list[:3], fmt.Sprintf("%d more", len(set)-3))
+	}
+	return list
+}
