@@ -192,6 +192,8 @@ func decodeObject(d *jsonfast.Decoder, s string, r *Record, filter func(source, 
 			r.SharedEventID, err = str(d, key)
 		case "apiVersion":
 			r.APIVersion, err = str(d, key)
+		case "sessionCredentialFromConsole":
+			r.SessionCredentialFromConsole, err = boolean(d, key)
 		case "CloudTrailEvent":
 			w.cloudTrailEvent, err = str(d, key)
 		case "detail":

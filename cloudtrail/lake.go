@@ -13,7 +13,7 @@ import (
 // values are selected as JSON (json_format), because Lake prints a struct
 // or map column as {key=value, ...}, which cannot be read back reliably.
 const LakeQuery = `SELECT eventID, eventTime, eventSource, eventName, awsRegion, recipientAccountId,
-  eventType, eventCategory, readOnly, sourceIPAddress, userAgent, vpcEndpointId, errorCode, errorMessage,
+  eventType, eventCategory, readOnly, sessionCredentialFromConsole, sourceIPAddress, userAgent, vpcEndpointId, errorCode, errorMessage,
   json_format(CAST(userIdentity AS JSON)) AS userIdentity,
   json_format(CAST(requestParameters AS JSON)) AS requestParameters,
   json_format(CAST(responseElements AS JSON)) AS responseElements,
@@ -106,6 +106,8 @@ func setLakeColumn(r *Record, name, col, v string) error {
 		r.ReadOnly, err = parseBool(v, col)
 	case "managementevent":
 		r.ManagementEvent, err = parseBool(v, col)
+	case "sessioncredentialfromconsole":
+		r.SessionCredentialFromConsole, err = parseBool(v, col)
 	case "sourceipaddress":
 		r.SourceIPAddress = v
 	case "useragent":

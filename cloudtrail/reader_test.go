@@ -118,6 +118,9 @@ func checkRecord(t *testing.T, r *Record) {
 		if !strings.Contains(r.ErrorMessage, "service control policy") {
 			t.Errorf("errorMessage %q", r.ErrorMessage)
 		}
+		if v, ok := r.SessionCredentialFromConsole.Value(); ok && !v {
+			t.Errorf("sessionCredentialFromConsole %v", r.SessionCredentialFromConsole)
+		}
 	case "e1b5f0a4-6f6e-4c7c-bb0d-0d3f7a6c1a03":
 		if r.VPCEndpointID != "vpce-0a1b2c3d4e5f60031" || r.EventCategory != "Data" || len(r.Resources) != 2 {
 			t.Errorf("GetObject record: %+v", r)
@@ -242,6 +245,19 @@ func TestTooLarge(t *testing.T) {
 	}
 	if !errors.Is(r.Problems()[0], errTooLarge) {
 		t.Errorf("problem %v", r.Problems()[0])
+	}
+}
+
+func TestConsoleFlag(t *testing.T) {
+	_, recs, err := readAll(t, filepath.Join("testdata", "log-file.json"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, ok := recs[1].SessionCredentialFromConsole.Value(); !v || !ok {
+		t.Errorf("record 2: sessionCredentialFromConsole %v, want true", recs[1].SessionCredentialFromConsole)
+	}
+	if _, ok := recs[0].SessionCredentialFromConsole.Value(); ok {
+		t.Errorf("record 1: sessionCredentialFromConsole set")
 	}
 }
 

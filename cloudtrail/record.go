@@ -40,6 +40,9 @@ type Record struct {
 	RequestID            string
 	SharedEventID        string
 	APIVersion           string
+	// SessionCredentialFromConsole is set on requests made from the AWS
+	// Management Console.
+	SessionCredentialFromConsole OptBool
 
 	// ErrorCode and ErrorMessage are set when the request failed
 	// (AccessDenied, Client.UnauthorizedOperation, ...).
@@ -190,19 +193,24 @@ func RoleFromSessionARN(arn string) string {
 // Failed reports whether the request failed.
 func (r *Record) Failed() bool { return r.ErrorCode != "" }
 
+// AccessDeniedCodes are the errorCode values of requests refused for lack
+// of permission (an identity or resource policy, an SCP, a permission
+// boundary, a VPC endpoint policy), in the spellings services use.
+var AccessDeniedCodes = []string{
+	"AccessDenied", "AccessDeniedException", "Client.UnauthorizedOperation", "UnauthorizedOperation",
+	"UnauthorizedException", "VpceAccessDenied",
+}
+
 // AccessDenied reports whether the request was refused for lack of
-// permission (an identity or resource policy, an SCP, a permission
-// boundary, a VPC endpoint policy), in any of the spellings services use.
+// permission: its errorCode is one of AccessDeniedCodes.
 func (r *Record) AccessDenied() bool {
-	c := r.ErrorCode
-	if c == "" {
+	if r.ErrorCode == "" {
 		return false
 	}
-	c = strings.TrimPrefix(c, "Client.")
-	switch c {
-	case "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnauthorizedException",
-		"VpceAccessDenied", "NotAuthorized", "AuthorizationError", "Forbidden":
-		return true
+	for _, c := range AccessDeniedCodes {
+		if r.ErrorCode == c {
+			return true
+		}
 	}
 	return false
 }
