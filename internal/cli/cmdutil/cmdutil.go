@@ -1,5 +1,7 @@
-// Package cmdutil holds what every aiguard command shares: its I/O streams
-// and the error that carries an exit code.
+// Package cmdutil holds what every aiguard command shares: its I/O streams,
+// the error that carries an exit code, and one vocabulary of flags and
+// output (--format names, --output, --quiet, --fail-on, colour on a
+// terminal, aligned tables safe to print).
 package cmdutil
 
 import (
@@ -24,6 +26,7 @@ const (
 	ExitOK       = 0
 	ExitFindings = 1 // lint errors, scan findings at or above --fail-on
 	ExitUsage    = 2 // unreadable input, unknown rule, invalid parameters, bad flags
+	ExitSkipped  = 3 // items skipped as unreadable (and nothing reached --fail-on)
 )
 
 // ExitError carries the exit code a command wants. A nil Err exits

@@ -1,0 +1,124 @@
+package cmdutil
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// The --format names, one vocabulary for every command: table for people,
+// json for programs, and the formats of other tools where they apply.
+const (
+	FormatTable    = "table"
+	FormatJSON     = "json"
+	FormatSARIF    = "sarif"
+	FormatJUnit    = "junit"
+	FormatASFF     = "asff"
+	FormatMarkdown = "markdown"
+	FormatHTML     = "html"
+)
+
+// OutputFlags are the flags every command that reports shares.
+type OutputFlags struct {
+	Format string
+	// Output is the file the report goes to; "" or "-" for standard output.
+	Output string
+	// Quiet leaves out what is not the report: notes and warnings on
+	// standard error, the progress bar. Errors are still printed.
+	Quiet bool
+
+	formats []string
+}
+
+// AddOutputFlags registers --format (with the formats the command writes,
+// def first among equals), --output and --quiet.
+func AddOutputFlags(cmd *cobra.Command, o *OutputFlags, def string, formats ...string) {
+	o.formats = formats
+	f := cmd.Flags()
+	f.StringVar(&o.Format, "format", def, "output format: "+strings.Join(formats, ", "))
+	f.StringVarP(&o.Output, "output", "o", "", "write the report to `FILE` instead of standard output")
+	f.BoolVarP(&o.Quiet, "quiet", "q", false, "print only the report and errors: no notes, warnings or progress")
+}
+
+// CheckFormat validates --format. "text" is read as "table", the name
+// these commands used before the vocabulary was one.
+func (o *OutputFlags) CheckFormat() error {
+	if o.Format == "text" && slices.Contains(o.formats, FormatTable) {
+		o.Format = FormatTable
+	}
+	if !slices.Contains(o.formats, o.Format) {
+		return Usagef("--format: got %q, want one of %s", o.Format, strings.Join(o.formats, ", "))
+	}
+	return nil
+}
+
+// Output is where a command writes its report: standard output, or the
+// file --output names. A file is written beside its final name and renamed
+// into place on Close, so a pipeline never reads half a report.
+type Output struct {
+	io.Writer
+	file     *os.File
+	path     string
+	terminal bool
+}
+
+// OpenOutput opens the report's destination.
+func (o *OutputFlags) OpenOutput(streams *IO) (*Output, error) {
+	if o.Output == "" || o.Output == "-" {
+		return &Output{Writer: streams.Out, terminal: IsTerminal(streams.Out)}, nil
+	}
+	dir := filepath.Dir(o.Output)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(o.Output)+".*")
+	if err != nil {
+		return nil, Usagef("--output: %v", err)
+	}
+	return &Output{Writer: f, file: f, path: o.Output}, nil
+}
+
+// Terminal reports whether the report goes to a terminal.
+func (out *Output) Terminal() bool { return out.terminal }
+
+// Close finishes the report: the file takes its final name, readable by
+// all (0644), or, when failed is set, is removed.
+func (out *Output) Close(failed bool) error {
+	if out.file == nil {
+		return nil
+	}
+	tmp := out.file.Name()
+	err := out.file.Close()
+	if failed || err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	if err := os.Chmod(tmp, 0o644); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	if err := os.Rename(tmp, out.path); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("--output: %w", err)
+	}
+	return nil
+}
+
+// IsTerminal reports whether w is a character device (a terminal).
+func IsTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// Notef writes a note for people on standard error, unless --quiet.
+func (o *OutputFlags) Notef(streams *IO, format string, args ...any) {
+	if !o.Quiet {
+		fmt.Fprintf(streams.Err, "aiguard: "+format+"\n", args...)
+	}
+}
