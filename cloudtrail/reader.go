@@ -106,6 +106,7 @@ type Reader struct {
 	next     int
 	broken   *Problem
 	done     bool
+	last     Position
 	records  int
 	filtered int
 	skipped  int
@@ -192,6 +193,20 @@ func (r *Reader) Skipped() int { return r.skipped }
 // Problems returns the first MaxProblems of the skipped records and breaks.
 func (r *Reader) Problems() []*Problem { return r.problems }
 
+// Position is where a record is in its input.
+type Position struct {
+	File string
+	// Index is the record's place in its array or stream, from 0.
+	Index int
+	// Line is the 1-based line of the record's first byte (in the
+	// decompressed input).
+	Line   int
+	Offset int64
+}
+
+// Position returns where the record Next returned last is.
+func (r *Reader) Position() Position { return r.last }
+
 // Close releases the input and stops the reading goroutine.
 func (r *Reader) Close() error {
 	if r.closed {
@@ -257,6 +272,7 @@ func (r *Reader) Next() (*Record, error) {
 			r.problem(el, err)
 		default:
 			r.records++
+			r.last = Position{File: r.Name, Index: el.index, Line: el.line, Offset: el.off}
 			return rec, nil
 		}
 	}

@@ -150,6 +150,9 @@ func TestProblemsSayWhere(t *testing.T) {
 		"records-with-problems.ndjson:5 (record 5): not JSON: invalid character 'o' in literal null (expecting 'u')",
 		"records-with-problems.ndjson:8 (record 7): eventTime: \"yesterday\" is not a time such as 2024-05-01T12:34:56Z",
 	}
+	if p := r.Position(); p.Line != 6 || p.Index != 5 {
+		t.Errorf("position of the last record %+v, want line 6", p)
+	}
 	var got []string
 	for _, p := range r.Problems() {
 		got = append(got, strings.TrimPrefix(p.Error(), "testdata/"))
@@ -281,6 +284,9 @@ func TestFilter(t *testing.T) {
 	}
 	if strings.Join(names, ",") != "GetObject" || r.Filtered() != 2 || r.Skipped() != 0 {
 		t.Errorf("names %v, filtered %d, skipped %d", names, r.Filtered(), r.Skipped())
+	}
+	if p := r.Position(); p.Index != 2 || p.Line != 1 || p.File != filepath.Join("testdata", "log-file.json") {
+		t.Errorf("position %+v, want the third record", p)
 	}
 }
 
