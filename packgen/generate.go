@@ -71,6 +71,7 @@ func DefaultProducers() []Producer {
 		{Name: "conformance packs", Produce: producePacks},
 		{Name: "deployment", Produce: produceDeployment},
 		{Name: "policies", Produce: producePolicies},
+		{Name: "detections", Produce: produceDetections},
 	}
 }
 

@@ -84,6 +84,15 @@ func DefaultTypes() []string {
 		"AWS::Lambda::Function",
 		"AWS::Lambda::Permission",
 		"AWS::Logs::LogGroup",
+		// The detections (packgen/detections.go).
+		"AWS::CloudWatch::Alarm",
+		"AWS::CloudWatch::InsightRule",
+		"AWS::Events::EventBus",
+		"AWS::Events::EventBusPolicy",
+		"AWS::Events::Rule",
+		"AWS::Logs::MetricFilter",
+		"AWS::SNS::Subscription",
+		"AWS::SNS::Topic",
 	)
 }
 
