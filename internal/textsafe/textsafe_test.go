@@ -5,7 +5,7 @@ import "testing"
 func TestLine(t *testing.T) {
 	for in, want := range map[string]string{
 		"plain bucket-1":                     "plain bucket-1",
-		"é 日本 🙂":                            "é 日本 🙂",
+		"é 日本 🙂":                             "é 日本 🙂",
 		"nb\x1b]0;pwned\a":                   `nb\x1b]0;pwned\a`,
 		"a\nb\tc\rd":                         `a\nb\tc\rd`,
 		"bad \xff byte":                      `bad \xff byte`,
