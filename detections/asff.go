@@ -19,6 +19,9 @@ type ASFFOptions struct {
 	// default product ARN; Security Hub then requires AwsAccountId to be
 	// that account. Empty: the finding's own account imports it.
 	Importer string
+	// ImportRegion is the Region BatchImportFindings is called in (the
+	// finding's own Region when empty).
+	ImportRegion string
 	// Now is the import time (CreatedAt and UpdatedAt).
 	Now time.Time
 }
@@ -36,6 +39,10 @@ func (f *Finding) ASFF(d *Detection, o ASFFOptions) *asff.Finding {
 	account := f.AccountID
 	if o.Importer != "" {
 		account = o.Importer
+	}
+	region := f.AWSRegion
+	if o.ImportRegion != "" {
+		region = o.ImportRegion
 	}
 	firstEvent := ""
 	if len(f.EventIDs) > 0 {
@@ -58,8 +65,8 @@ func (f *Finding) ASFF(d *Detection, o ASFFOptions) *asff.Finding {
 	}
 	out := &asff.Finding{
 		SchemaVersion:   asff.SchemaVersion,
-		ID:              asff.FindingID(GeneratorID(d.ID), f.AccountID, f.AWSRegion, f.Principal, firstEvent, f.FirstSeen.UTC().Format(time.RFC3339)),
-		ProductArn:      asff.DefaultProductARN(partition, f.AWSRegion, account),
+		ID:              asff.FindingID("detection/"+d.ID, f.AccountID, f.AWSRegion, f.Principal, firstEvent, f.FirstSeen.UTC().Format(time.RFC3339)),
+		ProductArn:      asff.DefaultProductARN(partition, region, account),
 		ProductName:     "aiguard",
 		CompanyName:     "aiguard",
 		Region:          f.AWSRegion,

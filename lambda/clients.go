@@ -34,6 +34,8 @@ type SDKClients struct {
 	ai        map[clientKey]*aiClients // Bedrock, Comprehend, Rekognition, S3, Logs (sources_bedrock.go)
 	// CloudTrail, GuardDuty, Cost Explorer (sources_cloudtrail.go)
 	account map[clientKey]AccountAPIs
+	// Security Hub and SNS, for the detections (clients_alerts.go)
+	alerts alertClients
 }
 
 type clientKey struct{ roleARN, region string }

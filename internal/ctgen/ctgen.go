@@ -333,3 +333,20 @@ func LogFile(recs []map[string]any) []byte {
 	sb.WriteString(`]}`)
 	return []byte(sb.String())
 }
+
+// EventBridgeEvent wraps a record as EventBridge delivers it to rules:
+// the "AWS API Call via CloudTrail" event whose detail is the record.
+func (g *Generator) EventBridgeEvent(rec map[string]any) map[string]any {
+	src, _ := rec["eventSource"].(string)
+	return map[string]any{
+		"version":     "0",
+		"id":          g.uuid(),
+		"detail-type": "AWS API Call via CloudTrail",
+		"source":      "aws." + strings.TrimSuffix(src, ".amazonaws.com"),
+		"account":     rec["recipientAccountId"],
+		"time":        rec["eventTime"],
+		"region":      rec["awsRegion"],
+		"resources":   []any{},
+		"detail":      rec,
+	}
+}

@@ -11,8 +11,9 @@
 // (awsJson1_1, restJson1 or restXml), how a request is routed (X-Amz-Target
 // prefix, or method and path) and its operations' handlers: Bedrock and
 // Bedrock Agent (restJson1), Comprehend, Rekognition and CloudWatch Logs
-// (awsJson1_1), S3 (restXml), CloudTrail and Cost Explorer (awsJson1_1) and
-// GuardDuty (restJson1), with their handlers in one file per service.
+// (awsJson1_1), S3 (restXml), CloudTrail and Cost Explorer (awsJson1_1),
+// GuardDuty and Security Hub (restJson1), with their handlers in one file
+// per service.
 //
 // The server enforces what the real services enforce and answers in their
 // wire shapes: SigV4 signatures (verified when the secret is known), the

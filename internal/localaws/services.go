@@ -26,6 +26,7 @@ const (
 	ServiceS3           = "s3"
 	ServiceCloudTrail   = "cloudtrail"
 	ServiceGuardDuty    = "guardduty"
+	ServiceSecurityHub  = "securityhub"
 	ServiceCostExplorer = "ce"
 )
 
@@ -84,6 +85,8 @@ var services = []service{
 	{signingName: ServiceCostExplorer, protocol: awsJSON11, targetPrefix: "AWSInsightsIndexService.", ops: costExplorerOps,
 		throttle: rateExceeded},
 	{signingName: ServiceGuardDuty, protocol: restJSON1, route: guardDutyRoute, ops: guardDutyOps,
+		throttle: APIError{Status: http.StatusTooManyRequests, Code: "TooManyRequestsException", Message: "Rate exceeded"}},
+	{signingName: ServiceSecurityHub, protocol: restJSON1, route: securityHubRoute, ops: securityHubOps,
 		throttle: APIError{Status: http.StatusTooManyRequests, Code: "TooManyRequestsException", Message: "Rate exceeded"}},
 }
 
@@ -186,6 +189,8 @@ func (sv *service) resolve(r *http.Request) (string, map[string]string, handler,
 // restXml and for a request without one), and for a listing how many items
 // the answer held.
 type ServiceCall struct {
+	// Region is the Region of the request's credential scope.
+	Region   string
 	Path     map[string]string
 	Query    map[string]string
 	Body     map[string]any
@@ -206,6 +211,7 @@ type serviceState struct {
 	detectors     map[string]map[string]any // by detector ID: GetDetector response
 	monitors      []map[string]any          // AnomalyMonitor documents
 	subscriptions []map[string]any          // AnomalySubscription documents
+	findings      map[string]map[string]any // Security Hub findings by ProductArn and Id (securityhub.go)
 }
 
 func newServiceState() serviceState {
@@ -216,6 +222,7 @@ func newServiceState() serviceState {
 		trailStatus:   map[string]map[string]any{},
 		trailSelector: map[string]map[string]any{},
 		detectors:     map[string]map[string]any{},
+		findings:      map[string]map[string]any{},
 	}
 }
 
@@ -261,7 +268,7 @@ func (s *Server) serveService(w http.ResponseWriter, r *http.Request, requestID 
 		fail(aerr)
 		return true
 	}
-	sc := &ServiceCall{Path: path, Query: map[string]string{}}
+	sc := &ServiceCall{Region: signer.Region, Path: path, Query: map[string]string{}}
 	for k := range r.URL.Query() {
 		sc.Query[k] = r.URL.Query().Get(k)
 	}

@@ -1,0 +1,233 @@
+package packgen
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/aiguard/aiguard/cloudtrail"
+	"github.com/aiguard/aiguard/detections"
+	"github.com/aiguard/aiguard/internal/ctgen"
+	"github.com/aiguard/aiguard/internal/ebpattern"
+)
+
+// deployedRule is an EventBridge rule of the detections' stack: its
+// pattern, and the input its target receives.
+type deployedRule struct {
+	name    string
+	pattern map[string]any
+	input   string
+}
+
+func rulesOf(t *testing.T, tmpl Template) []deployedRule {
+	t.Helper()
+	// Through JSON, as CloudFormation sees the template.
+	b, err := json.Marshal(tmpl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Resources map[string]struct {
+			Type       string
+			Properties struct {
+				Name         string
+				EventPattern map[string]any
+				Targets      []struct {
+					InputTransformer struct {
+						InputTemplate struct {
+							Sub []any `json:"Fn::Sub"`
+						}
+					}
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var out []deployedRule
+	for _, r := range doc.Resources {
+		if r.Type != "AWS::Events::Rule" {
+			continue
+		}
+		dr := deployedRule{name: r.Properties.Name, pattern: r.Properties.EventPattern}
+		if len(r.Properties.Targets) > 0 {
+			if sub := r.Properties.Targets[0].InputTransformer.InputTemplate.Sub; len(sub) > 0 {
+				dr.input, _ = sub[0].(string)
+			}
+		}
+		out = append(out, dr)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
+	return out
+}
+
+// TestDeployedDetectionsAgree checks the deployed path of the single-event
+// detections against the catalog, on the scenario's attacks, near misses
+// and noise: an event reaches the detections bus (a forwarder rule matches
+// it) and a rule whose target, the Lambda, judges it with the input the
+// rule sends exactly when hunt's matcher, with the whole configuration,
+// says the detection fires.
+func TestDeployedDetectionsAgree(t *testing.T) {
+	spec := exampleSpec(t)
+	cfg, err := DetectionConfig(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg := detections.Catalog()
+	var single []*detections.Detection
+	for _, d := range reg.All() {
+		if d.SingleEvent() {
+			single = append(single, d)
+		}
+	}
+	stack, _, err := DetectionsTemplate(DeploymentFor(spec), &spec.Detections, cfg, reg.All())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules := rulesOf(t, stack)
+	forwarders := rulesOf(t, ForwarderTemplate(DeploymentFor(spec), spec.Detections.EventBusName, reg.All(), cfg))
+	matcher, err := detections.NewMatcher(reg, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	g := ctgen.New(21)
+	noise, cases := g.Scenario()
+	recs := noise
+	for _, c := range cases {
+		recs = append(recs, c.Records...)
+	}
+	fired := map[string]int{}
+	for _, rec := range recs {
+		r, err := cloudtrail.ParseRecord(ctgen.JSON(rec))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []string
+		for _, h := range matcher.Match(r) {
+			if h.Detection.SingleEvent() {
+				want = append(want, h.Detection.ID)
+			}
+		}
+		evJSON, err := json.Marshal(g.EventBridgeEvent(rec))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ev map[string]any
+		if err := json.Unmarshal(evJSON, &ev); err != nil {
+			t.Fatal(err)
+		}
+		forwarded := false
+		for _, f := range forwarders {
+			if ok, err := ebpattern.Match(f.pattern, ev); err != nil {
+				t.Fatalf("forwarder %s: %v", f.name, err)
+			} else if ok {
+				forwarded = true
+			}
+		}
+		var got []string
+		for _, rule := range rules {
+			ok, err := ebpattern.Match(rule.pattern, ev)
+			if err != nil {
+				t.Fatalf("rule %s: %v", rule.name, err)
+			}
+			if !ok {
+				continue
+			}
+			input := strings.Replace(strings.Replace(rule.input, "<aws.events.event.json>", string(evJSON), 1), "${TopicArn}", "", 1)
+			var env struct {
+				Payload detections.Payload `json:"aiguard"`
+			}
+			if err := json.Unmarshal([]byte(input), &env); err != nil {
+				t.Fatalf("rule %s: the Lambda's input is not JSON: %v", rule.name, err)
+			}
+			d, _ := reg.Get(env.Payload.Detection)
+			pc := env.Payload.Config
+			if err := pc.Prepare(); err != nil {
+				t.Fatal(err)
+			}
+			// What the Lambda decodes: the record inside the input.
+			lr, err := cloudtrail.ParseRecord([]byte(input))
+			if err != nil {
+				t.Fatalf("rule %s: %v", rule.name, err)
+			}
+			if _, ok := d.Match(detections.NewEvent(lr, pc)); ok && !slices.Contains(got, d.ID) {
+				got = append(got, d.ID)
+			}
+		}
+		slices.Sort(want)
+		slices.Sort(got)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s %s by %v: deployed detections %v, hunt %v", rec["eventSource"], rec["eventName"], rec["userIdentity"], got, want)
+		}
+		if len(want) > 0 && !forwarded {
+			t.Errorf("%s %s: no forwarder rule sends it to the detections bus", rec["eventSource"], rec["eventName"])
+		}
+		for _, id := range got {
+			fired[id]++
+		}
+	}
+	for _, d := range single {
+		if fired[d.ID] == 0 {
+			t.Errorf("the scenario does not fire %s through its deployed rules", d.ID)
+		}
+	}
+}
+
+// TestDetectionTemplatesLint runs cfn-lint on the detections' templates of
+// the example, when cfn-lint is installed.
+func TestDetectionTemplatesLint(t *testing.T) {
+	lint, err := exec.LookPath("cfn-lint")
+	if err != nil {
+		t.Skip("cfn-lint is not installed (pip install cfn-lint); skipping the lint of the detections' templates")
+	}
+	out := generate(t, exampleSpec(t))
+	dir := t.TempDir()
+	var files []string
+	for _, a := range out.Artifacts {
+		if a.Path != DetectionsPath && a.Path != ForwarderPath {
+			continue
+		}
+		p := filepath.Join(dir, filepath.Base(a.Path))
+		if err := os.WriteFile(p, a.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, p)
+	}
+	if len(files) != 2 {
+		t.Fatalf("%d detection templates, want 2", len(files))
+	}
+	cmd := exec.Command(lint, files...)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("cfn-lint: %v\n%s", err, b)
+	}
+}
+
+// TestDetectionConfig checks what the example spec gives the detections.
+func TestDetectionConfig(t *testing.T) {
+	cfg, err := DetectionConfig(exampleSpec(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pay := cfg.Team("payments-risk")
+	if pay == nil || !slices.Equal(pay.ExecutionRoles, []string{
+		"aiguard-payments-risk-sagemaker-training", "aiguard-payments-risk-sagemaker-inference", "aiguard-payments-risk-sagemaker-notebook",
+	}) || pay.WorkingHours == nil || pay.WorkingHours.TimeZone != "Europe/London" {
+		t.Errorf("payments-risk: %+v", pay)
+	}
+	if r := cfg.Team("research"); r == nil || !slices.Equal(r.Disabled, []string{"sagemaker-off-hours-training"}) {
+		t.Errorf("research: %+v", r)
+	}
+	if s := cfg.Settings["bedrock-invocation-spike"]; s.Threshold != 2000 {
+		t.Errorf("invocation spike settings %+v", s)
+	}
+	if !slices.Contains(cfg.ProtectedRoles, "aiguard-config-rules-member") || !slices.Contains(cfg.ProtectedFunctions, "*:function:aiguard-config-rules") {
+		t.Errorf("protected %v %v", cfg.ProtectedRoles, cfg.ProtectedFunctions)
+	}
+}
