@@ -49,6 +49,7 @@ fuzz:
 	$(FUZZ) ./conformance -fuzz '^FuzzParse$$'
 	$(FUZZ) ./iampolicy -fuzz '^FuzzParse$$'
 	$(FUZZ) ./policygen -fuzz '^FuzzGenerate$$'
+	$(FUZZ) ./cloudtrail -fuzz '^FuzzReader$$'
 
 ## bench: the benchmarks behind BENCHMARKS.md (each package's baseline runs in the same invocation),
 ## then the release binaries' sizes
@@ -61,9 +62,10 @@ bench: build
 example:
 	$(GO) run ./cmd/aiguard evaluate --examples --format table
 
-## docs: regenerate docs/rules.md from the catalog
+## docs: regenerate docs/rules.md and docs/detections.md from the catalogs
 docs:
 	$(GO) run ./cmd/aiguard rules list --format markdown > docs/rules.md
+	$(GO) run ./cmd/aiguard detections list --format markdown > docs/detections.md
 
 clean:
 	rm -rf $(DIST) bench.txt
