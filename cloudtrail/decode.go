@@ -24,7 +24,7 @@ func ParseRecord(data []byte) (*Record, error) {
 		return nil, fmt.Errorf("record of %d bytes is larger than the %d-byte limit", len(data), MaxRecordSize)
 	}
 	r := new(Record)
-	if err := decodeFiltered(string(data), r, nil); err != nil {
+	if err := decodeText(string(data), r, 0); err != nil {
 		return nil, err
 	}
 	return r, nil
@@ -34,16 +34,9 @@ func ParseRecord(data []byte) (*Record, error) {
 // detail is a lookup-events entry holding a JSON string...).
 const maxNesting = 3
 
-// decodeFiltered decodes the record in s into r; with a filter, it stops
-// with errFiltered as soon as the filter rejects the record's event source
-// and name.
-func decodeFiltered(s string, r *Record, filter func(source, name string) bool) error {
-	return decodeText(s, r, filter, 0)
-}
-
 // decodeText decodes the value in s (an object, or a string holding one)
 // into r and checks the fields every record has.
-func decodeText(s string, r *Record, filter func(source, name string) bool, nesting int) error {
+func decodeText(s string, r *Record, nesting int) error {
 	d := jsonfast.NewDecoder(s)
 	switch d.Peek() {
 	case '"':
@@ -57,7 +50,7 @@ func decodeText(s string, r *Record, filter func(source, name string) bool, nest
 		if nesting >= maxNesting {
 			return errors.New("records nested too deep in JSON strings")
 		}
-		return decodeText(inner, r, filter, nesting+1)
+		return decodeText(inner, r, nesting+1)
 	case '{':
 	case 0:
 		return errors.New("empty record")
@@ -68,17 +61,14 @@ func decodeText(s string, r *Record, filter func(source, name string) bool, nest
 		}
 		return fmt.Errorf("want a JSON object, got %s", jsonfast.TypeName(c))
 	}
-	w, err := decodeObject(d, s, r, filter)
-	if err == errFiltered {
-		return err
-	}
+	w, err := decodeObject(d, s, r)
 	if err != nil {
 		return fmt.Errorf("not a valid record: %w", err)
 	}
 	if err := d.End(); err != nil {
 		return err
 	}
-	return finish(r, w, filter, nesting)
+	return finish(r, w, nesting)
 }
 
 // wrapped is what an object carries besides record fields: the record a
@@ -91,7 +81,7 @@ type wrapped struct {
 }
 
 // finish unwraps a wrapper and checks the record.
-func finish(r *Record, w wrapped, filter func(source, name string) bool, nesting int) error {
+func finish(r *Record, w wrapped, nesting int) error {
 	if r.EventName == "" && r.EventSource == "" {
 		inner := w.cloudTrailEvent
 		if inner == "" && w.detailType {
@@ -102,7 +92,7 @@ func finish(r *Record, w wrapped, filter func(source, name string) bool, nesting
 				return errors.New("records nested too deep")
 			}
 			*r = Record{}
-			return decodeText(inner, r, filter, nesting+1)
+			return decodeText(inner, r, nesting+1)
 		}
 	}
 	return check(r, w.eventTime)
@@ -133,7 +123,7 @@ func check(r *Record, eventTime string) error {
 }
 
 // decodeObject reads the object at d (a record or a wrapper of one) into r.
-func decodeObject(d *jsonfast.Decoder, s string, r *Record, filter func(source, name string) bool) (wrapped, error) {
+func decodeObject(d *jsonfast.Decoder, s string, r *Record) (wrapped, error) {
 	var w wrapped
 	err := d.Object(func(key string) error {
 		var err error
@@ -145,13 +135,9 @@ func decodeObject(d *jsonfast.Decoder, s string, r *Record, filter func(source, 
 		case "eventTime":
 			w.eventTime, err = str(d, key)
 		case "eventSource":
-			if r.EventSource, err = str(d, key); err == nil && filter != nil && r.EventName != "" && !filter(r.EventSource, r.EventName) {
-				err = errFiltered
-			}
+			r.EventSource, err = str(d, key)
 		case "eventName":
-			if r.EventName, err = str(d, key); err == nil && filter != nil && r.EventSource != "" && !filter(r.EventSource, r.EventName) {
-				err = errFiltered
-			}
+			r.EventName, err = str(d, key)
 		case "awsRegion":
 			r.AWSRegion, err = str(d, key)
 		case "sourceIPAddress":

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 )
 
 // Format is the shape of an input, as detected from its content.
@@ -87,10 +88,12 @@ type Reader struct {
 	Size int64
 
 	// Filter, when set before the first Next, selects records by event
-	// source and name: a record it rejects is not decoded further and not
-	// returned (nor checked, so a malformed rejected record is not counted
-	// as skipped). Hunting uses it to decode only what detections read.
-	Filter func(eventSource, eventName string) bool
+	// source, name and error code ("" for a call that succeeded): a record
+	// it rejects is not returned. The records of log files and NDJSON are
+	// judged from the splitter's scan, without being decoded (nor checked,
+	// so a malformed rejected record is not counted as skipped); hunting
+	// uses it to decode only what detections read.
+	Filter func(eventSource, eventName, errorCode string) bool
 
 	file   io.Closer
 	raw    *countingReader
@@ -264,7 +267,7 @@ func (r *Reader) Next() (*Record, error) {
 			r.problem(el, el.err)
 			continue
 		}
-		rec, err := r.decode(r.cur.data[el.start:el.end])
+		rec, err := r.decode(el, r.cur.data[el.start:el.end])
 		switch {
 		case err == errFiltered:
 			r.filtered++
@@ -288,7 +291,18 @@ func (r *Reader) problem(el *batchElement, err error) {
 // errFiltered marks a record the Filter rejected.
 var errFiltered = errors.New("filtered")
 
-func (r *Reader) decode(b []byte) (*Record, error) {
+func (r *Reader) decode(el *batchElement, b []byte) (*Record, error) {
+	judged := false
+	if r.Filter != nil && r.Format != FormatLake && len(b) > 0 {
+		// Most records of a trail are of no interest to the filter: tell
+		// them by their source and name without copying or decoding them.
+		if src, name, code, ok := el.fieldsOf(b); ok {
+			if !r.Filter(src, name, code) {
+				return nil, errFiltered
+			}
+			judged = true
+		}
+	}
 	rec := new(Record)
 	s := string(b)
 	if r.Format == FormatLake {
@@ -296,13 +310,11 @@ func (r *Reader) decode(b []byte) (*Record, error) {
 		if rec, err = decodeLakeRow(s); err != nil {
 			return nil, err
 		}
-		if r.Filter != nil && !r.Filter(rec.EventSource, rec.EventName) {
-			return nil, errFiltered
-		}
-		return rec, nil
-	}
-	if err := decodeFiltered(s, rec, r.Filter); err != nil {
+	} else if err := decodeText(s, rec, 0); err != nil {
 		return nil, err
+	}
+	if r.Filter != nil && !judged && !r.Filter(rec.EventSource, rec.EventName, rec.ErrorCode) {
+		return nil, errFiltered
 	}
 	return rec, nil
 }
@@ -318,6 +330,37 @@ type batchElement struct {
 	off         int64
 	start, end  int
 	err         error
+	fields      fields
+}
+
+// fieldsOf returns the record's eventSource, eventName and errorCode
+// ("" when it has none) as the splitter found them, as views of b that must
+// not be kept; ok is false when the first two are unknown or any is
+// escaped (the decoder then decides).
+func (el *batchElement) fieldsOf(b []byte) (source, name, errorCode string, ok bool) {
+	f := el.fields
+	view := func(span [2]int) (string, bool) {
+		if span[1] <= span[0] || span[1] > len(b) {
+			return "", false
+		}
+		v := b[span[0]:span[1]]
+		if bytes.IndexByte(v, '\\') >= 0 {
+			return "", false
+		}
+		return unsafe.String(&v[0], len(v)), true
+	}
+	source, ok1 := view(f.src)
+	name, ok2 := view(f.name)
+	if !ok1 || !ok2 {
+		return "", "", "", false
+	}
+	if f.code != [2]int{} {
+		var ok3 bool
+		if errorCode, ok3 = view(f.code); !ok3 {
+			return "", "", "", false
+		}
+	}
+	return source, name, errorCode, true
 }
 
 const (
@@ -375,7 +418,7 @@ func (r *Reader) split() {
 				return errStopped
 			}
 		}
-		be := batchElement{index: el.index, line: el.line, off: el.off, err: el.err}
+		be := batchElement{index: el.index, line: el.line, off: el.off, err: el.err, fields: el.fields}
 		be.start = len(cur.data)
 		cur.data = append(cur.data, el.data...)
 		be.end = len(cur.data)

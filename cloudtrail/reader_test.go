@@ -270,7 +270,7 @@ func TestFilter(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	r.Filter = func(source, name string) bool { return source == "s3.amazonaws.com" }
+	r.Filter = func(source, name, code string) bool { return source == "s3.amazonaws.com" }
 	var names []string
 	for {
 		rec, err := r.Next()
@@ -287,6 +287,41 @@ func TestFilter(t *testing.T) {
 	}
 	if p := r.Position(); p.Index != 2 || p.Line != 1 || p.File != filepath.Join("testdata", "log-file.json") {
 		t.Errorf("position %+v, want the third record", p)
+	}
+}
+
+// TestFilterSeesTheRecord: what the filter is given, from the splitter's
+// scan or after decoding, is what the record it lets through holds, and it
+// is asked once per record.
+func TestFilterSeesTheRecord(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "*"))
+	for _, name := range files {
+		r, err := Open(name, nil)
+		if err != nil {
+			continue
+		}
+		var last string
+		calls := 0
+		r.Filter = func(source, name, code string) bool {
+			calls++
+			last = source + " " + name + " " + code
+			return true
+		}
+		n := 0
+		for {
+			rec, err := r.Next()
+			if err != nil {
+				break
+			}
+			n++
+			if got := rec.EventSource + " " + rec.EventName + " " + rec.ErrorCode; got != last {
+				t.Errorf("%s: record %s, the filter saw %s", name, got, last)
+			}
+		}
+		r.Close()
+		if calls > n+r.Skipped() {
+			t.Errorf("%s: %d filter calls for %d records and %d skipped", name, calls, n, r.Skipped())
+		}
 	}
 }
 

@@ -19,18 +19,19 @@ var errTooLarge = fmt.Errorf("larger than the %d-byte limit for a record", MaxRe
 // where a value ends; a value that is malformed inside is left for the
 // decoder to report.
 type splitter struct {
-	r     io.Reader
-	buf   []byte
-	pos   int   // next byte to look at
-	end   int   // bytes of buf holding data
-	mark  int   // first byte of the value being kept
-	keep  bool  // whether the value being read is kept
-	base  int64 // stream offset of buf[0]
-	lpos  int   // newlines are counted up to buf[lpos]
-	lines int   // newlines before buf[lpos]
-	eof   bool
-	rerr  error
-	stack []byte
+	r      io.Reader
+	buf    []byte
+	pos    int   // next byte to look at
+	end    int   // bytes of buf holding data
+	mark   int   // first byte of the value being kept
+	keep   bool  // whether the value being read is kept
+	base   int64 // stream offset of buf[0]
+	lpos   int   // newlines are counted up to buf[lpos]
+	lines  int   // newlines before buf[lpos]
+	eof    bool
+	rerr   error
+	stack  []byte
+	fields fields // of the last value read
 }
 
 func newSplitter(r io.Reader) *splitter {
@@ -125,24 +126,60 @@ func (s *splitter) peek() (byte, bool) {
 }
 
 // structural marks the bytes that open or close a value outside strings.
-var structural = [256]bool{'"': true, '{': true, '}': true, '[': true, ']': true}
+var structural = [256]bool{'"': true, '{': true, '}': true, '[': true, ']': true, ',': true}
 
 // value reads the JSON value at the current position (after peek). With
 // keep it returns the value's bytes, valid until the next call; a value too
-// large to keep is read through and reported with errTooLarge.
+// large to keep is read through and reported with errTooLarge. Of a kept
+// object, it notes where the values of its top-level eventSource and
+// eventName strings are (fields), so that a record can be filtered by them
+// without being decoded.
 func (s *splitter) value(keep bool) ([]byte, error) {
 	s.mark, s.keep = s.pos, keep
 	defer func() { s.keep = false }()
 	s.stack = s.stack[:0]
+	s.fields = fields{}
 	switch s.buf[s.pos] {
 	case '{', '[', '"':
 	default:
 		return s.scalar(keep)
 	}
 	inString := false
+	top := false // the string being read is a key or a value of the top-level object
+	expectKey := false
+	pending := 0 // 1, 2 or 3 when the next top-level value is that of eventSource, eventName or errorCode
+	start := 0   // where the top-level string's content starts, from mark
+	ended := func() {
+		if !top || !s.keep {
+			return
+		}
+		end := s.pos - 1 - s.mark
+		switch {
+		case expectKey:
+			expectKey = false
+			switch string(s.buf[s.mark+start : s.mark+end]) {
+			case "eventSource":
+				pending = 1
+			case "eventName":
+				pending = 2
+			case "errorCode":
+				pending = 3
+			}
+		case pending == 1:
+			s.fields.src = [2]int{start, end}
+			pending = 0
+		case pending == 2:
+			s.fields.name = [2]int{start, end}
+			pending = 0
+		case pending == 3:
+			s.fields.code = [2]int{start, end}
+			pending = 0
+		}
+	}
 	for {
 		if inString && s.skipString() {
 			inString = false
+			ended()
 			if len(s.stack) == 0 {
 				return s.done(keep)
 			}
@@ -156,12 +193,21 @@ func (s *splitter) value(keep bool) ([]byte, error) {
 			s.pos++
 			switch c {
 			case '"':
+				top = len(s.stack) == 1 && s.stack[0] == '{'
+				start = s.pos - s.mark
 				if !s.skipString() {
 					inString = true
 					continue
 				}
+				ended()
+			case ',':
+				if len(s.stack) == 1 {
+					expectKey, pending = s.stack[0] == '{', 0
+				}
+				continue
 			case '{', '[':
 				s.stack = append(s.stack, c)
+				expectKey = len(s.stack) == 1 && c == '{'
 			default: // '}', ']'
 				if len(s.stack) == 0 || (c == '}') != (s.stack[len(s.stack)-1] == '{') {
 					return nil, fmt.Errorf("invalid JSON at byte %d: unexpected %q", s.offset(s.pos-1), c)
@@ -177,6 +223,11 @@ func (s *splitter) value(keep bool) ([]byte, error) {
 		}
 	}
 }
+
+// fields are the spans, from a value's start, of its top-level eventSource,
+// eventName and errorCode string contents; a zero span is unknown (for
+// errorCode, absent: the whole value was scanned).
+type fields struct{ src, name, code [2]int }
 
 func (s *splitter) done(keep bool) ([]byte, error) {
 	switch {
@@ -194,6 +245,17 @@ func (s *splitter) done(keep bool) ([]byte, error) {
 // run of backslashes, so that an escape split between reads is seen whole.
 func (s *splitter) skipString() bool {
 	start := s.pos
+	// Most strings of a record are short keys and values: a plain loop over
+	// their first bytes beats calls to IndexByte.
+	for i, n := start, min(start+32, s.end); i < n; i++ {
+		switch s.buf[i] {
+		case '"':
+			s.pos = i + 1
+			return true
+		case '\\':
+			n = i // an escape: the loop below counts backslashes
+		}
+	}
 	for i := start; i < s.end; {
 		q := bytes.IndexByte(s.buf[i:s.end], '"')
 		if q < 0 {
@@ -256,11 +318,12 @@ func (s *splitter) expect(c byte, what string) error {
 
 // element is one value found by the splitter, with where it was.
 type element struct {
-	index int   // position in its array or stream, from 0
-	line  int   // 1-based line of its first byte
-	off   int64 // stream offset of its first byte
-	data  []byte
-	err   error // errTooLarge: the value was read through, not kept
+	index  int   // position in its array or stream, from 0
+	line   int   // 1-based line of its first byte
+	off    int64 // stream offset of its first byte
+	data   []byte
+	err    error // errTooLarge: the value was read through, not kept
+	fields fields
 }
 
 // at records where the value starting at pos is.
@@ -405,7 +468,7 @@ func (s *splitter) emitValue(i int, emit func(element) error) error {
 	case err != nil:
 		return err
 	default:
-		el.data = data
+		el.data, el.fields = data, s.fields
 	}
 	return emit(el)
 }
