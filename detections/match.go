@@ -269,6 +269,7 @@ type Matcher struct {
 type sourceEntry struct {
 	d     *Detection
 	names []string
+	conds []Condition
 }
 
 // SkippedDetection is a detection that cannot run, and why.
@@ -303,7 +304,7 @@ func NewMatcher(reg *Registry, cfg *Config, ids ...string) (*Matcher, error) {
 		m.active = append(m.active, d)
 		for _, s := range d.Selectors {
 			for _, src := range s.Sources {
-				m.bySource[src] = append(m.bySource[src], sourceEntry{d, s.Names})
+				m.bySource[src] = append(m.bySource[src], sourceEntry{d, s.Names, s.Conditions})
 			}
 		}
 	}
@@ -317,15 +318,36 @@ func (m *Matcher) Active() []*Detection { return slices.Clone(m.active) }
 func (m *Matcher) Config() *Config { return m.cfg }
 
 // Wants reports whether any active detection may match an event of this
-// source and name: the cheap test a reader applies before decoding the
-// rest of a record.
-func (m *Matcher) Wants(source, name string) bool {
+// source, name and error code ("" for a successful call): the cheap test a
+// reader applies before decoding the rest of a record.
+func (m *Matcher) Wants(source, name, errorCode string) bool {
 	for _, e := range m.bySource[source] {
-		if e.names == nil || slices.Contains(e.names, name) {
+		if (e.names == nil || slices.Contains(e.names, name)) && e.errorCodeMay(errorCode) {
 			return true
 		}
 	}
 	return false
+}
+
+// errorCodeMay reports whether the selector's conditions on errorCode
+// allow the code.
+func (e sourceEntry) errorCodeMay(code string) bool {
+	for _, c := range e.conds {
+		if c.Field != "errorCode" || c.Param != "" {
+			continue
+		}
+		switch c.Op {
+		case OpAbsent:
+			if code != "" {
+				return false
+			}
+		case OpEquals:
+			if !slices.Contains(c.Values, code) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // Match returns the hits of every active detection on the record.

@@ -27,6 +27,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -39,6 +40,9 @@ import (
 // MergeGap is how far apart two hits of a single-event detection by the
 // same principal may be and still share a finding.
 const MergeGap = time.Hour
+
+// gcPercent is the garbage collector's target during a hunt.
+const gcPercent = 800
 
 // DefaultMaxDelay is how far behind the latest event time an event may
 // arrive and still be put in order: CloudTrail delivers a log file within
@@ -96,6 +100,10 @@ type Result struct {
 // note instead); malformed records and broken inputs are counted in the
 // Result, never fatal.
 func Run(ctx context.Context, inputs []cloudtrail.Input, opts Options) (*Result, error) {
+	// A hunt decodes and drops a record per event, while what it keeps is
+	// small (windows, findings): a higher GC target than the default saves
+	// a fifth of the CPU for a few tens of megabytes.
+	defer debug.SetGCPercent(debug.SetGCPercent(gcPercent))
 	m, err := detections.NewMatcher(opts.Registry, opts.Config, opts.IDs...)
 	if err != nil {
 		return nil, fmt.Errorf("detections configuration: %w", err)
