@@ -136,6 +136,7 @@ func (e *engine) readInput(in cloudtrail.Input, res *Result) error {
 	defer r.Close()
 	res.Files++
 	r.Filter = e.m.Wants
+	r.Borrow = true // record clones what it keeps
 	var lastBytes int64
 	for {
 		rec, err := r.Next()
@@ -272,14 +273,15 @@ func newEngine(m *detections.Matcher, opts Options) *engine {
 	}
 }
 
-// record matches one record and queues its hits.
+// record matches one record and queues its hits. The reader lends the
+// record (cloudtrail.Reader.Borrow): what a hit keeps of it is cloned.
 func (e *engine) record(r *cloudtrail.Record, pos cloudtrail.Position) {
 	for _, h := range e.m.Match(r) {
 		e.seq++
 		x := &hit{
 			t: r.EventTime, id: strings.Clone(r.EventID), seq: e.seq, det: h.Detection,
 			name: strings.Clone(r.EventName), account: strings.Clone(r.Account()), region: strings.Clone(r.AWSRegion),
-			principal: strings.Clone(r.Principal()), team: h.Team, reason: h.Reason, pos: pos,
+			principal: strings.Clone(r.Principal()), team: strings.Clone(h.Team), reason: strings.Clone(h.Reason), pos: pos,
 		}
 		if !e.released.IsZero() && x.t.Before(e.released) {
 			e.late++
