@@ -51,11 +51,20 @@ func (f *Finding) ASFF(d *Detection, o ASFFOptions) *asff.Finding {
 	sev := &asff.Severity{Label: f.Severity, Original: f.Severity}
 	fields := map[string]string{
 		"aiguard/detectionId": f.DetectionID,
-		"aiguard/accountId":   f.AccountID,
 		"aiguard/eventCount":  strconv.Itoa(f.EventCount),
-		"aiguard/eventIds":    asff.Clip(strings.Join(f.EventIDs, ","), asff.MaxFieldValue),
-		"aiguard/eventNames":  asff.Clip(strings.Join(f.EventNames, ","), asff.MaxFieldValue),
 		"aiguard/technique":   d.Technique.ID + " " + d.Technique.Name,
+	}
+	if len(f.EventIDs) > 0 {
+		fields["aiguard/eventIds"] = asff.Clip(strings.Join(f.EventIDs, ","), asff.MaxFieldValue)
+	}
+	if len(f.EventNames) > 0 {
+		fields["aiguard/eventNames"] = asff.Clip(strings.Join(f.EventNames, ","), asff.MaxFieldValue)
+	}
+	if f.AccountID != "" {
+		fields["aiguard/accountId"] = f.AccountID
+	}
+	if f.Subject != "" {
+		fields["aiguard/subject"] = asff.Clip(f.Subject, asff.MaxFieldValue)
 	}
 	if f.Principal != "" {
 		fields["aiguard/principal"] = asff.Clip(f.Principal, asff.MaxFieldValue)
@@ -65,7 +74,7 @@ func (f *Finding) ASFF(d *Detection, o ASFFOptions) *asff.Finding {
 	}
 	out := &asff.Finding{
 		SchemaVersion:   asff.SchemaVersion,
-		ID:              asff.FindingID("detection/"+d.ID, f.AccountID, f.AWSRegion, f.Principal, firstEvent, f.FirstSeen.UTC().Format(time.RFC3339)),
+		ID:              asff.FindingID("detection/"+d.ID, f.AccountID, f.AWSRegion, f.Principal+f.Subject, firstEvent, f.FirstSeen.UTC().Format(time.RFC3339)),
 		ProductArn:      asff.DefaultProductARN(partition, region, account),
 		ProductName:     "aiguard",
 		CompanyName:     "aiguard",
@@ -112,6 +121,9 @@ func (f *Finding) resources(partition string) []asff.Resource {
 		out = append(out, asff.Resource{
 			Type: "AwsAccount", ID: "AWS::::Account:" + f.AccountID, Partition: asff.ResourcePartition(partition), Region: f.AWSRegion,
 		})
+	}
+	if f.Subject != "" {
+		out = append(out, asff.Resource{Type: asff.TypeOther, ID: f.Subject, Partition: asff.ResourcePartition(partition), Region: f.AWSRegion})
 	}
 	if len(out) == 0 {
 		out = append(out, asff.Resource{Type: asff.TypeOther, ID: "unknown", Region: f.AWSRegion})

@@ -30,6 +30,9 @@ type Finding struct {
 	// Reason says what is suspicious, from the first event (or, for a
 	// rate, the count within the window).
 	Reason string `json:"reason"`
+	// Subject is what the finding is about when that is not a principal:
+	// the alarm of a rate detection that fired in the organization.
+	Subject string `json:"subject,omitempty"`
 	// Source is where the first event was read, when it came from a file.
 	Source cloudtrail.Position `json:"-"`
 }

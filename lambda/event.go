@@ -33,10 +33,14 @@ var catalog = sync.OnceValue(detections.Catalog)
 // payload's SNS topic. An error makes EventBridge retry the event.
 func (h *Handler) invokeEvent(ctx context.Context, payload []byte) error {
 	var env struct {
-		Payload *detections.Payload `json:"aiguard"`
+		DetailType string              `json:"detail-type"`
+		Payload    *detections.Payload `json:"aiguard"`
 	}
 	if err := json.Unmarshal(payload, &env); err != nil {
 		return fmt.Errorf("decode event: %w", err)
+	}
+	if env.DetailType == alarmDetailType {
+		return h.invokeAlarm(ctx, payload)
 	}
 	rec, err := cloudtrail.ParseRecord(payload)
 	if err != nil {
@@ -111,6 +115,89 @@ func (h *Handler) invokeEvent(ctx context.Context, payload []byte) error {
 			"findingId", a.ID, "imported", imported, "published", published)
 	}
 	return errors.Join(errs...)
+}
+
+// alarmDetailType is the detail-type of CloudWatch alarm state changes.
+const alarmDetailType = "CloudWatch Alarm State Change"
+
+// invokeAlarm turns an alarm of a rate detection (aiguard-DETECTION) that
+// went into ALARM into a Security Hub finding about the organization: the
+// alarm watches the busiest principal of any account, whom the detection's
+// Contributor Insights rules name, so the finding's subject is the alarm
+// and it has no account of its own. The alarm notifies SNS itself.
+func (h *Handler) invokeAlarm(ctx context.Context, payload []byte) error {
+	var ev struct {
+		Account   string   `json:"account"`
+		Region    string   `json:"region"`
+		Time      string   `json:"time"`
+		Resources []string `json:"resources"`
+		Detail    struct {
+			AlarmName string `json:"alarmName"`
+			State     struct {
+				Value      string `json:"value"`
+				Reason     string `json:"reason"`
+				ReasonData string `json:"reasonData"`
+				Timestamp  string `json:"timestamp"`
+			} `json:"state"`
+		} `json:"detail"`
+	}
+	if err := json.Unmarshal(payload, &ev); err != nil {
+		return fmt.Errorf("decode the alarm event: %w", err)
+	}
+	id, ok := strings.CutPrefix(ev.Detail.AlarmName, "aiguard-")
+	d, known := catalog().Get(id)
+	if !ok || !known || d.SingleEvent() {
+		return fmt.Errorf("alarm %q is not the alarm of an aiguard rate detection", ev.Detail.AlarmName)
+	}
+	log := h.Log.With("alarm", ev.Detail.AlarmName, "account", ev.Account)
+	if ev.Detail.State.Value != "ALARM" {
+		log.Info("alarm state change ignored", "state", ev.Detail.State.Value)
+		return nil
+	}
+	at, err := time.Parse(time.RFC3339, ev.Time)
+	if err != nil {
+		return fmt.Errorf("alarm event time %q: %w", ev.Time, err)
+	}
+	self, err := functionOf(ctx)
+	if err != nil {
+		return err
+	}
+	alerts, ok := h.Clients.(AlertClients)
+	if !ok {
+		return errors.New("the function's clients cannot reach Security Hub")
+	}
+	subject := ev.Detail.AlarmName
+	if len(ev.Resources) > 0 {
+		subject = ev.Resources[0]
+	}
+	f := &detections.Finding{
+		DetectionID: d.ID, Title: d.Title, Severity: string(d.Severity), AWSRegion: ev.Region,
+		FirstSeen: at, LastSeen: at, EventCount: busiest(ev.Detail.State.ReasonData), Technique: d.Technique.ID, Subject: subject,
+		Reason: fmt.Sprintf("The alarm %s fired: %s The Contributor Insights rules %s-roles and %s-other name the principals.",
+			ev.Detail.AlarmName, ev.Detail.State.Reason, ev.Detail.AlarmName, ev.Detail.AlarmName),
+	}
+	a := f.ASFF(d, detections.ASFFOptions{Partition: self.partition, Importer: self.account, ImportRegion: self.region, Now: time.Now().UTC()})
+	if _, err := importFinding(ctx, alerts, self.region, a); err != nil {
+		return fmt.Errorf("%s: import into Security Hub: %w", d.ID, err)
+	}
+	log.Info("alarm finding imported", "detection", d.ID, "findingId", a.ID)
+	return nil
+}
+
+// busiest reads the largest recent datapoint of an alarm's reason data
+// (the busiest principal's count), 0 when there is none.
+func busiest(reasonData string) int {
+	var rd struct {
+		RecentDatapoints []float64 `json:"recentDatapoints"`
+	}
+	if json.Unmarshal([]byte(reasonData), &rd) != nil {
+		return 0
+	}
+	top := 0.0
+	for _, v := range rd.RecentDatapoints {
+		top = max(top, v)
+	}
+	return int(top)
 }
 
 // function is where the function runs: its account, Region and partition,

@@ -160,3 +160,54 @@ func TestInvokeEventRejects(t *testing.T) {
 		t.Errorf("rejected events were delivered")
 	}
 }
+
+// alarmEvent is the event CloudWatch sends the default bus when an alarm
+// changes state (the shape of the EventBridge documentation's example).
+func alarmEvent(name, state string) []byte {
+	return []byte(`{"version":"0","id":"c4c1c1c9-6542-e61b-6ef0-8c4d36933a92","detail-type":"CloudWatch Alarm State Change",` +
+		`"source":"aws.cloudwatch","account":"222222222222","time":"2026-03-02T17:04:40Z","region":"eu-west-1",` +
+		`"resources":["arn:aws:cloudwatch:eu-west-1:222222222222:alarm:` + name + `"],` +
+		`"detail":{"alarmName":"` + name + `","state":{"value":"` + state + `","reason":"Threshold Crossed: 1 out of the last 1 datapoints [1234.0 (02/03/26 16:54:00)] was greater than or equal to the threshold (1000.0).",` +
+		`"reasonData":"{\"version\":\"1.0\",\"queryDate\":\"2026-03-02T17:04:40.985+0000\",\"period\":600,\"recentDatapoints\":[1234.0],\"threshold\":1000.0}",` +
+		`"timestamp":"2026-03-02T17:04:40.987+0000"},"previousState":{"value":"OK"}}}`)
+}
+
+func TestInvokeAlarm(t *testing.T) {
+	alerts := &fakeAlerts{}
+	h := &Handler{Clients: alerts, Log: slog.New(slog.NewJSONHandler(&bytes.Buffer{}, nil))}
+
+	// A rate detection's alarm in ALARM: a finding about the alarm,
+	// imported in the function's account; the alarm notified SNS itself.
+	if _, err := h.serve(functionContext(), alarmEvent("aiguard-bedrock-invocation-spike", "ALARM")); err != nil {
+		t.Fatal(err)
+	}
+	if len(alerts.imports) != 1 || len(alerts.published) != 0 {
+		t.Fatalf("%d imports, %d publishes", len(alerts.imports), len(alerts.published))
+	}
+	f := alerts.imports[0].Findings[0]
+	b, _ := json.Marshal(f)
+	var back asff.Finding
+	if err := json.Unmarshal(b, &back); err != nil || asff.Validate(&back) != nil {
+		t.Fatalf("the imported finding is not valid ASFF: %v %v", err, asff.Validate(&back))
+	}
+	if back.GeneratorID != detections.GeneratorID("bedrock-invocation-spike") || back.AwsAccountID != "222222222222" ||
+		back.ProductFields["aiguard/eventCount"] != "1234" || back.ProductFields["aiguard/accountId"] != "" ||
+		len(back.Resources) != 1 || back.Resources[0].ID != "arn:aws:cloudwatch:eu-west-1:222222222222:alarm:aiguard-bedrock-invocation-spike" ||
+		!strings.Contains(back.Description, "aiguard-bedrock-invocation-spike-roles") {
+		t.Errorf("finding %s", b)
+	}
+
+	// Back to OK: nothing.
+	if _, err := h.serve(functionContext(), alarmEvent("aiguard-bedrock-invocation-spike", "OK")); err != nil || len(alerts.imports) != 1 {
+		t.Errorf("an OK state: %v, %d imports", err, len(alerts.imports))
+	}
+	// Alarms that are not a rate detection's are errors (the rule is wrong).
+	for _, name := range []string{"aiguard-bedrock-guardrail-weakened", "aiguard-nope", "ServerCpuTooHigh"} {
+		if _, err := h.serve(functionContext(), alarmEvent(name, "ALARM")); err == nil || !strings.Contains(err.Error(), "rate detection") {
+			t.Errorf("%s: error %v", name, err)
+		}
+	}
+	if len(alerts.imports) != 1 {
+		t.Errorf("%d imports", len(alerts.imports))
+	}
+}

@@ -24,7 +24,26 @@ const (
 	alertsTopicName          = "aiguard-detections-alerts"
 	forwarderRolePrefix      = "aiguard-detections-forwarder-"
 	forwardRuleName          = "aiguard-detections-forward"
+	alarmRuleName            = "aiguard-detections-alarms"
 )
+
+// alarmEventPattern matches the state changes into ALARM of the rate
+// detections' alarms (named aiguard-DETECTION), which CloudWatch sends to
+// the default event bus.
+func alarmEventPattern(rateIDs []string) map[string]any {
+	names := make([]any, len(rateIDs))
+	for i, id := range rateIDs {
+		names[i] = "aiguard-" + id
+	}
+	return map[string]any{
+		"source":      []any{"aws.cloudwatch"},
+		"detail-type": []any{"CloudWatch Alarm State Change"},
+		"detail": map[string]any{
+			"alarmName": names,
+			"state":     map[string]any{"value": []any{"ALARM"}},
+		},
+	}
+}
 
 // maxInputTemplate is EventBridge's limit on a target's input template.
 const maxInputTemplate = 8192
@@ -237,6 +256,32 @@ func DetectionsTemplate(dep Deployment, det *orgspec.Detections, cfg *detections
 			"Principal":    "events.amazonaws.com",
 			"SourceArn":    sub("arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/" + busName + "/aiguard-*"),
 		},
+	}
+	if len(rateIDs) > 0 && det.LogGroupName != "" {
+		// The alarms of the rate detections reach Security Hub too: their
+		// state changes go to the Lambda from the default bus.
+		resources["AlarmFindingsRule"] = map[string]any{
+			"Type":      "AWS::Events::Rule",
+			"Condition": "PrimaryRegion",
+			"Properties": map[string]any{
+				"Name":         alarmRuleName,
+				"Description":  "aiguard: the rate detections' alarms, to the rule Lambda for Security Hub findings",
+				"State":        "ENABLED",
+				"EventPattern": alarmEventPattern(rateIDs),
+				"Targets": []any{map[string]any{"Id": "judge", "Arn": sub(functionArn),
+					"RetryPolicy": map[string]any{"MaximumRetryAttempts": 8, "MaximumEventAgeInSeconds": 3600}}},
+			},
+		}
+		resources["InvokeFromAlarms"] = map[string]any{
+			"Type":      "AWS::Lambda::Permission",
+			"Condition": "PrimaryRegion",
+			"Properties": map[string]any{
+				"FunctionName": sub(functionArn),
+				"Action":       "lambda:InvokeFunction",
+				"Principal":    "events.amazonaws.com",
+				"SourceArn":    getAtt("AlarmFindingsRule", "Arn"),
+			},
+		}
 	}
 	resources["FunctionDetectionsPolicy"] = map[string]any{
 		"Type":      "AWS::IAM::Policy",

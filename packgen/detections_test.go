@@ -231,3 +231,61 @@ func TestDetectionConfig(t *testing.T) {
 		t.Errorf("protected %v %v", cfg.ProtectedRoles, cfg.ProtectedFunctions)
 	}
 }
+
+// TestAlarmRule checks the rule that sends the rate detections' alarms to
+// the Lambda: it matches each alarm of the stack going into ALARM, and
+// neither its return to OK nor other alarms.
+func TestAlarmRule(t *testing.T) {
+	spec := exampleSpec(t)
+	if spec.Detections.LogGroupName == "" {
+		t.Fatal("the example has no detections.logGroupName: no alarms to check")
+	}
+	cfg, err := DetectionConfig(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stack, _, err := DetectionsTemplate(DeploymentFor(spec), &spec.Detections, cfg, detections.Catalog().All())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rule *deployedRule
+	for _, r := range rulesOf(t, stack) {
+		if r.name == alarmRuleName {
+			rule = &r
+		}
+	}
+	if rule == nil {
+		t.Fatalf("no rule %s", alarmRuleName)
+	}
+	event := func(name, state string) map[string]any {
+		return map[string]any{
+			"version": "0", "id": "c4c1c1c9", "detail-type": "CloudWatch Alarm State Change", "source": "aws.cloudwatch",
+			"account": "222222222222", "time": "2026-03-02T17:04:40Z", "region": "eu-west-1",
+			"resources": []any{"arn:aws:cloudwatch:eu-west-1:222222222222:alarm:" + name},
+			"detail": map[string]any{"alarmName": name, "state": map[string]any{"value": state, "reason": "Threshold Crossed"},
+				"previousState": map[string]any{"value": "OK"}},
+		}
+	}
+	var alarms int
+	for _, r := range stack["Resources"].(map[string]any) {
+		res := r.(map[string]any)
+		if res["Type"] != "AWS::CloudWatch::Alarm" {
+			continue
+		}
+		alarms++
+		name := res["Properties"].(map[string]any)["AlarmName"].(string)
+		for state, want := range map[string]bool{"ALARM": true, "OK": false, "INSUFFICIENT_DATA": false} {
+			if ok, err := ebpattern.Match(rule.pattern, event(name, state)); err != nil || ok != want {
+				t.Errorf("%s %s: matched %v (%v), want %v", name, state, ok, err, want)
+			}
+		}
+	}
+	if alarms == 0 {
+		t.Error("no alarms in the stack")
+	}
+	for _, other := range []string{"ServerCpuTooHigh", "aiguard-something-else"} {
+		if ok, _ := ebpattern.Match(rule.pattern, event(other, "ALARM")); ok {
+			t.Errorf("the rule matches the alarm %s", other)
+		}
+	}
+}

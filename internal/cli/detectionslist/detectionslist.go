@@ -127,7 +127,8 @@ func toDoc(d *detections.Detection) doc {
 // deployedAs says how aiguard generate deploys the detection.
 func deployedAs(d *detections.Detection) string {
 	if !d.SingleEvent() {
-		return "a CloudWatch Logs metric filter, Contributor Insights rules (per principal or account) and an alarm on the organization trail's log group; alerts to SNS"
+		return "a CloudWatch Logs metric filter, Contributor Insights rules (per principal or account) and an alarm on the organization trail's log group; " +
+			"the alarm alerts SNS, and the rule Lambda imports an ASFF finding into Security Hub when it fires"
 	}
 	s := "an EventBridge rule on the detections bus; the rule Lambda judges each event, imports an ASFF finding into Security Hub and publishes an alert to SNS"
 	if d.PerTeam {
