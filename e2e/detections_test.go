@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -17,15 +18,9 @@ import (
 
 // detectionRule is one EventBridge rule of the generated detections stack:
 // its pattern and the input template of its Lambda target.
-type detectionRule struct {
-	name    string
-	pattern map[string]any
-	input   string
-}
-
 // exampleDetectionRules generates the built-in example's detections stack
 // and returns its rules.
-func exampleDetectionRules(t *testing.T) []detectionRule {
+func exampleDetectionRules(t *testing.T) []ebpattern.Rule {
 	t.Helper()
 	spec, err := orgspec.Parse(orgspec.ExampleName, orgspec.Example())
 	if err != nil {
@@ -39,33 +34,11 @@ func exampleDetectionRules(t *testing.T) []detectionRule {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := json.Marshal(stack)
+	rules, err := ebpattern.TemplateRules(stack)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var doc struct {
-		Resources map[string]struct {
-			Type       string
-			Properties struct {
-				Name         string
-				EventPattern map[string]any
-				Targets      []struct {
-					InputTransformer struct{ InputTemplate struct{ Sub []any `json:"Fn::Sub"` } }
-				}
-			}
-		}
-	}
-	if err := json.Unmarshal(b, &doc); err != nil {
-		t.Fatal(err)
-	}
-	var out []detectionRule
-	for _, r := range doc.Resources {
-		if r.Type == "AWS::Events::Rule" {
-			tmpl, _ := r.Properties.Targets[0].InputTransformer.InputTemplate.Sub[0].(string)
-			out = append(out, detectionRule{r.Properties.Name, r.Properties.EventPattern, tmpl})
-		}
-	}
-	return out
+	return rules
 }
 
 // TestEmulatorDetections sends the scenario's single-event attacks and near
@@ -99,12 +72,11 @@ func TestEmulatorDetections(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, r := range rules {
-				if ok, err := ebpattern.Match(r.pattern, ev); err != nil || !ok {
+				if ok, err := ebpattern.Match(r.Pattern, ev); err != nil || !ok {
 					continue
 				}
 				// The alerts topic stays out: localaws has no SNS.
-				input := strings.Replace(strings.Replace(r.input, "<aws.events.event.json>", string(evJSON), 1), "${TopicArn}", "", 1)
-				emu.invoke(t, []byte(input)).mustSucceed(t, emu)
+				emu.invoke(t, []byte(r.Deliver(evJSON, map[string]string{"TopicArn": ""}))).mustSucceed(t, emu)
 				invoked++
 			}
 		}
@@ -174,5 +146,40 @@ func TestEmulatorDetectionFailures(t *testing.T) {
 		if r := emu.invoke(t, []byte(bad)); r.errorMessage == "" {
 			t.Errorf("%s: answered %d %s, want a function error", bad, r.status, r.body)
 		}
+	}
+}
+
+// TestEmulatorAlarmFindings: a rate detection's alarm going into ALARM,
+// sent by the generated rule as CloudWatch sends it to the default bus,
+// becomes one finding about the alarm in the local Security Hub.
+func TestEmulatorAlarmFindings(t *testing.T) {
+	requireBinaries(t)
+	srv := startLocalAWS(t, localaws.Options{})
+	emu := startEmulator(t, bin.bootstrap, emulatorEnv(srv.URL, "us-east-1"))
+	alarm := "arn:aws:cloudwatch:us-east-1:" + lambdaAccount + ":alarm:aiguard-bedrock-invocation-spike"
+	event := []byte(`{"version":"0","id":"c4c1c1c9-6542-e61b-6ef0-8c4d36933a92","detail-type":"CloudWatch Alarm State Change",` +
+		`"source":"aws.cloudwatch","account":"` + lambdaAccount + `","time":"2026-03-02T17:04:40Z","region":"us-east-1","resources":["` + alarm + `"],` +
+		`"detail":{"alarmName":"aiguard-bedrock-invocation-spike","state":{"value":"ALARM","reason":"Threshold Crossed: 1 datapoint [2400.0] was greater than or equal to the threshold (2000.0).",` +
+		`"reasonData":"{\"version\":\"1.0\",\"recentDatapoints\":[2400.0],\"threshold\":2000.0}","timestamp":"2026-03-02T17:04:40.987+0000"},"previousState":{"value":"OK"}}}`)
+	var ev map[string]any
+	if err := json.Unmarshal(event, &ev); err != nil {
+		t.Fatal(err)
+	}
+	sent := 0
+	for _, r := range exampleDetectionRules(t) {
+		if ok, err := ebpattern.Match(r.Pattern, ev); err != nil || !ok {
+			continue
+		}
+		emu.invoke(t, []byte(r.Deliver(event, nil))).mustSucceed(t, emu)
+		sent++
+	}
+	findings := srv.SecurityHubFindings()
+	if sent != 1 || len(findings) != 1 {
+		t.Fatalf("%d rules matched the alarm, %d findings; want 1 and 1", sent, len(findings))
+	}
+	f := findings[0]
+	if f["GeneratorId"] != "aiguard/detection/bedrock-invocation-spike" || f["AwsAccountId"] != lambdaAccount ||
+		!strings.Contains(fmt.Sprint(f["Resources"]), alarm) {
+		t.Errorf("finding %v", f)
 	}
 }

@@ -40,8 +40,17 @@ var benchTrail = struct {
 	dir     string
 	records int
 	bytes   int64
+	temp    bool // dir is a temporary directory, removed by TestMain
 	err     error
 }{}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if benchTrail.temp {
+		os.RemoveAll(benchTrail.dir)
+	}
+	os.Exit(code)
+}
 
 // trailForBench writes the benchmark's trail once per process.
 func trailForBench(b *testing.B) (dir string, records int) {
@@ -65,6 +74,7 @@ func trailForBench(b *testing.B) (dir string, records int) {
 				benchTrail.err = err
 				return
 			}
+			benchTrail.temp = true
 		}
 		benchTrail.dir = dir
 		g := ctgen.New(1)

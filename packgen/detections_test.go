@@ -6,8 +6,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
-	"sort"
-	"strings"
 	"testing"
 
 	"github.com/aiguard/aiguard/cloudtrail"
@@ -16,55 +14,13 @@ import (
 	"github.com/aiguard/aiguard/internal/ebpattern"
 )
 
-// deployedRule is an EventBridge rule of the detections' stack: its
-// pattern, and the input its target receives.
-type deployedRule struct {
-	name    string
-	pattern map[string]any
-	input   string
-}
-
-func rulesOf(t *testing.T, tmpl Template) []deployedRule {
+func rulesOf(t *testing.T, tmpl Template) []ebpattern.Rule {
 	t.Helper()
-	// Through JSON, as CloudFormation sees the template.
-	b, err := json.Marshal(tmpl)
+	rules, err := ebpattern.TemplateRules(tmpl)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var doc struct {
-		Resources map[string]struct {
-			Type       string
-			Properties struct {
-				Name         string
-				EventPattern map[string]any
-				Targets      []struct {
-					InputTransformer struct {
-						InputTemplate struct {
-							Sub []any `json:"Fn::Sub"`
-						}
-					}
-				}
-			}
-		}
-	}
-	if err := json.Unmarshal(b, &doc); err != nil {
-		t.Fatal(err)
-	}
-	var out []deployedRule
-	for _, r := range doc.Resources {
-		if r.Type != "AWS::Events::Rule" {
-			continue
-		}
-		dr := deployedRule{name: r.Properties.Name, pattern: r.Properties.EventPattern}
-		if len(r.Properties.Targets) > 0 {
-			if sub := r.Properties.Targets[0].InputTransformer.InputTemplate.Sub; len(sub) > 0 {
-				dr.input, _ = sub[0].(string)
-			}
-		}
-		out = append(out, dr)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
-	return out
+	return rules
 }
 
 // TestDeployedDetectionsAgree checks the deployed path of the single-event
@@ -125,27 +81,27 @@ func TestDeployedDetectionsAgree(t *testing.T) {
 		}
 		forwarded := false
 		for _, f := range forwarders {
-			if ok, err := ebpattern.Match(f.pattern, ev); err != nil {
-				t.Fatalf("forwarder %s: %v", f.name, err)
+			if ok, err := ebpattern.Match(f.Pattern, ev); err != nil {
+				t.Fatalf("forwarder %s: %v", f.Name, err)
 			} else if ok {
 				forwarded = true
 			}
 		}
 		var got []string
 		for _, rule := range rules {
-			ok, err := ebpattern.Match(rule.pattern, ev)
+			ok, err := ebpattern.Match(rule.Pattern, ev)
 			if err != nil {
-				t.Fatalf("rule %s: %v", rule.name, err)
+				t.Fatalf("rule %s: %v", rule.Name, err)
 			}
 			if !ok {
 				continue
 			}
-			input := strings.Replace(strings.Replace(rule.input, "<aws.events.event.json>", string(evJSON), 1), "${TopicArn}", "", 1)
+			input := rule.Deliver(evJSON, map[string]string{"TopicArn": ""})
 			var env struct {
 				Payload detections.Payload `json:"aiguard"`
 			}
 			if err := json.Unmarshal([]byte(input), &env); err != nil {
-				t.Fatalf("rule %s: the Lambda's input is not JSON: %v", rule.name, err)
+				t.Fatalf("rule %s: the Lambda's input is not JSON: %v", rule.Name, err)
 			}
 			d, _ := reg.Get(env.Payload.Detection)
 			pc := env.Payload.Config
@@ -155,7 +111,7 @@ func TestDeployedDetectionsAgree(t *testing.T) {
 			// What the Lambda decodes: the record inside the input.
 			lr, err := cloudtrail.ParseRecord([]byte(input))
 			if err != nil {
-				t.Fatalf("rule %s: %v", rule.name, err)
+				t.Fatalf("rule %s: %v", rule.Name, err)
 			}
 			if _, ok := d.Match(detections.NewEvent(lr, pc)); ok && !slices.Contains(got, d.ID) {
 				got = append(got, d.ID)
@@ -248,9 +204,9 @@ func TestAlarmRule(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var rule *deployedRule
+	var rule *ebpattern.Rule
 	for _, r := range rulesOf(t, stack) {
-		if r.name == alarmRuleName {
+		if r.Name == alarmRuleName {
 			rule = &r
 		}
 	}
@@ -275,7 +231,7 @@ func TestAlarmRule(t *testing.T) {
 		alarms++
 		name := res["Properties"].(map[string]any)["AlarmName"].(string)
 		for state, want := range map[string]bool{"ALARM": true, "OK": false, "INSUFFICIENT_DATA": false} {
-			if ok, err := ebpattern.Match(rule.pattern, event(name, state)); err != nil || ok != want {
+			if ok, err := ebpattern.Match(rule.Pattern, event(name, state)); err != nil || ok != want {
 				t.Errorf("%s %s: matched %v (%v), want %v", name, state, ok, err, want)
 			}
 		}
@@ -284,7 +240,7 @@ func TestAlarmRule(t *testing.T) {
 		t.Error("no alarms in the stack")
 	}
 	for _, other := range []string{"ServerCpuTooHigh", "aiguard-something-else"} {
-		if ok, _ := ebpattern.Match(rule.pattern, event(other, "ALARM")); ok {
+		if ok, _ := ebpattern.Match(rule.Pattern, event(other, "ALARM")); ok {
 			t.Errorf("the rule matches the alarm %s", other)
 		}
 	}
