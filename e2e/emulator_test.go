@@ -502,7 +502,7 @@ func TestEmulatorRejectsBadInvocations(t *testing.T) {
 		wantErr string
 	}{
 		{"not JSON", []byte("this is not JSON {"), "invalid character"},
-		{"not an event", []byte(`{"hello":"world"}`), "decode event"},
+		{"not an event", []byte(`{"hello":"world"}`), "unrecognised invocation"},
 		{"unknown ruleId", withParams(t, fixture(t, "change-noncompliant.json"), map[string]string{"ruleId": "sagemaker-notebook-no-direct-internets"}),
 			"did you mean sagemaker-notebook-no-direct-internet?"},
 		{"invalid parameter", withParams(t, fixture(t, "change-noncompliant.json"), map[string]string{"ruleId": "sagemaker-notebook-in-vpc", "allowedSubnetIds": "my-subnet"}),

@@ -240,7 +240,7 @@ func TestHuntExitCodes(t *testing.T) {
 }
 
 func TestHuntOneDetection(t *testing.T) {
-	out, stderr, _ := run(t, trail(t), "--detection", "ml-access-denied-burst", "--format", "json")
+	out, _, _ := run(t, trail(t), "--detection", "ml-access-denied-burst", "--format", "json")
 	var findings []detections.Finding
 	if err := json.Unmarshal([]byte(out), &findings); err != nil {
 		t.Fatal(err)
@@ -249,9 +249,8 @@ func TestHuntOneDetection(t *testing.T) {
 		t.Errorf("findings %+v", findings)
 	}
 	// Without a spec, the detections that need one say so.
-	out, stderr, _ = run(t, trail(t), "--format", "json")
+	_, stderr, _ := run(t, trail(t), "--format", "json")
 	if !strings.Contains(stderr, "detection sagemaker-off-hours-training did not run: it needs working hours") {
 		t.Errorf("stderr %s", stderr)
 	}
-	_ = out
 }
