@@ -55,6 +55,7 @@ fuzz:
 	$(FUZZ) ./policygen -fuzz '^FuzzGenerate$$'
 	$(FUZZ) ./iameval -fuzz '^FuzzDecide$$'
 	$(FUZZ) ./scan -fuzz '^FuzzScan$$'
+	$(FUZZ) ./cloudtrail -fuzz '^FuzzReader$$'
 
 ## bench: the benchmarks behind BENCHMARKS.md (each package's baseline runs in the same invocation),
 ## then the release binaries' sizes
@@ -67,9 +68,10 @@ bench: build
 example:
 	$(GO) run ./cmd/aiguard evaluate --examples --format table
 
-## docs: regenerate docs/rules.md from the catalog
+## docs: regenerate docs/rules.md and docs/detections.md from the catalogs
 docs:
 	$(GO) run ./cmd/aiguard rules list --format markdown > docs/rules.md
+	$(GO) run ./cmd/aiguard detections list --format markdown > docs/detections.md
 
 clean:
 	rm -rf $(DIST) bench.txt

@@ -261,23 +261,28 @@ func sessionField(d *jsonfast.Decoder, c *SessionContext, key string) error {
 		if d.Null() {
 			return nil
 		}
-		err = d.Object(func(key string) error {
-			var err error
-			switch fold(key) {
-			case "creationdate":
-				c.CreationDate, err = str(d, "sessionContext.attributes.creationDate")
-			case "mfaauthenticated":
-				c.MFAAuthenticated, err = scalarText(d, "sessionContext.attributes.mfaAuthenticated")
-			default:
-				err = d.Skip()
-			}
-			return err
-		})
+		err = d.Object(func(key string) error { return attributeField(d, c, key) })
 	case "sourceIdentity", "sourceidentity":
 		c.SourceIdentity, err = str(d, "sessionContext.sourceIdentity")
 	default:
 		if k := fold(key); k != key {
 			return sessionField(d, c, k)
+		}
+		err = d.Skip()
+	}
+	return err
+}
+
+func attributeField(d *jsonfast.Decoder, c *SessionContext, key string) error {
+	var err error
+	switch key {
+	case "creationDate", "creationdate":
+		c.CreationDate, err = str(d, "sessionContext.attributes.creationDate")
+	case "mfaAuthenticated", "mfaauthenticated":
+		c.MFAAuthenticated, err = scalarText(d, "sessionContext.attributes.mfaAuthenticated")
+	default:
+		if k := fold(key); k != key {
+			return attributeField(d, c, k)
 		}
 		err = d.Skip()
 	}

@@ -95,6 +95,14 @@ type Reader struct {
 	// uses it to decode only what detections read.
 	Filter func(eventSource, eventName, errorCode string) bool
 
+	// Borrow, when set before the first Next, makes Next return records
+	// that share memory with the reader's buffers: a record and its
+	// strings are valid only until the next call to Next or Close. It
+	// saves a copy of every record, for a caller that keeps nothing of a
+	// record or copies what it keeps (strings.Clone); hunting sets it.
+	Borrow bool
+
+	lent   *Record // the record lent out, when Borrow is set
 	file   io.Closer
 	raw    *countingReader
 	gz     *gzip.Reader
@@ -303,14 +311,32 @@ func (r *Reader) decode(el *batchElement, b []byte) (*Record, error) {
 			judged = true
 		}
 	}
-	rec := new(Record)
-	s := string(b)
-	if r.Format == FormatLake {
-		var err error
-		if rec, err = decodeLakeRow(s); err != nil {
-			return nil, err
+	var (
+		s   string
+		rec *Record
+	)
+	if !r.Borrow || len(b) == 0 {
+		s = string(b)
+	} else {
+		// Decoding errors are formatted when they are found: a problem
+		// outlives a borrowed record's buffer.
+		s = unsafe.String(&b[0], len(b))
+		if r.lent == nil {
+			r.lent = new(Record)
 		}
-	} else if err := decodeText(s, rec, 0); err != nil {
+		rec = r.lent
+		*rec = Record{}
+	}
+	var err error
+	if r.Format == FormatLake {
+		rec, err = decodeLakeRow(s)
+	} else {
+		if rec == nil {
+			rec = new(Record)
+		}
+		err = decodeText(s, rec, 0)
+	}
+	if err != nil {
 		return nil, err
 	}
 	if r.Filter != nil && !judged && !r.Filter(rec.EventSource, rec.EventName, rec.ErrorCode) {

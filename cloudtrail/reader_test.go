@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"compress/gzip"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -473,5 +475,58 @@ func TestExpand(t *testing.T) {
 	}
 	if _, err := Expand([]string{filepath.Join(dir, "missing")}); err == nil {
 		t.Error("missing path expanded")
+	}
+}
+
+// TestBorrow: a borrowing reader returns the same records as a copying
+// one, and its problems outlive the buffers they were found in.
+func TestBorrow(t *testing.T) {
+	var sb strings.Builder
+	sb.WriteString(`{"Records":[`)
+	for i := range 3000 {
+		if i > 0 {
+			sb.WriteString(",")
+		}
+		when := "2024-05-21T13:02:48Z"
+		if i == 7 {
+			when = "2024-05-21 yesterday" // its problem quotes it
+		}
+		fmt.Fprintf(&sb, `{"eventVersion":"1.10","eventTime":%q,"eventSource":"s3.amazonaws.com","eventName":"GetObject","eventID":"id-%05d",`+
+			`"userIdentity":{"type":"AssumedRole","arn":"arn:aws:sts::111111111111:assumed-role/r/s-%d"},"userAgent":"agent \"%d\""}`, when, i, i, i)
+	}
+	sb.WriteString(`]}`)
+	name := filepath.Join(t.TempDir(), "trail.json")
+	if err := os.WriteFile(name, []byte(sb.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	read := func(borrow bool) (kept []string, problems []string) {
+		r, err := Open(name, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		r.Borrow = borrow
+		for {
+			rec, err := r.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			kept = append(kept, strings.Clone(rec.EventID+" "+rec.Principal()+" "+rec.UserAgent))
+		}
+		for _, p := range r.Problems() {
+			problems = append(problems, p.Error())
+		}
+		return kept, problems
+	}
+	copied, copiedProblems := read(false)
+	borrowed, borrowedProblems := read(true)
+	if len(copied) != 2999 || !slices.Equal(copied, borrowed) {
+		t.Errorf("%d records copied, %d borrowed, equal %v", len(copied), len(borrowed), slices.Equal(copied, borrowed))
+	}
+	if len(copiedProblems) != 1 || !slices.Equal(copiedProblems, borrowedProblems) || !strings.Contains(borrowedProblems[0], "yesterday") {
+		t.Errorf("problems %q, borrowed %q", copiedProblems, borrowedProblems)
 	}
 }

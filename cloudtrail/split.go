@@ -2,9 +2,11 @@ package cloudtrail
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
+	"math/bits"
 )
 
 // maxElement is the largest element the splitter keeps: a record, or a
@@ -195,7 +197,11 @@ func (s *splitter) value(keep bool) ([]byte, error) {
 			case '"':
 				top = len(s.stack) == 1 && s.stack[0] == '{'
 				start = s.pos - s.mark
-				if !s.skipString() {
+				// skipString's common case inline: a string without
+				// escapes that ends in the buffer.
+				if i := quoteOrEscape(s.buf[:s.end], s.pos); i < s.end && s.buf[i] == '"' {
+					s.pos = i + 1
+				} else if s.pos = i; !s.skipString() {
 					inString = true
 					continue
 				}
@@ -241,43 +247,57 @@ func (s *splitter) done(keep bool) ([]byte, error) {
 
 // skipString advances through string content from pos. It reports true
 // when it has passed the closing quote, and false when the buffer ends
-// first, leaving pos where scanning resumes after a refill: at a trailing
-// run of backslashes, so that an escape split between reads is seen whole.
+// first, leaving pos where scanning resumes after a refill: at a
+// backslash that ends the buffer, so that an escape split between reads is
+// seen whole.
 func (s *splitter) skipString() bool {
-	start := s.pos
-	// Most strings of a record are short keys and values: a plain loop over
-	// their first bytes beats calls to IndexByte.
-	for i, n := start, min(start+32, s.end); i < n; i++ {
-		switch s.buf[i] {
-		case '"':
+	buf := s.buf[:s.end]
+	i := s.pos
+	for {
+		i = quoteOrEscape(buf, i)
+		switch {
+		case i >= len(buf):
+			s.pos = len(buf)
+			return false
+		case buf[i] == '"':
 			s.pos = i + 1
 			return true
-		case '\\':
-			n = i // an escape: the loop below counts backslashes
+		case i+1 >= len(buf): // a backslash, its escaped byte not read yet
+			s.pos = i
+			return false
+		}
+		i += 2
+	}
+}
+
+// Words of eight equal bytes, for quoteOrEscape.
+const (
+	lows       = 0x0101010101010101
+	highs      = 0x8080808080808080
+	quotes     = '"' * lows
+	backslashs = '\\' * lows
+)
+
+// quoteOrEscape returns the index of the first '"' or '\\' in buf from i,
+// or len(buf). It looks at eight bytes at a time: most strings of a record
+// are too short for bytes.IndexByte to pay for its call.
+func quoteOrEscape(buf []byte, i int) int {
+	for ; i+8 <= len(buf); i += 8 {
+		w := binary.LittleEndian.Uint64(buf[i:])
+		// A byte of q or b is zero where w has a quote or a backslash;
+		// the lowest set bit of (x-lows)&^x&highs is at the first zero
+		// byte of x (higher bits may be spurious, never lower ones).
+		q, b := w^quotes, w^backslashs
+		if m := ((q - lows) &^ q & highs) | ((b - lows) &^ b & highs); m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
 		}
 	}
-	for i := start; i < s.end; {
-		q := bytes.IndexByte(s.buf[i:s.end], '"')
-		if q < 0 {
-			break
+	for ; i < len(buf); i++ {
+		if c := buf[i]; c == '"' || c == '\\' {
+			return i
 		}
-		q += i
-		bs := 0
-		for p := q - 1; p >= start && s.buf[p] == '\\'; p-- {
-			bs++
-		}
-		if bs%2 == 0 {
-			s.pos = q + 1
-			return true
-		}
-		i = q + 1
 	}
-	p := s.end
-	for p > start && s.buf[p-1] == '\\' {
-		p--
-	}
-	s.pos = p
-	return false
+	return i
 }
 
 // scalar reads a number, true, false or null.

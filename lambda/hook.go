@@ -167,7 +167,6 @@ func (h *Handler) judge(ctx context.Context, req hookRequest) hookResponse {
 	return hookResponse{HookStatus: hookSuccess, Message: msg}
 }
 
-
 // stackRegion returns the Region of a stack ARN, or the function's own.
 func stackRegion(stackID string) string {
 	if parts := strings.SplitN(stackID, ":", 6); len(parts) == 6 && parts[3] != "" {

@@ -2,6 +2,7 @@ package orgspec
 
 import (
 	"fmt"
+	"maps"
 	"net"
 	"regexp"
 	"strings"
@@ -223,6 +224,7 @@ var checks = map[string]*check{
 }
 
 func init() {
+	maps.Copy(checks, detectionChecks) // the detections section's checks (detections.go)
 	// Compiling here keeps each pattern next to its check; the table is
 	// constant after init.
 	for _, c := range checks {

@@ -123,6 +123,22 @@ func TestChecks(t *testing.T) {
 		{"description", []string{"", "Fraud models (PCI)."}, map[string]string{"bell\a": "control characters", strings.Repeat("d", 257): "257 characters"}},
 		{"date", []string{"2027-01-31", "2028-02-29"}, map[string]string{"2027-02-30": "calendar date", "31/01/2027": "YYYY-MM-DD", "2027-1-31": "YYYY-MM-DD"}},
 		{"tracing", []string{"Active", "PassThrough"}, map[string]string{"On": "Active or PassThrough", "active": "did you mean Active?"}},
+		// The detections section.
+		{"logGroupName", []string{"aws-cloudtrail-logs-o-exampleorg1", "/aws/cloudtrail/org#1"}, map[string]string{"a b": "log group name", "": "log group name"}},
+		{"eventBusName", []string{"aiguard-detections", "org.bus_1"}, map[string]string{"default": "custom event bus", "a/b": "event bus name"}},
+		{"snsTopicArn", []string{"arn:aws:sns:us-east-1:222222222222:security-alerts", "arn:aws-us-gov:sns:us-gov-west-1:222222222222:a.fifo"}, map[string]string{
+			"security-alerts": "SNS topic ARN", "arn:aws:sqs:us-east-1:222222222222:q": "SNS topic ARN",
+		}},
+		{"email", []string{"secops@example.com", "a.b+alerts@sub.example.org"}, map[string]string{"secops": "email address", "a@b": "email address", "a b@c.d": "email address"}},
+		{"clock", []string{"00:00", "08:30", "23:59", "24:00"}, map[string]string{"8:30": "HH:MM", "24:30": "HH:MM", "12:60": "HH:MM", "noon": "HH:MM"}},
+		{"weekday", []string{"mon", "sun"}, map[string]string{"Monday": "mon, tue", "mo": "mon, tue"}},
+		{"timeZone", []string{"UTC", "Europe/Berlin", "America/New_York"}, map[string]string{"Mars/Olympus": "unknown", "CET+1 x": "IANA"}},
+		{"cidr", []string{"10.0.0.0/8", "203.0.113.0/24", "2001:db8::/32", "198.51.100.7/32"}, map[string]string{
+			"10.0.0.1/8": "without host bits (10.0.0.0/8)", "10.0.0.0": "CIDR", "10.0.0.0/33": "CIDR", "vpc-1": "CIDR",
+		}},
+		{"vpceID", []string{"vpce-0a1b2c3d4e5f60099", "vpce-0123abcd"}, map[string]string{"vpc-0123abcd": "VPC endpoint ID", "vpce-XYZ": "VPC endpoint ID"}},
+		{"rateKey", []string{"principal", "account"}, map[string]string{"user": "principal or account"}},
+		{"window", []string{"1m", "10m", "1h", "1h30m", "24h"}, map[string]string{"30s": "whole minutes", "25h": "24h", "0m": "1m", "10": "whole minutes", "": "whole minutes"}},
 	}
 	covered := map[string]bool{"ruleID": true} // the decoder checks rule IDs against the registry
 	for _, tt := range tests {

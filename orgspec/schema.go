@@ -90,6 +90,8 @@ func (g *schemaGen) field(t reflect.Type, f *fieldInfo) map[string]any {
 	switch t {
 	case reflect.TypeFor[RuleSettings]():
 		return g.ruleSettings()
+	case reflect.TypeFor[DetectionSettings](), reflect.TypeFor[TeamDetectionSettings]():
+		return g.detectionSettings(t)
 	}
 	switch t.Kind() {
 	case reflect.Pointer:

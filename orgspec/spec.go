@@ -40,6 +40,7 @@ type Spec struct {
 	Organization Organization `yaml:"organization" spec:"required" doc:"The AWS organization: its accounts, Regions and where the rule Lambda runs."`
 	Defaults     Defaults     `yaml:"defaults" doc:"Settings and rule choices every team inherits unless it sets its own."`
 	Teams        []*Team      `yaml:"teams" spec:"required,minItems=1" doc:"The teams or projects, each with the accounts and organizational units it owns and its AI posture."`
+	Detections   Detections   `yaml:"detections" doc:"Detections of suspicious ML activity in CloudTrail (aiguard detections list): thresholds, working hours, allowed networks, and where alerts go."`
 
 	file     string
 	registry *rules.Registry
@@ -180,8 +181,9 @@ type Team struct {
 	Accounts            []string `yaml:"accounts" check:"account" spec:"unique" doc:"Account IDs the team owns (quoted strings)."`
 	OrganizationalUnits []string `yaml:"organizationalUnits" check:"ouID" spec:"unique" doc:"Organizational units (ou-...) or the root (r-...) the team owns."`
 	Settings            `yaml:",inline"`
-	Rules               RuleSettings `yaml:"rules" doc:"The team's rule choices, by rule ID; they override defaults."`
-	Exceptions          []Exception  `yaml:"exceptions" doc:"Resources exempted from a rule, each with a reason and an expiry date."`
+	Rules               RuleSettings    `yaml:"rules" doc:"The team's rule choices, by rule ID; they override defaults."`
+	Exceptions          []Exception     `yaml:"exceptions" doc:"Resources exempted from a rule, each with a reason and an expiry date."`
+	Detections          *TeamDetections `yaml:"detections" doc:"The team's own detection settings: working hours, who else may read its data, detections turned on or off."`
 }
 
 // RuleSettings are rule choices keyed by rule ID.

@@ -23,6 +23,7 @@ func (s *Spec) validate(c *collector) {
 		s.checkPlacement(c, teamPath(i), &t.Settings)
 		s.checkRuleSettings(c, teamPath(i)+".rules", t.Rules)
 	}
+	s.checkDetections(c)
 	s.inherit()
 	for i, t := range s.Teams {
 		if s.pos.failed[teamPath(i)] {

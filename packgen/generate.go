@@ -78,6 +78,7 @@ func DefaultProducers() []Producer {
 		{Name: "policies", Produce: producePolicies},
 		{Name: "security hub", Produce: produceSecurityHub},
 		{Name: "cloudformation hook", Produce: produceHook},
+		{Name: "detections", Produce: produceDetections},
 		{Name: "customizations for control tower", Derive: deriveCfCT},
 		{Name: "landing zone accelerator", Derive: deriveLZA},
 		{Name: "terraform", Derive: deriveTerraform},

@@ -194,6 +194,25 @@ func checkGuardrailStrength(item *configitem.Item, p Params) Verdict {
 	if !cfg.Present() {
 		return mlEmptyConfig()
 	}
+	short := guardrailShortfall(cfg, p)
+	if len(short) == 0 {
+		return Pass()
+	}
+	msg := "Guardrail: " + strings.Join(short, "; ") + "."
+	// The remediation goes along only when it fits whole.
+	if fix := " Update the guardrail."; len(msg)+len(fix) <= MaxAnnotation {
+		msg += fix
+	}
+	return Verdict{Compliance: NonCompliant, Annotation: msg}
+}
+
+// GuardrailShortfall lists how a guardrail configuration falls short of
+// bedrock-guardrail-strength with its default parameters, or nothing when
+// it does not. It reads the configuration as Config records it and as the
+// Bedrock API's CreateGuardrail and UpdateGuardrail requests spell it.
+func GuardrailShortfall(cfg configitem.Value) []string { return guardrailShortfall(cfg, Params{}) }
+
+func guardrailShortfall(cfg configitem.Value, p Params) []string {
 	wantPrompt := guardrailEnumParam(p, "promptAttackStrength", defaultPromptAttackStrength)
 	wantContent := guardrailEnumParam(p, "contentFilterStrength", defaultContentFilterStrength)
 	requirePII := guardrailBoolParam(p, "requirePiiFilter", true)
@@ -217,15 +236,7 @@ func checkGuardrailStrength(item *configitem.Item, p Params) Verdict {
 	if requireGrounding && !guardrailHasGrounding(cfg) {
 		short = append(short, "no active grounding filter")
 	}
-	if len(short) == 0 {
-		return Pass()
-	}
-	msg := "Guardrail: " + strings.Join(short, "; ") + "."
-	// The remediation goes along only when it fits whole.
-	if fix := " Update the guardrail."; len(msg)+len(fix) <= MaxAnnotation {
-		msg += fix
-	}
-	return Verdict{Compliance: NonCompliant, Annotation: msg}
+	return short
 }
 
 // guardrailContentShortfall lists the harm categories whose filters are

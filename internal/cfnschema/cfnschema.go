@@ -86,6 +86,15 @@ func DefaultTypes() []string {
 		"AWS::Logs::LogGroup",
 		"AWS::CloudFormation::LambdaHook",
 		"AWS::SecurityHub::AutomationRule",
+		// The detections (packgen/detections.go).
+		"AWS::CloudWatch::Alarm",
+		"AWS::CloudWatch::InsightRule",
+		"AWS::Events::EventBus",
+		"AWS::Events::EventBusPolicy",
+		"AWS::Events::Rule",
+		"AWS::Logs::MetricFilter",
+		"AWS::SNS::Subscription",
+		"AWS::SNS::Topic",
 	)
 }
 

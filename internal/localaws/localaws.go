@@ -12,7 +12,7 @@
 // prefix, or method and path) and its operations' handlers: Bedrock and
 // Bedrock Agent (restJson1), Comprehend, Rekognition and CloudWatch Logs
 // (awsJson1_1), S3 (restXml), CloudTrail and Cost Explorer (awsJson1_1),
-// GuardDuty (restJson1), and the network services ACM (awsJson1_1), EC2
+// GuardDuty and Security Hub (restJson1), and the network services ACM (awsJson1_1), EC2
 // (ec2Query), Elastic Load Balancing (awsQuery), API Gateway (restJson1)
 // and CloudFront (restXml) in network.go, with their handlers in one file
 // per service.

@@ -26,6 +26,7 @@ const (
 	ServiceS3           = "s3"
 	ServiceCloudTrail   = "cloudtrail"
 	ServiceGuardDuty    = "guardduty"
+	ServiceSecurityHub  = "securityhub"
 	ServiceCostExplorer = "ce"
 	// The network services of the second wave of rules (network.go).
 	ServiceACM        = "acm"
@@ -105,6 +106,8 @@ var services = []service{
 		throttle: APIError{Status: http.StatusTooManyRequests, Code: "TooManyRequestsException", Message: "Too Many Requests"}},
 	{signingName: ServiceCloudFront, protocol: restXML, route: cloudFrontRoute, ops: cloudFrontOps,
 		throttle: APIError{Status: http.StatusBadRequest, Code: "Throttling", Message: "Rate exceeded"}},
+	{signingName: ServiceSecurityHub, protocol: restJSON1, route: securityHubRoute, ops: securityHubOps,
+		throttle: APIError{Status: http.StatusTooManyRequests, Code: "TooManyRequestsException", Message: "Rate exceeded"}},
 }
 
 // serviceFor returns the table entry a request addresses: by its
@@ -239,12 +242,12 @@ func (sv *service) resolve(r *http.Request, body []byte) (string, map[string]str
 // restXml and for a request without one), and for a listing how many items
 // the answer held.
 type ServiceCall struct {
+	// Region is the Region of the request's credential scope.
+	Region   string
 	Path     map[string]string
 	Query    map[string]string
 	Body     map[string]any
 	Returned int
-	// Region is the Region the request was signed for.
-	Region string
 }
 
 // serviceState holds the resources of the services of the routing table;
@@ -262,6 +265,7 @@ type serviceState struct {
 	monitors      []map[string]any          // AnomalyMonitor documents
 	subscriptions []map[string]any          // AnomalySubscription documents
 	iamUsers      map[string]IAMUser        // by lower-case user name (breadth.go)
+	findings      map[string]map[string]any // Security Hub findings by ProductArn and Id (securityhub.go)
 }
 
 func newServiceState() serviceState {
@@ -272,6 +276,7 @@ func newServiceState() serviceState {
 		trailStatus:   map[string]map[string]any{},
 		trailSelector: map[string]map[string]any{},
 		detectors:     map[string]map[string]any{},
+		findings:      map[string]map[string]any{},
 	}
 }
 

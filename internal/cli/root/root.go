@@ -4,9 +4,12 @@ package root
 import (
 	"github.com/spf13/cobra"
 
+	"github.com/aiguard/aiguard/detections"
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
+	"github.com/aiguard/aiguard/internal/cli/detectionslist"
 	"github.com/aiguard/aiguard/internal/cli/evaluate"
 	"github.com/aiguard/aiguard/internal/cli/generate"
+	"github.com/aiguard/aiguard/internal/cli/hunt"
 	"github.com/aiguard/aiguard/internal/cli/lint"
 	"github.com/aiguard/aiguard/internal/cli/ruleslist"
 	"github.com/aiguard/aiguard/internal/cli/scan"
@@ -47,6 +50,8 @@ conformance packs, SCPs and permission boundaries that deploy and enforce them.`
 		lint.NewCmdLint(io),
 		scan.NewCmdScan(io, reg, nil),
 		simulate.NewCmdSimulate(io, reg, nil),
+		detectionslist.NewCmdDetections(io, detections.Catalog()),
+		hunt.NewCmdHunt(io, detections.Catalog(), nil),
 	)
 	return cmd
 }

@@ -1,0 +1,431 @@
+// Package hunt implements `aiguard hunt`: the detection catalog over
+// CloudTrail files offline, with reports for people, pipelines, Security
+// Hub and code scanning.
+package hunt
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/aiguard/aiguard/cloudtrail"
+	"github.com/aiguard/aiguard/detections"
+	"github.com/aiguard/aiguard/hunt"
+	"github.com/aiguard/aiguard/internal/cli/cmdutil"
+	"github.com/aiguard/aiguard/orgspec"
+	"github.com/aiguard/aiguard/packgen"
+)
+
+// ExitSkipped is the exit code of a hunt that skipped unreadable records
+// (and found nothing at or above --fail-on, whose exit code 1 wins).
+const ExitSkipped = 3
+
+// progressThreshold is the input size from which a terminal gets progress.
+const progressThreshold = 16 << 20
+
+// maxStderrProblems bounds the skipped records reported one per line.
+const maxStderrProblems = 100
+
+// Options are the inputs of `aiguard hunt`.
+type Options struct {
+	IO       *cmdutil.IO
+	Registry *detections.Registry
+	Out      cmdutil.OutputFlags
+
+	Inputs     []string
+	ConfigFile string
+	Detections []string
+	FailOn     string
+	MaxDelay   time.Duration
+
+	// LoadConfig reads the organization spec into the detections'
+	// configuration, with its warnings.
+	LoadConfig func(path string) (*detections.Config, []string, error)
+	// Now is the report's clock (ASFF timestamps); tests fix it.
+	Now func() time.Time
+	// IsTerminal reports whether a stream is a terminal.
+	IsTerminal func(io.Writer) bool
+}
+
+var formats = []string{cmdutil.FormatTable, cmdutil.FormatJSON, cmdutil.FormatASFF, cmdutil.FormatSARIF, cmdutil.FormatMarkdown}
+
+// NewCmdHunt returns the hunt command; runF replaces the logic in tests.
+func NewCmdHunt(io *cmdutil.IO, reg *detections.Registry, runF func(*Options) error) *cobra.Command {
+	opts := &Options{IO: io, Registry: reg, LoadConfig: LoadSpecConfig}
+	cmd := &cobra.Command{
+		Use:   "hunt FILE...",
+		Short: "Run the detections of suspicious ML activity over CloudTrail files",
+		Long: `Hunt runs aiguard's detections (aiguard detections list) over CloudTrail
+records offline. Each FILE is a file, a directory (every file under it;
+digest files are left out), or - for standard input; gzip is detected
+anywhere. Records are recognised by content:
+
+  - log files as a trail delivers them to S3 ({"Records": [...]});
+  - aws cloudtrail lookup-events output;
+  - CloudTrail Lake query results (aws cloudtrail get-query-results): select
+    the nested columns as JSON, as in
+` + indent(cloudtrail.LakeQuery, "      ") + `
+  - NDJSON (one record a line), concatenated records, JSON arrays of
+    records, and EventBridge events that carry a record.
+
+Windows are counted in event-time order across files: log files named as
+CloudTrail names them are read in the order of their time, and matched
+events are reordered within --max-delay.
+
+--config gives the organization spec: which detections run and their
+thresholds (detections section), the teams with their accounts, data
+locations, execution roles and working hours, and the networks presigned
+URLs may come from. Without it, the detections that need none of that run
+with their defaults.
+
+--format table (default) lists the findings for people; json prints an
+array of findings (detectionId, severity, accountId, awsRegion, principal,
+firstSeen, lastSeen, eventCount, eventIds, ...); asff prints Security Hub
+BatchImportFindings request bodies, one per line (at most 100 findings of
+one account and Region each); sarif a SARIF 2.1.0 log; markdown a report.
+
+Exit status: 0 when nothing was found at or above --fail-on; 1 when
+something was; 2 for usage errors and inputs that cannot be read; 3 when
+records were skipped as malformed (each is reported on stderr with its
+position) and nothing reached --fail-on.`,
+		Example: `  # A month of the organization trail, with the teams' working hours and networks from the spec
+  aiguard hunt --config org.yaml trail/AWSLogs/o-exampleorg1/
+
+  # Only high severity and above fails a pipeline; SARIF for code scanning
+  aiguard hunt --config org.yaml --fail-on high --format sarif --output hunt.sarif trail/
+
+  # Recent management events straight from the API
+  aws cloudtrail lookup-events --max-results 1000 > events.json && aiguard hunt events.json`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			opts.Inputs = args
+			if runF != nil {
+				return runF(opts)
+			}
+			return runHunt(opts)
+		},
+	}
+	cmdutil.AddOutputFlags(cmd, &opts.Out, cmdutil.FormatTable, formats...)
+	f := cmd.Flags()
+	f.StringVar(&opts.ConfigFile, "config", "", "organization spec (YAML) that configures the detections")
+	f.StringArrayVar(&opts.Detections, "detection", nil, "detection ID to run (repeatable; default: every enabled detection)")
+	f.StringVar(&opts.FailOn, "fail-on", "low", "exit 1 when a finding has this severity or higher: informational, low, medium, high, critical or none")
+	f.DurationVar(&opts.MaxDelay, "max-delay", hunt.DefaultMaxDelay, "how far out of event-time order a record may come and still be counted in order")
+	return cmd
+}
+
+// LoadSpecConfig reads an organization spec and returns the detections'
+// configuration it gives, with the spec's warnings.
+func LoadSpecConfig(path string) (*detections.Config, []string, error) {
+	spec, err := orgspec.Load(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg, err := packgen.DetectionConfig(spec)
+	if err != nil {
+		return nil, nil, err
+	}
+	var warnings []string
+	for _, w := range spec.Warnings() {
+		warnings = append(warnings, "warning: "+w.Error())
+	}
+	return cfg, warnings, nil
+}
+
+func indent(s, prefix string) string {
+	return prefix + strings.ReplaceAll(s, "\n", "\n"+prefix)
+}
+
+func runHunt(opts *Options) error {
+	if err := opts.Out.CheckFormat(); err != nil {
+		return err
+	}
+	failOn, err := cmdutil.ParseFailOn(opts.FailOn, cmdutil.RuleSeverities)
+	if err != nil {
+		return err
+	}
+	if opts.MaxDelay <= 0 {
+		return cmdutil.Usagef("--max-delay: got %s, want a positive duration such as 1h", opts.MaxDelay)
+	}
+	for _, id := range opts.Detections {
+		if _, ok := opts.Registry.Get(id); !ok {
+			return cmdutil.Usagef("--detection: unknown detection %q; `aiguard detections list` shows the catalog", id)
+		}
+	}
+	cfg := &detections.Config{}
+	if opts.ConfigFile != "" {
+		var warnings []string
+		if cfg, warnings, err = opts.LoadConfig(opts.ConfigFile); err != nil {
+			return cmdutil.Usage(err)
+		}
+		for _, w := range warnings {
+			opts.Out.Notef(opts.IO, "%s", w)
+		}
+	}
+	inputs, err := cloudtrail.Expand(opts.Inputs)
+	if err != nil {
+		return cmdutil.Usage(err)
+	}
+	if len(inputs) == 0 {
+		return cmdutil.Usagef("no input files found in %s", strings.Join(opts.Inputs, ", "))
+	}
+	now := time.Now
+	if opts.Now != nil {
+		now = opts.Now
+	}
+	isTerm := opts.IsTerminal
+	if isTerm == nil {
+		isTerm = cmdutil.IsTerminal
+	}
+
+	progress := &hunt.Progress{}
+	var total int64
+	for _, in := range inputs {
+		if fi, err := os.Stat(in.Path); err == nil && in.Path != "-" {
+			total += fi.Size()
+		}
+	}
+	if !opts.Out.Quiet && isTerm(opts.IO.Err) && total >= progressThreshold {
+		stop := startProgress(opts.IO.Err, progress, total)
+		defer stop()
+	}
+	res, err := hunt.Run(context.Background(), inputs, hunt.Options{
+		Registry: opts.Registry, Config: cfg, IDs: opts.Detections, MaxDelay: opts.MaxDelay,
+		Progress: progress, Stdin: opts.IO.In,
+	})
+	if err != nil {
+		return cmdutil.Usage(err)
+	}
+
+	out, err := opts.Out.OpenOutput(opts.IO)
+	if err != nil {
+		return err
+	}
+	r := &report{res: res, reg: opts.Registry, now: now()}
+	switch opts.Out.Format {
+	case cmdutil.FormatTable:
+		err = r.table(out, cmdutil.NewPalette(out, os.Getenv))
+	case cmdutil.FormatJSON:
+		err = r.json(out)
+	case cmdutil.FormatASFF:
+		err = r.asff(out)
+	case cmdutil.FormatSARIF:
+		err = r.sarif(out)
+	case cmdutil.FormatMarkdown:
+		err = r.markdown(out)
+	}
+	if cerr := out.Close(err != nil); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return cmdutil.Usagef("write output: %v", err)
+	}
+
+	for _, s := range res.NotRun {
+		opts.Out.Notef(opts.IO, "detection %s did not run: it %s", s.ID, s.Reason)
+	}
+	for _, n := range res.Notes {
+		opts.Out.Notef(opts.IO, "%s", n)
+	}
+	if res.Late > 0 {
+		opts.Out.Notef(opts.IO, "%d matched events came more than %s out of event-time order; windows around them may be inexact (raise --max-delay)",
+			res.Late, detections.FormatDuration(opts.MaxDelay))
+	}
+	for i, p := range res.Problems {
+		if i == maxStderrProblems {
+			fmt.Fprintf(opts.IO.Err, "aiguard: ... and %d more skipped records\n", res.Skipped-i)
+			break
+		}
+		fmt.Fprintf(opts.IO.Err, "aiguard: skipped %v\n", p)
+	}
+	if opts.Out.Format != cmdutil.FormatTable && opts.Out.Format != cmdutil.FormatMarkdown {
+		opts.Out.Notef(opts.IO, "%s", summaryLine(res))
+	}
+	return exitStatus(res, failOn)
+}
+
+// exitStatus turns the result into the command's exit code.
+func exitStatus(res *hunt.Result, failOn cmdutil.Threshold) error {
+	var msgs []string
+	code := cmdutil.ExitOK
+	n := 0
+	for _, f := range res.Findings {
+		if failOn.Trips(f.Severity) {
+			n++
+		}
+	}
+	if n > 0 {
+		msgs = append(msgs, fmt.Sprintf("%d %s at or above %s (--fail-on)", n, plural(n, "finding", "findings"), failOn))
+		code = cmdutil.ExitFindings
+	}
+	if res.Skipped > 0 {
+		msgs = append(msgs, fmt.Sprintf("%d %s skipped as unreadable", res.Skipped, plural(res.Skipped, "record", "records")))
+		if code == cmdutil.ExitOK {
+			code = ExitSkipped
+		}
+	}
+	if code == cmdutil.ExitOK {
+		return nil
+	}
+	return &cmdutil.ExitError{Code: code, Err: errors.New(strings.Join(msgs, "; "))}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+func summaryLine(res *hunt.Result) string {
+	return fmt.Sprintf("%d %s in %d %s from %d %s (%d looked at by a detection); %d skipped",
+		len(res.Findings), plural(len(res.Findings), "finding", "findings"),
+		res.Records, plural(int(res.Records), "record", "records"),
+		res.Files, plural(res.Files, "file", "files"), res.Matched, res.Skipped)
+}
+
+// startProgress draws a progress line on w until the returned function is
+// called.
+func startProgress(w io.Writer, p *hunt.Progress, total int64) func() {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		tick := time.NewTicker(200 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				fmt.Fprint(w, "\r\033[K")
+				return
+			case <-tick.C:
+				b := p.Bytes.Load()
+				fmt.Fprintf(w, "\r\033[Khunting: %3d%% of %s, %d records", b*100/max(total, 1), sizeText(total), p.Records.Load())
+			}
+		}
+	}()
+	return func() { close(done); wg.Wait() }
+}
+
+func sizeText(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	}
+	return fmt.Sprintf("%d KiB", n>>10)
+}
+
+// report writes a hunt's result in each format.
+type report struct {
+	res *hunt.Result
+	reg *detections.Registry
+	now time.Time
+}
+
+func (r *report) json(w io.Writer) error {
+	findings := r.res.Findings
+	if findings == nil {
+		findings = []*detections.Finding{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(findings)
+}
+
+func (r *report) table(w io.Writer, p cmdutil.Palette) error {
+	if len(r.res.Findings) == 0 {
+		_, err := fmt.Fprintf(w, "No findings. %s.\n", summaryLine(r.res))
+		return err
+	}
+	t := cmdutil.Table{Header: []string{"SEVERITY", "DETECTION", "ACCOUNT", "REGION", "PRINCIPAL", "FIRST SEEN (UTC)", "EVENTS", "WHAT"}, MaxWidth: 200}
+	for _, f := range r.res.Findings {
+		t.Add(
+			cmdutil.Cell{Text: f.Severity, Paint: p.Severity},
+			cmdutil.Cell{Text: f.DetectionID},
+			cmdutil.Cell{Text: f.AccountID},
+			cmdutil.Cell{Text: f.AWSRegion},
+			cmdutil.Cell{Text: orDash(f.Principal)},
+			cmdutil.Cell{Text: f.FirstSeen.UTC().Format("2006-01-02 15:04:05")},
+			cmdutil.Cell{Text: fmt.Sprint(f.EventCount)},
+			cmdutil.Cell{Text: f.Reason},
+		)
+	}
+	if err := t.Write(w, p); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintf(w, "\n%s.\n", summaryLine(r.res))
+	return err
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func (r *report) detection(id string) *detections.Detection {
+	d, _ := r.reg.Get(id)
+	return d
+}
+
+// asff writes one BatchImportFindings request body per line: at most
+// BatchSize findings, all of one account and Region (a finding is
+// imported from its own account).
+func (r *report) asff(w io.Writer) error {
+	return writeASFF(w, r.res.Findings, r.detection, r.now)
+}
+
+func (r *report) markdown(w io.Writer) error {
+	var b strings.Builder
+	b.WriteString("# aiguard hunt\n\n")
+	fmt.Fprintf(&b, "%s.\n\n", summaryLine(r.res))
+	if len(r.res.Findings) > 0 {
+		b.WriteString("| Severity | Detection | Account | Region | Principal | First seen (UTC) | Last seen (UTC) | Events | What |\n")
+		b.WriteString("|---|---|---|---|---|---|---|---|---|\n")
+		for _, f := range r.res.Findings {
+			fmt.Fprintf(&b, "| %s | `%s` | %s | %s | %s | %s | %s | %d | %s |\n", f.Severity, f.DetectionID, f.AccountID, f.AWSRegion,
+				mdCell(orDash(f.Principal)), f.FirstSeen.UTC().Format("2006-01-02 15:04:05"), f.LastSeen.UTC().Format("2006-01-02 15:04:05"),
+				f.EventCount, mdCell(f.Reason))
+		}
+		b.WriteString("\n## What to do\n\n")
+		var seen []string
+		for _, f := range r.res.Findings {
+			if slices.Contains(seen, f.DetectionID) {
+				continue
+			}
+			seen = append(seen, f.DetectionID)
+			if d := r.detection(f.DetectionID); d != nil {
+				fmt.Fprintf(&b, "- **%s** (`%s`, %s %s): %s\n", d.Title, d.ID, d.Technique.ID, d.Technique.Name, d.Remediation)
+			}
+		}
+	}
+	if len(r.res.NotRun) > 0 {
+		b.WriteString("\n## Detections that did not run\n\n")
+		for _, s := range r.res.NotRun {
+			fmt.Fprintf(&b, "- `%s`: it %s\n", s.ID, s.Reason)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// mdCell makes text safe inside a Markdown table cell.
+func mdCell(s string) string {
+	s = strings.ReplaceAll(s, "|", `\|`)
+	s = strings.ReplaceAll(s, "\n", " ")
+	return s
+}
