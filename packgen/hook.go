@@ -8,6 +8,7 @@ import (
 
 	"github.com/aiguard/aiguard/internal/hookconfig"
 	"github.com/aiguard/aiguard/orgspec"
+	"github.com/aiguard/aiguard/policygen"
 	"github.com/aiguard/aiguard/rules"
 )
 
@@ -118,7 +119,7 @@ func (p *Plan) hookTeam(t *orgspec.Team) (hookTeam, error) {
 	ht := hookTeam{team: t, config: hookconfig.Config{Team: t.Name, Rules: map[string]map[string]string{}}}
 	types := map[string]bool{}
 	for _, er := range set {
-		if !er.Enabled || er.Rule.Trigger != rules.ChangeTriggered || er.Rule.Check == nil {
+		if !er.InHook() {
 			continue
 		}
 		// Change-triggered rules judge Config resource types, which are
@@ -267,6 +268,10 @@ func (p *Plan) hookTemplate(ht hookTeam) Template {
 			"HookExecutionRole": map[string]any{
 				"Type": "AWS::IAM::Role",
 				"Properties": map[string]any{
+					// Under aiguard's prefix, so that the organization's SCPs
+					// keep the team from editing or re-trusting it; unnamed,
+					// so that each Region's stack has its own.
+					"Path":        policygen.HookRolePath,
 					"Description": "Lets CloudFormation hooks in this account invoke aiguard's hook function of team " + ht.team.Name,
 					"AssumeRolePolicyDocument": map[string]any{"Version": "2012-10-17", "Statement": []any{map[string]any{
 						"Effect":    "Allow",
