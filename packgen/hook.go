@@ -93,10 +93,11 @@ func produceHook(p *Plan) (Result, error) {
 		Note{Level: Info, Subject: HookFunctionsPath, Message: fmt.Sprintf("deploy in the security tooling account %s "+
 			"in each Region, %s first (its stack creates the functions' role), with the same CodeS3Bucket and CodeS3Key as "+
 			"%s: one function per team answers the team's CloudFormation hook", d.ToolingAccount, d.primaryRegion(), LambdaPath)},
-		Note{Level: Info, Subject: hookDir, Message: fmt.Sprintf("deploy %s<team>.yaml, after %s, with a StackSet to the "+
+		Note{Level: Info, Subject: hookDir, Message: fmt.Sprintf("deploy %s<team>.yaml, after %s, with a StackSet named "+
+			"%s-<team> (the organization's SCPs protect stacks named aiguard-) to the "+
 			"team's accounts and OUs in each Region: CloudFormation then asks the team's hook function about every AI "+
 			"resource before creating or updating it, and %s (organization.hook.failureMode) a non-compliant one",
-			hookDir, HookFunctionsPath, map[string]string{orgspec.HookWarn: "warns about", orgspec.HookFail: "stops"}[p.hookFailureMode()])},
+			hookDir, HookFunctionsPath, stackSetName(hookDir), map[string]string{orgspec.HookWarn: "warns about", orgspec.HookFail: "stops"}[p.hookFailureMode()])},
 	)
 	return res, nil
 }

@@ -107,7 +107,14 @@ type Omission struct {
 // reference gives none, by name), so that a refresh of the facts covers
 // actions AWS adds.
 func deriveCounterpartLists(l *lists, tab *iampolicy.Table, notUpdate func(string) bool) {
-	l.notebookImds = actionsWithKey(tab.Service("sagemaker"), keyImds)
+	sm := tab.Service("sagemaker")
+	l.notebookImds = actionsWithKey(sm, keyImds)
+	// The tagging actions that remove tags (sagemaker:DeleteTags).
+	for _, n := range actionsWithKey(sm, keyTagKeys) {
+		if a := sm.Action(name(n)); a.Access == iampolicy.AccessTagging && strings.HasPrefix(a.Name, "Delete") {
+			l.tagRemoval = append(l.tagRemoval, n)
+		}
+	}
 	// The actions that present an AgentCore tool's subnets. An update is
 	// kept only where the API requires the whole network configuration
 	// (UpdateAgentRuntime: networkConfiguration is required), so that
@@ -347,8 +354,43 @@ func (t *teamPolicy) tagStatements() []Statement {
 		}
 		out = append(out, denyAll(sid, actions, Condition{}.add("Null", "aws:RequestTag/"+k, "true")))
 	}
+	if len(out) == 0 {
+		return nil
+	}
+	// A tag given at creation must not be removed afterwards: the tag
+	// removal actions, on the rule's types only (other resources' tags
+	// are the team's).
+	if res := t.taggedResources(er.Rule.ResourceTypes); len(res) > 0 && len(t.l.tagRemoval) > 0 {
+		out = append(out, Statement{Sid: "SmTagKeep", Effect: deny, Action: sorted(t.l.tagRemoval...), Resource: res,
+			Condition: Condition{}.add("ForAnyValue:StringEqualsIgnoreCase", keyTagKeys, t.requiredTags()...)})
+	}
 	return out
 }
+
+// taggedResources are ARN patterns, in any Region and account, of the
+// SageMaker resource types among CloudFormation types
+// (AWS::SageMaker::EndpointConfig: endpoint-config/*).
+func (t *teamPolicy) taggedResources(types []string) Strings {
+	var out []string
+	for _, typ := range types {
+		parts := strings.Split(typ, "::")
+		if len(parts) != 3 || !strings.EqualFold(parts[1], "SageMaker") {
+			continue
+		}
+		if rt := t.l.tab.Service("sagemaker").ResourceType(jobResource(parts[2])); rt != nil {
+			out = append(out, arnPattern(rt.ARN, t.partition))
+		}
+	}
+	return sorted(out...)
+}
+
+// arnPattern turns an ARN format of the reference into a pattern in the
+// partition: every other ${Variable} becomes *.
+func arnPattern(format, partition string) string {
+	return arnVariable.ReplaceAllString(strings.ReplaceAll(format, "${Partition}", partition), "*")
+}
+
+var arnVariable = regexp.MustCompile(`\$\{[A-Za-z]+\}`)
 
 // requiredTags are the tag keys sagemaker-resource-tagged requires of the
 // team's resources, the team tag first; none when the team does not run
@@ -393,25 +435,34 @@ func (t *teamPolicy) createActionsWithTag(types []string, tagKey string) []strin
 // those left out.
 func (t *teamPolicy) planCounterparts(base []Statement, limit int) {
 	t.chosen, t.omitted = nil, nil
+	room := t.maxChars - frameSize()
+	var sizes []int
+	for _, s := range base {
+		n, err := statementSize(s)
+		if err != nil || n > room {
+			return // the posture alone does not fit: scpArtifacts says so
+		}
+		sizes = append(sizes, n)
+	}
 	for _, c := range counterparts {
 		sts := c.statements(t)
 		if len(sts) == 0 {
 			continue
 		}
+		next := slices.Clone(sizes)
+		o := Omission{Team: t.team.Name, Counterpart: c.name}
+		fits := true
 		for i := range sts {
 			sts[i] = exemptBreakGlass(sts[i], t.breakGlass)
+			n, err := statementSize(sts[i])
+			fits = fits && err == nil && n <= room
+			next = append(next, n)
+			o.Statements = append(o.Statements, sts[i].Sid)
+			o.Characters += n
 		}
-		next := slices.Concat(base, t.chosen, sts)
-		if docs, err := pack(next, t.maxChars); err == nil && len(docs) <= limit {
-			t.chosen = append(t.chosen, sts...)
+		if fits && len(firstFitDecreasing(next, room)) <= limit {
+			t.chosen, sizes = append(t.chosen, sts...), next
 			continue
-		}
-		o := Omission{Team: t.team.Name, Counterpart: c.name}
-		for _, s := range sts {
-			o.Statements = append(o.Statements, s.Sid)
-			if n, err := statementSize(s); err == nil {
-				o.Characters += n
-			}
 		}
 		t.omitted = append(t.omitted, o)
 	}

@@ -2,10 +2,14 @@ package policygen
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/aiguard/aiguard/iameval"
+	"github.com/aiguard/aiguard/iampolicy"
 	"github.com/aiguard/aiguard/orgspec"
 )
 
@@ -31,6 +35,7 @@ func TestCounterpartListsFromFacts(t *testing.T) {
 		{"API key creation", l.apiKeyCreate, []string{"iam:CreateServiceSpecificCredential"}},
 		{"bearer tokens", l.bearerToken, []string{"bedrock:CallWithBearerToken"}},
 		{"server certificates", l.serverCertUpload, []string{"iam:UploadServerCertificate"}},
+		{"tag removal", l.tagRemoval, []string{"sagemaker:DeleteTags"}},
 		{"extension registry", l.typeRegistryChanges, []string{"cloudformation:DeactivateType", "cloudformation:DeregisterType",
 			"cloudformation:SetTypeConfiguration", "cloudformation:SetTypeDefaultVersion"}},
 	}
@@ -88,7 +93,7 @@ func counterpartStatements(t *teamPolicy) []Statement {
 // effective setting for the team, and denies nothing the rule passes.
 func TestCounterpartsFollowTheRules(t *testing.T) {
 	all := []string{"ProtectHook", "BedrockApiKeys", "BedrockLongTermKeys", "IamNoFullAccess", "AgentCoreVpc",
-		"SmNotebookImds", "SmNotebookImdsUpdate", "AgentCoreMemoryKey", "ComprehendModelKey", "ComprehendVolumeKey", "SmTagTeam"}
+		"SmNotebookImds", "SmNotebookImdsUpdate", "AgentCoreMemoryKey", "ComprehendModelKey", "ComprehendVolumeKey", "SmTagTeam", "SmTagKeep"}
 	tests := []struct {
 		name     string
 		settings orgspec.Settings
@@ -137,7 +142,7 @@ func TestCounterpartsFollowTheRules(t *testing.T) {
 			want:  slices.Insert(slices.Clone(all), 5, "IamNoServerCerts")},
 		{name: "required tag keys",
 			rules:    orgspec.RuleSettings{ruleTagged: params("requiredTagKeys", "cost-center,AIGUARD-TEAM")},
-			want:     append(slices.Clone(all), "SmTag1"),
+			want:     slices.Insert(slices.Clone(all), len(all)-1, "SmTag1"),
 			contains: map[string]string{"SmTag1": `"Null":{"aws:RequestTag/cost-center":"true"}`}},
 		{name: "rules off",
 			rules: orgspec.RuleSettings{ruleAPIKeys: off(), ruleFullAccess: off(), ruleRuntimeNetwork: off(),
@@ -223,4 +228,86 @@ func TestCounterpartsLeftOutWhenFull(t *testing.T) {
 			t.Errorf("%s: %d SCPs", b.Target, b.Attached)
 		}
 	}
+}
+
+// counterpartControls are the matrix controls of the counterparts; with
+// the hook's stack and role rows of aiguard-protection and
+// tooling-protection, they are what the policies generated before them
+// (testdata/before-counterparts) let a team administrator do.
+var counterpartControls = []string{"hook-protection", "bedrock-api-keys", "ml-full-access", "agentcore-network",
+	"endpoint-certificates", "notebook-imdsv2", "agentcore-memory-kms", "comprehend-model-kms", "sagemaker-tags"}
+
+// TestCounterpartsCloseGaps proves each counterpart from the attacker's
+// seat: every request its matrix denies was allowed by the example's
+// policies before the counterparts (root and team SCPs), and is denied
+// now by the statement the matrix names.
+func TestCounterpartsCloseGaps(t *testing.T) {
+	spec := exampleSpec(t)
+	cases, err := Matrix(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now, err := CompilePolicies(exampleArtifacts(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := map[string][]*iameval.Compiled{}
+	files, err := filepath.Glob(filepath.Join("testdata", "before-counterparts", "*", "scp-*.json"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("testdata/before-counterparts: %v (%d files)", err, len(files))
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := iameval.ParseAndCompile(f, iampolicy.TypeSCP, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before[filepath.Base(filepath.Dir(f))] = append(before[filepath.Base(filepath.Dir(f))], c)
+	}
+	ev, err := iameval.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := map[string]int{}
+	for _, c := range cases {
+		hookRow := strings.Contains(c.ID, "hook-") || strings.HasSuffix(c.ID, "/rule-lambda-stack")
+		if c.Expect != "deny" || !slices.Contains(counterpartControls, c.Control) && !hookRow {
+			continue
+		}
+		levels := [][]*iameval.Compiled{append([]*iameval.Compiled{iameval.FullAWSAccess()}, before["organization"]...)}
+		if c.Team != "" {
+			levels = append(levels, append([]*iameval.Compiled{iameval.FullAWSAccess()}, before[c.Team]...))
+		}
+		old := iameval.Set{SCPs: levels, Identity: []*iameval.Compiled{iameval.AdministratorAccess()}}
+		r := c.Request()
+		// Before, the hook's execution role had no path: CloudFormation
+		// named it after the stack, outside aiguard's prefix.
+		r.Resource = strings.Replace(r.Resource, ":role"+HookRolePath, ":role/", 1)
+		d, err := ev.Decide(r, old)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Denied() {
+			t.Errorf("%s (%s): the policies before already denied it (%s): not a gap", c.ID, c.Description, d.DeniedBy())
+			continue
+		}
+		set, err := now.Set(c.Team, c.Boundary)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d, err = ev.Decide(c.Request(), set); err != nil || c.Mismatch(d) != "" {
+			t.Errorf("%s: now %s, want deny by %s (%v)", c.ID, d.DeniedBy(), c.ExpectSid, err)
+		}
+		closed[c.Control]++
+	}
+	for _, control := range []string{"hook-protection", "bedrock-api-keys", "ml-full-access", "agentcore-network",
+		"notebook-imdsv2", "agentcore-memory-kms", "comprehend-model-kms", "aiguard-protection", "tooling-protection"} {
+		if closed[control] == 0 {
+			t.Errorf("%s: no gap closed in the example", control)
+		}
+	}
+	t.Logf("gaps closed by control: %v", closed)
 }

@@ -40,6 +40,7 @@ type lists struct {
 	comprehendModelKey, comprehendVolumeKey            []string
 	policyAttach, apiKeyCreate, bearerToken            []string
 	serverCertUpload, typeRegistryChanges, stackWrites []string
+	tagRemoval                                         []string
 	// iam is the IAM service of the table, for compressWrites.
 	iam *iampolicy.Service
 	// tab is the facts table, for lists that depend on the spec.

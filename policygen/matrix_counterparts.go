@@ -286,6 +286,18 @@ func (m *matrix) sagemakerTags() {
 				model.with("aws:RequestTag/"+k, nil, keyTagKeys, team))
 		}
 	}
+	if m.t.has("SmTagKeep") {
+		untag := func(resource string, keys ...string) req {
+			return req{action: "sagemaker:DeleteTags", resource: m.arn("sagemaker", resource), ctx: with(m.base(), keyTagKeys, keys)}
+		}
+		m.deny("remove-team-tag", "SmTagKeep", "removing the team tag from a model", untag("model/matrix-model", team))
+		m.deny("remove-team-tag-other-case", "SmTagKeep", "removing the team tag, in another case, from a notebook",
+			untag("notebook-instance/matrix-notebook", strings.ToUpper(team)))
+		m.allow("remove-other-tag", "removing another tag from a model", untag("model/matrix-model", "project-notes"))
+		m.allow("remove-team-tag-training", "removing the team tag from a training job, a type the rule does not judge",
+			untag("training-job/matrix-training", team))
+		m.breakGlassAllows("remove-team-tag", "removing the team tag from a model", untag("model/matrix-model", team))
+	}
 	m.allow("model-tagged", "a model with the team tag", model)
 	m.allow("training-untagged", "a training job without tags, a type the rule does not judge", m.untagged(m.training()))
 	m.breakGlassAllows("model-untagged", "a model without the team tag", m.untagged(model))

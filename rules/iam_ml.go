@@ -82,7 +82,8 @@ func iamMLRules() []*Rule {
 				"AmazonBedrockFullAccess) may be attached to an IAM user, group or role, except those named in " +
 				"allowedPrincipals. Service-linked roles are NOT_APPLICABLE. The AWS managed rule " +
 				"IAM_POLICY_BLACKLISTED_CHECK checks the same with policy ARNs and a typed exception list; packs " +
-				"keep this rule, whose parameters do not map onto those.",
+				"keep this rule, whose parameters do not map onto those. " +
+				preventedBy("attaching the policies outside allowedPrincipals"),
 			ResourceTypes: []string{TypeIAMRole, typeIAMUser, typeIAMGroup},
 			Trigger:       ChangeTriggered,
 			Params: []Param{{
