@@ -2,14 +2,11 @@ package policygen
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/aiguard/aiguard/iameval"
-	"github.com/aiguard/aiguard/iampolicy"
 	"github.com/aiguard/aiguard/orgspec"
 )
 
@@ -251,22 +248,7 @@ func TestCounterpartsCloseGaps(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	before := map[string][]*iameval.Compiled{}
-	files, err := filepath.Glob(filepath.Join("testdata", "before-counterparts", "*", "scp-*.json"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("testdata/before-counterparts: %v (%d files)", err, len(files))
-	}
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		c, err := iameval.ParseAndCompile(f, iampolicy.TypeSCP, data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		before[filepath.Base(filepath.Dir(f))] = append(before[filepath.Base(filepath.Dir(f))], c)
-	}
+	before := beforePolicies(t, "before-counterparts")
 	ev, err := iameval.New(nil)
 	if err != nil {
 		t.Fatal(err)
