@@ -78,7 +78,7 @@ func bedrockAgentCoreRules() []*Rule {
 			Title: "Bedrock AgentCore runtimes run in VPC network mode",
 			Description: "An AgentCore runtime must have NetworkConfiguration.NetworkMode VPC, so that its agent " +
 				"reaches only what the VPC allows; PUBLIC gives it the internet. The same check as the AWS managed " +
-				"rule BEDROCKAGENTCORE_RUNTIME_PRIVATE_NETWORK_REQUIRED. " + preventedBy("creating or updating a runtime without subnets"),
+				"rule BEDROCKAGENTCORE_RUNTIME_PRIVATE_NETWORK_REQUIRED.",
 			ResourceTypes: []string{typeAgentCoreRuntime},
 			Trigger:       ChangeTriggered,
 			Control:       ControlVPCOnly,
@@ -134,7 +134,7 @@ func bedrockAgentCoreRules() []*Rule {
 				"allowedNetworkModes (default SANDBOX and VPC): PUBLIC lets the code it runs reach the internet. " +
 				"With allowedNetworkModes VPC it is the check of the AWS managed rule " +
 				"BEDROCKAGENTCORE_CODEINTERPRETER_NETWORKMODE_CHECK and Security Hub's BedrockAgentCore.7, which also " +
-				"fail SANDBOX; packs then deploy the managed rule. " + preventedWhen("VPC alone", "creating one without subnets"),
+				"fail SANDBOX; packs then deploy the managed rule.",
 			ResourceTypes: []string{typeAgentCoreCodeInterp},
 			Trigger:       ChangeTriggered,
 			Params: []Param{{
@@ -164,7 +164,7 @@ func bedrockAgentCoreRules() []*Rule {
 			Title: "Bedrock AgentCore custom browsers do not use public network mode",
 			Description: "A custom browser's NetworkConfiguration.NetworkMode must be VPC: in PUBLIC mode its " +
 				"sessions browse from the internet, outside your network controls. The same check as the AWS " +
-				"managed rule BEDROCKAGENTCORE_BROWSERCUSTOM_NETWORK_MODE_NOT_PUBLIC. " + preventedBy("creating one without subnets"),
+				"managed rule BEDROCKAGENTCORE_BROWSERCUSTOM_NETWORK_MODE_NOT_PUBLIC.",
 			ResourceTypes: []string{typeAgentCoreBrowser},
 			Trigger:       ChangeTriggered,
 			Control:       ControlVPCOnly,
@@ -198,7 +198,7 @@ func bedrockAgentCoreRules() []*Rule {
 			Title: "Bedrock AgentCore memory is encrypted with a customer managed KMS key",
 			Description: "An AgentCore memory must name a customer managed KMS key in EncryptionKeyArn; without one " +
 				"its events and long-term records are encrypted with a service managed key. The same check as the " +
-				"AWS managed rule BEDROCK_AGENTCORE_MEMORY_ENCRYPTION_ENABLED. " + preventedBy("creating one without a KMS key"),
+				"AWS managed rule BEDROCK_AGENTCORE_MEMORY_ENCRYPTION_ENABLED.",
 			ResourceTypes: []string{typeAgentCoreMemory},
 			Trigger:       ChangeTriggered,
 			Control:       ControlBedrockEncryption,

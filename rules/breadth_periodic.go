@@ -63,8 +63,7 @@ func breadthPeriodicRules() []*Rule {
 			Description: "Every custom entity recognizer and document classifier must name a model KMS key " +
 				"(ModelKmsKeyId) and a volume KMS key (VolumeKmsKeyId), neither an aws/ alias. AWS Config does not " +
 				"record Comprehend models, so the rule reads the Comprehend API and reports each on AWS::::Account " +
-				"with its ARN. checkov CKV_AWS_267 and CKV_AWS_268 check the same; AWS has no managed rule. " +
-				preventedBy("creating a model without a model or a volume key"),
+				"with its ARN. checkov CKV_AWS_267 and CKV_AWS_268 check the same; AWS has no managed rule.",
 			ResourceTypes: []string{TypeAccount},
 			Trigger:       Periodic,
 			Control:       ControlIAMComprehend,
@@ -82,8 +81,7 @@ func breadthPeriodicRules() []*Rule {
 				"must expire, and within maxApiKeyAgeDays of its creation; with maxApiKeyAgeDays 0 (the default) no " +
 				"active long-term key is allowed at all (short-term keys are not IAM credentials and are not seen). " +
 				"Reported on AWS::IAM::User with the user's ID. Prowler's bedrock_api_key_no_long_term_credentials " +
-				"checks the same; AWS has no managed rule. " + preventedBy("creating a key that outlives the maximum age, and with 0 calling "+
-				"Bedrock with a long-term key,"),
+				"checks the same; AWS has no managed rule.",
 			ResourceTypes: []string{TypeIAMUser},
 			Trigger:       Periodic,
 			Params: []Param{{
@@ -204,8 +202,7 @@ func breadthPeriodicRules() []*Rule {
 				"private certificate must come from allowedCertificateAuthorities when given; and no certificate may " +
 				"expire within minDaysToExpiry days." + mlEndpointsNote + " Listeners take their load balancer's tags. " +
 				"Reported on AWS::::Account with the listener's, domain's or distribution's ARN. AWS's " +
-				"ACM_CERTIFICATE_EXPIRATION_CHECK judges certificates, not what uses them, and is not scoped to ML. " +
-				preventedWhen("requireMlTag false", "uploading IAM server certificates"),
+				"ACM_CERTIFICATE_EXPIRATION_CHECK judges certificates, not what uses them, and is not scoped to ML.",
 			ResourceTypes: []string{TypeAccount},
 			Trigger:       Periodic,
 			Params: []Param{mlTagKeyParam(), requireMLTagParam(), {

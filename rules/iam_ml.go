@@ -82,8 +82,7 @@ func iamMLRules() []*Rule {
 				"AmazonBedrockFullAccess) may be attached to an IAM user, group or role, except those named in " +
 				"allowedPrincipals. Service-linked roles are NOT_APPLICABLE. The AWS managed rule " +
 				"IAM_POLICY_BLACKLISTED_CHECK checks the same with policy ARNs and a typed exception list; packs " +
-				"keep this rule, whose parameters do not map onto those. " +
-				preventedBy("attaching the policies outside allowedPrincipals"),
+				"keep this rule, whose parameters do not map onto those.",
 			ResourceTypes: []string{TypeIAMRole, typeIAMUser, typeIAMGroup},
 			Trigger:       ChangeTriggered,
 			Params: []Param{{

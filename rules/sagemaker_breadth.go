@@ -46,8 +46,7 @@ func sagemakerBreadthRules() []*Rule {
 				"credentials) is reachable only with session tokens. A CloudFormation resource without the setting " +
 				"gets SageMaker's default, which allows IMDSv1. AWS Config's property schema for notebook instances " +
 				"does not list the setting, so a configuration item without it is NOT_APPLICABLE rather than judged " +
-				"on a field Config may not record. checkov CKV_AWS_371 checks the same; AWS has no managed rule. " +
-				preventedBy("creating a notebook without IMDSv2, or lowering it to IMDSv1"),
+				"on a field Config may not record. checkov CKV_AWS_371 checks the same; AWS has no managed rule.",
 			ResourceTypes: []string{typeNotebookInstance},
 			Trigger:       ChangeTriggered,
 			Control:       ControlNotebookSecurity,
@@ -156,8 +155,7 @@ func sagemakerBreadthRules() []*Rule {
 				"models and notebook instances must carry the tag teamTagKey (the spec's team tag, with a value) " +
 				"and every key of requiredTagKeys. Keys match exactly, then without regard to case; aws: system " +
 				"tags do not count. Security Hub's SageMaker.6 and SageMaker.7 (and the AWS managed " +
-				"SAGEMAKER_*_TAGGED rules) check the same per type with requiredKeyTags. " +
-				preventedBy("creating these resources without the tags, or removing them"),
+				"SAGEMAKER_*_TAGGED rules) check the same per type with requiredKeyTags.",
 			ResourceTypes: []string{typeAppImageConfig, typeDomain, typeEndpointConfig, typeFeatureGroup,
 				typeSageMakerImage, typeModel, typeNotebookInstance},
 			Trigger: ChangeTriggered,
