@@ -53,9 +53,13 @@ const (
 	ruleTagged          = "sagemaker-resource-tagged"
 )
 
-// HookCounterpart names the protection of the CloudFormation hook among
-// the counterparts (Omission.Counterpart).
-const HookCounterpart = "cloudformation-hook"
+// Counterparts that are not one rule's (Omission.Counterpart): the
+// protection of the CloudFormation hook, and the VPC of AgentCore tools,
+// which serves three rules with one statement.
+const (
+	HookCounterpart             = "cloudformation-hook"
+	AgentCoreNetworkCounterpart = "bedrock-agentcore-private-network"
+)
 
 // HookRolePath is the path of the hook's execution role in the team's
 // accounts: the role's ARN then starts role/aiguard-, which ProtectAiguard
@@ -67,9 +71,9 @@ const HookRolePath = "/" + NamePrefix + "cfn-hook/"
 // service-specific credentials).
 const bedrockService = "bedrock.amazonaws.com"
 
-// counterpart is one row of the table: its name (the rule it prevents the
-// findings of) and the team's statements, none when the rule is off or
-// its parameters leave nothing a key could deny.
+// counterpart is one row of the table: its name (mostly the rule whose
+// findings it prevents) and the team's statements, none when the rule is
+// off or its parameters leave nothing a key could deny.
 type counterpart struct {
 	name       string
 	statements func(t *teamPolicy) []Statement
@@ -82,7 +86,7 @@ var counterparts = []counterpart{
 	{HookCounterpart, (*teamPolicy).hookStatements},
 	{ruleAPIKeys, (*teamPolicy).apiKeyStatements},
 	{ruleFullAccess, (*teamPolicy).fullAccessStatements},
-	{"bedrock-agentcore-private-network", (*teamPolicy).agentCoreNetworkStatements},
+	{AgentCoreNetworkCounterpart, (*teamPolicy).agentCoreNetworkStatements},
 	{ruleEndpointCert, (*teamPolicy).serverCertStatements},
 	{ruleNotebookImds, (*teamPolicy).imdsStatements},
 	{ruleMemoryKey, (*teamPolicy).memoryKeyStatements},
@@ -95,7 +99,8 @@ var counterparts = []counterpart{
 // prevented.
 type Omission struct {
 	Team string `json:"team"`
-	// Counterpart is the rule ID, or HookCounterpart.
+	// Counterpart is the rule ID, HookCounterpart or
+	// AgentCoreNetworkCounterpart.
 	Counterpart string   `json:"counterpart"`
 	Statements  []string `json:"statements"`
 	// Characters is what the statements take, minified.
