@@ -34,6 +34,13 @@ type EffectiveRule struct {
 	Exceptions []Exception
 }
 
+// InHook reports whether the team's CloudFormation hook runs the rule: an
+// enabled change-triggered rule judges resources before CloudFormation
+// creates or updates them. A team with no such rule gets no hook.
+func (er EffectiveRule) InHook() bool {
+	return er.Enabled && er.Rule != nil && er.Rule.Trigger == rules.ChangeTriggered && er.Rule.Check != nil
+}
+
 // Where a parameter value came from (EffectiveRule.Origins).
 const (
 	OriginDefaults = "defaults.rules"

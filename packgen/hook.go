@@ -8,6 +8,7 @@ import (
 
 	"github.com/aiguard/aiguard/internal/hookconfig"
 	"github.com/aiguard/aiguard/orgspec"
+	"github.com/aiguard/aiguard/policygen"
 	"github.com/aiguard/aiguard/rules"
 )
 
@@ -92,10 +93,11 @@ func produceHook(p *Plan) (Result, error) {
 		Note{Level: Info, Subject: HookFunctionsPath, Message: fmt.Sprintf("deploy in the security tooling account %s "+
 			"in each Region, %s first (its stack creates the functions' role), with the same CodeS3Bucket and CodeS3Key as "+
 			"%s: one function per team answers the team's CloudFormation hook", d.ToolingAccount, d.primaryRegion(), LambdaPath)},
-		Note{Level: Info, Subject: hookDir, Message: fmt.Sprintf("deploy %s<team>.yaml, after %s, with a StackSet to the "+
+		Note{Level: Info, Subject: hookDir, Message: fmt.Sprintf("deploy %s<team>.yaml, after %s, with a StackSet named "+
+			"%s-<team> (the organization's SCPs protect stacks named aiguard-) to the "+
 			"team's accounts and OUs in each Region: CloudFormation then asks the team's hook function about every AI "+
 			"resource before creating or updating it, and %s (organization.hook.failureMode) a non-compliant one",
-			hookDir, HookFunctionsPath, map[string]string{orgspec.HookWarn: "warns about", orgspec.HookFail: "stops"}[p.hookFailureMode()])},
+			hookDir, HookFunctionsPath, stackSetName(hookDir), map[string]string{orgspec.HookWarn: "warns about", orgspec.HookFail: "stops"}[p.hookFailureMode()])},
 	)
 	return res, nil
 }
@@ -118,7 +120,7 @@ func (p *Plan) hookTeam(t *orgspec.Team) (hookTeam, error) {
 	ht := hookTeam{team: t, config: hookconfig.Config{Team: t.Name, Rules: map[string]map[string]string{}}}
 	types := map[string]bool{}
 	for _, er := range set {
-		if !er.Enabled || er.Rule.Trigger != rules.ChangeTriggered || er.Rule.Check == nil {
+		if !er.InHook() {
 			continue
 		}
 		// Change-triggered rules judge Config resource types, which are
@@ -267,6 +269,10 @@ func (p *Plan) hookTemplate(ht hookTeam) Template {
 			"HookExecutionRole": map[string]any{
 				"Type": "AWS::IAM::Role",
 				"Properties": map[string]any{
+					// Under aiguard's prefix, so that the organization's SCPs
+					// keep the team from editing or re-trusting it; unnamed,
+					// so that each Region's stack has its own.
+					"Path":        policygen.HookRolePath,
 					"Description": "Lets CloudFormation hooks in this account invoke aiguard's hook function of team " + ht.team.Name,
 					"AssumeRolePolicyDocument": map[string]any{"Version": "2012-10-17", "Statement": []any{map[string]any{
 						"Effect":    "Allow",

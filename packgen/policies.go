@@ -1,6 +1,9 @@
 package packgen
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/aiguard/aiguard/policygen"
 )
 
@@ -10,6 +13,10 @@ import (
 type ManifestPolicies struct {
 	MatrixCases int                `json:"matrixCases"`
 	SCPBudgets  []policygen.Budget `json:"scpBudgets"`
+	// LeftOut are the preventive counterparts of detective rules that the
+	// teams' SCP room could not hold; the rules still detect what they
+	// would have prevented.
+	LeftOut []policygen.Omission `json:"leftOut,omitempty"`
 }
 
 // producePolicies adds the preventive policies of package policygen: per
@@ -23,7 +30,13 @@ func producePolicies(p *Plan) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	res := Result{Policies: &ManifestPolicies{MatrixCases: out.Cases, SCPBudgets: out.Budgets}}
+	res := Result{Policies: &ManifestPolicies{MatrixCases: out.Cases, SCPBudgets: out.Budgets, LeftOut: out.Omitted}}
+	for _, o := range out.Omitted {
+		res.Notes = append(res.Notes, Note{Level: Warning, Subject: "team " + o.Team, Message: fmt.Sprintf(
+			"the SCPs have no room for the preventive counterpart of %s (%s, %d characters): the rule detects what it "+
+				"would have prevented; shorten the team's lists or turn off rules it does not need to make room",
+			o.Counterpart, strings.Join(o.Statements, ", "), o.Characters)})
+	}
 	for _, a := range out.Artifacts {
 		res.Artifacts = append(res.Artifacts, Artifact{
 			Path:   a.Path,

@@ -84,7 +84,7 @@ func TestBypassesClosed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	before := beforePolicies(t)
+	before := beforePolicies(t, "before")
 	for _, b := range bypasses {
 		t.Run(b.name, func(t *testing.T) {
 			for _, id := range b.cases {
@@ -118,14 +118,15 @@ func TestBypassesClosed(t *testing.T) {
 	}
 }
 
-// beforePolicies reads testdata/before: the SCPs aiguard generated for the
-// example before this matrix existed.
-func beforePolicies(t *testing.T) map[string][]*iameval.Compiled {
+// beforePolicies reads the SCPs aiguard generated for the example before a
+// change, by team (organization: the root's): testdata/before before this
+// matrix existed, testdata/before-counterparts before the counterparts.
+func beforePolicies(t *testing.T, dir string) map[string][]*iameval.Compiled {
 	t.Helper()
 	out := map[string][]*iameval.Compiled{}
-	files, err := filepath.Glob(filepath.Join("testdata", "before", "*", "scp-*.json"))
+	files, err := filepath.Glob(filepath.Join("testdata", dir, "*", "scp-*.json"))
 	if err != nil || len(files) == 0 {
-		t.Fatalf("testdata/before: %v (%d files)", err, len(files))
+		t.Fatalf("testdata/%s: %v (%d files)", dir, err, len(files))
 	}
 	slices.Sort(files)
 	for _, f := range files {

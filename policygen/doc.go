@@ -46,7 +46,7 @@
 //
 // The organization's SCPs (at the root): the break-glass roles protected
 // from creation, re-trust, policies and tags; aiguard's roles, boundary
-// policies, conformance packs and rule Lambda protected; aiguard
+// policies, conformance packs, rule Lambda and stacks protected; aiguard
 // boundaries kept on their principals; Config, CloudTrail and GuardDuty
 // tampering denied outside the security tooling account.
 //
@@ -62,7 +62,12 @@
 // the principal's approved-use-case tag; the organization's Regions; the
 // team's boundary on every principal it creates or empowers; passing only
 // the team's aiguard roles to SageMaker and Bedrock; and the governed tag
-// keys off the team's roles, users and sessions.
+// keys off the team's roles, users and sessions. Then, as room allows, the
+// protection of the team's CloudFormation hook registration and the
+// preventive counterparts of detective rules (counterparts.go): each
+// follows the team's effective rule, never denies what the rule passes,
+// and is added whole or left out (Output.Omitted) in the order of the
+// table, the gap each closes most harmful first.
 //
 // The permission boundary allows the AI services, what SageMaker
 // workloads need (images, logs, metrics, VPC network interfaces), the

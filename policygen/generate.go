@@ -66,6 +66,9 @@ type Output struct {
 	Cases int
 	// Budgets are the SCP budgets of the targets.
 	Budgets []Budget
+	// Omitted are the preventive counterparts left out of teams' SCPs for
+	// lack of room, in spec order.
+	Omitted []Omission
 }
 
 // Generate returns Build's artifacts.
@@ -103,16 +106,19 @@ func Build(spec *orgspec.Spec) (*Output, error) {
 			"leaves room for %d next to FullAWSAccess; shorten the break-glass role list or raise the limits",
 			len(orgDocs), maxPer, maxPer-1))
 	}
+	var omitted []Omission
 	for _, team := range spec.Teams {
 		if team == nil {
 			continue
 		}
-		ta, err := newTeamPolicy(spec, team, l).artifacts(len(orgDocs))
+		tp := newTeamPolicy(spec, team, l)
+		ta, err := tp.artifacts(len(orgDocs))
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
 		arts = append(arts, ta...)
+		omitted = append(omitted, tp.omitted...)
 	}
 	if orgErr != nil {
 		errs = append(errs, fmt.Errorf("policygen: organization SCPs: %w", orgErr))
@@ -145,7 +151,7 @@ func Build(spec *orgspec.Spec) (*Output, error) {
 	}
 	arts = append(arts, tests...)
 	slices.SortFunc(arts, func(a, b Artifact) int { return cmp.Compare(a.Path, b.Path) })
-	return &Output{Artifacts: arts, Cases: len(cases), Budgets: Budgets(spec, arts)}, nil
+	return &Output{Artifacts: arts, Cases: len(cases), Budgets: Budgets(spec, arts), Omitted: omitted}, nil
 }
 
 // teamPolicy builds one team's policies.
@@ -158,11 +164,18 @@ type teamPolicy struct {
 	tags       orgspec.TagKeys
 	maxChars   int
 	maxPer     int
+	// rules are the team's effective rules by ID, which the counterparts
+	// follow.
+	rules map[string]orgspec.EffectiveRule
+	// chosen are the counterpart statements that fit the team's SCPs,
+	// omitted those that did not (planCounterparts).
+	chosen  []Statement
+	omitted []Omission
 }
 
 func newTeamPolicy(spec *orgspec.Spec, team *orgspec.Team, l *lists) *teamPolicy {
 	lim := spec.Organization.Limits
-	return &teamPolicy{
+	t := &teamPolicy{
 		spec:       spec,
 		team:       team,
 		l:          l,
@@ -171,7 +184,15 @@ func newTeamPolicy(spec *orgspec.Spec, team *orgspec.Team, l *lists) *teamPolicy
 		tags:       tagKeys(spec.Organization.TagKeys),
 		maxChars:   cmp.Or(lim.SCPMaxChars, DefaultSCPMaxChars),
 		maxPer:     cmp.Or(lim.SCPMaxPerTarget, DefaultSCPMaxPerTarget),
+		rules:      map[string]orgspec.EffectiveRule{},
 	}
+	// A parameter a rule rejects (reported by Parse and validate) leaves
+	// the rule's default, which is what the rule would run with.
+	ers, _ := spec.EffectiveRules(team)
+	for _, er := range ers {
+		t.rules[er.Rule.ID] = er
+	}
+	return t
 }
 
 // tagKeys fills in the defaults of tag keys a Spec built in code may lack.
@@ -205,9 +226,15 @@ func (t *teamPolicy) targets() []string {
 	return sorted(slices.Concat(t.team.OrganizationalUnits, t.team.Accounts)...)
 }
 
-// scpStatements are all the team's SCP statements, each exempting the
-// break-glass roles.
+// scpStatements are all the team's SCP statements: its posture and the
+// counterparts that fit (planned), each exempting the break-glass roles.
 func (t *teamPolicy) scpStatements() []Statement {
+	return slices.Concat(t.postureStatements(), t.chosen)
+}
+
+// postureStatements are the team's posture statements, each exempting the
+// break-glass roles.
+func (t *teamPolicy) postureStatements() []Statement {
 	sts := slices.Concat(
 		t.sagemakerStatements(),
 		t.bedrockStatements(),
@@ -245,6 +272,7 @@ func (t *teamPolicy) artifacts(orgSCPs int) ([]Artifact, error) {
 	if err := t.checkUncontrolled(); err != nil {
 		return nil, fmt.Errorf("policygen: team %s: %w", t.team.Name, err)
 	}
+	t.plan(orgSCPs)
 	scps, err := t.scpArtifacts(orgSCPs)
 	if err != nil {
 		return nil, err
@@ -299,6 +327,12 @@ func (t *teamPolicy) scpArtifacts(orgSCPs int) ([]Artifact, error) {
 		TargetIDs: targets, Size: len(tmpl), Body: tmpl,
 	})
 	return arts, nil
+}
+
+// plan chooses the counterparts that fit next to the team's posture in
+// the SCPs its targets have room for (see counterparts.go).
+func (t *teamPolicy) plan(orgSCPs int) {
+	t.planCounterparts(t.postureStatements(), t.maxPer-1-t.extraSCPsOnTargets(orgSCPs))
 }
 
 // extraSCPsOnTargets counts other aiguard SCPs attached to the team's

@@ -35,8 +35,16 @@ type lists struct {
 	roleWrites, roleUserWrites, policyWrites []string
 	principalTagging, boundaryRequired       []string
 	boundaryRemoval, withBoundaryKey         []string
+	// The preventive counterparts of detective rules (counterparts.go).
+	notebookImds, agentCoreNetwork, agentCoreMemoryKey []string
+	comprehendModelKey, comprehendVolumeKey            []string
+	policyAttach, apiKeyCreate, bearerToken            []string
+	serverCertUpload, typeRegistryChanges, stackWrites []string
+	tagRemoval                                         []string
 	// iam is the IAM service of the table, for compressWrites.
 	iam *iampolicy.Service
+	// tab is the facts table, for lists that depend on the spec.
+	tab *iampolicy.Table
 }
 
 // derivedLists reads the lists from the built-in facts table once.
@@ -54,15 +62,7 @@ func deriveLists(tab *iampolicy.Table) (*lists, error) {
 		return nil, fmt.Errorf("IAM facts: no sagemaker service")
 	}
 	l := &lists{}
-	with := func(svc *iampolicy.Service, key string) []string {
-		var out []string
-		for _, a := range svc.Actions() {
-			if a.Supports(key) {
-				out = append(out, a.FullName())
-			}
-		}
-		return out
-	}
+	with := actionsWithKey
 	l.vpcSubnets = with(sm, keyVpcSubnets)
 	// Model-monitoring schedules either hold their job definition (and its
 	// keys) or name one made by a Create*JobDefinition action, whose
@@ -133,7 +133,8 @@ func deriveLists(tab *iampolicy.Table) (*lists, error) {
 	if iam == nil {
 		return nil, fmt.Errorf("IAM facts: no iam service")
 	}
-	l.iam = iam
+	l.iam, l.tab = iam, tab
+	deriveCounterpartLists(l, tab, notUpdate)
 	l.roleWrites = writesOn(iam, "role")
 	l.roleUserWrites = writesOn(iam, "role", "user")
 	l.policyWrites = writesOn(iam, "policy")
@@ -161,6 +162,21 @@ func deriveLists(tab *iampolicy.Table) (*lists, error) {
 		}
 	}
 	return l, nil
+}
+
+// actionsWithKey returns the actions of a service that present a
+// condition key, as service:Name; none when the table lacks the service.
+func actionsWithKey(svc *iampolicy.Service, key string) []string {
+	if svc == nil {
+		return nil
+	}
+	var out []string
+	for _, a := range svc.Actions() {
+		if a.Supports(key) {
+			out = append(out, a.FullName())
+		}
+	}
+	return out
 }
 
 // writesOn returns the write, permissions-management and tagging actions

@@ -51,6 +51,16 @@ var teamControls = []control{
 	{"break-glass-protection", (*matrix).breakGlassProtection},
 	{"aiguard-protection", (*matrix).aiguardProtection},
 	{"detection-protection", (*matrix).detectionProtection},
+	// The preventive counterparts of detective rules (matrix_counterparts.go).
+	{"hook-protection", (*matrix).hookProtection},
+	{"bedrock-api-keys", (*matrix).apiKeys},
+	{"ml-full-access", (*matrix).fullAccess},
+	{"agentcore-network", (*matrix).agentCoreNetwork},
+	{"endpoint-certificates", (*matrix).endpointCertificates},
+	{"notebook-imdsv2", (*matrix).notebookImds},
+	{"agentcore-memory-kms", (*matrix).agentCoreMemoryKey},
+	{"comprehend-model-kms", (*matrix).comprehendModelKeys},
+	{"sagemaker-tags", (*matrix).sagemakerTags},
 	{"break-glass", (*matrix).breakGlassWorks},
 }
 
@@ -86,13 +96,18 @@ func Matrix(spec *orgspec.Spec) ([]iameval.Case, error) {
 	if m := newMatrix(spec, l, nil); m.account != "" {
 		out = append(out, m.run(orgControls)...)
 	}
+	// The organization's SCPs share the root's room with a team that owns
+	// it, which decides the counterparts that fit.
+	orgDocs, _ := pack(organizationStatements(spec, l), cmp.Or(spec.Organization.Limits.SCPMaxChars, DefaultSCPMaxChars))
 	for _, team := range spec.Teams {
 		if team == nil {
 			continue
 		}
+		tp := newTeamPolicy(spec, team, l)
+		tp.plan(len(orgDocs))
 		// A team whose only accounts are the management or the tooling
 		// account has no request the team's SCPs decide alone.
-		if m := newMatrix(spec, l, newTeamPolicy(spec, team, l)); m.account != "" {
+		if m := newMatrix(spec, l, tp); m.account != "" {
 			out = append(out, m.run(teamControls)...)
 		}
 	}
@@ -319,6 +334,8 @@ func (m *matrix) sm(action, resource string) req {
 		set(keyRootAccess, "Disabled")
 		set(keyAppNetworkType, "VpcOnly")
 		set(keyLifecycleConfigs, m.lifecycleArn())
+		set(keyImds, "2")
+		m.tagRequest(v, a)
 	}
 	return req{action: full, resource: m.arn("sagemaker", resource), ctx: v}
 }
@@ -890,6 +907,24 @@ func (m *matrix) aiguardProtection() {
 	m.deny("delete-pack", "ProtectAiguard", "deleting the team's conformance pack",
 		req{action: "config:DeleteConformancePack", resource: m.arn("config",
 			"conformance-pack/OrgConformsPack-"+NamePrefix+m.team+"-a1b2c3/conformance-pack-0a1b2c3d"), ctx: m.base()})
+	// The CloudFormation hook's stacks and execution role.
+	m.deny("delete-hook-stack", "ProtectAiguard", "deleting the stack of aiguard's CloudFormation hook",
+		m.cfn("DeleteStack", m.hookStack()))
+	m.deny("update-hook-stack", "ProtectAiguard", "updating the hook's stack (its failure mode, targets, status)",
+		m.cfn("UpdateStack", m.hookStack()))
+	m.deny("hook-stack-policy", "ProtectAiguard", "replacing the hook stack's policy", m.cfn("SetStackPolicy", m.hookStack()))
+	m.deny("delete-terraform-hook-stack", "ProtectAiguard", "deleting the hook's stack as the Terraform module names it",
+		m.cfn("DeleteStack", m.stack(NamePrefix+"cfn-hook-"+m.team)))
+	hookRole := m.role(strings.TrimPrefix(HookRolePath, "/") + "StackSet-" + NamePrefix + "deploy-cfn-hook-HookExecutionRole-0A1B2C3D")
+	m.deny("hook-role-policy", "ProtectAiguard", "changing what the hook's execution role may invoke",
+		m.iam("PutRolePolicy", hookRole, keyPermissionsBoundary, b))
+	m.deny("hook-role-retrust", "ProtectAiguard", "re-trusting the hook's execution role",
+		m.iam("UpdateAssumeRolePolicy", hookRole, keyPermissionsBoundary, b))
+	m.allow("delete-own-stack", "deleting one of the team's own stacks", m.cfn("DeleteStack", m.stack("team-app")))
+	if m.breakGlass != "" {
+		m.allow("break-glass-hook-stack", "break-glass (the StackSet execution path): updating the hook's stack",
+			m.cfn("UpdateStack", m.hookStack()).as(m.breakGlass))
+	}
 }
 
 func (m *matrix) detectionProtection() {
@@ -953,6 +988,9 @@ func (m *matrix) toolingProtection() {
 	m.deny("organization-pack", "ProtectAiguard", "deleting an aiguard organization conformance pack",
 		req{action: "config:DeleteOrganizationConformancePack",
 			resource: m.arn("config", "organization-conformance-pack/"+NamePrefix+"baseline-a1b2c3"), ctx: m.base()}.as(engineer))
+	m.deny("rule-lambda-stack", "ProtectAiguard", "deleting the rule Lambda's stack",
+		req{action: "cloudformation:DeleteStack", resource: arnIn(m.p, "cloudformation", m.region, m.account,
+			"stack/StackSet-"+NamePrefix+"deploy-rule-lambda-0a1b2c3d/0a1b2c3d-0000-4000-8000-000000000001"), ctx: m.base()}.as(engineer))
 	m.allow("aggregator", "the tooling account administers detection (an aggregator)",
 		req{action: "config:PutConfigurationAggregator", resource: "*", ctx: m.base()}.as(engineer))
 	if m.breakGlass != "" {

@@ -82,9 +82,13 @@ func organizationStatements(spec *orgspec.Spec, l *lists) []Statement {
 		arnIn(p, "iam", "", "*", "role/"+member),
 		// Organization packs appear in member accounts under a prefixed name.
 		arnIn(p, "config", "*", "*", "conformance-pack/*"+NamePrefix+"*"),
+		// aiguard's stacks: the hook's, the teams' roles and boundary, the
+		// packs' (awsconfigconforms-aiguard-...), the rule Lambda's, whether
+		// deployed as stacks or StackSet instances (StackSet-NAME-ID).
+		arnIn(p, "cloudformation", "*", "*", "stack/*"+NamePrefix+"*"),
 	}
 	aiguardActions := slices.Concat(compressWrites(iam, without(slices.Concat(l.roleWrites, l.policyWrites), "iam:PassRole")),
-		configPackChanges)
+		configPackChanges, l.stackWrites)
 	if tooling != "" && tooling != spec.Organization.ManagementAccount {
 		aiguardRes = append(aiguardRes,
 			arnIn(p, "lambda", "*", tooling, "function:"+NamePrefix+"*"),

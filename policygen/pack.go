@@ -18,15 +18,8 @@ type packedDoc struct {
 // never split: each one keeps its whole meaning in one policy. Within a
 // policy, statements keep the order they were given in.
 func pack(sts []Statement, maxChars int) ([]packedDoc, error) {
-	frame, err := Document{Version: PolicyVersion, Statement: []Statement{}}.Minified()
-	if err != nil {
-		return nil, err
-	}
-	room := maxChars - len(frame)
-	type item struct {
-		index, size int
-	}
-	items := make([]item, len(sts))
+	room := maxChars - frameSize()
+	sizes := make([]int, len(sts))
 	for i, s := range sts {
 		n, err := statementSize(s)
 		if err != nil {
@@ -36,34 +29,13 @@ func pack(sts []Statement, maxChars int) ([]packedDoc, error) {
 			return nil, fmt.Errorf("statement %s alone takes %d characters, more than the %d left by an SCP of "+
 				"at most %d characters (scpMaxChars); shorten the lists it is built from", s.Sid, n, room, maxChars)
 		}
-		items[i] = item{i, n}
+		sizes[i] = n
 	}
-	order := slices.Clone(items)
-	slices.SortStableFunc(order, func(a, b item) int { return cmp.Compare(b.size, a.size) })
-	type bin struct {
-		used    int // characters of statements and the commas between them
-		members []int
-	}
-	var bins []*bin
-	for _, it := range order {
-		placed := false
-		for _, b := range bins {
-			if b.used+1+it.size <= room {
-				b.used += 1 + it.size
-				b.members = append(b.members, it.index)
-				placed = true
-				break
-			}
-		}
-		if !placed {
-			bins = append(bins, &bin{used: it.size, members: []int{it.index}})
-		}
-	}
+	bins := firstFitDecreasing(sizes, room)
 	out := make([]packedDoc, 0, len(bins))
-	for _, b := range bins {
-		slices.Sort(b.members)
+	for _, members := range bins {
 		doc := Document{Version: PolicyVersion}
-		for _, i := range b.members {
+		for _, i := range members {
 			doc.Statement = append(doc.Statement, sts[i])
 		}
 		body, err := doc.Minified()
@@ -76,4 +48,43 @@ func pack(sts []Statement, maxChars int) ([]packedDoc, error) {
 		out = append(out, packedDoc{doc: doc, body: body, size: len(body)})
 	}
 	return out, nil
+}
+
+// frameSize is the length of an SCP without statements.
+func frameSize() int {
+	frame, _ := Document{Version: PolicyVersion, Statement: []Statement{}}.Minified() // a constant document
+	return len(frame)
+}
+
+// firstFitDecreasing puts items of the given sizes into as few bins of
+// room characters as it can (statements joined by commas), the largest
+// first, and returns each bin's item indexes in their original order.
+// Every size must fit room.
+func firstFitDecreasing(sizes []int, room int) [][]int {
+	order := make([]int, len(sizes))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(sizes[b], sizes[a]) })
+	var used []int
+	var bins [][]int
+	for _, i := range order {
+		placed := false
+		for b := range bins {
+			if used[b]+1+sizes[i] <= room {
+				used[b] += 1 + sizes[i]
+				bins[b] = append(bins[b], i)
+				placed = true
+				break
+			}
+		}
+		if !placed {
+			used = append(used, sizes[i])
+			bins = append(bins, []int{i})
+		}
+	}
+	for _, b := range bins {
+		slices.Sort(b)
+	}
+	return bins
 }

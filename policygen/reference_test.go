@@ -213,6 +213,8 @@ func operatorFamily(op string) (family string, set, ifExists bool) {
 		return "String", set, ifExists
 	case strings.HasPrefix(base, "Arn"):
 		return "ARN", set, ifExists
+	case strings.HasPrefix(base, "Numeric"):
+		return "Numeric", set, ifExists
 	case base == "Bool":
 		return "Bool", set, ifExists
 	case base == "Null":

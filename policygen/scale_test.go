@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aiguard/aiguard/iameval"
 	"github.com/aiguard/aiguard/orgspec"
 )
 
@@ -65,14 +66,44 @@ teams:
 		if i%3 == 0 {
 			fmt.Fprintf(&b, "      guardrail: {id: gr%010d, version: \"%d\"}\n", i, 1+i%4)
 		}
+		if i%4 == 1 {
+			fmt.Fprintf(&b, "      apiKeyMaxAgeDays: %d\n", 7+i)
+		}
 		if i%6 == 0 {
 			b.WriteString("    rekognition:\n      approvedUseCases: [identity-verification]\n")
 		}
 		if i%2 == 1 {
 			b.WriteString("    comprehend:\n      piiDetection: [restricted]\n      entityDetection: [confidential, restricted]\n")
 		}
+		b.WriteString(variedRules(i))
 	}
 	return []byte(b.String())
+}
+
+// variedRules varies the rules whose settings decide the preventive
+// counterparts: parameters the keys can express, and rules turned off.
+func variedRules(i int) string {
+	var rs []string
+	if i%6 == 2 {
+		rs = append(rs, "ml-endpoint-certificate: {parameters: {requireMlTag: false}}")
+	}
+	if i%6 == 3 {
+		rs = append(rs, "bedrock-agentcore-code-interpreter-sandboxed: {parameters: {allowedNetworkModes: [VPC]}}")
+	}
+	if i%7 == 4 {
+		rs = append(rs, "ml-full-access-policy-unattached: {parameters: {allowedPrincipals: [MLPlatformAdmin]}}")
+	}
+	if i%8 == 5 {
+		rs = append(rs, "sagemaker-resource-tagged: {parameters: {requiredTagKeys: [cost-center]}}")
+	}
+	if i%9 == 6 {
+		rs = append(rs, "sagemaker-notebook-imdsv2: false", "bedrock-agentcore-runtime-private-network: false",
+			"bedrock-api-key-restricted: false")
+	}
+	if len(rs) == 0 {
+		return ""
+	}
+	return "    rules:\n      " + strings.Join(rs, "\n      ") + "\n"
 }
 
 // TestFiftyTeamsMatrix generates the policies of 50 varied teams: every
@@ -97,4 +128,28 @@ func TestFiftyTeamsMatrix(t *testing.T) {
 			t.Errorf("%s: %d SCPs of %d, %d characters of %d", b.Target, b.Attached, b.MaxAttached, b.Characters, b.MaxCharacters)
 		}
 	}
+	// Every counterpart is proven on some team, in each of its forms.
+	asked := map[string]bool{}
+	for _, c := range mustMatrix(t, spec) {
+		if c.Expect == "deny" {
+			asked[c.ExpectSid] = true
+		}
+	}
+	for _, sid := range []string{"ProtectHook", "BedrockApiKeys", "BedrockLongTermKeys", "IamNoFullAccess", "AgentCoreVpc",
+		"IamNoServerCerts", "SmNotebookImds", "SmNotebookImdsUpdate", "AgentCoreMemoryKey", "ComprehendModelKey",
+		"ComprehendVolumeKey", "SmTagTeam", "SmTag1", "SmTagKeep"} {
+		if !asked[sid] {
+			t.Errorf("no team's matrix denies by %s", sid)
+		}
+	}
+	t.Logf("counterparts left out for lack of room: %d", len(out.Omitted))
+}
+
+func mustMatrix(t *testing.T, spec *orgspec.Spec) []iameval.Case {
+	t.Helper()
+	cases, err := Matrix(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cases
 }
