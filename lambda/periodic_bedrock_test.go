@@ -10,6 +10,7 @@ import (
 
 	"github.com/aiguard/aiguard/internal/localaws"
 	"github.com/aiguard/aiguard/rules"
+	"github.com/aiguard/aiguard/sources"
 )
 
 const (
@@ -385,7 +386,7 @@ func TestCollectionsOfEveryPartition(t *testing.T) {
 	} {
 		hs := periodicHarness(t, harnessOptions{region: region})
 		hs.srv.AddRekognitionCollection("faces", map[string]string{"use": "badge-entry"})
-		src, err := hs.clients.Sources(context.Background(), "", "", SourceOptions{})
+		src, err := hs.clients.Sources(context.Background(), "", "", sources.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -406,7 +407,7 @@ func TestAISourcesStopAtDeadline(t *testing.T) {
 		addAgent(t, hs.srv, fmt.Sprintf("A%09d", i), nil)
 		hs.srv.AddRekognitionCollection(fmt.Sprintf("c%02d", i), nil)
 	}
-	src, err := hs.clients.Sources(context.Background(), "", "", SourceOptions{Concurrency: 1})
+	src, err := hs.clients.Sources(context.Background(), "", "", sources.Options{Concurrency: 1})
 	if err != nil {
 		t.Fatal(err)
 	}

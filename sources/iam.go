@@ -1,4 +1,4 @@
-package lambda
+package sources
 
 import (
 	"context"
@@ -24,6 +24,7 @@ type IAMAPI interface {
 	GetRolePolicy(ctx context.Context, in *iam.GetRolePolicyInput, optFns ...func(*iam.Options)) (*iam.GetRolePolicyOutput, error)
 	GetPolicy(ctx context.Context, in *iam.GetPolicyInput, optFns ...func(*iam.Options)) (*iam.GetPolicyOutput, error)
 	GetPolicyVersion(ctx context.Context, in *iam.GetPolicyVersionInput, optFns ...func(*iam.Options)) (*iam.GetPolicyVersionOutput, error)
+	IAMCredentialsAPI
 }
 
 // iamSource implements rules.IAMRoles.
