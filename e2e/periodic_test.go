@@ -54,7 +54,7 @@ func TestEmulatorPeriodicTrainingJobs(t *testing.T) {
 	emu.invoke(t, ev).mustSucceed(t, emu)
 	checkFleet(t, srv, 150, trainingARN+"job-%d", 3)
 	list := srv.CallsTo("ListTrainingJobs")
-	if len(list) < 3 || list[0].ErrorCode != "ThrottlingException" || list[len(list)-1].SageMaker.Request["NextToken"] == nil {
+	if len(list) < 3 || list[0].ErrorCode != "ThrottlingException" || list[len(list)-1].Request.Body["NextToken"] == nil {
 		t.Errorf("ListTrainingJobs: %v, want a throttled call then 2 pages", operations(srv))
 	}
 	for _, c := range srv.Calls() {

@@ -117,7 +117,7 @@ func TestPeriodicTrainingJobs(t *testing.T) {
 	if len(list) != 1 {
 		t.Fatalf("%d ListTrainingJobs calls", len(list))
 	}
-	req := list[0].SageMaker.Request
+	req := list[0].Request.Body
 	after, _ := req["CreationTimeAfter"].(json.Number).Float64()
 	if want := notified.Add(-48*time.Hour - time.Second); int64(after) != want.Unix() || req["MaxResults"] != json.Number("100") {
 		t.Errorf("ListTrainingJobs request %v, want CreationTimeAfter %v and MaxResults 100", req, want)
@@ -228,7 +228,7 @@ func TestPeriodicPagesAndThrottling(t *testing.T) {
 		if c.Failed() {
 			throttled++
 		} else {
-			pages[fmt.Sprint(c.SageMaker.Request["NextToken"])] = true
+			pages[fmt.Sprint(c.Request.Body["NextToken"])] = true
 		}
 	}
 	if len(pages) != 3 || throttled != 2 {
@@ -388,7 +388,7 @@ func TestPeriodicExecutionRoles(t *testing.T) {
 		t.Errorf("%d GetPolicy calls for one shared customer managed policy, want 1", n)
 	}
 	for _, c := range srv.CallsTo(localaws.OpGetRole) {
-		if strings.Contains(fmt.Sprint(c.IAM.Params), "elsewhere") {
+		if c.Request != nil && strings.Contains(fmt.Sprint(c.Request.Query), "elsewhere") {
 			t.Error("looked up a role of another account")
 		}
 	}

@@ -141,14 +141,9 @@ func (s *Server) AddIAMUser(u IAMUser) {
 	s.svc.iamUsers[strings.ToLower(u.UserName)] = u
 }
 
-// iamBreadthOps answers the IAM operations of the second wave of rules:
-// it returns the result element's content.
-var iamBreadthOps = map[string]func(s *Server, form url.Values, v *violations) (string, int, *APIError){
-	"GetUser":                        iamGetUser,
-	"ListServiceSpecificCredentials": iamListServiceCredentials,
-}
+// The IAM operations of the second wave of rules (iamOps).
 
-func iamGetUser(s *Server, form url.Values, _ *violations) (string, int, *APIError) {
+func iamGetUser(s *Server, _ string, form url.Values) (string, int, *APIError) {
 	name := form.Get("UserName")
 	s.mu.Lock()
 	u, ok := s.svc.iamUsers[strings.ToLower(name)]
@@ -160,8 +155,9 @@ func iamGetUser(s *Server, form url.Values, _ *violations) (string, int, *APIErr
 		xmlField("Arn", u.ARN) + xmlField("CreateDate", "2026-01-01T00:00:00Z") + "</User>", 0, nil
 }
 
-func iamListServiceCredentials(s *Server, form url.Values, v *violations) (string, int, *APIError) {
-	limit, marker := iamPaging(form, v)
+func iamListServiceCredentials(s *Server, action string, form url.Values) (string, int, *APIError) {
+	var v violations
+	limit, marker := iamPaging(form, &v)
 	if err := v.iamErr(); err != nil {
 		return "", 0, err
 	}
@@ -198,16 +194,5 @@ func iamListServiceCredentials(s *Server, form url.Values, v *violations) (strin
 			items = append(items, item+"</member>")
 		}
 	}
-	start, aerr := pageStart(marker, "ListServiceSpecificCredentials", len(items))
-	if aerr != nil {
-		aerr.Code, aerr.Message = "ValidationError", "Invalid Marker."
-		return "", 0, aerr
-	}
-	end := min(start+limit, len(items))
-	out := "<ServiceSpecificCredentials>" + strings.Join(items[start:end], "") + "</ServiceSpecificCredentials>" +
-		xmlField("IsTruncated", strconv.FormatBool(end < len(items)))
-	if end < len(items) {
-		out += xmlField("Marker", pageToken("ListServiceSpecificCredentials", end))
-	}
-	return out, end - start, nil
+	return iamPage(action, "ServiceSpecificCredentials", items, limit, marker)
 }

@@ -26,6 +26,9 @@ const (
 	ACMCertificate     = "acm/Certificate"
 )
 
+// elbVersion is the API version Elastic Load Balancing v2's forms name.
+const elbVersion = "2015-12-01"
+
 const (
 	ec2Namespace = "http://ec2.amazonaws.com/doc/2016-11-15/"
 	elbNamespace = "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/"

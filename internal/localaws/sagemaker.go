@@ -11,10 +11,6 @@ import (
 	"time"
 )
 
-// sageMakerTargetPrefix starts the X-Amz-Target of every SageMaker request
-// (awsJson1_1, signing name sagemaker).
-const sageMakerTargetPrefix = "SageMaker."
-
 // SageMaker resource kinds the server holds, each served by its Describe
 // operation and, except EndpointConfig, its List operation.
 const (
@@ -169,17 +165,6 @@ type sageMakerResource struct {
 	name    string // the first key member, for NameContains and SortBy Name
 }
 
-// SageMakerCall is what one SageMaker call asked for (its decoded request)
-// and, for a List call, how many items the page held.
-type SageMakerCall struct {
-	Request  map[string]any
-	Returned int
-}
-
-type sageMakerProtocol struct{ jsonProtocol }
-
-func (sageMakerProtocol) service() string { return ServiceSageMaker }
-
 // AddSageMaker registers a SageMaker resource of the given kind by the body
 // of its Describe response, exactly as the service sends it (timestamps in
 // epoch seconds). The List operation builds its summary from the same
@@ -251,42 +236,18 @@ func docTime(v any) (time.Time, error) {
 	return *t, nil
 }
 
-// serveSageMaker runs one SageMaker operation.
-func (s *Server) serveSageMaker(r *http.Request, body []byte, call *Call) (int, []byte, *APIError) {
-	if ct := r.Header.Get("Content-Type"); ct != jsonContentType {
-		return 0, nil, &APIError{Code: "SerializationException", Message: fmt.Sprintf("Content-Type must be %s, got %q", jsonContentType, ct)}
-	}
-	op := strings.TrimPrefix(r.Header.Get("X-Amz-Target"), sageMakerTargetPrefix)
-	var kind string
-	var list bool
-	for name, k := range sageMakerKinds {
-		switch op {
-		case k.describeOp:
-			kind = name
-		case k.listOp:
-			kind, list = name, true
+// sageMakerOps answers the Describe and List operations of every kind.
+var sageMakerOps = sageMakerHandlers()
+
+func sageMakerHandlers() map[string]handler {
+	ops := map[string]handler{}
+	for kind, k := range sageMakerKinds {
+		ops[k.describeOp] = func(s *Server, c *ServiceCall) (int, []byte, *APIError) { return s.describeSageMaker(kind, c.Body) }
+		if k.listOp != "" {
+			ops[k.listOp] = func(s *Server, c *ServiceCall) (int, []byte, *APIError) { return s.listSageMaker(kind, c) }
 		}
 	}
-	if kind == "" || op == "" {
-		return 0, nil, &APIError{Code: "UnknownOperationException", Message: fmt.Sprintf("Operation %s is not supported by localaws.", r.Header.Get("X-Amz-Target"))}
-	}
-	if err := s.takeSteadyThrottle(op); err != nil {
-		return 0, nil, err
-	}
-	if err := s.takeFault(op); err != nil {
-		return 0, nil, err
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	var in map[string]any
-	if err := dec.Decode(&in); err != nil || in == nil {
-		return 0, nil, &APIError{Code: "SerializationException", Message: "Start of structure or map found where not expected."}
-	}
-	call.SageMaker = &SageMakerCall{Request: in}
-	if list {
-		return s.listSageMaker(kind, in, call.SageMaker)
-	}
-	return s.describeSageMaker(kind, in)
+	return ops
 }
 
 func (s *Server) describeSageMaker(kind string, in map[string]any) (int, []byte, *APIError) {
@@ -317,8 +278,8 @@ func (s *Server) describeSageMaker(kind string, in map[string]any) (int, []byte,
 	return http.StatusOK, out, nil
 }
 
-func (s *Server) listSageMaker(kind string, in map[string]any, rec *SageMakerCall) (int, []byte, *APIError) {
-	k := sageMakerKinds[kind]
+func (s *Server) listSageMaker(kind string, rec *ServiceCall) (int, []byte, *APIError) {
+	k, in := sageMakerKinds[kind], rec.Body
 	var v violations
 	limit := defaultSageMakerResults
 	if raw, ok := in["MaxResults"]; ok {

@@ -116,7 +116,7 @@ func TestSageMakerListPagesAndDescribes(t *testing.T) {
 		t.Errorf("listed %d jobs (%v … %v), want 200 newest first", len(names), names[:1], names[len(names)-1:])
 	}
 	calls := srv.CallsTo("ListTrainingJobs")
-	if len(calls) != 2 || calls[0].SageMaker.Returned != 100 || calls[1].SageMaker.Returned != 100 || calls[1].SageMaker.Request["NextToken"] == nil {
+	if len(calls) != 2 || calls[0].Request.Returned != 100 || calls[1].Request.Returned != 100 || calls[1].Request.Body["NextToken"] == nil {
 		t.Errorf("ListTrainingJobs calls: %d, want 2 pages of 100, the second with NextToken", len(calls))
 	}
 	for _, c := range calls {

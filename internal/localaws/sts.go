@@ -61,61 +61,11 @@ func parseRoleARN(s string) (partition, account, name string, ok bool) {
 	return a.Partition, a.AccountID, path[strings.LastIndexByte(path, '/')+1:], true
 }
 
-type queryProtocol struct{}
-
-func (queryProtocol) service() string { return ServiceSTS }
-
-func (queryProtocol) writeError(w http.ResponseWriter, requestID string, err *APIError) {
-	kind := "Sender"
-	if err.status() >= 500 {
-		kind = "Receiver"
-	}
-	var b strings.Builder
-	b.WriteString(`<ErrorResponse xmlns="` + stsNamespace + `"><Error><Type>` + kind + `</Type><Code>`)
-	_ = xml.EscapeText(&b, []byte(err.Code))
-	b.WriteString(`</Code><Message>`)
-	_ = xml.EscapeText(&b, []byte(err.Message))
-	b.WriteString(`</Message></Error><RequestId>` + requestID + `</RequestId></ErrorResponse>`)
-	w.Header().Set("Content-Type", "text/xml")
-	w.Header().Set("X-Amzn-RequestId", requestID)
-	w.WriteHeader(err.status())
-	_, _ = w.Write([]byte(b.String()))
-}
-
-func (queryProtocol) authError(kind authFailure, msg string) *APIError {
-	switch kind {
-	case authMissing:
-		return &APIError{Status: http.StatusForbidden, Code: "MissingAuthenticationToken", Message: "Request is missing Authentication Token"}
-	case authIncomplete:
-		return &APIError{Status: http.StatusBadRequest, Code: "IncompleteSignature", Message: msg}
-	case authUnknownKey:
-		return &APIError{Status: http.StatusForbidden, Code: "InvalidClientTokenId", Message: msg}
-	case authExpiredToken:
-		return &APIError{Status: http.StatusBadRequest, Code: "ExpiredToken", Message: msg}
-	default:
-		return &APIError{Status: http.StatusForbidden, Code: "SignatureDoesNotMatch", Message: msg}
-	}
-}
-
 func parseForm(body []byte) (url.Values, error) { return url.ParseQuery(string(body)) }
 
-// serveSTS runs one STS operation; call gets its decoded input.
-func (s *Server) serveSTS(body []byte, call *Call) (int, []byte, *APIError) {
-	form, err := parseForm(body)
-	if err != nil {
-		return 0, nil, &APIError{Code: "MalformedQueryString", Message: err.Error()}
-	}
-	action := form.Get("Action")
-	if action != OpAssumeRole {
-		return 0, nil, &APIError{Code: "InvalidAction", Message: fmt.Sprintf("Could not find operation %s for version %s", action, form.Get("Version"))}
-	}
-	if v := form.Get("Version"); v != stsVersion {
-		return 0, nil, &APIError{Code: "InvalidAction", Message: fmt.Sprintf("Could not find operation %s for version %s", action, v)}
-	}
-	if err := s.takeFault(action); err != nil {
-		return 0, nil, err
-	}
-	return s.assumeRole(form, call)
+// stsOps are the STS operations the server answers.
+var stsOps = map[string]handler{
+	OpAssumeRole: func(s *Server, c *ServiceCall) (int, []byte, *APIError) { return s.assumeRole(c.form, c.call) },
 }
 
 func (s *Server) assumeRole(form url.Values, call *Call) (int, []byte, *APIError) {
