@@ -1,9 +1,9 @@
 package localaws
 
 import (
-	"maps"
 	"encoding/xml"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"

@@ -74,8 +74,8 @@ type service struct {
 	// another is refused, and it recognizes a request signed for no
 	// service. xmlns is the namespace of its error responses.
 	version, xmlns string
-	route        func(r *http.Request) (op string, path map[string]string, err *APIError)
-	ops          map[string]handler
+	route          func(r *http.Request) (op string, path map[string]string, err *APIError)
+	ops            map[string]handler
 	// throttle is the error the service answers when a caller exceeds its
 	// request rate (Throttle, ThrottleEvery).
 	throttle APIError
