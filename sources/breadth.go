@@ -504,7 +504,7 @@ func (s *frontSource) APIDomains(ctx context.Context) ([]rules.APIDomain, error)
 func (s *frontSource) domain(name, arn *string, tags map[string]string) rules.APIDomain {
 	d := rules.APIDomain{Name: aws.ToString(name), ARN: aws.ToString(arn), Tags: tags}
 	if d.ARN == "" {
-		d.ARN = awsid.ARN{Partition: partitionOf(s.region), Service: "apigateway", Region: s.region, Resource: "/domainnames/" + d.Name}.String()
+		d.ARN = awsid.ARN{Partition: awsid.EndpointPartition(s.region), Service: "apigateway", Region: s.region, Resource: "/domainnames/" + d.Name}.String()
 	}
 	return d
 }

@@ -12,7 +12,6 @@
 package sources
 
 import (
-	"cmp"
 	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -236,10 +235,4 @@ func cloudFrontRegion(region string) string {
 		return "cn-northwest-1"
 	}
 	return "us-east-1"
-}
-
-// partitionOf is the partition of region's ARNs: aws for a name of no
-// partition, as the SDK falls back to it.
-func partitionOf(region string) string {
-	return cmp.Or(awsid.PartitionOfRegion(region), awsid.AWS)
 }

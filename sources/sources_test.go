@@ -199,7 +199,4 @@ func TestPolicyDocument(t *testing.T) {
 			t.Errorf("policyDocument(%q) = %q, want %q", in, got, want)
 		}
 	}
-	if !slices.Contains([]string{"a"}, roleNameOf("arn:aws:iam::1:role/service-role/a")) || roleNameOf("a") != "a" {
-		t.Error("roleNameOf")
-	}
 }

@@ -3,6 +3,7 @@ package localaws
 import (
 	"encoding/xml"
 	"fmt"
+	"github.com/aiguard/aiguard/awsid"
 	"maps"
 	"net/http"
 	"net/url"
@@ -69,7 +70,7 @@ func (s *Server) AddIAMRole(r IAMRole) {
 		r.Path = "/"
 	}
 	if r.ARN == "" {
-		r.ARN = "arn:aws:iam::" + r.AccountID + ":role" + r.Path + r.RoleName
+		r.ARN = awsid.RoleARN(awsid.AWS, r.AccountID, strings.TrimPrefix(r.Path, "/")+r.RoleName)
 	}
 	if r.CreateDate.IsZero() {
 		r.CreateDate = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)

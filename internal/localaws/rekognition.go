@@ -1,7 +1,6 @@
 package localaws
 
 import (
-	"cmp"
 	"fmt"
 	"maps"
 	"slices"
@@ -77,7 +76,7 @@ func listRekognitionTags(s *Server, c *ServiceCall) (int, []byte, *APIError) {
 	a, err := awsid.ParseARN(arn)
 	id, ok := strings.CutPrefix(a.Resource, "collection/")
 	if err != nil || !ok || a.Service != "rekognition" || a.Region != c.Region ||
-		a.Partition != cmp.Or(awsid.PartitionOfRegion(c.Region), awsid.AWS) || !awsid.IsAccountID(a.AccountID) {
+		a.Partition != awsid.EndpointPartition(c.Region) || !awsid.IsAccountID(a.AccountID) {
 		return 0, nil, &APIError{Code: "InvalidParameterException", Message: "Request has invalid parameters"}
 	}
 	s.mu.Lock()

@@ -1,7 +1,6 @@
 package localaws
 
 import (
-	"cmp"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base32"
@@ -58,7 +57,7 @@ func parseRoleARN(s string) (partition, account, name string, ok bool) {
 	if !found || !awsid.IsRoleName(path) {
 		return "", "", "", false
 	}
-	return a.Partition, a.AccountID, path[strings.LastIndexByte(path, '/')+1:], true
+	return a.Partition, a.AccountID, awsid.RoleName(path), true
 }
 
 func parseForm(body []byte) (url.Values, error) { return url.ParseQuery(string(body)) }
@@ -121,7 +120,7 @@ func (s *Server) assumeRole(form url.Values, call *Call) (int, []byte, *APIError
 		Message: fmt.Sprintf("User: %s is not authorized to perform: sts:AssumeRole on resource: %s", caller, rec.RoleARN)}
 	// A role in another partition is out of reach. A Region of no
 	// partition signs for aws, as the SDK falls back to it.
-	if p := cmp.Or(awsid.PartitionOfRegion(call.Signer.Region), awsid.AWS); p != partition {
+	if awsid.EndpointPartition(call.Signer.Region) != partition {
 		return 0, nil, denied
 	}
 	if s.opts.AssumableRoles != nil && !slices.Contains(s.opts.AssumableRoles, rec.RoleARN) {
@@ -149,7 +148,8 @@ func (s *Server) assumeRole(form url.Values, call *Call) (int, []byte, *APIError
 	b.WriteString(`<SourceIdentity></SourceIdentity><AssumedRoleUser><AssumedRoleId>AROA` + keyID(rec.RoleARN, 0) + ":")
 	_ = xml.EscapeText(&b, []byte(rec.RoleSessionName))
 	b.WriteString(`</AssumedRoleId><Arn>`)
-	_ = xml.EscapeText(&b, []byte(fmt.Sprintf("arn:%s:sts::%s:assumed-role/%s/%s", partition, account, roleName, rec.RoleSessionName)))
+	_ = xml.EscapeText(&b, []byte(awsid.ARN{Partition: partition, Service: "sts", AccountID: account,
+		Resource: "assumed-role/" + roleName + "/" + rec.RoleSessionName}.String()))
 	b.WriteString(`</Arn></AssumedRoleUser><Credentials>`)
 	b.WriteString(`<AccessKeyId>` + accessKeyID + `</AccessKeyId>`)
 	b.WriteString(`<SecretAccessKey>` + issued.secret + `</SecretAccessKey>`)
