@@ -49,24 +49,7 @@ func listComprehendModels(kind, op, member string) handler {
 			}
 			limit = n
 		}
-		list := s.byKey(kind, nil)
-		token, _ := c.Body["NextToken"].(string)
-		start, aerr := pageStart(token, op, len(list))
-		if aerr != nil {
-			aerr.Code = "InvalidRequestException"
-			return 0, nil, aerr
-		}
-		end := min(start+limit, len(list))
-		items := make([]map[string]any, 0, end-start)
-		for _, d := range list[start:end] {
-			items = append(items, d.doc)
-		}
-		c.Returned = len(items)
-		resp := map[string]any{member: items}
-		if end < len(list) {
-			resp["NextToken"] = pageToken(op, end)
-		}
-		return jsonAnswer(resp)
+		return jsonPage(c, listing{op, member, "NextToken", "NextToken", "InvalidRequestException"}, s.byKey(kind, nil), limit, docOf)
 	}
 }
 
@@ -84,24 +67,11 @@ func listGuardrails(s *Server, c *ServiceCall) (int, []byte, *APIError) {
 		}
 		limit = n
 	}
-	list := s.byKey(BedrockGuardrail, nil)
-	start, aerr := pageStart(c.Query["nextToken"], "ListGuardrails", len(list))
-	if aerr != nil {
-		aerr.Code = "ValidationException"
-		return 0, nil, aerr
-	}
-	end := min(start+limit, len(list))
-	items := make([]map[string]any, 0, end-start)
-	for _, d := range list[start:end] {
-		items = append(items, map[string]any{"id": d.key, "arn": d.doc["guardrailArn"], "name": d.doc["name"],
-			"status": d.doc["status"], "version": d.doc["version"], "createdAt": d.doc["createdAt"], "updatedAt": d.doc["updatedAt"]})
-	}
-	c.Returned = len(items)
-	resp := map[string]any{"guardrails": items}
-	if end < len(list) {
-		resp["nextToken"] = pageToken("ListGuardrails", end)
-	}
-	return jsonAnswer(resp)
+	return jsonPage(c, listing{"ListGuardrails", "guardrails", "nextToken", "nextToken", "ValidationException"}, s.byKey(BedrockGuardrail, nil), limit,
+		func(d resourceDoc) any {
+			return map[string]any{"id": d.key, "arn": d.doc["guardrailArn"], "name": d.doc["name"], "status": d.doc["status"],
+				"version": d.doc["version"], "createdAt": d.doc["createdAt"], "updatedAt": d.doc["updatedAt"]}
+		})
 }
 
 func getGuardrail(s *Server, c *ServiceCall) (int, []byte, *APIError) {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"net/http"
 	"slices"
 	"strconv"
 	"strings"
@@ -279,11 +278,7 @@ func (s *Server) putEvaluations(body []byte, call *Call) (int, []byte, *APIError
 	for _, e := range rec.Failed {
 		failed = append(failed, evaluationWire(e))
 	}
-	out, err := json.Marshal(map[string]any{"FailedEvaluations": failed})
-	if err != nil {
-		return 0, nil, &APIError{Status: http.StatusInternalServerError, Code: "InternalFailure", Message: err.Error()}
-	}
-	return http.StatusOK, out, nil
+	return jsonAnswer(map[string]any{"FailedEvaluations": failed})
 }
 
 func evaluationWire(e Evaluation) map[string]any {
@@ -404,11 +399,7 @@ func (s *Server) getResourceConfigHistory(body []byte, call *Call) (int, []byte,
 	if end < len(match) {
 		resp["nextToken"] = strconv.Itoa(end)
 	}
-	out, err := json.Marshal(resp)
-	if err != nil {
-		return 0, nil, &APIError{Status: http.StatusInternalServerError, Code: "InternalFailure", Message: err.Error()}
-	}
-	return http.StatusOK, out, nil
+	return jsonAnswer(resp)
 }
 
 // itemWire renders a CI in the API shape: camelCase names, configuration as

@@ -1,7 +1,6 @@
 package localaws
 
 import (
-	"bytes"
 	"embed"
 	"encoding/json"
 	"fmt"
@@ -28,10 +27,8 @@ func Fixture(name string) (Doc, error) {
 	if err != nil {
 		return nil, fmt.Errorf("localaws: fixture %s: %w", name, err)
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var d Doc
-	if err := dec.Decode(&d); err != nil {
+	d, err := decodeDoc(data)
+	if err != nil {
 		return nil, fmt.Errorf("localaws: fixture %s: %w", name, err)
 	}
 	return d, nil

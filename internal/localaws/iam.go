@@ -182,19 +182,16 @@ func iamListRolePolicies(s *Server, action string, form url.Values) (string, int
 // iamPage is one page of a listing's items, from the Marker on, with
 // IsTruncated and the next Marker.
 func iamPage(action, list string, items []string, limit int, marker string) (string, int, *APIError) {
-	start, aerr := pageStart(marker, action, len(items))
+	pg, next, aerr := page(items, action, marker, limit, "ValidationError")
 	if aerr != nil {
-		aerr.Code = "ValidationError"
 		aerr.Message = "Invalid Marker."
 		return "", 0, aerr
 	}
-	end := min(start+limit, len(items))
-	result := "<" + list + ">" + strings.Join(items[start:end], "") + "</" + list + ">" +
-		xmlField("IsTruncated", strconv.FormatBool(end < len(items)))
-	if end < len(items) {
-		result += xmlField("Marker", pageToken(action, end))
+	result := "<" + list + ">" + strings.Join(pg, "") + "</" + list + ">" + xmlField("IsTruncated", strconv.FormatBool(next != ""))
+	if next != "" {
+		result += xmlField("Marker", next)
 	}
-	return result, end - start, nil
+	return result, len(pg), nil
 }
 
 func iamGetRolePolicy(s *Server, _ string, form url.Values) (string, int, *APIError) {

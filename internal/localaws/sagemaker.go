@@ -1,10 +1,8 @@
 package localaws
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"slices"
 	"strconv"
 	"strings"
@@ -174,10 +172,8 @@ func (s *Server) AddSageMaker(kind string, describe []byte) error {
 	if !ok {
 		return fmt.Errorf("localaws: unknown SageMaker kind %q", kind)
 	}
-	dec := json.NewDecoder(bytes.NewReader(describe))
-	dec.UseNumber()
-	var doc map[string]any
-	if err := dec.Decode(&doc); err != nil {
+	doc, err := decodeDoc(describe)
+	if err != nil {
 		return fmt.Errorf("localaws: %s: %w", kind, err)
 	}
 	key, err := docKey(k, doc)
@@ -271,11 +267,7 @@ func (s *Server) describeSageMaker(kind string, in map[string]any) (int, []byte,
 	if !ok {
 		return 0, nil, k.notFound(parts[len(parts)-1])
 	}
-	out, err := json.Marshal(res.doc)
-	if err != nil {
-		return 0, nil, &APIError{Status: http.StatusInternalServerError, Code: "InternalFailure", Message: err.Error()}
-	}
-	return http.StatusOK, out, nil
+	return jsonAnswer(res.doc)
 }
 
 func (s *Server) listSageMaker(kind string, rec *ServiceCall) (int, []byte, *APIError) {
@@ -325,7 +317,6 @@ func (s *Server) listSageMaker(kind string, rec *ServiceCall) (int, []byte, *API
 	nameContains, _ := in["NameContains"].(string)
 	domain, _ := in["DomainIdEquals"].(string)
 	endpoint, _ := in["EndpointName"].(string) // ListMonitoringSchedules
-	token, _ := in["NextToken"].(string)
 
 	s.mu.Lock()
 	var match []sageMakerResource
@@ -362,32 +353,8 @@ func (s *Server) listSageMaker(kind string, rec *ServiceCall) (int, []byte, *API
 		}
 		return c
 	})
-	start, aerr := pageStart(token, k.listOp, len(match))
-	if aerr != nil {
-		aerr.Code = "ValidationException"
-		return 0, nil, aerr
-	}
-	end := min(start+limit, len(match))
-	summaries := make([]map[string]any, 0, end-start)
-	for _, res := range match[start:end] {
-		sum := map[string]any{}
-		for _, f := range k.summary {
-			if v, ok := res.doc[f]; ok {
-				sum[f] = v
-			}
-		}
-		summaries = append(summaries, sum)
-	}
-	rec.Returned = len(summaries)
-	resp := map[string]any{k.listKey: summaries}
-	if end < len(match) {
-		resp["NextToken"] = pageToken(k.listOp, end)
-	}
-	out, err := json.Marshal(resp)
-	if err != nil {
-		return 0, nil, &APIError{Status: http.StatusInternalServerError, Code: "InternalFailure", Message: err.Error()}
-	}
-	return http.StatusOK, out, nil
+	return jsonPage(rec, listing{k.listOp, k.listKey, "NextToken", "NextToken", "ValidationException"}, match, limit,
+		func(res sageMakerResource) any { return pick(res.doc, k.summary...) })
 }
 
 func lowerFirst(s string) string {
