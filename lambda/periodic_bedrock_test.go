@@ -24,23 +24,13 @@ func fixtureDoc(t *testing.T, name string, set map[string]any) localaws.Doc {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for k, v := range set {
-		if v == nil {
-			d.Delete(k)
-		} else {
-			d.Set(k, v)
-		}
-	}
-	return d
+	return d.Apply(set)
 }
 
 func addCustomModel(t *testing.T, srv *localaws.Server, name string, set map[string]any) {
 	t.Helper()
 	all := map[string]any{"modelName": name, "modelArn": bedrockARN + "custom-model/" + name}
-	for k, v := range set {
-		all[k] = v
-	}
-	if err := srv.AddBedrock(localaws.BedrockCustomModel, fixtureDoc(t, "bedrock/GetCustomModel.encrypted", all)); err != nil {
+	if err := srv.AddBedrock(localaws.BedrockCustomModel, fixtureDoc(t, "bedrock/GetCustomModel.encrypted", all).Apply(set)); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -48,10 +38,7 @@ func addCustomModel(t *testing.T, srv *localaws.Server, name string, set map[str
 func addCustomizationJob(t *testing.T, srv *localaws.Server, name string, at time.Time, set map[string]any) {
 	t.Helper()
 	all := map[string]any{"jobName": name, "jobArn": bedrockARN + "model-customization-job/" + name, "creationTime": at.Format(time.RFC3339)}
-	for k, v := range set {
-		all[k] = v
-	}
-	if err := srv.AddBedrock(localaws.BedrockCustomizationJob, fixtureDoc(t, "bedrock/GetModelCustomizationJob.hardened", all)); err != nil {
+	if err := srv.AddBedrock(localaws.BedrockCustomizationJob, fixtureDoc(t, "bedrock/GetModelCustomizationJob.hardened", all).Apply(set)); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -59,18 +46,8 @@ func addCustomizationJob(t *testing.T, srv *localaws.Server, name string, at tim
 func addAgent(t *testing.T, srv *localaws.Server, id string, set map[string]any) {
 	t.Helper()
 	all := map[string]any{"agentId": id, "agentName": "agent-" + strings.ToLower(id), "agentArn": bedrockARN + "agent/" + id}
-	for k, v := range set {
-		all[k] = v
-	}
 	d := fixtureDoc(t, "bedrockagent/GetAgent.guarded", nil)
-	agent := localaws.Doc(d["agent"].(map[string]any))
-	for k, v := range all {
-		if v == nil {
-			agent.Delete(k)
-		} else {
-			agent.Set(k, v)
-		}
-	}
+	agent := localaws.Doc(d["agent"].(map[string]any)).Apply(all).Apply(set)
 	if err := srv.AddBedrock(localaws.BedrockAgent, agent); err != nil {
 		t.Fatal(err)
 	}
@@ -84,10 +61,7 @@ func addComprehendJob(t *testing.T, srv *localaws.Server, kind, id string, at ti
 	}
 	all := map[string]any{"JobId": id, "JobName": "job-" + id, "JobArn": "arn:aws:comprehend:us-east-1:111122223333:" + arnKind + id,
 		"SubmitTime": json.Number(fmt.Sprint(at.Unix()))}
-	for k, v := range set {
-		all[k] = v
-	}
-	if err := srv.AddComprehendJob(kind, fixtureDoc(t, fixture, all)); err != nil {
+	if err := srv.AddComprehendJob(kind, fixtureDoc(t, fixture, all).Apply(set)); err != nil {
 		t.Fatal(err)
 	}
 }

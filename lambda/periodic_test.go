@@ -47,18 +47,7 @@ func scheduled(t *testing.T, ruleID string, params map[string]string) []byte {
 
 func addDoc(t *testing.T, srv *localaws.Server, kind, fixture string, set map[string]any) {
 	t.Helper()
-	d, err := localaws.Fixture(fixture)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range set {
-		if v == nil {
-			d.Delete(k)
-		} else {
-			d.Set(k, v)
-		}
-	}
-	if err := srv.AddSageMakerDoc(kind, d); err != nil {
+	if err := srv.AddSageMakerDoc(kind, fixtureDoc(t, fixture, set)); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -71,10 +60,9 @@ func addJob(t *testing.T, srv *localaws.Server, fixture, name string, at time.Ti
 		"TrainingJobArn":  smARN + "training-job/" + name,
 		"CreationTime":    json.Number(fmt.Sprint(at.Unix())),
 	}
-	for k, v := range set {
-		all[k] = v
+	if err := srv.AddSageMakerDoc(localaws.SageMakerTrainingJob, fixtureDoc(t, "sagemaker/DescribeTrainingJob."+fixture, all).Apply(set)); err != nil {
+		t.Fatal(err)
 	}
-	addDoc(t, srv, localaws.SageMakerTrainingJob, "sagemaker/DescribeTrainingJob."+fixture, all)
 }
 
 // stored returns localaws's stored results of configRule, by resource ID.

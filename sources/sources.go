@@ -144,9 +144,10 @@ func New(a APIs, o Options) rules.Sources {
 // client made on first use and kept by c.
 func For(c *awsclient.Clients, roleARN, region string, o Options) rules.Sources {
 	a := APIs{Region: c.Region(region)}
+	k := clientsOf{c, roleARN, region}
 	for _, svc := range services {
 		if len(o.Services) == 0 || slices.Contains(o.Services, svc.prefix) {
-			svc.set(c, roleARN, region, &a)
+			svc.set(k, &a)
 		}
 	}
 	return New(a, o)
@@ -162,65 +163,47 @@ func Services() []string {
 	return out
 }
 
+// clientsOf are the clients of one role in one Region.
+type clientsOf struct {
+	c            *awsclient.Clients
+	role, region string
+}
+
+// get returns k's client of a service (awsclient.Get).
+func get[T, O any](k clientsOf, service string, newClient func(aws.Config, ...func(*O)) T) T {
+	return awsclient.Get(k.c, k.role, k.region, service, newClient)
+}
+
 // services are the IAM service prefixes that have sources, each with how
-// it sets its clients in APIs. A service's client is keyed by its prefix
-// among the clients of a role and Region (by its own name where one prefix
-// covers two APIs).
+// it sets its clients in APIs. A client is named by its service's prefix
+// among the clients of a role and Region, or by its own name where one
+// prefix covers two APIs (Bedrock and Bedrock Agents; API Gateway's v1 and
+// v2). Cost Explorer is global: its SDK endpoint rules send every Region's
+// requests to the partition's one endpoint and sign them for its Region,
+// so its client needs no Region of its own.
 var services = [...]struct {
 	prefix string
-	set    func(c *awsclient.Clients, role, region string, a *APIs)
+	set    func(k clientsOf, a *APIs)
 }{
-	{"sagemaker", func(c *awsclient.Clients, role, region string, a *APIs) {
-		a.SageMaker = awsclient.Get(c, role, region, "sagemaker", sagemaker.NewFromConfig)
+	{"sagemaker", func(k clientsOf, a *APIs) { a.SageMaker = get(k, "sagemaker", sagemaker.NewFromConfig) }},
+	{"iam", func(k clientsOf, a *APIs) { a.IAM = get(k, "iam", iam.NewFromConfig) }},
+	{"bedrock", func(k clientsOf, a *APIs) {
+		a.Bedrock, a.BedrockAgent = get(k, "bedrock", bedrock.NewFromConfig), get(k, "bedrock-agent", bedrockagent.NewFromConfig)
 	}},
-	{"iam", func(c *awsclient.Clients, role, region string, a *APIs) {
-		a.IAM = awsclient.Get(c, role, region, "iam", iam.NewFromConfig)
+	{"comprehend", func(k clientsOf, a *APIs) { a.Comprehend = get(k, "comprehend", comprehend.NewFromConfig) }},
+	{"rekognition", func(k clientsOf, a *APIs) { a.Rekognition = get(k, "rekognition", rekognition.NewFromConfig) }},
+	{"s3", func(k clientsOf, a *APIs) { a.S3 = get(k, "s3", s3.NewFromConfig) }},
+	{"logs", func(k clientsOf, a *APIs) { a.Logs = get(k, "logs", cloudwatchlogs.NewFromConfig) }},
+	{"cloudtrail", func(k clientsOf, a *APIs) { a.CloudTrail = get(k, "cloudtrail", cloudtrail.NewFromConfig) }},
+	{"guardduty", func(k clientsOf, a *APIs) { a.GuardDuty = get(k, "guardduty", guardduty.NewFromConfig) }},
+	{"ce", func(k clientsOf, a *APIs) { a.CostExplorer = get(k, "ce", costexplorer.NewFromConfig) }},
+	{"ec2", func(k clientsOf, a *APIs) { a.EC2 = get(k, "ec2", ec2.NewFromConfig) }},
+	{"elasticloadbalancing", func(k clientsOf, a *APIs) { a.ELB = get(k, "elasticloadbalancing", elb.NewFromConfig) }},
+	{"apigateway", func(k clientsOf, a *APIs) {
+		a.APIGateway, a.APIGatewayV2 = get(k, "apigateway", apigateway.NewFromConfig), get(k, "apigatewayv2", apigatewayv2.NewFromConfig)
 	}},
-	{"bedrock", func(c *awsclient.Clients, role, region string, a *APIs) { // Bedrock and Bedrock Agents share the IAM prefix
-		a.Bedrock = awsclient.Get(c, role, region, "bedrock", bedrock.NewFromConfig)
-		a.BedrockAgent = awsclient.Get(c, role, region, "bedrock-agent", bedrockagent.NewFromConfig)
-	}},
-	{"comprehend", func(c *awsclient.Clients, role, region string, a *APIs) {
-		a.Comprehend = awsclient.Get(c, role, region, "comprehend", comprehend.NewFromConfig)
-	}},
-	{"rekognition", func(c *awsclient.Clients, role, region string, a *APIs) {
-		a.Rekognition = awsclient.Get(c, role, region, "rekognition", rekognition.NewFromConfig)
-	}},
-	{"s3", func(c *awsclient.Clients, role, region string, a *APIs) {
-		a.S3 = awsclient.Get(c, role, region, "s3", s3.NewFromConfig)
-	}},
-	{"logs", func(c *awsclient.Clients, role, region string, a *APIs) {
-		a.Logs = awsclient.Get(c, role, region, "logs", cloudwatchlogs.NewFromConfig)
-	}},
-	{"cloudtrail", func(c *awsclient.Clients, role, region string, a *APIs) {
-		a.CloudTrail = awsclient.Get(c, role, region, "cloudtrail", cloudtrail.NewFromConfig)
-	}},
-	{"guardduty", func(c *awsclient.Clients, role, region string, a *APIs) {
-		a.GuardDuty = awsclient.Get(c, role, region, "guardduty", guardduty.NewFromConfig)
-	}},
-	{"ce", func(c *awsclient.Clients, role, region string, a *APIs) {
-		// Cost Explorer is global: its SDK endpoint rules send every
-		// Region's requests to the partition's one endpoint (ce.us-east-1
-		// in aws) and sign them for its Region, so the client needs no
-		// Region of its own.
-		a.CostExplorer = awsclient.Get(c, role, region, "ce", costexplorer.NewFromConfig)
-	}},
-	{"ec2", func(c *awsclient.Clients, role, region string, a *APIs) {
-		a.EC2 = awsclient.Get(c, role, region, "ec2", ec2.NewFromConfig)
-	}},
-	{"elasticloadbalancing", func(c *awsclient.Clients, role, region string, a *APIs) {
-		a.ELB = awsclient.Get(c, role, region, "elasticloadbalancing", elb.NewFromConfig)
-	}},
-	{"apigateway", func(c *awsclient.Clients, role, region string, a *APIs) { // one IAM prefix for API Gateway's v1 and v2 APIs
-		a.APIGateway = awsclient.Get(c, role, region, "apigateway", apigateway.NewFromConfig)
-		a.APIGatewayV2 = awsclient.Get(c, role, region, "apigatewayv2", apigatewayv2.NewFromConfig)
-	}},
-	{"cloudfront", func(c *awsclient.Clients, role, region string, a *APIs) {
-		a.CloudFront = awsclient.Get(c, role, region, "cloudfront", newCloudFront)
-	}},
-	{"acm", func(c *awsclient.Clients, role, region string, a *APIs) {
-		a.ACM = awsclient.Get(c, role, region, "acm", acm.NewFromConfig)
-	}},
+	{"cloudfront", func(k clientsOf, a *APIs) { a.CloudFront = get(k, "cloudfront", newCloudFront) }},
+	{"acm", func(k clientsOf, a *APIs) { a.ACM = get(k, "acm", acm.NewFromConfig) }},
 }
 
 // newCloudFront makes a CloudFront client: CloudFront is global, its API

@@ -82,6 +82,19 @@ func (d Doc) Delete(path string) Doc {
 	return d
 }
 
+// Apply sets each member of changes at its dotted path (Set), or deletes
+// it when its value is nil (Delete), and returns d.
+func (d Doc) Apply(changes map[string]any) Doc {
+	for path, v := range changes {
+		if v == nil {
+			d.Delete(path)
+		} else {
+			d.Set(path, v)
+		}
+	}
+	return d
+}
+
 // JSON encodes d.
 func (d Doc) JSON() []byte {
 	data, err := json.Marshal(d)

@@ -1,8 +1,8 @@
 package localaws
 
 import (
-	"slices"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
