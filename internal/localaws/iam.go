@@ -135,10 +135,7 @@ func (v *violations) required(form url.Values, name string, lo, hi int) string {
 func iamGetRole(s *Server, _ string, form url.Values) (string, int, *APIError) {
 	var v violations
 	name := v.required(form, "RoleName", 1, 64)
-	if err := v.iamErr(); err != nil {
-		return "", 0, err
-	}
-	r, aerr := s.iamRole(name)
+	r, aerr := s.iamRole(name, v)
 	if aerr != nil {
 		return "", 0, aerr
 	}
@@ -153,10 +150,7 @@ func iamListRolePolicies(s *Server, action string, form url.Values) (string, int
 	var v violations
 	name := v.required(form, "RoleName", 1, 64)
 	limit, marker := iamPaging(form, &v)
-	if err := v.iamErr(); err != nil {
-		return "", 0, err
-	}
-	r, aerr := s.iamRole(name)
+	r, aerr := s.iamRole(name, v)
 	if aerr != nil {
 		return "", 0, aerr
 	}
@@ -198,10 +192,7 @@ func iamGetRolePolicy(s *Server, _ string, form url.Values) (string, int, *APIEr
 	var v violations
 	name := v.required(form, "RoleName", 1, 64)
 	policy := v.required(form, "PolicyName", 1, 128)
-	if err := v.iamErr(); err != nil {
-		return "", 0, err
-	}
-	r, aerr := s.iamRole(name)
+	r, aerr := s.iamRole(name, v)
 	if aerr != nil {
 		return "", 0, aerr
 	}
@@ -250,7 +241,12 @@ func (v violations) iamErr() *APIError {
 	return err
 }
 
-func (s *Server) iamRole(name string) (IAMRole, *APIError) {
+// iamRole returns the role named name, once the request's members passed
+// their checks (v).
+func (s *Server) iamRole(name string, v violations) (IAMRole, *APIError) {
+	if err := v.iamErr(); err != nil {
+		return IAMRole{}, err
+	}
 	s.mu.Lock()
 	r, ok := s.iamRoles[strings.ToLower(name)]
 	s.mu.Unlock()
