@@ -216,6 +216,17 @@ func PartitionOfRegion(region string) string {
 	return ""
 }
 
+// EndpointPartition returns the partition whose endpoints serve region,
+// and in whose ARNs its resources are named: PartitionOfRegion, or aws for
+// a name that fits no partition, as the SDK's endpoint rules fall back to
+// it.
+func EndpointPartition(region string) string {
+	if p := PartitionOfRegion(region); p != "" {
+		return p
+	}
+	return AWS
+}
+
 // AccountIDPattern is a regular expression (without anchors) matching an
 // AWS account ID; IsAccountID checks the same.
 const AccountIDPattern = `[0-9]{12}`
@@ -324,6 +335,13 @@ func PartitionOfARN(s string) (string, bool) {
 // path (team/aiguard-member).
 func RoleARN(partition, accountID, nameWithPath string) string {
 	return ARN{Partition: partition, Service: "iam", AccountID: accountID, Resource: "role/" + nameWithPath}.String()
+}
+
+// RoleName returns the name of the IAM role an ARN names, less its path
+// (arn:aws:iam::111122223333:role/team/reader gives reader): the text after
+// the last slash, or s itself when it has none.
+func RoleName(s string) string {
+	return s[strings.LastIndexByte(s, '/')+1:]
 }
 
 // IsAWSManagedPolicy reports whether s is the ARN of an AWS managed IAM

@@ -293,3 +293,21 @@ func TestPartitionsMatchSDK(t *testing.T) {
 		t.Errorf("KnownRegions() = %v\nthe SDK lists %v", got, regions)
 	}
 }
+
+func TestEndpointPartitionAndRoleName(t *testing.T) {
+	for region, want := range map[string]string{"us-east-1": AWS, "cn-north-1": AWSCN, "eusc-de-east-1": AWSEUSC, "": AWS, "moon-1": AWS} {
+		if got := EndpointPartition(region); got != want {
+			t.Errorf("EndpointPartition(%q) = %q, want %q", region, got, want)
+		}
+	}
+	for arn, want := range map[string]string{
+		"arn:aws:iam::111122223333:role/reader":                   "reader",
+		"arn:aws:iam::111122223333:role/service-role/team/reader": "reader",
+		"reader": "reader",
+		"arn:aws-cn:iam::111122223333:role/aiguard/aiguard-member-x": "aiguard-member-x",
+	} {
+		if got := RoleName(arn); got != want {
+			t.Errorf("RoleName(%q) = %q, want %q", arn, got, want)
+		}
+	}
+}

@@ -20,7 +20,7 @@ import (
 	cstypes "github.com/aws/aws-sdk-go-v2/service/configservice/types"
 
 	"github.com/aiguard/aiguard/internal/localaws"
-	"github.com/aiguard/aiguard/lambda"
+	"github.com/aiguard/aiguard/sources"
 )
 
 // TestMotoPeriodicRules runs periodic rules through the real bootstrap under
@@ -159,7 +159,7 @@ func TestMotoPeriodicRules(t *testing.T) {
 	// The IAM source, which sagemaker-execution-role-scoping reads through
 	// (moto lacks ListUserProfiles, so the rule itself cannot run here).
 	t.Run("IAM roles", func(t *testing.T) {
-		src, err := m.clients(t).Sources(withTimeout(t), "", "", lambda.SourceOptions{})
+		src, err := m.clients(t).Sources(withTimeout(t), "", "", sources.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}

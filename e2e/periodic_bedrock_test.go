@@ -34,54 +34,14 @@ func addAgents(tb testing.TB, srv *localaws.Server, n int) {
 }
 
 // TestEmulatorPeriodicBedrockAgents runs bedrock-agent-guardrail through
-// the real bootstrap: Bedrock Agent's restJson1 listing pages and is
-// throttled, every agent is read, the evaluations are put, and on the next
-// run a deleted agent is reconciled to NOT_APPLICABLE.
+// the real bootstrap (fleetRun): Bedrock Agent's restJson1 listing.
 func TestEmulatorPeriodicBedrockAgents(t *testing.T) {
-	requireBinaries(t)
-	srv := startLocalAWS(t, localaws.Options{})
-	srv.BindResultToken(periodicToken, periodicRule)
-	addAgents(t, srv, 130)
-	srv.Throttle("ListAgents", 1)
-	srv.Throttle("GetAgent", 2)
-	emu := startEmulator(t, bin.bootstrap, emulatorEnv(srv.URL, "us-east-1"))
-	ev := withParams(t, fixture(t, "e2e:scheduled-fleet.json"), map[string]string{"ruleId": "bedrock-agent-guardrail"})
-
-	emu.invoke(t, ev).mustSucceed(t, emu)
-	checkFleet(t, srv, 130, bedrockAgentARN+"AG%d", 4)
-	// Pages are told apart by their nextToken: the SDK resends a request
-	// whose answer it could not read, which makes the same page twice.
-	list := srv.CallsTo("ListAgents")
-	pages := map[string]bool{}
-	for _, c := range list {
-		if !c.Failed() {
-			pages[fmt.Sprint(c.Request.Body["nextToken"])] = true
-		}
-	}
-	if len(list) == 0 || list[0].ErrorCode != "ThrottlingException" || len(pages) != 2 {
-		t.Errorf("ListAgents: %v, want a throttled call then 2 pages", operations(srv))
-	}
-	for _, c := range srv.Calls() {
-		if s := c.Signer; s.AccessKeyID != baseKey || !s.Verified {
-			t.Errorf("%s signed by %+v", c.Operation, s)
-		}
-	}
-
-	srv.RemoveBedrock(localaws.BedrockAgent, "AG00000007")
-	srv.Reset()
-	emu.invoke(t, ev).mustSucceed(t, emu)
-	gone := 0
-	for _, r := range srv.EvaluationResults(periodicRule) {
-		if r.ComplianceType == "NOT_APPLICABLE" {
-			gone++
-			if r.ComplianceResourceID != bedrockAgentARN+"AG00000007" {
-				t.Errorf("reconciled %s, want only AG00000007", r.ComplianceResourceID)
-			}
-		}
-	}
-	if gone != 1 {
-		t.Errorf("%d NOT_APPLICABLE results, want 1", gone)
-	}
+	fleetRun{
+		rule: "bedrock-agent-guardrail", add: addAgents, n: 130, failEvery: 4, idFormat: bedrockAgentARN + "AG%d",
+		listOp: "ListAgents", describeOp: "GetAgent", pageToken: "nextToken",
+		remove: func(srv *localaws.Server) { srv.RemoveBedrock(localaws.BedrockAgent, "AG00000007") },
+		goneID: bedrockAgentARN + "AG00000007",
+	}.run(t)
 }
 
 // TestEmulatorPeriodicBedrockInvocationLogging runs the account-level

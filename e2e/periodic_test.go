@@ -37,25 +37,48 @@ func addTrainingJobs(tb testing.TB, srv *localaws.Server, n int) {
 	}
 }
 
-// TestEmulatorPeriodicTrainingJobs runs sagemaker-training-job-hardened
-// through the real bootstrap: the SageMaker listing pages and is throttled,
-// every job is described, the evaluations are put, and on the next run a
-// job that is gone is reconciled to NOT_APPLICABLE.
-func TestEmulatorPeriodicTrainingJobs(t *testing.T) {
+// fleetRun is a periodic rule run through the real bootstrap over a
+// generated fleet: its listing pages and is throttled once, its Describe
+// (or Get) call is throttled twice, every resource is read, the
+// evaluations are put (checkFleet), every call is signed with the
+// function's verified credentials, and on the next run the resource
+// remove deletes is reconciled to NOT_APPLICABLE.
+type fleetRun struct {
+	rule               string
+	add                func(tb testing.TB, srv *localaws.Server, n int)
+	n, failEvery       int
+	idFormat           string // the resource ID of resource number i
+	listOp, describeOp string
+	pageToken          string // the listing's request member naming the page
+	remove             func(srv *localaws.Server)
+	goneID             string // the ID of the resource remove deletes
+}
+
+// run runs the rule twice, checking what fleetRun says, and returns the
+// server and emulator for further checks of the second run.
+func (f fleetRun) run(t *testing.T) (*localaws.Server, *emulator) {
+	t.Helper()
 	requireBinaries(t)
 	srv := startLocalAWS(t, localaws.Options{})
 	srv.BindResultToken(periodicToken, periodicRule)
-	addTrainingJobs(t, srv, 150)
-	srv.Throttle("ListTrainingJobs", 1)
-	srv.Throttle("DescribeTrainingJob", 2)
+	f.add(t, srv, f.n)
+	srv.Throttle(f.listOp, 1)
+	srv.Throttle(f.describeOp, 2)
 	emu := startEmulator(t, bin.bootstrap, emulatorEnv(srv.URL, "us-east-1"))
-	ev := withParams(t, fixture(t, "e2e:scheduled-fleet.json"), map[string]string{"ruleId": "sagemaker-training-job-hardened"})
+	ev := withParams(t, fixture(t, "e2e:scheduled-fleet.json"), map[string]string{"ruleId": f.rule})
 
 	emu.invoke(t, ev).mustSucceed(t, emu)
-	checkFleet(t, srv, 150, trainingARN+"job-%d", 3)
-	list := srv.CallsTo("ListTrainingJobs")
-	if len(list) < 3 || list[0].ErrorCode != "ThrottlingException" || list[len(list)-1].SageMaker.Request["NextToken"] == nil {
-		t.Errorf("ListTrainingJobs: %v, want a throttled call then 2 pages", operations(srv))
+	checkFleet(t, srv, f.n, f.idFormat, f.failEvery)
+	// Pages are told apart by their token: the SDK resends a request whose
+	// answer it could not read, which makes the same page twice.
+	list, pages := srv.CallsTo(f.listOp), map[string]bool{}
+	for _, c := range list {
+		if !c.Failed() {
+			pages[fmt.Sprint(c.Request.Body[f.pageToken])] = true
+		}
+	}
+	if len(list) == 0 || list[0].ErrorCode != "ThrottlingException" || len(pages) != 2 {
+		t.Errorf("%s: %v, want a throttled call then 2 pages", f.listOp, operations(srv))
 	}
 	for _, c := range srv.Calls() {
 		if s := c.Signer; s.AccessKeyID != baseKey || !s.Verified {
@@ -63,22 +86,34 @@ func TestEmulatorPeriodicTrainingJobs(t *testing.T) {
 		}
 	}
 
-	// A job is deleted; the next run reports it NOT_APPLICABLE.
-	srv.RemoveSageMaker(localaws.SageMakerTrainingJob, "job-00004")
+	f.remove(srv)
 	srv.Reset()
 	emu.invoke(t, ev).mustSucceed(t, emu)
 	gone := 0
 	for _, r := range srv.EvaluationResults(periodicRule) {
 		if r.ComplianceType == "NOT_APPLICABLE" {
 			gone++
-			if r.ComplianceResourceID != trainingARN+"job-00004" {
-				t.Errorf("reconciled %s, want only job-00004", r.ComplianceResourceID)
+			if r.ComplianceResourceID != f.goneID {
+				t.Errorf("reconciled %s, want only %s", r.ComplianceResourceID, f.goneID)
 			}
 		}
 	}
 	if gone != 1 {
 		t.Errorf("%d NOT_APPLICABLE results, want 1", gone)
 	}
+	return srv, emu
+}
+
+// TestEmulatorPeriodicTrainingJobs runs sagemaker-training-job-hardened
+// through the real bootstrap (fleetRun): the SageMaker listing, and the
+// reconciliation's pages.
+func TestEmulatorPeriodicTrainingJobs(t *testing.T) {
+	srv, emu := fleetRun{
+		rule: "sagemaker-training-job-hardened", add: addTrainingJobs, n: 150, failEvery: 3, idFormat: trainingARN + "job-%d",
+		listOp: "ListTrainingJobs", describeOp: "DescribeTrainingJob", pageToken: "NextToken",
+		remove: func(srv *localaws.Server) { srv.RemoveSageMaker(localaws.SageMakerTrainingJob, "job-00004") },
+		goneID: trainingARN + "job-00004",
+	}.run(t)
 	// Pages are told apart by their NextToken: the SDK resends a request
 	// whose answer it could not read, which makes the same page twice.
 	pages := map[string]bool{}

@@ -24,19 +24,3 @@ type AlertClients interface {
 	SecurityHub(ctx context.Context, region string) (SecurityHubAPI, error)
 	SNS(ctx context.Context, region string) (SNSAPI, error)
 }
-
-// SecurityHub returns the Security Hub client of the function's own role,
-// made on first use like every client: a function that only evaluates
-// Config rules never builds it.
-func (c *SDKClients) SecurityHub(_ context.Context, region string) (SecurityHubAPI, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return sdkClient(c.clientsOf("", region), "securityhub", securityhub.NewFromConfig), nil
-}
-
-// SNS returns the SNS client of the function's own role.
-func (c *SDKClients) SNS(_ context.Context, region string) (SNSAPI, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return sdkClient(c.clientsOf("", region), "sns", sns.NewFromConfig), nil
-}

@@ -2,8 +2,6 @@ package lambda
 
 import (
 	"context"
-	"maps"
-	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -220,25 +218,15 @@ func allowRoles(roles ...string) localaws.Options {
 
 // made lists the services whose clients exist for the function's own role
 // in its Region.
-func made(c *SDKClients) []string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	rc := c.roles[clientKey{}]
-	if rc == nil {
-		return nil
-	}
-	out := slices.Collect(maps.Keys(rc.clients))
-	slices.Sort(out)
-	return out
-}
+func made(c *SDKClients) []string { return c.clients.Made("", "") }
 
 // TestClientsMadeWhenFirstNeeded: a cold start makes no client; a change
 // rule makes only the Config client, a periodic rule only those of the
 // services its Actions name, and a second invocation reuses them.
 func TestClientsMadeWhenFirstNeeded(t *testing.T) {
 	hs := periodicHarness(t, harnessOptions{})
-	if got := made(hs.clients); len(got) != 0 || hs.clients.sts != nil {
-		t.Fatalf("clients before the first invocation: %v (STS %v)", got, hs.clients.sts != nil)
+	if got := made(hs.clients); len(got) != 0 {
+		t.Fatalf("clients before the first invocation: %v", got)
 	}
 	if err := hs.h.Invoke(context.Background(), event(t, "change-noncompliant.json")); err != nil {
 		t.Fatal(err)
@@ -246,7 +234,7 @@ func TestClientsMadeWhenFirstNeeded(t *testing.T) {
 	if got := made(hs.clients); !slices.Equal(got, []string{"config"}) {
 		t.Errorf("after a change rule: clients %v, want [config]", got)
 	}
-	before := hs.clients.roles[clientKey{}].clients["config"]
+	before, _ := hs.clients.Config(context.Background(), "", "")
 	for range 2 {
 		if err := hs.h.Invoke(context.Background(), scheduled(t, "guardduty-ml-protection", nil)); err != nil {
 			t.Fatal(err)
@@ -255,7 +243,7 @@ func TestClientsMadeWhenFirstNeeded(t *testing.T) {
 	if got := made(hs.clients); !slices.Equal(got, []string{"config", "guardduty"}) {
 		t.Errorf("after guardduty-ml-protection: clients %v, want [config guardduty]", got)
 	}
-	if hs.clients.roles[clientKey{}].clients["config"] != before {
+	if after, _ := hs.clients.Config(context.Background(), "", ""); after != before {
 		t.Error("the Config client was made again")
 	}
 	if err := hs.h.Invoke(context.Background(), scheduled(t, "bedrock-invocation-logging", nil)); err != nil {
@@ -263,44 +251,6 @@ func TestClientsMadeWhenFirstNeeded(t *testing.T) {
 	}
 	if got := made(hs.clients); !slices.Equal(got, []string{"bedrock", "bedrock-agent", "config", "guardduty", "logs", "s3"}) {
 		t.Errorf("after bedrock-invocation-logging: clients %v", got)
-	}
-}
-
-// TestSourcesOfEveryService: without Services every source is provided,
-// and each service of sourceServices provides some.
-func TestSourcesOfEveryService(t *testing.T) {
-	hs := newHarness(t, harnessOptions{})
-	all, err := hs.clients.Sources(context.Background(), "", "", SourceOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	v := reflect.ValueOf(all)
-	for i := range v.NumField() {
-		if v.Field(i).IsNil() {
-			t.Errorf("no %s source without Services", v.Type().Field(i).Name)
-		}
-	}
-	// The ML fronts source (ml-endpoint-certificate) reads three services,
-	// and is given only when all three are.
-	fronts := []string{"elasticloadbalancing", "apigateway", "cloudfront"}
-	for _, svc := range sourceServices {
-		if slices.Contains(fronts, svc) {
-			continue
-		}
-		s, err := hs.clients.Sources(context.Background(), "", "", SourceOptions{Services: []string{svc}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if s == (rules.Sources{}) {
-			t.Errorf("service %s provides no source", svc)
-		}
-	}
-	if s, _ := hs.clients.Sources(context.Background(), "", "", SourceOptions{Services: fronts}); s.MLFronts == nil {
-		t.Errorf("Services %v: no ML fronts source", fronts)
-	}
-	only, _ := hs.clients.Sources(context.Background(), "", "", SourceOptions{Services: []string{"guardduty", "config"}})
-	if only.GuardDuty == nil || only.CloudTrail != nil || only.SageMakerJobs != nil || only.S3Buckets != nil {
-		t.Errorf("Services [guardduty config]: %+v, want the GuardDuty source alone", only)
 	}
 }
 

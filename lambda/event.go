@@ -16,6 +16,7 @@ import (
 	shtypes "github.com/aws/aws-sdk-go-v2/service/securityhub/types"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 
+	"github.com/aiguard/aiguard/awsid"
 	"github.com/aiguard/aiguard/cloudtrail"
 	"github.com/aiguard/aiguard/detections"
 )
@@ -208,9 +209,9 @@ func functionOf(ctx context.Context) (function, error) {
 	lc, ok := lambdacontext.FromContext(ctx)
 	if ok {
 		// arn:PARTITION:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]
-		parts := strings.Split(lc.InvokedFunctionArn, ":")
-		if len(parts) >= 7 && parts[0] == "arn" && len(parts[4]) == 12 {
-			return function{account: parts[4], region: parts[3], partition: parts[1]}, nil
+		a, err := awsid.ParseARN(lc.InvokedFunctionArn)
+		if err == nil && awsid.IsAccountID(a.AccountID) && strings.HasPrefix(a.Resource, "function:") {
+			return function{account: a.AccountID, region: a.Region, partition: a.Partition}, nil
 		}
 	}
 	return function{}, errors.New("cannot tell the function's account and Region from its invocation context")
@@ -248,11 +249,10 @@ func importFinding(ctx context.Context, alerts AlertClients, region string, f an
 // publish sends the finding to the alerts topic: a summary for people,
 // then the finding as JSON (the keys of aiguard hunt --format json).
 func publish(ctx context.Context, alerts AlertClients, topic string, f *detections.Finding, d *detections.Detection) error {
-	region := ""
-	if parts := strings.Split(topic, ":"); len(parts) == 6 {
-		region = parts[3]
-	}
-	client, err := alerts.SNS(ctx, region)
+	// arn:PARTITION:sns:REGION:ACCOUNT:TOPIC; the function's Region when the
+	// topic is not an ARN.
+	a, _ := awsid.SplitARN(topic)
+	client, err := alerts.SNS(ctx, a.Region)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aiguard/aiguard/awsclient"
 	"github.com/aiguard/aiguard/internal/localaws"
 )
 
@@ -352,8 +353,8 @@ func TestThrottlingExhaustsRetries(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "ThrottlingException") {
 		t.Fatalf("err = %v, want the throttling error", err)
 	}
-	if n := len(hs.srv.CallsTo(localaws.OpPutEvaluations)); n != maxAttempts {
-		t.Errorf("%d attempts, want %d", n, maxAttempts)
+	if n := len(hs.srv.CallsTo(localaws.OpPutEvaluations)); n != awsclient.MaxAttempts {
+		t.Errorf("%d attempts, want %d", n, awsclient.MaxAttempts)
 	}
 	if l := hs.putLines(t); len(l) != 1 || l[0]["failed"] != 1.0 {
 		t.Errorf("log lines = %v, want one with the evaluation failed", l)

@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
+	"github.com/aiguard/aiguard/awsclient"
 	"github.com/aiguard/aiguard/internal/localaws"
 	"github.com/aiguard/aiguard/rules"
 )
@@ -70,7 +71,7 @@ func newHarness(t *testing.T, o harnessOptions) *harness {
 		config.WithBaseEndpoint(srv.URL),
 		config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider(baseKey, baseSecret, "")),
 		config.WithRetryer(func() aws.Retryer {
-			return retry.NewStandard(standardRetry, func(so *retry.StandardOptions) {
+			return retry.NewStandard(awsclient.StandardRetry, func(so *retry.StandardOptions) {
 				so.Backoff = retry.BackoffDelayerFunc(func(int, error) (time.Duration, error) { return retryPause, nil })
 			})
 		}),

@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/aiguard/aiguard/awsid"
 	"github.com/aiguard/aiguard/internal/hookconfig"
 	"github.com/aiguard/aiguard/rules"
 	"github.com/aiguard/aiguard/scan"
@@ -169,8 +170,8 @@ func (h *Handler) judge(ctx context.Context, req hookRequest) hookResponse {
 
 // stackRegion returns the Region of a stack ARN, or the function's own.
 func stackRegion(stackID string) string {
-	if parts := strings.SplitN(stackID, ":", 6); len(parts) == 6 && parts[3] != "" {
-		return parts[3]
+	if a, ok := awsid.SplitARN(stackID); ok && a.Region != "" {
+		return a.Region
 	}
 	return os.Getenv("AWS_REGION")
 }

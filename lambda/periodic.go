@@ -3,12 +3,21 @@ package lambda
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/aiguard/aiguard/configevent"
 	"github.com/aiguard/aiguard/rules"
+	"github.com/aiguard/aiguard/sources"
 )
+
+// SourceClients hands out the service APIs periodic rules read, acting as
+// roleARN ("" for the function's own role) in region ("" for the
+// function's Region). *SDKClients satisfies it.
+type SourceClients interface {
+	Sources(ctx context.Context, roleARN, region string, o sources.Options) (rules.Sources, error)
+}
 
 // maxLoggedSkipped bounds the skipped resources a log line names; the
 // count is always logged.
@@ -69,10 +78,21 @@ func (h *Handler) sourcesFor(ctx context.Context, roleARN, region string, rule *
 	if sc == nil {
 		return rules.Sources{}, nil
 	}
-	return sc.Sources(ctx, roleARN, region, SourceOptions{
+	return sc.Sources(ctx, roleARN, region, sources.Options{
 		Concurrency: int(params.Int(rules.ParamDescribeConcurrency)),
 		Services:    servicesOf(rule.Actions),
 	})
+}
+
+// servicesOf returns the IAM service prefixes of actions, once each.
+func servicesOf(actions []string) []string {
+	var out []string
+	for _, a := range actions {
+		if svc, _, ok := strings.Cut(a, ":"); ok && !slices.Contains(out, svc) {
+			out = append(out, svc)
+		}
+	}
+	return out
 }
 
 // cutoff derives a context that ends before ctx's deadline: a whole

@@ -3,16 +3,10 @@ package lambda
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/aws/smithy-go"
 
 	"github.com/aiguard/aiguard/internal/localaws"
 	"github.com/aiguard/aiguard/rules"
@@ -53,18 +47,7 @@ func scheduled(t *testing.T, ruleID string, params map[string]string) []byte {
 
 func addDoc(t *testing.T, srv *localaws.Server, kind, fixture string, set map[string]any) {
 	t.Helper()
-	d, err := localaws.Fixture(fixture)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range set {
-		if v == nil {
-			d.Delete(k)
-		} else {
-			d.Set(k, v)
-		}
-	}
-	if err := srv.AddSageMakerDoc(kind, d); err != nil {
+	if err := srv.AddSageMakerDoc(kind, fixtureDoc(t, fixture, set)); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -77,10 +60,9 @@ func addJob(t *testing.T, srv *localaws.Server, fixture, name string, at time.Ti
 		"TrainingJobArn":  smARN + "training-job/" + name,
 		"CreationTime":    json.Number(fmt.Sprint(at.Unix())),
 	}
-	for k, v := range set {
-		all[k] = v
+	if err := srv.AddSageMakerDoc(localaws.SageMakerTrainingJob, fixtureDoc(t, "sagemaker/DescribeTrainingJob."+fixture, all).Apply(set)); err != nil {
+		t.Fatal(err)
 	}
-	addDoc(t, srv, localaws.SageMakerTrainingJob, "sagemaker/DescribeTrainingJob."+fixture, all)
 }
 
 // stored returns localaws's stored results of configRule, by resource ID.
@@ -123,7 +105,7 @@ func TestPeriodicTrainingJobs(t *testing.T) {
 	if len(list) != 1 {
 		t.Fatalf("%d ListTrainingJobs calls", len(list))
 	}
-	req := list[0].SageMaker.Request
+	req := list[0].Request.Body
 	after, _ := req["CreationTimeAfter"].(json.Number).Float64()
 	if want := notified.Add(-48*time.Hour - time.Second); int64(after) != want.Unix() || req["MaxResults"] != json.Number("100") {
 		t.Errorf("ListTrainingJobs request %v, want CreationTimeAfter %v and MaxResults 100", req, want)
@@ -234,7 +216,7 @@ func TestPeriodicPagesAndThrottling(t *testing.T) {
 		if c.Failed() {
 			throttled++
 		} else {
-			pages[fmt.Sprint(c.SageMaker.Request["NextToken"])] = true
+			pages[fmt.Sprint(c.Request.Body["NextToken"])] = true
 		}
 	}
 	if len(pages) != 3 || throttled != 2 {
@@ -394,7 +376,7 @@ func TestPeriodicExecutionRoles(t *testing.T) {
 		t.Errorf("%d GetPolicy calls for one shared customer managed policy, want 1", n)
 	}
 	for _, c := range srv.CallsTo(localaws.OpGetRole) {
-		if strings.Contains(fmt.Sprint(c.IAM.Params), "elsewhere") {
+		if c.Request != nil && strings.Contains(fmt.Sprint(c.Request.Query), "elsewhere") {
 			t.Error("looked up a role of another account")
 		}
 	}
@@ -444,102 +426,6 @@ type configOnly struct{ c *SDKClients }
 
 func (o configOnly) Config(ctx context.Context, roleARN, region string) (ConfigAPI, error) {
 	return o.c.Config(ctx, roleARN, region)
-}
-
-func TestDescribeAllBoundsConcurrency(t *testing.T) {
-	items := make([]int, 50)
-	for i := range items {
-		items[i] = i
-	}
-	var inFlight, peak atomic.Int32
-	var mu sync.Mutex
-	got, inc, err := describeAll(context.Background(), 3, items, func(i int) string { return fmt.Sprint(i) },
-		func(_ context.Context, i int) (int, error) {
-			n := inFlight.Add(1)
-			mu.Lock()
-			if n > peak.Load() {
-				peak.Store(n)
-			}
-			mu.Unlock()
-			time.Sleep(time.Millisecond)
-			inFlight.Add(-1)
-			if i%10 == 0 {
-				return 0, &smithy.GenericAPIError{Code: "ValidationException", Message: fmt.Sprintf("Could not find model %d.", i)}
-			}
-			return i * 2, nil
-		})
-	if err != nil || inc != nil {
-		t.Fatalf("err = %v, inc = %v", err, inc)
-	}
-	if p := peak.Load(); p > 3 || p < 2 {
-		t.Errorf("peak concurrency %d, want at most 3 (and some)", p)
-	}
-	if len(got) != 45 || got[0] != 2 || got[44] != 98 {
-		t.Errorf("results %v: want the 45 found, in order", got)
-	}
-
-	boom := errors.New("AccessDenied")
-	_, _, err = describeAll(context.Background(), 2, items, func(i int) string { return fmt.Sprint(i) },
-		func(_ context.Context, i int) (int, error) {
-			if i == 7 {
-				return 0, boom
-			}
-			return i, nil
-		})
-	if !errors.Is(err, boom) {
-		t.Errorf("err = %v, want the failure", err)
-	}
-
-	ctx, cancel := context.WithCancel(context.Background())
-	got, inc, err = describeAll(ctx, 1, items, func(i int) string { return fmt.Sprint("item ", i) },
-		func(ctx context.Context, i int) (int, error) {
-			if i == 20 {
-				cancel()
-				return 0, ctx.Err()
-			}
-			return i, nil
-		})
-	if err != nil || inc == nil || len(got) != 20 || len(inc.Skipped) != 30 || inc.Skipped[0] != "item 20" {
-		t.Errorf("cancelled: %d results, inc %+v, err %v", len(got), inc, err)
-	}
-}
-
-func TestIsGone(t *testing.T) {
-	for _, tt := range []struct {
-		err  error
-		gone bool
-	}{
-		{&smithy.GenericAPIError{Code: "ResourceNotFound"}, true},
-		{&smithy.GenericAPIError{Code: "NoSuchEntity", Message: "The role with name x cannot be found."}, true},
-		{&smithy.GenericAPIError{Code: "ValidationException", Message: "Requested resource not found."}, true},
-		{&smithy.GenericAPIError{Code: "ValidationException", Message: `Could not find endpoint "arn:aws:sagemaker:us-east-1:1:endpoint/x".`}, true},
-		{&smithy.GenericAPIError{Code: "ValidationException", Message: "RecordNotFound"}, true},
-		{&smithy.GenericAPIError{Code: "ValidationException", Message: "1 validation error detected"}, false},
-		{&smithy.GenericAPIError{Code: "AccessDeniedException", Message: "not found in policy"}, false},
-		{fmt.Errorf("wrapped: %w", &smithy.GenericAPIError{Code: "ResourceNotFound"}), true},
-		{errors.New("not found"), false},
-		{nil, false},
-	} {
-		if got := isGone(tt.err); got != tt.gone {
-			t.Errorf("isGone(%v) = %v", tt.err, got)
-		}
-	}
-}
-
-func TestPolicyDocument(t *testing.T) {
-	doc := `{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::a+b/*"}]}`
-	for in, want := range map[string]string{
-		"%7B%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22s3%3A%2A%22%2C%22Resource%22%3A%22arn%3Aaws%3As3%3A%3A%3Aa%2Bb%2F%2A%22%7D%5D%7D": doc,
-		doc:           doc, // already decoded
-		"%7B%22a%22+": "%7B%22a%22+",
-	} {
-		if got := policyDocument(in); got != want {
-			t.Errorf("policyDocument(%q) = %q, want %q", in, got, want)
-		}
-	}
-	if !slices.Contains([]string{"a"}, roleNameOf("arn:aws:iam::1:role/service-role/a")) || roleNameOf("a") != "a" {
-		t.Error("roleNameOf")
-	}
 }
 
 // TestPeriodicSustainedThrottling throttles every tenth Describe call of a

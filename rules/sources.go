@@ -9,14 +9,14 @@ import (
 )
 
 // Sources are the service APIs periodic rules read, as small interfaces
-// over plain data. The lambda package satisfies them with AWS SDK clients
+// over plain data. Package sources satisfies them with AWS SDK clients
 // (paginated listings, bounded concurrency, retries, the invocation's
 // deadline); tests satisfy them with fakes or with local endpoints. A nil
 // field means the runtime offers no such source: a rule that needs it fails
 // with an error naming it.
 //
 // A later service adds a field here, an interface and its data types in
-// this file, and an implementation in the lambda package; the rules stay
+// this file, and an implementation in package sources; the rules stay
 // free of the SDK.
 type Sources struct {
 	SageMakerJobs      SageMakerJobs

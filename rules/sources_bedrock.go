@@ -7,8 +7,8 @@ import (
 
 // This file declares the sources of the Bedrock, Comprehend and Rekognition
 // periodic rules, and of the S3 buckets and CloudWatch Logs log groups that
-// Bedrock's invocation logging writes to. Each is a field of Sources; the
-// lambda package implements them over the AWS SDK.
+// Bedrock's invocation logging writes to. Each is a field of Sources;
+// package sources implements them over the AWS SDK.
 
 // Bedrock reads Amazon Bedrock's account settings, custom models and model
 // customization jobs.

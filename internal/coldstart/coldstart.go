@@ -13,7 +13,9 @@
 // it, so this package holds a ballast instead: a block of
 // Ballast bytes without pointers, allocated first, which sets the heap goal
 // after the one collection its allocation starts to twice its size. The
-// packages' tables then fit under the goal, and no collection runs until
+// collector starts its next cycle before the heap reaches that goal, once
+// at least 45/64 of the way from the ballast to it (TriggerRoom), so the
+// packages' tables must fit in that room: then no collection runs until
 // main. The block is never written, so its pages are never touched and cost
 // no memory; Release drops it when initialisation is over, and the next
 // collection frees it.
@@ -25,11 +27,16 @@
 // collection runs after the ballast's.
 package coldstart
 
-// Ballast is the size of the ballast: larger than what the packages of the
-// bootstrap allocate while they are initialised (TestColdStartInit tells
-// when a new SDK package outgrows it), small enough that the heap goal it
-// sets (twice this) is harmless in a 128 MB function.
-const Ballast = 16 << 20
+// Ballast is the size of the ballast: TriggerRoom of it is more than what
+// the packages of the bootstrap allocate while they are initialised
+// (TestColdStartInit tells when a new SDK package outgrows it), and the
+// heap goal it sets (twice this) is harmless in a 128 MB function.
+const Ballast = 24 << 20
+
+// TriggerRoom is what the packages may allocate after the ballast's
+// collection before the collector may start another: the Go pacer starts
+// a cycle no earlier than 45/64 of the way from the live heap to its goal.
+const TriggerRoom = Ballast * 45 / 64
 
 //lint:ignore U1000 only its allocation matters: it is never read
 var ballast = make([]byte, Ballast)

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/bedrock"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockagent"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
@@ -37,15 +36,13 @@ type aiClients struct {
 }
 
 func newAIClients(srv *localaws.Server, retryer aws.Retryer) aiClients {
-	creds := credentials.NewStaticCredentialsProvider(baseKey, baseSecret, "")
-	ep := aws.String(srv.URL)
 	return aiClients{
-		bedrock:     bedrock.New(bedrock.Options{Region: region, BaseEndpoint: ep, Credentials: creds, Retryer: retryer}),
-		agent:       bedrockagent.New(bedrockagent.Options{Region: region, BaseEndpoint: ep, Credentials: creds, Retryer: retryer}),
-		comprehend:  comprehend.New(comprehend.Options{Region: region, BaseEndpoint: ep, Credentials: creds, Retryer: retryer}),
-		rekognition: rekognition.New(rekognition.Options{Region: region, BaseEndpoint: ep, Credentials: creds, Retryer: retryer}),
-		logs:        cloudwatchlogs.New(cloudwatchlogs.Options{Region: region, BaseEndpoint: ep, Credentials: creds, Retryer: retryer}),
-		s3:          s3.New(s3.Options{Region: region, BaseEndpoint: ep, Credentials: creds, Retryer: retryer}),
+		bedrock:     client(srv, retryer, bedrock.NewFromConfig),
+		agent:       client(srv, retryer, bedrockagent.NewFromConfig),
+		comprehend:  client(srv, retryer, comprehend.NewFromConfig),
+		rekognition: client(srv, retryer, rekognition.NewFromConfig),
+		logs:        client(srv, retryer, cloudwatchlogs.NewFromConfig),
+		s3:          client(srv, retryer, s3.NewFromConfig),
 	}
 }
 

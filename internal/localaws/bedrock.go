@@ -204,21 +204,7 @@ func listBedrock(kind, op, member string) handler {
 		if get("sortOrder") == "Ascending" {
 			slices.Reverse(match)
 		}
-		start, aerr := pageStart(get("nextToken"), op, len(match))
-		if aerr != nil {
-			aerr.Code = "ValidationException"
-			return 0, nil, aerr
-		}
-		end := min(start+limit, len(match))
-		items := make([]map[string]any, 0, end-start)
-		for _, d := range match[start:end] {
-			items = append(items, pick(d.doc, k.summary...))
-		}
-		c.Returned = len(items)
-		resp := map[string]any{member: items}
-		if end < len(match) {
-			resp["nextToken"] = pageToken(op, end)
-		}
-		return jsonAnswer(resp)
+		return jsonPage(c, listing{op, member, "nextToken", "nextToken", "ValidationException"}, match, limit,
+			func(d resourceDoc) any { return pick(d.doc, k.summary...) })
 	}
 }

@@ -49,24 +49,7 @@ func listComprehendModels(kind, op, member string) handler {
 			}
 			limit = n
 		}
-		list := s.byKey(kind, nil)
-		token, _ := c.Body["NextToken"].(string)
-		start, aerr := pageStart(token, op, len(list))
-		if aerr != nil {
-			aerr.Code = "InvalidRequestException"
-			return 0, nil, aerr
-		}
-		end := min(start+limit, len(list))
-		items := make([]map[string]any, 0, end-start)
-		for _, d := range list[start:end] {
-			items = append(items, d.doc)
-		}
-		c.Returned = len(items)
-		resp := map[string]any{member: items}
-		if end < len(list) {
-			resp["NextToken"] = pageToken(op, end)
-		}
-		return jsonAnswer(resp)
+		return jsonPage(c, listing{op, member, "NextToken", "NextToken", "InvalidRequestException"}, s.byKey(kind, nil), limit, docOf)
 	}
 }
 
@@ -84,24 +67,11 @@ func listGuardrails(s *Server, c *ServiceCall) (int, []byte, *APIError) {
 		}
 		limit = n
 	}
-	list := s.byKey(BedrockGuardrail, nil)
-	start, aerr := pageStart(c.Query["nextToken"], "ListGuardrails", len(list))
-	if aerr != nil {
-		aerr.Code = "ValidationException"
-		return 0, nil, aerr
-	}
-	end := min(start+limit, len(list))
-	items := make([]map[string]any, 0, end-start)
-	for _, d := range list[start:end] {
-		items = append(items, map[string]any{"id": d.key, "arn": d.doc["guardrailArn"], "name": d.doc["name"],
-			"status": d.doc["status"], "version": d.doc["version"], "createdAt": d.doc["createdAt"], "updatedAt": d.doc["updatedAt"]})
-	}
-	c.Returned = len(items)
-	resp := map[string]any{"guardrails": items}
-	if end < len(list) {
-		resp["nextToken"] = pageToken("ListGuardrails", end)
-	}
-	return jsonAnswer(resp)
+	return jsonPage(c, listing{"ListGuardrails", "guardrails", "nextToken", "nextToken", "ValidationException"}, s.byKey(BedrockGuardrail, nil), limit,
+		func(d resourceDoc) any {
+			return map[string]any{"id": d.key, "arn": d.doc["guardrailArn"], "name": d.doc["name"], "status": d.doc["status"],
+				"version": d.doc["version"], "createdAt": d.doc["createdAt"], "updatedAt": d.doc["updatedAt"]}
+		})
 }
 
 func getGuardrail(s *Server, c *ServiceCall) (int, []byte, *APIError) {
@@ -141,14 +111,9 @@ func (s *Server) AddIAMUser(u IAMUser) {
 	s.svc.iamUsers[strings.ToLower(u.UserName)] = u
 }
 
-// iamBreadthOps answers the IAM operations of the second wave of rules:
-// it returns the result element's content.
-var iamBreadthOps = map[string]func(s *Server, form url.Values, v *violations) (string, int, *APIError){
-	"GetUser":                        iamGetUser,
-	"ListServiceSpecificCredentials": iamListServiceCredentials,
-}
+// The IAM operations of the second wave of rules (iamOps).
 
-func iamGetUser(s *Server, form url.Values, _ *violations) (string, int, *APIError) {
+func iamGetUser(s *Server, _ string, form url.Values) (string, int, *APIError) {
 	name := form.Get("UserName")
 	s.mu.Lock()
 	u, ok := s.svc.iamUsers[strings.ToLower(name)]
@@ -160,8 +125,9 @@ func iamGetUser(s *Server, form url.Values, _ *violations) (string, int, *APIErr
 		xmlField("Arn", u.ARN) + xmlField("CreateDate", "2026-01-01T00:00:00Z") + "</User>", 0, nil
 }
 
-func iamListServiceCredentials(s *Server, form url.Values, v *violations) (string, int, *APIError) {
-	limit, marker := iamPaging(form, v)
+func iamListServiceCredentials(s *Server, action string, form url.Values) (string, int, *APIError) {
+	var v violations
+	limit, marker := iamPaging(form, &v)
 	if err := v.iamErr(); err != nil {
 		return "", 0, err
 	}
@@ -198,16 +164,5 @@ func iamListServiceCredentials(s *Server, form url.Values, v *violations) (strin
 			items = append(items, item+"</member>")
 		}
 	}
-	start, aerr := pageStart(marker, "ListServiceSpecificCredentials", len(items))
-	if aerr != nil {
-		aerr.Code, aerr.Message = "ValidationError", "Invalid Marker."
-		return "", 0, aerr
-	}
-	end := min(start+limit, len(items))
-	out := "<ServiceSpecificCredentials>" + strings.Join(items[start:end], "") + "</ServiceSpecificCredentials>" +
-		xmlField("IsTruncated", strconv.FormatBool(end < len(items)))
-	if end < len(items) {
-		out += xmlField("Marker", pageToken("ListServiceSpecificCredentials", end))
-	}
-	return out, end - start, nil
+	return iamPage(action, "ServiceSpecificCredentials", items, limit, marker)
 }

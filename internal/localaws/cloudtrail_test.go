@@ -10,20 +10,10 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 
 	"github.com/aiguard/aiguard/internal/localaws"
 )
-
-func cloudTrailClient(srv *localaws.Server, retryer aws.Retryer) *cloudtrail.Client {
-	return cloudtrail.New(cloudtrail.Options{
-		Region:       region,
-		BaseEndpoint: aws.String(srv.URL),
-		Credentials:  credentials.NewStaticCredentialsProvider(baseKey, baseSecret, ""),
-		Retryer:      retryer,
-	})
-}
 
 // addBaselineTrail registers the baseline trail fixture with the given
 // event selectors fixture.
@@ -38,7 +28,7 @@ func addBaselineTrail(t *testing.T, srv *localaws.Server, selectors string) {
 func TestCloudTrailReads(t *testing.T) {
 	srv := start(t, localaws.Options{})
 	addBaselineTrail(t, srv, "advanced")
-	ct := cloudTrailClient(srv, fastRetry())
+	ct := client(srv, fastRetry(), cloudtrail.NewFromConfig)
 	ctx := context.Background()
 	srv.Throttle("DescribeTrails", 2)
 

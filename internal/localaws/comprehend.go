@@ -98,22 +98,6 @@ func listComprehend(kind, op, member string) handler {
 			}
 			return false
 		})
-		token, _ := c.Body["NextToken"].(string)
-		start, aerr := pageStart(token, op, len(match))
-		if aerr != nil {
-			aerr.Code = "InvalidRequestException"
-			return 0, nil, aerr
-		}
-		end := min(start+limit, len(match))
-		items := make([]map[string]any, 0, end-start)
-		for _, d := range match[start:end] {
-			items = append(items, d.doc)
-		}
-		c.Returned = len(items)
-		resp := map[string]any{member: items}
-		if end < len(match) {
-			resp["NextToken"] = pageToken(op, end)
-		}
-		return jsonAnswer(resp)
+		return jsonPage(c, listing{op, member, "NextToken", "NextToken", "InvalidRequestException"}, match, limit, docOf)
 	}
 }

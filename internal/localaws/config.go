@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"net/http"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,10 +13,8 @@ import (
 	"unicode/utf8"
 )
 
-const (
-	jsonContentType  = "application/x-amz-json-1.1"
-	jsonTargetPrefix = "StarlingDoveService."
-)
+// jsonContentType is the Content-Type of awsJson1_1 requests and answers.
+const jsonContentType = "application/x-amz-json-1.1"
 
 // Limits of the Config API model.
 const (
@@ -141,57 +138,16 @@ func sameEvaluation(a, b Evaluation) bool {
 		(a.Annotation == nil) == (b.Annotation == nil) && (a.Annotation == nil || *a.Annotation == *b.Annotation)
 }
 
-type jsonProtocol struct{}
-
-func (jsonProtocol) service() string { return ServiceConfig }
-
-func (jsonProtocol) writeError(w http.ResponseWriter, requestID string, err *APIError) {
-	w.Header().Set("Content-Type", jsonContentType)
-	w.Header().Set("X-Amzn-RequestId", requestID)
-	w.WriteHeader(err.status())
-	data, _ := json.Marshal(map[string]string{"__type": err.Code, "message": err.Message})
-	_, _ = w.Write(data)
-}
-
-func (jsonProtocol) authError(kind authFailure, msg string) *APIError {
-	switch kind {
-	case authMissing:
-		return &APIError{Status: http.StatusBadRequest, Code: "MissingAuthenticationTokenException", Message: msg}
-	case authIncomplete:
-		return &APIError{Status: http.StatusBadRequest, Code: "IncompleteSignatureException", Message: msg}
-	case authUnknownKey:
-		return &APIError{Status: http.StatusBadRequest, Code: "UnrecognizedClientException", Message: msg}
-	case authExpiredToken:
-		return &APIError{Status: http.StatusBadRequest, Code: "ExpiredTokenException", Message: msg}
-	default:
-		return &APIError{Status: http.StatusBadRequest, Code: "InvalidSignatureException", Message: msg}
-	}
-}
-
-// serveConfig runs one Config operation; call gets its decoded input.
-func (s *Server) serveConfig(r *http.Request, body []byte, call *Call) (int, []byte, *APIError) {
-	if ct := r.Header.Get("Content-Type"); ct != jsonContentType {
-		return 0, nil, &APIError{Code: "SerializationException", Message: fmt.Sprintf("Content-Type must be %s, got %q", jsonContentType, ct)}
-	}
-	target := r.Header.Get("X-Amz-Target")
-	op, ok := strings.CutPrefix(target, jsonTargetPrefix)
-	if !ok || (op != OpPutEvaluations && op != OpGetResourceConfigHistory && op != OpGetComplianceDetailsByConfigRule) {
-		return 0, nil, &APIError{Code: "UnknownOperationException", Message: fmt.Sprintf("Operation %s is not supported by localaws.", target)}
-	}
-	if err := s.takeFault(op); err != nil {
-		return 0, nil, err
-	}
-	if !json.Valid(body) || len(bytes.TrimSpace(body)) == 0 || bytes.TrimSpace(body)[0] != '{' {
-		return 0, nil, &APIError{Code: "SerializationException", Message: "Start of structure or map found where not expected."}
-	}
-	switch op {
-	case OpPutEvaluations:
-		return s.putEvaluations(body, call)
-	case OpGetComplianceDetailsByConfigRule:
-		return s.getComplianceDetailsByConfigRule(body, call)
-	default:
-		return s.getResourceConfigHistory(body, call)
-	}
+// configOps are the Config operations the server answers, each decoding
+// the raw body into its own shape.
+var configOps = map[string]handler{
+	OpPutEvaluations: func(s *Server, c *ServiceCall) (int, []byte, *APIError) { return s.putEvaluations(c.raw, c.call) },
+	OpGetResourceConfigHistory: func(s *Server, c *ServiceCall) (int, []byte, *APIError) {
+		return s.getResourceConfigHistory(c.raw, c.call)
+	},
+	OpGetComplianceDetailsByConfigRule: func(s *Server, c *ServiceCall) (int, []byte, *APIError) {
+		return s.getComplianceDetailsByConfigRule(c.raw, c.call)
+	},
 }
 
 type wireEvaluation struct {
@@ -322,11 +278,7 @@ func (s *Server) putEvaluations(body []byte, call *Call) (int, []byte, *APIError
 	for _, e := range rec.Failed {
 		failed = append(failed, evaluationWire(e))
 	}
-	out, err := json.Marshal(map[string]any{"FailedEvaluations": failed})
-	if err != nil {
-		return 0, nil, &APIError{Status: http.StatusInternalServerError, Code: "InternalFailure", Message: err.Error()}
-	}
-	return http.StatusOK, out, nil
+	return jsonAnswer(map[string]any{"FailedEvaluations": failed})
 }
 
 func evaluationWire(e Evaluation) map[string]any {
@@ -447,11 +399,7 @@ func (s *Server) getResourceConfigHistory(body []byte, call *Call) (int, []byte,
 	if end < len(match) {
 		resp["nextToken"] = strconv.Itoa(end)
 	}
-	out, err := json.Marshal(resp)
-	if err != nil {
-		return 0, nil, &APIError{Status: http.StatusInternalServerError, Code: "InternalFailure", Message: err.Error()}
-	}
-	return http.StatusOK, out, nil
+	return jsonAnswer(resp)
 }
 
 // itemWire renders a CI in the API shape: camelCase names, configuration as

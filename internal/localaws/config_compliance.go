@@ -3,7 +3,6 @@ package localaws
 import (
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"slices"
 	"strconv"
 	"strings"
@@ -172,16 +171,13 @@ func (s *Server) getComplianceDetailsByConfigRule(body []byte, call *Call) (int,
 			match = append(match, r)
 		}
 	}
-	start, aerr := pageStart(rec.NextToken, OpGetComplianceDetailsByConfigRule, len(match))
+	pg, next, aerr := page(match, OpGetComplianceDetailsByConfigRule, rec.NextToken, rec.Limit, "InvalidNextTokenException")
 	if aerr != nil {
-		aerr.Code = "InvalidNextTokenException"
 		return 0, nil, aerr
 	}
-	end := min(start+rec.Limit, len(match))
-	page := match[start:end]
-	rec.Returned = len(page)
-	results := make([]map[string]any, len(page))
-	for i, r := range page {
+	rec.Returned = len(pg)
+	results := make([]map[string]any, len(pg))
+	for i, r := range pg {
 		m := map[string]any{
 			"EvaluationResultIdentifier": map[string]any{
 				"EvaluationResultQualifier": map[string]any{
@@ -205,12 +201,8 @@ func (s *Server) getComplianceDetailsByConfigRule(body []byte, call *Call) (int,
 		results[i] = m
 	}
 	resp := map[string]any{"EvaluationResults": results}
-	if end < len(match) {
-		resp["NextToken"] = pageToken(OpGetComplianceDetailsByConfigRule, end)
+	if next != "" {
+		resp["NextToken"] = next
 	}
-	out, err := json.Marshal(resp)
-	if err != nil {
-		return 0, nil, &APIError{Status: http.StatusInternalServerError, Code: "InternalFailure", Message: err.Error()}
-	}
-	return http.StatusOK, out, nil
+	return jsonAnswer(resp)
 }

@@ -92,17 +92,6 @@ func (s *Server) anomalyListing(c *ServiceCall, op, arnList, arnKey, listKey str
 		}
 	}
 	s.mu.Unlock()
-	token, _ := c.Body["NextPageToken"].(string)
-	start, aerr := pageStart(token, op, len(match))
-	if aerr != nil {
-		aerr.Code = "InvalidNextTokenException"
-		return 0, nil, aerr
-	}
-	end := min(start+limit, len(match))
-	c.Returned = end - start
-	resp := map[string]any{listKey: append([]map[string]any{}, match[start:end]...)}
-	if end < len(match) {
-		resp["NextPageToken"] = pageToken(op, end)
-	}
-	return jsonAnswer(resp)
+	return jsonPage(c, listing{op, listKey, "NextPageToken", "NextPageToken", "InvalidNextTokenException"}, match, limit,
+		func(d map[string]any) any { return d })
 }

@@ -6,20 +6,10 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/costexplorer"
 
 	"github.com/aiguard/aiguard/internal/localaws"
 )
-
-func costExplorerClient(srv *localaws.Server, retryer aws.Retryer) *costexplorer.Client {
-	return costexplorer.New(costexplorer.Options{
-		Region:       region,
-		BaseEndpoint: aws.String(srv.URL),
-		Credentials:  credentials.NewStaticCredentialsProvider(baseKey, baseSecret, ""),
-		Retryer:      retryer,
-	})
-}
 
 func TestCostExplorerAnomalyReads(t *testing.T) {
 	srv := start(t, localaws.Options{})
@@ -40,7 +30,7 @@ func TestCostExplorerAnomalyReads(t *testing.T) {
 		Set("SubscriptionArn", "arn:aws:ce::111122223333:anomalysubscription/other").Set("MonitorArnList", []any{"arn:x"})); err != nil {
 		t.Fatal(err)
 	}
-	ce := costExplorerClient(srv, fastRetry())
+	ce := client(srv, fastRetry(), costexplorer.NewFromConfig)
 	ctx := context.Background()
 	srv.FailNext("GetAnomalyMonitors", 1, localaws.APIError{Code: "LimitExceededException", Message: "You made too many calls in a short period of time."})
 

@@ -1,7 +1,6 @@
 package localaws
 
 import (
-	"bytes"
 	"embed"
 	"encoding/json"
 	"fmt"
@@ -28,10 +27,8 @@ func Fixture(name string) (Doc, error) {
 	if err != nil {
 		return nil, fmt.Errorf("localaws: fixture %s: %w", name, err)
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var d Doc
-	if err := dec.Decode(&d); err != nil {
+	d, err := decodeDoc(data)
+	if err != nil {
 		return nil, fmt.Errorf("localaws: fixture %s: %w", name, err)
 	}
 	return d, nil
@@ -82,6 +79,19 @@ func (d Doc) Delete(path string) Doc {
 		m = next
 	}
 	delete(m, parts[len(parts)-1])
+	return d
+}
+
+// Apply sets each member of changes at its dotted path (Set), or deletes
+// it when its value is nil (Delete), and returns d.
+func (d Doc) Apply(changes map[string]any) Doc {
+	for path, v := range changes {
+		if v == nil {
+			d.Delete(path)
+		} else {
+			d.Set(path, v)
+		}
+	}
 	return d
 }
 

@@ -67,17 +67,12 @@ func (s *Server) listDetectors(c *ServiceCall) (int, []byte, *APIError) {
 	}
 	s.mu.Unlock()
 	slices.Sort(ids)
-	start, aerr := pageStart(c.Query["nextToken"], "ListDetectors", len(ids))
+	status, out, aerr := jsonPage(c, listing{"ListDetectors", "detectorIds", "nextToken", "nextToken", ""}, ids, limit,
+		func(id string) any { return id })
 	if aerr != nil {
 		return 0, nil, badRequest("The request is rejected because the nextToken is invalid.")
 	}
-	end := min(start+limit, len(ids))
-	c.Returned = end - start
-	resp := map[string]any{"detectorIds": ids[start:end]}
-	if end < len(ids) {
-		resp["nextToken"] = pageToken("ListDetectors", end)
-	}
-	return jsonAnswer(resp)
+	return status, out, nil
 }
 
 func (s *Server) getDetector(c *ServiceCall) (int, []byte, *APIError) {

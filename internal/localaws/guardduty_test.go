@@ -7,28 +7,18 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/guardduty"
 	gdtypes "github.com/aws/aws-sdk-go-v2/service/guardduty/types"
 
 	"github.com/aiguard/aiguard/internal/localaws"
 )
 
-func guardDutyClient(srv *localaws.Server, retryer aws.Retryer) *guardduty.Client {
-	return guardduty.New(guardduty.Options{
-		Region:       region,
-		BaseEndpoint: aws.String(srv.URL),
-		Credentials:  credentials.NewStaticCredentialsProvider(baseKey, baseSecret, ""),
-		Retryer:      retryer,
-	})
-}
-
 func TestGuardDutyReads(t *testing.T) {
 	srv := start(t, localaws.Options{})
 	for i := range 5 {
 		srv.AddDetector(fmt.Sprintf("det%02d", i), fixture(t, "guardduty/GetDetector.protected"))
 	}
-	gd := guardDutyClient(srv, fastRetry())
+	gd := client(srv, fastRetry(), guardduty.NewFromConfig)
 	ctx := context.Background()
 	srv.FailNext("ListDetectors", 1, localaws.APIError{Status: http.StatusTooManyRequests, Code: "TooManyRequestsException", Message: "Rate exceeded"})
 

@@ -3,6 +3,8 @@ package localaws
 import (
 	"encoding/xml"
 	"fmt"
+	"github.com/aiguard/aiguard/awsid"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -28,20 +30,6 @@ const (
 	maxIAMItems     = 1000
 	defaultIAMItems = 100
 )
-
-var iamOperations = []string{OpGetRole, OpListAttachedRolePolicies, OpListRolePolicies, OpGetRolePolicy, OpGetPolicy, OpGetPolicyVersion}
-
-func isIAMOperation(op string) bool {
-	_, breadth := iamBreadthOps[op]
-	return slices.Contains(iamOperations, op) || breadth
-}
-
-// isIAMRequest reports whether an awsQuery body addresses IAM: its Version
-// is IAM's API version.
-func isIAMRequest(body []byte) bool {
-	form, err := parseForm(body)
-	return err == nil && form.Get("Version") == iamVersion
-}
 
 // IAMRole is a role the server answers for.
 type IAMRole struct {
@@ -75,13 +63,6 @@ type IAMPolicy struct {
 	Document string
 }
 
-// IAMCall is what one IAM call asked for and, for a listing, how many items
-// the page held.
-type IAMCall struct {
-	Params   map[string]string
-	Returned int
-}
-
 // AddIAMRole registers a role, replacing one of the same name (IAM role
 // names are unique regardless of case).
 func (s *Server) AddIAMRole(r IAMRole) {
@@ -89,7 +70,7 @@ func (s *Server) AddIAMRole(r IAMRole) {
 		r.Path = "/"
 	}
 	if r.ARN == "" {
-		r.ARN = "arn:aws:iam::" + r.AccountID + ":role" + r.Path + r.RoleName
+		r.ARN = awsid.RoleARN(awsid.AWS, r.AccountID, strings.TrimPrefix(r.Path, "/")+r.RoleName)
 	}
 	if r.CreateDate.IsZero() {
 		r.CreateDate = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -109,173 +90,146 @@ func (s *Server) AddIAMPolicy(p IAMPolicy) {
 	s.policies[p.ARN] = p
 }
 
-type iamProtocol struct{ queryProtocol }
-
-func (iamProtocol) service() string { return ServiceIAM }
-
-func (iamProtocol) writeError(w http.ResponseWriter, requestID string, err *APIError) {
-	kind := "Sender"
-	if err.status() >= 500 {
-		kind = "Receiver"
-	}
-	var b strings.Builder
-	b.WriteString(`<ErrorResponse xmlns="` + iamNamespace + `"><Error><Type>` + kind + `</Type><Code>`)
-	_ = xml.EscapeText(&b, []byte(err.Code))
-	b.WriteString(`</Code><Message>`)
-	_ = xml.EscapeText(&b, []byte(err.Message))
-	b.WriteString(`</Message></Error><RequestId>` + requestID + `</RequestId></ErrorResponse>`)
-	w.Header().Set("Content-Type", "text/xml")
-	w.Header().Set("X-Amzn-RequestId", requestID)
-	w.WriteHeader(err.status())
-	_, _ = w.Write([]byte(b.String()))
+// iamOps are the IAM operations the server answers.
+var iamOps = map[string]handler{
+	OpGetRole:                        iamOp(iamGetRole),
+	OpListAttachedRolePolicies:       iamOp(iamListRolePolicies),
+	OpListRolePolicies:               iamOp(iamListRolePolicies),
+	OpGetRolePolicy:                  iamOp(iamGetRolePolicy),
+	OpGetPolicy:                      iamOp(iamGetPolicy),
+	OpGetPolicyVersion:               iamOp(iamGetPolicy),
+	"GetUser":                        iamOp(iamGetUser),
+	"ListServiceSpecificCredentials": iamOp(iamListServiceCredentials),
 }
 
-// serveIAM runs one IAM operation.
-func (s *Server) serveIAM(body []byte, call *Call) (int, []byte, *APIError) {
-	form, err := parseForm(body)
-	if err != nil {
-		return 0, nil, &APIError{Code: "MalformedQueryString", Message: err.Error()}
-	}
-	action := form.Get("Action")
-	if !isIAMOperation(action) {
-		return 0, nil, &APIError{Code: "InvalidAction", Message: fmt.Sprintf("Could not find operation %s for version %s", action, iamVersion)}
-	}
-	rec := &IAMCall{Params: map[string]string{}}
-	for k := range form {
-		if k != "Action" && k != "Version" {
-			rec.Params[k] = form.Get(k)
+// iamOperation answers one IAM action from its form: the content of the
+// response's result element, and for a listing how many items it holds.
+type iamOperation func(s *Server, action string, form url.Values) (result string, n int, err *APIError)
+
+// iamOp wraps an IAM operation's result in IAM's response envelope.
+func iamOp(op iamOperation) handler {
+	return func(s *Server, c *ServiceCall) (int, []byte, *APIError) {
+		action := c.form.Get("Action")
+		result, n, err := op(s, action, c.form)
+		if err != nil {
+			return 0, nil, err
 		}
+		c.Returned = n
+		out := "<" + action + `Response xmlns="` + iamNamespace + `"><` + action + "Result>" + result + "</" + action + "Result>" +
+			"<ResponseMetadata><RequestId>" + newRequestID() + "</RequestId></ResponseMetadata></" + action + "Response>"
+		return http.StatusOK, []byte(out), nil
 	}
-	call.IAM = rec
-	if err := s.takeSteadyThrottle(action); err != nil {
-		return 0, nil, err
+}
+
+// required reads a required member of an IAM form, of lo to hi characters.
+func (v *violations) required(form url.Values, name string, lo, hi int) string {
+	if !form.Has(name) {
+		v.add("null", lowerFirst(name), "Member must not be null")
+		return ""
 	}
-	if err := s.takeFault(action); err != nil {
-		return 0, nil, err
-	}
+	val := form.Get(name)
+	v.length(&val, lowerFirst(name), lo, hi)
+	return val
+}
+
+func iamGetRole(s *Server, _ string, form url.Values) (string, int, *APIError) {
 	var v violations
-	required := func(name string, lo, hi int) string {
-		if !form.Has(name) {
-			v.add("null", lowerFirst(name), "Member must not be null")
-			return ""
-		}
-		val := form.Get(name)
-		v.length(&val, lowerFirst(name), lo, hi)
-		return val
+	name := v.required(form, "RoleName", 1, 64)
+	r, aerr := s.iamRole(name, v)
+	if aerr != nil {
+		return "", 0, aerr
 	}
-	var result string
-	if op, ok := iamBreadthOps[action]; ok {
-		var n int
-		var aerr *APIError
-		if result, n, aerr = op(s, form, &v); aerr != nil {
-			return 0, nil, aerr
-		}
-		rec.Returned = n
+	return "<Role>" + xmlField("Path", r.Path) + xmlField("RoleName", r.RoleName) + xmlField("RoleId", r.RoleID) +
+		xmlField("Arn", r.ARN) + xmlField("CreateDate", r.CreateDate.UTC().Format(time.RFC3339)) +
+		xmlField("AssumeRolePolicyDocument", rfc3986Escape(r.AssumeRolePolicyDocument)) +
+		xmlField("MaxSessionDuration", strconv.Itoa(maxSessionDuration)) + "</Role>", 0, nil
+}
+
+// iamListRolePolicies answers ListAttachedRolePolicies and ListRolePolicies.
+func iamListRolePolicies(s *Server, action string, form url.Values) (string, int, *APIError) {
+	var v violations
+	name := v.required(form, "RoleName", 1, 64)
+	limit, marker := iamPaging(form, &v)
+	r, aerr := s.iamRole(name, v)
+	if aerr != nil {
+		return "", 0, aerr
 	}
-	switch action {
-	case OpGetRole:
-		name := required("RoleName", 1, 64)
-		if err := v.iamErr(); err != nil {
-			return 0, nil, err
-		}
-		r, aerr := s.iamRole(name)
-		if aerr != nil {
-			return 0, nil, aerr
-		}
-		result = "<Role>" + xmlField("Path", r.Path) + xmlField("RoleName", r.RoleName) + xmlField("RoleId", r.RoleID) +
-			xmlField("Arn", r.ARN) + xmlField("CreateDate", r.CreateDate.UTC().Format(time.RFC3339)) +
-			xmlField("AssumeRolePolicyDocument", rfc3986Escape(r.AssumeRolePolicyDocument)) +
-			xmlField("MaxSessionDuration", strconv.Itoa(maxSessionDuration)) + "</Role>"
-	case OpListAttachedRolePolicies, OpListRolePolicies:
-		name := required("RoleName", 1, 64)
-		limit, marker := iamPaging(form, &v)
-		if err := v.iamErr(); err != nil {
-			return 0, nil, err
-		}
-		r, aerr := s.iamRole(name)
-		if aerr != nil {
-			return 0, nil, aerr
-		}
-		var items []string
-		if action == OpListAttachedRolePolicies {
-			prefix := form.Get("PathPrefix")
-			for _, p := range r.AttachedPolicies {
-				if prefix == "" || strings.Contains(p.PolicyARN, ":policy"+prefix) {
-					items = append(items, "<member>"+xmlField("PolicyName", p.PolicyName)+xmlField("PolicyArn", p.PolicyARN)+"</member>")
-				}
-			}
-		} else {
-			names := make([]string, 0, len(r.InlinePolicies))
-			for n := range r.InlinePolicies {
-				names = append(names, n)
-			}
-			slices.Sort(names)
-			for _, n := range names {
-				items = append(items, xmlField("member", n))
+	var items []string
+	list := "PolicyNames"
+	if action == OpListAttachedRolePolicies {
+		list = "AttachedPolicies"
+		prefix := form.Get("PathPrefix")
+		for _, p := range r.AttachedPolicies {
+			if prefix == "" || strings.Contains(p.PolicyARN, ":policy"+prefix) {
+				items = append(items, "<member>"+xmlField("PolicyName", p.PolicyName)+xmlField("PolicyArn", p.PolicyARN)+"</member>")
 			}
 		}
-		start, aerr := pageStart(marker, action, len(items))
-		if aerr != nil {
-			aerr.Code = "ValidationError"
-			aerr.Message = "Invalid Marker."
-			return 0, nil, aerr
-		}
-		end := min(start+limit, len(items))
-		rec.Returned = end - start
-		list := "AttachedPolicies"
-		if action == OpListRolePolicies {
-			list = "PolicyNames"
-		}
-		result = "<" + list + ">" + strings.Join(items[start:end], "") + "</" + list + ">" +
-			xmlField("IsTruncated", strconv.FormatBool(end < len(items)))
-		if end < len(items) {
-			result += xmlField("Marker", pageToken(action, end))
-		}
-	case OpGetRolePolicy:
-		name := required("RoleName", 1, 64)
-		policy := required("PolicyName", 1, 128)
-		if err := v.iamErr(); err != nil {
-			return 0, nil, err
-		}
-		r, aerr := s.iamRole(name)
-		if aerr != nil {
-			return 0, nil, aerr
-		}
-		doc, ok := r.InlinePolicies[policy]
-		if !ok {
-			return 0, nil, noSuchEntity(fmt.Sprintf("The role policy with name %s cannot be found.", policy))
-		}
-		result = xmlField("RoleName", r.RoleName) + xmlField("PolicyName", policy) + xmlField("PolicyDocument", rfc3986Escape(doc))
-	case OpGetPolicy, OpGetPolicyVersion:
-		arn := required("PolicyArn", 20, 2048)
-		version := ""
-		if action == OpGetPolicyVersion {
-			version = required("VersionId", 1, 128)
-		}
-		if err := v.iamErr(); err != nil {
-			return 0, nil, err
-		}
-		s.mu.Lock()
-		p, ok := s.policies[arn]
-		s.mu.Unlock()
-		if !ok {
-			return 0, nil, noSuchEntity(fmt.Sprintf("Policy %s does not exist or is not attachable.", arn))
-		}
-		if action == OpGetPolicy {
-			result = "<Policy>" + xmlField("PolicyName", p.Name) + xmlField("PolicyId", p.PolicyID) + xmlField("Arn", p.ARN) +
-				xmlField("Path", "/") + xmlField("DefaultVersionId", p.DefaultVersionID) + xmlField("AttachmentCount", "1") +
-				xmlField("IsAttachable", "true") + "</Policy>"
-		} else {
-			if version != p.DefaultVersionID {
-				return 0, nil, noSuchEntity(fmt.Sprintf("Policy %s version %s does not exist or is not attachable.", arn, version))
-			}
-			result = "<PolicyVersion>" + xmlField("Document", rfc3986Escape(p.Document)) + xmlField("VersionId", p.DefaultVersionID) +
-				xmlField("IsDefaultVersion", "true") + "</PolicyVersion>"
+	} else {
+		for _, n := range slices.Sorted(maps.Keys(r.InlinePolicies)) {
+			items = append(items, xmlField("member", n))
 		}
 	}
-	out := "<" + action + `Response xmlns="` + iamNamespace + `"><` + action + "Result>" + result + "</" + action + "Result>" +
-		"<ResponseMetadata><RequestId>" + newRequestID() + "</RequestId></ResponseMetadata></" + action + "Response>"
-	return http.StatusOK, []byte(out), nil
+	page, n, aerr := iamPage(action, list, items, limit, marker)
+	return page, n, aerr
+}
+
+// iamPage is one page of a listing's items, from the Marker on, with
+// IsTruncated and the next Marker.
+func iamPage(action, list string, items []string, limit int, marker string) (string, int, *APIError) {
+	pg, next, aerr := page(items, action, marker, limit, "ValidationError")
+	if aerr != nil {
+		aerr.Message = "Invalid Marker."
+		return "", 0, aerr
+	}
+	result := "<" + list + ">" + strings.Join(pg, "") + "</" + list + ">" + xmlField("IsTruncated", strconv.FormatBool(next != ""))
+	if next != "" {
+		result += xmlField("Marker", next)
+	}
+	return result, len(pg), nil
+}
+
+func iamGetRolePolicy(s *Server, _ string, form url.Values) (string, int, *APIError) {
+	var v violations
+	name := v.required(form, "RoleName", 1, 64)
+	policy := v.required(form, "PolicyName", 1, 128)
+	r, aerr := s.iamRole(name, v)
+	if aerr != nil {
+		return "", 0, aerr
+	}
+	doc, ok := r.InlinePolicies[policy]
+	if !ok {
+		return "", 0, noSuchEntity(fmt.Sprintf("The role policy with name %s cannot be found.", policy))
+	}
+	return xmlField("RoleName", r.RoleName) + xmlField("PolicyName", policy) + xmlField("PolicyDocument", rfc3986Escape(doc)), 0, nil
+}
+
+// iamGetPolicy answers GetPolicy and GetPolicyVersion.
+func iamGetPolicy(s *Server, action string, form url.Values) (string, int, *APIError) {
+	var v violations
+	arn := v.required(form, "PolicyArn", 20, 2048)
+	version := ""
+	if action == OpGetPolicyVersion {
+		version = v.required(form, "VersionId", 1, 128)
+	}
+	if err := v.iamErr(); err != nil {
+		return "", 0, err
+	}
+	s.mu.Lock()
+	p, ok := s.policies[arn]
+	s.mu.Unlock()
+	if !ok {
+		return "", 0, noSuchEntity(fmt.Sprintf("Policy %s does not exist or is not attachable.", arn))
+	}
+	if action == OpGetPolicy {
+		return "<Policy>" + xmlField("PolicyName", p.Name) + xmlField("PolicyId", p.PolicyID) + xmlField("Arn", p.ARN) +
+			xmlField("Path", "/") + xmlField("DefaultVersionId", p.DefaultVersionID) + xmlField("AttachmentCount", "1") +
+			xmlField("IsAttachable", "true") + "</Policy>", 0, nil
+	}
+	if version != p.DefaultVersionID {
+		return "", 0, noSuchEntity(fmt.Sprintf("Policy %s version %s does not exist or is not attachable.", arn, version))
+	}
+	return "<PolicyVersion>" + xmlField("Document", rfc3986Escape(p.Document)) + xmlField("VersionId", p.DefaultVersionID) +
+		xmlField("IsDefaultVersion", "true") + "</PolicyVersion>", 0, nil
 }
 
 // iamErr is err with IAM's code for constraint violations.
@@ -287,7 +241,12 @@ func (v violations) iamErr() *APIError {
 	return err
 }
 
-func (s *Server) iamRole(name string) (IAMRole, *APIError) {
+// iamRole returns the role named name, once the request's members passed
+// their checks (v).
+func (s *Server) iamRole(name string, v violations) (IAMRole, *APIError) {
+	if err := v.iamErr(); err != nil {
+		return IAMRole{}, err
+	}
 	s.mu.Lock()
 	r, ok := s.iamRoles[strings.ToLower(name)]
 	s.mu.Unlock()

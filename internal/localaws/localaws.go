@@ -3,19 +3,19 @@
 // the real aws-sdk-go-v2 clients at it, with BaseEndpoint or
 // AWS_ENDPOINT_URL, and then assert on exactly what arrived.
 //
-// AWS Config (PutEvaluations, GetResourceConfigHistory,
-// GetComplianceDetailsByConfigRule; awsJson1_1), STS (AssumeRole; awsQuery),
-// SageMaker (awsJson1_1, sagemaker.go) and IAM (awsQuery, iam.go) are
-// dispatched by ServeHTTP. Every other service is one entry of the routing
-// table in services.go, which gives its signing name, its protocol
-// (awsJson1_1, restJson1 or restXml), how a request is routed (X-Amz-Target
-// prefix, or method and path) and its operations' handlers: Bedrock and
-// Bedrock Agent (restJson1), Comprehend, Rekognition and CloudWatch Logs
-// (awsJson1_1), S3 (restXml), CloudTrail and Cost Explorer (awsJson1_1),
-// GuardDuty and Security Hub (restJson1), and the network services ACM (awsJson1_1), EC2
-// (ec2Query), Elastic Load Balancing (awsQuery), API Gateway (restJson1)
-// and CloudFront (restXml) in network.go, with their handlers in one file
-// per service.
+// Every service is one entry of the routing table in services.go, which
+// gives its signing name, its protocol (awsJson1_1, restJson1, restXml,
+// awsQuery or ec2Query), how a request is routed (X-Amz-Target prefix,
+// method and path, or a query form's Action) and its operations' handlers,
+// one file per service: AWS Config (PutEvaluations,
+// GetResourceConfigHistory, GetComplianceDetailsByConfigRule; awsJson1_1),
+// STS (AssumeRole; awsQuery), SageMaker (awsJson1_1), IAM (awsQuery),
+// Bedrock and Bedrock Agent (restJson1), Comprehend, Rekognition and
+// CloudWatch Logs (awsJson1_1), S3 (restXml), CloudTrail and Cost Explorer
+// (awsJson1_1), GuardDuty and Security Hub (restJson1), and the network
+// services ACM (awsJson1_1), EC2 (ec2Query), Elastic Load Balancing
+// (awsQuery), API Gateway (restJson1) and CloudFront (restXml) in
+// network.go.
 //
 // The server enforces what the real services enforce and answers in their
 // wire shapes: SigV4 signatures (verified when the secret is known), the
@@ -36,7 +36,6 @@ import (
 	"net"
 	"net/http"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 )
@@ -124,17 +123,16 @@ type Call struct {
 	ErrorCode    string
 	ErrorMessage string
 
-	// Exactly one of these is set once the request body was decoded, after
-	// authentication: the operation's input (and, for PutEvaluations, the
-	// evaluations reported back as failed).
+	// Request is what the call asked for, set once the request body was
+	// decoded, after authentication and injected faults.
+	Request *ServiceCall
+	// The Config and STS operations' inputs, decoded as those services
+	// read them (and, for PutEvaluations, the evaluations reported back as
+	// failed): at most one is set, when the operation is one of these.
 	PutEvaluations                   *PutEvaluations
 	GetResourceConfigHistory         *GetResourceConfigHistory
 	GetComplianceDetailsByConfigRule *GetComplianceDetailsByConfigRule
 	AssumeRole                       *AssumeRole
-	SageMaker                        *SageMakerCall
-	IAM                              *IAMCall
-	// Request is a call to a service of the routing table (services.go).
-	Request *ServiceCall
 }
 
 // Failed reports whether the server answered the call with an error.
@@ -325,116 +323,18 @@ func (s *Server) record(c Call) {
 	s.calls = append(s.calls, c)
 }
 
-// protocol is what differs between the awsJson1_1 and awsQuery services.
-type protocol interface {
-	service() string
-	writeError(w http.ResponseWriter, requestID string, err *APIError)
-	// authErrors maps the generic authentication failures to the service's
-	// codes.
-	authError(kind authFailure, msg string) *APIError
-}
-
-// ServeHTTP dispatches a request by its protocol and service: to the
-// routing table (services.go) when an entry serves it; otherwise an
-// X-Amz-Target header means awsJson1_1 (SageMaker when the target starts
-// with "SageMaker.", Config otherwise), a form body awsQuery (IAM for its
-// API version 2010-05-08, STS otherwise).
+// ServeHTTP serves a request with the entry of the routing table
+// (services.go) that addresses it; a request no entry serves gets 404.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	requestID := newRequestID()
-	if s.serveService(w, r, requestID) {
+	body, readErr := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	sv, ok := serviceFor(r, body)
+	if !ok {
+		http.Error(w, "localaws: no service serves this request: want an X-Amz-Target, a SigV4 credential scope or an awsQuery form's Version that names one",
+			http.StatusNotFound)
 		return
 	}
-	call := Call{Time: time.Now().UTC()}
-	var p protocol
-	switch {
-	case strings.HasPrefix(r.Header.Get("X-Amz-Target"), sageMakerTargetPrefix):
-		p = sageMakerProtocol{}
-	case r.Header.Get("X-Amz-Target") != "":
-		p = jsonProtocol{}
-	case strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded"):
-		p = queryProtocol{}
-	default:
-		http.Error(w, "localaws: want an awsJson1_1 request (X-Amz-Target) or an awsQuery request (form body)", http.StatusNotFound)
-		return
-	}
-	call.Service = p.service()
-	fail := func(err *APIError) {
-		call.Status, call.ErrorCode, call.ErrorMessage = err.status(), err.Code, err.Message
-		s.record(call)
-		p.writeError(w, requestID, err)
-	}
-	if r.Method != http.MethodPost {
-		fail(&APIError{Status: http.StatusMethodNotAllowed, Code: "UnsupportedOperation", Message: "Only POST is supported."})
-		return
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
-	if err != nil {
-		fail(&APIError{Status: http.StatusRequestEntityTooLarge, Code: "SerializationException", Message: "Request body is too large or unreadable."})
-		return
-	}
-	if _, ok := p.(queryProtocol); ok && isIAMRequest(body) {
-		p = iamProtocol{}
-		call.Service = p.service()
-	}
-	if s.opts.Latency > 0 {
-		select {
-		case <-time.After(s.opts.Latency):
-		case <-r.Context().Done():
-			return // the client gave up; nothing to answer
-		}
-	}
-	if op, ok := operationOf(p, r, body); ok {
-		call.Operation = op
-	}
-	signer, aerr := s.authenticate(p, r, body)
-	call.Signer = signer
-	if aerr != nil {
-		fail(aerr)
-		return
-	}
-	var status int
-	var out []byte
-	switch p.(type) {
-	case jsonProtocol:
-		status, out, aerr = s.serveConfig(r, body, &call)
-	case queryProtocol:
-		status, out, aerr = s.serveSTS(body, &call)
-	case sageMakerProtocol:
-		status, out, aerr = s.serveSageMaker(r, body, &call)
-	case iamProtocol:
-		status, out, aerr = s.serveIAM(body, &call)
-	}
-	if aerr != nil {
-		fail(aerr)
-		return
-	}
-	call.Status = status
-	s.record(call)
-	w.Header().Set("X-Amzn-RequestId", requestID)
-	switch p.(type) {
-	case jsonProtocol, sageMakerProtocol:
-		w.Header().Set("Content-Type", jsonContentType)
-	case queryProtocol, iamProtocol:
-		w.Header().Set("Content-Type", "text/xml")
-	}
-	w.WriteHeader(status)
-	_, _ = w.Write(out)
-}
-
-func operationOf(p protocol, r *http.Request, body []byte) (string, bool) {
-	switch p.(type) {
-	case jsonProtocol:
-		return strings.CutPrefix(r.Header.Get("X-Amz-Target"), jsonTargetPrefix)
-	case sageMakerProtocol:
-		return strings.CutPrefix(r.Header.Get("X-Amz-Target"), sageMakerTargetPrefix)
-	case queryProtocol, iamProtocol:
-		form, err := parseForm(body)
-		if err != nil {
-			return "", false
-		}
-		return form.Get("Action"), form.Get("Action") != ""
-	}
-	return "", false
+	s.serveService(w, r, sv, body, readErr, requestID)
 }
 
 func newRequestID() string {

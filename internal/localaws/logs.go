@@ -2,6 +2,7 @@ package localaws
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -53,29 +54,9 @@ func describeLogGroups(s *Server, c *ServiceCall) (int, []byte, *APIError) {
 	}
 	match := s.listDocs(LogsLogGroup, func(d resourceDoc) bool { return strings.HasPrefix(d.name, prefix) })
 	sortByName(match)
-	token, _ := c.Body["nextToken"].(string)
-	start, aerr := pageStart(token, "DescribeLogGroups", len(match))
-	if aerr != nil {
-		aerr.Code = "InvalidParameterException"
-		return 0, nil, aerr
-	}
-	end := min(start+limit, len(match))
-	items := make([]map[string]any, 0, end-start)
-	for _, d := range match[start:end] {
-		items = append(items, d.doc)
-	}
-	c.Returned = len(items)
-	resp := map[string]any{"logGroups": items}
-	if end < len(match) {
-		resp["nextToken"] = pageToken("DescribeLogGroups", end)
-	}
-	return jsonAnswer(resp)
+	return jsonPage(c, listing{"DescribeLogGroups", "logGroups", "nextToken", "nextToken", "InvalidParameterException"}, match, limit, docOf)
 }
 
 func sortByName(docs []resourceDoc) {
-	for i := 1; i < len(docs); i++ {
-		for j := i; j > 0 && docs[j].name < docs[j-1].name; j-- {
-			docs[j], docs[j-1] = docs[j-1], docs[j]
-		}
-	}
+	slices.SortStableFunc(docs, func(a, b resourceDoc) int { return strings.Compare(a.name, b.name) })
 }

@@ -26,6 +26,9 @@ const (
 	ACMCertificate     = "acm/Certificate"
 )
 
+// elbVersion is the API version Elastic Load Balancing v2's forms name.
+const elbVersion = "2015-12-01"
+
 const (
 	ec2Namespace = "http://ec2.amazonaws.com/doc/2016-11-15/"
 	elbNamespace = "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/"
@@ -187,18 +190,9 @@ func elbPage(op string, c *ServiceCall, list []resourceDoc) ([]resourceDoc, stri
 		}
 		limit = n
 	}
-	start, aerr := pageStart(c.Query["Marker"], op, len(list))
-	if aerr != nil {
-		aerr.Code = "ValidationError"
-		return nil, "", aerr
-	}
-	end := min(start+limit, len(list))
-	next := ""
-	if end < len(list) {
-		next = pageToken(op, end)
-	}
-	c.Returned = end - start
-	return list[start:end], next, nil
+	pg, next, aerr := page(list, op, c.Query["Marker"], limit, "ValidationError")
+	c.Returned = len(pg)
+	return pg, next, aerr
 }
 
 func describeLoadBalancers(s *Server, c *ServiceCall) (int, []byte, *APIError) {
@@ -328,23 +322,7 @@ func listAPIDomains(kind, op, member, tokenName, limitName string, maxLimit int)
 			}
 			limit = n
 		}
-		list := s.byKey(kind, nil)
-		start, aerr := pageStart(c.Query[tokenName], op, len(list))
-		if aerr != nil {
-			aerr.Code = "BadRequestException"
-			return 0, nil, aerr
-		}
-		end := min(start+limit, len(list))
-		items := make([]map[string]any, 0, end-start)
-		for _, d := range list[start:end] {
-			items = append(items, d.doc)
-		}
-		c.Returned = len(items)
-		resp := map[string]any{member: items}
-		if end < len(list) {
-			resp[tokenName] = pageToken(op, end)
-		}
-		return jsonAnswer(resp)
+		return jsonPage(c, listing{op, member, tokenName, tokenName, "BadRequestException"}, s.byKey(kind, nil), limit, docOf)
 	}
 }
 
@@ -376,22 +354,19 @@ func listDistributions(s *Server, c *ServiceCall) (int, []byte, *APIError) {
 		}
 		limit = min(n, 100)
 	}
-	list := s.byKey(CloudFrontDist, nil)
-	start, aerr := pageStart(c.Query["Marker"], "ListDistributions", len(list))
+	pg, next, aerr := page(s.byKey(CloudFrontDist, nil), "ListDistributions", c.Query["Marker"], limit, "InvalidArgument")
 	if aerr != nil {
-		aerr.Code = "InvalidArgument"
 		return 0, nil, aerr
 	}
-	end := min(start+limit, len(list))
 	var b strings.Builder
 	b.WriteString(`<?xml version="1.0"?>` + "\n" + `<DistributionList xmlns="` + cfNamespace + `">` +
 		xmlField("Marker", c.Query["Marker"]) + xmlField("MaxItems", strconv.Itoa(limit)) +
-		xmlField("IsTruncated", strconv.FormatBool(end < len(list))) + xmlField("Quantity", strconv.Itoa(end-start)))
-	if end < len(list) {
-		b.WriteString(xmlField("NextMarker", pageToken("ListDistributions", end)))
+		xmlField("IsTruncated", strconv.FormatBool(next != "")) + xmlField("Quantity", strconv.Itoa(len(pg))))
+	if next != "" {
+		b.WriteString(xmlField("NextMarker", next))
 	}
 	b.WriteString("<Items>")
-	for _, d := range list[start:end] {
+	for _, d := range pg {
 		b.WriteString("<DistributionSummary>" + xmlField("Id", d.key) + xmlField("ARN", docString(d.doc, "ARN")) +
 			xmlField("Status", "Deployed") + xmlField("DomainName", docString(d.doc, "DomainName")) + xmlField("Enabled", "true"))
 		vc, _ := d.doc["ViewerCertificate"].(map[string]any)
@@ -404,7 +379,7 @@ func listDistributions(s *Server, c *ServiceCall) (int, []byte, *APIError) {
 		b.WriteString("</ViewerCertificate></DistributionSummary>")
 	}
 	b.WriteString("</Items></DistributionList>")
-	c.Returned = end - start
+	c.Returned = len(pg)
 	return http.StatusOK, []byte(b.String()), nil
 }
 

@@ -35,3 +35,54 @@ func pageStart(token, op string, n int) (int, *APIError) {
 	}
 	return start, nil
 }
+
+// page cuts from list the page of at most limit items that token (made
+// by pageToken for op; "" for the first) starts, and returns it with the
+// next page's token ("" after the last page). badToken is the code the
+// service answers for a token it did not make.
+func page[T any](list []T, op, token string, limit int, badToken string) ([]T, string, *APIError) {
+	start, aerr := pageStart(token, op, len(list))
+	if aerr != nil {
+		aerr.Code = badToken
+		return nil, "", aerr
+	}
+	end := min(start+limit, len(list))
+	next := ""
+	if end < len(list) {
+		next = pageToken(op, end)
+	}
+	return list[start:end], next, nil
+}
+
+// listing names what a JSON protocol's listing answers with: its
+// operation, the member holding the items, the members of the page tokens
+// in the request (in) and the answer (out), and the service's code for a
+// page token it did not make.
+type listing struct{ op, member, in, out, badToken string }
+
+// jsonPage answers one page of list (page), from the token in c's query
+// string or body, with item's rendering of each under l.member and the
+// next page's token under l.out; c.Returned counts the page.
+func jsonPage[T any](c *ServiceCall, l listing, list []T, limit int, item func(T) any) (int, []byte, *APIError) {
+	token := c.Query[l.in]
+	if v, ok := c.Body[l.in].(string); ok {
+		token = v
+	}
+	pg, next, aerr := page(list, l.op, token, limit, l.badToken)
+	if aerr != nil {
+		return 0, nil, aerr
+	}
+	items := make([]any, 0, len(pg))
+	for _, it := range pg {
+		items = append(items, item(it))
+	}
+	c.Returned = len(items)
+	resp := map[string]any{l.member: items}
+	if next != "" {
+		resp[l.out] = next
+	}
+	return jsonAnswer(resp)
+}
+
+// docOf renders a registered resource as its stored document.
+func docOf(d resourceDoc) any { return d.doc }

@@ -1,7 +1,6 @@
 package localaws
 
 import (
-	"cmp"
 	"fmt"
 	"maps"
 	"slices"
@@ -51,21 +50,18 @@ func listCollections(s *Server, c *ServiceCall) (int, []byte, *APIError) {
 	ids := slices.Sorted(maps.Keys(s.svc.collections))
 	s.mu.Unlock()
 	token, _ := c.Body["NextToken"].(string)
-	start, aerr := pageStart(token, "ListCollections", len(ids))
+	pg, next, aerr := page(ids, "ListCollections", token, limit, "InvalidPaginationTokenException")
 	if aerr != nil {
-		aerr.Code = "InvalidPaginationTokenException"
 		return 0, nil, aerr
 	}
-	end := min(start+limit, len(ids))
-	page := ids[start:end]
-	versions := make([]string, len(page))
+	versions := make([]string, len(pg))
 	for i := range versions {
 		versions[i] = "7.0"
 	}
-	c.Returned = len(page)
-	resp := map[string]any{"CollectionIds": page, "FaceModelVersions": versions}
-	if end < len(ids) {
-		resp["NextToken"] = pageToken("ListCollections", end)
+	c.Returned = len(pg)
+	resp := map[string]any{"CollectionIds": pg, "FaceModelVersions": versions}
+	if next != "" {
+		resp["NextToken"] = next
 	}
 	return jsonAnswer(resp)
 }
@@ -77,7 +73,7 @@ func listRekognitionTags(s *Server, c *ServiceCall) (int, []byte, *APIError) {
 	a, err := awsid.ParseARN(arn)
 	id, ok := strings.CutPrefix(a.Resource, "collection/")
 	if err != nil || !ok || a.Service != "rekognition" || a.Region != c.Region ||
-		a.Partition != cmp.Or(awsid.PartitionOfRegion(c.Region), awsid.AWS) || !awsid.IsAccountID(a.AccountID) {
+		a.Partition != awsid.EndpointPartition(c.Region) || !awsid.IsAccountID(a.AccountID) {
 		return 0, nil, &APIError{Code: "InvalidParameterException", Message: "Request has invalid parameters"}
 	}
 	s.mu.Lock()

@@ -51,29 +51,29 @@ func (s *Server) AddS3Bucket(bucket, algorithm, kmsKey string) {
 // SetS3BucketTags sets the tag set of a registered bucket; nil or empty
 // tags remove it, as DeleteBucketTagging does.
 func (s *Server) SetS3BucketTags(bucket string, tags map[string]string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	b, ok := s.svc.buckets[bucket]
-	if !ok {
-		return fmt.Errorf("localaws: no bucket %s", bucket)
-	}
-	b.tags = nil
-	if len(tags) > 0 {
-		b.tags = maps.Clone(tags)
-	}
-	return nil
+	return s.changeBucket(bucket, func(b *bucketEncryptionState) {
+		b.tags = nil
+		if len(tags) > 0 {
+			b.tags = maps.Clone(tags)
+		}
+	})
 }
 
 // SetS3BucketRegion sets the Region of a registered bucket (us-east-1
 // until set).
 func (s *Server) SetS3BucketRegion(bucket, region string) error {
+	return s.changeBucket(bucket, func(b *bucketEncryptionState) { b.region = region })
+}
+
+// changeBucket changes a registered bucket under the server's lock.
+func (s *Server) changeBucket(bucket string, change func(*bucketEncryptionState)) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	b, ok := s.svc.buckets[bucket]
 	if !ok {
 		return fmt.Errorf("localaws: no bucket %s", bucket)
 	}
-	b.region = region
+	change(b)
 	return nil
 }
 

@@ -1,19 +1,13 @@
 package localaws
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 )
-
-// sageMakerTargetPrefix starts the X-Amz-Target of every SageMaker request
-// (awsJson1_1, signing name sagemaker).
-const sageMakerTargetPrefix = "SageMaker."
 
 // SageMaker resource kinds the server holds, each served by its Describe
 // operation and, except EndpointConfig, its List operation.
@@ -169,17 +163,6 @@ type sageMakerResource struct {
 	name    string // the first key member, for NameContains and SortBy Name
 }
 
-// SageMakerCall is what one SageMaker call asked for (its decoded request)
-// and, for a List call, how many items the page held.
-type SageMakerCall struct {
-	Request  map[string]any
-	Returned int
-}
-
-type sageMakerProtocol struct{ jsonProtocol }
-
-func (sageMakerProtocol) service() string { return ServiceSageMaker }
-
 // AddSageMaker registers a SageMaker resource of the given kind by the body
 // of its Describe response, exactly as the service sends it (timestamps in
 // epoch seconds). The List operation builds its summary from the same
@@ -189,10 +172,8 @@ func (s *Server) AddSageMaker(kind string, describe []byte) error {
 	if !ok {
 		return fmt.Errorf("localaws: unknown SageMaker kind %q", kind)
 	}
-	dec := json.NewDecoder(bytes.NewReader(describe))
-	dec.UseNumber()
-	var doc map[string]any
-	if err := dec.Decode(&doc); err != nil {
+	doc, err := decodeDoc(describe)
+	if err != nil {
 		return fmt.Errorf("localaws: %s: %w", kind, err)
 	}
 	key, err := docKey(k, doc)
@@ -251,42 +232,18 @@ func docTime(v any) (time.Time, error) {
 	return *t, nil
 }
 
-// serveSageMaker runs one SageMaker operation.
-func (s *Server) serveSageMaker(r *http.Request, body []byte, call *Call) (int, []byte, *APIError) {
-	if ct := r.Header.Get("Content-Type"); ct != jsonContentType {
-		return 0, nil, &APIError{Code: "SerializationException", Message: fmt.Sprintf("Content-Type must be %s, got %q", jsonContentType, ct)}
-	}
-	op := strings.TrimPrefix(r.Header.Get("X-Amz-Target"), sageMakerTargetPrefix)
-	var kind string
-	var list bool
-	for name, k := range sageMakerKinds {
-		switch op {
-		case k.describeOp:
-			kind = name
-		case k.listOp:
-			kind, list = name, true
+// sageMakerOps answers the Describe and List operations of every kind.
+var sageMakerOps = sageMakerHandlers()
+
+func sageMakerHandlers() map[string]handler {
+	ops := map[string]handler{}
+	for kind, k := range sageMakerKinds {
+		ops[k.describeOp] = func(s *Server, c *ServiceCall) (int, []byte, *APIError) { return s.describeSageMaker(kind, c.Body) }
+		if k.listOp != "" {
+			ops[k.listOp] = func(s *Server, c *ServiceCall) (int, []byte, *APIError) { return s.listSageMaker(kind, c) }
 		}
 	}
-	if kind == "" || op == "" {
-		return 0, nil, &APIError{Code: "UnknownOperationException", Message: fmt.Sprintf("Operation %s is not supported by localaws.", r.Header.Get("X-Amz-Target"))}
-	}
-	if err := s.takeSteadyThrottle(op); err != nil {
-		return 0, nil, err
-	}
-	if err := s.takeFault(op); err != nil {
-		return 0, nil, err
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	var in map[string]any
-	if err := dec.Decode(&in); err != nil || in == nil {
-		return 0, nil, &APIError{Code: "SerializationException", Message: "Start of structure or map found where not expected."}
-	}
-	call.SageMaker = &SageMakerCall{Request: in}
-	if list {
-		return s.listSageMaker(kind, in, call.SageMaker)
-	}
-	return s.describeSageMaker(kind, in)
+	return ops
 }
 
 func (s *Server) describeSageMaker(kind string, in map[string]any) (int, []byte, *APIError) {
@@ -310,15 +267,11 @@ func (s *Server) describeSageMaker(kind string, in map[string]any) (int, []byte,
 	if !ok {
 		return 0, nil, k.notFound(parts[len(parts)-1])
 	}
-	out, err := json.Marshal(res.doc)
-	if err != nil {
-		return 0, nil, &APIError{Status: http.StatusInternalServerError, Code: "InternalFailure", Message: err.Error()}
-	}
-	return http.StatusOK, out, nil
+	return jsonAnswer(res.doc)
 }
 
-func (s *Server) listSageMaker(kind string, in map[string]any, rec *SageMakerCall) (int, []byte, *APIError) {
-	k := sageMakerKinds[kind]
+func (s *Server) listSageMaker(kind string, rec *ServiceCall) (int, []byte, *APIError) {
+	k, in := sageMakerKinds[kind], rec.Body
 	var v violations
 	limit := defaultSageMakerResults
 	if raw, ok := in["MaxResults"]; ok {
@@ -364,7 +317,6 @@ func (s *Server) listSageMaker(kind string, in map[string]any, rec *SageMakerCal
 	nameContains, _ := in["NameContains"].(string)
 	domain, _ := in["DomainIdEquals"].(string)
 	endpoint, _ := in["EndpointName"].(string) // ListMonitoringSchedules
-	token, _ := in["NextToken"].(string)
 
 	s.mu.Lock()
 	var match []sageMakerResource
@@ -401,32 +353,8 @@ func (s *Server) listSageMaker(kind string, in map[string]any, rec *SageMakerCal
 		}
 		return c
 	})
-	start, aerr := pageStart(token, k.listOp, len(match))
-	if aerr != nil {
-		aerr.Code = "ValidationException"
-		return 0, nil, aerr
-	}
-	end := min(start+limit, len(match))
-	summaries := make([]map[string]any, 0, end-start)
-	for _, res := range match[start:end] {
-		sum := map[string]any{}
-		for _, f := range k.summary {
-			if v, ok := res.doc[f]; ok {
-				sum[f] = v
-			}
-		}
-		summaries = append(summaries, sum)
-	}
-	rec.Returned = len(summaries)
-	resp := map[string]any{k.listKey: summaries}
-	if end < len(match) {
-		resp["NextToken"] = pageToken(k.listOp, end)
-	}
-	out, err := json.Marshal(resp)
-	if err != nil {
-		return 0, nil, &APIError{Status: http.StatusInternalServerError, Code: "InternalFailure", Message: err.Error()}
-	}
-	return http.StatusOK, out, nil
+	return jsonPage(rec, listing{k.listOp, k.listKey, "NextToken", "NextToken", "ValidationException"}, match, limit,
+		func(res sageMakerResource) any { return pick(res.doc, k.summary...) })
 }
 
 func lowerFirst(s string) string {

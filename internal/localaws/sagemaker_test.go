@@ -43,22 +43,15 @@ func fastRetry() aws.Retryer {
 	})
 }
 
-func sageMakerClient(srv *localaws.Server, retryer aws.Retryer) *sagemaker.Client {
-	return sagemaker.New(sagemaker.Options{
-		Region:       region,
-		BaseEndpoint: aws.String(srv.URL),
-		Credentials:  credentials.NewStaticCredentialsProvider(baseKey, baseSecret, ""),
-		Retryer:      retryer,
-	})
-}
-
-func iamClient(srv *localaws.Server, retryer aws.Retryer) *iam.Client {
-	return iam.New(iam.Options{
-		Region:       region,
-		BaseEndpoint: aws.String(srv.URL),
-		Credentials:  credentials.NewStaticCredentialsProvider(baseKey, baseSecret, ""),
-		Retryer:      retryer,
-	})
+// client makes a service's client that reaches srv in region with the
+// function's credentials, retrying with retryer (the SDK's default when
+// nil).
+func client[C, O any](srv *localaws.Server, retryer aws.Retryer, newFromConfig func(aws.Config, ...func(*O)) C) C {
+	cfg := aws.Config{Region: region, BaseEndpoint: aws.String(srv.URL), Credentials: credentials.NewStaticCredentialsProvider(baseKey, baseSecret, "")}
+	if retryer != nil {
+		cfg.Retryer = func() aws.Retryer { return retryer }
+	}
+	return newFromConfig(cfg)
 }
 
 func fixture(t *testing.T, name string) localaws.Doc {
@@ -90,7 +83,7 @@ func TestSageMakerListPagesAndDescribes(t *testing.T) {
 	srv := start(t, localaws.Options{})
 	newest := time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
 	addTrainingJobs(t, srv, 250, newest)
-	sm := sageMakerClient(srv, aws.NopRetryer{})
+	sm := client(srv, aws.NopRetryer{}, sagemaker.NewFromConfig)
 	ctx := context.Background()
 
 	// 200 jobs are newer than 200 minutes before the newest; pages of 100,
@@ -116,7 +109,7 @@ func TestSageMakerListPagesAndDescribes(t *testing.T) {
 		t.Errorf("listed %d jobs (%v … %v), want 200 newest first", len(names), names[:1], names[len(names)-1:])
 	}
 	calls := srv.CallsTo("ListTrainingJobs")
-	if len(calls) != 2 || calls[0].SageMaker.Returned != 100 || calls[1].SageMaker.Returned != 100 || calls[1].SageMaker.Request["NextToken"] == nil {
+	if len(calls) != 2 || calls[0].Request.Returned != 100 || calls[1].Request.Returned != 100 || calls[1].Request.Body["NextToken"] == nil {
 		t.Errorf("ListTrainingJobs calls: %d, want 2 pages of 100, the second with NextToken", len(calls))
 	}
 	for _, c := range calls {
@@ -157,7 +150,7 @@ func TestSageMakerEveryKind(t *testing.T) {
 	if err := srv.AddSageMakerDoc(localaws.SageMakerEndpoint, out); err != nil {
 		t.Fatal(err)
 	}
-	sm := sageMakerClient(srv, aws.NopRetryer{})
+	sm := client(srv, aws.NopRetryer{}, sagemaker.NewFromConfig)
 	ctx := context.Background()
 
 	eps, err := sm.ListEndpoints(ctx, &sagemaker.ListEndpointsInput{StatusEquals: smtypes.EndpointStatusInService})
@@ -233,7 +226,7 @@ func TestSageMakerThrottlingAndLatency(t *testing.T) {
 	srv := start(t, localaws.Options{Latency: 30 * time.Millisecond})
 	addTrainingJobs(t, srv, 1, time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC))
 	srv.Throttle("DescribeTrainingJob", 2)
-	sm := sageMakerClient(srv, fastRetry())
+	sm := client(srv, fastRetry(), sagemaker.NewFromConfig)
 	begin := time.Now()
 	if _, err := sm.DescribeTrainingJob(context.Background(), &sagemaker.DescribeTrainingJobInput{TrainingJobName: aws.String("job-00000")}); err != nil {
 		t.Fatal(err)
@@ -271,7 +264,7 @@ func TestIAMRolesAndPolicies(t *testing.T) {
 	})
 	srv.AddIAMPolicy(localaws.IAMPolicy{ARN: "arn:aws:iam::111122223333:policy/ml-data", Name: "ml-data", PolicyID: "ANPAEXAMPLE", DefaultVersionID: "v3", Document: doc})
 	srv.Throttle(localaws.OpGetRole, 1)
-	ic := iamClient(srv, fastRetry())
+	ic := client(srv, fastRetry(), iam.NewFromConfig)
 	ctx := context.Background()
 
 	role, err := ic.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String("ML-Training")})
@@ -636,7 +629,7 @@ func TestThrottleEvery(t *testing.T) {
 	srv := start(t, localaws.Options{})
 	srv.AddIAMRole(localaws.IAMRole{RoleName: "r", RoleID: "AROAR", AccountID: "111122223333"})
 	srv.ThrottleEvery(localaws.OpGetRole, 3)
-	ic := iamClient(srv, aws.NopRetryer{})
+	ic := client(srv, aws.NopRetryer{}, iam.NewFromConfig)
 	var codes []string
 	for range 7 {
 		_, err := ic.GetRole(context.Background(), &iam.GetRoleInput{RoleName: aws.String("r")})

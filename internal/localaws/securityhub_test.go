@@ -14,21 +14,11 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/securityhub"
 	shtypes "github.com/aws/aws-sdk-go-v2/service/securityhub/types"
 
 	"github.com/aiguard/aiguard/internal/localaws"
 )
-
-func securityHubClient(srv *localaws.Server) *securityhub.Client {
-	return securityhub.New(securityhub.Options{
-		Region:       region,
-		BaseEndpoint: aws.String(srv.URL),
-		Credentials:  credentials.NewStaticCredentialsProvider(baseKey, baseSecret, ""),
-		Retryer:      fastRetry(),
-	})
-}
 
 func finding(id string) shtypes.AwsSecurityFinding {
 	return shtypes.AwsSecurityFinding{
@@ -49,7 +39,7 @@ func finding(id string) shtypes.AwsSecurityFinding {
 
 func TestSecurityHubImport(t *testing.T) {
 	srv := start(t, localaws.Options{})
-	sh := securityHubClient(srv)
+	sh := client(srv, fastRetry(), securityhub.NewFromConfig)
 	ctx := context.Background()
 
 	long := finding("long")

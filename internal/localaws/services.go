@@ -4,15 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
 )
 
-// This file is the routing layer of the services the periodic rules read
-// (every service but Config, STS, SageMaker and IAM): a table with one entry
+// This file is the routing layer of every service: a table with one entry
 // per service, saying how a request for it is recognized, which protocol it
 // speaks, which operations it serves and how it throttles. Adding a service
 // is one entry in services plus its handlers.
@@ -50,8 +49,8 @@ const (
 	// restXML (S3): the operation is the method, path and query string;
 	// answers and errors are XML.
 	restXML
-	// awsQuery (Elastic Load Balancing): a form body naming Action and
-	// Version; answers and errors are XML.
+	// awsQuery (STS, IAM, Elastic Load Balancing): a form body naming
+	// Action and Version; answers and errors are XML.
 	awsQuery
 	// ec2Query: awsQuery with EC2's answer and error shapes.
 	ec2Query
@@ -67,21 +66,34 @@ type service struct {
 	signingName string
 	protocol    wireProtocol
 	// targetPrefix recognizes an awsJson1_1 request by its X-Amz-Target;
-	// the rest protocols are recognized by the signing name of their SigV4
-	// credential scope, and route resolves their method and path to an
-	// operation and its path members.
+	// the others are recognized by the signing name of their SigV4
+	// credential scope, and route resolves a rest protocol's method and
+	// path to an operation and its path members.
 	targetPrefix string
-	route        func(r *http.Request) (op string, path map[string]string, err *APIError)
-	ops          map[string]handler
+	// version is an awsQuery service's API version, which its forms name:
+	// another is refused, and it recognizes a request signed for no
+	// service. xmlns is the namespace of its error responses.
+	version, xmlns string
+	route          func(r *http.Request) (op string, path map[string]string, err *APIError)
+	ops            map[string]handler
 	// throttle is the error the service answers when a caller exceeds its
 	// request rate (Throttle, ThrottleEvery).
 	throttle APIError
 }
 
-var rateExceeded = APIError{Code: "ThrottlingException", Message: "Rate exceeded"}
+// The throttling errors of most awsJson1_1 services and of the awsQuery
+// services.
+var (
+	rateExceeded = APIError{Code: "ThrottlingException", Message: "Rate exceeded"}
+	throttling   = APIError{Code: "Throttling", Message: "Rate exceeded"}
+)
 
 // services is the routing table.
 var services = []service{
+	{signingName: ServiceConfig, protocol: awsJSON11, targetPrefix: "StarlingDoveService.", ops: configOps, throttle: rateExceeded},
+	{signingName: ServiceSTS, protocol: awsQuery, version: stsVersion, xmlns: stsNamespace, ops: stsOps, throttle: throttling},
+	{signingName: ServiceSageMaker, protocol: awsJSON11, targetPrefix: "SageMaker.", ops: sageMakerOps, throttle: rateExceeded},
+	{signingName: ServiceIAM, protocol: awsQuery, version: iamVersion, xmlns: iamNamespace, ops: iamOps, throttle: throttling},
 	{signingName: ServiceBedrock, protocol: restJSON1, route: bedrockRoute, ops: bedrockOps,
 		throttle: APIError{Status: http.StatusTooManyRequests, Code: "ThrottlingException", Message: "Rate exceeded"}},
 	{signingName: ServiceComprehend, protocol: awsJSON11, targetPrefix: "Comprehend_20171127.", ops: comprehendOps,
@@ -100,8 +112,7 @@ var services = []service{
 	{signingName: ServiceACM, protocol: awsJSON11, targetPrefix: "CertificateManager.", ops: acmOps, throttle: rateExceeded},
 	{signingName: ServiceEC2, protocol: ec2Query, ops: ec2Ops,
 		throttle: APIError{Status: http.StatusServiceUnavailable, Code: "RequestLimitExceeded", Message: "Request limit exceeded."}},
-	{signingName: ServiceELB, protocol: awsQuery, ops: elbOps,
-		throttle: APIError{Code: "Throttling", Message: "Rate exceeded"}},
+	{signingName: ServiceELB, protocol: awsQuery, version: elbVersion, ops: elbOps, throttle: throttling},
 	{signingName: ServiceAPIGateway, protocol: restJSON1, route: apiGatewayRoute, ops: apiGatewayOps,
 		throttle: APIError{Status: http.StatusTooManyRequests, Code: "TooManyRequestsException", Message: "Too Many Requests"}},
 	{signingName: ServiceCloudFront, protocol: restXML, route: cloudFrontRoute, ops: cloudFrontOps,
@@ -111,25 +122,34 @@ var services = []service{
 }
 
 // serviceFor returns the table entry a request addresses: by its
-// X-Amz-Target for awsJson1_1, otherwise by its credential scope.
-func serviceFor(r *http.Request) (*service, bool) {
+// X-Amz-Target for awsJson1_1, otherwise by its credential scope, or for
+// an awsQuery form signed for no service (unsigned, say), by the API
+// version it names.
+func serviceFor(r *http.Request, body []byte) (*service, bool) {
 	target := r.Header.Get("X-Amz-Target")
-	scope := ""
+	scope, version := "", ""
 	if target == "" {
 		if a, msg := parseAuthorization(r.Header.Get("Authorization")); msg == "" {
 			scope = a.service
+		} else if strings.HasPrefix(r.Header.Get("Content-Type"), formContentType) {
+			form, _ := parseForm(body)
+			version = form.Get("Version")
 		}
 	}
 	for i := range services {
 		sv := &services[i]
 		switch {
 		case target != "" && sv.targetPrefix != "" && strings.HasPrefix(target, sv.targetPrefix),
-			target == "" && sv.targetPrefix == "" && scope != "" && scope == sv.signingName:
+			target == "" && sv.targetPrefix == "" && scope != "" && scope == sv.signingName,
+			target == "" && scope == "" && version != "" && version == sv.version:
 			return sv, true
 		}
 	}
 	return nil, false
 }
+
+// formContentType is the Content-Type of an awsQuery request.
+const formContentType = "application/x-www-form-urlencoded"
 
 // serviceOf returns the table entry that serves operation.
 func serviceOf(operation string) (*service, bool) {
@@ -140,8 +160,6 @@ func serviceOf(operation string) (*service, bool) {
 	}
 	return nil, false
 }
-
-func (sv *service) service() string { return sv.signingName }
 
 func (sv *service) writeError(w http.ResponseWriter, requestID string, err *APIError) {
 	switch sv.protocol {
@@ -167,24 +185,47 @@ func (sv *service) writeError(w http.ResponseWriter, requestID string, err *APIE
 		w.Header().Set("Content-Type", "text/xml")
 		w.Header().Set("X-Amzn-RequestId", requestID)
 		w.WriteHeader(err.status())
-		fmt.Fprintf(w, "<ErrorResponse><Error><Type>Sender</Type><Code>%s</Code><Message>%s</Message></Error><RequestId>%s</RequestId></ErrorResponse>",
-			xmlEscape(err.Code), xmlEscape(err.Message), requestID)
+		kind, ns := "Sender", ""
+		if err.status() >= 500 {
+			kind = "Receiver"
+		}
+		if sv.xmlns != "" {
+			ns = ` xmlns="` + sv.xmlns + `"`
+		}
+		fmt.Fprintf(w, "<ErrorResponse%s><Error><Type>%s</Type><Code>%s</Code><Message>%s</Message></Error><RequestId>%s</RequestId></ErrorResponse>",
+			ns, kind, xmlEscape(err.Code), xmlEscape(err.Message), requestID)
 	case ec2Query:
 		w.Header().Set("Content-Type", "text/xml")
 		w.WriteHeader(err.status())
 		fmt.Fprintf(w, "<Response><Errors><Error><Code>%s</Code><Message>%s</Message></Error></Errors><RequestID>%s</RequestID></Response>",
 			xmlEscape(err.Code), xmlEscape(err.Message), requestID)
-	default:
-		jsonProtocol{}.writeError(w, requestID, err)
+	default: // awsJson1_1
+		w.Header().Set("Content-Type", jsonContentType)
+		w.Header().Set("X-Amzn-RequestId", requestID)
+		w.WriteHeader(err.status())
+		data, _ := json.Marshal(map[string]string{"__type": err.Code, "message": err.Message})
+		_, _ = w.Write(data)
 	}
 }
 
+// authError is the service's answer to a request that failed
+// authentication: the query protocols' codes (with AWS's common errors'
+// statuses), S3's, or the JSON protocols' codes ending in Exception.
 func (sv *service) authError(kind authFailure, msg string) *APIError {
 	switch sv.protocol {
 	case awsQuery, ec2Query:
-		e := queryProtocol{}.authError(kind, msg)
-		e.Status = http.StatusForbidden
-		return e
+		switch kind {
+		case authMissing:
+			return &APIError{Status: http.StatusForbidden, Code: "MissingAuthenticationToken", Message: "Request is missing Authentication Token"}
+		case authIncomplete:
+			return &APIError{Status: http.StatusBadRequest, Code: "IncompleteSignature", Message: msg}
+		case authUnknownKey:
+			return &APIError{Status: http.StatusForbidden, Code: "InvalidClientTokenId", Message: msg}
+		case authExpiredToken:
+			return &APIError{Status: http.StatusBadRequest, Code: "ExpiredToken", Message: msg}
+		default:
+			return &APIError{Status: http.StatusForbidden, Code: "SignatureDoesNotMatch", Message: msg}
+		}
 	case restXML:
 		code := map[authFailure]string{authMissing: "AccessDenied", authIncomplete: "AuthorizationHeaderMalformed",
 			authUnknownKey: "InvalidAccessKeyId", authExpiredToken: "ExpiredToken"}[kind]
@@ -192,12 +233,17 @@ func (sv *service) authError(kind authFailure, msg string) *APIError {
 			code = "SignatureDoesNotMatch"
 		}
 		return &APIError{Status: http.StatusForbidden, Code: code, Message: msg}
-	case restJSON1:
-		e := jsonProtocol{}.authError(kind, msg)
-		e.Status = http.StatusForbidden
-		return e
 	}
-	return jsonProtocol{}.authError(kind, msg)
+	code := map[authFailure]string{authMissing: "MissingAuthenticationTokenException", authIncomplete: "IncompleteSignatureException",
+		authUnknownKey: "UnrecognizedClientException", authExpiredToken: "ExpiredTokenException"}[kind]
+	if code == "" {
+		code = "InvalidSignatureException"
+	}
+	status := http.StatusBadRequest
+	if sv.protocol == restJSON1 {
+		status = http.StatusForbidden
+	}
+	return &APIError{Status: status, Code: code, Message: msg}
 }
 
 // resolve finds the operation a request names and its handler; a query
@@ -209,9 +255,15 @@ func (sv *service) resolve(r *http.Request, body []byte) (string, map[string]str
 			return "", nil, nil, &APIError{Code: "MalformedQueryString", Message: err.Error()}
 		}
 		op := form.Get("Action")
+		if r.Method != http.MethodPost {
+			return op, nil, nil, &APIError{Status: http.StatusMethodNotAllowed, Code: "UnsupportedOperation", Message: "Only POST is supported."}
+		}
 		h, ok := sv.ops[op]
-		if !ok {
+		switch {
+		case sv.protocol == ec2Query && !ok:
 			return op, nil, nil, &APIError{Code: "InvalidAction", Message: fmt.Sprintf("The action %s is not valid for this web service.", op)}
+		case !ok || sv.version != "" && form.Get("Version") != sv.version:
+			return op, nil, nil, &APIError{Code: "InvalidAction", Message: fmt.Sprintf("Could not find operation %s for version %s", op, form.Get("Version"))}
 		}
 		return op, nil, h, nil
 	}
@@ -248,6 +300,14 @@ type ServiceCall struct {
 	Query    map[string]string
 	Body     map[string]any
 	Returned int
+
+	// What some handlers read beyond the decoded members, dropped when the
+	// handler returns: the raw body (Config decodes its own shapes), an
+	// awsQuery form, and the call being recorded (its Signer, and the
+	// Config and STS operations' inputs).
+	raw  []byte
+	form url.Values
+	call *Call
 }
 
 // serviceState holds the resources of the services of the routing table;
@@ -280,29 +340,25 @@ func newServiceState() serviceState {
 	}
 }
 
-// serveService serves a request for a service of the routing table and
-// reports whether it was one.
-func (s *Server) serveService(w http.ResponseWriter, r *http.Request, requestID string) bool {
-	sv, ok := serviceFor(r)
-	if !ok {
-		return false
-	}
+// serveService serves a request for sv, whose body (read with readErr)
+// is body: it authenticates it, applies the injected faults, records it
+// and answers with the operation's handler.
+func (s *Server) serveService(w http.ResponseWriter, r *http.Request, sv *service, body []byte, readErr error, requestID string) {
 	call := Call{Time: time.Now().UTC(), Service: sv.signingName}
 	fail := func(err *APIError) {
 		call.Status, call.ErrorCode, call.ErrorMessage = err.status(), err.Code, err.Message
 		s.record(call)
 		sv.writeError(w, requestID, err)
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
-	if err != nil {
+	if readErr != nil {
 		fail(&APIError{Status: http.StatusRequestEntityTooLarge, Code: "SerializationException", Message: "Request body is too large or unreadable."})
-		return true
+		return
 	}
 	if s.opts.Latency > 0 {
 		select {
 		case <-time.After(s.opts.Latency):
 		case <-r.Context().Done():
-			return true // the client gave up; nothing to answer
+			return // the client gave up; nothing to answer
 		}
 	}
 	op, path, serve, rerr := sv.resolve(r, body)
@@ -320,16 +376,16 @@ func (s *Server) serveService(w http.ResponseWriter, r *http.Request, requestID 
 	}
 	if aerr != nil {
 		fail(aerr)
-		return true
+		return
 	}
-	sc := &ServiceCall{Path: path, Query: map[string]string{}, Region: signer.Region}
+	sc := &ServiceCall{Path: path, Query: map[string]string{}, Region: signer.Region, raw: body, call: &call}
 	for k := range r.URL.Query() {
 		sc.Query[k] = r.URL.Query().Get(k)
 	}
 	if sv.protocol == awsQuery || sv.protocol == ec2Query {
-		form, _ := parseForm(body) // resolve parsed it
-		for k := range form {
-			sc.Query[k] = form.Get(k)
+		sc.form, _ = parseForm(body) // resolve parsed it
+		for k := range sc.form {
+			sc.Query[k] = sc.form.Get(k)
 		}
 	}
 	// awsJson1_1 requires a JSON object; restJson1 takes one when the
@@ -339,14 +395,15 @@ func (s *Server) serveService(w http.ResponseWriter, r *http.Request, requestID 
 		dec.UseNumber()
 		if err := dec.Decode(&sc.Body); err != nil || sv.protocol == awsJSON11 && sc.Body == nil {
 			fail(&APIError{Code: "SerializationException", Message: "Start of structure or map found where not expected."})
-			return true
+			return
 		}
 	}
 	call.Request = sc
 	status, out, herr := serve(s, sc)
+	sc.raw, sc.form, sc.call = nil, nil, nil // read by the handler only
 	if herr != nil {
 		fail(herr)
-		return true
+		return
 	}
 	call.Status = status
 	s.record(call)
@@ -366,7 +423,6 @@ func (s *Server) serveService(w http.ResponseWriter, r *http.Request, requestID 
 	}
 	w.WriteHeader(status)
 	_, _ = w.Write(out)
-	return true
 }
 
 // unknownOperation is the answer for an operation localaws does not serve.

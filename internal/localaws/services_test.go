@@ -18,6 +18,8 @@ func TestServiceTable(t *testing.T) {
 		}
 		query := sv.protocol == awsQuery || sv.protocol == ec2Query
 		switch {
+		case (sv.protocol == awsQuery) != (sv.version != ""):
+			t.Errorf("%s: an awsQuery service, and only one, names the API version of its forms", sv.signingName)
 		case query && (sv.targetPrefix != "" || sv.route != nil):
 			t.Errorf("%s: a query service is routed by its form's Action, with neither a target prefix nor a route", sv.signingName)
 		case !query && ((sv.protocol == awsJSON11) != (sv.targetPrefix != "") || (sv.protocol == awsJSON11) == (sv.route != nil)):
@@ -38,14 +40,15 @@ func TestServiceTable(t *testing.T) {
 func TestServiceFor(t *testing.T) {
 	const auth = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20250101/us-east-1/%s/aws4_request, SignedHeaders=host;x-amz-date, Signature=00"
 	tests := []struct {
-		target, scope string
-		want          string // "" when no table entry serves it
+		target, scope, form string
+		want                string // "" when no table entry serves it
 	}{
 		{target: "Comprehend_20171127.ListEntitiesDetectionJobs", scope: "comprehend", want: ServiceComprehend},
 		{target: "CloudTrail_20131101.DescribeTrails", scope: "cloudtrail", want: ServiceCloudTrail},
 		{target: "AWSInsightsIndexService.GetAnomalyMonitors", scope: "ce", want: ServiceCostExplorer},
-		{target: "StarlingDoveService.PutEvaluations", scope: "config"},
-		{target: "SageMaker.ListModels", scope: "sagemaker"},
+		{target: "StarlingDoveService.PutEvaluations", scope: "config", want: ServiceConfig},
+		{target: "SageMaker.ListModels", scope: "sagemaker", want: ServiceSageMaker},
+		{target: "Unknown_20250101.Op", scope: "unknown"},
 		{scope: "bedrock", want: ServiceBedrock},
 		{scope: "guardduty", want: ServiceGuardDuty},
 		{scope: "s3", want: ServiceS3},
@@ -54,22 +57,33 @@ func TestServiceFor(t *testing.T) {
 		{scope: "elasticloadbalancing", want: ServiceELB},
 		{scope: "apigateway", want: ServiceAPIGateway},
 		{scope: "cloudfront", want: ServiceCloudFront},
-		{scope: "sts"},
+		{scope: "sts", want: ServiceSTS},
+		{scope: "iam", want: ServiceIAM},
 		{scope: "comprehend"}, // an awsJson1_1 service needs its X-Amz-Target
+		// An unsigned awsQuery form, by the API version it names.
+		{form: "Action=AssumeRole&Version=2011-06-15", want: ServiceSTS},
+		{form: "Action=GetRole&Version=2010-05-08", want: ServiceIAM},
+		{form: "Action=DescribeLoadBalancers&Version=2015-12-01", want: ServiceELB},
+		{form: "Action=AssumeRole&Version=2001-01-01"},
 	}
 	for _, tt := range tests {
 		r := httptest.NewRequest(http.MethodPost, "/", nil)
 		if tt.target != "" {
 			r.Header.Set("X-Amz-Target", tt.target)
 		}
-		r.Header.Set("Authorization", fmt.Sprintf(auth, tt.scope))
-		sv, ok := serviceFor(r)
+		if tt.scope != "" {
+			r.Header.Set("Authorization", fmt.Sprintf(auth, tt.scope))
+		}
+		if tt.form != "" {
+			r.Header.Set("Content-Type", formContentType)
+		}
+		sv, ok := serviceFor(r, []byte(tt.form))
 		got := ""
 		if ok {
 			got = sv.signingName
 		}
 		if got != tt.want {
-			t.Errorf("target %q scope %q: served by %q, want %q", tt.target, tt.scope, got, tt.want)
+			t.Errorf("target %q scope %q form %q: served by %q, want %q", tt.target, tt.scope, tt.form, got, tt.want)
 		}
 	}
 }

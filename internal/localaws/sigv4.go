@@ -71,7 +71,7 @@ func parseAuthorization(h string) (authorization, string) {
 // it. The signature is verified whenever the secret key is known: for the
 // long-term credentials in Options.Credentials and for every temporary
 // credential the server issued.
-func (s *Server) authenticate(p protocol, r *http.Request, body []byte) (Signer, *APIError) {
+func (s *Server) authenticate(p *service, r *http.Request, body []byte) (Signer, *APIError) {
 	header := r.Header.Get("Authorization")
 	if header == "" {
 		return Signer{}, p.authError(authMissing, "Missing Authentication Token")
@@ -87,8 +87,8 @@ func (s *Server) authenticate(p protocol, r *http.Request, body []byte) (Signer,
 		Service:      a.service,
 		SessionToken: r.Header.Get("X-Amz-Security-Token"),
 	}
-	if a.service != p.service() {
-		return signer, p.authError(authBadSignature, fmt.Sprintf("Credential should be scoped to correct service: '%s'.", p.service()))
+	if a.service != p.signingName {
+		return signer, p.authError(authBadSignature, fmt.Sprintf("Credential should be scoped to correct service: '%s'.", p.signingName))
 	}
 	if a.region == "" {
 		return signer, p.authError(authBadSignature, "Credential should be scoped to a valid region.")

@@ -1,7 +1,6 @@
 package localaws
 
 import (
-	"cmp"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base32"
@@ -58,64 +57,14 @@ func parseRoleARN(s string) (partition, account, name string, ok bool) {
 	if !found || !awsid.IsRoleName(path) {
 		return "", "", "", false
 	}
-	return a.Partition, a.AccountID, path[strings.LastIndexByte(path, '/')+1:], true
-}
-
-type queryProtocol struct{}
-
-func (queryProtocol) service() string { return ServiceSTS }
-
-func (queryProtocol) writeError(w http.ResponseWriter, requestID string, err *APIError) {
-	kind := "Sender"
-	if err.status() >= 500 {
-		kind = "Receiver"
-	}
-	var b strings.Builder
-	b.WriteString(`<ErrorResponse xmlns="` + stsNamespace + `"><Error><Type>` + kind + `</Type><Code>`)
-	_ = xml.EscapeText(&b, []byte(err.Code))
-	b.WriteString(`</Code><Message>`)
-	_ = xml.EscapeText(&b, []byte(err.Message))
-	b.WriteString(`</Message></Error><RequestId>` + requestID + `</RequestId></ErrorResponse>`)
-	w.Header().Set("Content-Type", "text/xml")
-	w.Header().Set("X-Amzn-RequestId", requestID)
-	w.WriteHeader(err.status())
-	_, _ = w.Write([]byte(b.String()))
-}
-
-func (queryProtocol) authError(kind authFailure, msg string) *APIError {
-	switch kind {
-	case authMissing:
-		return &APIError{Status: http.StatusForbidden, Code: "MissingAuthenticationToken", Message: "Request is missing Authentication Token"}
-	case authIncomplete:
-		return &APIError{Status: http.StatusBadRequest, Code: "IncompleteSignature", Message: msg}
-	case authUnknownKey:
-		return &APIError{Status: http.StatusForbidden, Code: "InvalidClientTokenId", Message: msg}
-	case authExpiredToken:
-		return &APIError{Status: http.StatusBadRequest, Code: "ExpiredToken", Message: msg}
-	default:
-		return &APIError{Status: http.StatusForbidden, Code: "SignatureDoesNotMatch", Message: msg}
-	}
+	return a.Partition, a.AccountID, awsid.RoleName(path), true
 }
 
 func parseForm(body []byte) (url.Values, error) { return url.ParseQuery(string(body)) }
 
-// serveSTS runs one STS operation; call gets its decoded input.
-func (s *Server) serveSTS(body []byte, call *Call) (int, []byte, *APIError) {
-	form, err := parseForm(body)
-	if err != nil {
-		return 0, nil, &APIError{Code: "MalformedQueryString", Message: err.Error()}
-	}
-	action := form.Get("Action")
-	if action != OpAssumeRole {
-		return 0, nil, &APIError{Code: "InvalidAction", Message: fmt.Sprintf("Could not find operation %s for version %s", action, form.Get("Version"))}
-	}
-	if v := form.Get("Version"); v != stsVersion {
-		return 0, nil, &APIError{Code: "InvalidAction", Message: fmt.Sprintf("Could not find operation %s for version %s", action, v)}
-	}
-	if err := s.takeFault(action); err != nil {
-		return 0, nil, err
-	}
-	return s.assumeRole(form, call)
+// stsOps are the STS operations the server answers.
+var stsOps = map[string]handler{
+	OpAssumeRole: func(s *Server, c *ServiceCall) (int, []byte, *APIError) { return s.assumeRole(c.form, c.call) },
 }
 
 func (s *Server) assumeRole(form url.Values, call *Call) (int, []byte, *APIError) {
@@ -171,7 +120,7 @@ func (s *Server) assumeRole(form url.Values, call *Call) (int, []byte, *APIError
 		Message: fmt.Sprintf("User: %s is not authorized to perform: sts:AssumeRole on resource: %s", caller, rec.RoleARN)}
 	// A role in another partition is out of reach. A Region of no
 	// partition signs for aws, as the SDK falls back to it.
-	if p := cmp.Or(awsid.PartitionOfRegion(call.Signer.Region), awsid.AWS); p != partition {
+	if awsid.EndpointPartition(call.Signer.Region) != partition {
 		return 0, nil, denied
 	}
 	if s.opts.AssumableRoles != nil && !slices.Contains(s.opts.AssumableRoles, rec.RoleARN) {
@@ -199,7 +148,8 @@ func (s *Server) assumeRole(form url.Values, call *Call) (int, []byte, *APIError
 	b.WriteString(`<SourceIdentity></SourceIdentity><AssumedRoleUser><AssumedRoleId>AROA` + keyID(rec.RoleARN, 0) + ":")
 	_ = xml.EscapeText(&b, []byte(rec.RoleSessionName))
 	b.WriteString(`</AssumedRoleId><Arn>`)
-	_ = xml.EscapeText(&b, []byte(fmt.Sprintf("arn:%s:sts::%s:assumed-role/%s/%s", partition, account, roleName, rec.RoleSessionName)))
+	_ = xml.EscapeText(&b, []byte(awsid.ARN{Partition: partition, Service: "sts", AccountID: account,
+		Resource: "assumed-role/" + roleName + "/" + rec.RoleSessionName}.String()))
 	b.WriteString(`</Arn></AssumedRoleUser><Credentials>`)
 	b.WriteString(`<AccessKeyId>` + accessKeyID + `</AccessKeyId>`)
 	b.WriteString(`<SecretAccessKey>` + issued.secret + `</SecretAccessKey>`)

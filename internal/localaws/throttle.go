@@ -41,8 +41,5 @@ func throttleError(operation string) APIError {
 	if sv, ok := serviceOf(operation); ok {
 		return sv.throttle
 	}
-	if operation == OpAssumeRole || isIAMOperation(operation) {
-		return APIError{Code: "Throttling", Message: "Rate exceeded"}
-	}
 	return rateExceeded
 }

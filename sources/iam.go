@@ -1,11 +1,10 @@
-package lambda
+package sources
 
 import (
 	"context"
 	"encoding/json"
 	"fmt"
 	"net/url"
-	"strings"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -24,6 +23,7 @@ type IAMAPI interface {
 	GetRolePolicy(ctx context.Context, in *iam.GetRolePolicyInput, optFns ...func(*iam.Options)) (*iam.GetRolePolicyOutput, error)
 	GetPolicy(ctx context.Context, in *iam.GetPolicyInput, optFns ...func(*iam.Options)) (*iam.GetPolicyOutput, error)
 	GetPolicyVersion(ctx context.Context, in *iam.GetPolicyVersionInput, optFns ...func(*iam.Options)) (*iam.GetPolicyVersionOutput, error)
+	IAMCredentialsAPI
 }
 
 // iamSource implements rules.IAMRoles.
@@ -50,7 +50,7 @@ var _ rules.IAMRoles = (*iamSource)(nil)
 // customer managed policies are read once per run; AWS managed policies
 // are known by name and not read.
 func (s *iamSource) Roles(ctx context.Context, arns []string, withPolicies bool) ([]rules.Role, error) {
-	roles, inc, err := describeAll(ctx, s.n, unique(arns), func(arn string) string { return "IAM role " + roleNameOf(arn) },
+	roles, inc, err := describeAll(ctx, s.n, unique(arns), func(arn string) string { return "IAM role " + awsid.RoleName(arn) },
 		func(ctx context.Context, arn string) (rules.Role, error) {
 			return s.role(ctx, arn, withPolicies)
 		})
@@ -61,7 +61,7 @@ func (s *iamSource) Roles(ctx context.Context, arns []string, withPolicies bool)
 }
 
 func (s *iamSource) role(ctx context.Context, arn string, withPolicies bool) (rules.Role, error) {
-	name := roleNameOf(arn)
+	name := awsid.RoleName(arn)
 	out, err := s.api.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(name)})
 	if err != nil {
 		return rules.Role{}, fmt.Errorf("GetRole %s: %w", name, err)
@@ -172,13 +172,4 @@ func policyDocument(s string) string {
 		return d
 	}
 	return s
-}
-
-// roleNameOf is the name of the role an ARN names: the part after the last
-// slash, as a role's path precedes its name.
-func roleNameOf(arn string) string {
-	if i := strings.LastIndexByte(arn, '/'); i >= 0 {
-		return arn[i+1:]
-	}
-	return arn
 }

@@ -1,8 +1,7 @@
-package lambda
+package sources
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -18,6 +17,7 @@ import (
 type ComprehendAPI interface {
 	comprehend.ListPiiEntitiesDetectionJobsAPIClient
 	comprehend.ListEntitiesDetectionJobsAPIClient
+	ComprehendModelsAPI
 }
 
 // comprehendPageSize is MaxResults of the Comprehend listings (at most 500).
@@ -33,32 +33,16 @@ func (s *comprehendSource) PIIEntitiesJobs(ctx context.Context, since time.Time)
 		Filter:     &ctypes.PiiEntitiesDetectionJobFilter{SubmitTimeAfter: aws.Time(since.Add(-windowSlack))},
 		MaxResults: aws.Int32(comprehendPageSize),
 	})
-	jobs, inc, err := listAll(ctx, p, func(ctx context.Context) ([]rules.ComprehendJob, error) {
-		out, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("ListPiiEntitiesDetectionJobs: %w", err)
-		}
-		jobs := make([]rules.ComprehendJob, 0, len(out.PiiEntitiesDetectionJobPropertiesList))
-		for _, j := range out.PiiEntitiesDetectionJobPropertiesList {
-			job := rules.ComprehendJob{
-				ID:        aws.ToString(j.JobId),
-				Name:      aws.ToString(j.JobName),
-				ARN:       aws.ToString(j.JobArn),
-				Submitted: aws.ToTime(j.SubmitTime),
-				Status:    string(j.JobStatus),
-				PII:       true,
-			}
+	return listEvery(ctx, p, "ListPiiEntitiesDetectionJobs", func(out *comprehend.ListPiiEntitiesDetectionJobsOutput) []rules.ComprehendJob {
+		return each(out.PiiEntitiesDetectionJobPropertiesList, func(j ctypes.PiiEntitiesDetectionJobProperties) rules.ComprehendJob {
+			job := comprehendJob(j.JobId, j.JobName, j.JobArn, j.SubmitTime, j.JobStatus)
+			job.PII = true
 			if o := j.OutputDataConfig; o != nil {
 				job.OutputKMSKey = aws.ToString(o.KmsKeyId)
 			}
-			jobs = append(jobs, job)
-		}
-		return jobs, nil
+			return job
+		})
 	})
-	if err != nil {
-		return nil, err
-	}
-	return jobs, asError(inc)
 }
 
 // EntitiesJobs lists the entities detection jobs submitted since.
@@ -67,33 +51,23 @@ func (s *comprehendSource) EntitiesJobs(ctx context.Context, since time.Time) ([
 		Filter:     &ctypes.EntitiesDetectionJobFilter{SubmitTimeAfter: aws.Time(since.Add(-windowSlack))},
 		MaxResults: aws.Int32(comprehendPageSize),
 	})
-	jobs, inc, err := listAll(ctx, p, func(ctx context.Context) ([]rules.ComprehendJob, error) {
-		out, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("ListEntitiesDetectionJobs: %w", err)
-		}
-		jobs := make([]rules.ComprehendJob, 0, len(out.EntitiesDetectionJobPropertiesList))
-		for _, j := range out.EntitiesDetectionJobPropertiesList {
-			job := rules.ComprehendJob{
-				ID:           aws.ToString(j.JobId),
-				Name:         aws.ToString(j.JobName),
-				ARN:          aws.ToString(j.JobArn),
-				Submitted:    aws.ToTime(j.SubmitTime),
-				Status:       string(j.JobStatus),
-				VolumeKMSKey: aws.ToString(j.VolumeKmsKeyId),
-			}
+	return listEvery(ctx, p, "ListEntitiesDetectionJobs", func(out *comprehend.ListEntitiesDetectionJobsOutput) []rules.ComprehendJob {
+		return each(out.EntitiesDetectionJobPropertiesList, func(j ctypes.EntitiesDetectionJobProperties) rules.ComprehendJob {
+			job := comprehendJob(j.JobId, j.JobName, j.JobArn, j.SubmitTime, j.JobStatus)
+			job.VolumeKMSKey = aws.ToString(j.VolumeKmsKeyId)
 			if o := j.OutputDataConfig; o != nil {
 				job.OutputKMSKey = aws.ToString(o.KmsKeyId)
 			}
 			if v := j.VpcConfig; v != nil {
 				job.VpcSubnets, job.VpcSecurityGroups = v.Subnets, v.SecurityGroupIds
 			}
-			jobs = append(jobs, job)
-		}
-		return jobs, nil
+			return job
+		})
 	})
-	if err != nil {
-		return nil, err
-	}
-	return jobs, asError(inc)
+}
+
+// comprehendJob is what the two job listings have in common.
+func comprehendJob(id, name, arn *string, submitted *time.Time, status ctypes.JobStatus) rules.ComprehendJob {
+	return rules.ComprehendJob{ID: aws.ToString(id), Name: aws.ToString(name), ARN: aws.ToString(arn),
+		Submitted: aws.ToTime(submitted), Status: string(status)}
 }

@@ -1,15 +1,13 @@
-package lambda
+package sources
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
-	"github.com/aws/smithy-go"
 
 	"github.com/aiguard/aiguard/rules"
 )
@@ -29,7 +27,7 @@ type LogsAPI interface {
 }
 
 // s3Source reads buckets through S3API. n bounds the GetBucketTagging
-// calls in flight (rules.DefaultDescribeConcurrency when zero).
+// calls in flight.
 type s3Source struct {
 	api S3API
 	n   int
@@ -54,56 +52,29 @@ func (s *s3Source) Buckets(ctx context.Context, region string) ([]rules.Bucket, 
 		in.BucketRegion = aws.String(region)
 	}
 	p := s3.NewListBucketsPaginator(s.api, in, func(o *s3.ListBucketsPaginatorOptions) { o.Limit = bucketsPageSize })
-	listed, linc, err := listAll(ctx, p, func(ctx context.Context) ([]s3types.Bucket, error) {
-		out, err := p.NextPage(ctx, inRegion(region))
-		if err != nil {
-			return nil, err
-		}
-		return out.Buckets, nil
-	})
+	listed, linc, err := pages(ctx, p, "ListBuckets", func(out *s3.ListBucketsOutput) []s3types.Bucket { return out.Buckets }, inRegion(region))
 	if err != nil {
-		return nil, fmt.Errorf("ListBuckets: %w", err)
+		return nil, err
 	}
-	n := s.n
-	if n <= 0 {
-		n = rules.DefaultDescribeConcurrency
-	}
-	results, dinc, err := describeAll(ctx, n, listed, func(b s3types.Bucket) string {
+	buckets, dinc, err := describeAll(ctx, s.n, listed, func(b s3types.Bucket) string {
 		return "bucket " + aws.ToString(b.Name)
 	}, s.bucketTags)
 	if err != nil {
 		return nil, err
 	}
-	buckets := make([]rules.Bucket, 0, len(results))
-	for _, r := range results {
-		if !r.gone {
-			buckets = append(buckets, r.bucket)
-		}
-	}
 	return buckets, asError(combine(linc, dinc))
-}
-
-// bucketResult is a bucket with its tags, or a bucket deleted meanwhile.
-type bucketResult struct {
-	bucket rules.Bucket
-	gone   bool
 }
 
 // bucketTags reads a bucket's tags: S3 answers NoSuchTagSet for a bucket
 // without any, which is no tags rather than a failure.
-func (s *s3Source) bucketTags(ctx context.Context, b s3types.Bucket) (bucketResult, error) {
+func (s *s3Source) bucketTags(ctx context.Context, b s3types.Bucket) (rules.Bucket, error) {
 	out := rules.Bucket{Name: aws.ToString(b.Name), Region: aws.ToString(b.BucketRegion)}
 	res, err := s.api.GetBucketTagging(ctx, &s3.GetBucketTaggingInput{Bucket: b.Name}, inRegion(out.Region))
-	if err != nil {
-		if ae, ok := errors.AsType[smithy.APIError](err); ok {
-			switch ae.ErrorCode() {
-			case "NoSuchTagSet":
-				return bucketResult{bucket: out}, nil
-			case "NoSuchBucket":
-				return bucketResult{gone: true}, nil
-			}
-		}
-		return bucketResult{}, fmt.Errorf("GetBucketTagging %s: %w", out.Name, err)
+	switch {
+	case errorCode(err) == "NoSuchTagSet":
+		return out, nil
+	case err != nil:
+		return rules.Bucket{}, fmt.Errorf("GetBucketTagging %s: %w", out.Name, err)
 	}
 	if len(res.TagSet) > 0 {
 		out.Tags = make(map[string]string, len(res.TagSet))
@@ -111,7 +82,7 @@ func (s *s3Source) bucketTags(ctx context.Context, b s3types.Bucket) (bucketResu
 			out.Tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
 		}
 	}
-	return bucketResult{bucket: out}, nil
+	return out, nil
 }
 
 // inRegion sends a call to region's endpoint; "" keeps the client's.
@@ -129,14 +100,12 @@ func (s *s3Source) BucketEncryption(ctx context.Context, bucket string) (rules.B
 	enc := rules.BucketEncryption{Bucket: bucket, Exists: true}
 	out, err := s.api.GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: aws.String(bucket)})
 	if err != nil {
-		if ae, ok := errors.AsType[smithy.APIError](err); ok {
-			switch ae.ErrorCode() {
-			case "NoSuchBucket":
-				enc.Exists = false
-				return enc, nil
-			case "ServerSideEncryptionConfigurationNotFoundError":
-				return enc, nil
-			}
+		switch errorCode(err) {
+		case "NoSuchBucket":
+			enc.Exists = false
+			return enc, nil
+		case "ServerSideEncryptionConfigurationNotFoundError":
+			return enc, nil
 		}
 		return enc, fmt.Errorf("GetBucketEncryption %s: %w", bucket, err)
 	}

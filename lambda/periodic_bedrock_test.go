@@ -10,6 +10,7 @@ import (
 
 	"github.com/aiguard/aiguard/internal/localaws"
 	"github.com/aiguard/aiguard/rules"
+	"github.com/aiguard/aiguard/sources"
 )
 
 const (
@@ -23,23 +24,13 @@ func fixtureDoc(t *testing.T, name string, set map[string]any) localaws.Doc {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for k, v := range set {
-		if v == nil {
-			d.Delete(k)
-		} else {
-			d.Set(k, v)
-		}
-	}
-	return d
+	return d.Apply(set)
 }
 
 func addCustomModel(t *testing.T, srv *localaws.Server, name string, set map[string]any) {
 	t.Helper()
 	all := map[string]any{"modelName": name, "modelArn": bedrockARN + "custom-model/" + name}
-	for k, v := range set {
-		all[k] = v
-	}
-	if err := srv.AddBedrock(localaws.BedrockCustomModel, fixtureDoc(t, "bedrock/GetCustomModel.encrypted", all)); err != nil {
+	if err := srv.AddBedrock(localaws.BedrockCustomModel, fixtureDoc(t, "bedrock/GetCustomModel.encrypted", all).Apply(set)); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -47,10 +38,7 @@ func addCustomModel(t *testing.T, srv *localaws.Server, name string, set map[str
 func addCustomizationJob(t *testing.T, srv *localaws.Server, name string, at time.Time, set map[string]any) {
 	t.Helper()
 	all := map[string]any{"jobName": name, "jobArn": bedrockARN + "model-customization-job/" + name, "creationTime": at.Format(time.RFC3339)}
-	for k, v := range set {
-		all[k] = v
-	}
-	if err := srv.AddBedrock(localaws.BedrockCustomizationJob, fixtureDoc(t, "bedrock/GetModelCustomizationJob.hardened", all)); err != nil {
+	if err := srv.AddBedrock(localaws.BedrockCustomizationJob, fixtureDoc(t, "bedrock/GetModelCustomizationJob.hardened", all).Apply(set)); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -58,18 +46,8 @@ func addCustomizationJob(t *testing.T, srv *localaws.Server, name string, at tim
 func addAgent(t *testing.T, srv *localaws.Server, id string, set map[string]any) {
 	t.Helper()
 	all := map[string]any{"agentId": id, "agentName": "agent-" + strings.ToLower(id), "agentArn": bedrockARN + "agent/" + id}
-	for k, v := range set {
-		all[k] = v
-	}
 	d := fixtureDoc(t, "bedrockagent/GetAgent.guarded", nil)
-	agent := localaws.Doc(d["agent"].(map[string]any))
-	for k, v := range all {
-		if v == nil {
-			agent.Delete(k)
-		} else {
-			agent.Set(k, v)
-		}
-	}
+	agent := localaws.Doc(d["agent"].(map[string]any)).Apply(all).Apply(set)
 	if err := srv.AddBedrock(localaws.BedrockAgent, agent); err != nil {
 		t.Fatal(err)
 	}
@@ -83,10 +61,7 @@ func addComprehendJob(t *testing.T, srv *localaws.Server, kind, id string, at ti
 	}
 	all := map[string]any{"JobId": id, "JobName": "job-" + id, "JobArn": "arn:aws:comprehend:us-east-1:111122223333:" + arnKind + id,
 		"SubmitTime": json.Number(fmt.Sprint(at.Unix()))}
-	for k, v := range set {
-		all[k] = v
-	}
-	if err := srv.AddComprehendJob(kind, fixtureDoc(t, fixture, all)); err != nil {
+	if err := srv.AddComprehendJob(kind, fixtureDoc(t, fixture, all).Apply(set)); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -385,7 +360,7 @@ func TestCollectionsOfEveryPartition(t *testing.T) {
 	} {
 		hs := periodicHarness(t, harnessOptions{region: region})
 		hs.srv.AddRekognitionCollection("faces", map[string]string{"use": "badge-entry"})
-		src, err := hs.clients.Sources(context.Background(), "", "", SourceOptions{})
+		src, err := hs.clients.Sources(context.Background(), "", "", sources.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -406,7 +381,7 @@ func TestAISourcesStopAtDeadline(t *testing.T) {
 		addAgent(t, hs.srv, fmt.Sprintf("A%09d", i), nil)
 		hs.srv.AddRekognitionCollection(fmt.Sprintf("c%02d", i), nil)
 	}
-	src, err := hs.clients.Sources(context.Background(), "", "", SourceOptions{Concurrency: 1})
+	src, err := hs.clients.Sources(context.Background(), "", "", sources.Options{Concurrency: 1})
 	if err != nil {
 		t.Fatal(err)
 	}

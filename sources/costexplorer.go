@@ -1,8 +1,7 @@
-package lambda
+package sources
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/costexplorer"
@@ -29,39 +28,24 @@ var _ rules.CostAnomalyDetection = (*costAnomalySource)(nil)
 // to the service, whose bound the API reference does not state.
 func (s *costAnomalySource) AnomalyMonitors(ctx context.Context) ([]rules.AnomalyMonitor, error) {
 	p := costexplorer.NewGetAnomalyMonitorsPaginator(s.api, &costexplorer.GetAnomalyMonitorsInput{})
-	out, inc, err := listAll(ctx, p, func(ctx context.Context) ([]rules.AnomalyMonitor, error) {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("GetAnomalyMonitors: %w", err)
-		}
-		list := make([]rules.AnomalyMonitor, 0, len(page.AnomalyMonitors))
-		for _, m := range page.AnomalyMonitors {
-			list = append(list, rules.AnomalyMonitor{
+	return listEvery(ctx, p, "GetAnomalyMonitors", func(page *costexplorer.GetAnomalyMonitorsOutput) []rules.AnomalyMonitor {
+		return each(page.AnomalyMonitors, func(m cetypes.AnomalyMonitor) rules.AnomalyMonitor {
+			return rules.AnomalyMonitor{
 				ARN:           aws.ToString(m.MonitorArn),
 				Name:          aws.ToString(m.MonitorName),
 				Type:          string(m.MonitorType),
 				Dimension:     string(m.MonitorDimension),
 				Specification: costExpression(m.MonitorSpecification, 0),
-			})
-		}
-		return list, nil
+			}
+		})
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, asError(inc)
 }
 
 // AnomalySubscriptions lists every alert subscription.
 func (s *costAnomalySource) AnomalySubscriptions(ctx context.Context) ([]rules.AnomalySubscription, error) {
 	p := costexplorer.NewGetAnomalySubscriptionsPaginator(s.api, &costexplorer.GetAnomalySubscriptionsInput{})
-	out, inc, err := listAll(ctx, p, func(ctx context.Context) ([]rules.AnomalySubscription, error) {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("GetAnomalySubscriptions: %w", err)
-		}
-		list := make([]rules.AnomalySubscription, 0, len(page.AnomalySubscriptions))
-		for _, sub := range page.AnomalySubscriptions {
+	return listEvery(ctx, p, "GetAnomalySubscriptions", func(page *costexplorer.GetAnomalySubscriptionsOutput) []rules.AnomalySubscription {
+		return each(page.AnomalySubscriptions, func(sub cetypes.AnomalySubscription) rules.AnomalySubscription {
 			as := rules.AnomalySubscription{
 				ARN:                 aws.ToString(sub.SubscriptionArn),
 				Name:                aws.ToString(sub.SubscriptionName),
@@ -75,14 +59,9 @@ func (s *costAnomalySource) AnomalySubscriptions(ctx context.Context) ([]rules.A
 					Type: string(sb.Type), Address: aws.ToString(sb.Address), Status: string(sb.Status),
 				})
 			}
-			list = append(list, as)
-		}
-		return list, nil
+			return as
+		})
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, asError(inc)
 }
 
 // maxExpressionDepth bounds the recursion over an Expression; the service

@@ -18,23 +18,9 @@ const trailARN = "arn:aws:cloudtrail:us-east-1:111122223333:trail/"
 // selectors fixture and changes to the trail document.
 func addTrail(t *testing.T, srv *localaws.Server, name, selectors string, set map[string]any) {
 	t.Helper()
-	trail, err := localaws.Fixture("cloudtrail/Trail.baseline")
-	if err != nil {
-		t.Fatal(err)
-	}
-	trail.Set("Name", name).Set("TrailARN", trailARN+name)
-	for k, v := range set {
-		trail.Set(k, v)
-	}
-	status, err := localaws.Fixture("cloudtrail/GetTrailStatus.logging")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sel, err := localaws.Fixture("cloudtrail/GetEventSelectors." + selectors)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sel.Set("TrailARN", trailARN+name)
+	trail := fixtureDoc(t, "cloudtrail/Trail.baseline", map[string]any{"Name": name, "TrailARN": trailARN + name}).Apply(set)
+	status := fixtureDoc(t, "cloudtrail/GetTrailStatus.logging", nil)
+	sel := fixtureDoc(t, "cloudtrail/GetEventSelectors."+selectors, map[string]any{"TrailARN": trailARN + name})
 	if err := srv.AddTrail(trail, status, sel); err != nil {
 		t.Fatal(err)
 	}
@@ -117,14 +103,7 @@ func TestPeriodicCloudTrail(t *testing.T) {
 
 func addDetector(t *testing.T, srv *localaws.Server, id string, set map[string]any) {
 	t.Helper()
-	d, err := localaws.Fixture("guardduty/GetDetector.protected")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range set {
-		d.Set(k, v)
-	}
-	srv.AddDetector(id, d)
+	srv.AddDetector(id, fixtureDoc(t, "guardduty/GetDetector.protected", set))
 }
 
 func TestPeriodicGuardDuty(t *testing.T) {

@@ -10,21 +10,26 @@ import (
 
 	"github.com/aiguard/aiguard/internal/localaws"
 	"github.com/aiguard/aiguard/rules"
+	"github.com/aiguard/aiguard/sources"
 )
 
 // slowDown is S3's throttling error.
 var slowDown = localaws.APIError{Status: http.StatusServiceUnavailable, Code: "SlowDown", Message: "Please reduce your request rate."}
 
-// s3BucketSource returns the harness's S3 source, which lists buckets.
-func s3BucketSource(t *testing.T, hs *harness) *s3Source {
+// bucketsPageSize is the max-buckets the S3 source asks ListBuckets for.
+const bucketsPageSize = 1000
+
+// s3BucketSource returns the harness's S3 source, which lists buckets with
+// at most concurrency GetBucketTagging calls in flight (the default when 0).
+func s3BucketSource(t *testing.T, hs *harness, concurrency int) rules.S3BucketLister {
 	t.Helper()
-	src, err := hs.clients.Sources(context.Background(), "", "", SourceOptions{})
+	src, err := hs.clients.Sources(context.Background(), "", "", sources.Options{Concurrency: concurrency})
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, ok := src.S3Buckets.(*s3Source)
+	s, ok := src.S3Buckets.(rules.S3BucketLister)
 	if !ok {
-		t.Fatalf("S3Buckets is %T, want *s3Source", src.S3Buckets)
+		t.Fatalf("S3Buckets is %T, want a rules.S3BucketLister", src.S3Buckets)
 	}
 	return s
 }
@@ -59,7 +64,7 @@ func TestS3SourceBuckets(t *testing.T) {
 	hs.srv.FailNext("GetBucketTagging", 2, slowDown)
 	hs.srv.FailNext("GetBucketTagging", 1, localaws.APIError{Status: http.StatusNotFound, Code: "NoSuchBucket", Message: "The specified bucket does not exist"})
 
-	buckets, err := s3BucketSource(t, hs).Buckets(context.Background(), "us-east-1")
+	buckets, err := s3BucketSource(t, hs, 0).Buckets(context.Background(), "us-east-1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +122,7 @@ func TestS3SourceEveryRegion(t *testing.T) {
 	hs := periodicHarness(t, harnessOptions{})
 	addBucket(t, hs.srv, "us-data", "us-east-1", map[string]string{"ml-data": "true"})
 	addBucket(t, hs.srv, "eu-data", "eu-west-1", nil)
-	buckets, err := s3BucketSource(t, hs).Buckets(context.Background(), "")
+	buckets, err := s3BucketSource(t, hs, 0).Buckets(context.Background(), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +146,7 @@ func TestS3SourceFailure(t *testing.T) {
 	hs := periodicHarness(t, harnessOptions{})
 	addBucket(t, hs.srv, "locked", "us-east-1", nil)
 	hs.srv.FailNext("GetBucketTagging", 1, localaws.APIError{Status: http.StatusForbidden, Code: "AccessDenied", Message: "Access Denied"})
-	buckets, err := s3BucketSource(t, hs).Buckets(context.Background(), "us-east-1")
+	buckets, err := s3BucketSource(t, hs, 0).Buckets(context.Background(), "us-east-1")
 	if inc, _ := rules.AsIncomplete(err); err == nil || inc != nil || !strings.Contains(err.Error(), "GetBucketTagging locked") || buckets != nil {
 		t.Errorf("Buckets = %+v, %v; want an error naming the bucket", buckets, err)
 	}
@@ -155,8 +160,7 @@ func TestS3SourceDeadline(t *testing.T) {
 	for i := range n {
 		addBucket(t, hs.srv, fmt.Sprintf("b-%02d", i), "us-east-1", map[string]string{"ml-data": "true"})
 	}
-	s := s3BucketSource(t, hs)
-	s.n = 2
+	s := s3BucketSource(t, hs, 2)
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
 	buckets, err := s.Buckets(ctx, "us-east-1")

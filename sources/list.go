@@ -1,70 +1,27 @@
-package lambda
+package sources
 
 import (
 	"context"
 	"errors"
-	"slices"
+	"fmt"
 	"strings"
 	"sync"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/smithy-go"
 
 	"github.com/aiguard/aiguard/rules"
 )
 
-// SourceClients hands out the service APIs periodic rules read, acting as
-// roleARN ("" for the function's own role) in region ("" for the
-// function's Region). *SDKClients satisfies it.
-type SourceClients interface {
-	Sources(ctx context.Context, roleARN, region string, o SourceOptions) (rules.Sources, error)
-}
-
-// SourceOptions tune the sources of one invocation.
-type SourceOptions struct {
-	// Concurrency bounds the Describe/Get calls in flight at once
-	// (rules.DefaultDescribeConcurrency when zero or less).
-	Concurrency int
-	// Services are the IAM service prefixes (sagemaker, s3, ...) whose
-	// sources to provide, those of the rule's Actions; empty provides every
-	// source.
-	Services []string
-}
-
-// servicesOf returns the IAM service prefixes of actions, once each.
-func servicesOf(actions []string) []string {
-	var out []string
-	for _, a := range actions {
-		if svc, _, ok := strings.Cut(a, ":"); ok && !slices.Contains(out, svc) {
-			out = append(out, svc)
-		}
-	}
-	return out
-}
-
-func (o SourceOptions) concurrency() int {
-	if o.Concurrency <= 0 {
-		return rules.DefaultDescribeConcurrency
-	}
-	return o.Concurrency
-}
-
-// NewSources builds the sources over service APIs: the SDK clients in the
-// function, or anything satisfying the same narrow interfaces in tests. A
-// nil API leaves its sources nil.
-func NewSources(sm SageMakerAPI, iam IAMAPI, o SourceOptions) rules.Sources {
-	var s rules.Sources
-	if sm != nil {
-		src := &sageMakerSource{api: sm, n: o.concurrency()}
-		s.SageMakerJobs, s.SageMakerInference, s.SageMakerStudio = src, src, src
-	}
-	if iam != nil {
-		s.IAM = &iamSource{api: iam, n: o.concurrency()}
-	}
-	return s
-}
-
 // pager is an SDK paginator.
 type pager interface{ HasMorePages() bool }
+
+// paginator is an SDK paginator whose pages are O, with the client's
+// options Opt.
+type paginator[O, Opt any] interface {
+	HasMorePages() bool
+	NextPage(ctx context.Context, optFns ...func(*Opt)) (O, error)
+}
 
 // listAll collects every page of a listing: next fetches p's next page.
 // When ctx ends first, it returns what it collected with an
@@ -73,18 +30,75 @@ func listAll[T any](ctx context.Context, p pager, next func(context.Context) ([]
 	var out []T
 	for p.HasMorePages() {
 		if ctx.Err() != nil {
-			return out, &rules.Incomplete{Truncated: true, Cause: context.Cause(ctx)}, nil
+			return out, truncated(ctx), nil
 		}
 		page, err := next(ctx)
 		if err != nil {
 			if ctx.Err() != nil {
-				return out, &rules.Incomplete{Truncated: true, Cause: context.Cause(ctx)}, nil
+				return out, truncated(ctx), nil
 			}
 			return nil, nil, err
 		}
 		out = append(out, page...)
 	}
 	return out, nil, nil
+}
+
+// truncated is the *rules.Incomplete of a listing cut short by ctx's end.
+func truncated(ctx context.Context) *rules.Incomplete {
+	return &rules.Incomplete{Truncated: true, Cause: context.Cause(ctx)}
+}
+
+// pages collects what items takes from every page of p (listAll); a
+// failure names the operation op. optFns apply to every page's call.
+func pages[O, Opt, T any](ctx context.Context, p paginator[O, Opt], op string, items func(O) []T, optFns ...func(*Opt)) ([]T, *rules.Incomplete, error) {
+	return listAll(ctx, p, func(ctx context.Context) ([]T, error) {
+		out, err := p.NextPage(ctx, optFns...)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", op, err)
+		}
+		return items(out), nil
+	})
+}
+
+// listEvery is pages for a listing whose items are what the rules read:
+// a listing cut short is returned with its *rules.Incomplete as the error.
+func listEvery[O, Opt, T any](ctx context.Context, p paginator[O, Opt], op string, items func(O) []T) ([]T, error) {
+	list, inc, err := pages(ctx, p, op, items)
+	if err != nil {
+		return nil, err
+	}
+	return list, asError(inc)
+}
+
+// listDescribe lists the keys (names, IDs, ARNs) that keys takes from every
+// page of p, then describes each key once with at most n calls in flight
+// (describeAll), naming those it skipped "kind key".
+func listDescribe[O, Opt, T any](ctx context.Context, n int, p paginator[O, Opt], op string, keys func(O) []string,
+	kind string, describe func(context.Context, string) (T, error)) ([]T, error) {
+	listed, inc, err := pages(ctx, p, op, keys)
+	if err != nil {
+		return nil, err
+	}
+	list, dinc, err := describeAll(ctx, n, unique(listed), label(kind), describe)
+	if err != nil {
+		return nil, err
+	}
+	return list, asError(combine(inc, dinc))
+}
+
+// each maps the items of a page.
+func each[S, T any](items []S, f func(S) T) []T {
+	out := make([]T, 0, len(items))
+	for _, it := range items {
+		out = append(out, f(it))
+	}
+	return out
+}
+
+// keysOf takes the key of each item of a page.
+func keysOf[S any](items []S, key func(S) *string) []string {
+	return each(items, func(it S) string { return aws.ToString(key(it)) })
 }
 
 // describeAll calls describe for every item with at most n calls in
@@ -164,7 +178,8 @@ func describeAll[S, T any](ctx context.Context, n int, items []S, name func(S) s
 // the missing resource for others (DescribeModel, DescribeEndpoint,
 // DescribeEndpointConfig, DescribeNotebookInstance, and in practice
 // DescribeTrainingJob); IAM answers NoSuchEntity, Elastic Load Balancing
-// LoadBalancerNotFound and ListenerNotFound, CloudFront NoSuchResource.
+// LoadBalancerNotFound and ListenerNotFound, CloudFront NoSuchResource, S3
+// NoSuchBucket and CloudTrail TrailNotFoundException.
 func isGone(err error) bool {
 	ae, ok := errors.AsType[smithy.APIError](err)
 	if !ok {
@@ -172,7 +187,7 @@ func isGone(err error) bool {
 	}
 	switch ae.ErrorCode() {
 	case "ResourceNotFound", "ResourceNotFoundException", "NoSuchEntity",
-		"LoadBalancerNotFound", "ListenerNotFound", "NoSuchResource":
+		"LoadBalancerNotFound", "ListenerNotFound", "NoSuchResource", "NoSuchBucket", "TrailNotFoundException":
 		return true
 	case "ValidationException":
 		msg := strings.ToLower(ae.ErrorMessage())
@@ -183,6 +198,14 @@ func isGone(err error) bool {
 		}
 	}
 	return false
+}
+
+// errorCode is the code of an API error, "" for any other error.
+func errorCode(err error) string {
+	if ae, ok := errors.AsType[smithy.APIError](err); ok {
+		return ae.ErrorCode()
+	}
+	return ""
 }
 
 // combine merges two incompletes, either of which may be nil.
@@ -207,4 +230,37 @@ func asError(inc *rules.Incomplete) error {
 		return nil
 	}
 	return inc
+}
+
+// unique drops empty and repeated names, keeping the first of each.
+func unique(names []string) []string {
+	seen := make(map[string]bool, len(names))
+	out := make([]string, 0, len(names))
+	for _, n := range names {
+		if n == "" || seen[n] {
+			continue
+		}
+		seen[n] = true
+		out = append(out, n)
+	}
+	return out
+}
+
+// label names a resource for the list of skipped ones.
+func label(kind string) func(string) string {
+	return func(name string) string { return kind + " " + name }
+}
+
+// skippedSet returns the names, less the prefix, that inc skipped.
+func skippedSet(inc *rules.Incomplete, prefix string) map[string]bool {
+	set := map[string]bool{}
+	if inc == nil {
+		return set
+	}
+	for _, s := range inc.Skipped {
+		if name, ok := strings.CutPrefix(s, prefix); ok && name != "" {
+			set[name] = true
+		}
+	}
+	return set
 }

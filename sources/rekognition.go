@@ -1,4 +1,4 @@
-package lambda
+package sources
 
 import (
 	"context"
@@ -38,28 +38,15 @@ func (s *rekognitionSource) Collections(ctx context.Context, region, account str
 		return nil, fmt.Errorf("collections: the Region and account of their ARNs are unknown")
 	}
 	p := rekognition.NewListCollectionsPaginator(s.api, &rekognition.ListCollectionsInput{MaxResults: aws.Int32(rekognitionPageSize)})
-	ids, inc, err := listAll(ctx, p, func(ctx context.Context) ([]string, error) {
-		out, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("ListCollections: %w", err)
-		}
-		return out.CollectionIds, nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	list, dinc, err := describeAll(ctx, s.n, unique(ids), label("face collection"), func(ctx context.Context, id string) (rules.FaceCollection, error) {
-		arn := prefix + id
-		out, err := s.api.ListTagsForResource(ctx, &rekognition.ListTagsForResourceInput{ResourceArn: aws.String(arn)})
-		if err != nil {
-			return rules.FaceCollection{}, fmt.Errorf("ListTagsForResource %s: %w", arn, err)
-		}
-		return rules.FaceCollection{ID: id, ARN: arn, Tags: out.Tags}, nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return list, asError(combine(inc, dinc))
+	return listDescribe(ctx, s.n, p, "ListCollections", func(out *rekognition.ListCollectionsOutput) []string { return out.CollectionIds },
+		"face collection", func(ctx context.Context, id string) (rules.FaceCollection, error) {
+			arn := prefix + id
+			out, err := s.api.ListTagsForResource(ctx, &rekognition.ListTagsForResourceInput{ResourceArn: aws.String(arn)})
+			if err != nil {
+				return rules.FaceCollection{}, fmt.Errorf("ListTagsForResource %s: %w", arn, err)
+			}
+			return rules.FaceCollection{ID: id, ARN: arn, Tags: out.Tags}, nil
+		})
 }
 
 // collectionARNPrefix is the ARN of a collection of account in region,

@@ -1,76 +1,33 @@
-package lambda
+package sources
 
 import (
 	"context"
 	"fmt"
 	"slices"
 	"sort"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/acm"
 	"github.com/aws/aws-sdk-go-v2/service/apigateway"
+	agtypes "github.com/aws/aws-sdk-go-v2/service/apigateway/types"
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
 	"github.com/aws/aws-sdk-go-v2/service/bedrock"
 	btypes "github.com/aws/aws-sdk-go-v2/service/bedrock/types"
 	"github.com/aws/aws-sdk-go-v2/service/cloudfront"
+	cftypes "github.com/aws/aws-sdk-go-v2/service/cloudfront/types"
 	"github.com/aws/aws-sdk-go-v2/service/comprehend"
+	ctypes "github.com/aws/aws-sdk-go-v2/service/comprehend/types"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
+	smtypes "github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
 
+	"github.com/aiguard/aiguard/awsid"
 	"github.com/aiguard/aiguard/rules"
 )
-
-// BreadthAPIs are the service APIs of the second wave of periodic AI rules
-// (rules/sources_breadth.go). SageMaker, Comprehend, Bedrock and IAM are
-// the clients the other rules use; the network services (EC2, Elastic Load
-// Balancing, API Gateway, CloudFront, ACM) are reached through getters, so
-// that their clients are made only when a rule first calls them. A nil API
-// or getter leaves its sources nil.
-type BreadthAPIs struct {
-	SageMaker  SageMakerGovernanceAPI
-	Comprehend ComprehendModelsAPI
-	Bedrock    BedrockGuardrailsAPI
-	IAM        IAMCredentialsAPI
-
-	EC2          EC2API
-	ELB          ELBAPI
-	APIGateway   APIGatewayAPI
-	APIGatewayV2 APIGatewayV2API
-	CloudFront   CloudFrontAPI
-	ACM          ACMAPI
-	// Region and Partition name the Region's API Gateway domain ARNs.
-	Region, Partition string
-}
-
-// AddTo sets the sources of s that these APIs provide.
-func (a BreadthAPIs) AddTo(s *rules.Sources, o SourceOptions) {
-	n := o.concurrency()
-	if a.SageMaker != nil {
-		s.SageMakerGovernance = &governanceSource{api: a.SageMaker, n: n}
-	}
-	if a.Comprehend != nil {
-		s.ComprehendModels = &comprehendModelSource{api: a.Comprehend}
-	}
-	if a.Bedrock != nil {
-		s.BedrockGuardrails = &guardrailSource{api: a.Bedrock, n: n}
-	}
-	if a.IAM != nil {
-		s.IAMCredentials = &credentialSource{api: a.IAM, n: n}
-	}
-	if a.EC2 != nil {
-		s.VPCEndpoints = &vpcSource{api: a.EC2}
-	}
-	if a.ELB != nil && a.APIGateway != nil && a.APIGatewayV2 != nil && a.CloudFront != nil {
-		s.MLFronts = &frontSource{a: a, n: n}
-	}
-	if a.ACM != nil {
-		s.Certificates = &certificateSource{api: a.ACM}
-	}
-}
 
 // SageMakerGovernanceAPI is the part of the SageMaker API the governance
 // source reads; *sagemaker.Client satisfies it.
@@ -92,21 +49,9 @@ var _ rules.SageMakerGovernance = (*governanceSource)(nil)
 // FlowDefinitions lists every flow definition and describes each.
 func (s *governanceSource) FlowDefinitions(ctx context.Context) ([]rules.FlowDefinition, error) {
 	p := sagemaker.NewListFlowDefinitionsPaginator(s.api, &sagemaker.ListFlowDefinitionsInput{MaxResults: aws.Int32(pageSize)})
-	names, inc, err := listAll(ctx, p, func(ctx context.Context) ([]string, error) {
-		out, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("ListFlowDefinitions: %w", err)
-		}
-		names := make([]string, 0, len(out.FlowDefinitionSummaries))
-		for _, f := range out.FlowDefinitionSummaries {
-			names = append(names, aws.ToString(f.FlowDefinitionName))
-		}
-		return names, nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	flows, dinc, err := describeAll(ctx, s.n, unique(names), label("flow definition"), func(ctx context.Context, name string) (rules.FlowDefinition, error) {
+	return listDescribe(ctx, s.n, p, "ListFlowDefinitions", func(out *sagemaker.ListFlowDefinitionsOutput) []string {
+		return keysOf(out.FlowDefinitionSummaries, func(f smtypes.FlowDefinitionSummary) *string { return f.FlowDefinitionName })
+	}, "flow definition", func(ctx context.Context, name string) (rules.FlowDefinition, error) {
 		out, err := s.api.DescribeFlowDefinition(ctx, &sagemaker.DescribeFlowDefinitionInput{FlowDefinitionName: aws.String(name)})
 		if err != nil {
 			return rules.FlowDefinition{}, fmt.Errorf("DescribeFlowDefinition %s: %w", name, err)
@@ -118,31 +63,17 @@ func (s *governanceSource) FlowDefinitions(ctx context.Context) ([]rules.FlowDef
 		}
 		return f, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return flows, asError(combine(inc, dinc))
 }
 
 // NotebookLifecycleConfigs lists every notebook instance lifecycle
 // configuration and describes each, scripts included.
 func (s *governanceSource) NotebookLifecycleConfigs(ctx context.Context) ([]rules.LifecycleConfig, error) {
 	p := sagemaker.NewListNotebookInstanceLifecycleConfigsPaginator(s.api, &sagemaker.ListNotebookInstanceLifecycleConfigsInput{MaxResults: aws.Int32(pageSize)})
-	names, inc, err := listAll(ctx, p, func(ctx context.Context) ([]string, error) {
-		out, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("ListNotebookInstanceLifecycleConfigs: %w", err)
-		}
-		names := make([]string, 0, len(out.NotebookInstanceLifecycleConfigs))
-		for _, c := range out.NotebookInstanceLifecycleConfigs {
-			names = append(names, aws.ToString(c.NotebookInstanceLifecycleConfigName))
-		}
-		return names, nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	configs, dinc, err := describeAll(ctx, s.n, unique(names), label("lifecycle configuration"), func(ctx context.Context, name string) (rules.LifecycleConfig, error) {
+	return listDescribe(ctx, s.n, p, "ListNotebookInstanceLifecycleConfigs", func(out *sagemaker.ListNotebookInstanceLifecycleConfigsOutput) []string {
+		return keysOf(out.NotebookInstanceLifecycleConfigs, func(c smtypes.NotebookInstanceLifecycleConfigSummary) *string {
+			return c.NotebookInstanceLifecycleConfigName
+		})
+	}, "lifecycle configuration", func(ctx context.Context, name string) (rules.LifecycleConfig, error) {
 		out, err := s.api.DescribeNotebookInstanceLifecycleConfig(ctx, &sagemaker.DescribeNotebookInstanceLifecycleConfigInput{
 			NotebookInstanceLifecycleConfigName: aws.String(name)})
 		if err != nil {
@@ -158,33 +89,19 @@ func (s *governanceSource) NotebookLifecycleConfigs(ctx context.Context) ([]rule
 		}
 		return c, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return configs, asError(combine(inc, dinc))
 }
 
 // MonitoringSchedules lists every monitoring schedule; the summaries carry
 // what the rules need.
 func (s *governanceSource) MonitoringSchedules(ctx context.Context) ([]rules.MonitoringSchedule, error) {
 	p := sagemaker.NewListMonitoringSchedulesPaginator(s.api, &sagemaker.ListMonitoringSchedulesInput{MaxResults: aws.Int32(pageSize)})
-	list, inc, err := listAll(ctx, p, func(ctx context.Context) ([]rules.MonitoringSchedule, error) {
-		out, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("ListMonitoringSchedules: %w", err)
-		}
-		var page []rules.MonitoringSchedule
-		for _, m := range out.MonitoringScheduleSummaries {
-			page = append(page, rules.MonitoringSchedule{Name: aws.ToString(m.MonitoringScheduleName),
+	return listEvery(ctx, p, "ListMonitoringSchedules", func(out *sagemaker.ListMonitoringSchedulesOutput) []rules.MonitoringSchedule {
+		return each(out.MonitoringScheduleSummaries, func(m smtypes.MonitoringScheduleSummary) rules.MonitoringSchedule {
+			return rules.MonitoringSchedule{Name: aws.ToString(m.MonitoringScheduleName),
 				ARN: aws.ToString(m.MonitoringScheduleArn), Status: string(m.MonitoringScheduleStatus),
-				EndpointName: aws.ToString(m.EndpointName), Type: string(m.MonitoringType)})
-		}
-		return page, nil
+				EndpointName: aws.ToString(m.EndpointName), Type: string(m.MonitoringType)}
+		})
 	})
-	if err != nil {
-		return nil, err
-	}
-	return list, asError(inc)
 }
 
 // ComprehendModelsAPI is the part of the Comprehend API the model source
@@ -201,43 +118,23 @@ var _ rules.ComprehendModels = (*comprehendModelSource)(nil)
 // EntityRecognizers lists every custom entity recognizer.
 func (s *comprehendModelSource) EntityRecognizers(ctx context.Context) ([]rules.ComprehendModel, error) {
 	p := comprehend.NewListEntityRecognizersPaginator(s.api, &comprehend.ListEntityRecognizersInput{MaxResults: aws.Int32(comprehendPageSize)})
-	list, inc, err := listAll(ctx, p, func(ctx context.Context) ([]rules.ComprehendModel, error) {
-		out, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("ListEntityRecognizers: %w", err)
-		}
-		var page []rules.ComprehendModel
-		for _, m := range out.EntityRecognizerPropertiesList {
-			page = append(page, rules.ComprehendModel{ARN: aws.ToString(m.EntityRecognizerArn), Status: string(m.Status),
-				ModelKMSKey: aws.ToString(m.ModelKmsKeyId), VolumeKMSKey: aws.ToString(m.VolumeKmsKeyId)})
-		}
-		return page, nil
+	return listEvery(ctx, p, "ListEntityRecognizers", func(out *comprehend.ListEntityRecognizersOutput) []rules.ComprehendModel {
+		return each(out.EntityRecognizerPropertiesList, func(m ctypes.EntityRecognizerProperties) rules.ComprehendModel {
+			return rules.ComprehendModel{ARN: aws.ToString(m.EntityRecognizerArn), Status: string(m.Status),
+				ModelKMSKey: aws.ToString(m.ModelKmsKeyId), VolumeKMSKey: aws.ToString(m.VolumeKmsKeyId)}
+		})
 	})
-	if err != nil {
-		return nil, err
-	}
-	return list, asError(inc)
 }
 
 // DocumentClassifiers lists every custom document classifier.
 func (s *comprehendModelSource) DocumentClassifiers(ctx context.Context) ([]rules.ComprehendModel, error) {
 	p := comprehend.NewListDocumentClassifiersPaginator(s.api, &comprehend.ListDocumentClassifiersInput{MaxResults: aws.Int32(comprehendPageSize)})
-	list, inc, err := listAll(ctx, p, func(ctx context.Context) ([]rules.ComprehendModel, error) {
-		out, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("ListDocumentClassifiers: %w", err)
-		}
-		var page []rules.ComprehendModel
-		for _, m := range out.DocumentClassifierPropertiesList {
-			page = append(page, rules.ComprehendModel{ARN: aws.ToString(m.DocumentClassifierArn), Status: string(m.Status),
-				ModelKMSKey: aws.ToString(m.ModelKmsKeyId), VolumeKMSKey: aws.ToString(m.VolumeKmsKeyId), Classifier: true})
-		}
-		return page, nil
+	return listEvery(ctx, p, "ListDocumentClassifiers", func(out *comprehend.ListDocumentClassifiersOutput) []rules.ComprehendModel {
+		return each(out.DocumentClassifierPropertiesList, func(m ctypes.DocumentClassifierProperties) rules.ComprehendModel {
+			return rules.ComprehendModel{ARN: aws.ToString(m.DocumentClassifierArn), Status: string(m.Status),
+				ModelKMSKey: aws.ToString(m.ModelKmsKeyId), VolumeKMSKey: aws.ToString(m.VolumeKmsKeyId), Classifier: true}
+		})
 	})
-	if err != nil {
-		return nil, err
-	}
-	return list, asError(inc)
 }
 
 // BedrockGuardrailsAPI is the part of the Bedrock API the guardrail source
@@ -258,31 +155,15 @@ var _ rules.BedrockGuardrails = (*guardrailSource)(nil)
 // gives each one's draft) and gets each draft's policies.
 func (s *guardrailSource) Guardrails(ctx context.Context) ([]rules.Guardrail, error) {
 	p := bedrock.NewListGuardrailsPaginator(s.api, &bedrock.ListGuardrailsInput{MaxResults: aws.Int32(bedrockPageSize)})
-	ids, inc, err := listAll(ctx, p, func(ctx context.Context) ([]string, error) {
-		out, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("ListGuardrails: %w", err)
-		}
-		ids := make([]string, 0, len(out.Guardrails))
-		for _, g := range out.Guardrails {
-			ids = append(ids, aws.ToString(g.Id))
-		}
-		return ids, nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	list, dinc, err := describeAll(ctx, s.n, unique(ids), label("guardrail"), func(ctx context.Context, id string) (rules.Guardrail, error) {
+	return listDescribe(ctx, s.n, p, "ListGuardrails", func(out *bedrock.ListGuardrailsOutput) []string {
+		return keysOf(out.Guardrails, func(g btypes.GuardrailSummary) *string { return g.Id })
+	}, "guardrail", func(ctx context.Context, id string) (rules.Guardrail, error) {
 		out, err := s.api.GetGuardrail(ctx, &bedrock.GetGuardrailInput{GuardrailIdentifier: aws.String(id)})
 		if err != nil {
 			return rules.Guardrail{}, fmt.Errorf("GetGuardrail %s: %w", id, err)
 		}
 		return guardrailOf(out), nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return list, asError(combine(inc, dinc))
 }
 
 func guardrailOf(out *bedrock.GetGuardrailOutput) rules.Guardrail {
@@ -472,8 +353,12 @@ type ACMAPI interface {
 }
 
 type frontSource struct {
-	a BreadthAPIs
-	n int
+	elb        ELBAPI
+	v1         APIGatewayAPI
+	v2         APIGatewayV2API
+	cloudFront CloudFrontAPI
+	region     string // of the domain ARNs
+	n          int
 }
 
 var _ rules.MLFronts = (*frontSource)(nil)
@@ -484,19 +369,13 @@ const elbTagBatch = 20
 // Listeners lists the HTTPS and TLS listeners of every load balancer, each
 // with its certificates and its load balancer's and its own tags.
 func (s *frontSource) Listeners(ctx context.Context) ([]rules.Listener, error) {
-	api := s.a.ELB
+	api := s.elb
 	p := elb.NewDescribeLoadBalancersPaginator(api, &elb.DescribeLoadBalancersInput{})
 	type lb struct{ arn, name string }
-	lbs, inc, err := listAll(ctx, p, func(ctx context.Context) ([]lb, error) {
-		out, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("DescribeLoadBalancers: %w", err)
-		}
-		var page []lb
-		for _, l := range out.LoadBalancers {
-			page = append(page, lb{aws.ToString(l.LoadBalancerArn), aws.ToString(l.LoadBalancerName)})
-		}
-		return page, nil
+	lbs, inc, err := pages(ctx, p, "DescribeLoadBalancers", func(out *elb.DescribeLoadBalancersOutput) []lb {
+		return each(out.LoadBalancers, func(l elbtypes.LoadBalancer) lb {
+			return lb{aws.ToString(l.LoadBalancerArn), aws.ToString(l.LoadBalancerName)}
+		})
 	})
 	if err != nil {
 		return nil, err
@@ -579,42 +458,32 @@ func (s *frontSource) Listeners(ctx context.Context) ([]rules.Listener, error) {
 // APIDomains lists the REST (v1) and HTTP/WebSocket (v2) custom domain
 // names, whose listings carry their tags and certificates.
 func (s *frontSource) APIDomains(ctx context.Context) ([]rules.APIDomain, error) {
-	v1 := s.a.APIGateway
-	p := apigateway.NewGetDomainNamesPaginator(v1, &apigateway.GetDomainNamesInput{Limit: aws.Int32(500)})
-	domains, inc, err := listAll(ctx, p, func(ctx context.Context) ([]rules.APIDomain, error) {
-		out, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("GetDomainNames: %w", err)
-		}
-		var page []rules.APIDomain
-		for _, d := range out.Items {
-			name := aws.ToString(d.DomainName)
-			dom := rules.APIDomain{Name: name, ARN: firstOf(aws.ToString(d.DomainNameArn), s.domainARN(name)), Tags: d.Tags}
+	p := apigateway.NewGetDomainNamesPaginator(s.v1, &apigateway.GetDomainNamesInput{Limit: aws.Int32(500)})
+	domains, inc, err := pages(ctx, p, "GetDomainNames", func(out *apigateway.GetDomainNamesOutput) []rules.APIDomain {
+		return each(out.Items, func(d agtypes.DomainName) rules.APIDomain {
+			dom := s.domain(d.DomainName, d.DomainNameArn, d.Tags)
 			for _, c := range []string{aws.ToString(d.CertificateArn), aws.ToString(d.RegionalCertificateArn)} {
 				if c != "" {
 					dom.Certificates = append(dom.Certificates, c)
 				}
 			}
-			page = append(page, dom)
-		}
-		return page, nil
+			return dom
+		})
 	})
 	if err != nil {
 		return nil, err
 	}
-	v2 := s.a.APIGatewayV2
 	var token *string
 	for {
 		if ctx.Err() != nil {
 			return domains, combine(inc, &rules.Incomplete{Truncated: true, Cause: context.Cause(ctx)})
 		}
-		out, err := v2.GetDomainNames(ctx, &apigatewayv2.GetDomainNamesInput{NextToken: token, MaxResults: aws.String("100")})
+		out, err := s.v2.GetDomainNames(ctx, &apigatewayv2.GetDomainNamesInput{NextToken: token, MaxResults: aws.String("100")})
 		if err != nil {
 			return nil, fmt.Errorf("GetDomainNames (v2): %w", err)
 		}
 		for _, d := range out.Items {
-			name := aws.ToString(d.DomainName)
-			dom := rules.APIDomain{Name: name, ARN: firstOf(aws.ToString(d.DomainNameArn), s.domainARN(name)), Tags: d.Tags}
+			dom := s.domain(d.DomainName, d.DomainNameArn, d.Tags)
 			for _, c := range d.DomainNameConfigurations {
 				if arn := aws.ToString(c.CertificateArn); arn != "" {
 					dom.Certificates = append(dom.Certificates, arn)
@@ -630,26 +499,25 @@ func (s *frontSource) APIDomains(ctx context.Context) ([]rules.APIDomain, error)
 	return domains, asError(inc)
 }
 
-// domainARN is an API Gateway custom domain's ARN, for listings that do
-// not carry it.
-func (s *frontSource) domainARN(name string) string {
-	return "arn:" + firstOf(s.a.Partition, "aws") + ":apigateway:" + s.a.Region + "::/domainnames/" + name
+// domain is an API Gateway custom domain as its listings give it; the ARN
+// is built for listings that do not carry it.
+func (s *frontSource) domain(name, arn *string, tags map[string]string) rules.APIDomain {
+	d := rules.APIDomain{Name: aws.ToString(name), ARN: aws.ToString(arn), Tags: tags}
+	if d.ARN == "" {
+		d.ARN = awsid.ARN{Partition: awsid.EndpointPartition(s.region), Service: "apigateway", Region: s.region, Resource: "/domainnames/" + d.Name}.String()
+	}
+	return d
 }
 
 // Distributions lists every CloudFront distribution with its tags.
 func (s *frontSource) Distributions(ctx context.Context) ([]rules.Distribution, error) {
-	api := s.a.CloudFront
+	api := s.cloudFront
 	p := cloudfront.NewListDistributionsPaginator(api, &cloudfront.ListDistributionsInput{MaxItems: aws.Int32(100)})
-	dists, inc, err := listAll(ctx, p, func(ctx context.Context) ([]rules.Distribution, error) {
-		out, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("ListDistributions: %w", err)
-		}
-		var page []rules.Distribution
+	dists, inc, err := pages(ctx, p, "ListDistributions", func(out *cloudfront.ListDistributionsOutput) []rules.Distribution {
 		if out.DistributionList == nil {
-			return nil, nil
+			return nil
 		}
-		for _, d := range out.DistributionList.Items {
+		return each(out.DistributionList.Items, func(d cftypes.DistributionSummary) rules.Distribution {
 			dist := rules.Distribution{ID: aws.ToString(d.Id), ARN: aws.ToString(d.ARN), DomainName: aws.ToString(d.DomainName)}
 			if vc := d.ViewerCertificate; vc != nil {
 				dist.ACMCertificate = aws.ToString(vc.ACMCertificateArn)
@@ -658,9 +526,8 @@ func (s *frontSource) Distributions(ctx context.Context) ([]rules.Distribution, 
 			} else {
 				dist.DefaultCertificate = true
 			}
-			page = append(page, dist)
-		}
-		return page, nil
+			return dist
+		})
 	})
 	if err != nil {
 		return nil, err
@@ -705,13 +572,4 @@ func (s *certificateSource) Certificate(ctx context.Context, arn string) (*rules
 	}
 	return &rules.Certificate{ARN: aws.ToString(c.CertificateArn), Type: string(c.Type), Status: string(c.Status),
 		CAARN: aws.ToString(c.CertificateAuthorityArn), NotAfter: aws.ToTime(c.NotAfter)}, nil
-}
-
-func firstOf(vals ...string) string {
-	for _, v := range vals {
-		if strings.TrimSpace(v) != "" {
-			return v
-		}
-	}
-	return ""
 }

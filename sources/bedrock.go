@@ -1,4 +1,4 @@
-package lambda
+package sources
 
 import (
 	"context"
@@ -9,45 +9,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/bedrock"
 	btypes "github.com/aws/aws-sdk-go-v2/service/bedrock/types"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockagent"
+	batypes "github.com/aws/aws-sdk-go-v2/service/bedrockagent/types"
 
 	"github.com/aiguard/aiguard/rules"
 )
-
-// AIServiceAPIs are the service APIs of the Bedrock, Comprehend and
-// Rekognition periodic rules, and the S3 and CloudWatch Logs APIs that
-// Bedrock's invocation logging is checked through. A nil API leaves its
-// sources nil.
-type AIServiceAPIs struct {
-	Bedrock      BedrockAPI
-	BedrockAgent BedrockAgentAPI
-	Comprehend   ComprehendAPI
-	Rekognition  RekognitionAPI
-	S3           S3API
-	Logs         LogsAPI
-}
-
-// AddTo sets the sources of s that these APIs provide.
-func (a AIServiceAPIs) AddTo(s *rules.Sources, o SourceOptions) {
-	n := o.concurrency()
-	if a.Bedrock != nil {
-		s.Bedrock = &bedrockSource{api: a.Bedrock, n: n}
-	}
-	if a.BedrockAgent != nil {
-		s.BedrockAgents = &bedrockAgentSource{api: a.BedrockAgent, n: n}
-	}
-	if a.Comprehend != nil {
-		s.Comprehend = &comprehendSource{api: a.Comprehend}
-	}
-	if a.Rekognition != nil {
-		s.Rekognition = &rekognitionSource{api: a.Rekognition, n: n}
-	}
-	if a.S3 != nil {
-		s.S3Buckets = &s3Source{api: a.S3, n: n}
-	}
-	if a.Logs != nil {
-		s.LogGroups = &logsSource{api: a.Logs}
-	}
-}
 
 // BedrockAPI is the part of the Bedrock API the periodic rules read;
 // *bedrock.Client satisfies it.
@@ -57,6 +22,7 @@ type BedrockAPI interface {
 	GetCustomModel(ctx context.Context, in *bedrock.GetCustomModelInput, optFns ...func(*bedrock.Options)) (*bedrock.GetCustomModelOutput, error)
 	GetModelCustomizationJob(ctx context.Context, in *bedrock.GetModelCustomizationJobInput, optFns ...func(*bedrock.Options)) (*bedrock.GetModelCustomizationJobOutput, error)
 	GetModelInvocationLoggingConfiguration(ctx context.Context, in *bedrock.GetModelInvocationLoggingConfigurationInput, optFns ...func(*bedrock.Options)) (*bedrock.GetModelInvocationLoggingConfigurationOutput, error)
+	BedrockGuardrailsAPI
 }
 
 // BedrockAgentAPI is the part of the Bedrock Agents API the periodic rules
@@ -103,21 +69,9 @@ func (s *bedrockSource) InvocationLogging(ctx context.Context) (*rules.Invocatio
 // CustomModels lists every custom model and gets each.
 func (s *bedrockSource) CustomModels(ctx context.Context) ([]rules.CustomModel, error) {
 	p := bedrock.NewListCustomModelsPaginator(s.api, &bedrock.ListCustomModelsInput{MaxResults: aws.Int32(bedrockPageSize)})
-	arns, inc, err := listAll(ctx, p, func(ctx context.Context) ([]string, error) {
-		out, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("ListCustomModels: %w", err)
-		}
-		arns := make([]string, 0, len(out.ModelSummaries))
-		for _, m := range out.ModelSummaries {
-			arns = append(arns, aws.ToString(m.ModelArn))
-		}
-		return arns, nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	models, dinc, err := describeAll(ctx, s.n, unique(arns), label("custom model"), func(ctx context.Context, arn string) (rules.CustomModel, error) {
+	return listDescribe(ctx, s.n, p, "ListCustomModels", func(out *bedrock.ListCustomModelsOutput) []string {
+		return keysOf(out.ModelSummaries, func(m btypes.CustomModelSummary) *string { return m.ModelArn })
+	}, "custom model", func(ctx context.Context, arn string) (rules.CustomModel, error) {
 		out, err := s.api.GetCustomModel(ctx, &bedrock.GetCustomModelInput{ModelIdentifier: aws.String(arn)})
 		if err != nil {
 			return rules.CustomModel{}, fmt.Errorf("GetCustomModel %s: %w", arn, err)
@@ -129,10 +83,6 @@ func (s *bedrockSource) CustomModels(ctx context.Context) ([]rules.CustomModel, 
 			KMSKey:  aws.ToString(out.ModelKmsKeyArn),
 		}, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return models, asError(combine(inc, dinc))
 }
 
 // CustomizationJobs lists the customization jobs created since and gets each.
@@ -143,21 +93,9 @@ func (s *bedrockSource) CustomizationJobs(ctx context.Context, since time.Time) 
 		SortBy:            btypes.SortJobsByCreationTime,
 		SortOrder:         btypes.SortOrderDescending,
 	})
-	arns, inc, err := listAll(ctx, p, func(ctx context.Context) ([]string, error) {
-		out, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("ListModelCustomizationJobs: %w", err)
-		}
-		arns := make([]string, 0, len(out.ModelCustomizationJobSummaries))
-		for _, j := range out.ModelCustomizationJobSummaries {
-			arns = append(arns, aws.ToString(j.JobArn))
-		}
-		return arns, nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	jobs, dinc, err := describeAll(ctx, s.n, unique(arns), label("customization job"), func(ctx context.Context, arn string) (rules.CustomizationJob, error) {
+	return listDescribe(ctx, s.n, p, "ListModelCustomizationJobs", func(out *bedrock.ListModelCustomizationJobsOutput) []string {
+		return keysOf(out.ModelCustomizationJobSummaries, func(j btypes.ModelCustomizationJobSummary) *string { return j.JobArn })
+	}, "customization job", func(ctx context.Context, arn string) (rules.CustomizationJob, error) {
 		out, err := s.api.GetModelCustomizationJob(ctx, &bedrock.GetModelCustomizationJobInput{JobIdentifier: aws.String(arn)})
 		if err != nil {
 			return rules.CustomizationJob{}, fmt.Errorf("GetModelCustomizationJob %s: %w", arn, err)
@@ -174,10 +112,6 @@ func (s *bedrockSource) CustomizationJobs(ctx context.Context, since time.Time) 
 		}
 		return j, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return jobs, asError(combine(inc, dinc))
 }
 
 type bedrockAgentSource struct {
@@ -190,21 +124,9 @@ var _ rules.BedrockAgents = (*bedrockAgentSource)(nil)
 // Agents lists every agent and gets each.
 func (s *bedrockAgentSource) Agents(ctx context.Context) ([]rules.Agent, error) {
 	p := bedrockagent.NewListAgentsPaginator(s.api, &bedrockagent.ListAgentsInput{MaxResults: aws.Int32(bedrockPageSize)})
-	ids, inc, err := listAll(ctx, p, func(ctx context.Context) ([]string, error) {
-		out, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("ListAgents: %w", err)
-		}
-		ids := make([]string, 0, len(out.AgentSummaries))
-		for _, a := range out.AgentSummaries {
-			ids = append(ids, aws.ToString(a.AgentId))
-		}
-		return ids, nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	agents, dinc, err := describeAll(ctx, s.n, unique(ids), label("agent"), func(ctx context.Context, id string) (rules.Agent, error) {
+	return listDescribe(ctx, s.n, p, "ListAgents", func(out *bedrockagent.ListAgentsOutput) []string {
+		return keysOf(out.AgentSummaries, func(a batypes.AgentSummary) *string { return a.AgentId })
+	}, "agent", func(ctx context.Context, id string) (rules.Agent, error) {
 		out, err := s.api.GetAgent(ctx, &bedrockagent.GetAgentInput{AgentId: aws.String(id)})
 		if err != nil {
 			return rules.Agent{}, fmt.Errorf("GetAgent %s: %w", id, err)
@@ -226,8 +148,4 @@ func (s *bedrockAgentSource) Agents(ctx context.Context) ([]rules.Agent, error) 
 		}
 		return agent, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return agents, asError(combine(inc, dinc))
 }

@@ -1,4 +1,4 @@
-package lambda
+package sources
 
 import (
 	"context"
@@ -32,6 +32,7 @@ type SageMakerAPI interface {
 	DescribeNotebookInstance(ctx context.Context, in *sagemaker.DescribeNotebookInstanceInput, optFns ...func(*sagemaker.Options)) (*sagemaker.DescribeNotebookInstanceOutput, error)
 	DescribeDomain(ctx context.Context, in *sagemaker.DescribeDomainInput, optFns ...func(*sagemaker.Options)) (*sagemaker.DescribeDomainOutput, error)
 	DescribeUserProfile(ctx context.Context, in *sagemaker.DescribeUserProfileInput, optFns ...func(*sagemaker.Options)) (*sagemaker.DescribeUserProfileOutput, error)
+	SageMakerGovernanceAPI
 }
 
 // pageSize is MaxResults of every SageMaker listing: the largest the API allows.
@@ -56,37 +57,19 @@ var (
 
 // TrainingJobs lists the training jobs created since, then describes each.
 func (s *sageMakerSource) TrainingJobs(ctx context.Context, since time.Time) ([]rules.TrainingJob, error) {
-	p := sagemaker.NewListTrainingJobsPaginator(s.api, &sagemaker.ListTrainingJobsInput{
-		CreationTimeAfter: aws.Time(since.Add(-windowSlack)),
-		MaxResults:        aws.Int32(pageSize),
-		SortBy:            types.SortByCreationTime,
-		SortOrder:         types.SortOrderDescending,
-	})
-	names, inc, err := listAll(ctx, p, func(ctx context.Context) ([]string, error) {
-		out, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("ListTrainingJobs: %w", err)
-		}
-		names := make([]string, 0, len(out.TrainingJobSummaries))
-		for _, j := range out.TrainingJobSummaries {
-			names = append(names, aws.ToString(j.TrainingJobName))
-		}
-		return names, nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	jobs, dinc, err := describeAll(ctx, s.n, unique(names), label("training job"), func(ctx context.Context, name string) (rules.TrainingJob, error) {
-		out, err := s.api.DescribeTrainingJob(ctx, &sagemaker.DescribeTrainingJobInput{TrainingJobName: aws.String(name)})
-		if err != nil {
-			return rules.TrainingJob{}, fmt.Errorf("DescribeTrainingJob %s: %w", name, err)
-		}
-		return trainingJob(out), nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return jobs, asError(combine(inc, dinc))
+	in := &sagemaker.ListTrainingJobsInput{CreationTimeAfter: aws.Time(since.Add(-windowSlack)), MaxResults: aws.Int32(pageSize),
+		SortBy: types.SortByCreationTime, SortOrder: types.SortOrderDescending}
+	return listDescribe(ctx, s.n, sagemaker.NewListTrainingJobsPaginator(s.api, in), "ListTrainingJobs",
+		func(out *sagemaker.ListTrainingJobsOutput) []string {
+			return keysOf(out.TrainingJobSummaries, func(j types.TrainingJobSummary) *string { return j.TrainingJobName })
+		},
+		"training job", func(ctx context.Context, name string) (rules.TrainingJob, error) {
+			out, err := s.api.DescribeTrainingJob(ctx, &sagemaker.DescribeTrainingJobInput{TrainingJobName: aws.String(name)})
+			if err != nil {
+				return rules.TrainingJob{}, fmt.Errorf("DescribeTrainingJob %s: %w", name, err)
+			}
+			return trainingJob(out), nil
+		})
 }
 
 func trainingJob(out *sagemaker.DescribeTrainingJobOutput) rules.TrainingJob {
@@ -119,37 +102,19 @@ func trainingJob(out *sagemaker.DescribeTrainingJobOutput) rules.TrainingJob {
 
 // ProcessingJobs lists the processing jobs created since, then describes each.
 func (s *sageMakerSource) ProcessingJobs(ctx context.Context, since time.Time) ([]rules.ProcessingJob, error) {
-	p := sagemaker.NewListProcessingJobsPaginator(s.api, &sagemaker.ListProcessingJobsInput{
-		CreationTimeAfter: aws.Time(since.Add(-windowSlack)),
-		MaxResults:        aws.Int32(pageSize),
-		SortBy:            types.SortByCreationTime,
-		SortOrder:         types.SortOrderDescending,
-	})
-	names, inc, err := listAll(ctx, p, func(ctx context.Context) ([]string, error) {
-		out, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("ListProcessingJobs: %w", err)
-		}
-		names := make([]string, 0, len(out.ProcessingJobSummaries))
-		for _, j := range out.ProcessingJobSummaries {
-			names = append(names, aws.ToString(j.ProcessingJobName))
-		}
-		return names, nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	jobs, dinc, err := describeAll(ctx, s.n, unique(names), label("processing job"), func(ctx context.Context, name string) (rules.ProcessingJob, error) {
-		out, err := s.api.DescribeProcessingJob(ctx, &sagemaker.DescribeProcessingJobInput{ProcessingJobName: aws.String(name)})
-		if err != nil {
-			return rules.ProcessingJob{}, fmt.Errorf("DescribeProcessingJob %s: %w", name, err)
-		}
-		return processingJob(out), nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return jobs, asError(combine(inc, dinc))
+	in := &sagemaker.ListProcessingJobsInput{CreationTimeAfter: aws.Time(since.Add(-windowSlack)), MaxResults: aws.Int32(pageSize),
+		SortBy: types.SortByCreationTime, SortOrder: types.SortOrderDescending}
+	return listDescribe(ctx, s.n, sagemaker.NewListProcessingJobsPaginator(s.api, in), "ListProcessingJobs",
+		func(out *sagemaker.ListProcessingJobsOutput) []string {
+			return keysOf(out.ProcessingJobSummaries, func(j types.ProcessingJobSummary) *string { return j.ProcessingJobName })
+		},
+		"processing job", func(ctx context.Context, name string) (rules.ProcessingJob, error) {
+			out, err := s.api.DescribeProcessingJob(ctx, &sagemaker.DescribeProcessingJobInput{ProcessingJobName: aws.String(name)})
+			if err != nil {
+				return rules.ProcessingJob{}, fmt.Errorf("DescribeProcessingJob %s: %w", name, err)
+			}
+			return processingJob(out), nil
+		})
 }
 
 func processingJob(out *sagemaker.DescribeProcessingJobOutput) rules.ProcessingJob {
@@ -182,53 +147,39 @@ func processingJob(out *sagemaker.DescribeProcessingJobOutput) rules.ProcessingJ
 
 // TransformJobs lists the transform jobs created since, then describes each.
 func (s *sageMakerSource) TransformJobs(ctx context.Context, since time.Time) ([]rules.TransformJob, error) {
-	p := sagemaker.NewListTransformJobsPaginator(s.api, &sagemaker.ListTransformJobsInput{
-		CreationTimeAfter: aws.Time(since.Add(-windowSlack)),
-		MaxResults:        aws.Int32(pageSize),
-		SortBy:            types.SortByCreationTime,
-		SortOrder:         types.SortOrderDescending,
-	})
-	names, inc, err := listAll(ctx, p, func(ctx context.Context) ([]string, error) {
-		out, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("ListTransformJobs: %w", err)
-		}
-		names := make([]string, 0, len(out.TransformJobSummaries))
-		for _, j := range out.TransformJobSummaries {
-			names = append(names, aws.ToString(j.TransformJobName))
-		}
-		return names, nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	jobs, dinc, err := describeAll(ctx, s.n, unique(names), label("transform job"), func(ctx context.Context, name string) (rules.TransformJob, error) {
-		out, err := s.api.DescribeTransformJob(ctx, &sagemaker.DescribeTransformJobInput{TransformJobName: aws.String(name)})
-		if err != nil {
-			return rules.TransformJob{}, fmt.Errorf("DescribeTransformJob %s: %w", name, err)
-		}
-		j := rules.TransformJob{
-			Name:      aws.ToString(out.TransformJobName),
-			ARN:       aws.ToString(out.TransformJobArn),
-			Created:   aws.ToTime(out.CreationTime),
-			Status:    string(out.TransformJobStatus),
-			ModelName: aws.ToString(out.ModelName),
-		}
-		if r := out.TransformResources; r != nil {
-			j.VolumeKMSKey = aws.ToString(r.VolumeKmsKeyId)
-			if r.InstanceType != "" {
-				j.InstanceTypes = []string{string(r.InstanceType)}
+	in := &sagemaker.ListTransformJobsInput{CreationTimeAfter: aws.Time(since.Add(-windowSlack)), MaxResults: aws.Int32(pageSize),
+		SortBy: types.SortByCreationTime, SortOrder: types.SortOrderDescending}
+	return listDescribe(ctx, s.n, sagemaker.NewListTransformJobsPaginator(s.api, in), "ListTransformJobs",
+		func(out *sagemaker.ListTransformJobsOutput) []string {
+			return keysOf(out.TransformJobSummaries, func(j types.TransformJobSummary) *string { return j.TransformJobName })
+		},
+		"transform job", func(ctx context.Context, name string) (rules.TransformJob, error) {
+			out, err := s.api.DescribeTransformJob(ctx, &sagemaker.DescribeTransformJobInput{TransformJobName: aws.String(name)})
+			if err != nil {
+				return rules.TransformJob{}, fmt.Errorf("DescribeTransformJob %s: %w", name, err)
 			}
-		}
-		if o := out.TransformOutput; o != nil {
-			j.OutputKMSKey = aws.ToString(o.KmsKeyId)
-		}
-		return j, nil
-	})
-	if err != nil {
-		return nil, err
+			return transformJob(out), nil
+		})
+}
+
+func transformJob(out *sagemaker.DescribeTransformJobOutput) rules.TransformJob {
+	j := rules.TransformJob{
+		Name:      aws.ToString(out.TransformJobName),
+		ARN:       aws.ToString(out.TransformJobArn),
+		Created:   aws.ToTime(out.CreationTime),
+		Status:    string(out.TransformJobStatus),
+		ModelName: aws.ToString(out.ModelName),
 	}
-	return jobs, asError(combine(inc, dinc))
+	if r := out.TransformResources; r != nil {
+		j.VolumeKMSKey = aws.ToString(r.VolumeKmsKeyId)
+		if r.InstanceType != "" {
+			j.InstanceTypes = []string{string(r.InstanceType)}
+		}
+	}
+	if o := out.TransformOutput; o != nil {
+		j.OutputKMSKey = aws.ToString(o.KmsKeyId)
+	}
+	return j
 }
 
 // InServiceEndpoints lists the InService endpoints and describes each,
@@ -239,16 +190,8 @@ func (s *sageMakerSource) InServiceEndpoints(ctx context.Context) ([]rules.Endpo
 		StatusEquals: types.EndpointStatusInService,
 		MaxResults:   aws.Int32(pageSize),
 	})
-	names, inc, err := listAll(ctx, p, func(ctx context.Context) ([]string, error) {
-		out, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("ListEndpoints: %w", err)
-		}
-		names := make([]string, 0, len(out.Endpoints))
-		for _, e := range out.Endpoints {
-			names = append(names, aws.ToString(e.EndpointName))
-		}
-		return names, nil
+	names, inc, err := pages(ctx, p, "ListEndpoints", func(out *sagemaker.ListEndpointsOutput) []string {
+		return keysOf(out.Endpoints, func(e types.EndpointSummary) *string { return e.EndpointName })
 	})
 	if err != nil {
 		return nil, err
@@ -294,11 +237,7 @@ func (s *sageMakerSource) InServiceEndpoints(ctx context.Context) ([]rules.Endpo
 
 	var modelNames []string
 	for _, c := range configs {
-		for _, v := range c.Variants {
-			if v.ModelName != "" {
-				modelNames = append(modelNames, v.ModelName)
-			}
-		}
+		modelNames = append(modelNames, variantModels(c)...)
 	}
 	models, part, err := describeAll(ctx, s.n, unique(modelNames), label("model"), s.describeModel)
 	if err != nil {
@@ -407,45 +346,17 @@ func (s *sageMakerSource) describeModel(ctx context.Context, name string) (rules
 // Models lists every model and describes each.
 func (s *sageMakerSource) Models(ctx context.Context) ([]rules.Model, error) {
 	p := sagemaker.NewListModelsPaginator(s.api, &sagemaker.ListModelsInput{MaxResults: aws.Int32(pageSize)})
-	names, inc, err := listAll(ctx, p, func(ctx context.Context) ([]string, error) {
-		out, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("ListModels: %w", err)
-		}
-		names := make([]string, 0, len(out.Models))
-		for _, m := range out.Models {
-			names = append(names, aws.ToString(m.ModelName))
-		}
-		return names, nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	models, dinc, err := describeAll(ctx, s.n, unique(names), label("model"), s.describeModel)
-	if err != nil {
-		return nil, err
-	}
-	return models, asError(combine(inc, dinc))
+	return listDescribe(ctx, s.n, p, "ListModels", func(out *sagemaker.ListModelsOutput) []string {
+		return keysOf(out.Models, func(m types.ModelSummary) *string { return m.ModelName })
+	}, "model", s.describeModel)
 }
 
 // NotebookInstances lists every notebook instance and describes each.
 func (s *sageMakerSource) NotebookInstances(ctx context.Context) ([]rules.NotebookInstance, error) {
 	p := sagemaker.NewListNotebookInstancesPaginator(s.api, &sagemaker.ListNotebookInstancesInput{MaxResults: aws.Int32(pageSize)})
-	names, inc, err := listAll(ctx, p, func(ctx context.Context) ([]string, error) {
-		out, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("ListNotebookInstances: %w", err)
-		}
-		names := make([]string, 0, len(out.NotebookInstances))
-		for _, n := range out.NotebookInstances {
-			names = append(names, aws.ToString(n.NotebookInstanceName))
-		}
-		return names, nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	list, dinc, err := describeAll(ctx, s.n, unique(names), label("notebook instance"), func(ctx context.Context, name string) (rules.NotebookInstance, error) {
+	return listDescribe(ctx, s.n, p, "ListNotebookInstances", func(out *sagemaker.ListNotebookInstancesOutput) []string {
+		return keysOf(out.NotebookInstances, func(n types.NotebookInstanceSummary) *string { return n.NotebookInstanceName })
+	}, "notebook instance", func(ctx context.Context, name string) (rules.NotebookInstance, error) {
 		out, err := s.api.DescribeNotebookInstance(ctx, &sagemaker.DescribeNotebookInstanceInput{NotebookInstanceName: aws.String(name)})
 		if err != nil {
 			return rules.NotebookInstance{}, fmt.Errorf("DescribeNotebookInstance %s: %w", name, err)
@@ -456,30 +367,14 @@ func (s *sageMakerSource) NotebookInstances(ctx context.Context) ([]rules.Notebo
 			RoleARN: aws.ToString(out.RoleArn),
 		}, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return list, asError(combine(inc, dinc))
 }
 
 // Domains lists every Studio domain and describes each.
 func (s *sageMakerSource) Domains(ctx context.Context) ([]rules.Domain, error) {
 	p := sagemaker.NewListDomainsPaginator(s.api, &sagemaker.ListDomainsInput{MaxResults: aws.Int32(pageSize)})
-	ids, inc, err := listAll(ctx, p, func(ctx context.Context) ([]string, error) {
-		out, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("ListDomains: %w", err)
-		}
-		ids := make([]string, 0, len(out.Domains))
-		for _, d := range out.Domains {
-			ids = append(ids, aws.ToString(d.DomainId))
-		}
-		return ids, nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	list, dinc, err := describeAll(ctx, s.n, unique(ids), label("domain"), func(ctx context.Context, id string) (rules.Domain, error) {
+	return listDescribe(ctx, s.n, p, "ListDomains", func(out *sagemaker.ListDomainsOutput) []string {
+		return keysOf(out.Domains, func(d types.DomainDetails) *string { return d.DomainId })
+	}, "domain", func(ctx context.Context, id string) (rules.Domain, error) {
 		out, err := s.api.DescribeDomain(ctx, &sagemaker.DescribeDomainInput{DomainId: aws.String(id)})
 		if err != nil {
 			return rules.Domain{}, fmt.Errorf("DescribeDomain %s: %w", id, err)
@@ -493,26 +388,18 @@ func (s *sageMakerSource) Domains(ctx context.Context) ([]rules.Domain, error) {
 		}
 		return d, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return list, asError(combine(inc, dinc))
 }
 
 // UserProfiles lists the user profiles of every domain and describes each.
 func (s *sageMakerSource) UserProfiles(ctx context.Context) ([]rules.UserProfile, error) {
 	type ref struct{ domain, name string }
 	p := sagemaker.NewListUserProfilesPaginator(s.api, &sagemaker.ListUserProfilesInput{MaxResults: aws.Int32(pageSize)})
-	refs, inc, err := listAll(ctx, p, func(ctx context.Context) ([]ref, error) {
-		out, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("ListUserProfiles: %w", err)
-		}
+	refs, inc, err := pages(ctx, p, "ListUserProfiles", func(out *sagemaker.ListUserProfilesOutput) []ref {
 		refs := make([]ref, 0, len(out.UserProfiles))
 		for _, u := range out.UserProfiles {
 			refs = append(refs, ref{aws.ToString(u.DomainId), aws.ToString(u.UserProfileName)})
 		}
-		return refs, nil
+		return refs
 	})
 	if err != nil {
 		return nil, err
@@ -533,37 +420,4 @@ func (s *sageMakerSource) UserProfiles(ctx context.Context) ([]rules.UserProfile
 		return nil, err
 	}
 	return list, asError(combine(inc, dinc))
-}
-
-// unique drops empty and repeated names, keeping the first of each.
-func unique(names []string) []string {
-	seen := make(map[string]bool, len(names))
-	out := make([]string, 0, len(names))
-	for _, n := range names {
-		if n == "" || seen[n] {
-			continue
-		}
-		seen[n] = true
-		out = append(out, n)
-	}
-	return out
-}
-
-// label names a resource for the list of skipped ones.
-func label(kind string) func(string) string {
-	return func(name string) string { return kind + " " + name }
-}
-
-// skippedSet returns the names, less the prefix, that inc skipped.
-func skippedSet(inc *rules.Incomplete, prefix string) map[string]bool {
-	set := map[string]bool{}
-	if inc == nil {
-		return set
-	}
-	for _, s := range inc.Skipped {
-		if len(s) > len(prefix) && s[:len(prefix)] == prefix {
-			set[s[len(prefix):]] = true
-		}
-	}
-	return set
 }

@@ -147,8 +147,8 @@ func TestPeriodicBedrockAPIKeys(t *testing.T) {
 			t.Errorf("%s: %+v, want %s on AWS::IAM::User", id, r, want)
 		}
 	}
-	if calls := hs.srv.CallsTo("ListServiceSpecificCredentials"); len(calls) == 0 || calls[0].IAM.Params["AllUsers"] != "true" ||
-		calls[0].IAM.Params["ServiceName"] != "bedrock.amazonaws.com" {
+	if calls := hs.srv.CallsTo("ListServiceSpecificCredentials"); len(calls) == 0 || calls[0].Request.Query["AllUsers"] != "true" ||
+		calls[0].Request.Query["ServiceName"] != "bedrock.amazonaws.com" {
 		t.Errorf("ListServiceSpecificCredentials calls %+v", calls)
 	}
 }
