@@ -13,9 +13,13 @@ import (
 type ManifestPolicies struct {
 	MatrixCases int                `json:"matrixCases"`
 	SCPBudgets  []policygen.Budget `json:"scpBudgets"`
-	// LeftOut are the preventive counterparts of detective rules that the
-	// teams' SCP room could not hold; the rules still detect what they
-	// would have prevented.
+	// AtRoot are the preventive counterparts of detective rules that the
+	// teams' SCPs had no room for, placed in the root's SCPs scoped to the
+	// teams' principals.
+	AtRoot []policygen.Placement `json:"atRoot,omitempty"`
+	// LeftOut are the preventive counterparts of detective rules that
+	// neither the teams' SCP room nor the root's could hold; the rules
+	// still detect what they would have prevented.
 	LeftOut []policygen.Omission `json:"leftOut,omitempty"`
 }
 
@@ -30,11 +34,12 @@ func producePolicies(p *Plan) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	res := Result{Policies: &ManifestPolicies{MatrixCases: out.Cases, SCPBudgets: out.Budgets, LeftOut: out.Omitted}}
+	res := Result{Policies: &ManifestPolicies{MatrixCases: out.Cases, SCPBudgets: out.Budgets, AtRoot: out.AtRoot,
+		LeftOut: out.Omitted}}
 	for _, o := range out.Omitted {
 		res.Notes = append(res.Notes, Note{Level: Warning, Subject: "team " + o.Team, Message: fmt.Sprintf(
-			"the SCPs have no room for the preventive counterpart of %s (%s, %d characters): the rule detects what it "+
-				"would have prevented; shorten the team's lists or turn off rules it does not need to make room",
+			"neither the team's SCPs nor the root's have room for the preventive counterpart of %s (%s, %d characters): "+
+				"the rule detects what it would have prevented; shorten the team's lists or turn off rules it does not need to make room",
 			o.Counterpart, strings.Join(o.Statements, ", "), o.Characters)})
 	}
 	for _, a := range out.Artifacts {
