@@ -45,8 +45,9 @@ func exampleReplayer(t testing.TB) *Replayer {
 		teams[tm.account] = tm.name
 	}
 	return &Replayer{Eval: ev, Management: spec.Organization.ManagementAccount,
-		TeamOf: func(a string) (string, bool) { t, ok := teams[a]; return t, ok },
-		SetFor: func(team string) (iameval.Set, error) { return pol.Set(team, false) }}
+		TeamOf:  func(a string) (string, bool) { t, ok := teams[a]; return t, ok },
+		SetFor:  func(team string) (iameval.Set, error) { return pol.Set(team, false) },
+		Implied: func(team, account string) map[string][]string { return policygen.ImpliedContext(spec, team, account) }}
 }
 
 // TestReplaySynthetic replays 1,200 synthetic records over the three
@@ -121,6 +122,9 @@ func outcome(rp *Replayer, rec *cloudtrail.Record) string {
 	if why != "" {
 		return "skip:" + why
 	}
+	for k, v := range rp.impliedKeys(team, rec.Account()) {
+		req.Context[k] = v
+	}
 	set, err := rp.set(team)
 	if err != nil {
 		return "error: " + err.Error()
@@ -173,10 +177,6 @@ func TestSyntheticFile(t *testing.T) {
 // retail-vision call would be "may deny" by research's statement; with
 // it, retail-vision's own statement decides.
 func TestReplayImpliedOrgPath(t *testing.T) {
-	spec, err := orgspec.Parse(orgspec.ExampleName, orgspec.Example())
-	if err != nil {
-		t.Fatal(err)
-	}
 	c := callCtx{team: "retail-vision", account: "666666666666", region: "us-east-1",
 		principalArn: "arn:aws:iam::666666666666:role/dev/Engineer0",
 		sessionArn:   "arn:aws:sts::666666666666:assumed-role/Engineer0/s0", time: time.Unix(1767225600, 0), n: 1}
@@ -186,9 +186,9 @@ func TestReplayImpliedOrgPath(t *testing.T) {
 		t.Fatal(err)
 	}
 	deciding := func(implied bool) string {
-		rp := exampleReplayer(t)
-		if implied {
-			rp.Implied = func(team, account string) map[string][]string { return policygen.ImpliedContext(spec, team, account) }
+		rp := exampleReplayer(t) // as aiguard simulate --cloudtrail makes it
+		if !implied {
+			rp.Implied = nil
 		}
 		r, err := cloudtrail.NewReader("call.json", io.NopCloser(bytes.NewReader(body)))
 		if err != nil {
