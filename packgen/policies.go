@@ -2,6 +2,7 @@ package packgen
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/aiguard/aiguard/policygen"
@@ -41,6 +42,17 @@ func producePolicies(p *Plan) (Result, error) {
 			"neither the team's SCPs nor the root's have room for the preventive counterpart of %s (%s, %d characters): "+
 				"the rule detects what it would have prevented; shorten the team's lists or turn off rules it does not need to make room",
 			o.Counterpart, strings.Join(o.Statements, ", "), o.Characters)})
+	}
+	if len(out.AtRoot) > 0 {
+		var teams []string
+		for _, pl := range out.AtRoot {
+			if !slices.Contains(teams, pl.Team) {
+				teams = append(teams, pl.Team)
+			}
+		}
+		res.Notes = append(res.Notes, Note{Level: Info, Subject: "policies/organization/organization.cfn.json", Message: fmt.Sprintf(
+			"the root's SCPs hold preventive counterparts of %s, scoped to the teams' accounts and organizational units "+
+				"(policies.atRoot): redeploy this template whenever those teams' accounts or OUs change", strings.Join(teams, ", "))})
 	}
 	for _, a := range out.Artifacts {
 		res.Artifacts = append(res.Artifacts, Artifact{

@@ -70,8 +70,8 @@ type Output struct {
 	// in the teams' SCPs and in the root's, in spec order.
 	Omitted []Omission
 	// AtRoot are the preventive counterparts the teams' SCPs had no room
-	// for, placed in the root's SCPs scoped to the teams' principals, in
-	// spec order.
+	// for, placed in the root's SCPs scoped to the teams' principals, by
+	// team name.
 	AtRoot []Placement
 }
 

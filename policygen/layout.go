@@ -3,6 +3,7 @@ package policygen
 import (
 	"cmp"
 	"fmt"
+	"slices"
 
 	"github.com/aiguard/aiguard/orgspec"
 )
@@ -63,7 +64,15 @@ func newLayout(spec *orgspec.Spec, l *lists) *layout {
 	}
 	lay.root = &rootPlan{base: base, docs: baseDocs}
 	if err == nil {
-		lay.placed = placeAtRoot(spec, lay.root, lay.teams, lay.maxChars, room)
+		lay.placed = placeAtRoot(spec, lay.root, lay.byName(), lay.maxChars, room)
 	}
 	return lay
+}
+
+// byName returns the teams sorted by name: where the order of teams
+// decides something (which goes to the root first, which team proves a
+// scope), the name decides it, so that the output does not depend on the
+// order of the spec.
+func (lay *layout) byName() []*teamPolicy {
+	return slices.SortedFunc(slices.Values(lay.teams), func(a, b *teamPolicy) int { return cmp.Compare(a.team.Name, b.team.Name) })
 }

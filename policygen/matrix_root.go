@@ -167,7 +167,15 @@ func (lay *layout) rootScopeCases(cases []iameval.Case) []iameval.Case {
 		}
 	}
 	for _, g := range lay.root.groups {
-		i := slices.IndexFunc(cases, func(c iameval.Case) bool { return c.Expect == "deny" && c.ExpectSid == g.sid })
+		// The first team of the group's (by name) proves it.
+		i := -1
+		for _, team := range g.teams {
+			if i = slices.IndexFunc(cases, func(c iameval.Case) bool {
+				return c.Team == team && c.Expect == "deny" && c.ExpectSid == g.sid
+			}); i >= 0 {
+				break
+			}
+		}
 		if i < 0 {
 			continue
 		}
@@ -192,7 +200,7 @@ func (lay *layout) rootScopeCases(cases []iameval.Case) []iameval.Case {
 // otherTeam is the first team outside the group whose requests no root
 // statement of the group's counterpart decides, or nil.
 func (lay *layout) otherTeam(g *rootGroup) *teamPolicy {
-	for _, tp := range lay.teams {
+	for _, tp := range lay.byName() {
 		if slices.Contains(g.teams, tp.team.Name) || ownsRoot(tp.team) || teamAccount(lay.spec, tp.team) == "" {
 			continue
 		}

@@ -35,7 +35,8 @@ import (
 // kind of scope, its values the union of the teams'.
 //
 // Priority: the counterparts in the table's order (the gap each closes
-// most harmful first), each for the teams in spec order; a team's
+// most harmful first), each for the teams in the order of their names
+// (not the spec's, so that the output does not depend on it); a team's
 // counterpart goes whole (every statement, every scope) or not at all. It
 // stays left out (Output.Omitted) only when the root has no room either.
 // A team that owns the root gets none: its own SCPs are already attached
