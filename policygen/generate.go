@@ -252,13 +252,7 @@ func exemptBreakGlass(s Statement, roles []string) Statement {
 	if s.Effect != deny || len(roles) == 0 {
 		return s
 	}
-	c := Condition{}
-	for op, keys := range s.Condition {
-		for k, v := range keys {
-			c.add(op, k, v...)
-		}
-	}
-	s.Condition = c.add("ArnNotLike", keyPrincipalArn, roles...)
+	s.Condition = s.Condition.clone().add("ArnNotLike", keyPrincipalArn, roles...)
 	return s
 }
 

@@ -199,14 +199,8 @@ type rootGroup struct {
 func (g *rootGroup) statement() Statement {
 	s := g.orig
 	s.Sid = g.sid
-	c := Condition{}
-	for op, keys := range s.Condition {
-		for k, v := range keys {
-			c.add(op, k, v...)
-		}
-	}
 	op, key := scopeCondition(g.kind)
-	s.Condition = c.add(op, key, g.values...)
+	s.Condition = s.Condition.clone().add(op, key, g.values...)
 	return s
 }
 
