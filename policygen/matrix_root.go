@@ -147,7 +147,8 @@ var outsideAccounts = []string{"999999999999", "999999999998", "999999999997"}
 // rootScopeCases prove that no root statement reaches beyond its teams:
 // for each, the first request of the matrix it denies, made from another
 // team's account and from an account of no team, and decided by the
-// root's SCPs alone, is allowed.
+// root's SCPs alone, is allowed, or denied by the other team's own
+// statement (otherTeam).
 func (lay *layout) rootScopeCases(cases []iameval.Case) []iameval.Case {
 	if len(lay.root.groups) == 0 {
 		return nil
@@ -180,12 +181,17 @@ func (lay *layout) rootScopeCases(cases []iameval.Case) []iameval.Case {
 			continue
 		}
 		c := cases[i]
-		if other := lay.otherTeam(g); other != nil {
+		if other, sid := lay.otherTeam(g); other != nil {
 			acct := teamAccount(lay.spec, other.team)
 			r := m.moved(c, acct, PrincipalOrgPath(lay.spec, other.team, acct))
-			m.add(g.sid+"-"+other.team.Name, "allow", "",
-				"team "+other.team.Name+"'s administrator: "+c.Description+"; "+g.sid+" covers "+strings.Join(g.teams, ", ")+" only",
-				req{principal: r.Principal, action: r.Action, resource: r.Resource, ctx: r.Context})
+			desc := "team " + other.team.Name + "'s administrator: " + c.Description + "; " + g.sid + " covers " +
+				strings.Join(g.teams, ", ") + " only"
+			rq := req{principal: r.Principal, action: r.Action, resource: r.Resource, ctx: r.Context}
+			if sid == "" {
+				m.add(g.sid+"-"+other.team.Name, "allow", "", desc, rq)
+			} else {
+				m.deny(g.sid+"-"+other.team.Name, sid, desc+", so the team's own "+sid+" decides", rq)
+			}
 		}
 		if outside != "" {
 			r := m.moved(c, outside, PrincipalOrgPath(lay.spec, nil, outside))
@@ -197,19 +203,52 @@ func (lay *layout) rootScopeCases(cases []iameval.Case) []iameval.Case {
 	return m.cases
 }
 
-// otherTeam is the first team outside the group whose requests no root
-// statement of the group's counterpart decides, or nil.
-func (lay *layout) otherTeam(g *rootGroup) *teamPolicy {
+// otherTeam returns a team outside the group, the first by name, and the
+// Sid that must decide its administrator's request at the root alone: ""
+// (allowed) for a team no root statement of the group's counterpart
+// covers; else, for a team covered, its own statement, the same as the group's but for
+// its scope, when it is the first of the counterpart's statements covering
+// the team and comes after the group's in the root's SCPs (the evaluator
+// names the first Deny that applies, so it would name the group's, were it
+// to reach the team). Nil when no team can show it.
+func (lay *layout) otherTeam(g *rootGroup) (*teamPolicy, string) {
+	pos := lay.root.positions()
+	var fallback *teamPolicy
+	var fallbackSid string
 	for _, tp := range lay.byName() {
-		if slices.Contains(g.teams, tp.team.Name) || ownsRoot(tp.team) || teamAccount(lay.spec, tp.team) == "" {
+		acct := teamAccount(lay.spec, tp.team)
+		if slices.Contains(g.teams, tp.team.Name) || ownsRoot(tp.team) || acct == "" {
 			continue
 		}
-		if slices.ContainsFunc(lay.root.groups, func(h *rootGroup) bool {
-			return h.counterpart == g.counterpart && slices.Contains(h.teams, tp.team.Name)
-		}) {
-			continue
+		kind := ScopeOUs
+		if slices.Contains(tp.team.Accounts, acct) {
+			kind = ScopeAccounts
 		}
-		return tp
+		var first *rootGroup
+		covered := false
+		for _, h := range lay.root.groups {
+			if h.counterpart != g.counterpart || !slices.Contains(h.teams, tp.team.Name) {
+				continue
+			}
+			covered = true
+			if h.kind == kind && (first == nil || pos[h.sid] < pos[first.sid]) {
+				first = h
+			}
+		}
+		switch {
+		case !covered:
+			return tp, ""
+		case fallback == nil && first != nil && pos[first.sid] > pos[g.sid] && first.orig.Sid == g.orig.Sid && sameStatement(first, g):
+			fallback, fallbackSid = tp, first.sid
+		}
 	}
-	return nil
+	return fallback, fallbackSid
+}
+
+// sameStatement reports whether two groups hold the same team statement,
+// whatever their scopes.
+func sameStatement(a, b *rootGroup) bool {
+	_, x, _ := strings.Cut(a.key, "\x00")
+	_, y, _ := strings.Cut(b.key, "\x00")
+	return x == y
 }

@@ -339,6 +339,18 @@ func (p *rootPlan) with(t *teamPolicy, lo *leftOut, scopes []scope) (*rootPlan, 
 	return trial, true
 }
 
+// positions returns the place of each statement in the root's SCPs, in
+// the order the evaluator reads them (file by file), by Sid.
+func (p *rootPlan) positions() map[string]int {
+	out := map[string]int{}
+	for _, d := range p.docs {
+		for _, s := range d.doc.Statement {
+			out[s.Sid] = len(out)
+		}
+	}
+	return out
+}
+
 // policyOf returns the file of the root SCP that holds a statement.
 func (p *rootPlan) policyOf(sid string) string {
 	for i, d := range p.docs {

@@ -285,6 +285,8 @@ func TestMatrixCatchesWrongScopes(t *testing.T) {
 			[]string{"organization/root-scope/ComprehendModelKeyOu-retail-vision", "organization/root-scope/ComprehendModelKeyOu-outside"}},
 		{"narrowed", `"aws:PrincipalAccount":["333333333333","444444444444"]`, `"aws:PrincipalAccount":["444444444444"]`,
 			[]string{"payments-risk/notebook-imdsv2/imdsv1"}},
+		{"accounts dropped", `,"StringEquals":{"aws:PrincipalAccount":["333333333333","444444444444","666666666666"]}`, ``,
+			[]string{"organization/root-scope/SmTagKeepAcct-research", "organization/root-scope/SmTagKeepAcct-outside"}},
 		{"dropped", `,"ForAnyValue:StringLike":{"aws:PrincipalOrgPaths":["o-exampleorg1/*/ou-ex12-research/*","o-exampleorg1/*/ou-ex12-retailvis/*"]}`, ``,
 			[]string{"organization/root-scope/SmTagKeepOu-outside"}},
 	}
