@@ -2,6 +2,7 @@ package packgen
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/aiguard/aiguard/policygen"
@@ -13,9 +14,13 @@ import (
 type ManifestPolicies struct {
 	MatrixCases int                `json:"matrixCases"`
 	SCPBudgets  []policygen.Budget `json:"scpBudgets"`
-	// LeftOut are the preventive counterparts of detective rules that the
-	// teams' SCP room could not hold; the rules still detect what they
-	// would have prevented.
+	// AtRoot are the preventive counterparts of detective rules that the
+	// teams' SCPs had no room for, placed in the root's SCPs scoped to the
+	// teams' principals.
+	AtRoot []policygen.Placement `json:"atRoot,omitempty"`
+	// LeftOut are the preventive counterparts of detective rules that
+	// neither the teams' SCP room nor the root's could hold; the rules
+	// still detect what they would have prevented.
 	LeftOut []policygen.Omission `json:"leftOut,omitempty"`
 }
 
@@ -30,12 +35,24 @@ func producePolicies(p *Plan) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	res := Result{Policies: &ManifestPolicies{MatrixCases: out.Cases, SCPBudgets: out.Budgets, LeftOut: out.Omitted}}
+	res := Result{Policies: &ManifestPolicies{MatrixCases: out.Cases, SCPBudgets: out.Budgets, AtRoot: out.AtRoot,
+		LeftOut: out.Omitted}}
 	for _, o := range out.Omitted {
 		res.Notes = append(res.Notes, Note{Level: Warning, Subject: "team " + o.Team, Message: fmt.Sprintf(
-			"the SCPs have no room for the preventive counterpart of %s (%s, %d characters): the rule detects what it "+
-				"would have prevented; shorten the team's lists or turn off rules it does not need to make room",
+			"neither the team's SCPs nor the root's have room for the preventive counterpart of %s (%s, %d characters): "+
+				"the rule detects what it would have prevented; shorten the team's lists or turn off rules it does not need to make room",
 			o.Counterpart, strings.Join(o.Statements, ", "), o.Characters)})
+	}
+	if len(out.AtRoot) > 0 {
+		var teams []string
+		for _, pl := range out.AtRoot {
+			if !slices.Contains(teams, pl.Team) {
+				teams = append(teams, pl.Team)
+			}
+		}
+		res.Notes = append(res.Notes, Note{Level: Info, Subject: "policies/organization/organization.cfn.json", Message: fmt.Sprintf(
+			"the root's SCPs hold preventive counterparts of %s, scoped to the teams' accounts and organizational units "+
+				"(policies.atRoot): redeploy this template whenever those teams' accounts or OUs change", strings.Join(teams, ", "))})
 	}
 	for _, a := range out.Artifacts {
 		res.Artifacts = append(res.Artifacts, Artifact{

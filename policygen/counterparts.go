@@ -435,11 +435,31 @@ func (t *teamPolicy) createActionsWithTag(types []string, tagKey string) []strin
 	return sorted(out...)
 }
 
+// leftOut is a counterpart the team's SCPs have no room for: its
+// statements (exempting the break-glass roles) go to the root if the root
+// has room (placeAtRoot), else they stay out.
+type leftOut struct {
+	name       string
+	statements []Statement
+	omission   Omission
+}
+
+// leftOut returns the team's counterpart of that name its SCPs left out,
+// or nil.
+func (t *teamPolicy) leftOut(name string) *leftOut {
+	for i := range t.left {
+		if t.left[i].name == name {
+			return &t.left[i]
+		}
+	}
+	return nil
+}
+
 // planCounterparts chooses the counterparts that fit the team's SCP room
 // next to its posture statements (base), in the table's order, and records
-// those left out.
+// those left out, which are also omitted until placeAtRoot places them.
 func (t *teamPolicy) planCounterparts(base []Statement, limit int) {
-	t.chosen, t.omitted = nil, nil
+	t.chosen, t.left, t.omitted, t.atRoot, t.rooted = nil, nil, nil, nil, nil
 	room := t.maxChars - frameSize()
 	var sizes []int
 	for _, s := range base {
@@ -465,15 +485,28 @@ func (t *teamPolicy) planCounterparts(base []Statement, limit int) {
 			o.Statements = append(o.Statements, sts[i].Sid)
 			o.Characters += n
 		}
-		if fits && len(firstFitDecreasing(next, room)) <= limit {
+		if fits && len(firstFitDecreasing(next, room, len(next))) <= limit {
 			t.chosen, sizes = append(t.chosen, sts...), next
 			continue
 		}
+		t.left = append(t.left, leftOut{name: c.name, statements: sts, omission: o})
 		t.omitted = append(t.omitted, o)
 	}
 }
 
-// has reports whether the team's SCPs hold a chosen counterpart statement.
+// has reports whether a counterpart statement decides the team's
+// requests: chosen for its SCPs, or placed at the root.
 func (t *teamPolicy) has(sid string) bool {
-	return slices.ContainsFunc(t.chosen, func(s Statement) bool { return s.Sid == sid })
+	return t.counterpartStatement(sid) != nil
+}
+
+// counterpartStatement returns the team's counterpart statement of that
+// Sid, in its SCPs or placed at the root, or nil.
+func (t *teamPolicy) counterpartStatement(sid string) *Statement {
+	for _, sts := range [][]Statement{t.chosen, t.atRoot} {
+		if i := slices.IndexFunc(sts, func(s Statement) bool { return s.Sid == sid }); i >= 0 {
+			return &sts[i]
+		}
+	}
+	return nil
 }

@@ -180,10 +180,11 @@ func TestNoHookNoHookProtection(t *testing.T) {
 	}
 }
 
-// TestCounterpartsLeftOutWhenFull fills a team's SCPs with long lists: the
-// counterparts that do not fit are left out whole, in the table's order,
-// reported in Output.Omitted, and the matrix asks nothing of them.
-func TestCounterpartsLeftOutWhenFull(t *testing.T) {
+// TestCounterpartsToRootWhenFull fills a team's SCPs with long lists: the
+// counterparts that do not fit its SCPs go to the root whole, scoped to
+// the team's accounts, nothing is left out, and the matrix asks the root
+// statements for them.
+func TestCounterpartsToRootWhenFull(t *testing.T) {
 	spec := exampleSpec(t)
 	team := spec.Teams[0]
 	for i := range 12 {
@@ -193,36 +194,46 @@ func TestCounterpartsLeftOutWhenFull(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var left []string
-	for _, o := range out.Omitted {
-		if o.Team != team.Name {
+	if len(out.Omitted) > 0 {
+		t.Errorf("left out although the root has room: %+v", out.Omitted)
+	}
+	var moved []string
+	var rootSids []string
+	for _, p := range out.AtRoot {
+		if p.Team != team.Name {
 			continue
 		}
-		if o.Characters <= 0 || len(o.Statements) == 0 {
-			t.Errorf("omission without statements: %+v", o)
-		}
-		left = append(left, o.Counterpart)
-	}
-	if len(left) == 0 {
-		t.Fatal("nothing left out of a team with twelve more subnets")
-	}
-	if slices.Contains(left, HookCounterpart) {
-		t.Errorf("the hook's protection, the first counterpart, left out: %v", left)
-	}
-	cases, err := Matrix(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range cases {
-		for _, o := range out.Omitted {
-			if c.Team == o.Team && slices.Contains(o.Statements, c.ExpectSid) {
-				t.Errorf("%s asks for %s, which was left out", c.ID, c.ExpectSid)
+		moved = append(moved, p.Counterpart)
+		for _, sid := range p.Statements {
+			if !strings.HasSuffix(sid, "Acct") {
+				t.Errorf("%s: %s is not scoped to the team's accounts", p.Counterpart, sid)
 			}
+		}
+		if len(p.Statements) == 0 || len(p.Policies) == 0 {
+			t.Errorf("placement without statements or policies: %+v", p)
+		}
+		rootSids = append(rootSids, p.Statements...)
+	}
+	if len(moved) <= 3 {
+		t.Fatalf("twelve more subnets moved only %v to the root", moved)
+	}
+	if slices.Contains(moved, HookCounterpart) {
+		t.Errorf("the hook's protection, the first counterpart, moved: %v", moved)
+	}
+	asked := map[string]bool{}
+	for _, c := range mustMatrix(t, spec) {
+		if c.Team == team.Name && c.Expect == "deny" {
+			asked[c.ExpectSid] = true
+		}
+	}
+	for _, sid := range rootSids {
+		if !asked[sid] {
+			t.Errorf("the matrix of %s asks nothing of %s", team.Name, sid)
 		}
 	}
 	for _, b := range out.Budgets {
-		if b.Attached > b.MaxAttached {
-			t.Errorf("%s: %d SCPs", b.Target, b.Attached)
+		if b.Attached > b.MaxAttached || b.Characters > b.MaxCharacters {
+			t.Errorf("%s: %d SCPs of %d, %d characters", b.Target, b.Attached, b.MaxAttached, b.Characters)
 		}
 	}
 }
@@ -286,7 +297,8 @@ func TestCounterpartsCloseGaps(t *testing.T) {
 		closed[c.Control]++
 	}
 	for _, control := range []string{"hook-protection", "bedrock-api-keys", "ml-full-access", "agentcore-network",
-		"notebook-imdsv2", "agentcore-memory-kms", "comprehend-model-kms", "aiguard-protection", "tooling-protection"} {
+		"notebook-imdsv2", "agentcore-memory-kms", "comprehend-model-kms", "sagemaker-tags", "aiguard-protection",
+		"tooling-protection"} {
 		if closed[control] == 0 {
 			t.Errorf("%s: no gap closed in the example", control)
 		}

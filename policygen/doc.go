@@ -26,8 +26,10 @@
 //   - SCPs are measured minified, every character counted, and packed
 //     first-fit decreasing into as few policies as fit scpMaxChars; with
 //     FullAWSAccess they must fit scpMaxPerTarget on each target, the
-//     organization's SCPs counting at the root. A spec whose statements do
-//     not fit is an error naming the team and sizes.
+//     organization's SCPs counting at the root. A team whose posture does
+//     not fit is an error naming the team and sizes; counterparts that do
+//     not fit go to the root, scoped to the team's principals
+//     (rootscope.go, layout.go).
 //   - IAM policies (boundaries, execution roles) are measured without white
 //     space against the IAM quotas.
 //
@@ -39,16 +41,19 @@
 // is returned. The matrix is data-driven: a control is a row of
 // teamControls or orgControls with a function that adds its requests
 // (denied insecure requests, allowed compliant ones, allowed break-glass
-// ones), each naming the statement that must decide it. The matrix is
-// written to policies/<team>/tests.json for aiguard simulate.
+// ones), each naming the statement that must decide it; the team
+// statements placed at the root are also asked from outside their scope
+// (matrix_root.go). The matrix is written to policies/<team>/tests.json
+// for aiguard simulate.
 //
 // # What each policy holds
 //
-// The organization's SCPs (at the root): the break-glass roles protected
-// from creation, re-trust, policies and tags; aiguard's roles, boundary
-// policies, conformance packs, rule Lambda and stacks protected; aiguard
-// boundaries kept on their principals; Config, CloudTrail and GuardDuty
-// tampering denied outside the security tooling account.
+// The root's SCPs: the break-glass roles protected from creation,
+// re-trust, policies and tags; aiguard's roles, boundary policies,
+// conformance packs, rule Lambda and stacks protected; aiguard boundaries
+// kept on their principals; Config, CloudTrail and GuardDuty tampering
+// denied outside the security tooling account; and the team statements
+// placed there, each scoped to its team's principals.
 //
 // A team's SCPs (at its OUs and accounts): SageMaker VPC, subnets,
 // security groups, network isolation, inter-container encryption, volume
@@ -66,8 +71,11 @@
 // protection of the team's CloudFormation hook registration and the
 // preventive counterparts of detective rules (counterparts.go): each
 // follows the team's effective rule, never denies what the rule passes,
-// and is added whole or left out (Output.Omitted) in the order of the
-// table, the gap each closes most harmful first.
+// and is added whole in the order of the table, the gap each closes most
+// harmful first; one that does not fit goes whole to the root's SCPs,
+// scoped to the team's accounts (aws:PrincipalAccount) and OUs
+// (aws:PrincipalOrgPaths), and is left out (Output.Omitted) only when the
+// root has no room either (Output.AtRoot lists those placed).
 //
 // The permission boundary allows the AI services, what SageMaker
 // workloads need (images, logs, metrics, VPC network interfaces), the

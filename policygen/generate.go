@@ -66,9 +66,13 @@ type Output struct {
 	Cases int
 	// Budgets are the SCP budgets of the targets.
 	Budgets []Budget
-	// Omitted are the preventive counterparts left out of teams' SCPs for
-	// lack of room, in spec order.
+	// Omitted are the preventive counterparts left out for lack of room,
+	// in the teams' SCPs and in the root's, in spec order.
 	Omitted []Omission
+	// AtRoot are the preventive counterparts the teams' SCPs had no room
+	// for, placed in the root's SCPs scoped to the teams' principals, by
+	// team name.
+	AtRoot []Placement
 }
 
 // Generate returns Build's artifacts.
@@ -96,23 +100,12 @@ func Build(spec *orgspec.Spec) (*Output, error) {
 	if err != nil {
 		return nil, fmt.Errorf("policygen: %w", err)
 	}
-	lim := spec.Organization.Limits
-	maxChars := cmp.Or(lim.SCPMaxChars, DefaultSCPMaxChars)
+	lay := newLayout(spec, l)
+	errs := lay.errs
 	var arts []Artifact
-	var errs []error
-	orgDocs, orgErr := pack(organizationStatements(spec, l), maxChars)
-	if maxPer := cmp.Or(lim.SCPMaxPerTarget, DefaultSCPMaxPerTarget); len(orgDocs)+1 > maxPer {
-		errs = append(errs, fmt.Errorf("policygen: the organization's SCPs need %d policies at the root, but scpMaxPerTarget %d "+
-			"leaves room for %d next to FullAWSAccess; shorten the break-glass role list or raise the limits",
-			len(orgDocs), maxPer, maxPer-1))
-	}
 	var omitted []Omission
-	for _, team := range spec.Teams {
-		if team == nil {
-			continue
-		}
-		tp := newTeamPolicy(spec, team, l)
-		ta, err := tp.artifacts(len(orgDocs))
+	for _, tp := range lay.teams {
+		ta, err := tp.artifacts(len(lay.root.docs))
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -120,10 +113,10 @@ func Build(spec *orgspec.Spec) (*Output, error) {
 		arts = append(arts, ta...)
 		omitted = append(omitted, tp.omitted...)
 	}
-	if orgErr != nil {
-		errs = append(errs, fmt.Errorf("policygen: organization SCPs: %w", orgErr))
+	if lay.orgErr != nil {
+		errs = append(errs, lay.orgErr)
 	}
-	oa, err := organizationArtifacts(spec, orgDocs, maxChars)
+	oa, err := organizationArtifacts(spec, lay.root, lay.maxChars, len(lay.placed) > 0)
 	if err != nil {
 		errs = append(errs, err)
 	}
@@ -131,10 +124,7 @@ func Build(spec *orgspec.Spec) (*Output, error) {
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
-	cases, err := Matrix(spec)
-	if err != nil {
-		return nil, fmt.Errorf("policygen: %w", err)
-	}
+	cases := lay.matrix()
 	if err := CheckMatrix(cases, arts); err != nil {
 		return nil, fmt.Errorf("policygen: %w", err)
 	}
@@ -151,7 +141,7 @@ func Build(spec *orgspec.Spec) (*Output, error) {
 	}
 	arts = append(arts, tests...)
 	slices.SortFunc(arts, func(a, b Artifact) int { return cmp.Compare(a.Path, b.Path) })
-	return &Output{Artifacts: arts, Cases: len(cases), Budgets: Budgets(spec, arts), Omitted: omitted}, nil
+	return &Output{Artifacts: arts, Cases: len(cases), Budgets: Budgets(spec, arts), Omitted: omitted, AtRoot: lay.placed}, nil
 }
 
 // teamPolicy builds one team's policies.
@@ -167,9 +157,15 @@ type teamPolicy struct {
 	// rules are the team's effective rules by ID, which the counterparts
 	// follow.
 	rules map[string]orgspec.EffectiveRule
-	// chosen are the counterpart statements that fit the team's SCPs,
-	// omitted those that did not (planCounterparts).
+	// chosen are the counterpart statements that fit the team's SCPs, left
+	// the counterparts that did not (planCounterparts); of these, atRoot
+	// are the statements placed in the root's SCPs, rooted their Sids
+	// there (team Sid -> scope kind -> root Sid), and omitted the
+	// counterparts left out of both (placeAtRoot).
 	chosen  []Statement
+	left    []leftOut
+	atRoot  []Statement
+	rooted  map[string]map[string]string
 	omitted []Omission
 }
 
@@ -256,23 +252,14 @@ func exemptBreakGlass(s Statement, roles []string) Statement {
 	if s.Effect != deny || len(roles) == 0 {
 		return s
 	}
-	c := Condition{}
-	for op, keys := range s.Condition {
-		for k, v := range keys {
-			c.add(op, k, v...)
-		}
-	}
-	s.Condition = c.add("ArnNotLike", keyPrincipalArn, roles...)
+	s.Condition = s.Condition.clone().add("ArnNotLike", keyPrincipalArn, roles...)
 	return s
 }
 
-// artifacts are the team's files: SCPs and their template, the boundary,
-// the execution roles and their template.
+// artifacts are the team's planned files (newLayout): SCPs and their
+// template, the boundary, the execution roles and their template.
+// orgSCPs is the number of SCPs at the root.
 func (t *teamPolicy) artifacts(orgSCPs int) ([]Artifact, error) {
-	if err := t.checkUncontrolled(); err != nil {
-		return nil, fmt.Errorf("policygen: team %s: %w", t.team.Name, err)
-	}
-	t.plan(orgSCPs)
 	scps, err := t.scpArtifacts(orgSCPs)
 	if err != nil {
 		return nil, err

@@ -77,41 +77,30 @@ type matrix struct {
 	team       string // "" for the organization
 	p          string // partition
 	account    string
+	path       string // the account's organization path (aws:PrincipalOrgPaths)
 	region     string
 	outside    string // a Region outside the organization's
 	admin      string // the attacker: an administrator session in the account
 	breakGlass string // a break-glass role in the account, "" when none can be
 	control    string
 	cases      []iameval.Case
+	// firstDeny and firstAllow are the first request of the matrix denied
+	// by each counterpart statement placed at the root (by its team Sid)
+	// and allowed by each control, from the team's administrator: the
+	// requests the root statements' scopes are proven on (matrix_root.go).
+	firstDeny  map[string]iameval.Case
+	firstAllow map[string]iameval.Case
 }
 
 // Matrix returns the attacker's matrix of the spec: the organization's
-// requests, then each team's, in spec order.
+// requests, then each team's, in spec order, then the requests that prove
+// the scopes of the team statements placed at the root.
 func Matrix(spec *orgspec.Spec) ([]iameval.Case, error) {
 	l, err := derivedLists()
 	if err != nil {
 		return nil, err
 	}
-	var out []iameval.Case
-	if m := newMatrix(spec, l, nil); m.account != "" {
-		out = append(out, m.run(orgControls)...)
-	}
-	// The organization's SCPs share the root's room with a team that owns
-	// it, which decides the counterparts that fit.
-	orgDocs, _ := pack(organizationStatements(spec, l), cmp.Or(spec.Organization.Limits.SCPMaxChars, DefaultSCPMaxChars))
-	for _, team := range spec.Teams {
-		if team == nil {
-			continue
-		}
-		tp := newTeamPolicy(spec, team, l)
-		tp.plan(len(orgDocs))
-		// A team whose only accounts are the management or the tooling
-		// account has no request the team's SCPs decide alone.
-		if m := newMatrix(spec, l, tp); m.account != "" {
-			out = append(out, m.run(teamControls)...)
-		}
-	}
-	return out, nil
+	return newLayout(spec, l).matrix(), nil
 }
 
 // placeholderAccount stands for an account of a team that owns only
@@ -157,7 +146,8 @@ func newMatrix(spec *orgspec.Spec, l *lists, t *teamPolicy) *matrix {
 			break
 		}
 	}
-	m.admin = fmt.Sprintf("arn:%s:sts::%s:assumed-role/TeamAdmin/attacker", m.p, m.account)
+	m.admin = m.adminIn(m.account)
+	m.path = m.orgPathOf(m.account)
 	for _, bg := range spec.BreakGlassPrincipalArns() {
 		f := strings.SplitN(bg, ":", 6)
 		if len(f) == 6 && (f[4] == "*" || f[4] == m.account) {
@@ -191,11 +181,13 @@ func (m *matrix) allow(slug, desc string, r req)     { m.add(slug, "allow", "", 
 
 func (m *matrix) add(slug, expect, sid, desc string, r req) {
 	team := cmp.Or(m.team, "organization")
-	m.cases = append(m.cases, iameval.Case{
+	c := iameval.Case{
 		ID: team + "/" + m.control + "/" + slug, Team: m.team, Principal: cmp.Or(r.principal, m.admin),
 		Action: r.action, Resource: r.resource, Context: r.ctx, Boundary: r.boundary, Expect: expect,
 		ExpectSid: sid, Control: m.control, Description: desc,
-	})
+	}
+	m.rootCase(&c, sid)
+	m.cases = append(m.cases, c)
 }
 
 // arn builds an ARN in the team's account and first Region.
@@ -210,9 +202,30 @@ func (m *matrix) arn(service, resource string) string {
 func (m *matrix) role(name string) string   { return arnIn(m.p, "iam", "", m.account, "role/"+name) }
 func (m *matrix) policy(name string) string { return arnIn(m.p, "iam", "", m.account, "policy/"+name) }
 
-// base is the context every request carries.
+// base is the context every request carries: the Region, and the
+// organization path of the account (PrincipalOrgPath), which the team
+// statements placed at the root test.
 func (m *matrix) base() iameval.Values {
-	return iameval.Values{keyRequestedRegion: {m.region}}
+	v := iameval.Values{keyRequestedRegion: {m.region}}
+	if m.path != "" {
+		v[keyPrincipalOrgPaths] = []string{m.path}
+	}
+	return v
+}
+
+// orgPathOf is the organization path of an account of the matrix's team
+// (of no team for the organization's matrix).
+func (m *matrix) orgPathOf(account string) string {
+	var team *orgspec.Team
+	if m.t != nil {
+		team = m.t.team
+	}
+	return PrincipalOrgPath(m.spec, team, account)
+}
+
+// adminIn is the attacker: an administrator session in the account.
+func (m *matrix) adminIn(account string) string {
+	return fmt.Sprintf("arn:%s:sts::%s:assumed-role/TeamAdmin/attacker", m.p, account)
 }
 
 // with returns a copy of v with the keys set (values nil: removed).

@@ -170,10 +170,8 @@ func (m *matrix) fullAccess() {
 // them.
 func (m *matrix) agentCoreNetwork() {
 	var actions []string
-	for _, s := range m.t.chosen {
-		if s.Sid == "AgentCoreVpc" {
-			actions = s.Action
-		}
+	if s := m.t.counterpartStatement("AgentCoreVpc"); s != nil {
+		actions = s.Action
 	}
 	vpc := []string{m.subnets()[0]}
 	for _, a := range m.l.agentCoreNetwork {

@@ -121,10 +121,11 @@ func organizationStatements(spec *orgspec.Spec, l *lists) []Statement {
 // ID given as its RootId parameter.
 const RootTarget = "root"
 
-// organizationArtifacts are the opt-out policy, the organization's SCPs
-// (attached at the root) and the template deploying them from the
+// organizationArtifacts are the opt-out policy, the root's SCPs (the
+// organization's statements and the team statements placed there, scoped
+// says whether there are any) and the template deploying them from the
 // management account.
-func organizationArtifacts(spec *orgspec.Spec, scps []packedDoc, maxChars int) ([]Artifact, error) {
+func organizationArtifacts(spec *orgspec.Spec, root *rootPlan, maxChars int, scoped bool) ([]Artifact, error) {
 	const dir = "policies/organization/"
 	optOut := OptOutPolicy()
 	body, err := indent(optOut)
@@ -141,20 +142,23 @@ func organizationArtifacts(spec *orgspec.Spec, scps []packedDoc, maxChars int) (
 		Path: dir + "ai-services-opt-out.json", Kind: KindOptOut, Target: "organization", Size: size,
 		Limit: MaxOptOutChars, Body: body,
 	}}
-	root := []any{map[string]any{"Ref": "RootId"}}
+	rootRef := []any{map[string]any{"Ref": "RootId"}}
 	resources := map[string]any{
 		"AiServicesOptOut": orgPolicyResource(NamePrefix+"ai-services-opt-out",
 			"aiguard: every AI service opts out of using the organization's content; child policies cannot override",
-			"AISERVICES_OPT_OUT_POLICY", optOut, root),
+			"AISERVICES_OPT_OUT_POLICY", optOut, rootRef),
 	}
-	for i, d := range scps {
+	what := "aiguard: break-glass, aiguard and detection protection for every account"
+	if scoped {
+		what += ", and team statements scoped to the team's accounts and OUs"
+	}
+	for i, d := range root.docs {
 		arts = append(arts, Artifact{
-			Path: fmt.Sprintf("%sscp-%d.json", dir, i+1), Kind: KindSCP, Target: "organization",
+			Path: organizationSCPPath(i + 1), Kind: KindSCP, Target: "organization",
 			TargetIDs: []string{RootTarget}, Size: d.size, Limit: maxChars, Body: d.body,
 		})
 		resources[fmt.Sprintf("Scp%d", i+1)] = orgPolicyResource(OrganizationSCPName(i+1),
-			fmt.Sprintf("aiguard: break-glass, aiguard and detection protection for every account (%d of %d)", i+1, len(scps)),
-			"SERVICE_CONTROL_POLICY", d.doc, root)
+			fmt.Sprintf("%s (%d of %d)", what, i+1, len(root.docs)), "SERVICE_CONTROL_POLICY", d.doc, rootRef)
 	}
 	params := map[string]any{
 		"RootId": map[string]any{

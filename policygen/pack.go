@@ -18,6 +18,13 @@ type packedDoc struct {
 // never split: each one keeps its whole meaning in one policy. Within a
 // policy, statements keep the order they were given in.
 func pack(sts []Statement, maxChars int) ([]packedDoc, error) {
+	return packAfter(sts, len(sts), maxChars)
+}
+
+// packAfter packs the first n statements as pack does, then the others
+// into the room those policies leave and into new ones, first-fit
+// decreasing: the first n are arranged as pack would arrange them alone.
+func packAfter(sts []Statement, n int, maxChars int) ([]packedDoc, error) {
 	room := maxChars - frameSize()
 	sizes := make([]int, len(sts))
 	for i, s := range sts {
@@ -31,7 +38,7 @@ func pack(sts []Statement, maxChars int) ([]packedDoc, error) {
 		}
 		sizes[i] = n
 	}
-	bins := firstFitDecreasing(sizes, room)
+	bins := firstFitDecreasing(sizes, room, n)
 	out := make([]packedDoc, 0, len(bins))
 	for _, members := range bins {
 		doc := Document{Version: PolicyVersion}
@@ -58,29 +65,32 @@ func frameSize() int {
 
 // firstFitDecreasing puts items of the given sizes into as few bins of
 // room characters as it can (statements joined by commas), the largest
-// first, and returns each bin's item indexes in their original order.
-// Every size must fit room.
-func firstFitDecreasing(sizes []int, room int) [][]int {
-	order := make([]int, len(sizes))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(sizes[b], sizes[a]) })
+// first, and returns each bin's item indexes in their original order. The
+// items from index after on go in only once the others are placed. Every
+// size must fit room.
+func firstFitDecreasing(sizes []int, room, after int) [][]int {
 	var used []int
 	var bins [][]int
-	for _, i := range order {
-		placed := false
-		for b := range bins {
-			if used[b]+1+sizes[i] <= room {
-				used[b] += 1 + sizes[i]
-				bins[b] = append(bins[b], i)
-				placed = true
-				break
-			}
+	for _, part := range [][2]int{{0, min(after, len(sizes))}, {min(after, len(sizes)), len(sizes)}} {
+		var order []int
+		for i := part[0]; i < part[1]; i++ {
+			order = append(order, i)
 		}
-		if !placed {
-			used = append(used, sizes[i])
-			bins = append(bins, []int{i})
+		slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(sizes[b], sizes[a]) })
+		for _, i := range order {
+			placed := false
+			for b := range bins {
+				if used[b]+1+sizes[i] <= room {
+					used[b] += 1 + sizes[i]
+					bins[b] = append(bins[b], i)
+					placed = true
+					break
+				}
+			}
+			if !placed {
+				used = append(used, sizes[i])
+				bins = append(bins, []int{i})
+			}
 		}
 	}
 	for _, b := range bins {

@@ -46,6 +46,17 @@ func (c Condition) add(op, key string, values ...string) Condition {
 	return c
 }
 
+// clone returns a copy of c that add can change without changing c.
+func (c Condition) clone() Condition {
+	out := Condition{}
+	for op, keys := range c {
+		for k, v := range keys {
+			out.add(op, k, v...)
+		}
+	}
+	return out
+}
+
 // Principal is the Principal element of a trust policy. SCPs and
 // permission boundaries never carry one.
 type Principal struct {

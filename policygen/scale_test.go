@@ -142,7 +142,17 @@ func TestFiftyTeamsMatrix(t *testing.T) {
 			t.Errorf("no team's matrix denies by %s", sid)
 		}
 	}
-	t.Logf("counterparts left out for lack of room: %d", len(out.Omitted))
+	// What the teams' SCPs cannot hold goes to the root: nothing is left
+	// out.
+	if len(out.Omitted) > 0 {
+		t.Errorf("%d counterparts left out: %+v", len(out.Omitted), out.Omitted)
+	}
+	for _, b := range out.Budgets {
+		if b.Target == RootTarget {
+			t.Logf("root: %d of %d SCPs, %d of %d characters; %d counterparts of teams placed there",
+				b.Attached, b.MaxAttached, b.Characters, b.MaxCharacters, len(out.AtRoot))
+		}
+	}
 }
 
 func mustMatrix(t *testing.T, spec *orgspec.Spec) []iameval.Case {

@@ -18,12 +18,17 @@ type Replayer struct {
 	TeamOf func(account string) (team string, ok bool)
 	// SetFor returns the policies that decide a team's requests.
 	SetFor func(team string) (iameval.Set, error)
+	// Implied, when set, returns condition keys the spec knows for the
+	// principals of a team's account that CloudTrail does not record (the
+	// account's organization path); a request gets those it does not set.
+	Implied func(team, account string) map[string][]string
 	// Management is the management account, which SCPs do not affect.
 	Management string
 
-	report Report
-	groups map[groupKey]*Call
-	sets   map[string]iameval.Set
+	report  Report
+	groups  map[groupKey]*Call
+	sets    map[string]iameval.Set
+	implied map[[2]string]map[string][]string
 }
 
 // Call is the calls of one principal to one action that the policies
@@ -90,6 +95,11 @@ func (rp *Replayer) Add(r *cloudtrail.Record) {
 		skip(why)
 		return
 	}
+	for k, v := range rp.impliedKeys(team, account) {
+		if _, set := req.Context[k]; !set {
+			req.Context[k] = v
+		}
+	}
 	set, err := rp.set(team)
 	if err != nil {
 		skip(err.Error())
@@ -147,6 +157,23 @@ func (rp *Replayer) set(team string) (iameval.Set, error) {
 	}
 	rp.sets[team] = s
 	return s, nil
+}
+
+// impliedKeys returns Implied's keys of a team's account, asked once.
+func (rp *Replayer) impliedKeys(team, account string) map[string][]string {
+	if rp.Implied == nil {
+		return nil
+	}
+	k := [2]string{team, account}
+	v, ok := rp.implied[k]
+	if !ok {
+		v = rp.Implied(team, account)
+		if rp.implied == nil {
+			rp.implied = map[[2]string]map[string][]string{}
+		}
+		rp.implied[k] = v
+	}
+	return v
 }
 
 // Report returns the replay's report.

@@ -3,6 +3,7 @@ package replay
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aiguard/aiguard/cloudtrail"
 	"github.com/aiguard/aiguard/iameval"
@@ -43,8 +45,9 @@ func exampleReplayer(t testing.TB) *Replayer {
 		teams[tm.account] = tm.name
 	}
 	return &Replayer{Eval: ev, Management: spec.Organization.ManagementAccount,
-		TeamOf: func(a string) (string, bool) { t, ok := teams[a]; return t, ok },
-		SetFor: func(team string) (iameval.Set, error) { return pol.Set(team, false) }}
+		TeamOf:  func(a string) (string, bool) { t, ok := teams[a]; return t, ok },
+		SetFor:  func(team string) (iameval.Set, error) { return pol.Set(team, false) },
+		Implied: func(team, account string) map[string][]string { return policygen.ImpliedContext(spec, team, account) }}
 }
 
 // TestReplaySynthetic replays 1,200 synthetic records over the three
@@ -119,6 +122,9 @@ func outcome(rp *Replayer, rec *cloudtrail.Record) string {
 	if why != "" {
 		return "skip:" + why
 	}
+	for k, v := range rp.impliedKeys(team, rec.Account()) {
+		req.Context[k] = v
+	}
 	set, err := rp.set(team)
 	if err != nil {
 		return "error: " + err.Error()
@@ -162,5 +168,49 @@ func TestSyntheticFile(t *testing.T) {
 	got, err := io.ReadAll(zr)
 	if err != nil || !bytes.Equal(got, log) {
 		t.Errorf("%s is not the synthetic log of this version (%v); go test ./replay -update rewrites it", syntheticFile, err)
+	}
+}
+
+// TestReplayImpliedOrgPath: the example places research's Comprehend key
+// counterpart at the root, scoped to its OU's organization path, which
+// CloudTrail does not record. Without the path the spec implies, a
+// retail-vision call would be "may deny" by research's statement; with
+// it, retail-vision's own statement decides.
+func TestReplayImpliedOrgPath(t *testing.T) {
+	c := callCtx{team: "retail-vision", account: "666666666666", region: "us-east-1",
+		principalArn: "arn:aws:iam::666666666666:role/dev/Engineer0",
+		sessionArn:   "arn:aws:sts::666666666666:assumed-role/Engineer0/s0", time: time.Unix(1767225600, 0), n: 1}
+	body, err := json.Marshal(map[string]any{"Records": []any{base(c, "comprehend.amazonaws.com", "CreateEntityRecognizer",
+		map[string]any{"recognizerName": "r"})}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	deciding := func(implied bool) string {
+		rp := exampleReplayer(t) // as aiguard simulate --cloudtrail makes it
+		if !implied {
+			rp.Implied = nil
+		}
+		r, err := cloudtrail.NewReader("call.json", io.NopCloser(bytes.NewReader(body)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		rec, err := r.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		rp.Add(rec)
+		calls := rp.Report().Calls
+		if len(calls) != 1 {
+			t.Fatalf("calls %+v", calls)
+		}
+		return calls[0].Decision + " " + calls[0].DeniedBy + " " + strings.Join(calls[0].UnknownKeys, ",")
+	}
+	if got := deciding(false); !strings.Contains(got, "#ComprehendModelKeyOu") || !strings.Contains(got, "aws:principalorgpaths") {
+		t.Errorf("without the implied path: %s, want may deny by research's root statement on the unknown path", got)
+	}
+	if got := deciding(true); !strings.HasPrefix(got, "may deny policies/retail-vision/") ||
+		!strings.Contains(got, "#ComprehendModelKey comprehend:modelkmskey") || strings.Contains(got, "aws:principalorgpaths") {
+		t.Errorf("with the implied path: %s, want may deny by retail-vision's own statement on the unknown key", got)
 	}
 }

@@ -56,8 +56,9 @@ func runReplay(opts *Options) (err error) {
 		return err
 	}
 	rp := &replay.Replayer{Eval: ev, Management: spec.Organization.ManagementAccount,
-		TeamOf: func(a string) (string, bool) { t, ok := teams[a]; return t, ok },
-		SetFor: func(team string) (iameval.Set, error) { return pol.Set(team, false) }}
+		TeamOf:  func(a string) (string, bool) { t, ok := teams[a]; return t, ok },
+		SetFor:  func(team string) (iameval.Set, error) { return pol.Set(team, false) },
+		Implied: func(team, account string) map[string][]string { return policygen.ImpliedContext(spec, team, account) }}
 	inputs, err := cloudtrail.Expand(opts.CloudTrail)
 	if err != nil {
 		return cmdutil.Usagef("--cloudtrail: %v", err)

@@ -18,6 +18,7 @@ import (
 	"github.com/aiguard/aiguard/iampolicy"
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
 	"github.com/aiguard/aiguard/internal/inputfile"
+	"github.com/aiguard/aiguard/orgspec"
 	"github.com/aiguard/aiguard/policygen"
 	"github.com/aiguard/aiguard/rules"
 )
@@ -65,7 +66,10 @@ By default the requests are decided against the policies aiguard generate
 makes from the spec (--config, or the built-in example): the organization's
 SCPs at the root, the team's SCPs (each level next to FullAWSAccess), the
 team's boundary when asked, and an administrator's identity policy; a request
-without a team is decided against the root's SCPs only. The attacker's matrix
+without a team is decided against the root's SCPs only. A team's request that
+does not set aws:PrincipalOrgPaths gets the path the spec implies (under the
+team's first organizational unit, unless the principal's account is one the
+team names), which the team statements placed at the root test. The attacker's matrix
 aiguard generate writes to policies/<team>/tests.json is such a file:
 aiguard simulate --requests policies/research/tests.json --check re-runs it.
 
@@ -79,7 +83,8 @@ With --cloudtrail, the past calls of CloudTrail files (delivered log files,
 gzipped or not, or aws cloudtrail lookup-events output) are replayed as
 requests against the spec's team SCPs, the team found from the record's
 account (--account ACCOUNT=TEAM for accounts the spec reaches only through an
-organizational unit). Condition keys CloudTrail does not record are unknown:
+organizational unit; its principals get the team's organization path, as above).
+Condition keys CloudTrail does not record are unknown:
 a call whose decision depends on one is reported as "may deny", never as
 allowed. The report groups the calls the policies would deny by principal and
 action, with the deciding statement.
@@ -157,11 +162,11 @@ func runSimulate(opts *Options) error {
 	}
 	results := make([]result, 0, len(cases))
 	for _, c := range cases {
-		set, err := setFor(c)
+		r, set, err := setFor(c)
 		if err != nil {
 			return cmdutil.Usagef("%s: request %s: %v", opts.RequestsFile, c.ID, err)
 		}
-		d, err := ev.Decide(c.Request(), set)
+		d, err := ev.Decide(r, set)
 		if err != nil {
 			return cmdutil.Usagef("%s: request %s: %v", opts.RequestsFile, c.ID, err)
 		}
@@ -186,43 +191,75 @@ func runSimulate(opts *Options) error {
 	return nil
 }
 
-// policySets returns how to find the policies of a request: the spec's
-// generated policies for its team, or the --policy files.
-func policySets(opts *Options) (func(iameval.Case) (iameval.Set, error), error) {
+// policySets returns how to decide a request: the request and the
+// policies that apply, the spec's generated policies for its team, or the
+// --policy files. A team's request that does not set the keys the spec
+// implies for its principal (the organization path, which the team
+// statements placed at the root test) gets them.
+func policySets(opts *Options) (func(iameval.Case) (iameval.Request, iameval.Set, error), error) {
 	if len(opts.Policies) > 0 {
 		set, err := readPolicies(opts)
 		if err != nil {
 			return nil, err
 		}
-		return func(iameval.Case) (iameval.Set, error) { return set, nil }, nil
+		return func(c iameval.Case) (iameval.Request, iameval.Set, error) { return c.Request(), set, nil }, nil
 	}
-	pol, err := specPolicies(opts)
+	spec, pol, err := specPolicies(opts)
 	if err != nil {
 		return nil, err
 	}
-	return func(c iameval.Case) (iameval.Set, error) { return pol.Set(c.Team, c.Boundary) }, nil
+	return func(c iameval.Case) (iameval.Request, iameval.Set, error) {
+		r := c.Request()
+		if c.Team != "" {
+			r.Context = withImplied(r.Context, policygen.ImpliedContext(spec, c.Team, c.Principal))
+		}
+		set, err := pol.Set(c.Team, c.Boundary)
+		return r, set, err
+	}, nil
+}
+
+// withImplied returns the context with the implied keys it does not set
+// (keys compared without regard to case, as IAM does).
+func withImplied(ctx, implied map[string][]string) map[string][]string {
+	if len(implied) == 0 {
+		return ctx
+	}
+	out := make(map[string][]string, len(ctx)+len(implied))
+	for k, v := range ctx {
+		out[k] = v
+	}
+	for k, v := range implied {
+		set := false
+		for have := range ctx {
+			set = set || strings.EqualFold(have, k)
+		}
+		if !set {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 // specPolicies generates the spec's policies in memory and compiles them.
-func specPolicies(opts *Options) (*policygen.Policies, error) {
+func specPolicies(opts *Options) (*orgspec.Spec, *policygen.Policies, error) {
 	now := time.Now()
 	if opts.Now != nil {
 		now = opts.Now()
 	}
 	_, spec, err := cmdutil.LoadSpec(opts.IO, opts.ConfigFile, opts.Registry, now)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	cmdutil.PrintWarnings(opts.IO, spec)
 	arts, err := policygen.Generate(spec)
 	if err != nil {
-		return nil, cmdutil.Usagef("simulate: %v", err)
+		return nil, nil, cmdutil.Usagef("simulate: %v", err)
 	}
 	pol, err := policygen.CompilePolicies(arts)
 	if err != nil {
-		return nil, cmdutil.Usagef("simulate: %v", err)
+		return nil, nil, cmdutil.Usagef("simulate: %v", err)
 	}
-	return pol, nil
+	return spec, pol, nil
 }
 
 // maxPolicy bounds a policy file, as lint policy does.

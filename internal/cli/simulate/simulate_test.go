@@ -86,6 +86,38 @@ func TestSimulateJSON(t *testing.T) {
 	}
 }
 
+// TestSimulateImpliedOrgPath: the example's research team has its
+// Comprehend key counterpart at the root, scoped to its OU's organization
+// path. A request of the team that leaves aws:PrincipalOrgPaths out gets
+// the path the spec implies and is denied there; one that sets another
+// path, or has no team, is not.
+func TestSimulateImpliedOrgPath(t *testing.T) {
+	const recognizer = `"principal": "arn:aws:sts::555555555555:assumed-role/Dev/x", "action": "comprehend:CreateEntityRecognizer",
+  "resource": "arn:aws:comprehend:us-east-1:555555555555:entity-recognizer/x"`
+	reqs := `[
+ {"id": "implied", "team": "research", ` + recognizer + `, "context": {"aws:RequestedRegion": "us-east-1"}},
+ {"id": "given", "team": "research", ` + recognizer + `,
+  "context": {"aws:RequestedRegion": "us-east-1", "AWS:PrincipalOrgPaths": "o-exampleorg1/r-ab12/ou-ex12-other/"}},
+ {"id": "no-team", ` + recognizer + `, "context": {"aws:RequestedRegion": "us-east-1"}}
+]`
+	stdout, stderr, code := run(t, reqs, "--requests", "-", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var got []map[string]string
+	if err := json.Unmarshal([]byte(stdout), &got); err != nil || len(got) != 3 {
+		t.Fatalf("output: %v\n%s", err, stdout)
+	}
+	if got[0]["decision"] != "deny" || !strings.HasSuffix(got[0]["deniedBy"], "#ComprehendModelKeyOu") {
+		t.Errorf("implied path: %v, want deny by ComprehendModelKeyOu", got[0])
+	}
+	for _, g := range got[1:] {
+		if g["decision"] != "allow" {
+			t.Errorf("%s: %v, want allow", g["id"], g)
+		}
+	}
+}
+
 // TestSimulateMatrix re-runs the attacker's matrix generate writes, as a
 // user who edits a policy would: --check passes, and a changed expectation
 // fails with exit 1.
