@@ -372,7 +372,7 @@ func globMatch(pat, s string) bool {
 	return pi == len(p)
 }
 
-//go:generate go run ./internal/gen -ref ../../shared/reference/iam -out facts/generated.txt
+//go:generate go run ./internal/gen -out facts/generated.txt
 
 // facts holds the project's compact IAM facts: generated.txt, written by
 // internal/gen from the Service Authorization Reference for the services it
