@@ -10,7 +10,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/aiguard/aiguard/conformance"
 	"github.com/aiguard/aiguard/internal/cfnschema"
 	"github.com/aiguard/aiguard/orgspec"
 )
@@ -167,32 +166,6 @@ func checkPath(p string) error {
 		return fmt.Errorf("artifact path %q is not a clean relative path", p)
 	}
 	return nil
-}
-
-// validateTemplate checks a deployment template against the CloudFormation
-// resource schema.
-func validateTemplate(schema *cfnschema.Validator, name string, v *conformance.Value) error {
-	var problems []string
-	for _, vi := range schema.Validate(v.JSON()) {
-		problems = append(problems, strings.TrimSpace(vi.Pointer+" "+vi.Message))
-	}
-	if len(problems) > 0 {
-		return fmt.Errorf("%s does not match the CloudFormation resource schema: %s", name, strings.Join(problems, "; "))
-	}
-	return nil
-}
-
-// marshalChecked writes a deployment template after checking it against
-// the schema.
-func marshalChecked(schema *cfnschema.Validator, name string, t Template) ([]byte, error) {
-	v, err := toValue(t)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	if err := validateTemplate(schema, name, v); err != nil {
-		return nil, err
-	}
-	return conformance.MarshalValue(v, true)
 }
 
 // Summary counts what was generated.

@@ -239,7 +239,11 @@ func TestExampleDecisions(t *testing.T) {
 func TestCustomRuleShape(t *testing.T) {
 	out := generate(t, exampleSpec(t))
 	for _, pk := range out.Plan.Packs {
-		for _, res := range pk.Template.ConfigRules() {
+		written, err := conformance.Parse(pk.Body)
+		if err != nil {
+			t.Fatalf("%s: %v", pk.Name, err)
+		}
+		for _, res := range written.ConfigRules() {
 			p := res.Properties
 			owner, _ := p.Path("Source", "Owner").Scalar()
 			name, _ := p.Get("ConfigRuleName").Scalar()

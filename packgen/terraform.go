@@ -1,16 +1,17 @@
 package packgen
 
 import (
+	"encoding/json"
 	"fmt"
 	"path"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/aiguard/aiguard/conformance"
+	"github.com/aiguard/aiguard/policygen"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclwrite"
-
-	"github.com/aiguard/aiguard/policygen"
 )
 
 // Terraform output.
@@ -92,10 +93,14 @@ func hclString(s string) string {
 // variables (AWS::Partition, AWS::AccountId, AWS::Region).
 func hclValue(v any, pseudo map[string]string) (string, error) {
 	switch x := v.(type) {
+	case *conformance.Value: // an intrinsic function
+		return hclValue(x.JSON(), pseudo)
 	case string:
 		return hclString(x), nil
 	case int:
 		return strconv.Itoa(x), nil
+	case json.Number:
+		return x.String(), nil
 	case bool:
 		return strconv.FormatBool(x), nil
 	case []string:
@@ -141,7 +146,7 @@ func hclValue(v any, pseudo map[string]string) (string, error) {
 		}
 		b.WriteString("}")
 		return b.String(), nil
-	case Template:
+	case conformance.Template:
 		return hclValue(map[string]any(x), pseudo)
 	}
 	return "", fmt.Errorf("terraform: cannot write %T", v)
@@ -151,7 +156,7 @@ func hclValue(v any, pseudo map[string]string) (string, error) {
 func templatePath(v any, keys ...any) any {
 	for _, k := range keys {
 		switch c := v.(type) {
-		case Template:
+		case conformance.Template:
 			v = c[k.(string)]
 		case map[string]any:
 			v = c[k.(string)]
