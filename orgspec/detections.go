@@ -10,6 +10,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/aiguard/aiguard/awsid"
 	"github.com/aiguard/aiguard/detections"
 )
 
@@ -78,7 +79,7 @@ var detectionChecks = map[string]*check{
 			}
 			return ""
 		}},
-	"snsTopicArn": {want: "an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME)", pattern: `^arn:` + arnPartition + `:sns:` + regionField + `:[0-9]{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$`},
+	"snsTopicArn": {want: "an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME)", pattern: `^arn:` + arnPartition + `:sns:` + regionField + `:` + awsid.AccountIDPattern + `:[A-Za-z0-9_-]{1,256}(\.fifo)?$`},
 	"email":       {want: "an email address", pattern: `^[^@\s]+@[^@\s]+\.[^@\s]+$`, maxLen: 254},
 	"clock":       {want: "a time of day HH:MM (08:30; 24:00 for midnight at the end)", pattern: `^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$`},
 	"weekday":     {want: "a day: mon, tue, wed, thu, fri, sat or sun", enum: detections.DayNames()},

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/aiguard/aiguard/awsid"
 	"github.com/aiguard/aiguard/conformance"
 	"github.com/aiguard/aiguard/orgspec"
 	"github.com/aiguard/aiguard/rules"
@@ -12,8 +13,12 @@ import (
 
 // lambdaArnPattern is the AllowedPattern of the RuleLambdaArn parameter, so
 // that a wrong value fails when the pack is created rather than when Config
-// first invokes the rule.
-const lambdaArnPattern = `^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?$`
+// first invokes the rule. Its partition and Region fields are looser than
+// awsid's forms (TestLambdaArnPattern checks that every partition's ARNs
+// match): written into every pack, the text changes only with the packs'
+// golden files.
+const lambdaArnPattern = `^arn:aws[a-z-]*:lambda:[a-z0-9-]+:` + awsid.AccountIDPattern +
+	`:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?$`
 
 // description returns a rule's Description for Config: its title, which
 // says what the rule checks in a line, cut at a character boundary to
