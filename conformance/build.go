@@ -3,6 +3,7 @@ package conformance
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -55,13 +56,8 @@ func ValueOf(x any) (*Value, error) {
 	case Template:
 		return ValueOf(map[string]any(v))
 	case map[string]any:
-		keys := make([]string, 0, len(v))
-		for k := range v {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
 		m := &Value{Kind: Map, Fields: make([]Field, 0, len(v))}
-		for _, k := range keys {
+		for _, k := range slices.Sorted(maps.Keys(v)) {
 			fv, err := ValueOf(v[k])
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", k, err)

@@ -264,7 +264,7 @@ func (c *checker) keyType(si *stmtInfo, cd cond, op operator, k *Key) {
 	}
 	if sensitiveKey(cd.key) {
 		for _, v := range cd.vals {
-			if strings.ContainsAny(stripVariables(v.s), "*?") {
+			if strings.ContainsAny(replaceVariables(v.s, ""), "*?") {
 				c.add(SeverityWarning, "policy-condition-sensitive-wildcard", loc, v.off,
 					"%s is a sensitive key that takes no wildcards: %q matches only literally; list exact values", cd.key, v.s)
 				break
@@ -476,8 +476,9 @@ func listNames(names []string, max int) string {
 	return fmt.Sprintf("%s and %d more", strings.Join(names[:max], ", "), len(names)-max)
 }
 
-// stripVariables removes ${...} policy variables from s.
-func stripVariables(s string) string {
+// replaceVariables replaces the ${...} policy variables of s with with:
+// "" to leave them out, "*" to match them against anything.
+func replaceVariables(s, with string) string {
 	var b strings.Builder
 	for {
 		i := strings.Index(s, "${")
@@ -491,6 +492,7 @@ func stripVariables(s string) string {
 			return b.String()
 		}
 		b.WriteString(s[:i])
+		b.WriteString(with)
 		s = s[i+j+1:]
 	}
 }

@@ -30,7 +30,7 @@ func (c *checker) arn(loc string, v strVal) {
 		return
 	}
 	// A policy variable stands for any text here.
-	s = replaceVariables(s)
+	s = replaceVariables(s, "*")
 	if !strings.HasPrefix(s, "arn:") {
 		c.add(SeverityError, "policy-resource-arn", loc, v.off,
 			"resource %q is not an ARN: write arn:partition:service:region:account:resource, or \"*\"", v.s)
@@ -80,25 +80,6 @@ func matchesAny(field string, values []string) bool {
 		}
 	}
 	return false
-}
-
-// replaceVariables turns ${...} policy variables into * for matching.
-func replaceVariables(s string) string {
-	var b strings.Builder
-	for {
-		i := strings.Index(s, "${")
-		if i < 0 {
-			b.WriteString(s)
-			return b.String()
-		}
-		j := strings.Index(s[i:], "}")
-		if j < 0 {
-			b.WriteString(s)
-			return b.String()
-		}
-		b.WriteString(s[:i] + "*")
-		s = s[i+j+1:]
-	}
 }
 
 // fitARN checks region, account and resource part against the service's

@@ -8,9 +8,10 @@ import (
 	"slices"
 	"strings"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/aiguard/aiguard/conformance"
 	"github.com/aiguard/aiguard/policygen"
-	"gopkg.in/yaml.v3"
 )
 
 // Customizations for Control Tower (CfCT) output.

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/aiguard/aiguard/internal/cfnschema"
+	"github.com/aiguard/aiguard/internal/english"
 	"github.com/aiguard/aiguard/orgspec"
 )
 
@@ -195,15 +196,8 @@ func (o *Output) Summary() Summary {
 // String is the one-line human summary `aiguard generate` ends with.
 func (s Summary) String() string {
 	return fmt.Sprintf("%s, %s, %s (%d custom, %d managed), %s",
-		plural(s.Teams, "team"), plural(s.Packs, "conformance pack"), plural(s.Rules, "rule"),
-		s.CustomRules, s.ManagedRules, plural(s.Files, "file"))
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
+		english.Count(s.Teams, "team"), english.Count(s.Packs, "conformance pack"), english.Count(s.Rules, "rule"),
+		s.CustomRules, s.ManagedRules, english.Count(s.Files, "file"))
 }
 
 // ManifestVersion is the version of the manifest format.

@@ -7,10 +7,11 @@ import (
 	"slices"
 	"strings"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/aiguard/aiguard/conformance"
 	"github.com/aiguard/aiguard/policygen"
 	"github.com/aiguard/aiguard/rules"
-	"gopkg.in/yaml.v3"
 )
 
 // Landing Zone Accelerator (LZA) output.

@@ -3,6 +3,7 @@ package packgen
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"path"
 	"slices"
 	"strconv"
@@ -130,14 +131,9 @@ func hclValue(v any, pseudo map[string]string) (string, error) {
 			}
 			return q, nil
 		}
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
 		var b strings.Builder
 		b.WriteString("{\n")
-		for _, k := range keys {
+		for _, k := range slices.Sorted(maps.Keys(x)) {
 			s, err := hclValue(x[k], pseudo)
 			if err != nil {
 				return "", err
