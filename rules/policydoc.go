@@ -17,7 +17,7 @@ import (
 // rules test them, worked out once while reading: the rules' hot path
 // tests them again and again.
 type ciPolicy struct {
-	*iampolicy.Document
+	iampolicy.Document
 	// tests[i] are statement i's key tests, in iampolicy's order
 	// (Condition.Tests: by operator, then key, as written).
 	tests [][]keyTest
@@ -57,7 +57,7 @@ func parsePolicy(v configitem.Value) (*ciPolicy, error) {
 	}
 	list := st.List()
 	out := &ciPolicy{
-		Document: &iampolicy.Document{Statement: make([]iampolicy.Statement, len(list))},
+		Document: iampolicy.Document{Statement: make([]iampolicy.Statement, len(list))},
 		tests:    make([][]keyTest, len(list)),
 	}
 	for i, sv := range list {
@@ -89,10 +89,9 @@ func parseStatement(i int, v configitem.Value, s *iampolicy.Statement, tests *[]
 	if s.Resource, s.NotResource, err = pickList(v, "Resource", "NotResource"); err != nil {
 		return fmt.Errorf("%s: %w", label(i, s), err)
 	}
-	p, np := v.Field("Principal"), v.Field("NotPrincipal")
-	target := &s.Principal
-	if np.Exists() && !p.Exists() {
-		p, target = np, &s.NotPrincipal
+	p, target := v.Field("Principal"), &s.Principal
+	if !p.Exists() {
+		p, target = v.Field("NotPrincipal"), &s.NotPrincipal
 	}
 	if *target, err = parsePrincipal(p); err != nil {
 		return fmt.Errorf("%s: %w", label(i, s), err)
