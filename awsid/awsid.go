@@ -171,21 +171,18 @@ func IsKnownRegion(region string) bool {
 const RegionPattern = `[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}`
 
 // IsRegion reports whether s has the form of a Region name (RegionPattern).
+// It does not allocate: rules call it on every ARN they parse.
 func IsRegion(s string) bool {
-	fields := strings.Split(s, "-")
-	if len(fields) < 3 {
-		return false
-	}
-	if n := len(fields[0]); n < 2 || n > 4 {
-		return false
-	}
-	for _, f := range fields[:len(fields)-1] {
-		if f == "" || !allIn(f, 'a', 'z') {
+	for words := 0; ; words++ {
+		f, rest, more := strings.Cut(s, "-")
+		if !more { // the number
+			return words >= 2 && len(f) >= 1 && len(f) <= 2 && allIn(f, '0', '9')
+		}
+		if f == "" || !allIn(f, 'a', 'z') || words == 0 && (len(f) < 2 || len(f) > 4) {
 			return false
 		}
+		s = rest
 	}
-	num := fields[len(fields)-1]
-	return len(num) >= 1 && len(num) <= 2 && allIn(num, '0', '9')
 }
 
 // PartitionOfRegion returns the partition of a Region: the one that lists

@@ -36,52 +36,52 @@ func compareGolden(t *testing.T, path string, got []byte) {
 // examplePack is a pack as the generator builds it: custom Lambda rules
 // (change-triggered and periodic), a managed rule, a Guard rule, an optional
 // parameter.
-func examplePack() *Template {
+func examplePack() Template {
 	lambda := Ref("RuleLambdaArn")
-	return &Template{
-		FormatVersion: FormatVersion2010,
-		Description:   "aiguard - team ml-platform",
-		Parameters: []*Parameter{
-			{Name: "RuleLambdaArn", Type: "String", Description: "ARN of the aiguard rule Lambda"},
-			{Name: "ExecutionRoleName", Type: "String", Default: Str("aiguard-member-evaluation")},
-			{Name: "AllowedInstanceTypes", Type: "String", Default: Str("")},
+	return Template{
+		"AWSTemplateFormatVersion": FormatVersion2010,
+		"Description":              "aiguard - team ml-platform",
+		"Parameters": map[string]any{
+			"RuleLambdaArn":        map[string]any{"Type": "String", "Description": "ARN of the aiguard rule Lambda"},
+			"ExecutionRoleName":    map[string]any{"Type": "String", "Default": "aiguard-member-evaluation"},
+			"AllowedInstanceTypes": map[string]any{"Type": "String", "Default": ""},
 		},
-		Conditions: []*Condition{
-			{Name: "HasAllowedInstanceTypes", Expr: Not(Equals(Str(""), Ref("AllowedInstanceTypes")))},
+		"Conditions": map[string]any{
+			"HasAllowedInstanceTypes": Not(Equals(Str(""), Ref("AllowedInstanceTypes"))),
 		},
-		Resources: []*Resource{
-			ConfigRule{
+		"Resources": map[string]any{
+			"SagemakerNotebookInVpc": ConfigRule{
 				Name:        "aiguard-sagemaker-notebook-in-vpc",
 				Description: "SageMaker notebook instances run in a VPC.",
-				InputParameters: []Field{
-					F("ruleId", Str("sagemaker-notebook-in-vpc")),
-					F("ExecutionRoleName", Ref("ExecutionRoleName")),
-					F("allowedInstanceTypes", If("HasAllowedInstanceTypes", Ref("AllowedInstanceTypes"), NoValue())),
-					F("strict", Str("true")),
-					F("threshold", Str("1.5")),
+				InputParameters: map[string]any{
+					"ruleId":               "sagemaker-notebook-in-vpc",
+					"ExecutionRoleName":    Ref("ExecutionRoleName"),
+					"allowedInstanceTypes": If("HasAllowedInstanceTypes", Ref("AllowedInstanceTypes"), NoValue()),
+					"strict":               "true",
+					"threshold":            "1.5",
 				},
 				Scope:  &Scope{ComplianceResourceTypes: []string{"AWS::SageMaker::NotebookInstance"}},
 				Source: Source{Owner: OwnerCustomLambda, Identifier: lambda, Details: ChangeTriggers()},
-			}.Resource("SagemakerNotebookInVpc"),
-			ConfigRule{
+			}.Resource(),
+			"BedrockInvocationLogging": ConfigRule{
 				Name:            "aiguard-bedrock-invocation-logging",
-				InputParameters: []Field{F("ruleId", Str("bedrock-invocation-logging")), F("ExecutionRoleName", Ref("ExecutionRoleName"))},
+				InputParameters: map[string]any{"ruleId": "bedrock-invocation-logging", "ExecutionRoleName": Ref("ExecutionRoleName")},
 				Source: Source{Owner: OwnerCustomLambda, Identifier: lambda,
 					Details: []SourceDetail{PeriodicTrigger("TwentyFour_Hours")}},
-			}.Resource("BedrockInvocationLogging"),
-			ConfigRule{
+			}.Resource(),
+			"SagemakerNotebookNoDirectInternetAccess": ConfigRule{
 				Name:   "sagemaker-notebook-no-direct-internet-access",
 				Scope:  &Scope{ComplianceResourceTypes: []string{"AWS::SageMaker::NotebookInstance"}},
-				Source: Source{Owner: OwnerAWS, Identifier: Str("SAGEMAKER_NOTEBOOK_NO_DIRECT_INTERNET_ACCESS")},
-			}.Resource("SagemakerNotebookNoDirectInternetAccess"),
-			ConfigRule{
+				Source: Source{Owner: OwnerAWS, Identifier: "SAGEMAKER_NOTEBOOK_NO_DIRECT_INTERNET_ACCESS"},
+			}.Resource(),
+			"EndpointDataCapture": ConfigRule{
 				Name: "aiguard-endpoint-data-capture",
 				Source: Source{Owner: OwnerCustomPolicy, Details: ChangeTriggers(), CustomPolicyDetails: &CustomPolicyDetails{
 					PolicyRuntime: GuardRuntime, EnableDebugLogDelivery: true,
 					PolicyText: "rule check {\n  configuration.DataCaptureConfig.EnableCapture == true\n}\n",
 				}},
 				Scope: &Scope{ComplianceResourceTypes: []string{"AWS::SageMaker::EndpointConfig"}},
-			}.Resource("EndpointDataCapture"),
+			}.Resource(),
 		},
 	}
 }
@@ -107,27 +107,30 @@ func TestBuiltPackGolden(t *testing.T) {
 }
 
 // rulesPack builds a valid pack with n managed rules and p parameters.
-func rulesPack(n, p int) *Template {
-	t := &Template{}
+func rulesPack(n, p int) Template {
+	params, resources := map[string]any{}, map[string]any{}
 	for i := range p {
-		name := fmt.Sprintf("Param%02d", i)
-		t.Parameters = append(t.Parameters, &Parameter{Name: name, Type: "String", Default: Str("v")})
+		params[fmt.Sprintf("Param%02d", i)] = map[string]any{"Type": "String", "Default": "v"}
 	}
 	for i := range n {
 		r := ConfigRule{
 			Name:   fmt.Sprintf("rule-%03d", i),
-			Source: Source{Owner: OwnerAWS, Identifier: Str("REQUIRED_TAGS")},
+			Source: Source{Owner: OwnerAWS, Identifier: "REQUIRED_TAGS"},
 		}
 		if i < p {
-			r.InputParameters = []Field{F("tag1Key", Ref(fmt.Sprintf("Param%02d", i)))}
+			r.InputParameters = map[string]any{"tag1Key": Ref(fmt.Sprintf("Param%02d", i))}
 		}
-		t.Resources = append(t.Resources, r.Resource(fmt.Sprintf("Rule%03d", i)))
+		resources[fmt.Sprintf("Rule%03d", i)] = r.Resource()
+	}
+	t := Template{"Resources": resources}
+	if p > 0 {
+		t["Parameters"] = params
 	}
 	return t
 }
 
 func TestLimitsAtTheBoundary(t *testing.T) {
-	lintTemplate := func(t *testing.T, tmpl *Template, pad int) []Finding {
+	lintTemplate := func(t *testing.T, tmpl Template, pad int) []Finding {
 		t.Helper()
 		out, err := tmpl.Marshal()
 		if err != nil {
@@ -147,19 +150,19 @@ func TestLimitsAtTheBoundary(t *testing.T) {
 		}
 		return fs
 	}
-	guard := func(n int) *Template {
-		return &Template{Resources: []*Resource{ConfigRule{Name: "guard", Source: Source{
+	guard := func(n int) Template {
+		return Template{"Resources": map[string]any{"Guard": ConfigRule{Name: "guard", Source: Source{
 			Owner: OwnerCustomPolicy, Details: ChangeTriggers(),
 			CustomPolicyDetails: &CustomPolicyDetails{PolicyRuntime: GuardRuntime, PolicyText: strings.Repeat("#", n)},
-		}}.Resource("Guard")}}
+		}}.Resource()}}
 	}
-	name := func(n int) *Template {
-		return &Template{Resources: []*Resource{ConfigRule{Name: strings.Repeat("n", n),
-			Source: Source{Owner: OwnerAWS, Identifier: Str("REQUIRED_TAGS")}}.Resource("R")}}
+	name := func(n int) Template {
+		return Template{"Resources": map[string]any{"R": ConfigRule{Name: strings.Repeat("n", n),
+			Source: Source{Owner: OwnerAWS, Identifier: "REQUIRED_TAGS"}}.Resource()}}
 	}
 	tests := []struct {
 		name string
-		tmpl *Template
+		tmpl Template
 		pad  int // pad the template with a comment to this many bytes
 		want []string
 	}{

@@ -6,8 +6,9 @@ package conformance
 type ConfigRule struct {
 	Name        string // ConfigRuleName: a literal, 1–128 characters
 	Description string
-	// InputParameters are the rule parameters; Marshal sorts them by key.
-	InputParameters           []Field
+	// InputParameters are the rule parameters by name: strings, or
+	// intrinsic functions (Ref to a template parameter).
+	InputParameters           map[string]any
 	MaximumExecutionFrequency string // periodic managed rules only
 	Scope                     *Scope
 	Source                    Source
@@ -26,9 +27,9 @@ type Scope struct {
 // Source is the rule's owner and what triggers it.
 type Source struct {
 	Owner string // OwnerAWS, OwnerCustomLambda or OwnerCustomPolicy
-	// Identifier is the managed-rule identifier (Str) or the Lambda ARN,
-	// usually a Ref to a template parameter.
-	Identifier          *Value
+	// Identifier is the managed-rule identifier (a string) or the Lambda
+	// ARN, usually a Ref to a template parameter; nil to leave it out.
+	Identifier          any
 	Details             []SourceDetail
 	CustomPolicyDetails *CustomPolicyDetails
 }
@@ -62,62 +63,67 @@ func PeriodicTrigger(frequency string) SourceDetail {
 	return SourceDetail{EventSource: EventSourceConfig, MessageType: MessageScheduled, MaximumExecutionFrequency: frequency}
 }
 
-// Resource returns the rule as a template resource.
-func (r ConfigRule) Resource(logicalID string) *Resource {
-	props := &Value{Kind: Map}
-	add := func(k string, v *Value) { props.Fields = append(props.Fields, F(k, v)) }
+// Resource returns the rule as a template resource, to put under the
+// template's Resources by its logical ID.
+func (r ConfigRule) Resource() map[string]any {
+	props := map[string]any{}
 	if r.Name != "" {
-		add("ConfigRuleName", Str(r.Name))
+		props["ConfigRuleName"] = r.Name
 	}
 	if r.Description != "" {
-		add("Description", Str(r.Description))
+		props["Description"] = r.Description
 	}
 	if len(r.InputParameters) > 0 {
-		add("InputParameters", MapOf(r.InputParameters...))
+		props["InputParameters"] = r.InputParameters
 	}
 	if r.MaximumExecutionFrequency != "" {
-		add("MaximumExecutionFrequency", Str(r.MaximumExecutionFrequency))
+		props["MaximumExecutionFrequency"] = r.MaximumExecutionFrequency
 	}
 	if s := r.Scope; s != nil {
-		scope := &Value{Kind: Map}
+		scope := map[string]any{}
 		if len(s.ComplianceResourceTypes) > 0 {
-			scope.Fields = append(scope.Fields, F("ComplianceResourceTypes", Strs(s.ComplianceResourceTypes...)))
+			scope["ComplianceResourceTypes"] = s.ComplianceResourceTypes
 		}
 		for _, kv := range [][2]string{{"ComplianceResourceId", s.ComplianceResourceID}, {"TagKey", s.TagKey}, {"TagValue", s.TagValue}} {
 			if kv[1] != "" {
-				scope.Fields = append(scope.Fields, F(kv[0], Str(kv[1])))
+				scope[kv[0]] = kv[1]
 			}
 		}
-		add("Scope", scope)
+		props["Scope"] = scope
 	}
-	src := MapOf(F("Owner", Str(r.Source.Owner)))
+	src := map[string]any{"Owner": r.Source.Owner}
 	if r.Source.Identifier != nil {
-		src.Fields = append(src.Fields, F("SourceIdentifier", r.Source.Identifier))
+		src["SourceIdentifier"] = r.Source.Identifier
 	}
 	if len(r.Source.Details) > 0 {
-		list := &Value{Kind: List}
+		list := make([]any, 0, len(r.Source.Details))
 		for _, d := range r.Source.Details {
-			sd := MapOf(F("EventSource", Str(d.EventSource)), F("MessageType", Str(d.MessageType)))
+			sd := map[string]any{"EventSource": d.EventSource, "MessageType": d.MessageType}
 			if d.MaximumExecutionFrequency != "" {
-				sd.Fields = append(sd.Fields, F("MaximumExecutionFrequency", Str(d.MaximumExecutionFrequency)))
+				sd["MaximumExecutionFrequency"] = d.MaximumExecutionFrequency
 			}
-			list.Items = append(list.Items, sd)
+			list = append(list, sd)
 		}
-		src.Fields = append(src.Fields, F("SourceDetails", list))
+		src["SourceDetails"] = list
 	}
 	if c := r.Source.CustomPolicyDetails; c != nil {
-		cp := MapOf(F("PolicyRuntime", Str(c.PolicyRuntime)), F("PolicyText", Str(c.PolicyText)))
+		cp := map[string]any{"PolicyRuntime": c.PolicyRuntime, "PolicyText": c.PolicyText}
 		if c.EnableDebugLogDelivery {
-			cp.Fields = append(cp.Fields, F("EnableDebugLogDelivery", Boolean(true)))
+			cp["EnableDebugLogDelivery"] = true
 		}
-		src.Fields = append(src.Fields, F("CustomPolicyDetails", cp))
+		src["CustomPolicyDetails"] = cp
 	}
-	add("Source", src)
-	return &Resource{
-		LogicalID:  logicalID,
-		Type:       TypeConfigRule,
-		Condition:  r.Condition,
-		DependsOn:  r.DependsOn,
-		Properties: props,
+	props["Source"] = src
+	res := map[string]any{"Type": TypeConfigRule, "Properties": props}
+	if r.Condition != "" {
+		res["Condition"] = r.Condition
 	}
+	switch len(r.DependsOn) {
+	case 0:
+	case 1:
+		res["DependsOn"] = r.DependsOn[0]
+	default:
+		res["DependsOn"] = r.DependsOn
+	}
+	return res
 }

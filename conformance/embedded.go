@@ -22,7 +22,7 @@ type deployer struct {
 
 // deployers returns the resources of a template that deploy a pack; a
 // template with any is a deployment template, not a pack.
-func deployers(t *Template) []deployer {
+func deployers(t *File) []deployer {
 	var out []deployer
 	for _, r := range t.Resources {
 		if r.Type == TypeOrganizationConformancePack || r.Type == TypeConformancePack {
@@ -129,7 +129,7 @@ func shift(lines [][]byte, block, in Pos) (Pos, bool) {
 // inputParameters checks the parameter values a deployment passes against
 // the pack's parameters: each must be declared, and each parameter without
 // a default must get one.
-func inputParameters(res *Resource, pack *Template) []Finding {
+func inputParameters(res *Resource, pack *File) []Finding {
 	declared := map[string]*Parameter{}
 	for _, p := range pack.Parameters {
 		declared[p.Name] = p

@@ -40,7 +40,7 @@ func FuzzParse(f *testing.F) {
 		if _, err := l.Lint(data); err != nil {
 			t.Fatalf("Parse accepted what Lint rejects: %v", err)
 		}
-		out, err := tmpl.Marshal()
+		out, err := MarshalValue(tmpl.Document(), true)
 		if err != nil {
 			return // e.g. invalid UTF-8 that YAML cannot write
 		}

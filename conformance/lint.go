@@ -59,7 +59,7 @@ func (l *Linter) Lint(data []byte) ([]Finding, error) {
 
 // Check applies every check but the template size (which needs the bytes)
 // to a template.
-func (l *Linter) Check(t *Template) []Finding {
+func (l *Linter) Check(t *File) []Finding {
 	c := &checker{t: t, doc: t.Document()}
 	c.run()
 	if l.Schema != nil {
@@ -109,7 +109,7 @@ var pseudoParameters = map[string]bool{
 var logicalID = regexp.MustCompile(`^[A-Za-z0-9]+$`)
 
 type checker struct {
-	t   *Template
+	t   *File
 	doc *Value
 	out []Finding
 

@@ -43,7 +43,7 @@ func syntaxErr(at Pos, format string, args ...any) *SyntaxError {
 
 // Parse reads a template from YAML (with CloudFormation's short-form tags
 // such as !Ref and !If) or JSON. The error is a *SyntaxError.
-func Parse(data []byte) (*Template, error) {
+func Parse(data []byte) (*File, error) {
 	doc, err := ParseValue(data)
 	if err != nil {
 		return nil, err

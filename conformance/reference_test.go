@@ -126,7 +126,7 @@ func roundTrip(t *testing.T, path string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out1, err := t1.Marshal()
+	out1, err := MarshalValue(t1.Document(), true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +137,7 @@ func roundTrip(t *testing.T, path string) {
 	if !Equal(t1.Document(), t2.Document()) {
 		t.Errorf("data changed in the round trip:\n%s", out1)
 	}
-	out2, err := t2.Marshal()
+	out2, err := MarshalValue(t2.Document(), true)
 	if err != nil {
 		t.Fatal(err)
 	}

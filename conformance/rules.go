@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/aiguard/aiguard/awsid"
 )
 
 func chars(s string) int { return utf8.RuneCountInString(s) }
@@ -274,7 +276,7 @@ func (c *checker) sourceIdentifier(r *Resource, src *Value, owner string) {
 		c.add(SeverityError, "pack-source-identifier", r.LogicalID, id.Pos,
 			"Source.SourceIdentifier has %d characters; it must have 1 to %d", n, MaxSourceIdentifier)
 	}
-	if owner == OwnerCustomLambda && !strings.HasPrefix(s, "arn:") {
+	if a, err := awsid.ParseARN(s); owner == OwnerCustomLambda && (err != nil || a.Service != "lambda") {
 		c.add(SeverityError, "pack-source-identifier", r.LogicalID, id.Pos,
 			"Source.SourceIdentifier of a CUSTOM_LAMBDA rule must be the Lambda function ARN, got %q", s)
 	}

@@ -7,9 +7,10 @@ const (
 	FormatVersion2010 = "2010-09-09"
 )
 
-// Template is a CloudFormation template as conformance packs use it. Parse
-// reads one; the generator builds one and writes it with Marshal.
-type Template struct {
+// File is a CloudFormation template as Parse reads it: its sections, with
+// the positions the checks report. (The generator builds templates as a
+// Template and writes them with its Marshal.)
+type File struct {
 	// FormatVersion is AWSTemplateFormatVersion; empty to leave it out.
 	FormatVersion string
 	Description   string
@@ -20,8 +21,7 @@ type Template struct {
 	// Rules, Transform, ...) as read.
 	Other []Field
 
-	// doc is the document as parsed, for checks that need its exact shape;
-	// nil for a template built in code.
+	// doc is the document as parsed, for checks that need its exact shape.
 	doc *Value
 }
 
@@ -57,7 +57,7 @@ type Resource struct {
 }
 
 // Resource returns the resource with the logical ID, or nil.
-func (t *Template) Resource(id string) *Resource {
+func (t *File) Resource(id string) *Resource {
 	for _, r := range t.Resources {
 		if r.LogicalID == id {
 			return r
@@ -68,7 +68,7 @@ func (t *Template) Resource(id string) *Resource {
 
 // ConfigRules returns the AWS::Config::ConfigRule resources, in template
 // order.
-func (t *Template) ConfigRules() []*Resource {
+func (t *File) ConfigRules() []*Resource {
 	var out []*Resource
 	for _, r := range t.Resources {
 		if r.Type == TypeConfigRule {
@@ -81,8 +81,8 @@ func (t *Template) ConfigRules() []*Resource {
 // fromDoc builds the typed view of a parsed document. It is lenient: parts
 // of the wrong shape are left out of the view (and reported by Lint from the
 // document itself).
-func fromDoc(doc *Value) *Template {
-	t := &Template{doc: doc}
+func fromDoc(doc *Value) *File {
+	t := &File{doc: doc}
 	for _, f := range doc.Fields {
 		switch f.Key {
 		case "AWSTemplateFormatVersion":
@@ -159,75 +159,5 @@ func resourceFrom(f Field) *Resource {
 	return r
 }
 
-// Document returns the template as a single Value: the document as parsed
-// when the template was read with Parse, else one built from the fields.
-func (t *Template) Document() *Value {
-	if t.doc != nil {
-		return t.doc
-	}
-	return t.build()
-}
-
-// build assembles the document from the typed fields.
-func (t *Template) build() *Value {
-	doc := &Value{Kind: Map}
-	add := func(k string, v *Value) { doc.Fields = append(doc.Fields, F(k, v)) }
-	if t.FormatVersion != "" {
-		add("AWSTemplateFormatVersion", Str(t.FormatVersion))
-	}
-	if t.Description != "" {
-		add("Description", Str(t.Description))
-	}
-	if len(t.Parameters) > 0 {
-		ps := &Value{Kind: Map}
-		for _, p := range t.Parameters {
-			body := &Value{Kind: Map}
-			if p.Type != "" {
-				body.Fields = append(body.Fields, F("Type", Str(p.Type)))
-			}
-			if p.Default != nil {
-				body.Fields = append(body.Fields, F("Default", p.Default))
-			}
-			if p.Description != "" {
-				body.Fields = append(body.Fields, F("Description", Str(p.Description)))
-			}
-			body.Fields = append(body.Fields, p.Other...)
-			ps.Fields = append(ps.Fields, F(p.Name, body))
-		}
-		add("Parameters", ps)
-	}
-	if len(t.Conditions) > 0 {
-		cs := &Value{Kind: Map}
-		for _, c := range t.Conditions {
-			cs.Fields = append(cs.Fields, F(c.Name, c.Expr))
-		}
-		add("Conditions", cs)
-	}
-	if len(t.Resources) == 0 {
-		doc.Fields = append(doc.Fields, t.Other...)
-		return doc
-	}
-	rs := &Value{Kind: Map}
-	for _, r := range t.Resources {
-		body := &Value{Kind: Map}
-		body.Fields = append(body.Fields, F("Type", Str(r.Type)))
-		if r.Condition != "" {
-			body.Fields = append(body.Fields, F("Condition", Str(r.Condition)))
-		}
-		switch len(r.DependsOn) {
-		case 0:
-		case 1:
-			body.Fields = append(body.Fields, F("DependsOn", Str(r.DependsOn[0])))
-		default:
-			body.Fields = append(body.Fields, F("DependsOn", Strs(r.DependsOn...)))
-		}
-		if r.Properties != nil {
-			body.Fields = append(body.Fields, F("Properties", r.Properties))
-		}
-		body.Fields = append(body.Fields, r.Other...)
-		rs.Fields = append(rs.Fields, F(r.LogicalID, body))
-	}
-	add("Resources", rs)
-	doc.Fields = append(doc.Fields, t.Other...)
-	return doc
-}
+// Document returns the template as a single Value: the document as parsed.
+func (t *File) Document() *Value { return t.doc }

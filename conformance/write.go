@@ -19,18 +19,13 @@ var topOrder = []string{
 // resourceOrder puts a resource's Type first, as people read it.
 var resourceOrder = []string{"Type", "Condition", "DependsOn", "Properties"}
 
-// Marshal writes the template as YAML. The output is deterministic: the
-// sections come in the conventional order, resources are sorted by logical
-// ID and parameters and conditions by name, a resource starts with Type,
-// Condition, DependsOn and Properties, and every other map has its keys
-// sorted. Lists keep their order. Intrinsic functions are written in their
-// long form (Ref:, Fn::If:), as in AWS's sample packs.
-func (t *Template) Marshal() ([]byte, error) {
-	return MarshalValue(t.build(), true)
-}
-
-// MarshalValue writes a Value as YAML with sorted keys; template lays out
-// the top level and the resources as Marshal does.
+// MarshalValue writes a Value as YAML. The output is deterministic: every
+// map has its keys sorted and lists keep their order; with template, the
+// top level and the resources are laid out as CloudFormation templates
+// usually are: the sections in the conventional order, resources sorted by
+// logical ID, each starting with Type, Condition, DependsOn and Properties.
+// Intrinsic functions are written in their long form (Ref:, Fn::If:), as
+// in AWS's sample packs.
 func MarshalValue(v *Value, template bool) ([]byte, error) {
 	n := toNode(v, levelOther)
 	if template {

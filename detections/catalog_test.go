@@ -3,7 +3,6 @@ package detections
 import (
 	"encoding/json"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -92,13 +91,10 @@ func TestRegistryRejects(t *testing.T) {
 }
 
 // TestEventNamesExist checks every event name the catalog matches against
-// the operations of the AWS API models botocore ships, through
-// ../shared/tools/aws-api-model; a few names are not API operations.
+// the operations of the AWS API models botocore ships (the development
+// tool aws-api-model prints them); a few names are not API operations.
 func TestEventNamesExist(t *testing.T) {
-	tool := filepath.Join(refdata.ModuleRoot(t), "..", "shared", "tools", "aws-api-model")
-	if _, err := exec.LookPath(tool); err != nil {
-		t.Skipf("%s is not available (it sits next to the development checkout); skipping", tool)
-	}
+	tool := refdata.Tool(t, "aws-api-model")
 	notOperations := map[string]string{
 		"PutFoundationModelEntitlement": "recorded when model access is enabled in the Bedrock console; no public API",
 	}

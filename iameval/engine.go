@@ -54,14 +54,11 @@ func Compile(name string, t iampolicy.Type, doc *iampolicy.Document) (*Compiled,
 		default:
 			return nil, fmt.Errorf("%s: Effect %q: want Allow or Deny", label, s.Effect)
 		}
-		switch {
-		case s.Action != nil:
-			cs.actions = lowerAll(s.Action)
-		case s.NotAction != nil:
-			cs.notAction, cs.actions = true, lowerAll(s.NotAction)
-		default:
+		actions, not := s.ActionElement()
+		if actions == nil {
 			return nil, fmt.Errorf("%s: no Action or NotAction", label)
 		}
+		cs.notAction, cs.actions = not, lowerAll(actions)
 		res := s.Resource
 		if s.NotResource != nil {
 			cs.notResource, res = true, s.NotResource
@@ -72,32 +69,15 @@ func Compile(name string, t iampolicy.Type, doc *iampolicy.Document) (*Compiled,
 				cs.resources = append(cs.resources, newTmpl(r, vars))
 			}
 		}
-		switch {
-		case s.Principal != nil:
-			cs.principal = s.Principal
-		case s.NotPrincipal != nil:
-			cs.principal, cs.notPrinc = s.NotPrincipal, true
-		}
-		// Sorted, so that evaluation (and the first failing test) does not
-		// depend on map order.
-		ops := make([]string, 0, len(s.Condition))
-		for op := range s.Condition {
-			ops = append(ops, op)
-		}
-		slices.Sort(ops)
-		for _, op := range ops {
-			keys := make([]string, 0, len(s.Condition[op]))
-			for k := range s.Condition[op] {
-				keys = append(keys, k)
+		cs.principal, cs.notPrinc = s.PrincipalElement()
+		// In iampolicy's order, so that evaluation (and the first failing
+		// test) does not depend on map order.
+		for _, t := range s.Condition.Tests() {
+			cd, err := compileCond(t.Operator, t.Key, t.Values, vars)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", label, err)
 			}
-			slices.Sort(keys)
-			for _, k := range keys {
-				cd, err := compileCond(op, k, s.Condition[op][k], vars)
-				if err != nil {
-					return nil, fmt.Errorf("%s: %w", label, err)
-				}
-				cs.conds = append(cs.conds, cd)
-			}
+			cs.conds = append(cs.conds, cd)
 		}
 		out.stmts = append(out.stmts, cs)
 	}

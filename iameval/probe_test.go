@@ -133,9 +133,9 @@ func TestProbe(t *testing.T) {
 	}
 }
 
-// TestProbeReferenceExamples probes the public example policies of
-// ../shared/reference/scp-examples (skipped when absent) and checks what
-// the notes say of them.
+// TestProbeReferenceExamples probes the public example policies of the
+// reference data's scp-examples folder (skipped when absent) and checks
+// what the notes say of them.
 func TestProbeReferenceExamples(t *testing.T) {
 	dir := refdata.Path(t, "scp-examples")
 	want := map[string][]string{

@@ -34,23 +34,27 @@ type baseOperator struct {
 	equals  bool // a String operator that compares literally (no wildcards)
 }
 
+// baseOperators are the condition operators of the IAM policy grammar (an
+// array, which costs nothing when the package starts or is read).
+var baseOperators = [...]baseOperator{
+	{"StringEquals", famString, false, true}, {"StringNotEquals", famString, true, true},
+	{"StringEqualsIgnoreCase", famString, false, true}, {"StringNotEqualsIgnoreCase", famString, true, true},
+	{"StringLike", famString, false, false}, {"StringNotLike", famString, true, false},
+	{"NumericEquals", famNumeric, false, false}, {"NumericNotEquals", famNumeric, true, false},
+	{"NumericLessThan", famNumeric, false, false}, {"NumericLessThanEquals", famNumeric, false, false},
+	{"NumericGreaterThan", famNumeric, false, false}, {"NumericGreaterThanEquals", famNumeric, false, false},
+	{"DateEquals", famDate, false, false}, {"DateNotEquals", famDate, true, false},
+	{"DateLessThan", famDate, false, false}, {"DateLessThanEquals", famDate, false, false},
+	{"DateGreaterThan", famDate, false, false}, {"DateGreaterThanEquals", famDate, false, false},
+	{"Bool", famBool, false, false}, {"BinaryEquals", famBinary, false, false},
+	{"IpAddress", famIP, false, false}, {"NotIpAddress", famIP, true, false},
+	{"ArnEquals", famARN, false, false}, {"ArnLike", famARN, false, false},
+	{"ArnNotEquals", famARN, true, false}, {"ArnNotLike", famARN, true, false},
+	{"Null", famNull, false, false},
+}
+
 func lookupBase(name string) (baseOperator, bool) {
-	for _, op := range []baseOperator{
-		{"StringEquals", famString, false, true}, {"StringNotEquals", famString, true, true},
-		{"StringEqualsIgnoreCase", famString, false, true}, {"StringNotEqualsIgnoreCase", famString, true, true},
-		{"StringLike", famString, false, false}, {"StringNotLike", famString, true, false},
-		{"NumericEquals", famNumeric, false, false}, {"NumericNotEquals", famNumeric, true, false},
-		{"NumericLessThan", famNumeric, false, false}, {"NumericLessThanEquals", famNumeric, false, false},
-		{"NumericGreaterThan", famNumeric, false, false}, {"NumericGreaterThanEquals", famNumeric, false, false},
-		{"DateEquals", famDate, false, false}, {"DateNotEquals", famDate, true, false},
-		{"DateLessThan", famDate, false, false}, {"DateLessThanEquals", famDate, false, false},
-		{"DateGreaterThan", famDate, false, false}, {"DateGreaterThanEquals", famDate, false, false},
-		{"Bool", famBool, false, false}, {"BinaryEquals", famBinary, false, false},
-		{"IpAddress", famIP, false, false}, {"NotIpAddress", famIP, true, false},
-		{"ArnEquals", famARN, false, false}, {"ArnLike", famARN, false, false},
-		{"ArnNotEquals", famARN, true, false}, {"ArnNotLike", famARN, true, false},
-		{"Null", famNull, false, false},
-	} {
+	for _, op := range baseOperators {
 		if strings.EqualFold(op.name, name) {
 			return op, true
 		}
@@ -260,7 +264,7 @@ func (c *checker) keyType(si *stmtInfo, cd cond, op operator, k *Key) {
 	}
 	if sensitiveKey(cd.key) {
 		for _, v := range cd.vals {
-			if strings.ContainsAny(stripVariables(v.s), "*?") {
+			if strings.ContainsAny(replaceVariables(v.s, ""), "*?") {
 				c.add(SeverityWarning, "policy-condition-sensitive-wildcard", loc, v.off,
 					"%s is a sensitive key that takes no wildcards: %q matches only literally; list exact values", cd.key, v.s)
 				break
@@ -342,7 +346,7 @@ func (c *checker) values(si *stmtInfo, cd cond, op operator) {
 				bad = "ARN operators take ARNs (arn:partition:service:region:account:resource, wildcards allowed)"
 			}
 		case famString:
-			if op.base.equals && strings.ContainsAny(v.s, "*?") && !(v.s == "*" && literalStar[strings.ToLower(cd.key)]) {
+			if op.base.equals && strings.ContainsAny(v.s, "*?") && !(v.s == "*" && literalStar(cd.key)) {
 				c.add(SeverityWarning, "policy-condition-wildcard", loc, v.off,
 					"%s compares %q literally: * and ? are wildcards only in StringLike/StringNotLike; use those if "+
 						"a pattern is meant", cd.op, v.s)
@@ -354,11 +358,11 @@ func (c *checker) values(si *stmtInfo, cd cond, op operator) {
 	}
 }
 
-// literalStar are the condition keys whose value "*" is a literal value
-// with a meaning of its own, compared as such on purpose: lambda:Principal
-// "*" is the principal of a public function policy (AddPermission with
-// Principal "*").
-var literalStar = map[string]bool{"lambda:principal": true}
+// literalStar reports the condition keys whose value "*" is a literal
+// value with a meaning of its own, compared as such on purpose:
+// lambda:Principal "*" is the principal of a public function policy
+// (AddPermission with Principal "*").
+func literalStar(key string) bool { return strings.EqualFold(key, "lambda:Principal") }
 
 func isBool(s string) bool { return strings.EqualFold(s, "true") || strings.EqualFold(s, "false") }
 
@@ -472,8 +476,9 @@ func listNames(names []string, max int) string {
 	return fmt.Sprintf("%s and %d more", strings.Join(names[:max], ", "), len(names)-max)
 }
 
-// stripVariables removes ${...} policy variables from s.
-func stripVariables(s string) string {
+// replaceVariables replaces the ${...} policy variables of s with with:
+// "" to leave them out, "*" to match them against anything.
+func replaceVariables(s, with string) string {
 	var b strings.Builder
 	for {
 		i := strings.Index(s, "${")
@@ -487,6 +492,7 @@ func stripVariables(s string) string {
 			return b.String()
 		}
 		b.WriteString(s[:i])
+		b.WriteString(with)
 		s = s[i+j+1:]
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"github.com/aiguard/aiguard/internal/jsonpos"
-	"regexp"
 	"strings"
 )
 
@@ -132,7 +131,18 @@ func (c *checker) version() {
 	}
 }
 
-var sidPattern = regexp.MustCompile(`^[A-Za-z0-9]*$`)
+// alnumOr reports whether every byte of s is an ASCII letter or digit or
+// one of extra: the character classes of Sids and action names, checked
+// without compiling a regular expression when the package starts.
+func alnumOr(s, extra string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte(extra, c) >= 0) {
+			return false
+		}
+	}
+	return true
+}
 
 func (c *checker) sids() {
 	seen := map[string]bool{}
@@ -146,7 +156,7 @@ func (c *checker) sids() {
 				"Sid %q is used by an earlier statement too; Sids must be unique within a policy: rename one", sid)
 		}
 		seen[sid] = true
-		if !sidPattern.MatchString(sid) {
+		if !alnumOr(sid, "") {
 			sev := SeverityError
 			if c.t == TypeSCP || c.t == TypeRCP {
 				sev = SeverityWarning
@@ -355,9 +365,6 @@ func (c *checker) principals(si *stmtInfo) {
 	}
 }
 
-var actionName = regexp.MustCompile(`^[A-Za-z0-9_.*?-]+$`)
-var prefixName = regexp.MustCompile(`^[A-Za-z0-9*?-]+$`)
-
 // actions checks an Action or NotAction element.
 func (c *checker) actions(si *stmtInfo, l *strList, not bool) {
 	if l == nil || l.bad && len(l.vals) == 0 {
@@ -396,7 +403,7 @@ func (c *checker) action(si *stmtInfo, v strVal, elem string, not bool) {
 		return
 	}
 	prefix, name, ok := strings.Cut(v.s, ":")
-	if !ok || prefix == "" || name == "" || !prefixName.MatchString(prefix) || !actionName.MatchString(name) {
+	if !ok || prefix == "" || name == "" || !alnumOr(prefix, "*?-") || !alnumOr(name, "_.*?-") {
 		c.add(SeverityError, "policy-action-syntax", loc, v.off,
 			"%s %q is not an action: write service:ActionName (e.g. sagemaker:CreateTrainingJob), "+
 				"with * or ? wildcards if needed, or \"*\"", elem, v.s)
@@ -558,7 +565,7 @@ func (c *checker) passRole(si *stmtInfo) {
 	}
 	names := false
 	for _, v := range si.action.vals {
-		if p, n, ok := strings.Cut(v.s, ":"); ok && strings.EqualFold(p, "iam") && globMatch(strings.ToLower(n), "passrole") {
+		if p, n, ok := strings.Cut(v.s, ":"); ok && strings.EqualFold(p, "iam") && MatchWildcard(n, "passrole", true) {
 			names = true
 		}
 	}

@@ -12,10 +12,12 @@ import (
 // LoadReference reads the reduced Service Authorization Reference extract
 // (the "iam-reference/v1" files: one <service>.json per service and
 // global-condition-keys.json) from dir into a Table whose services are all
-// complete. The extract lives next to the development checkout only
-// (../shared/reference/iam); internal/gen turns it into the built-in table,
-// and tests use it to cross-check the built-in table and generated
-// policies (Linter{Table: ref}).
+// complete. The extract is made from the AWS Service Authorization Reference
+// (https://docs.aws.amazon.com/service-authorization/latest/reference/) and
+// the IAM User Guide's list of global condition context keys; it is not part
+// of the repository (internal/refdata locates it). internal/gen turns it
+// into the built-in table, and tests use it to cross-check the built-in
+// table and generated policies (Linter{Table: ref}).
 func LoadReference(dir string) (*Table, error) {
 	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
 	if err != nil {

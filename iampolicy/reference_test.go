@@ -11,9 +11,9 @@ import (
 )
 
 // exampleVerdicts is what the linter must say (errors and warnings;
-// infos are free) about each public example policy in
-// ../shared/reference/scp-examples, with the folder README's "notes"
-// verdict for comparison. A new example fails the test until it is added
+// infos are free) about each public example policy of the reference data's
+// scp-examples folder (AWS's and other public example SCPs), with the
+// folder README's "notes" verdict for comparison. A new example fails the test until it is added
 // here.
 var exampleVerdicts = map[string][]string{
 	// README: valid (needs case-insensitive keys: bedrock:bearerTokenType).

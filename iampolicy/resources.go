@@ -2,16 +2,9 @@ package iampolicy
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
-)
 
-// partitions are the AWS partitions an ARN can name.
-var partitions = []string{"aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"}
-
-var (
-	regionName  = regexp.MustCompile(`^[a-z]{2,5}(-[a-z]+)+-[0-9]{1,2}$`)
-	accountName = regexp.MustCompile(`^([0-9]{12}|aws)$`)
+	"github.com/aiguard/aiguard/awsid"
 )
 
 // resources checks the ARNs of a Resource or NotResource element: the
@@ -37,29 +30,30 @@ func (c *checker) arn(loc string, v strVal) {
 		return
 	}
 	// A policy variable stands for any text here.
-	s = replaceVariables(s)
+	s = replaceVariables(s, "*")
 	if !strings.HasPrefix(s, "arn:") {
 		c.add(SeverityError, "policy-resource-arn", loc, v.off,
 			"resource %q is not an ARN: write arn:partition:service:region:account:resource, or \"*\"", v.s)
 		return
 	}
-	f := strings.SplitN(s, ":", 6)
-	if len(f) < 6 {
+	a, ok := awsid.SplitARN(s)
+	if !ok {
 		c.add(SeverityError, "policy-resource-arn", loc, v.off,
 			"resource %q has %d of the 6 ARN fields arn:partition:service:region:account:resource; "+
-				"write the missing ones (empty or * where any value will do)", v.s, len(f))
+				"write the missing ones (empty or * where any value will do)", v.s, strings.Count(s, ":")+1)
 		return
 	}
-	partition, service, region, account, res := f[1], f[2], f[3], f[4], f[5]
-	if !matchesAny(partition, partitions) {
+	partition, service, region, account, res := a.Partition, a.Service, a.Region, a.AccountID, a.Resource
+	if !matchesAny(partition, awsid.Partitions()) {
 		c.add(SeverityError, "policy-resource-arn", loc, v.off,
 			"resource %q: %q is not an AWS partition (aws, aws-cn, aws-us-gov, ...)", v.s, partition)
 	}
-	if !wild(region) && region != "" && !regionName.MatchString(region) {
+	if !wild(region) && region != "" && !awsid.IsRegion(region) {
 		c.add(SeverityError, "policy-resource-arn", loc, v.off,
 			"resource %q: %q is not a Region name such as us-east-1", v.s, region)
 	}
-	if !wild(account) && account != "" && !accountName.MatchString(account) {
+	// AWS managed policies have the account "aws".
+	if !wild(account) && account != "" && !awsid.IsAccountID(account) && account != "aws" {
 		c.add(SeverityError, "policy-resource-arn", loc, v.off,
 			"resource %q: the account field %q is not a 12-digit account ID", v.s, account)
 	}
@@ -81,30 +75,11 @@ func wild(s string) bool { return strings.ContainsAny(s, "*?") }
 // of the values.
 func matchesAny(field string, values []string) bool {
 	for _, v := range values {
-		if globMatch(field, v) {
+		if MatchWildcard(field, v, false) {
 			return true
 		}
 	}
 	return false
-}
-
-// replaceVariables turns ${...} policy variables into * for matching.
-func replaceVariables(s string) string {
-	var b strings.Builder
-	for {
-		i := strings.Index(s, "${")
-		if i < 0 {
-			b.WriteString(s)
-			return b.String()
-		}
-		j := strings.Index(s[i:], "}")
-		if j < 0 {
-			b.WriteString(s)
-			return b.String()
-		}
-		b.WriteString(s[:i] + "*")
-		s = s[i+j+1:]
-	}
 }
 
 // fitARN checks region, account and resource part against the service's
@@ -113,12 +88,12 @@ func fitARN(svc *Service, region, account, res string) string {
 	var regionBad, accountBad, resBad int
 	var types []string
 	for _, rt := range svc.ResourceTypes() {
-		f := strings.SplitN(rt.ARN, ":", 6)
-		if len(f) < 6 {
+		f, ok := awsid.SplitARN(rt.ARN)
+		if !ok {
 			continue
 		}
 		types = append(types, rt.Name)
-		fr, fa, fres := f[3], f[4], f[5]
+		fr, fa, fres := f.Region, f.AccountID, f.Resource
 		okRegion := fieldFits(region, fr)
 		// Bedrock's global cross-Region inference authorizes foundation
 		// models on an ARN without a Region.
@@ -168,7 +143,7 @@ func fieldFits(field, format string) bool {
 	case strings.HasPrefix(format, "${"):
 		return field != ""
 	}
-	return globMatch(field, format) || wild(field) && field != ""
+	return MatchWildcard(field, format, false) || wild(field) && field != ""
 }
 
 // resourceFits compares the literal start of the policy's resource part
@@ -186,7 +161,7 @@ func resourceFits(res, format string) bool {
 	}
 	if !strings.Contains(format, "${") {
 		// A fixed resource part, such as marketplace/model-endpoint/all-access.
-		return globMatch(res, format) || strings.HasPrefix(format, lit) && wild(res)
+		return MatchWildcard(res, format, false) || strings.HasPrefix(format, lit) && wild(res)
 	}
 	if strings.HasPrefix(lit, flit) {
 		return len(res) > len(flit) // the placeholder needs at least one character

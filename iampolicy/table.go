@@ -108,16 +108,30 @@ const (
 	AccessTagging     AccessLevel = "Tagging"
 )
 
-var accessLetters = map[string]AccessLevel{"L": AccessList, "R": AccessRead, "W": AccessWrite,
-	"P": AccessPermissions, "T": AccessTagging, "-": ""}
+// accessLetters are the letters the facts format writes access levels
+// with (an array, which costs nothing when the package starts).
+var accessLetters = [...]struct {
+	letter string
+	level  AccessLevel
+}{{"L", AccessList}, {"R", AccessRead}, {"W", AccessWrite}, {"P", AccessPermissions}, {"T", AccessTagging}, {"-", ""}}
 
 func accessLetter(a AccessLevel) string {
-	for l, v := range accessLetters {
-		if v == a {
-			return l
+	for _, l := range accessLetters {
+		if l.level == a {
+			return l.letter
 		}
 	}
 	return "-"
+}
+
+// accessOfLetter reads an access level written as its letter.
+func accessOfLetter(letter string) (AccessLevel, bool) {
+	for _, l := range accessLetters {
+		if l.letter == letter {
+			return l.level, true
+		}
+	}
+	return "", false
 }
 
 // Action is an IAM action of a service.
@@ -319,7 +333,7 @@ func (t *Table) MatchActions(p string) ([]*Action, *Service) {
 	}
 	var out []*Action
 	for _, a := range s.sorted {
-		if globMatch(strings.ToLower(name), strings.ToLower(a.Name)) {
+		if MatchWildcard(name, a.Name, true) {
 			out = append(out, a)
 		}
 	}
@@ -345,34 +359,7 @@ func (t *Table) ActionsWithKey(key string) []string {
 	return out
 }
 
-// globMatch matches s against a pattern with * (any run) and ? (one
-// character), iteratively so that no input can make it slow.
-func globMatch(pat, s string) bool {
-	p, i := []rune(pat), []rune(s)
-	pi, si, star, mark := 0, 0, -1, 0
-	for si < len(i) {
-		switch {
-		case pi < len(p) && (p[pi] == '?' || p[pi] == i[si]):
-			pi++
-			si++
-		case pi < len(p) && p[pi] == '*':
-			star, mark = pi, si
-			pi++
-		case star >= 0:
-			pi = star + 1
-			mark++
-			si = mark
-		default:
-			return false
-		}
-	}
-	for pi < len(p) && p[pi] == '*' {
-		pi++
-	}
-	return pi == len(p)
-}
-
-//go:generate go run ./internal/gen -ref ../../shared/reference/iam -out facts/generated.txt
+//go:generate go run ./internal/gen -out facts/generated.txt
 
 // facts holds the project's compact IAM facts: generated.txt, written by
 // internal/gen from the Service Authorization Reference for the services it
@@ -382,21 +369,35 @@ func globMatch(pat, s string) bool {
 //go:embed facts/*.txt
 var facts embed.FS
 
-// DefaultTable returns the table built into aiguard. It is read once; the
-// error can only come from a broken build (the tests read it).
-var DefaultTable = sync.OnceValues(func() (*Table, error) {
-	t := newTable()
-	for _, name := range []string{"generated.txt", "manual.txt"} {
-		data, err := facts.ReadFile(path.Join("facts", name))
-		if err != nil {
-			return nil, fmt.Errorf("IAM facts table: %w", err)
+// DefaultTable returns the table built into aiguard. It is read once, on
+// first use; the error can only come from a broken build (the tests read
+// it). A function rather than an initialised variable, so that a program
+// that never asks for the table (the rule Lambda, which uses only the
+// policy model) neither links the facts nor reads them at start.
+func DefaultTable() (*Table, error) {
+	builtinTable.once.Do(func() {
+		t := newTable()
+		for _, name := range []string{"generated.txt", "manual.txt"} {
+			data, err := facts.ReadFile(path.Join("facts", name))
+			if err != nil {
+				builtinTable.err = fmt.Errorf("IAM facts table: %w", err)
+				return
+			}
+			if err := t.read(bytes.NewReader(data), name); err != nil {
+				builtinTable.err = err
+				return
+			}
 		}
-		if err := t.read(bytes.NewReader(data), name); err != nil {
-			return nil, err
-		}
-	}
-	return t, nil
-})
+		builtinTable.t = t
+	})
+	return builtinTable.t, builtinTable.err
+}
+
+var builtinTable struct {
+	once sync.Once
+	t    *Table
+	err  error
+}
 
 func newTable() *Table {
 	t := &Table{services: map[string]*Service{}, prefixes: map[string]bool{}, rcp: map[string]bool{}}
@@ -486,7 +487,7 @@ func (t *Table) read(r io.Reader, source string) error {
 			}
 			cur.resources[rt.Name] = rt
 		case f[0] == "act" && len(f) >= 4:
-			access, ok := accessLetters[f[2]]
+			access, ok := accessOfLetter(f[2])
 			if !ok {
 				return fail("action %s: unknown access level %q", f[1], f[2])
 			}

@@ -220,22 +220,6 @@ func TestMatchActions(t *testing.T) {
 	}
 }
 
-func TestGlobMatch(t *testing.T) {
-	tests := []struct {
-		pat, s string
-		want   bool
-	}{
-		{"*", "", true}, {"*", "abc", true}, {"a*c", "abbbc", true}, {"a?c", "abc", true}, {"a?c", "ac", false},
-		{"*b*", "abc", true}, {"ab", "abc", false}, {"a**", "a", true}, {"*x", "abc", false},
-		{strings.Repeat("*a", 30) + "b", strings.Repeat("a", 60), false},
-	}
-	for _, tt := range tests {
-		if got := globMatch(tt.pat, tt.s); got != tt.want {
-			t.Errorf("globMatch(%q, %q) = %v", tt.pat, tt.s, got)
-		}
-	}
-}
-
 func TestFactsRoundTrip(t *testing.T) {
 	tab := defaultTable(t)
 	var a bytes.Buffer

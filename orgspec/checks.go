@@ -47,7 +47,7 @@ const (
 	arnPartition   = `(` + awsid.PartitionPattern + `)`
 	regionField    = awsid.RegionPattern
 	bucketPattern  = `^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`
-	kmsKeyARN      = `^arn:` + arnPartition + `:kms:` + regionField + `:[0-9]{12}:key/(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$`
+	kmsKeyARN      = `^arn:` + arnPartition + `:kms:` + regionField + `:` + awsid.AccountIDPattern + `:key/(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$`
 	roleNameChars  = `[A-Za-z0-9+=,.@_-]{1,64}`
 	rolePathChars  = `(/[A-Za-z0-9+=,.@_-]+)*/`
 	modelIDPattern = `[a-z0-9-]+\.[a-z0-9*][a-z0-9.:*-]*`
@@ -91,7 +91,7 @@ var checks = map[string]*check{
 	},
 	"role": {
 		want: "an IAM role ARN (arn:aws:iam::111111111111:role/NAME; the account may be *) or a role name",
-		pattern: `^(arn:` + arnPartition + `:iam::([0-9]{12}|\*):role` + rolePathChars + roleNameChars +
+		pattern: `^(arn:` + arnPartition + `:iam::(` + awsid.AccountIDPattern + `|\*):role` + rolePathChars + roleNameChars +
 			`|` + roleNameChars + `)$`,
 	},
 	"roleName":       {want: "an IAM role name (letters, digits and +=,.@_-, at most 64 characters)", pattern: `^` + roleNameChars + `$`},
@@ -99,7 +99,7 @@ var checks = map[string]*check{
 	"studioAuthMode": {want: "SSO or IAM", enum: []string{"SSO", "IAM"}},
 	"privateCA": {
 		want:    "an AWS Private CA ARN (arn:aws:acm-pca:REGION:ACCOUNT:certificate-authority/ID)",
-		pattern: `^arn:` + arnPartition + `:acm-pca:[a-z0-9-]+:[0-9]{12}:certificate-authority/[0-9a-f-]{36}$`,
+		pattern: `^arn:` + arnPartition + `:acm-pca:` + regionField + `:` + awsid.AccountIDPattern + `:certificate-authority/[0-9a-f-]{36}$`,
 	},
 	"tagKey": {
 		want:    "a tag key (letters, digits, spaces and _.:/=+-@, at most 128 characters, not starting with aws:)",
@@ -150,20 +150,20 @@ var checks = map[string]*check{
 	"bedrockModel": {
 		want: "a Bedrock model ID (anthropic.claude-3-5-haiku-20241022-v1:0; a trailing * allowed) or a model ARN",
 		pattern: `^(` + modelIDPattern + `|arn:` + arnPartition + `:bedrock:` + bedrockRegion +
-			`:([0-9]{12})?:(foundation-model|custom-model|provisioned-model|imported-model)/[A-Za-z0-9.:/*-]+)$`,
+			`:(` + awsid.AccountIDPattern + `)?:(foundation-model|custom-model|provisioned-model|imported-model)/[A-Za-z0-9.:/*-]+)$`,
 		maxLen: 2048,
 		more:   checkWildcard,
 	},
 	"inferenceProfile": {
 		want: "an inference profile ID (us.anthropic.claude-3-5-haiku-20241022-v1:0) or an inference profile ARN",
 		pattern: `^(` + geoPrefix + `\.` + modelIDPattern + `|arn:` + arnPartition + `:bedrock:` + bedrockRegion +
-			`:[0-9]{12}:(inference-profile|application-inference-profile)/[A-Za-z0-9.:*-]+)$`,
+			`:` + awsid.AccountIDPattern + `:(inference-profile|application-inference-profile)/[A-Za-z0-9.:*-]+)$`,
 		maxLen: 2048,
 		more:   checkWildcard,
 	},
 	"guardrailID": {
 		want:    "a guardrail ID (lower-case letters and digits) or a guardrail ARN",
-		pattern: `^([a-z0-9]+|arn:` + arnPartition + `:bedrock:` + regionField + `:[0-9]{12}:guardrail/[a-z0-9]+)$`,
+		pattern: `^([a-z0-9]+|arn:` + arnPartition + `:bedrock:` + regionField + `:` + awsid.AccountIDPattern + `:guardrail/[a-z0-9]+)$`,
 		maxLen:  2048,
 	},
 	"guardrailVersion": {want: "a guardrail version number or DRAFT", pattern: `^(DRAFT|[1-9][0-9]{0,7})$`, numbers: true},

@@ -10,6 +10,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/aiguard/aiguard/awsid"
 	"github.com/aiguard/aiguard/detections"
 )
 
@@ -78,7 +79,7 @@ var detectionChecks = map[string]*check{
 			}
 			return ""
 		}},
-	"snsTopicArn": {want: "an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME)", pattern: `^arn:` + arnPartition + `:sns:` + regionField + `:[0-9]{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$`},
+	"snsTopicArn": {want: "an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME)", pattern: `^arn:` + arnPartition + `:sns:` + regionField + `:` + awsid.AccountIDPattern + `:[A-Za-z0-9_-]{1,256}(\.fifo)?$`},
 	"email":       {want: "an email address", pattern: `^[^@\s]+@[^@\s]+\.[^@\s]+$`, maxLen: 254},
 	"clock":       {want: "a time of day HH:MM (08:30; 24:00 for midnight at the end)", pattern: `^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$`},
 	"weekday":     {want: "a day: mon, tue, wed, thu, fri, sat or sun", enum: detections.DayNames()},
@@ -115,22 +116,34 @@ var detectionChecks = map[string]*check{
 // decodeNode reads the detections mapping, checking each key against the
 // catalog.
 func (s *DetectionSettings) decodeNode(d *decoder, n *yaml.Node, path string) {
-	if n.Kind != yaml.MappingNode {
-		d.typeError(n, path, "a mapping of detection IDs to settings")
-		return
+	m, ok := decodeByDetection(d, n, path, "a mapping of detection IDs to settings", func(n *yaml.Node, path string) DetectionSetting {
+		var v DetectionSetting
+		v.decode(d, n, path)
+		return v
+	})
+	if ok {
+		*s = m
 	}
-	m := DetectionSettings{}
+}
+
+// decodeByDetection reads a mapping of detection IDs, each checked against
+// the catalog (unknown ones are reported and left out), to the values value
+// reads; false when n is not a mapping (reported as not want).
+func decodeByDetection[V any](d *decoder, n *yaml.Node, path, want string, value func(n *yaml.Node, path string) V) (map[string]V, bool) {
+	if n.Kind != yaml.MappingNode {
+		d.typeError(n, path, want)
+		return nil, false
+	}
+	m := map[string]V{}
 	for _, p := range d.pairs(n, path) {
 		kp := join(path, p.key.Value)
 		d.pos.key[kp] = posOf(p.key)
 		if !knownDetection(d, p.key, path) {
 			continue
 		}
-		var v DetectionSetting
-		v.decode(d, p.val, kp)
-		m[p.key.Value] = v
+		m[p.key.Value] = value(p.val, kp)
 	}
-	*s = m
+	return m, true
 }
 
 func (v *DetectionSetting) decode(d *decoder, n *yaml.Node, path string) {
@@ -151,22 +164,14 @@ func (v *DetectionSetting) decode(d *decoder, n *yaml.Node, path string) {
 
 // decodeNode reads a team's detections mapping of IDs to booleans.
 func (s *TeamDetectionSettings) decodeNode(d *decoder, n *yaml.Node, path string) {
-	if n.Kind != yaml.MappingNode {
-		d.typeError(n, path, "a mapping of detection IDs to true or false")
-		return
-	}
-	m := TeamDetectionSettings{}
-	for _, p := range d.pairs(n, path) {
-		kp := join(path, p.key.Value)
-		d.pos.key[kp] = posOf(p.key)
-		if !knownDetection(d, p.key, path) {
-			continue
-		}
+	m, ok := decodeByDetection(d, n, path, "a mapping of detection IDs to true or false", func(n *yaml.Node, path string) bool {
 		var b bool
-		d.value(p.val, reflect.ValueOf(&b).Elem(), kp, nil)
-		m[p.key.Value] = b
+		d.value(n, reflect.ValueOf(&b).Elem(), path, nil)
+		return b
+	})
+	if ok {
+		*s = m
 	}
-	*s = m
 }
 
 func knownDetection(d *decoder, k *yaml.Node, path string) bool {

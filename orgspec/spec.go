@@ -4,6 +4,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/aiguard/aiguard/awsid"
 	"github.com/aiguard/aiguard/rules"
 )
 
@@ -289,7 +290,7 @@ func (s *Spec) BreakGlassPrincipalArns() []string {
 	out := make([]string, 0, len(s.Organization.BreakGlassRoles))
 	for _, r := range s.Organization.BreakGlassRoles {
 		if !isARN(r) {
-			r = "arn:" + s.Partition() + ":iam::*:role/" + r
+			r = awsid.RoleARN(s.Partition(), "*", r)
 		}
 		out = append(out, r)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/aiguard/aiguard/conformance"
 	"github.com/aiguard/aiguard/policygen"
 )
 
@@ -294,10 +295,10 @@ func (p *Plan) packStackTemplate(pk *Pack) ([]byte, error) {
 	}
 	if pk.Custom() > 0 {
 		props["ConformancePackInputParameters"] = []any{map[string]any{
-			"ParameterName": LambdaArnParam, "ParameterValue": sub(p.Deployment.FunctionArn()),
+			"ParameterName": LambdaArnParam, "ParameterValue": conformance.Sub(p.Deployment.FunctionArn()),
 		}}
 	}
-	t := Template{
+	t := conformance.Template{
 		"AWSTemplateFormatVersion": "2010-09-09",
 		"Description": fmt.Sprintf("aiguard: %s (%s) as a conformance pack in this account and Region; deploy with a StackSet "+
 			"to the team's accounts and OUs", pk.Name, owner(pk.Team)),
@@ -305,5 +306,5 @@ func (p *Plan) packStackTemplate(pk *Pack) ([]byte, error) {
 			"ConformancePack": map[string]any{"Type": "AWS::Config::ConformancePack", "Properties": props},
 		},
 	}
-	return marshalChecked(p.schema, "conformance pack stack "+pk.Name, t)
+	return t.MarshalChecked(p.schema, "conformance pack stack "+pk.Name)
 }

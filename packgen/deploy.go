@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 
+	"github.com/aiguard/aiguard/conformance"
 	"github.com/aiguard/aiguard/orgspec"
 )
 
@@ -86,18 +87,6 @@ func DeploymentFor(spec *orgspec.Spec) Deployment {
 	return d
 }
 
-// Template is a CloudFormation template as nested maps; Marshal writes it
-// as deterministic YAML.
-type Template map[string]any
-
-func ref(name string) map[string]any { return map[string]any{"Ref": name} }
-
-func sub(s string) map[string]any { return map[string]any{"Fn::Sub": s} }
-
-func getAtt(resource, attr string) map[string]any {
-	return map[string]any{"Fn::GetAtt": []any{resource, attr}}
-}
-
 // RoleName returns the name of the Lambda's own role.
 func (d Deployment) RoleName() string { return d.FunctionName + "-role" }
 
@@ -127,7 +116,7 @@ func (d Deployment) primaryRegion() string {
 // not to an organization. The function can nevertheless act only in the
 // organization, as its role may assume the member role only in the
 // organization's accounts (aws:ResourceOrgID).
-func LambdaTemplate(d Deployment) (Template, error) {
+func LambdaTemplate(d Deployment) (conformance.Template, error) {
 	if len(d.InvokingAccounts) > MaxInvokingAccounts {
 		return nil, fmt.Errorf("%d accounts invoke the rule Lambda, more than the %d per-account permissions "+
 			"that fit its 20 KB resource policy", len(d.InvokingAccounts), MaxInvokingAccounts)
@@ -138,15 +127,15 @@ func LambdaTemplate(d Deployment) (Template, error) {
 		"Runtime":       "provided.al2023",
 		"Architectures": []any{"arm64"},
 		"Handler":       "bootstrap",
-		"Code":          map[string]any{"S3Bucket": ref("CodeS3Bucket"), "S3Key": ref("CodeS3Key")},
+		"Code":          map[string]any{"S3Bucket": conformance.Ref("CodeS3Bucket"), "S3Key": conformance.Ref("CodeS3Key")},
 		"MemorySize":    d.MemorySize,
 		"Timeout":       d.TimeoutSeconds,
 		"Role": map[string]any{"Fn::If": []any{
 			"CreateSharedResources",
-			getAtt("FunctionRole", "Arn"),
-			sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:role/" + d.RoleName()),
+			conformance.GetAtt("FunctionRole", "Arn"),
+			conformance.Sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:role/" + d.RoleName()),
 		}},
-		"LoggingConfig": map[string]any{"LogGroup": ref("LogGroup"), "LogFormat": "JSON"},
+		"LoggingConfig": map[string]any{"LogGroup": conformance.Ref("LogGroup"), "LogFormat": "JSON"},
 		"TracingConfig": map[string]any{"Mode": d.Tracing},
 	}
 	if d.ReservedConcurrency > 0 {
@@ -156,7 +145,7 @@ func LambdaTemplate(d Deployment) (Template, error) {
 		"Sid":      "AssumeMemberRole",
 		"Effect":   "Allow",
 		"Action":   "sts:AssumeRole",
-		"Resource": sub("arn:${AWS::Partition}:iam::*:role/" + d.MemberRoleName),
+		"Resource": conformance.Sub("arn:${AWS::Partition}:iam::*:role/" + d.MemberRoleName),
 	}
 	if d.OrganizationID != "" {
 		assume["Condition"] = map[string]any{"StringEquals": map[string]any{"aws:ResourceOrgID": d.OrganizationID}}
@@ -167,7 +156,7 @@ func LambdaTemplate(d Deployment) (Template, error) {
 			"Effect": "Allow",
 			"Action": []any{"logs:CreateLogStream", "logs:PutLogEvents"},
 			// The role serves the function of every Region.
-			"Resource": sub("arn:${AWS::Partition}:logs:*:${AWS::AccountId}:log-group:/aws/lambda/" + d.FunctionName + ":*"),
+			"Resource": conformance.Sub("arn:${AWS::Partition}:logs:*:${AWS::AccountId}:log-group:/aws/lambda/" + d.FunctionName + ":*"),
 		},
 		map[string]any{
 			"Sid":      "ReportEvaluations",
@@ -215,7 +204,7 @@ func LambdaTemplate(d Deployment) (Template, error) {
 	}
 	permission := func(account string) map[string]any {
 		props := map[string]any{
-			"FunctionName": ref("Function"),
+			"FunctionName": conformance.Ref("Function"),
 			"Action":       "lambda:InvokeFunction",
 			"Principal":    "config.amazonaws.com",
 		}
@@ -232,7 +221,7 @@ func LambdaTemplate(d Deployment) (Template, error) {
 	for _, acct := range slices.Compact(accounts) {
 		resources["InvokeFromConfig"+acct] = permission(acct)
 	}
-	return Template{
+	return conformance.Template{
 		"AWSTemplateFormatVersion": "2010-09-09",
 		"Description": fmt.Sprintf("aiguard: the Config rule Lambda for the security tooling account %s; "+
 			"deploy in each Region (%s first, where the stack creates the function's role)",
@@ -241,7 +230,7 @@ func LambdaTemplate(d Deployment) (Template, error) {
 		"Conditions": d.sharedConditions(),
 		"Resources":  resources,
 		"Outputs": map[string]any{
-			"FunctionArn": map[string]any{"Value": getAtt("Function", "Arn"),
+			"FunctionArn": map[string]any{"Value": conformance.GetAtt("Function", "Arn"),
 				"Description": "The rule Lambda of this Region, the RuleLambdaArn parameter of the conformance packs"},
 		},
 	}, nil
@@ -252,7 +241,7 @@ func LambdaTemplate(d Deployment) (Template, error) {
 // the read-only actions the enabled custom rules declare plus what every
 // custom rule needs to report (config:PutEvaluations) and to read an
 // oversized configuration item (config:GetResourceConfigHistory).
-func MemberRoleTemplate(d Deployment, ruleActions []string) (Template, error) {
+func MemberRoleTemplate(d Deployment, ruleActions []string) (conformance.Template, error) {
 	actions := append([]string{"config:GetResourceConfigHistory", "config:PutEvaluations"}, ruleActions...)
 	sort.Strings(actions)
 	actions = slices.Compact(actions)
@@ -265,14 +254,14 @@ func MemberRoleTemplate(d Deployment, ruleActions []string) (Template, error) {
 		"Version": "2012-10-17",
 		"Statement": []any{map[string]any{
 			"Effect":    "Allow",
-			"Principal": map[string]any{"AWS": sub(lambdaRole)},
+			"Principal": map[string]any{"AWS": conformance.Sub(lambdaRole)},
 			"Action":    "sts:AssumeRole",
 		}},
 	}
 	if b, _ := json.Marshal(trust); len(b) > maxTrustPolicy {
 		return nil, fmt.Errorf("the member role's trust policy would have %d characters; IAM allows %d by default", len(b), maxTrustPolicy)
 	}
-	return Template{
+	return conformance.Template{
 		"AWSTemplateFormatVersion": "2010-09-09",
 		"Description":              "aiguard: the role the Config rule Lambda assumes in this member account",
 		"Resources": map[string]any{
@@ -298,7 +287,7 @@ func MemberRoleTemplate(d Deployment, ruleActions []string) (Template, error) {
 			},
 		},
 		"Outputs": map[string]any{
-			"MemberRoleArn": map[string]any{"Value": getAtt("MemberRole", "Arn")},
+			"MemberRoleArn": map[string]any{"Value": conformance.GetAtt("MemberRole", "Arn")},
 		},
 	}, nil
 }
@@ -318,7 +307,7 @@ func codeParameters() map[string]any {
 // resources (IAM roles): in the primary Region.
 func (d Deployment) sharedConditions() map[string]any {
 	return map[string]any{
-		"CreateSharedResources": map[string]any{"Fn::Equals": []any{ref("AWS::Region"), d.primaryRegion()}},
+		"CreateSharedResources": map[string]any{"Fn::Equals": []any{conformance.Ref("AWS::Region"), d.primaryRegion()}},
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aiguard/aiguard/conformance"
 	"github.com/aiguard/aiguard/detections"
 	"github.com/aiguard/aiguard/orgspec"
 	"github.com/aiguard/aiguard/policygen"
@@ -145,7 +146,7 @@ func produceDetections(p *Plan) (Result, error) {
 	if err := checkStackSize(DetectionsPath, stack, &res); err != nil {
 		return Result{}, err
 	}
-	stackData, err := marshalChecked(p.schema, DetectionsPath, stack)
+	stackData, err := stack.MarshalChecked(p.schema, DetectionsPath)
 	if err != nil {
 		return Result{}, err
 	}
@@ -153,7 +154,7 @@ func produceDetections(p *Plan) (Result, error) {
 	if err := checkStackSize(ForwarderPath, fwd, &res); err != nil {
 		return Result{}, err
 	}
-	fwdData, err := marshalChecked(p.schema, ForwarderPath, fwd)
+	fwdData, err := fwd.MarshalChecked(p.schema, ForwarderPath)
 	if err != nil {
 		return Result{}, err
 	}
@@ -185,7 +186,7 @@ func produceDetections(p *Plan) (Result, error) {
 // a metric filter, Contributor Insights rules and an alarm per rate
 // detection, plus the permissions the Lambda needs (Security Hub import,
 // SNS publish).
-func DetectionsTemplate(dep Deployment, det *orgspec.Detections, cfg *detections.Config, active []*detections.Detection) (Template, []Note, error) {
+func DetectionsTemplate(dep Deployment, det *orgspec.Detections, cfg *detections.Config, active []*detections.Detection) (conformance.Template, []Note, error) {
 	var notes []Note
 	busName := det.EventBusName
 	resources := map[string]any{
@@ -193,11 +194,11 @@ func DetectionsTemplate(dep Deployment, det *orgspec.Detections, cfg *detections
 		"EventBusPolicy": map[string]any{
 			"Type": "AWS::Events::EventBusPolicy",
 			"Properties": map[string]any{
-				"EventBusName": ref("EventBus"),
+				"EventBusName": conformance.Ref("EventBus"),
 				"StatementId":  "OrganizationPutEvents",
 				"Statement": map[string]any{
 					"Sid": "OrganizationPutEvents", "Effect": "Allow", "Principal": "*", "Action": "events:PutEvents",
-					"Resource":  getAtt("EventBus", "Arn"),
+					"Resource":  conformance.GetAtt("EventBus", "Arn"),
 					"Condition": map[string]any{"StringEquals": map[string]any{"aws:PrincipalOrgID": dep.OrganizationID}},
 				},
 			},
@@ -209,11 +210,11 @@ func DetectionsTemplate(dep Deployment, det *orgspec.Detections, cfg *detections
 		resources["AlertsTopic"] = map[string]any{"Type": "AWS::SNS::Topic", "Properties": map[string]any{
 			"TopicName": alertsTopicName, "DisplayName": "aiguard detections",
 		}}
-		topic = ref("AlertsTopic")
+		topic = conformance.Ref("AlertsTopic")
 		topicArnSub = "arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:" + alertsTopicName
 		for i, email := range det.Alerts.Emails {
 			resources[fmt.Sprintf("AlertsEmail%d", i+1)] = map[string]any{"Type": "AWS::SNS::Subscription", "Properties": map[string]any{
-				"TopicArn": ref("AlertsTopic"), "Protocol": "email", "Endpoint": email,
+				"TopicArn": conformance.Ref("AlertsTopic"), "Protocol": "email", "Endpoint": email,
 			}}
 		}
 		if len(det.Alerts.Emails) == 0 {
@@ -251,10 +252,10 @@ func DetectionsTemplate(dep Deployment, det *orgspec.Detections, cfg *detections
 	resources["InvokeFromDetections"] = map[string]any{
 		"Type": "AWS::Lambda::Permission",
 		"Properties": map[string]any{
-			"FunctionName": sub(functionArn),
+			"FunctionName": conformance.Sub(functionArn),
 			"Action":       "lambda:InvokeFunction",
 			"Principal":    "events.amazonaws.com",
-			"SourceArn":    sub("arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/" + busName + "/aiguard-*"),
+			"SourceArn":    conformance.Sub("arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/" + busName + "/aiguard-*"),
 		},
 	}
 	if len(rateIDs) > 0 && det.LogGroupName != "" {
@@ -268,7 +269,7 @@ func DetectionsTemplate(dep Deployment, det *orgspec.Detections, cfg *detections
 				"Description":  "aiguard: the rate detections' alarms, to the rule Lambda for Security Hub findings",
 				"State":        "ENABLED",
 				"EventPattern": alarmEventPattern(rateIDs),
-				"Targets": []any{map[string]any{"Id": "judge", "Arn": sub(functionArn),
+				"Targets": []any{map[string]any{"Id": "judge", "Arn": conformance.Sub(functionArn),
 					"RetryPolicy": map[string]any{"MaximumRetryAttempts": 8, "MaximumEventAgeInSeconds": 3600}}},
 			},
 		}
@@ -276,10 +277,10 @@ func DetectionsTemplate(dep Deployment, det *orgspec.Detections, cfg *detections
 			"Type":      "AWS::Lambda::Permission",
 			"Condition": "PrimaryRegion",
 			"Properties": map[string]any{
-				"FunctionName": sub(functionArn),
+				"FunctionName": conformance.Sub(functionArn),
 				"Action":       "lambda:InvokeFunction",
 				"Principal":    "events.amazonaws.com",
-				"SourceArn":    getAtt("AlarmFindingsRule", "Arn"),
+				"SourceArn":    conformance.GetAtt("AlarmFindingsRule", "Arn"),
 			},
 		}
 	}
@@ -292,7 +293,7 @@ func DetectionsTemplate(dep Deployment, det *orgspec.Detections, cfg *detections
 			"PolicyDocument": map[string]any{"Version": "2012-10-17", "Statement": []any{
 				map[string]any{
 					"Sid": "ImportFindings", "Effect": "Allow", "Action": "securityhub:BatchImportFindings",
-					"Resource": sub("arn:${AWS::Partition}:securityhub:*:${AWS::AccountId}:product/${AWS::AccountId}/default"),
+					"Resource": conformance.Sub("arn:${AWS::Partition}:securityhub:*:${AWS::AccountId}:product/${AWS::AccountId}/default"),
 				},
 				map[string]any{
 					"Sid": "PublishAlerts", "Effect": "Allow", "Action": "sns:Publish",
@@ -314,16 +315,16 @@ func DetectionsTemplate(dep Deployment, det *orgspec.Detections, cfg *detections
 			}
 		}
 	}
-	return Template{
+	return conformance.Template{
 		"AWSTemplateFormatVersion": "2010-09-09",
 		"Description": fmt.Sprintf("aiguard: detections of suspicious ML activity for the security tooling account %s; deploy in "+
 			"each Region after the rule Lambda's stack (%s first)", dep.ToolingAccount, dep.primaryRegion()),
 		"Conditions": map[string]any{
-			"PrimaryRegion": map[string]any{"Fn::Equals": []any{ref("AWS::Region"), dep.primaryRegion()}},
+			"PrimaryRegion": map[string]any{"Fn::Equals": []any{conformance.Ref("AWS::Region"), dep.primaryRegion()}},
 		},
 		"Resources": resources,
 		"Outputs": map[string]any{
-			"EventBusArn": map[string]any{"Value": getAtt("EventBus", "Arn"),
+			"EventBusArn": map[string]any{"Value": conformance.GetAtt("EventBus", "Arn"),
 				"Description": "The bus member accounts forward CloudTrail events to (the forwarder StackSet's target)"},
 		},
 	}, notes, nil
@@ -339,7 +340,7 @@ const (
 
 // checkStackSize fails a template with more resources than CloudFormation
 // takes, and notes more EventBridge rules than a bus holds by default.
-func checkStackSize(path string, t Template, res *Result) error {
+func checkStackSize(path string, t conformance.Template, res *Result) error {
 	resources := t["Resources"].(map[string]any)
 	if n := len(resources); n > maxStackResources {
 		return fmt.Errorf("%s: %d resources, more than the %d of a CloudFormation template (too many teams with data "+
@@ -464,12 +465,12 @@ func addDetectionRule(resources map[string]any, d *detections.Detection, cfg *de
 		"Properties": map[string]any{
 			"Name":         name,
 			"Description":  clip("aiguard "+d.ID+": "+d.Title, 512),
-			"EventBusName": ref("EventBus"),
+			"EventBusName": conformance.Ref("EventBus"),
 			"State":        "ENABLED",
 			"EventPattern": pattern,
 			"Targets": []any{map[string]any{
 				"Id":  "judge",
-				"Arn": sub(functionArn),
+				"Arn": conformance.Sub(functionArn),
 				"InputTransformer": map[string]any{
 					"InputTemplate": map[string]any{"Fn::Sub": []any{tmpl, map[string]any{"TopicArn": topic}}},
 				},
@@ -485,7 +486,7 @@ func alertsTopicPattern(existing string) any {
 	if existing != "" {
 		return existing
 	}
-	return sub("arn:${AWS::Partition}:sns:*:${AWS::AccountId}:" + alertsTopicName)
+	return conformance.Sub("arn:${AWS::Partition}:sns:*:${AWS::AccountId}:" + alertsTopicName)
 }
 
 // rateResources adds a rate detection's metric filter, Contributor
@@ -574,7 +575,7 @@ func rateResources(resources map[string]any, d *detections.Detection, cfg *detec
 // account's bus (S3 object reads only of the teams' buckets), and the role
 // EventBridge sends them with. The rules also receive read-only management
 // events (CloudTrail records presigned URLs as reads).
-func ForwarderTemplate(dep Deployment, busName string, active []*detections.Detection, cfg *detections.Config) Template {
+func ForwarderTemplate(dep Deployment, busName string, active []*detections.Detection, cfg *detections.Config) conformance.Template {
 	names := map[string][]string{}
 	var buckets []string
 	for _, d := range active {
@@ -603,13 +604,13 @@ func ForwarderTemplate(dep Deployment, busName string, active []*detections.Dete
 		"ForwarderRole": map[string]any{
 			"Type": "AWS::IAM::Role",
 			"Properties": map[string]any{
-				"RoleName":                 sub(forwarderRolePrefix + "${AWS::Region}"),
+				"RoleName":                 conformance.Sub(forwarderRolePrefix + "${AWS::Region}"),
 				"Description":              "Lets EventBridge forward CloudTrail events to aiguard's detections bus",
 				"AssumeRolePolicyDocument": trustService("events.amazonaws.com"),
 				"Policies": []any{map[string]any{
 					"PolicyName": "aiguard-detections-forward",
 					"PolicyDocument": map[string]any{"Version": "2012-10-17", "Statement": []any{map[string]any{
-						"Sid": "PutEvents", "Effect": "Allow", "Action": "events:PutEvents", "Resource": sub(bus),
+						"Sid": "PutEvents", "Effect": "Allow", "Action": "events:PutEvents", "Resource": conformance.Sub(bus),
 					}}},
 				}},
 			},
@@ -664,13 +665,13 @@ func ForwarderTemplate(dep Deployment, busName string, active []*detections.Dete
 					"State":        "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS",
 					"EventPattern": p,
 					"Targets": []any{map[string]any{
-						"Id": "detections-bus", "Arn": sub(bus), "RoleArn": getAtt("ForwarderRole", "Arn"),
+						"Id": "detections-bus", "Arn": conformance.Sub(bus), "RoleArn": conformance.GetAtt("ForwarderRole", "Arn"),
 					}},
 				},
 			}
 		}
 	}
-	return Template{
+	return conformance.Template{
 		"AWSTemplateFormatVersion": "2010-09-09",
 		"Description": fmt.Sprintf("aiguard: forwards the CloudTrail events of aiguard's detections to the event bus %s of the "+
 			"security tooling account %s; deploy to every account and Region", busName, dep.ToolingAccount),

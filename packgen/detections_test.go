@@ -9,12 +9,13 @@ import (
 	"testing"
 
 	"github.com/aiguard/aiguard/cloudtrail"
+	"github.com/aiguard/aiguard/conformance"
 	"github.com/aiguard/aiguard/detections"
 	"github.com/aiguard/aiguard/internal/ctgen"
 	"github.com/aiguard/aiguard/internal/ebpattern"
 )
 
-func rulesOf(t *testing.T, tmpl Template) []ebpattern.Rule {
+func rulesOf(t *testing.T, tmpl conformance.Template) []ebpattern.Rule {
 	t.Helper()
 	rules, err := ebpattern.TemplateRules(tmpl)
 	if err != nil {

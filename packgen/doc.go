@@ -2,9 +2,10 @@
 // aiguard's rules: conformance packs, the same packs as organization
 // conformance packs, the rule Lambda's stack for the security tooling
 // account, and the member-account role the Lambda assumes. Generate plans
-// and builds everything in memory, checking each template against AWS
-// Config's limits (conformance.Lint) and the CloudFormation resource schema
-// (internal/cfnschema); WriteDir writes it with DIR/manifest.json.
+// and builds everything in memory, every template as a conformance.Template,
+// checking each against AWS Config's limits (conformance.Lint) and the
+// CloudFormation resource schema (internal/cfnschema); WriteDir writes it
+// with DIR/manifest.json.
 //
 // # Packs
 //

@@ -10,8 +10,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/aiguard/aiguard/conformance"
 	"github.com/aiguard/aiguard/internal/cfnschema"
+	"github.com/aiguard/aiguard/internal/english"
 	"github.com/aiguard/aiguard/orgspec"
 )
 
@@ -169,32 +169,6 @@ func checkPath(p string) error {
 	return nil
 }
 
-// validateTemplate checks a deployment template against the CloudFormation
-// resource schema.
-func validateTemplate(schema *cfnschema.Validator, name string, v *conformance.Value) error {
-	var problems []string
-	for _, vi := range schema.Validate(v.JSON()) {
-		problems = append(problems, strings.TrimSpace(vi.Pointer+" "+vi.Message))
-	}
-	if len(problems) > 0 {
-		return fmt.Errorf("%s does not match the CloudFormation resource schema: %s", name, strings.Join(problems, "; "))
-	}
-	return nil
-}
-
-// marshalChecked writes a deployment template after checking it against
-// the schema.
-func marshalChecked(schema *cfnschema.Validator, name string, t Template) ([]byte, error) {
-	v, err := toValue(t)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	if err := validateTemplate(schema, name, v); err != nil {
-		return nil, err
-	}
-	return conformance.MarshalValue(v, true)
-}
-
 // Summary counts what was generated.
 type Summary struct {
 	Teams int `json:"teams"`
@@ -222,15 +196,8 @@ func (o *Output) Summary() Summary {
 // String is the one-line human summary `aiguard generate` ends with.
 func (s Summary) String() string {
 	return fmt.Sprintf("%s, %s, %s (%d custom, %d managed), %s",
-		plural(s.Teams, "team"), plural(s.Packs, "conformance pack"), plural(s.Rules, "rule"),
-		s.CustomRules, s.ManagedRules, plural(s.Files, "file"))
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
+		english.Count(s.Teams, "team"), english.Count(s.Packs, "conformance pack"), english.Count(s.Rules, "rule"),
+		s.CustomRules, s.ManagedRules, english.Count(s.Files, "file"))
 }
 
 // ManifestVersion is the version of the manifest format.

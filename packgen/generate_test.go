@@ -239,7 +239,11 @@ func TestExampleDecisions(t *testing.T) {
 func TestCustomRuleShape(t *testing.T) {
 	out := generate(t, exampleSpec(t))
 	for _, pk := range out.Plan.Packs {
-		for _, res := range pk.Template.ConfigRules() {
+		written, err := conformance.Parse(pk.Body)
+		if err != nil {
+			t.Fatalf("%s: %v", pk.Name, err)
+		}
+		for _, res := range written.ConfigRules() {
 			p := res.Properties
 			owner, _ := p.Path("Source", "Owner").Scalar()
 			name, _ := p.Get("ConfigRuleName").Scalar()
@@ -296,13 +300,9 @@ func TestTeamOrderIrrelevant(t *testing.T) {
 	}
 }
 
-func TestInputParametersTooLong(t *testing.T) {
-	var keys, lines []string
-	for i := range 14 {
-		keys = append(keys, fmt.Sprintf("arn:aws:kms:us-east-1:333333333333:key/1a2b3c4d-1111-4a2b-8c3d-%012d", i))
-		lines = append(lines, "      - "+keys[i])
-	}
-	head := `apiVersion: aiguard.dev/v1
+// testOrganization starts the small specs of these tests: an organization
+// of one Region, before its defaults and teams.
+const testOrganization = `apiVersion: aiguard.dev/v1
 organization:
   name: example-corp
   id: o-exampleorg1
@@ -310,7 +310,15 @@ organization:
   securityToolingAccount: "222222222222"
   regions: [us-east-1]
   breakGlassRoles: [BreakGlass]
-teams:
+`
+
+func TestInputParametersTooLong(t *testing.T) {
+	var keys, lines []string
+	for i := range 14 {
+		keys = append(keys, fmt.Sprintf("arn:aws:kms:us-east-1:333333333333:key/1a2b3c4d-1111-4a2b-8c3d-%012d", i))
+		lines = append(lines, "      - "+keys[i])
+	}
+	head := testOrganization + `teams:
   - name: keyring
     accounts: ["333333333333"]
     dataClassification: internal
@@ -337,15 +345,7 @@ teams:
 }
 
 func TestSingleTeamHasNoBaseline(t *testing.T) {
-	spec := parseSpec(t, nil, "one.yaml", []byte(`apiVersion: aiguard.dev/v1
-organization:
-  name: example-corp
-  id: o-exampleorg1
-  managementAccount: "111111111111"
-  securityToolingAccount: "222222222222"
-  regions: [us-east-1]
-  breakGlassRoles: [BreakGlass]
-teams:
+	spec := parseSpec(t, nil, "one.yaml", []byte(testOrganization+`teams:
   - name: research
     accounts: ["333333333333"]
     dataClassification: internal
@@ -403,15 +403,7 @@ func TestProducerSeam(t *testing.T) {
 }
 
 func TestIdenticalTeams(t *testing.T) {
-	spec := parseSpec(t, nil, "twins.yaml", []byte(`apiVersion: aiguard.dev/v1
-organization:
-  name: example-corp
-  id: o-exampleorg1
-  managementAccount: "111111111111"
-  securityToolingAccount: "222222222222"
-  regions: [us-east-1]
-  breakGlassRoles: [BreakGlass]
-defaults:
+	spec := parseSpec(t, nil, "twins.yaml", []byte(testOrganization+`defaults:
   dataClassification: internal
 teams:
   - name: alpha

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/aiguard/aiguard/conformance"
 	"github.com/aiguard/aiguard/internal/hookconfig"
 	"github.com/aiguard/aiguard/orgspec"
 	"github.com/aiguard/aiguard/policygen"
@@ -73,7 +74,7 @@ func produceHook(p *Plan) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	data, err := marshalChecked(p.schema, HookFunctionsPath, fns)
+	data, err := fns.MarshalChecked(p.schema, HookFunctionsPath)
 	if err != nil {
 		return Result{}, err
 	}
@@ -81,7 +82,7 @@ func produceHook(p *Plan) (Result, error) {
 	res.Artifacts = append(res.Artifacts, Artifact{Path: HookFunctionsPath, Kind: KindHookFunctions, Data: data,
 		Target: Target{Scope: ScopeAccount, Accounts: []string{d.ToolingAccount}, Regions: slices.Clone(d.Regions)}})
 	for _, ht := range teams {
-		data, err := marshalChecked(p.schema, HookPath(ht.team.Name), p.hookTemplate(ht))
+		data, err := p.hookTemplate(ht).MarshalChecked(p.schema, HookPath(ht.team.Name))
 		if err != nil {
 			return Result{}, err
 		}
@@ -167,7 +168,7 @@ func hookTargets(types []string) []any {
 
 // hookFunctionsTemplate is the stack of the hook functions in the tooling
 // account.
-func (p *Plan) hookFunctionsTemplate(teams []hookTeam) (Template, error) {
+func (p *Plan) hookFunctionsTemplate(teams []hookTeam) (conformance.Template, error) {
 	d := p.Deployment
 	roleName := hookFunctionPrefix + "role"
 	resources := map[string]any{
@@ -184,7 +185,7 @@ func (p *Plan) hookFunctionsTemplate(teams []hookTeam) (Template, error) {
 						"Sid":      "WriteLogs",
 						"Effect":   "Allow",
 						"Action":   []any{"logs:CreateLogStream", "logs:PutLogEvents"},
-						"Resource": sub("arn:${AWS::Partition}:logs:*:${AWS::AccountId}:log-group:/aws/lambda/" + hookFunctionPrefix + "*:*"),
+						"Resource": conformance.Sub("arn:${AWS::Partition}:logs:*:${AWS::AccountId}:log-group:/aws/lambda/" + hookFunctionPrefix + "*:*"),
 					}}},
 				}},
 			},
@@ -218,16 +219,16 @@ func (p *Plan) hookFunctionsTemplate(teams []hookTeam) (Template, error) {
 				"Runtime":       "provided.al2023",
 				"Architectures": []any{"arm64"},
 				"Handler":       "bootstrap",
-				"Code":          map[string]any{"S3Bucket": ref("CodeS3Bucket"), "S3Key": ref("CodeS3Key")},
+				"Code":          map[string]any{"S3Bucket": conformance.Ref("CodeS3Bucket"), "S3Key": conformance.Ref("CodeS3Key")},
 				"MemorySize":    256,
 				"Timeout":       hookTimeout,
 				"Role": map[string]any{"Fn::If": []any{
 					"CreateSharedResources",
-					getAtt("HookFunctionRole", "Arn"),
-					sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:role/" + roleName),
+					conformance.GetAtt("HookFunctionRole", "Arn"),
+					conformance.Sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:role/" + roleName),
 				}},
 				"Environment":   map[string]any{"Variables": map[string]any{hookconfig.EnvVar: env, InvocationsEnv: "hook"}},
-				"LoggingConfig": map[string]any{"LogGroup": ref("HookLogGroup" + id), "LogFormat": "JSON"},
+				"LoggingConfig": map[string]any{"LogGroup": conformance.Ref("HookLogGroup" + id), "LogFormat": "JSON"},
 				"TracingConfig": map[string]any{"Mode": d.Tracing},
 			},
 		}
@@ -237,17 +238,17 @@ func (p *Plan) hookFunctionsTemplate(teams []hookTeam) (Template, error) {
 		if len(ht.team.OrganizationalUnits) == 0 {
 			for _, acct := range sorted(ht.team.Accounts) {
 				resources["HookInvoke"+id+acct] = map[string]any{"Type": "AWS::Lambda::Permission", "Properties": map[string]any{
-					"FunctionName": ref("HookFunction" + id), "Action": "lambda:InvokeFunction", "Principal": acct,
+					"FunctionName": conformance.Ref("HookFunction" + id), "Action": "lambda:InvokeFunction", "Principal": acct,
 				}}
 			}
 		} else {
 			resources["HookInvoke"+id] = map[string]any{"Type": "AWS::Lambda::Permission", "Properties": map[string]any{
-				"FunctionName": ref("HookFunction" + id), "Action": "lambda:InvokeFunction", "Principal": "*",
+				"FunctionName": conformance.Ref("HookFunction" + id), "Action": "lambda:InvokeFunction", "Principal": "*",
 				"PrincipalOrgID": d.OrganizationID,
 			}}
 		}
 	}
-	return Template{
+	return conformance.Template{
 		"AWSTemplateFormatVersion": "2010-09-09",
 		"Description": fmt.Sprintf("aiguard: the CloudFormation hook functions, one per team, for the security tooling "+
 			"account %s; deploy in each Region (%s first, where the stack creates the functions' role)", d.ToolingAccount, d.primaryRegion()),
@@ -258,10 +259,10 @@ func (p *Plan) hookFunctionsTemplate(teams []hookTeam) (Template, error) {
 }
 
 // hookTemplate registers a team's hook in one of its accounts and Regions.
-func (p *Plan) hookTemplate(ht hookTeam) Template {
+func (p *Plan) hookTemplate(ht hookTeam) conformance.Template {
 	d := p.Deployment
 	fn := fmt.Sprintf("arn:${AWS::Partition}:lambda:${AWS::Region}:%s:function:%s", d.ToolingAccount, HookFunctionName(ht.team.Name))
-	return Template{
+	return conformance.Template{
 		"AWSTemplateFormatVersion": "2010-09-09",
 		"Description": fmt.Sprintf("aiguard: the CloudFormation Lambda hook of team %s; deploy with a StackSet to the "+
 			"team's accounts in each Region, after %s", ht.team.Name, HookFunctionsPath),
@@ -278,12 +279,12 @@ func (p *Plan) hookTemplate(ht hookTeam) Template {
 						"Effect":    "Allow",
 						"Principal": map[string]any{"Service": "hooks.cloudformation.amazonaws.com"},
 						"Action":    "sts:AssumeRole",
-						"Condition": map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": ref("AWS::AccountId")}},
+						"Condition": map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": conformance.Ref("AWS::AccountId")}},
 					}}},
 					"Policies": []any{map[string]any{
 						"PolicyName": "aiguard-cfn-hook-invoke",
 						"PolicyDocument": map[string]any{"Version": "2012-10-17", "Statement": []any{map[string]any{
-							"Sid": "InvokeHookFunction", "Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": sub(fn),
+							"Sid": "InvokeHookFunction", "Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": conformance.Sub(fn),
 						}}},
 					}},
 				},
@@ -292,8 +293,8 @@ func (p *Plan) hookTemplate(ht hookTeam) Template {
 				"Type": "AWS::CloudFormation::LambdaHook",
 				"Properties": map[string]any{
 					"Alias":            "Aiguard::Hook::" + strings.ReplaceAll(logicalID(ht.team.Name), "-", ""),
-					"LambdaFunction":   sub(fn),
-					"ExecutionRole":    getAtt("HookExecutionRole", "Arn"),
+					"LambdaFunction":   conformance.Sub(fn),
+					"ExecutionRole":    conformance.GetAtt("HookExecutionRole", "Arn"),
 					"FailureMode":      p.hookFailureMode(),
 					"HookStatus":       "ENABLED",
 					"TargetOperations": []any{"RESOURCE"},

@@ -9,6 +9,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/aiguard/aiguard/conformance"
 	"github.com/aiguard/aiguard/policygen"
 	"github.com/aiguard/aiguard/rules"
 )
@@ -305,7 +306,7 @@ func (p *Plan) optOutTemplate(arts []Artifact) ([]byte, error) {
 	if content == nil {
 		return nil, fmt.Errorf("no AI services opt-out policy to deploy")
 	}
-	t := Template{
+	t := conformance.Template{
 		"AWSTemplateFormatVersion": "2010-09-09",
 		"Description":              "aiguard: the AI services opt-out policy, attached to the organization's root; deploy in the management account",
 		"Parameters": map[string]any{"RootId": map[string]any{"Type": "String", "AllowedPattern": "^r-[0-9a-z]{4,32}$",
@@ -315,11 +316,11 @@ func (p *Plan) optOutTemplate(arts []Artifact) ([]byte, error) {
 			"Properties": map[string]any{
 				"Name": policygen.NamePrefix + "ai-services-opt-out", "Type": "AISERVICES_OPT_OUT_POLICY",
 				"Description": "aiguard: every AI service opts out of using the organization's content; child policies cannot override",
-				"Content":     jsonValue(content), "TargetIds": []any{ref("RootId")},
+				"Content":     jsonValue(content), "TargetIds": []any{conformance.Ref("RootId")},
 			},
 		}},
 	}
-	return marshalChecked(p.schema, "AI services opt-out template", t)
+	return t.MarshalChecked(p.schema, "AI services opt-out template")
 }
 
 // jsonValue turns decoded JSON into the values a Template holds.

@@ -2,9 +2,9 @@ package packgen
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
+	"github.com/aiguard/aiguard/awsid"
 	"github.com/aiguard/aiguard/rules"
 )
 
@@ -90,13 +90,18 @@ func ManagedRuleParams() map[string][][2]string {
 	return out
 }
 
-var keyARN = regexp.MustCompile(`^arn:aws[a-z0-9-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$`)
-
 // allKeyARNs reports whether every item of a CSV value is a KMS key ARN
 // (not a key ID, alias name or alias ARN).
 func allKeyARNs(v string) bool {
 	for _, item := range strings.Split(v, ",") {
-		if !keyARN.MatchString(strings.TrimSpace(item)) {
+		a, err := awsid.ParseARN(strings.TrimSpace(item))
+		if err != nil || a.Service != "kms" || a.Region == "" || !awsid.IsAccountID(a.AccountID) {
+			return false
+		}
+		id, ok := strings.CutPrefix(a.Resource, "key/")
+		if !ok || id == "" || strings.IndexFunc(id, func(r rune) bool {
+			return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-')
+		}) >= 0 {
 			return false
 		}
 	}

@@ -2,9 +2,11 @@ package packgen
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/aiguard/aiguard/awsid"
 	"github.com/aiguard/aiguard/rules"
 )
 
@@ -94,6 +96,45 @@ func TestManagedTableCoversCatalog(t *testing.T) {
 			if !found {
 				t.Errorf("rule %s parameter %s is not in the table for %s", r.ID, d.Name, r.ManagedRule)
 			}
+		}
+	}
+}
+
+// TestLambdaArnPattern checks the packs' AllowedPattern of RuleLambdaArn
+// against awsid: a function ARN of every partition and known Region
+// matches, and what is not a function ARN does not.
+func TestLambdaArnPattern(t *testing.T) {
+	re := regexp.MustCompile(lambdaArnPattern)
+	for _, region := range awsid.KnownRegions() {
+		arn := awsid.ARN{Partition: awsid.PartitionOfRegion(region), Service: "lambda", Region: region,
+			AccountID: "111122223333", Resource: "function:aiguard-config-rules"}.String()
+		if !re.MatchString(arn) || !re.MatchString(arn+":live") {
+			t.Errorf("%s does not match the RuleLambdaArn pattern", arn)
+		}
+	}
+	for _, bad := range []string{
+		"arn:aws:lambda:us-east-1:11112222333:function:f", "arn:aws:s3:us-east-1:111122223333:function:f",
+		"arn:aws:lambda:us-east-1:111122223333:layer:f", "aiguard-config-rules",
+	} {
+		if re.MatchString(bad) {
+			t.Errorf("%s matches the RuleLambdaArn pattern", bad)
+		}
+	}
+}
+
+func TestAllKeyARNs(t *testing.T) {
+	for v, want := range map[string]bool{
+		"arn:aws:kms:us-east-1:111122223333:key/1a2b3c4d-1111-4a2b-8c3d-111111111111":                      true,
+		"arn:aws-cn:kms:cn-north-1:111122223333:key/mrk-1a2b, arn:aws:kms:eu-west-1:111122223333:key/1a2b": true,
+		"arn:aws:kms:us-east-1:111122223333:alias/ml":                                                      false,
+		"1a2b3c4d-1111-4a2b-8c3d-111111111111":                                                             false,
+		"arn:aws:kms::111122223333:key/1a2b":                                                               false,
+		"arn:aws:kms:us-east-1:aws:key/1a2b":                                                               false,
+		"arn:aws:kms:us-east-1:111122223333:key/1a2b_x":                                                    false,
+		"arn:aws:kms:us-east-1:111122223333:key/1a2b,":                                                     false,
+	} {
+		if got := allKeyARNs(v); got != want {
+			t.Errorf("allKeyARNs(%q) = %v, want %v", v, got, want)
 		}
 	}
 }

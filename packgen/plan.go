@@ -61,7 +61,7 @@ type Pack struct {
 	Part, Parts int
 	SplitReason string
 	Rules       []*PackRule
-	Template    *conformance.Template
+	Template    conformance.Template
 	// Body is the template as written (the TemplateBody).
 	Body []byte
 }

@@ -212,14 +212,14 @@ func (p *Plan) orgPackTemplate(pk *Pack, excluded []string) (data []byte, viaS3 
 	if pk.Custom() > 0 {
 		props["ConformancePackInputParameters"] = []any{map[string]any{
 			"ParameterName":  LambdaArnParam,
-			"ParameterValue": sub(p.Deployment.FunctionArn()),
+			"ParameterValue": conformance.Sub(p.Deployment.FunctionArn()),
 		}}
 	}
 	whom := "the organization baseline"
 	if pk.Team != nil {
 		whom = "team " + pk.Team.Name
 	}
-	t := Template{
+	t := conformance.Template{
 		"AWSTemplateFormatVersion": "2010-09-09",
 		"Description": fmt.Sprintf("aiguard: %s as an organization conformance pack (%s); deploy in the delegated "+
 			"administrator account %s in each Region", pk.Name, whom, o.SecurityToolingAccount),
@@ -228,19 +228,19 @@ func (p *Plan) orgPackTemplate(pk *Pack, excluded []string) (data []byte, viaS3 
 		},
 	}
 	name := OrganizationPackPath(pk.Name)
-	data, err = marshalChecked(p.schema, name, t)
+	data, err = t.MarshalChecked(p.schema, name)
 	if err != nil || len(data) <= conformance.MaxTemplateBytes {
 		return data, false, err
 	}
 	delete(props, "TemplateBody")
-	props["TemplateS3Uri"] = sub("s3://${" + packTemplateBucketRef + "}/aiguard/" + PackPath(pk.Name))
+	props["TemplateS3Uri"] = conformance.Sub("s3://${" + packTemplateBucketRef + "}/aiguard/" + PackPath(pk.Name))
 	param := map[string]any{"Type": "String",
 		"Description": "Bucket in this Region holding aiguard/" + PackPath(pk.Name)}
 	if o.ConformancePackBucket != "" {
 		param["Default"] = o.ConformancePackBucket
 	}
 	t["Parameters"] = map[string]any{packTemplateBucketRef: param}
-	data, err = marshalChecked(p.schema, name, t)
+	data, err = t.MarshalChecked(p.schema, name)
 	return data, true, err
 }
 
@@ -252,7 +252,7 @@ func produceDeployment(p *Plan) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	lambdaData, err := marshalChecked(p.schema, LambdaPath, lambda)
+	lambdaData, err := lambda.MarshalChecked(p.schema, LambdaPath)
 	if err != nil {
 		return Result{}, err
 	}
@@ -260,7 +260,7 @@ func produceDeployment(p *Plan) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	roleData, err := marshalChecked(p.schema, MemberRolePath, role)
+	roleData, err := role.MarshalChecked(p.schema, MemberRolePath)
 	if err != nil {
 		return Result{}, err
 	}

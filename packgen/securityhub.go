@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/aiguard/aiguard/conformance"
 	"github.com/aiguard/aiguard/rules"
 )
 
@@ -133,14 +134,14 @@ func produceSecurityHub(p *Plan) (Result, error) {
 		resources[fmt.Sprintf("AutomationRule%03d", i+1)] = automationRule(i+1, u)
 	}
 	o := p.Spec.Organization
-	t := Template{
+	t := conformance.Template{
 		"AWSTemplateFormatVersion": "2010-09-09",
 		"Description": fmt.Sprintf("aiguard: Security Hub automation rules that give the findings of aiguard's Config rules "+
 			"their catalog severity, rule ID, control, team and remediation; deploy in the delegated administrator "+
 			"account %s in the aggregation (home) Region", o.SecurityToolingAccount),
 		"Resources": resources,
 	}
-	data, err := marshalChecked(p.schema, SecurityHubPath, t)
+	data, err := t.MarshalChecked(p.schema, SecurityHubPath)
 	if err != nil {
 		return Result{}, err
 	}

@@ -1,16 +1,18 @@
 package packgen
 
 import (
+	"encoding/json"
 	"fmt"
+	"maps"
 	"path"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/aiguard/aiguard/conformance"
+	"github.com/aiguard/aiguard/policygen"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclwrite"
-
-	"github.com/aiguard/aiguard/policygen"
 )
 
 // Terraform output.
@@ -92,10 +94,14 @@ func hclString(s string) string {
 // variables (AWS::Partition, AWS::AccountId, AWS::Region).
 func hclValue(v any, pseudo map[string]string) (string, error) {
 	switch x := v.(type) {
+	case *conformance.Value: // an intrinsic function
+		return hclValue(x.JSON(), pseudo)
 	case string:
 		return hclString(x), nil
 	case int:
 		return strconv.Itoa(x), nil
+	case json.Number:
+		return x.String(), nil
 	case bool:
 		return strconv.FormatBool(x), nil
 	case []string:
@@ -125,14 +131,9 @@ func hclValue(v any, pseudo map[string]string) (string, error) {
 			}
 			return q, nil
 		}
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
 		var b strings.Builder
 		b.WriteString("{\n")
-		for _, k := range keys {
+		for _, k := range slices.Sorted(maps.Keys(x)) {
 			s, err := hclValue(x[k], pseudo)
 			if err != nil {
 				return "", err
@@ -141,7 +142,7 @@ func hclValue(v any, pseudo map[string]string) (string, error) {
 		}
 		b.WriteString("}")
 		return b.String(), nil
-	case Template:
+	case conformance.Template:
 		return hclValue(map[string]any(x), pseudo)
 	}
 	return "", fmt.Errorf("terraform: cannot write %T", v)
@@ -151,7 +152,7 @@ func hclValue(v any, pseudo map[string]string) (string, error) {
 func templatePath(v any, keys ...any) any {
 	for _, k := range keys {
 		switch c := v.(type) {
-		case Template:
+		case conformance.Template:
 			v = c[k.(string)]
 		case map[string]any:
 			v = c[k.(string)]

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/aiguard/aiguard/awsid"
 )
 
 // Account-level periodic rules: each reports one evaluation, on
@@ -455,14 +457,8 @@ func managementCoverage(t Trail) rw {
 
 // arnRest strips "arn:<partition>:" so that ARNs of any partition compare.
 func arnRest(v string) string {
-	parts := strings.SplitN(strings.TrimSpace(v), ":", 3)
-	if len(parts) < 3 || parts[0] != "arn" {
-		if len(parts) == 2 && parts[0] == "arn" {
-			return ""
-		}
-		return strings.TrimSpace(v)
-	}
-	return parts[2]
+	rest, _ := awsid.CutPartition(strings.TrimSpace(v))
+	return rest
 }
 
 // trailS3Coverage says whether a trail records reads and writes of every

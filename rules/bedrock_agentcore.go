@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"regexp"
 	"slices"
 	"strings"
 
@@ -27,7 +26,7 @@ const (
 )
 
 // guardrailRef is a guardrail ID or ARN (bedrock guardrail identifiers).
-var guardrailRef = regexp.MustCompile(`^(arn:aws[a-z0-9-]*:bedrock:[a-z0-9-]+:[0-9]{12}:guardrail/)?[a-z0-9]{1,64}$`)
+var guardrailRef = &Regexp{Expr: `^(` + arnStart + `bedrock` + arnRegionAccount + `guardrail/)?[a-z0-9]{1,64}$`}
 
 func bedrockAgentCoreRules() []*Rule {
 	return []*Rule{

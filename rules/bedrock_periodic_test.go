@@ -65,22 +65,7 @@ func (f *fakeAI) sources() Sources {
 
 func runAI(t *testing.T, id string, src Sources, params map[string]string) ([]Evaluation, error) {
 	t.Helper()
-	r, ok := Catalog().Get(id)
-	if !ok {
-		t.Fatalf("no rule %s", id)
-	}
-	p, err := r.ParseParams(params)
-	if err != nil {
-		t.Fatal(err)
-	}
-	env := Env{AccountID: "111122223333", Region: "us-east-1", Time: periodicNow, Sources: src}
-	evals, err := r.Run(context.Background(), env, p)
-	for _, e := range evals {
-		if e.RuleID != id || !e.OrderingTimestamp.Equal(periodicNow) || e.ResourceType != TypeAccount || e.Annotation == "" {
-			t.Errorf("evaluation %+v", e)
-		}
-	}
-	return evals, err
+	return runAccountLevel(t, id, src, params)
 }
 
 const cmk = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"

@@ -184,11 +184,7 @@ func TestGuardrailStrength(t *testing.T) {
 }
 
 func TestGuardrailStrengthParams(t *testing.T) {
-	reg, err := NewRegistry(bedrockRules()...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, _ := reg.Get("bedrock-guardrail-strength")
+	r := groupRule(t, bedrockRules(), "bedrock-guardrail-strength")
 	p := r.DefaultParams()
 	for name, want := range map[string]string{"promptAttackStrength": "HIGH", "contentFilterStrength": "MEDIUM"} {
 		if got := p.String(name); got != want {

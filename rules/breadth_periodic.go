@@ -36,7 +36,7 @@ const defaultRequiredEndpoints = "sagemaker.api,sagemaker.runtime,bedrock-runtim
 var vpcIDPattern = regexp.MustCompile(`^vpc-[0-9a-f]{8}([0-9a-f]{9})?$`)
 
 // privateCAArn is an AWS Private CA certificate authority ARN.
-var privateCAArn = regexp.MustCompile(`^arn:aws[a-z0-9-]*:acm-pca:[a-z0-9-]+:[0-9]{12}:certificate-authority/[0-9a-f-]{36}$`)
+var privateCAArn = &Regexp{Expr: `^` + arnStart + `acm-pca` + arnRegionAccount + `certificate-authority/[0-9a-f-]{36}$`}
 
 func breadthPeriodicRules() []*Rule {
 	return []*Rule{

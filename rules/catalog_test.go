@@ -142,8 +142,9 @@ func TestCatalogMetadata(t *testing.T) {
 }
 
 // catalogSchemaGaps are configuration paths that rules read although the
-// Config schema files lack them. Those files hold only the advanced-query
-// subset of each type's properties (../shared/reference/README.md), so a
+// Config schema files lack them. Those files (AWS Config's resource schemas,
+// github.com/awslabs/aws-config-resource-schema) hold only the properties
+// that advanced queries can select, so a
 // property of the type's CloudFormation schema can be recorded yet missing.
 // Each entry says where the path was confirmed.
 var catalogSchemaGaps = map[string]string{

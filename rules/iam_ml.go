@@ -38,7 +38,8 @@ var (
 	// policy names (1 to 128 characters).
 	iamNamePattern = regexp.MustCompile(`^[A-Za-z0-9+=,.@_-]{1,128}$`)
 	// iamPrincipalRef is an IAM user, group or role name, or its ARN.
-	iamPrincipalRef = regexp.MustCompile(`^([A-Za-z0-9+=,.@_-]{1,128}|arn:aws[a-z0-9-]*:iam::[0-9]{12}:(user|group|role)/[A-Za-z0-9+=,.@_/-]{1,512})$`)
+	iamPrincipalRef = &Regexp{Expr: `^([A-Za-z0-9+=,.@_-]{1,128}|` + arnStart + `iam::` + awsid.AccountIDPattern +
+		`:(user|group|role)/[A-Za-z0-9+=,.@_/-]{1,512})$`}
 )
 
 func iamMLRules() []*Rule {
@@ -114,7 +115,7 @@ func iamMLRules() []*Rule {
 // policyDocumentField parses a policy document as Config records it: a JSON
 // object, a JSON string, or URL-encoded JSON (IAM returns documents
 // URL-encoded, and Config keeps them so).
-func policyDocumentField(v configitem.Value) (*policyDoc, error) {
+func policyDocumentField(v configitem.Value) (*ciPolicy, error) {
 	if s, ok := v.Raw().(string); ok {
 		t := strings.TrimSpace(s)
 		if strings.HasPrefix(t, "%") {
@@ -130,7 +131,7 @@ func policyDocumentField(v configitem.Value) (*policyDoc, error) {
 
 // itemAccount is the account of a CI: its accountId, else its ARN's.
 func itemAccount(item *configitem.Item) string {
-	if a := strings.TrimSpace(item.AccountID); accountID.MatchString(a) {
+	if a := strings.TrimSpace(item.AccountID); awsid.IsAccountID(a) {
 		return a
 	}
 	return arnAccount(item.ARN)
@@ -160,11 +161,13 @@ func checkMLRoleTrust(item *configitem.Item, p Params) Verdict {
 		return slices.ContainsFunc(services, func(s string) bool { return strings.EqualFold(strings.TrimSpace(principal), s) })
 	}
 	var trusted []string
-	for _, s := range doc.Statements {
-		if !s.Allow {
+	for i := range doc.Statement {
+		s := &doc.Statement[i]
+		if !allows(s) {
 			continue
 		}
-		for _, svc := range s.Principal.ByType["Service"] {
+		byType, _ := principals(s)
+		for _, svc := range byType["Service"] {
 			if isML(svc) && !slices.Contains(trusted, svc) {
 				trusted = append(trusted, strings.TrimSpace(svc))
 			}
@@ -176,40 +179,41 @@ func checkMLRoleTrust(item *configitem.Item, p Params) Verdict {
 	account := itemAccount(item)
 	requireSource := !p.IsSet("requireSourceConditions") || p.Bool("requireSourceConditions")
 	var problems []string
-	for i := range doc.Statements {
-		s := &doc.Statements[i]
-		if !s.Allow {
+	for i := range doc.Statement {
+		s := &doc.Statement[i]
+		if !allows(s) {
 			continue
 		}
-		if s.NotPrincipal {
-			problems = append(problems, s.label()+" uses NotPrincipal")
+		byType, notPrincipal := principals(s)
+		if notPrincipal {
+			problems = append(problems, label(i, s)+" uses NotPrincipal")
 			continue
 		}
-		if s.NotAction || slices.ContainsFunc(s.Actions, func(a string) bool {
+		if actions, not := s.ActionElement(); not || slices.ContainsFunc(actions, func(a string) bool {
 			a = strings.ToLower(strings.TrimSpace(a))
 			return a == "*" || a == "sts:*"
 		}) {
-			problems = append(problems, s.label()+" allows every STS action")
+			problems = append(problems, label(i, s)+" allows every STS action")
 		}
 		mlStatement := false
-		for typ, values := range s.Principal.ByType {
+		for typ, values := range byType {
 			for _, v := range values {
 				v = strings.TrimSpace(v)
 				switch {
 				case v == "*":
-					problems = append(problems, s.label()+" trusts every principal")
+					problems = append(problems, label(i, s)+" trusts every principal")
 				case typ == "Service" && isML(v):
 					mlStatement = true
 				case typ == "AWS" && account != "" && principalAccount(v) != account:
-					problems = append(problems, s.label()+" trusts "+mlClip(v, 60)+" of another account")
+					problems = append(problems, label(i, s)+" trusts "+mlClip(v, 60)+" of another account")
 				default:
-					problems = append(problems, s.label()+" also trusts "+mlClip(v, 60))
+					problems = append(problems, label(i, s)+" also trusts "+mlClip(v, 60))
 				}
 			}
 		}
 		if mlStatement && requireSource {
-			if msg := sourceConditionGap(s, account); msg != "" {
-				problems = append(problems, s.label()+" "+msg)
+			if msg := sourceConditionGap(doc.tests[i], account); msg != "" {
+				problems = append(problems, label(i, s)+" "+msg)
 			}
 		}
 	}
@@ -224,7 +228,7 @@ func checkMLRoleTrust(item *configitem.Item, p Params) Verdict {
 // principalAccount returns the account of an AWS principal: a bare account
 // ID, or the account field of an ARN.
 func principalAccount(p string) string {
-	if accountID.MatchString(p) {
+	if awsid.IsAccountID(p) {
 		return p
 	}
 	return arnAccount(p)
@@ -235,27 +239,27 @@ func principalAccount(p string) string {
 // aws:SourceAccount test naming only this account, or an aws:SourceArn test
 // whose ARNs all name it (or, when the account is unknown, any concrete
 // values).
-func sourceConditionGap(s *policyStatement, account string) string {
-	for _, c := range s.Conditions {
-		if c.IfExists || c.Set == "forallvalues" || len(c.Values) == 0 {
+func sourceConditionGap(tests []keyTest, account string) string {
+	for _, c := range tests {
+		if c.op.IfExists || c.op.Set == "ForAllValues" || len(c.values) == 0 {
 			continue
 		}
-		switch c.Key {
+		switch c.key {
 		case "aws:sourceaccount":
-			if c.Operator != "stringequals" && c.Operator != "stringlike" {
+			if c.op.Base != "StringEquals" && c.op.Base != "StringLike" {
 				continue
 			}
-			if allValues(c.Values, func(v string) bool { return v == account || account == "" && accountID.MatchString(v) }) {
+			if allValues(c.values, func(v string) bool { return v == account || account == "" && awsid.IsAccountID(v) }) {
 				return ""
 			}
 			return "limits aws:SourceAccount to another account"
 		case "aws:sourcearn":
-			switch c.Operator {
-			case "arnequals", "arnlike", "stringequals", "stringlike":
+			switch c.op.Base {
+			case "ArnEquals", "ArnLike", "StringEquals", "StringLike":
 			default:
 				continue
 			}
-			if allValues(c.Values, func(v string) bool {
+			if allValues(c.values, func(v string) bool {
 				a := arnAccount(v)
 				return a != "" && !strings.ContainsAny(a, "*?") && (account == "" || a == account)
 			}) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/aiguard/aiguard/awsid"
 	"github.com/aiguard/aiguard/configitem"
 )
 
@@ -19,17 +20,32 @@ var kmsSensitiveActions = []string{"kms:Decrypt", "kms:CreateGrant"}
 // aws:PrincipalArn, kms:CallerAccount, kms:ViaService, aws:SourceAccount)
 // and three that restrict the same way (aws:PrincipalAccount,
 // aws:PrincipalOrgPaths, aws:SourceOrgID), so a policy using them is not
-// reported. The value says whether the key is in every request to KMS (so
-// an ...IfExists or ForAllValues test on it still restricts).
-var callerConditionKeys = map[string]bool{
-	"aws:principalorgid":    false,
-	"aws:principalarn":      true,
-	"kms:calleraccount":     true,
-	"kms:viaservice":        false,
-	"aws:sourceaccount":     false,
-	"aws:principalaccount":  true,
-	"aws:principalorgpaths": false,
-	"aws:sourceorgid":       false,
+// reported. always says whether the key is in every request to KMS (so an
+// ...IfExists or ForAllValues test on it still restricts). Keys are in lower
+// case.
+var callerConditionKeys = [...]struct {
+	key    string
+	always bool
+}{
+	{"aws:principalorgid", false},
+	{"aws:principalarn", true},
+	{"kms:calleraccount", true},
+	{"kms:viaservice", false},
+	{"aws:sourceaccount", false},
+	{"aws:principalaccount", true},
+	{"aws:principalorgpaths", false},
+	{"aws:sourceorgid", false},
+}
+
+// callerKey reports whether a condition key (in lower case) is one of
+// callerConditionKeys, and whether it is in every request.
+func callerKey(key string) (always, ok bool) {
+	for _, k := range callerConditionKeys {
+		if k.key == key {
+			return k.always, true
+		}
+	}
+	return false, false
 }
 
 func kmsRules() []*Rule {
@@ -166,16 +182,16 @@ func rotationApplies(cfg configitem.Value, state string) bool {
 
 // wildcardKeyGrants describes each Allow statement that grants a sensitive
 // action to every principal without tying it to known callers.
-func wildcardKeyGrants(doc *policyDoc) []string {
+func wildcardKeyGrants(doc *ciPolicy) []string {
 	var out []string
-	for i := range doc.Statements {
-		s := &doc.Statements[i]
-		if !s.Allow || !s.appliesToEveryone() || restrictsCallers(s) {
+	for i := range doc.Statement {
+		s := &doc.Statement[i]
+		if !allows(s) || !appliesToEveryone(s) || restrictsCallers(doc.tests[i]) {
 			continue
 		}
 		var open []string
 		for _, a := range kmsSensitiveActions {
-			if s.coversAction(a) && !guardedByDeny(doc, a) {
+			if coversAction(s, a) && !guardedByDeny(doc, a) {
 				open = append(open, a)
 			}
 		}
@@ -183,31 +199,31 @@ func wildcardKeyGrants(doc *policyDoc) []string {
 			continue
 		}
 		who := `Principal "*"`
-		if s.NotPrincipal {
+		if _, not := s.PrincipalElement(); not {
 			who = "everyone outside NotPrincipal"
 		}
 		out = append(out, fmt.Sprintf("%s allows %s to %s with no condition limiting the callers",
-			s.label(), strings.Join(open, " and "), who))
+			label(i, s), strings.Join(open, " and "), who))
 	}
 	return out
 }
 
-// restrictsCallers reports whether one of the statement's conditions limits
-// it to known callers. Conditions are ANDed, so one suffices.
-func restrictsCallers(s *policyStatement) bool {
-	for _, c := range s.Conditions {
-		always, ok := callerConditionKeys[c.Key]
-		if !ok || len(c.Values) == 0 {
+// restrictsCallers reports whether one of a statement's conditions (its key
+// tests) limits it to known callers. Conditions are ANDed, so one suffices.
+func restrictsCallers(tests []keyTest) bool {
+	for _, c := range tests {
+		always, ok := callerKey(c.key)
+		if !ok || len(c.values) == 0 {
 			continue
 		}
-		switch c.Operator {
-		case "stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike":
+		switch c.op.Base {
+		case "StringEquals", "StringEqualsIgnoreCase", "StringLike", "ArnEquals", "ArnLike":
 		default:
 			continue
 		}
 		// A key that may be missing from the request lets IfExists and
 		// ForAllValues tests pass without it, so they do not restrict.
-		if (c.IfExists || c.Set == "forallvalues") && !always {
+		if (c.op.IfExists || c.op.Set == "ForAllValues") && !always {
 			continue
 		}
 		if concreteCallerValues(c) {
@@ -221,25 +237,21 @@ func restrictsCallers(s *policyStatement) bool {
 // action to callers outside known ones: each of its conditions is a negated
 // test (StringNotEquals, ArnNotLike, ...) on a caller key with concrete
 // values, the usual "deny unless in my organization" statement.
-func guardedByDeny(doc *policyDoc, action string) bool {
-	for i := range doc.Statements {
-		s := &doc.Statements[i]
-		if s.Allow || !s.appliesToEveryone() || len(s.Conditions) == 0 || !s.coversAction(action) {
+func guardedByDeny(doc *ciPolicy, action string) bool {
+	for i := range doc.Statement {
+		s := &doc.Statement[i]
+		if allows(s) || !appliesToEveryone(s) || len(doc.tests[i]) == 0 || !coversAction(s, action) {
 			continue
 		}
-		guard := true
-		for _, c := range s.Conditions {
-			_, known := callerConditionKeys[c.Key]
-			switch c.Operator {
-			case "stringnotequals", "stringnotequalsignorecase", "stringnotlike", "arnnotequals", "arnnotlike":
+		guard := everyTest(doc.tests[i], func(c keyTest) bool {
+			_, known := callerKey(c.key)
+			switch c.op.Base {
+			case "StringNotEquals", "StringNotEqualsIgnoreCase", "StringNotLike", "ArnNotEquals", "ArnNotLike":
 			default:
 				known = false
 			}
-			if !known || c.Set != "" || len(c.Values) == 0 || !concreteCallerValues(c) {
-				guard = false
-				break
-			}
-		}
+			return known && c.op.Set == "" && len(c.values) > 0 && concreteCallerValues(c)
+		})
 		if guard {
 			return true
 		}
@@ -252,10 +264,13 @@ func guardedByDeny(doc *policyDoc, action string) bool {
 // Like and Arn operators treat * and ? as wildcards, so a value must not
 // use them (for aws:PrincipalArn, not in its account field; for
 // aws:PrincipalOrgPaths, not in the organization ID that starts the path).
-func concreteCallerValues(c policyCondition) bool {
-	literal := c.Operator == "stringequals" || c.Operator == "stringequalsignorecase" ||
-		c.Operator == "stringnotequals" || c.Operator == "stringnotequalsignorecase"
-	for _, v := range c.Values {
+func concreteCallerValues(c keyTest) bool {
+	literal := false
+	switch c.op.Base {
+	case "StringEquals", "StringEqualsIgnoreCase", "StringNotEquals", "StringNotEqualsIgnoreCase":
+		literal = true
+	}
+	for _, v := range c.values {
 		v = strings.TrimSpace(v)
 		if v == "" {
 			return false
@@ -263,10 +278,9 @@ func concreteCallerValues(c policyCondition) bool {
 		if literal {
 			continue
 		}
-		switch c.Key {
+		switch c.key {
 		case "aws:principalarn": // arn:partition:iam::ACCOUNT:...
-			parts := strings.SplitN(v, ":", 6)
-			if len(parts) < 6 || parts[4] == "" || strings.ContainsAny(parts[4], "*?") {
+			if a, ok := awsid.SplitARN(v); !ok || a.AccountID == "" || strings.ContainsAny(a.AccountID, "*?") {
 				return false
 			}
 			continue

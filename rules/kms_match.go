@@ -3,6 +3,7 @@ package rules
 import (
 	"strings"
 
+	"github.com/aiguard/aiguard/awsid"
 	"github.com/aiguard/aiguard/configitem"
 )
 
@@ -35,9 +36,9 @@ import (
 
 // kmsKeyRefPattern accepts the four forms, for parameter validation. It
 // agrees with parseKMSRef; kms_match_test.go checks that.
-var kmsKeyRefPattern = &Regexp{Expr: `^(arn:aws[a-z0-9-]*:kms:[a-z0-9-]+:[0-9]{12}:key/)?` +
+var kmsKeyRefPattern = &Regexp{Expr: `^(` + arnStart + `kms` + arnRegionAccount + `key/)?` +
 	`([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|mrk-[0-9a-fA-F]{32})$` +
-	`|^(arn:aws[a-z0-9-]*:kms:[a-z0-9-]+:[0-9]{12}:)?alias/[a-zA-Z0-9/_-]{1,250}$`}
+	`|^(` + arnStart + `kms` + arnRegionAccount + `)?alias/[a-zA-Z0-9/_-]{1,250}$`}
 
 // kmsKeyArnsParam declares the optional kmsKeyArns allow-list that the
 // CMK rules share (the name AWS's managed rules use for the same list).
@@ -65,22 +66,14 @@ type kmsRef struct {
 func parseKMSRef(s string) (kmsRef, bool) {
 	var ref kmsRef
 	resource := s
-	if rest, ok := strings.CutPrefix(s, "arn:"); ok {
-		// arn:partition:kms:region:account:resource, without allocating.
-		var parts [5]string
-		for i := range 4 {
-			var found bool
-			if parts[i], rest, found = strings.Cut(rest, ":"); !found {
-				return kmsRef{}, false
-			}
-		}
-		parts[4] = rest
-		if !strings.HasPrefix(parts[0], "aws") || !kmsLowerDashes(parts[0]) || parts[1] != "kms" ||
-			parts[2] == "" || !kmsLowerDashes(parts[2]) || !kmsAccountID(parts[3]) {
+	if strings.HasPrefix(s, "arn:") {
+		a, ok := awsid.SplitARN(s) // without allocating
+		if !ok || !awsid.IsPartitionForm(a.Partition) || a.Service != "kms" || !awsid.IsRegion(a.Region) ||
+			!awsid.IsAccountID(a.AccountID) {
 			return kmsRef{}, false
 		}
-		ref.partition, ref.region, ref.account = parts[0], parts[2], parts[3]
-		id, isKey := strings.CutPrefix(parts[4], "key/")
+		ref.partition, ref.region, ref.account = a.Partition, a.Region, a.AccountID
+		id, isKey := strings.CutPrefix(a.Resource, "key/")
 		if isKey {
 			if !kmsIsKeyID(id) {
 				return kmsRef{}, false
@@ -88,7 +81,7 @@ func parseKMSRef(s string) (kmsRef, bool) {
 			ref.id = strings.ToLower(id)
 			return ref, true
 		}
-		resource = parts[4]
+		resource = a.Resource
 		if !strings.HasPrefix(resource, "alias/") {
 			return kmsRef{}, false
 		}
@@ -206,29 +199,6 @@ func kmsIsHex(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
-			return false
-		}
-	}
-	return true
-}
-
-func kmsAccountID(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
-
-// kmsLowerDashes reports whether s has only lower-case letters, digits and dashes.
-func kmsLowerDashes(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-') {
 			return false
 		}
 	}

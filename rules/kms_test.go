@@ -3,6 +3,8 @@ package rules
 import (
 	"strings"
 	"testing"
+
+	"github.com/aiguard/aiguard/iampolicy"
 )
 
 // keyPolicy builds a key policy document from statements, as a JSON string.
@@ -200,7 +202,8 @@ func TestConcreteCallerValues(t *testing.T) {
 		{"stringlike", "aws:principalorgpaths", []string{"*/r-ab12/*"}, false},
 	}
 	for _, tt := range tests {
-		c := policyCondition{Operator: tt.op, Key: tt.key, Values: tt.values}
+		op, _ := iampolicy.ParseOperator(tt.op)
+		c := keyTest{op: op, key: tt.key, values: tt.values}
 		if got := concreteCallerValues(c); got != tt.want {
 			t.Errorf("concreteCallerValues(%s %s %v) = %v, want %v", tt.op, tt.key, tt.values, got, tt.want)
 		}

@@ -279,10 +279,10 @@ func checkVPCEndpointPolicy(item *configitem.Item, p Params) Verdict {
 	} else if doc, err := parsePolicy(pol); err != nil {
 		problems = append(problems, "its policy cannot be read ("+mlClip(err.Error(), 60)+")")
 	} else {
-		for i := range doc.Statements {
-			s := &doc.Statements[i]
-			if s.Allow && s.appliesToEveryone() && !restrictsCallers(s) && !guardedByDeny(doc, "*") {
-				problems = append(problems, s.label()+" allows every principal with no condition limiting the callers")
+		for i := range doc.Statement {
+			s := &doc.Statement[i]
+			if allows(s) && appliesToEveryone(s) && !restrictsCallers(doc.tests[i]) && !guardedByDeny(doc, "*") {
+				problems = append(problems, label(i, s)+" allows every principal with no condition limiting the callers")
 			}
 		}
 	}

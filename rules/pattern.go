@@ -3,7 +3,20 @@ package rules
 import (
 	"regexp"
 	"sync"
+
+	"github.com/aiguard/aiguard/awsid"
 )
+
+// The pieces of the patterns of ARN parameters, in the forms package awsid
+// defines: arnStart + service + arnRegionAccount + resource matches
+// arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE of any partition.
+const (
+	arnStart         = `arn:` + awsid.PartitionFormPattern + `:`
+	arnRegionAccount = `:` + awsid.RegionPattern + `:` + awsid.AccountIDPattern + `:`
+)
+
+// accountIDPattern is a 12-digit AWS account ID, for parameters.
+var accountIDPattern = &Regexp{Expr: `^` + awsid.AccountIDPattern + `$`}
 
 // Matcher is what a parameter's Pattern does. *regexp.Regexp is one; so is
 // a *Regexp, which compiles when first used.

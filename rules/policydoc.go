@@ -4,73 +4,41 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/aiguard/aiguard/configitem"
+	"github.com/aiguard/aiguard/iampolicy"
 )
 
-// policyDoc is a parsed IAM policy document: an identity, bucket or key
-// policy. It keeps what the rules reason about and normalises the forms
-// that IAM accepts for the same thing (a Statement object or array, a
-// string or an array of strings, element names in any case).
-type policyDoc struct {
-	Statements []policyStatement
-}
-
-// policyStatement is one statement of a policy document.
-type policyStatement struct {
-	Index int // position in the document, from 0
-	Sid   string
-	Allow bool // Effect Allow; false means Deny
-
-	// Principal is the Principal element, or the NotPrincipal element when
-	// NotPrincipal is true.
-	Principal    principalSet
-	NotPrincipal bool
-
-	// Actions are the Action patterns, or the NotAction patterns when
-	// NotAction is true.
-	Actions   []string
-	NotAction bool
-
-	// Resources are the Resource patterns, or the NotResource patterns when
-	// NotResource is true. A statement with neither covers no resource.
-	Resources   []string
-	NotResource bool
-
-	Conditions []policyCondition
-}
-
-// principalSet is a Principal (or NotPrincipal) element.
-type principalSet struct {
-	Present bool
-	// Any is true for "*" and for a "*" under any principal type, such as
-	// {"AWS": "*"}: both mean every principal.
-	Any bool
-	// ByType holds the principals by type (AWS, Service, Federated,
-	// CanonicalUser), as written.
-	ByType map[string][]string
-}
-
-// policyCondition is one key test of a Condition block:
-// "ForAnyValue:StringLikeIfExists": {"aws:PrincipalArn": [...]} gives
-// Operator "stringlike", Set "foranyvalue", IfExists true.
-type policyCondition struct {
-	Written  string // the operator as written
-	Operator string // the base operator in lower case: "stringequals", "bool"
-	IfExists bool
-	Set      string // "", "foranyvalue" or "forallvalues"
-	Key      string // the condition key in lower case (keys are case-insensitive)
-	Values   []string
+// ciPolicy is an IAM policy document found in a configuration item (a key
+// policy, bucket policy, trust policy or endpoint policy), read into
+// iampolicy's model, with each statement's condition key tests as the
+// rules test them, worked out once while reading: the rules' hot path
+// tests them again and again.
+type ciPolicy struct {
+	iampolicy.Document
+	// tests[i] are statement i's key tests, in iampolicy's order
+	// (Condition.Tests: by operator, then key, as written).
+	tests [][]keyTest
 }
 
 // errNoStatement reports a document without a Statement element.
 var errNoStatement = errors.New("the policy has no Statement")
 
-// parsePolicy parses a policy document held by v: a JSON object, or a string
-// holding one (Config records bucket and key policies as JSON strings).
-func parsePolicy(v configitem.Value) (*policyDoc, error) {
+// parsePolicy reads a policy document held by v: a JSON object, or a string
+// holding one (Config records bucket and key policies as JSON strings). It
+// reads leniently, as Config records policies: a Statement object or array,
+// a string or an array of strings, element names in any case, booleans and
+// numbers as their text.
+//
+// Of the model's fields it fills, in each statement: Sid; Effect, "Allow"
+// or "Deny" whatever the case written (any other Effect is an error);
+// Action, or else NotAction, never both; Resource, or else NotResource;
+// Principal, or else NotPrincipal, where a string or a list of strings is
+// read as AWS principals (so "*" gives {"AWS": ["*"]}) and null as an empty
+// element; and Condition. A present element is never nil.
+func parsePolicy(v configitem.Value) (*ciPolicy, error) {
 	if _, ok := v.Raw().(string); ok {
 		// Decoded once per item and cached: bucket and key policies arrive as
 		// JSON strings, and several rules read the same one.
@@ -87,70 +55,74 @@ func parsePolicy(v configitem.Value) (*policyDoc, error) {
 	if !st.Exists() || st.IsNull() {
 		return nil, errNoStatement
 	}
-	var out policyDoc
-	for i, sv := range st.List() {
-		s, err := parseStatement(i, sv)
-		if err != nil {
+	list := st.List()
+	out := &ciPolicy{
+		Document: iampolicy.Document{Statement: make([]iampolicy.Statement, len(list))},
+		tests:    make([][]keyTest, len(list)),
+	}
+	for i, sv := range list {
+		if err := parseStatement(i, sv, &out.Statement[i], &out.tests[i]); err != nil {
 			return nil, err
 		}
-		out.Statements = append(out.Statements, s)
 	}
-	return &out, nil
+	return out, nil
 }
 
-func parseStatement(i int, v configitem.Value) (policyStatement, error) {
-	s := policyStatement{Index: i}
+func parseStatement(i int, v configitem.Value, s *iampolicy.Statement, tests *[]keyTest) error {
 	if _, ok := v.Raw().(map[string]any); !ok {
-		return s, fmt.Errorf("statement %d is %s, not an object", i+1, jsonKind(v.Raw()))
+		return fmt.Errorf("statement %d is %s, not an object", i+1, jsonKind(v.Raw()))
 	}
 	s.Sid = v.Field("Sid").Str()
 	switch effect := v.Field("Effect").Str(); {
 	case strings.EqualFold(effect, "Allow"):
-		s.Allow = true
+		s.Effect = "Allow"
 	case strings.EqualFold(effect, "Deny"):
+		s.Effect = "Deny"
 	default:
-		return s, fmt.Errorf("%s: Effect %q is neither Allow nor Deny", s.label(), effect)
+		return fmt.Errorf("%s: Effect %q is neither Allow nor Deny", label(i, s), effect)
 	}
 
 	var err error
-	if s.Actions, s.NotAction, err = pickList(v, "Action", "NotAction"); err != nil {
-		return s, fmt.Errorf("%s: %w", s.label(), err)
+	if s.Action, s.NotAction, err = pickList(v, "Action", "NotAction"); err != nil {
+		return fmt.Errorf("%s: %w", label(i, s), err)
 	}
-	if s.Resources, s.NotResource, err = pickList(v, "Resource", "NotResource"); err != nil {
-		return s, fmt.Errorf("%s: %w", s.label(), err)
+	if s.Resource, s.NotResource, err = pickList(v, "Resource", "NotResource"); err != nil {
+		return fmt.Errorf("%s: %w", label(i, s), err)
 	}
-	p, np := v.Field("Principal"), v.Field("NotPrincipal")
-	if np.Exists() && !p.Exists() {
-		p, s.NotPrincipal = np, true
+	p, target := v.Field("Principal"), &s.Principal
+	if !p.Exists() {
+		p, target = v.Field("NotPrincipal"), &s.NotPrincipal
 	}
-	if s.Principal, err = parsePrincipal(p); err != nil {
-		return s, fmt.Errorf("%s: %w", s.label(), err)
+	if *target, err = parsePrincipal(p); err != nil {
+		return fmt.Errorf("%s: %w", label(i, s), err)
 	}
-	if s.Conditions, err = parseConditions(v.Field("Condition")); err != nil {
-		return s, fmt.Errorf("%s: %w", s.label(), err)
+	if s.Condition, *tests, err = parseConditions(v.Field("Condition")); err != nil {
+		return fmt.Errorf("%s: %w", label(i, s), err)
 	}
-	return s, nil
+	return nil
 }
 
 // pickList reads the element name, or else its Not form, as a list of
-// strings.
-func pickList(v configitem.Value, name, notName string) ([]string, bool, error) {
+// strings: the first result holds the element, the second the Not form.
+func pickList(v configitem.Value, name, notName string) (list, notList []string, err error) {
 	if f := v.Field(name); f.Exists() {
-		list, err := stringList(f, name)
-		return list, false, err
+		list, err = stringList(f, name)
+		return list, nil, err
 	}
 	if f := v.Field(notName); f.Exists() {
-		list, err := stringList(f, notName)
-		return list, true, err
+		notList, err = stringList(f, notName)
+		return nil, notList, err
 	}
-	return nil, false, nil
+	return nil, nil, nil
 }
 
-// stringList reads a string or an array of strings. Booleans and numbers
-// count as their text, since policy authors write both false and "false".
+// stringList reads a string or an array of strings, never nil. Booleans and
+// numbers count as their text, since policy authors write both false and
+// "false".
 func stringList(v configitem.Value, name string) ([]string, error) {
-	var out []string
-	for _, e := range v.List() {
+	elems := v.List()
+	out := make([]string, 0, len(elems))
+	for _, e := range elems {
 		switch e.Raw().(type) {
 		case map[string]any, []any:
 			return nil, fmt.Errorf("%s holds %s, want strings", name, jsonKind(e.Raw()))
@@ -162,150 +134,184 @@ func stringList(v configitem.Value, name string) ([]string, error) {
 	return out, nil
 }
 
-func parsePrincipal(v configitem.Value) (principalSet, error) {
-	ps := principalSet{Present: v.Exists() && !v.IsNull()}
-	if !ps.Present {
-		return ps, nil
+// parsePrincipal reads a Principal or NotPrincipal element; nil when it is
+// absent.
+func parsePrincipal(v configitem.Value) (*iampolicy.Principal, error) {
+	if !v.Exists() {
+		return nil, nil
 	}
-	add := func(typ string, values []string) {
-		if ps.ByType == nil {
-			ps.ByType = map[string][]string{}
-		}
-		for _, val := range values {
-			if strings.TrimSpace(val) == "*" {
-				ps.Any = true
-			}
-			ps.ByType[typ] = append(ps.ByType[typ], val)
-		}
+	p := &iampolicy.Principal{}
+	if v.IsNull() {
+		return p, nil
 	}
+	p.ByType = map[string][]string{}
 	switch raw := v.Raw().(type) {
 	case map[string]any:
-		for typ, x := range raw {
-			values, err := stringList(configitem.ValueOf(x), "Principal."+typ)
+		// In order, so that the error, when there are several, is always
+		// the same one.
+		var buf [8]string
+		for _, typ := range sortedKeys(raw, buf[:0]) {
+			values, err := stringList(configitem.ValueOf(raw[typ]), "Principal."+typ)
 			if err != nil {
-				return ps, err
+				return nil, err
 			}
-			add(typ, values)
+			p.ByType[typ] = append(p.ByType[typ], values...)
 		}
 	default:
 		// "*", or (not valid IAM, but seen in hand-written policies) a bare
 		// ARN or a list of them: read as AWS principals.
 		values, err := stringList(v, "Principal")
 		if err != nil {
-			return ps, err
+			return nil, err
 		}
-		add("AWS", values)
+		p.ByType["AWS"] = values
 	}
-	return ps, nil
+	return p, nil
 }
 
-func parseConditions(v configitem.Value) ([]policyCondition, error) {
+// parseConditions reads a Condition element into the model and into key
+// tests, in iampolicy's order.
+func parseConditions(v configitem.Value) (iampolicy.Condition, []keyTest, error) {
 	if !v.Exists() || v.IsNull() {
-		return nil, nil
+		return nil, nil, nil
 	}
 	ops, ok := v.Raw().(map[string]any)
 	if !ok {
-		return nil, fmt.Errorf("the Condition element is %s, not an object", jsonKind(v.Raw()))
+		return nil, nil, fmt.Errorf("the Condition element is %s, not an object", jsonKind(v.Raw()))
 	}
-	var out []policyCondition
-	for _, written := range sortedKeys(ops) {
+	out := make(iampolicy.Condition, len(ops))
+	var tests []keyTest
+	var opsBuf, keysBuf [8]string
+	for _, written := range sortedKeys(ops, opsBuf[:0]) {
 		keys, ok := ops[written].(map[string]any)
 		if !ok {
-			return nil, fmt.Errorf("the Condition operator %s holds %s, not an object", written, jsonKind(ops[written]))
+			return nil, nil, fmt.Errorf("the Condition operator %s holds %s, not an object", written, jsonKind(ops[written]))
 		}
-		base, set, ifExists := splitOperator(written)
-		for _, key := range sortedKeys(keys) {
+		op, _ := iampolicy.ParseOperator(strings.TrimSpace(written))
+		byKey := make(map[string][]string, len(keys))
+		for _, key := range sortedKeys(keys, keysBuf[:0]) {
 			values, err := stringList(configitem.ValueOf(keys[key]), "Condition "+written+" "+key)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
-			out = append(out, policyCondition{
-				Written:  written,
-				Operator: base,
-				IfExists: ifExists,
-				Set:      set,
-				Key:      strings.ToLower(strings.TrimSpace(key)),
-				Values:   values,
-			})
+			byKey[key] = values
+			tests = append(tests, keyTest{op: op, key: lowerKey(strings.TrimSpace(key)), values: values})
 		}
+		out[written] = byKey
 	}
-	return out, nil
+	return out, tests, nil
 }
 
-// splitOperator splits "ForAnyValue:StringLikeIfExists" into "stringlike",
-// "foranyvalue" and true.
-func splitOperator(op string) (base, set string, ifExists bool) {
-	base = strings.ToLower(strings.TrimSpace(op))
-	if q, rest, ok := strings.Cut(base, ":"); ok && (q == "foranyvalue" || q == "forallvalues") {
-		set, base = q, rest
+// sortedKeys appends the keys of m to buf, sorted. Policies' objects are
+// small: with a buffer on the caller's stack, sorting them allocates
+// nothing.
+func sortedKeys(m map[string]any, buf []string) []string {
+	for k := range m {
+		buf = append(buf, k)
 	}
-	if b, ok := strings.CutSuffix(base, "ifexists"); ok && b != "" {
-		base, ifExists = b, true
-	}
-	return base, set, ifExists
+	slices.Sort(buf)
+	return buf
 }
 
-// label names the statement in annotations.
-func (s *policyStatement) label() string {
+// label names statement i of a document in annotations.
+func label(i int, s *iampolicy.Statement) string {
 	if s.Sid != "" {
 		return fmt.Sprintf("statement %q", s.Sid)
 	}
-	return fmt.Sprintf("statement %d", s.Index+1)
+	return fmt.Sprintf("statement %d", i+1)
+}
+
+// allows reports whether the statement is an Allow (parsePolicy spells
+// Effect "Allow" or "Deny").
+func allows(s *iampolicy.Statement) bool { return s.Effect == "Allow" }
+
+// everyone reports whether a principal element names every principal:
+// "*" under any principal type, such as {"AWS": "*"}.
+func everyone(p *iampolicy.Principal) bool {
+	if p == nil {
+		return false
+	}
+	if p.All {
+		return true
+	}
+	for _, values := range p.ByType {
+		for _, v := range values {
+			if strings.TrimSpace(v) == "*" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// principals returns the principals by type of the statement's Principal
+// element, or of its NotPrincipal element (not is true) when it has no
+// Principal.
+func principals(s *iampolicy.Statement) (byType map[string][]string, not bool) {
+	p, not := s.PrincipalElement()
+	if p == nil {
+		return nil, not
+	}
+	return p.ByType, not
 }
 
 // appliesToEveryone reports whether the statement's principal is everyone:
 // Principal "*" or {"AWS": "*"}. An Allow with NotPrincipal also reaches
 // everyone but the listed principals, so it counts too; a Deny with
 // NotPrincipal spares someone, so it does not.
-func (s *policyStatement) appliesToEveryone() bool {
-	if s.NotPrincipal {
-		return s.Allow
+func appliesToEveryone(s *iampolicy.Statement) bool {
+	p, not := s.PrincipalElement()
+	if not {
+		return allows(s)
 	}
-	return s.Principal.Any
+	return everyone(p)
 }
 
 // coversAction reports whether the statement applies to the action
 // (actions match case-insensitively, with * and ? wildcards).
-func (s *policyStatement) coversAction(action string) bool {
+func coversAction(s *iampolicy.Statement, action string) bool {
+	patterns, not := s.ActionElement()
 	matched := false
-	for _, a := range s.Actions {
-		if wildcardMatch(strings.TrimSpace(a), action, true) {
+	for _, a := range patterns {
+		if iampolicy.MatchWildcard(strings.TrimSpace(a), action, true) {
 			matched = true
 			break
 		}
 	}
-	return matched != s.NotAction
+	return matched != not
 }
 
 // coversResource reports whether the statement applies to the resource ARN
 // (ARNs match case-sensitively, with * and ? wildcards).
-func (s *policyStatement) coversResource(arn string) bool {
-	if len(s.Resources) == 0 && !s.NotResource {
+func coversResource(s *iampolicy.Statement, arn string) bool {
+	patterns, not := s.ResourceElement()
+	if len(patterns) == 0 && !not {
 		return false
 	}
 	matched := false
-	for _, r := range s.Resources {
-		if wildcardMatch(strings.TrimSpace(r), arn, false) {
+	for _, r := range patterns {
+		if iampolicy.MatchWildcard(strings.TrimSpace(r), arn, false) {
 			matched = true
 			break
 		}
 	}
-	return matched != s.NotResource
+	return matched != not
 }
 
 // coversEveryResourceUnder reports whether the statement applies to every
 // resource whose ARN is prefix followed by one or more characters, such as
 // every object of a bucket ("arn:aws:s3:::bucket/").
-func (s *policyStatement) coversEveryResourceUnder(prefix string) bool {
-	if s.NotResource {
-		for _, r := range s.Resources {
+func coversEveryResourceUnder(s *iampolicy.Statement, prefix string) bool {
+	patterns, not := s.ResourceElement()
+	if not {
+		for _, r := range patterns {
 			if wildcardMatchesSomeUnder(strings.TrimSpace(r), prefix) {
 				return false
 			}
 		}
 		return true
 	}
-	for _, r := range s.Resources {
+	for _, r := range patterns {
 		if wildcardCoversAllUnder(strings.TrimSpace(r), prefix) {
 			return true
 		}
@@ -313,60 +319,64 @@ func (s *policyStatement) coversEveryResourceUnder(prefix string) bool {
 	return false
 }
 
-// wildcardMatch matches s against an IAM pattern in which * stands for any
-// run of characters and ? for one character; fold makes letters match in
-// any case. ASCII input, the usual case, is matched without allocating.
-func wildcardMatch(pattern, s string, fold bool) bool {
-	if isASCII(pattern) && isASCII(s) {
-		return globMatch([]byte(pattern), []byte(s), fold)
-	}
-	if fold {
-		pattern, s = strings.ToLower(pattern), strings.ToLower(s)
-	}
-	return globMatch([]rune(pattern), []rune(s), false)
+// keyTest is a key test of a statement's Condition element as the rules
+// read it: the operator parsed (zero when IAM has no such operator), the key
+// in lower case (condition keys are case-insensitive) and the values.
+type keyTest struct {
+	op     iampolicy.Operator
+	key    string
+	values []string
 }
 
-// globMatch is the backtracking matcher behind wildcardMatch; fold lowers
-// ASCII letters.
-func globMatch[T byte | rune](pat, str []T, fold bool) bool {
-	lower := func(c T) T {
-		if fold && c >= 'A' && c <= 'Z' {
-			return c + 'a' - 'A'
-		}
-		return c
-	}
-	p, i := 0, 0
-	star, mark := -1, 0
-	for i < len(str) {
-		switch {
-		case p < len(pat) && (pat[p] == '?' || lower(pat[p]) == lower(str[i])):
-			p++
-			i++
-		case p < len(pat) && pat[p] == '*':
-			star, mark = p, i
-			p++
-		case star >= 0:
-			p = star + 1
-			mark++
-			i = mark
-		default:
-			return false
-		}
-	}
-	for p < len(pat) && pat[p] == '*' {
-		p++
-	}
-	return p == len(pat)
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
+// everyTest reports whether f holds for every test (true when there are
+// none).
+func everyTest(tests []keyTest, f func(keyTest) bool) bool {
+	for _, c := range tests {
+		if !f(c) {
 			return false
 		}
 	}
 	return true
 }
+
+// lowerKey returns a condition key in lower case. The keys the rules look
+// at come back as constants, so that lower-casing them allocates nothing.
+func lowerKey(key string) string {
+	var buf [64]byte
+	if len(key) > len(buf) {
+		return strings.ToLower(key)
+	}
+	b, upper := buf[:len(key)], false
+	for i := range len(key) {
+		c := key[i]
+		switch {
+		case c >= 0x80:
+			return strings.ToLower(key)
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+			upper = true
+		}
+		b[i] = c
+	}
+	if !upper {
+		return key
+	}
+	for _, known := range callerConditionKeys {
+		if string(b) == known.key {
+			return known.key
+		}
+	}
+	for _, known := range testedKeys {
+		if string(b) == known {
+			return known
+		}
+	}
+	return string(b)
+}
+
+// testedKeys are the condition keys the rules look at besides
+// callerConditionKeys, in lower case.
+var testedKeys = [...]string{"aws:sourcearn", "aws:securetransport", "s3:tlsversion"}
 
 // statesAfter returns the positions in pattern (as runes) that matching
 // prefix case-sensitively can reach, as a set indexed by position. A
@@ -471,15 +481,6 @@ func wildcardMatchesSomeUnder(pattern, prefix string) bool {
 		}
 	}
 	return false
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // jsonKind names the JSON type of a decoded value, for error messages.

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/aiguard/aiguard/configitem"
+	"github.com/aiguard/aiguard/iampolicy"
 )
 
 // policyValue wraps policy JSON as Config records it: a JSON string.
@@ -18,27 +19,27 @@ func TestParsePolicyForms(t *testing.T) {
 	tests := []struct {
 		name   string
 		value  configitem.Value
-		verify func(t *testing.T, d *policyDoc)
+		verify func(t *testing.T, d *ciPolicy)
 	}{
 		{
 			name:  "statement object, string action and resource, principal star",
 			value: policyValue(`{"Version":"2012-10-17","Statement":{"Sid":"One","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::b/*"}}`),
-			verify: func(t *testing.T, d *policyDoc) {
-				s := d.Statements[0]
-				if len(d.Statements) != 1 || s.Allow || !s.Principal.Any || s.Sid != "One" {
-					t.Errorf("got %+v", d.Statements)
+			verify: func(t *testing.T, d *ciPolicy) {
+				s := &d.Statement[0]
+				if len(d.Statement) != 1 || s.Effect != "Deny" || !everyone(s.Principal) || s.Sid != "One" {
+					t.Errorf("got %+v", d.Statement)
 				}
-				if !reflect.DeepEqual(s.Actions, []string{"s3:*"}) || !reflect.DeepEqual(s.Resources, []string{"arn:aws:s3:::b/*"}) {
-					t.Errorf("actions %v resources %v", s.Actions, s.Resources)
+				if !reflect.DeepEqual(s.Action, []string{"s3:*"}) || !reflect.DeepEqual(s.Resource, []string{"arn:aws:s3:::b/*"}) {
+					t.Errorf("actions %v resources %v", s.Action, s.Resource)
 				}
 			},
 		},
 		{
 			name:  "statement array, AWS star in an array, NotAction, NotResource",
 			value: policyValue(`{"Statement":[{"Effect":"allow","Principal":{"AWS":["arn:aws:iam::111122223333:root","*"]},"NotAction":["kms:Encrypt"],"NotResource":"x"}]}`),
-			verify: func(t *testing.T, d *policyDoc) {
-				s := d.Statements[0]
-				if !s.Allow || !s.Principal.Any || !s.NotAction || !s.NotResource {
+			verify: func(t *testing.T, d *ciPolicy) {
+				s := &d.Statement[0]
+				if s.Effect != "Allow" || !everyone(s.Principal) || s.NotAction == nil || s.NotResource == nil || s.Action != nil || s.Resource != nil {
 					t.Errorf("got %+v", s)
 				}
 				if got := s.Principal.ByType["AWS"]; len(got) != 2 {
@@ -49,8 +50,8 @@ func TestParsePolicyForms(t *testing.T) {
 		{
 			name:  "lower-case element names, object value not a string",
 			value: configitem.ValueOf(map[string]any{"statement": []any{map[string]any{"effect": "Deny", "principal": map[string]any{"aws": "*"}, "action": "s3:*"}}}),
-			verify: func(t *testing.T, d *policyDoc) {
-				if s := d.Statements[0]; s.Allow || !s.Principal.Any || len(s.Actions) != 1 {
+			verify: func(t *testing.T, d *ciPolicy) {
+				if s := &d.Statement[0]; allows(s) || !everyone(s.Principal) || len(s.Action) != 1 {
 					t.Errorf("got %+v", s)
 				}
 			},
@@ -58,8 +59,8 @@ func TestParsePolicyForms(t *testing.T) {
 		{
 			name:  "principal of one account is not everyone",
 			value: policyValue(`{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root","Service":"s3.amazonaws.com"},"Action":"kms:*"}]}`),
-			verify: func(t *testing.T, d *policyDoc) {
-				if s := d.Statements[0]; s.Principal.Any || s.appliesToEveryone() {
+			verify: func(t *testing.T, d *ciPolicy) {
+				if s := &d.Statement[0]; everyone(s.Principal) || appliesToEveryone(s) {
 					t.Errorf("got %+v", s.Principal)
 				}
 			},
@@ -67,9 +68,12 @@ func TestParsePolicyForms(t *testing.T) {
 		{
 			name:  "NotPrincipal: Allow reaches everyone, Deny does not",
 			value: policyValue(`{"Statement":[{"Effect":"Allow","NotPrincipal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"kms:*"},{"Effect":"Deny","NotPrincipal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"s3:*"}]}`),
-			verify: func(t *testing.T, d *policyDoc) {
-				if !d.Statements[0].appliesToEveryone() || d.Statements[1].appliesToEveryone() {
-					t.Errorf("appliesToEveryone = %v, %v", d.Statements[0].appliesToEveryone(), d.Statements[1].appliesToEveryone())
+			verify: func(t *testing.T, d *ciPolicy) {
+				if !appliesToEveryone(&d.Statement[0]) || appliesToEveryone(&d.Statement[1]) {
+					t.Errorf("appliesToEveryone = %v, %v", appliesToEveryone(&d.Statement[0]), appliesToEveryone(&d.Statement[1]))
+				}
+				if d.Statement[0].Principal != nil || d.Statement[0].NotPrincipal == nil {
+					t.Errorf("NotPrincipal read as %+v", d.Statement[0])
 				}
 			},
 		},
@@ -79,22 +83,30 @@ func TestParsePolicyForms(t *testing.T) {
 				"BoolIfExists":{"aws:SecureTransport":false},
 				"ForAnyValue:StringLike":{"AWS:PrincipalOrgPaths":["o-a/*","o-b/*"]},
 				"NumericLessThan":{"s3:TlsVersion":1.2}}}]}`),
-			verify: func(t *testing.T, d *policyDoc) {
-				want := []policyCondition{
-					{Written: "BoolIfExists", Operator: "bool", IfExists: true, Key: "aws:securetransport", Values: []string{"false"}},
-					{Written: "ForAnyValue:StringLike", Operator: "stringlike", Set: "foranyvalue", Key: "aws:principalorgpaths", Values: []string{"o-a/*", "o-b/*"}},
-					{Written: "NumericLessThan", Operator: "numericlessthan", Key: "s3:tlsversion", Values: []string{"1.2"}},
+			verify: func(t *testing.T, d *ciPolicy) {
+				want := iampolicy.Condition{
+					"BoolIfExists":           {"aws:SecureTransport": {"false"}},
+					"ForAnyValue:StringLike": {"AWS:PrincipalOrgPaths": {"o-a/*", "o-b/*"}},
+					"NumericLessThan":        {"s3:TlsVersion": {"1.2"}},
 				}
-				if !reflect.DeepEqual(d.Statements[0].Conditions, want) {
-					t.Errorf("conditions:\n got %+v\nwant %+v", d.Statements[0].Conditions, want)
+				if !reflect.DeepEqual(d.Statement[0].Condition, want) {
+					t.Errorf("conditions:\n got %+v\nwant %+v", d.Statement[0].Condition, want)
+				}
+				var keys []string
+				for _, c := range d.tests[0] {
+					keys = append(keys, c.op.Canonical+" "+c.key)
+				}
+				if want := []string{"BoolIfExists aws:securetransport", "ForAnyValue:StringLike aws:principalorgpaths",
+					"NumericLessThan s3:tlsversion"}; !reflect.DeepEqual(keys, want) {
+					t.Errorf("key tests %q, want %q", keys, want)
 				}
 			},
 		},
 		{
 			name:  "pretty-printed JSON string as KMS records it",
 			value: policyValue("{\n  \"Version\" : \"2012-10-17\",\n  \"Statement\" : [ {\n    \"Effect\" : \"Allow\",\n    \"Principal\" : {\n      \"AWS\" : \"*\"\n    },\n    \"Action\" : [ \"kms:Decrypt\" ],\n    \"Resource\" : \"*\"\n  } ]\n}"),
-			verify: func(t *testing.T, d *policyDoc) {
-				if s := d.Statements[0]; !s.Allow || !s.Principal.Any || !s.coversAction("kms:Decrypt") {
+			verify: func(t *testing.T, d *ciPolicy) {
+				if s := &d.Statement[0]; !allows(s) || !everyone(s.Principal) || !coversAction(s, "kms:Decrypt") {
 					t.Errorf("got %+v", s)
 				}
 			},
@@ -142,53 +154,61 @@ func TestParsePolicyErrors(t *testing.T) {
 	}
 }
 
-func TestSplitOperator(t *testing.T) {
-	tests := []struct {
-		op, base, set string
-		ifExists      bool
-	}{
-		{"StringEquals", "stringequals", "", false},
-		{"StringEqualsIfExists", "stringequals", "", true},
-		{"ForAnyValue:StringLike", "stringlike", "foranyvalue", false},
-		{"ForAllValues:ArnLikeIfExists", "arnlike", "forallvalues", true},
-		{"forallvalues:stringequals", "stringequals", "forallvalues", false},
-		{"Null", "null", "", false},
-		{"IfExists", "ifexists", "", false},
-		{"Other:Bool", "other:bool", "", false},
+// TestKeyTests checks how the reader parses condition operators and keys:
+// in iampolicy's order, operators of any case and surrounding spaces, an
+// unknown operator as the zero one, keys in lower case.
+func TestKeyTests(t *testing.T) {
+	d, err := parsePolicy(policyValue(`{"Statement":[{"Effect":"Deny","Action":"*","Condition":{
+		"StringEqualsIfExists":         {"AWS:SourceAccount": "1"},
+		"ForAllValues:ArnLikeIfExists": {"aws:PrincipalArn": "a"},
+		"forallvalues:stringequals":    {"k": null},
+		" Null ":                       {" AWS:TokenIssueTime ": true},
+		"IfExists":                     {"k": "x"},
+		"Other:Bool":                   {"K": "x"},
+		"ForAnyValue:StringLike":       {"b": "1", "a": 2}}}]}`))
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, tt := range tests {
-		base, set, ifExists := splitOperator(tt.op)
-		if base != tt.base || set != tt.set || ifExists != tt.ifExists {
-			t.Errorf("splitOperator(%q) = %q, %q, %v; want %q, %q, %v", tt.op, base, set, ifExists, tt.base, tt.set, tt.ifExists)
-		}
+	type want struct {
+		base, set string
+		ifExists  bool
+		key       string
+		values    []string
+	}
+	var got []want
+	for _, c := range d.tests[0] {
+		got = append(got, want{c.op.Base, c.op.Set, c.op.IfExists, c.key, c.values})
+	}
+	expect := []want{
+		{"Null", "", false, "aws:tokenissuetime", []string{"true"}},
+		{"ArnLike", "ForAllValues", true, "aws:principalarn", []string{"a"}},
+		{"StringLike", "ForAnyValue", false, "a", []string{"2"}},
+		{"StringLike", "ForAnyValue", false, "b", []string{"1"}},
+		{"", "", false, "k", []string{"x"}}, // IfExists alone is no operator
+		{"", "", false, "k", []string{"x"}}, // nor is an unknown set
+		{"StringEquals", "", true, "aws:sourceaccount", []string{"1"}},
+		{"StringEquals", "ForAllValues", false, "k", []string{}},
+	}
+	if !reflect.DeepEqual(got, expect) {
+		t.Errorf("key tests:\n got %+v\nwant %+v", got, expect)
+	}
+	if n := len(d.Statement[0].Condition); n != 7 {
+		t.Errorf("the model holds %d operators, want 7", n)
 	}
 }
 
-func TestWildcardMatch(t *testing.T) {
-	tests := []struct {
-		pattern, s string
-		fold, want bool
-	}{
-		{"*", "", false, true},
-		{"*", "anything", false, true},
-		{"s3:*", "s3:GetObject", false, true},
-		{"s3:Get*", "s3:GetObject", false, true},
-		{"s3:Get*", "s3:PutObject", false, false},
-		{"kms:Decrypt*", "kms:Decrypt", false, true},
-		{"KMS:decrypt", "kms:Decrypt", true, true},
-		{"KMS:decrypt", "kms:Decrypt", false, false},
-		{"kms:?ecrypt", "kms:Decrypt", false, true},
-		{"kms:?ecrypt", "kms:Encrypt", false, false},
-		{"a*b*c", "axxbyyc", false, true},
-		{"a*b*c", "axxbyy", false, false},
-		{"arn:aws:s3:::b", "arn:aws:s3:::b/", false, false},
-		{"arn:aws:s3:::b/*", "arn:aws:s3:::b/k", false, true},
-		{"arn:aws:s3:::é?", "arn:aws:s3:::éx", false, true},
-	}
-	for _, tt := range tests {
-		if got := wildcardMatch(tt.pattern, tt.s, tt.fold); got != tt.want {
-			t.Errorf("wildcardMatch(%q, %q, %v) = %v, want %v", tt.pattern, tt.s, tt.fold, got, tt.want)
+func TestLowerKey(t *testing.T) {
+	for key, want := range map[string]string{
+		"aws:SecureTransport": "aws:securetransport", "kms:CallerAccount": "kms:calleraccount",
+		"aws:principaltag/Team": "aws:principaltag/team", "s3:tlsversion": "s3:tlsversion",
+		"\u212Ams:CallerAccount": "kms:calleraccount", // the Kelvin sign lowers to k
+	} {
+		if got := lowerKey(key); got != want {
+			t.Errorf("lowerKey(%q) = %q, want %q", key, got, want)
 		}
+	}
+	if n := testing.AllocsPerRun(100, func() { lowerKey("aws:PrincipalOrgID") }); n != 0 {
+		t.Errorf("lowerKey of a key the rules test allocates %v times", n)
 	}
 }
 
@@ -226,7 +246,7 @@ func TestWildcardUnderPrefix(t *testing.T) {
 }
 
 // TestWildcardUnderPrefixAgreesWithMatch checks the two prefix helpers
-// against wildcardMatch on sample suffixes: covering all means every sample
+// against iampolicy.MatchWildcard on sample suffixes: covering all means every sample
 // matches, and matching some is implied by any sample matching.
 func TestWildcardUnderPrefixAgreesWithMatch(t *testing.T) {
 	const prefix = "arn:aws:s3:::b/"
@@ -236,7 +256,7 @@ func TestWildcardUnderPrefixAgreesWithMatch(t *testing.T) {
 	for _, p := range patterns {
 		all, some := true, false
 		for _, s := range suffixes {
-			m := wildcardMatch(p, prefix+s, false)
+			m := iampolicy.MatchWildcard(p, prefix+s, false)
 			all = all && m
 			some = some || m
 		}
@@ -256,20 +276,20 @@ func TestStatementCoverage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	not, none := &doc.Statements[0], &doc.Statements[1]
-	if !not.coversAction("s3:GetObject") || not.coversAction("s3:getbucketlocation") {
+	not, none := &doc.Statement[0], &doc.Statement[1]
+	if !coversAction(not, "s3:GetObject") || coversAction(not, "s3:getbucketlocation") {
 		t.Error("NotAction coverage is wrong")
 	}
-	if !not.coversResource("arn:aws:s3:::b") || not.coversResource("arn:aws:s3:::b/public/x") {
+	if !coversResource(not, "arn:aws:s3:::b") || coversResource(not, "arn:aws:s3:::b/public/x") {
 		t.Error("NotResource coverage is wrong")
 	}
-	if not.coversEveryResourceUnder("arn:aws:s3:::b/") {
+	if coversEveryResourceUnder(not, "arn:aws:s3:::b/") {
 		t.Error("NotResource excluding b/public/* must not cover every object")
 	}
-	if !not.coversEveryResourceUnder("arn:aws:s3:::c/") {
+	if !coversEveryResourceUnder(not, "arn:aws:s3:::c/") {
 		t.Error("NotResource excluding only b/public/* covers every object of c")
 	}
-	if none.coversResource("arn:aws:s3:::b") || none.coversEveryResourceUnder("arn:aws:s3:::b/") {
+	if coversResource(none, "arn:aws:s3:::b") || coversEveryResourceUnder(none, "arn:aws:s3:::b/") {
 		t.Error("a statement without Resource covers nothing")
 	}
 }
@@ -298,14 +318,41 @@ func FuzzParsePolicy(f *testing.F) {
 		if err != nil {
 			return
 		}
-		for i := range doc.Statements {
-			s := &doc.Statements[i]
-			s.appliesToEveryone()
-			s.coversAction("kms:Decrypt")
-			s.coversResource(prefix)
-			s.coversEveryResourceUnder(prefix)
-			_ = s.label()
+		for i := range doc.Statement {
+			s := &doc.Statement[i]
+			appliesToEveryone(s)
+			coversAction(s, "kms:Decrypt")
+			coversResource(s, prefix)
+			coversEveryResourceUnder(s, prefix)
+			restrictsCallers(doc.tests[i])
+			_ = label(i, s)
 		}
 		wildcardKeyGrants(doc)
+	})
+}
+
+// BenchmarkParsePolicy reads a bucket policy as Config records it (a JSON
+// string: two Deny statements with conditions) into iampolicy's model,
+// against the floor of decoding the same string into an any with
+// encoding/json, measured in the same run: the difference is what the
+// reader adds.
+func BenchmarkParsePolicy(b *testing.B) {
+	policy := `{"Version":"2012-10-17","Statement":[` + denyHTTP + `,` + denyOldTLS + `]}`
+	b.Run("floor/json-unmarshal", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var v any
+			if err := json.Unmarshal([]byte(policy), &v); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("parsePolicy", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := parsePolicy(policyValue(policy)); err != nil {
+				b.Fatal(err)
+			}
+		}
 	})
 }

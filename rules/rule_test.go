@@ -1,10 +1,12 @@
 package rules
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/aiguard/aiguard/configitem"
 )
@@ -197,4 +199,59 @@ func TestEvaluationJSON(t *testing.T) {
 	if string(data) != want {
 		t.Errorf("JSON\n got %s\nwant %s", data, want)
 	}
+}
+
+// runPeriodic runs catalog rule id with params in env and checks what every
+// periodic rule's evaluations must be: of rule id, at env.Time, on a
+// resource type the rule declares, with an annotation of 1 to MaxAnnotation
+// characters.
+func runPeriodic(t *testing.T, id string, env Env, params map[string]string) ([]Evaluation, error) {
+	t.Helper()
+	r, ok := Catalog().Get(id)
+	if !ok {
+		t.Fatalf("no rule %s", id)
+	}
+	p, err := r.ParseParams(params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	evals, err := r.Run(context.Background(), env, p)
+	for _, e := range evals {
+		if e.RuleID != id || !e.OrderingTimestamp.Equal(env.Time) || !r.Covers(e.ResourceType) {
+			t.Errorf("evaluation %+v: want rule %s at %v with a type the rule declares", e, id, env.Time)
+		}
+		if n := utf8.RuneCountInString(e.Annotation); n == 0 || n > MaxAnnotation {
+			t.Errorf("annotation of %d characters: %q", n, e.Annotation)
+		}
+	}
+	return evals, err
+}
+
+// runAccountLevel runs a periodic rule that reports on AWS::::Account
+// (runPeriodic) in account 111122223333.
+func runAccountLevel(t *testing.T, id string, sources Sources, params map[string]string) ([]Evaluation, error) {
+	t.Helper()
+	env := Env{AccountID: "111122223333", Region: "us-east-1", Time: periodicNow, Sources: sources}
+	evals, err := runPeriodic(t, id, env, params)
+	for _, e := range evals {
+		if e.ResourceType != TypeAccount {
+			t.Errorf("evaluation %+v: want %s on AWS::::Account", e, id)
+		}
+	}
+	return evals, err
+}
+
+// groupRule returns rule id from a registry of group, as the catalog would
+// hold it.
+func groupRule(t *testing.T, group []*Rule, id string) *Rule {
+	t.Helper()
+	reg, err := NewRegistry(group...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, ok := reg.Get(id)
+	if !ok {
+		t.Fatalf("rule %s not found", id)
+	}
+	return r
 }

@@ -4,7 +4,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/aiguard/aiguard/awsid"
 	"github.com/aiguard/aiguard/configitem"
+	"github.com/aiguard/aiguard/iampolicy"
 )
 
 const typeS3Bucket = "AWS::S3::Bucket"
@@ -261,7 +263,7 @@ func checkS3TLSEnforced(item *configitem.Item, p Params) Verdict {
 	}
 	if minVersion > knownTLSVersions[0] {
 		what := "TLS below " + minimum + " (s3:TlsVersion)"
-		oldTLS := func(c policyCondition) bool { return deniesTLSBelow(c, minVersion) }
+		oldTLS := func(c keyTest) bool { return deniesTLSBelow(c, minVersion) }
 		if gap := tlsDenyGap(doc, bucketARN, what, oldTLS); gap != "" {
 			problems = append(problems, gap)
 		}
@@ -276,17 +278,17 @@ func checkS3TLSEnforced(item *configitem.Item, p Params) Verdict {
 // leave uncovered, or "" when they cover every access in s3TLSAccesses. A
 // Deny qualifies when it applies to every principal and every one of its
 // conditions passes test (further conditions would narrow the Deny).
-func tlsDenyGap(doc *policyDoc, bucketARN, what string, test func(policyCondition) bool) string {
-	var qualifying []*policyStatement
+func tlsDenyGap(doc *ciPolicy, bucketARN, what string, test func(keyTest) bool) string {
+	var qualifying []*iampolicy.Statement
 	narrow := ""
-	for i := range doc.Statements {
-		s := &doc.Statements[i]
-		if s.Allow || len(s.Conditions) == 0 || !allConditions(s, test) {
+	for i := range doc.Statement {
+		s := &doc.Statement[i]
+		if allows(s) || len(doc.tests[i]) == 0 || !everyTest(doc.tests[i], test) {
 			continue
 		}
-		if !s.appliesToEveryone() {
+		if !appliesToEveryone(s) {
 			if narrow == "" {
-				narrow = s.label()
+				narrow = label(i, s)
 			}
 			continue
 		}
@@ -302,8 +304,8 @@ func tlsDenyGap(doc *policyDoc, bucketARN, what string, test func(policyConditio
 	for _, a := range s3TLSAccesses {
 		covered := false
 		for _, s := range qualifying {
-			if s.coversAction(a.action) && (a.objects && s.coversEveryResourceUnder(bucketARN+"/") ||
-				!a.objects && s.coversResource(bucketARN)) {
+			if coversAction(s, a.action) && (a.objects && coversEveryResourceUnder(s, bucketARN+"/") ||
+				!a.objects && coversResource(s, bucketARN)) {
 				covered = true
 				break
 			}
@@ -329,23 +331,14 @@ func tlsDenyGap(doc *policyDoc, bucketARN, what string, test func(policyConditio
 	return "the Deny for " + what + " misses " + strings.Join(missing, " and ")
 }
 
-func allConditions(s *policyStatement, test func(policyCondition) bool) bool {
-	for _, c := range s.Conditions {
-		if !test(c) {
-			return false
-		}
-	}
-	return true
-}
-
 // isInsecureTransportTest reports whether the condition holds for plain-HTTP
 // requests: Bool (or BoolIfExists) aws:SecureTransport false, written as a
 // JSON boolean or a string.
-func isInsecureTransportTest(c policyCondition) bool {
-	if c.Operator != "bool" || c.Key != "aws:securetransport" || c.Set == "forallvalues" {
+func isInsecureTransportTest(c keyTest) bool {
+	if c.op.Base != "Bool" || c.key != "aws:securetransport" || c.op.Set == "ForAllValues" {
 		return false
 	}
-	for _, v := range c.Values {
+	for _, v := range c.values {
 		if strings.EqualFold(strings.TrimSpace(v), "false") {
 			return true
 		}
@@ -356,8 +349,8 @@ func isInsecureTransportTest(c policyCondition) bool {
 // deniesTLSBelow reports whether the condition is an s3:TlsVersion test that
 // holds for every TLS version below minimum, so a Deny with it refuses them
 // all (NumericLessThan 1.2, NumericLessThanEquals 1.1, ...).
-func deniesTLSBelow(c policyCondition, minimum float64) bool {
-	if c.Key != "s3:tlsversion" || c.Set == "forallvalues" {
+func deniesTLSBelow(c keyTest, minimum float64) bool {
+	if c.key != "s3:tlsversion" || c.op.Set == "ForAllValues" {
 		return false
 	}
 	below := false
@@ -375,25 +368,25 @@ func deniesTLSBelow(c policyCondition, minimum float64) bool {
 
 // numericConditionHolds evaluates a Numeric* condition for the request value
 // x; it holds when any of its values satisfies the operator.
-func numericConditionHolds(c policyCondition, x float64) bool {
-	for _, s := range c.Values {
+func numericConditionHolds(c keyTest, x float64) bool {
+	for _, s := range c.values {
 		v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
 		if err != nil {
 			continue
 		}
 		var ok bool
-		switch c.Operator {
-		case "numericlessthan":
+		switch c.op.Base {
+		case "NumericLessThan":
 			ok = x < v
-		case "numericlessthanequals":
+		case "NumericLessThanEquals":
 			ok = x <= v
-		case "numericequals":
+		case "NumericEquals":
 			ok = x == v
-		case "numericnotequals":
+		case "NumericNotEquals":
 			ok = x != v
-		case "numericgreaterthan":
+		case "NumericGreaterThan":
 			ok = x > v
-		case "numericgreaterthanequals":
+		case "NumericGreaterThanEquals":
 			ok = x >= v
 		}
 		if ok {
@@ -416,11 +409,17 @@ func noSupplement(item *configitem.Item) (Verdict, bool) {
 		"settings; there is nothing to evaluate."), true
 }
 
-// s3BucketARN is the bucket's ARN from the CI, or built from its name in the
-// aws partition when the CI has none.
+// s3BucketARN is the bucket's ARN from the CI, or built from its name in
+// the partition of the CI's Region (aws when that is unknown) when the CI
+// has none.
 func s3BucketARN(item *configitem.Item) string {
-	if arn := strings.TrimSpace(item.ARN); strings.HasPrefix(arn, "arn:") && strings.Contains(arn, ":s3:::") {
+	arn := strings.TrimSpace(item.ARN)
+	if a, ok := awsid.SplitARN(arn); ok && a.Service == "s3" && a.Region == "" && a.AccountID == "" {
 		return arn
 	}
-	return "arn:aws:s3:::" + bucketName(item)
+	partition := awsid.PartitionOfRegion(strings.TrimSpace(item.Region))
+	if partition == "" {
+		partition = awsid.AWS
+	}
+	return awsid.ARN{Partition: partition, Service: "s3", Resource: bucketName(item)}.String()
 }

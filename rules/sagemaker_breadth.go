@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/aiguard/aiguard/awsid"
 	"github.com/aiguard/aiguard/configitem"
 )
 
@@ -29,12 +30,30 @@ const defaultSupportedPlatforms = "notebook-al2023-v1"
 // (CreateNotebookInstance: at most 20 characters).
 var platformIdentifier = regexp.MustCompile(`^notebook-al[0-9a-z]+-v[0-9]+$`)
 
-// accountID is a 12-digit AWS account ID.
-var accountID = regexp.MustCompile(`^[0-9]{12}$`)
-
-// ecrImage matches an image in an ECR private registry:
-// <account>.dkr.ecr[-fips].<region>.amazonaws.com[.cn]/<repository>[:tag|@digest].
-var ecrImage = regexp.MustCompile(`^([0-9]{12})\.dkr\.ecr(-fips)?\.[a-z0-9-]+\.(amazonaws\.com|amazonaws\.com\.cn|c2s\.ic\.gov|sc2s\.sgov\.gov)/[^\s]+$`)
+// ecrRegistryAccount returns the account of an image in an ECR private
+// registry, <account>.dkr.ecr[-fips].<region>.<partition's DNS
+// suffix>/<repository>[:tag|@digest]; false for any other image.
+func ecrRegistryAccount(image string) (string, bool) {
+	host, repo, ok := strings.Cut(image, "/")
+	if !ok || repo == "" || strings.ContainsAny(repo, "\t\n\f\r ") {
+		return "", false
+	}
+	account, rest, _ := strings.Cut(host, ".")
+	if !awsid.IsAccountID(account) {
+		return "", false
+	}
+	rest, ok = strings.CutPrefix(rest, "dkr.ecr.")
+	if !ok {
+		if rest, ok = strings.CutPrefix(rest, "dkr.ecr-fips."); !ok {
+			return "", false
+		}
+	}
+	region, suffix, _ := strings.Cut(rest, ".")
+	if !awsid.IsRegion(region) || !awsid.IsDNSSuffix(suffix) {
+		return "", false
+	}
+	return account, true
+}
 
 func sagemakerBreadthRules() []*Rule {
 	return []*Rule{
@@ -105,7 +124,7 @@ func sagemakerBreadthRules() []*Rule {
 				Description: "Accounts whose ECR registries images may come from (the organization's registries); " +
 					"any ECR registry when unset. AWS's own images (deep learning containers, built-in " +
 					"algorithms) live in AWS accounts, which must then be listed too.",
-				Pattern:     accountID,
+				Pattern:     accountIDPattern,
 				PatternHelp: "a 12-digit AWS account ID",
 			}, {
 				Name:        "requireVpcRegistry",
@@ -306,12 +325,12 @@ func checkModelPrivateRegistry(item *configitem.Item, p Params) Verdict {
 			continue
 		}
 		judged++
-		m := ecrImage.FindStringSubmatch(image)
+		account, ok := ecrRegistryAccount(image)
 		switch {
-		case m == nil:
+		case !ok:
 			problems = append(problems, c.label+" pulls "+mlClip(image, 60)+", not from ECR or a private registry in the VPC")
-		case len(allowed) > 0 && !slices.Contains(allowed, m[1]):
-			problems = append(problems, c.label+" pulls from the ECR registry of account "+m[1]+", not in allowedImageAccounts")
+		case len(allowed) > 0 && !slices.Contains(allowed, account):
+			problems = append(problems, c.label+" pulls from the ECR registry of account "+account+", not in allowedImageAccounts")
 		}
 	}
 	if len(problems) > 0 {

@@ -133,11 +133,7 @@ func TestEndpointConfigMultiInstance(t *testing.T) {
 }
 
 func TestEndpointConfigMultiInstanceParam(t *testing.T) {
-	reg, err := NewRegistry(sagemakerEndpointConfigRules()...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, _ := reg.Get("sagemaker-endpoint-config-multi-instance")
+	r := groupRule(t, sagemakerEndpointConfigRules(), "sagemaker-endpoint-config-multi-instance")
 	if got := r.DefaultParams().Int("minInstanceCount"); got != 2 {
 		t.Errorf("default minInstanceCount = %d, want 2", got)
 	}

@@ -25,14 +25,7 @@ type mlRuleCase struct {
 // the Check's own annotation is compact enough not to be cut.
 func runMLRuleCases(t *testing.T, group []*Rule, ruleID string, cases []mlRuleCase) {
 	t.Helper()
-	reg, err := NewRegistry(group...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, ok := reg.Get(ruleID)
-	if !ok {
-		t.Fatalf("rule %s not found", ruleID)
-	}
+	r := groupRule(t, group, ruleID)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			p, err := r.ParseParams(tc.params)

@@ -8,7 +8,7 @@ import (
 
 // lifecycleConfigRef is a notebook instance lifecycle configuration name
 // (SageMaker's pattern for NotebookInstanceLifecycleConfigName), or its ARN.
-var lifecycleConfigRef = &Regexp{Expr: `^(arn:aws[a-z0-9-]*:sagemaker:[a-z0-9-]+:[0-9]{12}:notebook-instance-lifecycle-config/)?` +
+var lifecycleConfigRef = &Regexp{Expr: `^(` + arnStart + `sagemaker` + arnRegionAccount + `notebook-instance-lifecycle-config/)?` +
 	`[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$`}
 
 func sagemakerNotebookHardeningRules() []*Rule {

@@ -21,14 +21,7 @@ type hardeningCase struct {
 // resourceType in the event shape and again in the API shape.
 func runHardeningCases(t *testing.T, group []*Rule, resourceType, ruleID string, cases []hardeningCase) {
 	t.Helper()
-	reg, err := NewRegistry(group...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, ok := reg.Get(ruleID)
-	if !ok {
-		t.Fatalf("rule %s not found", ruleID)
-	}
+	r := groupRule(t, group, ruleID)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			p, err := r.ParseParams(tc.params)
@@ -119,11 +112,7 @@ func TestNotebookLifecycleConfig(t *testing.T) {
 }
 
 func TestNotebookLifecycleConfigParam(t *testing.T) {
-	reg, err := NewRegistry(sagemakerNotebookHardeningRules()...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, _ := reg.Get("sagemaker-notebook-lifecycle-config")
+	r := groupRule(t, sagemakerNotebookHardeningRules(), "sagemaker-notebook-lifecycle-config")
 	for _, v := range []string{"a", "fraud-ml-hardening", "x--y", strings.Repeat("a", 63),
 		"arn:aws:sagemaker:us-east-1:111122223333:notebook-instance-lifecycle-config/base"} {
 		if _, err := r.ParseParams(map[string]string{"allowedLifecycleConfigs": v}); err != nil {

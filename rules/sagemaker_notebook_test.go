@@ -17,14 +17,7 @@ type notebookCase struct {
 
 func runNotebookCases(t *testing.T, ruleID string, cases []notebookCase) {
 	t.Helper()
-	reg, err := NewRegistry(sagemakerNotebookRules()...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, ok := reg.Get(ruleID)
-	if !ok {
-		t.Fatalf("rule %s not found", ruleID)
-	}
+	r := groupRule(t, sagemakerNotebookRules(), ruleID)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			p, err := r.ParseParams(tc.params)
@@ -164,11 +157,7 @@ func TestNotebookInVPC(t *testing.T) {
 }
 
 func TestNotebookInVPCParams(t *testing.T) {
-	reg, err := NewRegistry(sagemakerNotebookRules()...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, _ := reg.Get("sagemaker-notebook-in-vpc")
+	r := groupRule(t, sagemakerNotebookRules(), "sagemaker-notebook-in-vpc")
 	for _, bad := range []string{"vpc-0a1b2c3d", "subnet-XYZ", "subnet-0a1b2c3d,sg-0a1b2c3d", "subnet-0a1b2c3d4"} {
 		_, err := r.ParseParams(map[string]string{"allowedSubnetIds": bad})
 		if err == nil || !strings.Contains(err.Error(), "allowedSubnetIds") || !strings.Contains(err.Error(), "subnet ID") {

@@ -714,15 +714,18 @@ func allowsEverything(doc string) bool {
 	if err != nil {
 		return false
 	}
-	for _, s := range pd.Statements {
-		if !s.Allow || s.NotAction || s.NotResource {
+	for i := range pd.Statement {
+		s := &pd.Statement[i]
+		actions, notAction := s.ActionElement()
+		resources, notResource := s.ResourceElement()
+		if !allows(s) || notAction || notResource {
 			continue
 		}
-		anyAction := slices.ContainsFunc(s.Actions, func(a string) bool {
+		anyAction := slices.ContainsFunc(actions, func(a string) bool {
 			a = strings.TrimSpace(a)
 			return a == "*" || a == "*:*"
 		})
-		anyResource := slices.ContainsFunc(s.Resources, func(r string) bool { return strings.TrimSpace(r) == "*" })
+		anyResource := slices.ContainsFunc(resources, func(r string) bool { return strings.TrimSpace(r) == "*" })
 		if anyAction && anyResource {
 			return true
 		}

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf8"
 )
 
 // fakeSources serves fixed data through every source interface, and the
@@ -98,24 +97,7 @@ func hardenedTrainingJob(name string) TrainingJob {
 
 func runRule(t *testing.T, id string, f *fakeSources, params map[string]string) ([]Evaluation, error) {
 	t.Helper()
-	r, ok := Catalog().Get(id)
-	if !ok {
-		t.Fatalf("no rule %s", id)
-	}
-	p, err := r.ParseParams(params)
-	if err != nil {
-		t.Fatal(err)
-	}
-	evals, err := r.Run(context.Background(), f.env(), p)
-	for _, e := range evals {
-		if e.RuleID != id || !e.OrderingTimestamp.Equal(periodicNow) || !r.Covers(e.ResourceType) {
-			t.Errorf("evaluation %+v: want rule %s at %v with a type the rule declares", e, id, periodicNow)
-		}
-		if n := utf8.RuneCountInString(e.Annotation); n == 0 || n > MaxAnnotation {
-			t.Errorf("annotation of %d characters: %q", n, e.Annotation)
-		}
-	}
-	return evals, err
+	return runPeriodic(t, id, f.env(), params)
 }
 
 // wantEval is one expected evaluation: the annotation must contain every

@@ -6,7 +6,10 @@
 package refdata
 
 import (
+	"errors"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 )
@@ -14,19 +17,50 @@ import (
 // Dir returns the reference data folder, or skips the test when it is absent.
 func Dir(t testing.TB) string {
 	t.Helper()
+	ref, err := Locate()
+	if err != nil {
+		t.Skipf("%v; skipping", err)
+	}
+	return ref
+}
+
+// Locate returns the reference data folder (or elem inside it) outside
+// tests, for the generators that read it (go generate); the error says
+// where it was looked for.
+func Locate(elem ...string) (string, error) {
 	ref := os.Getenv("AIGUARD_REFERENCE_DIR")
 	if ref == "" {
 		root, ok := moduleRoot()
 		if !ok {
-			t.Skip("reference data: module root (go.mod) not found; skipping")
+			return "", errors.New("reference data: module root (go.mod) not found")
 		}
 		ref = filepath.Join(root, "..", "shared", "reference")
 	}
 	if fi, err := os.Stat(ref); err != nil || !fi.IsDir() {
-		t.Skipf("reference data not found at %s: it exists only next to the development checkout "+
-			"(../shared/reference), not in a fresh clone; skipping", ref)
+		return "", fmt.Errorf("reference data not found at %s: it exists only next to the development checkout "+
+			"(../shared/reference), not in a fresh clone; set AIGUARD_REFERENCE_DIR to use a copy elsewhere", ref)
 	}
-	return ref
+	p := filepath.Join(append([]string{ref}, elem...)...)
+	if _, err := os.Stat(p); err != nil {
+		return "", fmt.Errorf("reference data %s not found", p)
+	}
+	return p, nil
+}
+
+// Tool returns the path of a development tool that sits next to the
+// reference data (../shared/tools: aws-api-model, cfn-schema), or skips the
+// test when it is absent.
+func Tool(t testing.TB, name string) string {
+	t.Helper()
+	root, ok := moduleRoot()
+	if !ok {
+		t.Skip("development tools: module root (go.mod) not found; skipping")
+	}
+	tool := filepath.Join(root, "..", "shared", "tools", name)
+	if _, err := exec.LookPath(tool); err != nil {
+		t.Skipf("%s is not available (it sits next to the development checkout); skipping", tool)
+	}
+	return tool
 }
 
 // Path returns a file or folder inside the reference data, skipping the test

@@ -1,7 +1,10 @@
 // Command gen writes iampolicy/facts/generated.txt, aiguard's compact table
-// of IAM facts, from the reduced extract of the AWS Service Authorization
-// Reference that sits next to the development checkout
-// (../shared/reference/iam). It keeps only what the linter and the
+// of IAM facts, from a reduced extract of the AWS Service Authorization
+// Reference (https://docs.aws.amazon.com/service-authorization/latest/reference/:
+// actions, resource types and condition keys per service, in the
+// "iam-reference/v1" files that iampolicy.LoadReference reads), found where
+// internal/refdata finds the reference data unless -ref names the folder.
+// It keeps only what the linter and the
 // generator use: action names, access levels, resource types with their ARN
 // formats, condition keys with their types, and which keys apply to which
 // action. Run it from the iampolicy folder with go generate after the
@@ -16,12 +19,21 @@ import (
 	"os"
 
 	"github.com/aiguard/aiguard/iampolicy"
+	"github.com/aiguard/aiguard/internal/refdata"
 )
 
 func main() {
-	ref := flag.String("ref", "../../shared/reference/iam", "folder of the Service Authorization Reference extract")
+	ref := flag.String("ref", "", "folder of the Service Authorization Reference extract (default: the reference data's iam folder)")
 	out := flag.String("out", "facts/generated.txt", "file to write")
 	flag.Parse()
+	if *ref == "" {
+		dir, err := refdata.Locate("iam")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "gen:", err)
+			os.Exit(1)
+		}
+		*ref = dir
+	}
 	if err := run(*ref, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(1)

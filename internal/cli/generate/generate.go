@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
+	"github.com/aiguard/aiguard/internal/english"
 	"github.com/aiguard/aiguard/packgen"
 	"github.com/aiguard/aiguard/policygen"
 	"github.com/aiguard/aiguard/rules"
@@ -148,15 +149,8 @@ func runGenerate(opts *Options) error {
 	}
 	fmt.Fprintf(opts.IO.Out, "%s: wrote %s to %s: %s", source, packgen.ManifestName, opts.OutDir, out.Summary())
 	if warnings > 0 {
-		fmt.Fprintf(opts.IO.Out, "; %s in the manifest", plural(warnings, "warning"))
+		fmt.Fprintf(opts.IO.Out, "; %s in the manifest", english.Count(warnings, "warning"))
 	}
 	fmt.Fprintln(opts.IO.Out)
 	return nil
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }

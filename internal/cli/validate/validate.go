@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
+	"github.com/aiguard/aiguard/internal/english"
 	"github.com/aiguard/aiguard/orgspec"
 	"github.com/aiguard/aiguard/packgen"
 	"github.com/aiguard/aiguard/rules"
@@ -211,19 +212,12 @@ func summarize(spec *orgspec.Spec) (*summary, error) {
 // String describes the spec in one line.
 func (s *summary) String() string {
 	line := fmt.Sprintf("%s, %s, %s, %d of %d team rules enabled (%s), %s",
-		plural(s.Teams, "team"), plural(s.Accounts, "account"),
-		plural(s.OrganizationalUnits, "organizational unit"),
+		english.Count(s.Teams, "team"), english.Count(s.Accounts, "account"),
+		english.Count(s.OrganizationalUnits, "organizational unit"),
 		s.EnabledTeamRules, s.TeamRules,
-		plural(s.CatalogRules, "catalog rule"), plural(s.ActiveExceptions, "active exception"))
+		english.Count(s.CatalogRules, "catalog rule"), english.Count(s.ActiveExceptions, "active exception"))
 	if s.Warnings > 0 {
-		line += ", " + plural(s.Warnings, "warning")
+		line += ", " + english.Count(s.Warnings, "warning")
 	}
 	return line
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }

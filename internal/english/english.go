@@ -1,0 +1,14 @@
+// Package english writes the small pieces of English that aiguard's
+// summaries share, the same way everywhere.
+package english
+
+import "strconv"
+
+// Count writes a count with its noun, plural when the count is not one:
+// "1 team", "0 teams", "3 conformance packs". The plural adds an s.
+func Count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}
