@@ -107,11 +107,17 @@ func bedrockRules() []*Rule {
 		},
 		{
 			ID:    "bedrock-data-source-cmk-encrypted",
-			Title: "Bedrock knowledge base data sources are encrypted with a customer managed KMS key",
+			Title: "Bedrock knowledge base data sources, and knowledge bases through them, are encrypted with customer managed KMS keys",
 			Description: "A knowledge base data source must name a customer managed KMS key in " +
 				"ServerSideEncryptionConfiguration.KmsKeyArn, which encrypts its transient ingestion data. " +
-				"The same check as the AWS managed rule BEDROCK_DATA_SOURCE_ENCRYPTION_ENABLED.",
-			ResourceTypes: []string{typeBedrockDataSource},
+				"The same check as the AWS managed rule BEDROCK_DATA_SOURCE_ENCRYPTION_ENABLED, which packs use. " +
+				"A knowledge base is judged, where the input holds them, through every data source that names it " +
+				"and its vector store (StorageConfiguration): an OpenSearch Serverless collection (its " +
+				"EncryptionConfig or the encryption security policy naming it), an S3 vector bucket or index, an " +
+				"Aurora cluster, an OpenSearch domain or a Neptune Analytics graph must use a customer managed key; " +
+				"stores outside AWS (Pinecone, MongoDB Atlas, Redis Enterprise Cloud) are not judged. The managed " +
+				"rule does not judge knowledge bases: " + relatedNote,
+			ResourceTypes: []string{typeBedrockDataSource, typeKnowledgeBase},
 			Trigger:       ChangeTriggered,
 			Control:       ControlBedrockEncryption,
 			SecurityHub:   []string{"Bedrock.1"},
@@ -119,8 +125,13 @@ func bedrockRules() []*Rule {
 			Severity:      SeverityMedium,
 			Remediation: "Update the data source with ServerSideEncryptionConfiguration.KmsKeyArn set to a customer " +
 				"managed KMS key.",
-			Fields: []string{"configuration.ServerSideEncryptionConfiguration.KmsKeyArn"},
-			Check:  checkDataSourceCMK,
+			Fields: []string{"configuration.ServerSideEncryptionConfiguration.KmsKeyArn",
+				"configuration.KnowledgeBaseConfiguration.Type", "configuration.StorageConfiguration.Type",
+				"supplementaryConfiguration.DataSources.configuration.ServerSideEncryptionConfiguration.KmsKeyArn",
+				"supplementaryConfiguration.VectorStore.configuration.EncryptionConfig.KmsKeyArn",
+				"supplementaryConfiguration.VectorStore.configuration.EncryptionConfiguration.KmsKeyArn",
+				"supplementaryConfiguration.VectorStore.configuration.KmsKeyId"},
+			Check: checkDataSourceOrKnowledgeBase,
 		},
 		{
 			ID:    "bedrock-prompt-cmk-encrypted",

@@ -65,6 +65,15 @@
 // scope, in a template and, with an organization spec, in a snapshot
 // (mlrefs.go); the annotation says which resource uses them.
 //
+// Resources are judged through the resources they reference in the same
+// template or plan (relations.go): an endpoint through its endpoint config
+// and models, a Studio user profile or space through its domain, a
+// knowledge base through its data sources and vector store, a gateway
+// target through its gateway, a listener through its load balancer. The
+// referenced resources go to the rules in the CI's supplementaryConfiguration
+// (the contract is in the rules package), folded under the same conditions
+// and probed like the resource's own values.
+//
 // Suppressions: a template resource's Metadata.aiguard.skip entries,
 // [Options.SkipRules], and the exemptResourceIds rule parameter. Suppressed
 // failures are reported with their [Suppression], and do not fail a scan.

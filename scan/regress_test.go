@@ -481,6 +481,11 @@ func TestTerraformPlan(t *testing.T) {
 		{"s3-ml-bucket-cmk-encrypted", "aws_s3_bucket.artifacts", rules.NonCompliant, "used by aws_sagemaker_model.m (primary_container[0].model_data_url)"},
 		{"kms-ml-key-policy-restricted", "aws_kms_key.ml", rules.Compliant, ""},
 		{"bedrock-guardrail-cmk-encrypted", "aws_bedrock_guardrail.g", rules.NonCompliant, "KmsKeyArn is not set"},
+		// Through the endpoint config its configuration references (its
+		// name is known only after apply), and the model that config names.
+		{"sagemaker-endpoint-config-cmk-encrypted", "aws_sagemaker_endpoint.ep", rules.NonCompliant,
+			"Its endpoint config aws_sagemaker_endpoint_configuration.ec: KmsKeyId is not set"},
+		{"sagemaker-model-network-isolation", "aws_sagemaker_endpoint.ep", rules.Compliant, "aws_sagemaker_model.m"},
 	} {
 		e := evaluation(t, out, tc.rule, tc.resource)
 		if e.Compliance != tc.want || !strings.Contains(e.Annotation, tc.annotation) {

@@ -35,6 +35,10 @@ type tmpl struct {
 	opts     *Options
 	// condMemo caches condition values.
 	condMemo map[string]condResult
+	// plan are a Terraform plan's resources by address (nil for a
+	// template), whose configuration says what a value known only after
+	// apply refers to.
+	plan map[string]*tfRes
 }
 
 type bucketPolicy struct {
