@@ -12,6 +12,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/aiguard/aiguard/internal/inputfile"
+	"github.com/aiguard/aiguard/internal/inputfile/fifotest"
 )
 
 // readAll reads every record of the named input.
@@ -529,4 +532,14 @@ func TestBorrow(t *testing.T) {
 	if len(copiedProblems) != 1 || !slices.Equal(copiedProblems, borrowedProblems) || !strings.Contains(borrowedProblems[0], "yesterday") {
 		t.Errorf("problems %q, borrowed %q", copiedProblems, borrowedProblems)
 	}
+}
+
+// TestOpenRefusesFIFO: a FIFO named as an input is refused, not read (and
+// waited on) for ever; standard input is the way to pipe records in.
+func TestOpenRefusesFIFO(t *testing.T) {
+	fifotest.Refused(t, "trail.json", func(fifo string) error { _, err := Open(fifo, nil); return err }, func(err error) {
+		if !errors.Is(err, inputfile.ErrNotRegular) || !strings.Contains(err.Error(), "FIFO") {
+			t.Errorf("FIFO: %v", err)
+		}
+	})
 }

@@ -389,7 +389,7 @@ func (x *itemDecoder) tagsError() error {
 		return nil
 	}
 	if !x.tagsObject {
-		return fmt.Errorf("want an object of strings, got %s", kindOf(x.tagsKind))
+		return fmt.Errorf("want an object of strings, got %s", jsonfast.DescribeByte(x.tagsKind))
 	}
 next:
 	for i, e := range x.tags {
@@ -401,7 +401,7 @@ next:
 				continue next
 			}
 		}
-		return fmt.Errorf("%q: want a string, got %s", truncate(e.key), kindOf(e.bad))
+		return fmt.Errorf("%q: want a string, got %s", jsonfast.Excerpt(e.key), jsonfast.DescribeByte(e.bad))
 	}
 	return nil
 }
@@ -510,7 +510,7 @@ func (x *itemDecoder) readConfiguration() error {
 				return fmt.Errorf("configuration: %w", err)
 			}
 		}
-		x.configErr = fmt.Errorf("want an object or a string holding one, got a string holding %q", truncate(inner))
+		x.configErr = fmt.Errorf("want an object or a string holding one, got a string holding %q", jsonfast.Excerpt(inner))
 		return nil
 	case 'n':
 		if x.d.Null() {
@@ -520,7 +520,7 @@ func (x *itemDecoder) readConfiguration() error {
 	if err := x.d.Skip(); err != nil {
 		return err
 	}
-	x.configErr = fmt.Errorf("want an object or a JSON-encoded string, got %s", truncate(x.src[start:x.d.Offset()]))
+	x.configErr = fmt.Errorf("want an object or a JSON-encoded string, got %s", jsonfast.Excerpt(x.src[start:x.d.Offset()]))
 	return nil
 }
 
@@ -553,7 +553,7 @@ func (x *itemDecoder) readSupplementary() error {
 			}
 			x.suppSet, x.supp = false, x.supp[:0]
 		}
-		x.suppErr = fmt.Errorf("want an object or a string holding one, got a string holding %q", truncate(inner))
+		x.suppErr = fmt.Errorf("want an object or a string holding one, got a string holding %q", jsonfast.Excerpt(inner))
 		return nil
 	case 'n':
 		if x.d.Null() {
@@ -561,7 +561,7 @@ func (x *itemDecoder) readSupplementary() error {
 		}
 		return x.d.Skip()
 	default:
-		x.suppErr = fmt.Errorf("want an object or a JSON-encoded string holding one, got %s", kindOf(c))
+		x.suppErr = fmt.Errorf("want an object or a JSON-encoded string holding one, got %s", jsonfast.DescribeByte(c))
 		return x.d.Skip()
 	}
 }
@@ -725,7 +725,7 @@ func decodeScalar(v rawValue) (string, error) {
 	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
 		return v.raw, nil
 	}
-	return "", fmt.Errorf("want a string or a number, got %s", truncate(v.raw))
+	return "", fmt.Errorf("want a string or a number, got %s", jsonfast.Excerpt(v.raw))
 }
 
 func first(vals ...string) string {

@@ -19,7 +19,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/aiguard/aiguard/internal/jsonfast"
 )
@@ -333,13 +332,13 @@ func decodeTime(raw, str string) (time.Time, error) {
 		}
 		parsed, err := parseRFC3339(str)
 		if err != nil {
-			return time.Time{}, fmt.Errorf("want an RFC 3339 time, got %q", truncate(str))
+			return time.Time{}, fmt.Errorf("want an RFC 3339 time, got %q", jsonfast.Excerpt(str))
 		}
 		t = parsed.UTC()
 	default:
 		f, err := strconv.ParseFloat(raw, 64)
 		if err != nil {
-			return time.Time{}, fmt.Errorf("want an RFC 3339 string or epoch seconds, got %s", truncate(raw))
+			return time.Time{}, fmt.Errorf("want an RFC 3339 string or epoch seconds, got %s", jsonfast.Excerpt(raw))
 		}
 		if f > 1e11 {
 			f /= 1000
@@ -347,49 +346,13 @@ func decodeTime(raw, str string) (time.Time, error) {
 		// Check the range before converting: a float beyond int64 converts
 		// to an unspecified value.
 		if f < float64(minTime.Unix()) || f > float64(maxTime.Unix()) {
-			return time.Time{}, fmt.Errorf("epoch time %s is outside years 1 to 9999", truncate(raw))
+			return time.Time{}, fmt.Errorf("epoch time %s is outside years 1 to 9999", jsonfast.Excerpt(raw))
 		}
 		sec := int64(f)
 		t = time.Unix(sec, int64((f-float64(sec))*1e9)).UTC().Round(time.Millisecond)
 	}
 	if t.Before(minTime) || t.After(maxTime) {
-		return time.Time{}, fmt.Errorf("time %s is outside years 1 to 9999", truncate(raw))
+		return time.Time{}, fmt.Errorf("time %s is outside years 1 to 9999", jsonfast.Excerpt(raw))
 	}
 	return t, nil
-}
-
-// kindOf names the kind of JSON value that starts with c, for error
-// messages.
-func kindOf(c byte) string {
-	switch c {
-	case 0:
-		return "nothing"
-	case '{':
-		return "an object"
-	case '[':
-		return "an array"
-	case '"':
-		return "a string"
-	case 't', 'f':
-		return "a boolean"
-	case 'n':
-		return "null"
-	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
-		return "a number"
-	}
-	return "text that is not JSON"
-}
-
-// truncate shortens input quoted in an error message to about 40 bytes,
-// cutting at a rune boundary.
-func truncate(s string) string {
-	const n = 40
-	if len(s) <= n {
-		return strings.ToValidUTF8(s, "\uFFFD")
-	}
-	cut := n
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return strings.ToValidUTF8(s[:cut], "\uFFFD") + "…"
 }

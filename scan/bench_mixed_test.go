@@ -35,6 +35,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aiguard/aiguard/internal/inputfile"
+	"github.com/aiguard/aiguard/internal/jsonsplit"
 	"github.com/aiguard/aiguard/internal/refdata"
 )
 
@@ -264,7 +266,7 @@ func gunzipFile(tb testing.TB, path string) int64 {
 		tb.Fatal(err)
 	}
 	defer f.Close()
-	zr, err := newGzipReader(bufio.NewReaderSize(f, 256<<10))
+	zr, err := inputfile.NewGzipReader(bufio.NewReaderSize(f, 256<<10))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -335,7 +337,7 @@ func BenchmarkSplit(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			zr, _ := newGzipReader(f)
+			zr, _ := inputfile.NewGzipReader(f)
 			raw, err := io.ReadAll(zr)
 			f.Close()
 			if err != nil {
@@ -344,9 +346,8 @@ func BenchmarkSplit(b *testing.B) {
 			b.SetBytes(int64(len(raw)))
 			b.ResetTimer()
 			for b.Loop() {
-				sp := newSplitter(bytes.NewReader(raw))
 				n := 0
-				err := sp.objectArrays(containerKey(KindConfigItems), func(string, element) error { n++; return nil })
+				err := split(newSplitter(bytes.NewReader(raw)), KindConfigItems, func(string, *jsonsplit.Element) error { n++; return nil })
 				if err != nil || n != 20_000 {
 					b.Fatalf("%d elements, %v", n, err)
 				}

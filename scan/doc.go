@@ -10,11 +10,13 @@
 //
 //   - open (open.go): name the inputs ([Expand]), open each (a regular
 //     file or standard input; gzip detected by its magic bytes and read
-//     anywhere, with github.com/klauspost/compress), count the bytes read;
+//     anywhere), count the bytes read; the opener (internal/inputfile) is
+//     the one aiguard hunt's CloudTrail reader uses;
 //   - detect (detect.go): recognise the input by its content, never by its
 //     name, and never decide "empty" from a sniff window ([Kind]);
 //   - split (split.go): find the boundaries of the items in a stream without
-//     decoding them, and note each item's resourceType on the way;
+//     decoding them, and note each item's resourceType on the way (with
+//     internal/jsonsplit, the CloudTrail reader's splitter too);
 //   - decode (decode.go): turn an item's bytes into a [configitem.Item];
 //   - evaluate (evaluate.go): judge it with the rules through their one entry
 //     point ([rules.Configured]), exemptions included, and mark what is

@@ -25,14 +25,7 @@ func (rs *ruleSet) process(opts *Options, c *chunk, rec *record, out *Result) {
 		out.Resource = Identity{Type: rec.uncovered}
 		return
 	}
-	data := c.buf[rec.off : rec.off+rec.n]
-	if !rec.quoted {
-		if typ, ok := sniffType(data); ok && !rs.covered[typ] {
-			out.Resource = Identity{Type: typ}
-			return
-		}
-	}
-	item, err := decodeItem(data, rec.quoted)
+	item, err := decodeItem(c.buf[rec.off:rec.off+rec.n], rec.quoted)
 	if err != nil {
 		out.Problem = &Problem{Pos: rec.pos, Err: err}
 		return

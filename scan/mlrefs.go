@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/aiguard/aiguard/configitem"
+	"github.com/aiguard/aiguard/internal/jsonsplit"
 )
 
 // mlRefs are the buckets (by name) and keys (by key ID) AI resources use,
@@ -51,35 +52,19 @@ func (m *mlRefs) read(src *Source) {
 		return
 	}
 	defer probe.Close()
-	sp := newSplitter(probe.r)
-	visit := func(el element) error {
-		if el.err != nil || len(el.data) == 0 {
+	split(newSplitter(probe.r), probe.Kind, func(_ string, el *jsonsplit.Element) error {
+		if el.Err != nil || len(el.Data) == 0 {
 			return nil
 		}
-		data := el.data
-		quoted := data[0] == '"'
-		if !quoted {
-			if typ, ok := sniffType(data); ok && !isAIType(typ) {
-				return nil
-			}
-		}
-		item, err := decodeItem(data, quoted)
-		if err != nil || !isAIType(item.ResourceType) {
+		if typ := itemType(el); typ != nil && !isAIType(string(typ)) {
 			return nil
 		}
-		m.add(item)
+		item, err := decodeItem(el.Data, el.Data[0] == '"')
+		if err == nil && isAIType(item.ResourceType) {
+			m.add(item)
+		}
 		return nil
-	}
-	switch probe.Kind {
-	case KindConfigItems, KindBatchGet, KindSelect:
-		sp.objectArrays(containerKey(probe.Kind), func(_ string, el element) error { return visit(el) })
-	case KindArray:
-		sp.array(visit)
-	case KindNDJSON:
-		sp.lines(visit)
-	case KindStream:
-		sp.stream(visit)
-	}
+	})
 }
 
 // add records what an AI resource's configuration refers to.

@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/aiguard/aiguard/conformance"
+	"github.com/aiguard/aiguard/internal/jsonfast"
+	"github.com/aiguard/aiguard/internal/jsonsplit"
 	"github.com/aiguard/aiguard/orgspec"
 	"github.com/aiguard/aiguard/rules"
 )
@@ -351,60 +353,41 @@ func (p *producer) source(input int, src *Source) bool {
 	case KindTemplate, KindPlan:
 		return p.whole(input, src)
 	}
-	sp := newSplitter(src.r)
-	sp.wantType = true
 	alive := true
 	// where is the position after the last element, where a break in the
 	// input is reported.
 	where := Position{File: src.Name, Index: -1}
-	emitter := func(array string) func(el element) error {
-		return func(el element) error {
-			pos := Position{File: src.Name, Array: array, Index: el.index}
-			where = Position{File: src.Name, Array: array, Index: el.index + 1}
-			if src.Kind == KindNDJSON {
-				line := el.index + src.lead.lines
-				pos = Position{File: src.Name, Line: line, Index: -1}
-				where = Position{File: src.Name, Line: line + 1, Index: -1}
-			}
-			rec := record{pos: pos, input: input}
-			switch {
-			case el.err != nil:
-				alive = p.problem(input, pos, el.err, false)
-			case len(el.data) == 0:
-				alive = p.problem(input, pos, errors.New("empty value"), false)
-			case el.typ != nil && !p.rs.covered[string(el.typ)]:
-				rec.uncovered = p.intern(el.typ)
-				alive = p.add(rec, nil)
-			case el.data[0] == '{':
-				alive = p.add(rec, el.data)
-			case el.data[0] == '"' && src.Kind != KindNDJSON:
-				rec.quoted = true
-				alive = p.add(rec, el.data)
-			default:
-				alive = p.problem(input, pos, fmt.Errorf("want a configuration item (a JSON object), got %s",
-					describeJSON(el.data)), false)
-			}
-			if !alive {
-				return context.Canceled
-			}
-			return nil
+	err := split(newSplitter(src.r), src.Kind, func(array string, el *jsonsplit.Element) error {
+		pos := Position{File: src.Name, Array: array, Index: el.Index}
+		where = Position{File: src.Name, Array: array, Index: el.Index + 1}
+		if src.Kind == KindNDJSON {
+			line := el.Index + src.lead.lines
+			pos = Position{File: src.Name, Line: line, Index: -1}
+			where = Position{File: src.Name, Line: line + 1, Index: -1}
 		}
-	}
-	var err error
-	switch src.Kind {
-	case KindConfigItems, KindBatchGet, KindSelect:
-		want := containerKey(src.Kind)
-		err = sp.objectArrays(want, func(key string, el element) error { return emitter(key)(el) })
-	case KindArray:
-		err = sp.array(emitter(""))
-		if err == nil {
-			err = sp.trailing()
+		rec := record{pos: pos, input: input}
+		switch typ := itemType(el); {
+		case el.Err != nil:
+			alive = p.problem(input, pos, el.Err, false)
+		case len(el.Data) == 0:
+			alive = p.problem(input, pos, errors.New("empty value"), false)
+		case typ != nil && !p.rs.covered[string(typ)]:
+			rec.uncovered = p.intern(typ)
+			alive = p.add(rec, nil)
+		case el.Data[0] == '{':
+			alive = p.add(rec, el.Data)
+		case el.Data[0] == '"' && src.Kind != KindNDJSON:
+			rec.quoted = true
+			alive = p.add(rec, el.Data)
+		default:
+			alive = p.problem(input, pos, fmt.Errorf("want a configuration item (a JSON object), got %s",
+				jsonfast.Describe(el.Data)), false)
 		}
-	case KindNDJSON:
-		err = sp.lines(emitter(""))
-	case KindStream:
-		err = sp.stream(emitter(""))
-	}
+		if !alive {
+			return context.Canceled
+		}
+		return nil
+	})
 	if !alive || errors.Is(err, context.Canceled) {
 		return false
 	}
