@@ -8,7 +8,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	"github.com/aiguard/aiguard/configitem"
 )
@@ -78,28 +77,4 @@ func tagListToMap(data []byte) ([]byte, bool) {
 	m["tags"] = enc
 	out, err := json.Marshal(m)
 	return out, err == nil
-}
-
-// partitionOf returns the partition from an ARN, or from the Region name.
-func partitionOf(arn, region string) string {
-	if rest, ok := strings.CutPrefix(arn, "arn:"); ok {
-		if p, _, ok := strings.Cut(rest, ":"); ok && p != "" {
-			return p
-		}
-	}
-	switch {
-	case strings.HasPrefix(region, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(region, "us-gov-"):
-		return "aws-us-gov"
-	case strings.HasPrefix(region, "us-isob-"):
-		return "aws-iso-b"
-	case strings.HasPrefix(region, "us-iso-"):
-		return "aws-iso"
-	case strings.HasPrefix(region, "eu-isoe-"):
-		return "aws-iso-e"
-	case strings.HasPrefix(region, "us-isof-"):
-		return "aws-iso-f"
-	}
-	return "aws"
 }

@@ -7,6 +7,7 @@ package scan
 import (
 	"errors"
 
+	"github.com/aiguard/aiguard/awsid"
 	"github.com/aiguard/aiguard/configitem"
 	"github.com/aiguard/aiguard/rules"
 )
@@ -55,6 +56,18 @@ func (rs *ruleSet) process(opts *Options, c *chunk, rec *record, out *Result) {
 		out.Evaluations[i] = ev
 		out.Details[i] = Detail{Where: rec.pos, Suppressed: b.suppression(ev, ex, item.ResourceID)}
 	}
+}
+
+// partitionOf returns the partition from an ARN, else from the Region name,
+// else aws.
+func partitionOf(arn, region string) string {
+	if p, ok := awsid.PartitionOfARN(arn); ok {
+		return p
+	}
+	if p := awsid.PartitionOfRegion(region); p != "" {
+		return p
+	}
+	return awsid.AWS
 }
 
 // identityOf names the resource a CI describes.

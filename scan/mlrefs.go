@@ -9,10 +9,10 @@ package scan
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 
+	"github.com/aiguard/aiguard/awsid"
 	"github.com/aiguard/aiguard/configitem"
 	"github.com/aiguard/aiguard/internal/jsonsplit"
 )
@@ -24,7 +24,15 @@ type mlRefs struct {
 	keys    map[string]map[string]bool
 }
 
-var kmsKeyARN = regexp.MustCompile(`^arn:[a-z-]+:kms:[a-z0-9-]+:\d{12}:key/([A-Za-z0-9-]+)$`)
+// kmsKeyID returns the key ID a KMS key ARN names.
+func kmsKeyID(s string) (string, bool) {
+	a, err := awsid.ParseARN(s)
+	if err != nil || a.Service != "kms" || a.Region == "" || !awsid.IsAccountID(a.AccountID) {
+		return "", false
+	}
+	id, ok := strings.CutPrefix(a.Resource, "key/")
+	return id, ok && id != "" && !strings.ContainsAny(id, "/:")
+}
 
 // collectMLRefs reads the inputs (files only) for the references of their
 // AI resources.
@@ -77,8 +85,8 @@ func (m *mlRefs) add(item *configitem.Item) {
 			if b := bucketInString(t); b != "" {
 				addRef(m.buckets, b, by)
 			}
-			if k := kmsKeyARN.FindStringSubmatch(t); k != nil {
-				addRef(m.keys, k[1], by)
+			if k, ok := kmsKeyID(t); ok {
+				addRef(m.keys, k, by)
 			} else if strings.Contains(strings.ToLower(path), "kms") && !strings.ContainsAny(t, ":/ ") && t != "" {
 				addRef(m.keys, t, by) // a bare key ID
 			}
@@ -122,8 +130,8 @@ func (m *mlRefs) lookup(item *configitem.Item) []string {
 		}
 	case typeKMSKey:
 		set = m.keys[item.ResourceID]
-		if k := kmsKeyARN.FindStringSubmatch(item.ARN); set == nil && k != nil {
-			set = m.keys[k[1]]
+		if k, ok := kmsKeyID(item.ARN); set == nil && ok {
+			set = m.keys[k]
 		}
 	}
 	if len(set) == 0 {

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aiguard/aiguard/awsid"
 	"github.com/aiguard/aiguard/conformance"
 	"github.com/aiguard/aiguard/rules"
 )
@@ -221,11 +222,7 @@ func sortedKeys[V any](m map[string]V) []string {
 // pseudoParams are the pseudo parameters known before deployment.
 func pseudoParams(opts *Options) map[string]any {
 	part := partitionOf("", opts.Region)
-	suffix := "amazonaws.com"
-	if part == "aws-cn" {
-		suffix = "amazonaws.com.cn"
-	}
-	m := map[string]any{"AWS::Partition": part, "AWS::URLSuffix": suffix}
+	m := map[string]any{"AWS::Partition": part, "AWS::URLSuffix": awsid.DNSSuffix(part)}
 	if opts.Region != "" {
 		m["AWS::Region"] = opts.Region
 	}

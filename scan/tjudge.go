@@ -17,6 +17,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/aiguard/aiguard/awsid"
 	"github.com/aiguard/aiguard/configitem"
 	"github.com/aiguard/aiguard/conformance"
 	"github.com/aiguard/aiguard/internal/cfnschema"
@@ -736,13 +737,17 @@ func referencedNames(fn string, arg any) []string {
 	return nil
 }
 
-// bucketInString returns the bucket an S3 URI or S3 ARN names.
+// bucketInString returns the bucket an S3 URI or S3 ARN (of any
+// partition) names.
 func bucketInString(s string) string {
-	for _, prefix := range []string{"s3://", "arn:aws:s3:::", "arn:aws-cn:s3:::", "arn:aws-us-gov:s3:::"} {
-		if rest, ok := strings.CutPrefix(s, prefix); ok {
-			name, _, _ := strings.Cut(rest, "/")
-			return name
+	rest, ok := strings.CutPrefix(s, "s3://")
+	if !ok {
+		a, err := awsid.ParseARN(s)
+		if err != nil || a.Service != "s3" || a.Region != "" || a.AccountID != "" {
+			return ""
 		}
+		rest = a.Resource
 	}
-	return ""
+	name, _, _ := strings.Cut(rest, "/")
+	return name
 }

@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/aiguard/aiguard/awsid"
 	"github.com/aiguard/aiguard/configevent"
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
 	"github.com/aiguard/aiguard/internal/cli/version"
@@ -157,11 +157,6 @@ stderr with its position) and nothing reached --fail-on.`,
 	return cmd
 }
 
-var (
-	accountPattern = regexp.MustCompile(`^\d{12}$`)
-	regionPattern  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+$`)
-)
-
 func runScan(opts *Options) error {
 	if err := opts.CheckFormat(); err != nil {
 		return err
@@ -170,10 +165,10 @@ func runScan(opts *Options) error {
 	if err != nil {
 		return err
 	}
-	if opts.AccountID != "" && !accountPattern.MatchString(opts.AccountID) {
+	if opts.AccountID != "" && !awsid.IsAccountID(opts.AccountID) {
 		return cmdutil.Usagef("--account-id: got %q, want 12 digits", opts.AccountID)
 	}
-	if opts.Region != "" && !regionPattern.MatchString(opts.Region) {
+	if opts.Region != "" && awsid.PartitionOfRegion(opts.Region) == "" {
 		return cmdutil.Usagef("--region: got %q, want a Region name such as us-east-1", opts.Region)
 	}
 	selected, err := cmdutil.SelectRules(opts.Registry, opts.RuleIDs)

@@ -208,6 +208,7 @@ func TestScanUsageErrors(t *testing.T) {
 		{"bad param", []string{"--params", `{"minimumTlsVersion":"2"}`, "testdata/scan/item.json"}, "minimumTlsVersion"},
 		{"account", []string{"--account-id", "12345", "testdata/scan/item.json"}, "--account-id"},
 		{"region", []string{"--region", "Mars", "testdata/scan/item.json"}, "--region"},
+		{"region of no partition", []string{"--region", "zz-north-1", "testdata/scan/item.json"}, "--region"},
 		{"asff template", []string{"--format", "asff", "testdata/scan/template.yaml"}, "pass --account-id and --region"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -498,5 +499,17 @@ Resources:
 	}
 	if r := run(t, "--parameter", "novalue", tpl); r.code != cmdutil.ExitUsage {
 		t.Errorf("--parameter without =: exit %d", r.code)
+	}
+}
+
+// TestRegionOfEveryPartition: --region takes a Region of any partition
+// (the European Sovereign Cloud's included), as the organization spec does.
+func TestRegionOfEveryPartition(t *testing.T) {
+	t.Chdir(refdata.ModuleRoot(t))
+	for _, region := range []string{"us-east-1", "eusc-de-east-1", "cn-north-1", "us-gov-west-1", "us-isob-east-1"} {
+		r := run(t, "--fail-on", "none", "--account-id", "111122223333", "--region", region, "testdata/scan/template.yaml")
+		if r.code != 0 {
+			t.Errorf("--region %s: exit %d, %s", region, r.code, r.stderr)
+		}
 	}
 }
