@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/aiguard/aiguard/internal/jsonfast"
 )
@@ -130,6 +131,12 @@ type itemDecoder struct {
 	src string
 
 	keys keySet // the CI's top-level keys so far
+	// inner are the keys of the object being read inside the CI (a tag
+	// set, a relationship, the supplementary configuration), which do not
+	// nest; rel are a relationship's members. Kept here, they cost no
+	// allocation per object.
+	inner keySet
+	rel   [nRelFields]string
 
 	typeErr error // the first member of the wrong JSON type
 
@@ -208,7 +215,7 @@ func decodeItem(it *Item, s string) error {
 // reset empties x for the next Decode, keeping its scratch space but no
 // reference to the last item.
 func (x *itemDecoder) reset() {
-	d, tags, supp, keys := x.d, x.tags[:0], x.supp[:0], x.keys.reset()
+	d, tags, supp, keys, inner := x.d, x.tags[:0], x.supp[:0], x.keys.reset(), x.inner.reset()
 	d.Reset("")
 	clear(tags[:cap(tags)])
 	clear(supp[:cap(supp)])
@@ -218,7 +225,7 @@ func (x *itemDecoder) reset() {
 	if cap(supp) > 1024 {
 		supp = nil
 	}
-	*x = itemDecoder{d: d, tags: tags, supp: supp, keys: keys}
+	*x = itemDecoder{d: d, tags: tags, supp: supp, keys: keys, inner: inner}
 }
 
 func isSyntax(err error) bool {
@@ -344,9 +351,9 @@ func (x *itemDecoder) readTags() error {
 	switch c := x.d.Peek(); c {
 	case '{':
 		x.tagsObject = true
-		var seen keySet
+		x.inner = x.inner.reset()
 		return x.d.Object(func(key string) error {
-			if err := seen.add("tags: ", key); err != nil {
+			if err := x.inner.add("tags: ", key); err != nil {
 				return err
 			}
 			e := tagEntry{key: key}
@@ -424,12 +431,13 @@ func (x *itemDecoder) readRelationships() error {
 }
 
 func (x *itemDecoder) readRelationship() error {
-	var f [nRelFields]string
+	f := &x.rel
+	*f = [nRelFields]string{}
 	switch c := x.d.Peek(); c {
 	case '{':
-		var seen keySet
+		x.inner = x.inner.reset()
 		err := x.d.Object(func(key string) error {
-			if err := seen.add("relationships: ", key); err != nil {
+			if err := x.inner.add("relationships: ", key); err != nil {
 				return err
 			}
 			i := relFieldOf(key)
@@ -569,9 +577,9 @@ func (x *itemDecoder) readSupplementary() error {
 func (x *itemDecoder) readSuppObject(d *jsonfast.Decoder, src string) error {
 	d.Peek()
 	start := d.Offset()
-	var seen keySet
+	x.inner = x.inner.reset()
 	err := d.Object(func(key string) error {
-		if err := seen.add("supplementaryConfiguration: ", key); err != nil {
+		if err := x.inner.add("supplementaryConfiguration: ", key); err != nil {
 			return err
 		}
 		d.Peek()
@@ -651,15 +659,18 @@ func (x *itemDecoder) finish(it *Item) error {
 	}
 	c.configSet = true
 	if x.configSet {
-		out.Configuration = []byte(x.configRaw)
+		// The configuration's text is a view of the item's copy of the
+		// input, which the configuration's strings share anyway: copying
+		// it again cost a tenth of decoding a snapshot's CI.
+		out.Configuration = readOnlyBytes(x.configRaw)
 		c.configRaw = out.Configuration
 		c.config = Value{v: x.configTree, ok: true, memo: &c.memo}
 	}
 	if x.suppSet {
-		// One copy of the supplementary text serves every member's raw
+		// The supplementary text, a view too, serves every member's raw
 		// value; each is capped so that appending to one cannot overwrite
 		// the next.
-		buf := []byte(x.suppSrc[x.suppStart:x.suppEnd])
+		buf := readOnlyBytes(x.suppSrc[x.suppStart:x.suppEnd])
 		out.Supplementary = make(map[string]json.RawMessage, len(x.supp))
 		c.supp = make(map[string]suppEntry, len(x.supp))
 		for _, m := range x.supp {
@@ -671,6 +682,16 @@ func (x *itemDecoder) finish(it *Item) error {
 	}
 	out.cache = c
 	return nil
+}
+
+// readOnlyBytes returns the bytes of s without copying them, with no room
+// to append in place: an Item's Configuration and Supplementary values,
+// which its documentation says not to modify.
+func readOnlyBytes(s string) []byte {
+	if s == "" {
+		return []byte{}
+	}
+	return unsafe.Slice(unsafe.StringData(s), len(s))
 }
 
 // compactStrings copies the item's own strings (not its configuration's)

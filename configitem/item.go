@@ -71,10 +71,13 @@ type Item struct {
 
 	// Configuration is the resource's configuration as a JSON object (or nil
 	// when the item has none, as in an oversized-change summary or a deletion).
+	// In an item from Decode it shares memory with the decoded strings: to
+	// change it, replace it, never write into it.
 	Configuration json.RawMessage
 	// Supplementary holds supplementaryConfiguration values as JSON. A value that
 	// Config delivered as a JSON-encoded string is kept as that string; the
-	// accessors of [Value] decode it on demand.
+	// accessors of [Value] decode it on demand. As for Configuration, replace
+	// a value, never write into it.
 	Supplementary map[string]json.RawMessage
 
 	// cache holds Configuration and Supplementary decoded. Decode fills it
@@ -171,6 +174,17 @@ func (it *Item) Supplement(key string) Value {
 	}
 	c.supp[key] = suppEntry{raw: raw, v: decoded}
 	return Value{v: decoded, ok: true, memo: &c.memo}.decodeEmbedded()
+}
+
+// Inner returns an item whose configuration is cfg, a Value taken from
+// another item: a resource that a producer gave inside an item (rules read
+// the resources an item references so). cfg is used as it is, not encoded
+// and decoded again; the item's Configuration is nil, and Config returns
+// cfg. The caller fills in the item's other fields.
+func Inner(cfg Value) *Item {
+	it := newItem()
+	it.cache.config, it.cache.configSet = cfg, true
+	return it
 }
 
 func (it *Item) ensureCache() *itemCache {

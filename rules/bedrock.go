@@ -293,7 +293,7 @@ func guardrailFiltersByType(cfg configitem.Value) map[string]guardrailFilter {
 		if typ == "" {
 			continue
 		}
-		cur := guardrailFilter{in: guardrailDirection(f, "Input"), out: guardrailDirection(f, "Output")}
+		cur := guardrailFilter{in: guardrailDirection(f, guardrailInput), out: guardrailDirection(f, guardrailOutput)}
 		if prev, ok := out[typ]; ok {
 			if prev.in.rank > cur.in.rank {
 				cur.in = prev.in
@@ -307,17 +307,25 @@ func guardrailFiltersByType(cfg configitem.Value) map[string]guardrailFilter {
 	return out
 }
 
+// guardrailDir names the fields of a filter's direction.
+type guardrailDir struct{ enabled, action, strength string }
+
+var (
+	guardrailInput  = guardrailDir{"InputEnabled", "InputAction", "InputStrength"}
+	guardrailOutput = guardrailDir{"OutputEnabled", "OutputAction", "OutputStrength"}
+)
+
 // guardrailDirection is a filter's effective strength on input or output. A
 // direction that is disabled, or whose action is NONE (detect only), blocks
 // nothing, so it counts as NONE whatever its strength says.
-func guardrailDirection(f configitem.Value, dir string) guardrailSide {
-	if b, ok := mlPath(f, dir+"Enabled").Bool(); ok && !b {
+func guardrailDirection(f configitem.Value, dir guardrailDir) guardrailSide {
+	if b, ok := mlPath(f, dir.enabled).Bool(); ok && !b {
 		return guardrailSide{0, "off"}
 	}
-	if strings.EqualFold(strings.TrimSpace(mlPath(f, dir+"Action").Str()), "NONE") {
+	if strings.EqualFold(strings.TrimSpace(mlPath(f, dir.action).Str()), "NONE") {
 		return guardrailSide{0, "detect"}
 	}
-	s := strings.ToUpper(strings.TrimSpace(mlPath(f, dir+"Strength").Str()))
+	s := strings.ToUpper(strings.TrimSpace(mlPath(f, dir.strength).Str()))
 	if s == "" {
 		return guardrailSide{0, "unset"}
 	}

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"unicode"
 
 	"github.com/aiguard/aiguard/configitem"
 )
@@ -82,23 +81,15 @@ func relatedOf(item *configitem.Item, key string) (list []related, carried bool)
 		r := related{typ: strings.TrimSpace(e.Field("resourceType").Str()), id: strings.TrimSpace(e.Field("resourceId").Str())}
 		cfg := e.Field("configuration")
 		if _, ok := cfg.Raw().(map[string]any); ok && r.id != "" {
-			raw, err := json.Marshal(cfg.Raw())
-			if err == nil {
-				r.item = &configitem.Item{
-					Status:       configitem.StatusOK,
-					ResourceType: r.typ,
-					ResourceID:   r.id,
-					ResourceName: strings.TrimSpace(e.Field("resourceName").Str()),
-					AccountID:    item.AccountID,
-					Region:       item.Region,
-					CaptureTime:  item.CaptureTime,
-					Tags:         stringMap(e.Field("tags")),
-					// The related resource's own relations, where the reader
-					// gives them (a collection's encryption policy).
-					Supplementary: rawMembers(e.Field("supplementaryConfiguration")),
-					Configuration: raw,
-				}
-			}
+			r.item = configitem.Inner(cfg)
+			r.item.Status = configitem.StatusOK
+			r.item.ResourceType, r.item.ResourceID = r.typ, r.id
+			r.item.ResourceName = strings.TrimSpace(e.Field("resourceName").Str())
+			r.item.AccountID, r.item.Region, r.item.CaptureTime = item.AccountID, item.Region, item.CaptureTime
+			r.item.Tags = stringMap(e.Field("tags"))
+			// The related resource's own relations, where the reader gives
+			// them (a collection's encryption policy).
+			r.item.Supplementary = rawMembers(e.Field("supplementaryConfiguration"))
 		}
 		if r.item == nil {
 			r.reference = strings.TrimSpace(e.Field("reference").Str())
@@ -167,28 +158,36 @@ func (r related) missing() string {
 }
 
 // kindOfType turns a resource type into words: AWS::SageMaker::EndpointConfig
-// is "endpoint config", AWS::RDS::DBCluster "DB cluster".
+// is "endpoint config", AWS::RDS::DBCluster "DB cluster". Type names are
+// ASCII.
 func kindOfType(typ string) string {
 	name := typ[strings.LastIndex(typ, ":")+1:]
-	var words []string
+	var b strings.Builder
+	word := func(w string) {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		if strings.ToUpper(w) == w { // an acronym (DB, API) keeps its case
+			b.WriteString(w)
+		} else {
+			b.WriteString(strings.ToLower(w))
+		}
+	}
 	start := 0
-	runes := []rune(name)
-	for i := 1; i < len(runes); i++ {
-		prevLower := unicode.IsLower(runes[i-1])
-		nextLower := i+1 < len(runes) && unicode.IsLower(runes[i+1])
-		if unicode.IsUpper(runes[i]) && (prevLower || nextLower) {
-			words = append(words, string(runes[start:i]))
+	for i := 1; i < len(name); i++ {
+		upper := isUpper(name[i])
+		prevLower := !isUpper(name[i-1])
+		nextLower := i+1 < len(name) && !isUpper(name[i+1])
+		if upper && (prevLower || nextLower) {
+			word(name[start:i])
 			start = i
 		}
 	}
-	words = append(words, string(runes[start:]))
-	for i, w := range words {
-		if strings.ToUpper(w) != w { // an acronym (DB, API) keeps its case
-			words[i] = strings.ToLower(w)
-		}
-	}
-	return strings.Join(words, " ")
+	word(name[start:])
+	return b.String()
 }
+
+func isUpper(c byte) bool { return 'A' <= c && c <= 'Z' }
 
 // relatedNotCarried is the verdict on a resource whose CI does not carry
 // the resource that decides the rule.
