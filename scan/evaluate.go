@@ -49,8 +49,7 @@ func (rs *ruleSet) process(opts *Options, c *chunk, rec *record, out *Result) {
 	if len(item.MLReferences) == 0 {
 		item.MLReferences = rs.refs.lookup(item)
 	}
-	out.Evaluations = make([]rules.Evaluation, len(list))
-	out.Details = make([]Detail, len(list))
+	out.Evaluations, out.Details = c.slots(len(list))
 	for i, b := range list {
 		ev, ex := b.judge.EvaluateChange(item, false, opts.Now)
 		out.Evaluations[i] = ev
@@ -58,11 +57,12 @@ func (rs *ruleSet) process(opts *Options, c *chunk, rec *record, out *Result) {
 	}
 }
 
-// partitionOf returns the partition from an ARN, else from the Region name,
-// else aws.
+// partitionOf returns the partition from an ARN (one awsid knows), else
+// from the Region name, else aws. It runs for every item, so it splits the
+// ARN rather than parse it whole.
 func partitionOf(arn, region string) string {
-	if p, ok := awsid.PartitionOfARN(arn); ok {
-		return p
+	if a, ok := awsid.SplitARN(arn); ok && awsid.IsPartition(a.Partition) {
+		return a.Partition
 	}
 	if p := awsid.PartitionOfRegion(region); p != "" {
 		return p

@@ -9,6 +9,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -38,10 +39,13 @@ func scanBytes(t *testing.T, name string, data []byte, opts Options) (*Summary, 
 	return sum, sink.results
 }
 
+// collectSink keeps every result, copying what the scan reuses (Sink).
 type collectSink struct{ results []Result }
 
 func (c *collectSink) Result(r *Result) error {
-	c.results = append(c.results, *r)
+	kept := *r
+	kept.Evaluations, kept.Details = slices.Clone(r.Evaluations), slices.Clone(r.Details)
+	c.results = append(c.results, kept)
 	return nil
 }
 

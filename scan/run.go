@@ -92,6 +92,10 @@ type chunk struct {
 	recs []record
 	buf  []byte
 	out  []Result
+	// evals and details back the results' slices, which the sink may not
+	// keep (Sink): pooled with the chunk, they cost no allocation per item.
+	evals   []rules.Evaluation
+	details []Detail
 	// work counts the records a worker has something to do for: not the
 	// uncovered items, which are many in a real snapshot and cost nothing.
 	work int
@@ -260,8 +264,24 @@ var chunkPool = sync.Pool{New: func() any {
 func (c *chunk) release() {
 	clear(c.recs)
 	clear(c.out)
+	clear(c.evals)
+	clear(c.details)
 	c.recs, c.out, c.buf, c.work = c.recs[:0], c.out[:0], c.buf[:0], 0
+	c.evals, c.details = c.evals[:0], c.details[:0]
 	chunkPool.Put(c)
+}
+
+// slots returns room for the n evaluations of one result and their
+// details. A result keeps its slices when the slabs grow (they then move,
+// not it), so earlier results stay intact.
+func (c *chunk) slots(n int) ([]rules.Evaluation, []Detail) {
+	if len(c.evals)+n > cap(c.evals) {
+		size := max(2*cap(c.evals), 4*chunkItems, n)
+		c.evals, c.details = make([]rules.Evaluation, 0, size), make([]Detail, 0, size)
+	}
+	i := len(c.evals)
+	c.evals, c.details = c.evals[:i+n], c.details[:i+n]
+	return c.evals[i : i+n : i+n], c.details[i : i+n : i+n]
 }
 
 // producer reads the inputs and fills chunks.
