@@ -744,3 +744,47 @@ func TestConcurrentReads(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrentNestedReads: goroutines sharing an item from Decode read
+// its nested objects and arrays, and build their values, at once (run with
+// -race).
+func TestConcurrentNestedReads(t *testing.T) {
+	for range 20 {
+		it, err := configitem.Decode([]byte(`{"configurationItemStatus":"OK","resourceType":"AWS::X::Y","resourceId":"r",
+			"configuration":{"A":{"B":[{"C":"deep"},2,[3,{"D":true}]],"Big":{"k1":1,"k2":2,"k3":3,"k4":4,"k5":5,"k6":6,"k7":7,"k8":8,"K9":9}}},
+			"supplementaryConfiguration":{"S":{"T":["u",{"V":"w"}]}}}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan string)
+		for g := range 8 {
+			go func() {
+				var problems []string
+				cfg := it.Config()
+				if g%2 == 0 { // some build the whole value first, others look up first
+					_ = cfg.Raw()
+				}
+				b := cfg.Path("A.B").List()
+				if len(b) != 3 || b[0].Field("c").Str() != "deep" || !b[2].List()[1].Field("d").IsTrue() {
+					problems = append(problems, fmt.Sprintf("A.B: %v", cfg.Path("A.B").Raw()))
+				}
+				if n, _ := cfg.Path("A.Big.k9").Int(); n != 9 || cfg.Path("A.Big.nope").Exists() {
+					problems = append(problems, "A.Big")
+				}
+				if it.Supplement("S").Field("T").List()[1].Field("v").Str() != "w" {
+					problems = append(problems, "S")
+				}
+				raw, _ := json.Marshal(cfg.Raw())
+				if !strings.Contains(string(raw), `"D":true`) {
+					problems = append(problems, "Raw: "+string(raw))
+				}
+				done <- strings.Join(problems, "; ")
+			}()
+		}
+		for range 8 {
+			if p := <-done; p != "" {
+				t.Error(p)
+			}
+		}
+	}
+}
