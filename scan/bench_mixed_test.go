@@ -69,8 +69,9 @@ func schemaCI(schema map[string]string, typ string, i int, rnd *rand.Rand) map[s
 	for _, p := range paths {
 		parts := strings.Split(p, ".")
 		switch parts[0] {
-		case "relationships", "tags", "resourceType", "resourceId", "ARN", "arn", "configurationItemCaptureTime":
-			continue // set below
+		case "relationships", "tags", "resourceType", "resourceId", "ARN", "arn", "configurationItemCaptureTime",
+			"resourceCreationTime":
+			continue // set below (the schemas do not all give the times as dates)
 		}
 		m := ci
 		for _, k := range parts[:len(parts)-1] {
@@ -97,6 +98,7 @@ func schemaCI(schema map[string]string, typ string, i int, rnd *rand.Rand) map[s
 	ci["awsRegion"] = "us-east-1"
 	ci["configurationItemStatus"] = "OK"
 	ci["configurationItemCaptureTime"] = "2026-03-01T10:00:00.000Z"
+	ci["resourceCreationTime"] = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(rnd.IntN(1e6)) * time.Second).Format(time.RFC3339)
 	ci["tags"] = map[string]any{"team": "team-" + strconv.Itoa(i%17), "env": []string{"prod", "dev", "test"}[i%3]}
 	ci["relationships"] = []any{map[string]any{"resourceId": fmt.Sprintf("i-%012x", rnd.Uint64()&0xffffffffffff),
 		"resourceType": "AWS::EC2::Instance", "name": "Is attached to Instance"}}

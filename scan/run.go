@@ -11,7 +11,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -22,6 +24,9 @@ import (
 	"github.com/aiguard/aiguard/orgspec"
 	"github.com/aiguard/aiguard/rules"
 )
+
+// gcPercent is the garbage collector's target during a scan.
+const gcPercent = 200
 
 // Options control a scan.
 type Options struct {
@@ -134,6 +139,13 @@ type unit interface {
 // the scan as a whole (invalid parameters, a failing sink), not for corrupt
 // input, which the summary reports.
 func Run(ctx context.Context, srcs []*Source, opts Options, sink Sink) (*Summary, error) {
+	// A scan decodes and drops an item's tree for every item, while what it
+	// keeps is bounded (the chunks in flight, the findings listed): twice
+	// the default garbage collector target saves a tenth of the CPU for
+	// half as much memory again (BENCHMARKS.md). GOGC, when set, wins.
+	if os.Getenv("GOGC") == "" {
+		defer debug.SetGCPercent(debug.SetGCPercent(gcPercent))
+	}
 	if opts.Registry == nil {
 		opts.Registry = rules.Catalog()
 	}
