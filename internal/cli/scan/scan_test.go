@@ -251,13 +251,13 @@ func TestProgressOnlyOnTerminal(t *testing.T) {
 
 func TestProgressBarDrawsAndClears(t *testing.T) {
 	var buf syncBuffer
-	l := &stderrLog{w: &buf}
+	l := cmdutil.NewStatusLine(&buf)
 	c := &scan.Counters{}
 	c.Bytes.Store(1 << 20)
 	c.Items.Store(42)
-	stop := l.startProgress(c, 4<<20)
+	stop := l.Start(progress(c, 4<<20))
 	time.Sleep(450 * time.Millisecond)
-	l.printf("aiguard: a message\n")
+	l.Printf("aiguard: a message\n")
 	stop()
 	out := buf.String()
 	if !strings.Contains(out, "scanning [") || !strings.Contains(out, " 25%") || !strings.Contains(out, "42 items") {
