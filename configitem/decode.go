@@ -500,13 +500,9 @@ func (x *itemDecoder) readConfiguration() error {
 		x.configSet, x.configRaw, x.configTree = true, x.src[start:x.d.Offset()], v
 		return nil
 	case '"':
-		s, err := x.d.StringValue()
-		if err != nil {
+		inner, err := x.heldText()
+		if err != nil || inner == "" {
 			return err
-		}
-		inner := strings.TrimSpace(s)
-		if inner == "" || inner == "null" {
-			return nil
 		}
 		if inner[0] == '{' {
 			v, err := jsonfast.UnmarshalStringUnique(inner)
@@ -518,7 +514,7 @@ func (x *itemDecoder) readConfiguration() error {
 				return fmt.Errorf("configuration: %w", err)
 			}
 		}
-		x.configErr = fmt.Errorf("want an object or a string holding one, got a string holding %q", jsonfast.Excerpt(inner))
+		x.configErr = holdingError(inner)
 		return nil
 	case 'n':
 		if x.d.Null() {
@@ -532,6 +528,24 @@ func (x *itemDecoder) readConfiguration() error {
 	return nil
 }
 
+// heldText reads a string member that may hold a JSON document (the API
+// shape holds configuration so): its text, trimmed, or "" when it holds
+// nothing (blank, or null).
+func (x *itemDecoder) heldText() (string, error) {
+	s, err := x.d.StringValue()
+	inner := strings.TrimSpace(s)
+	if err != nil || inner == "null" {
+		return "", err
+	}
+	return inner, nil
+}
+
+// holdingError is the error of a string member that holds something other
+// than the JSON object wanted.
+func holdingError(inner string) error {
+	return fmt.Errorf("want an object or a string holding one, got a string holding %q", jsonfast.Excerpt(inner))
+}
+
 // readSupplementary reads supplementaryConfiguration: an object, or a
 // string holding one (some exports encode the whole map so). Each value is
 // decoded into a tree and its text kept for Item.Supplementary.
@@ -541,13 +555,9 @@ func (x *itemDecoder) readSupplementary() error {
 	case '{':
 		return x.readSuppObject(&x.d, x.src)
 	case '"':
-		s, err := x.d.StringValue()
-		if err != nil {
+		inner, err := x.heldText()
+		if err != nil || inner == "" {
 			return err
-		}
-		inner := strings.TrimSpace(s)
-		if inner == "" || inner == "null" {
-			return nil
 		}
 		if inner[0] == '{' {
 			d := jsonfast.NewDecoder(inner)
@@ -561,7 +571,7 @@ func (x *itemDecoder) readSupplementary() error {
 			}
 			x.suppSet, x.supp = false, x.supp[:0]
 		}
-		x.suppErr = fmt.Errorf("want an object or a string holding one, got a string holding %q", jsonfast.Excerpt(inner))
+		x.suppErr = holdingError(inner)
 		return nil
 	case 'n':
 		if x.d.Null() {

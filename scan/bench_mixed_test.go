@@ -35,6 +35,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aiguard/aiguard/internal/cpuclock"
 	"github.com/aiguard/aiguard/internal/inputfile"
 	"github.com/aiguard/aiguard/internal/jsonsplit"
 	"github.com/aiguard/aiguard/internal/refdata"
@@ -293,16 +294,17 @@ func BenchmarkScanVsGunzip(b *testing.B) {
 			reportFile(b, path)
 			// The floor, measured now, on the same machine state.
 			const floorRuns = 3
-			floorCPU, floorStart := cpuTime(), time.Now()
+			floorCPU, floorStart := cpuclock.Start(), time.Now()
 			var raw int64
 			for range floorRuns {
 				raw = gunzipFile(b, path)
 			}
 			floorWall := time.Since(floorStart) / floorRuns
-			floorCPUPer := (cpuTime() - floorCPU) / floorRuns
+			floorUsed, _ := floorCPU.Elapsed()
+			floorCPUPer := floorUsed / floorRuns
 			b.Logf("%.1f MB uncompressed; gunzip floor %v wall, %v CPU", float64(raw)/1e6, floorWall, floorCPUPer)
 			b.ResetTimer()
-			cpu := cpuTime()
+			cpu := cpuclock.Start()
 			for b.Loop() {
 				// As aiguard scan runs by default: every rule, the table
 				// written from the summary.
@@ -312,7 +314,8 @@ func BenchmarkScanVsGunzip(b *testing.B) {
 				}
 			}
 			wall := b.Elapsed() / time.Duration(b.N)
-			used := (cpuTime() - cpu) / time.Duration(b.N)
+			used, _ := cpu.Elapsed()
+			used /= time.Duration(b.N)
 			b.ReportMetric(float64(wall)/float64(floorWall), "x-floor-wall")
 			if floorCPUPer > 0 {
 				b.ReportMetric(float64(used)/float64(floorCPUPer), "x-floor-cpu")

@@ -31,11 +31,10 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/aiguard/aiguard/configitem"
+	"github.com/aiguard/aiguard/internal/cpuclock"
 	"github.com/aiguard/aiguard/rules"
 )
 
@@ -107,7 +106,7 @@ func BenchmarkScanSnapshot(b *testing.B) {
 	path := writeSnapshot(b, b.TempDir(), benchCIs, gzip.DefaultCompression)
 	reportFile(b, path)
 	b.ResetTimer()
-	cpu := cpuTime()
+	cpu := cpuclock.Start()
 	for b.Loop() {
 		jw := NewJSONWriter(io.Discard, benchRegistry)
 		sum := scanFile(b, path, nil, jw)
@@ -128,7 +127,7 @@ func BenchmarkDecodeFloor(b *testing.B) {
 	reportFile(b, path)
 	b.Run("parallel", func(b *testing.B) {
 		reg := decodeOnlyRegistry(b)
-		cpu := cpuTime()
+		cpu := cpuclock.Start()
 		for b.Loop() {
 			sum := scanFileWith(b, path, reg, nil, discardSink{})
 			if sum.CIs != benchCIs {
@@ -139,7 +138,7 @@ func BenchmarkDecodeFloor(b *testing.B) {
 		reportCPU(b, cpu)
 	})
 	b.Run("sequential", func(b *testing.B) {
-		cpu := cpuTime()
+		cpu := cpuclock.Start()
 		for b.Loop() {
 			if n := decodeSequential(b, path); n != benchCIs {
 				b.Fatalf("decoded %d CIs, want %d", n, benchCIs)
@@ -232,19 +231,8 @@ func reportFile(b *testing.B, path string) {
 	b.Logf("%s: %d CIs, %.1f MB gzipped", filepath.Base(path), benchCIs, float64(fi.Size())/1e6)
 }
 
-// cpuTime is the process's CPU time so far (user and system, every
-// thread); on a shared machine it measures the work where wall time
-// measures the neighbours too.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-func reportCPU(b *testing.B, start time.Duration) {
-	if used := cpuTime() - start; used > 0 && start > 0 {
+func reportCPU(b *testing.B, cpu cpuclock.Clock) {
+	if used, ok := cpu.Elapsed(); ok {
 		b.ReportMetric(used.Seconds()/float64(b.N), "cpu-s/op")
 		b.ReportMetric(float64(benchCIs)*float64(b.N)/used.Seconds(), "CIs/cpu-s")
 	}

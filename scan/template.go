@@ -200,14 +200,21 @@ func readTemplate(name string, data []byte, rs *ruleSet, opts *Options) ([]unitR
 			"service APIs and cannot run on a template", name, strings.Join(sortedKeys(periodicOnly), ", ")))
 	}
 	if len(uncovered) > 0 {
-		n := 0
-		for _, c := range uncovered {
-			n += c
-		}
-		notes = append(notes, fmt.Sprintf("%s: %d %s of types no rule of the scan covers (%s)", name, n,
-			plural(n, "resource", "resources"), strings.Join(sortedKeys(uncovered), ", ")))
+		notes = append(notes, uncoveredNote(name, "", uncovered))
 	}
 	return out, notes, nil
+}
+
+// uncoveredNote says how many resources of a template or plan (kind:
+// "planned " or "") are of types no rule of the scan covers, counted by
+// type.
+func uncoveredNote(file, kind string, uncovered map[string]int) string {
+	n := 0
+	for _, c := range uncovered {
+		n += c
+	}
+	return fmt.Sprintf("%s: %d %s%s of types no rule of the scan covers (%s)", file, n, kind,
+		plural(n, "resource", "resources"), strings.Join(sortedKeys(uncovered), ", "))
 }
 
 func sortedKeys[V any](m map[string]V) []string {

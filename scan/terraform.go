@@ -156,12 +156,7 @@ func readPlan(name string, data []byte, rs *ruleSet, opts *Options) ([]unitRecor
 			plural(deleted, "resource", "resources")))
 	}
 	if len(uncovered) > 0 {
-		n := 0
-		for _, c := range uncovered {
-			n += c
-		}
-		notes = append(notes, fmt.Sprintf("%s: %d planned %s of types no rule of the scan covers (%s)", name, n,
-			plural(n, "resource", "resources"), strings.Join(sortedKeys(uncovered), ", ")))
+		notes = append(notes, uncoveredNote(name, "planned ", uncovered))
 	}
 	if len(unmapped) > 0 {
 		notes = append(notes, fmt.Sprintf("%s: resource types aiguard does not read from a plan yet: %s", name,
