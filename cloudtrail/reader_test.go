@@ -38,6 +38,28 @@ func readAll(t *testing.T, name string, stdin io.Reader) (*Reader, []*Record, er
 	}
 }
 
+// each opens the named input, lets setup configure the reader, and calls
+// visit for every record; a break in the input fails the test.
+func each(t *testing.T, name string, setup func(*Reader), visit func(*Record)) *Reader {
+	t.Helper()
+	r, err := Open(name, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	setup(r)
+	for {
+		rec, err := r.Next()
+		if err == io.EOF {
+			return r
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		visit(rec)
+	}
+}
+
 func TestFormats(t *testing.T) {
 	ids := []string{
 		"e1b5f0a4-6f6e-4c7c-bb0d-0d3f7a6c1a01",
@@ -270,23 +292,10 @@ func TestConsoleFlag(t *testing.T) {
 }
 
 func TestFilter(t *testing.T) {
-	r, err := Open(filepath.Join("testdata", "log-file.json"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	r.Filter = func(source, name, code string) bool { return source == "s3.amazonaws.com" }
 	var names []string
-	for {
-		rec, err := r.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		names = append(names, rec.EventName)
-	}
+	r := each(t, filepath.Join("testdata", "log-file.json"), func(r *Reader) {
+		r.Filter = func(source, name, code string) bool { return source == "s3.amazonaws.com" }
+	}, func(rec *Record) { names = append(names, rec.EventName) })
 	if strings.Join(names, ",") != "GetObject" || r.Filtered() != 2 || r.Skipped() != 0 {
 		t.Errorf("names %v, filtered %d, skipped %d", names, r.Filtered(), r.Skipped())
 	}
@@ -503,22 +512,9 @@ func TestBorrow(t *testing.T) {
 		t.Fatal(err)
 	}
 	read := func(borrow bool) (kept []string, problems []string) {
-		r, err := Open(name, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer r.Close()
-		r.Borrow = borrow
-		for {
-			rec, err := r.Next()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
+		r := each(t, name, func(r *Reader) { r.Borrow = borrow }, func(rec *Record) {
 			kept = append(kept, strings.Clone(rec.EventID+" "+rec.Principal()+" "+rec.UserAgent))
-		}
+		})
 		for _, p := range r.Problems() {
 			problems = append(problems, p.Error())
 		}

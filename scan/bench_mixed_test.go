@@ -36,7 +36,6 @@ import (
 	"time"
 
 	"github.com/aiguard/aiguard/internal/cpuclock"
-	"github.com/aiguard/aiguard/internal/inputfile"
 	"github.com/aiguard/aiguard/internal/jsonsplit"
 	"github.com/aiguard/aiguard/internal/refdata"
 )
@@ -264,16 +263,7 @@ func writeMixedSnapshot(tb testing.TB, dir string, n int) string {
 
 // gunzipFile decompresses path to io.Discard, as zcat > /dev/null does.
 func gunzipFile(tb testing.TB, path string) int64 {
-	f, err := os.Open(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := inputfile.NewGzipReader(bufio.NewReaderSize(f, 256<<10))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	n, err := io.Copy(io.Discard, zr)
+	n, err := io.Copy(io.Discard, gunzipped(tb, path))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -338,13 +328,7 @@ func BenchmarkSplit(b *testing.B) {
 	} {
 		b.Run(s.name, func(b *testing.B) {
 			path := s.write(b, b.TempDir())
-			f, err := os.Open(path)
-			if err != nil {
-				b.Fatal(err)
-			}
-			zr, _ := inputfile.NewGzipReader(f)
-			raw, err := io.ReadAll(zr)
-			f.Close()
+			raw, err := io.ReadAll(gunzipped(b, path))
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -35,6 +35,7 @@ import (
 
 	"github.com/aiguard/aiguard/configitem"
 	"github.com/aiguard/aiguard/internal/cpuclock"
+	"github.com/aiguard/aiguard/internal/inputfile"
 	"github.com/aiguard/aiguard/rules"
 )
 
@@ -170,19 +171,26 @@ func decodeOnlyRegistry(tb testing.TB) *rules.Registry {
 	return reg
 }
 
-// decodeSequential is the obvious Go path: encoding/json tokens down to
-// configurationItems, one element at a time, each through configitem.Decode.
-func decodeSequential(tb testing.TB, path string) int {
+// gunzipped returns the decompressed content of a gzip file, which is
+// closed when the test ends.
+func gunzipped(tb testing.TB, path string) io.Reader {
+	tb.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	defer f.Close()
-	zr, err := gzip.NewReader(bufio.NewReaderSize(f, 1<<20))
+	tb.Cleanup(func() { f.Close() })
+	zr, err := inputfile.NewGzipReader(bufio.NewReaderSize(f, 256<<10))
 	if err != nil {
 		tb.Fatal(err)
 	}
-	dec := json.NewDecoder(bufio.NewReaderSize(zr, 1<<20))
+	return zr
+}
+
+// decodeSequential is the obvious Go path: encoding/json tokens down to
+// configurationItems, one element at a time, each through configitem.Decode.
+func decodeSequential(tb testing.TB, path string) int {
+	dec := json.NewDecoder(bufio.NewReaderSize(gunzipped(tb, path), 1<<20))
 	if _, err := dec.Token(); err != nil {
 		tb.Fatal(err)
 	}
