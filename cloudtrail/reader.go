@@ -1,17 +1,16 @@
 package cloudtrail
 
 import (
-	"bufio"
 	"bytes"
-	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"unsafe"
+
+	"github.com/aiguard/aiguard/internal/inputfile"
+	"github.com/aiguard/aiguard/internal/jsonsplit"
 )
 
 // Format is the shape of an input, as detected from its content.
@@ -103,10 +102,7 @@ type Reader struct {
 	Borrow bool
 
 	lent   *Record // the record lent out, when Borrow is set
-	file   io.Closer
-	raw    *countingReader
-	gz     *gzip.Reader
-	src    *bufio.Reader
+	in     *inputfile.Stream
 	closed bool
 
 	start    sync.Once
@@ -127,69 +123,43 @@ type Reader struct {
 // Open opens the named file ("-" for stdin) and detects its format. The
 // caller must Close the reader.
 func Open(name string, stdin io.Reader) (*Reader, error) {
-	var f io.ReadCloser
-	size := int64(-1)
-	if name == "-" {
-		if stdin == nil {
-			return nil, errors.New("-: no standard input")
-		}
-		f = io.NopCloser(stdin)
-	} else {
-		file, err := os.Open(name)
-		if err != nil {
-			return nil, err
-		}
-		fi, err := file.Stat()
-		if err != nil {
-			file.Close()
-			return nil, err
-		}
-		if fi.IsDir() {
-			file.Close()
-			return nil, fmt.Errorf("%s: is a directory", name)
-		}
-		size = fi.Size()
-		f = file
-	}
-	r, err := NewReader(name, f)
+	in, err := inputfile.OpenStream(name, stdin, sniffSize)
 	if err != nil {
-		f.Close()
 		return nil, err
 	}
-	r.Size = size
-	return r, nil
+	return newReader(in)
 }
 
 // NewReader detects the format of the input f and returns a reader of its
 // records; Close closes f.
 func NewReader(name string, f io.ReadCloser) (*Reader, error) {
-	r := &Reader{Name: name, Size: -1, file: f, raw: &countingReader{r: f}}
-	br := bufio.NewReaderSize(r.raw, 64<<10)
-	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
-		gz, err := gzip.NewReader(br)
-		if err != nil {
-			return nil, fmt.Errorf("%s: gzip: %w", name, err)
-		}
-		r.Gzip, r.gz = true, gz
-		r.src = bufio.NewReaderSize(gz, sniffSize)
-	} else {
-		r.src = bufio.NewReaderSize(br, sniffSize)
+	in, err := inputfile.NewStream(name, f, -1, sniffSize)
+	if err != nil {
+		f.Close()
+		return nil, err
 	}
-	head, err := r.src.Peek(sniffSize)
+	return newReader(in)
+}
+
+func newReader(in *inputfile.Stream) (*Reader, error) {
+	r := &Reader{Name: in.Name, Size: in.Size, Gzip: in.Gzip, in: in}
+	head, err := in.R.Peek(sniffSize)
 	if err != nil && len(head) == 0 && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("%s: read: %w", name, err)
+		in.Close()
+		return nil, fmt.Errorf("%s: read: %w", in.Name, err)
 	}
 	// A read error after some data (a truncated download) is left for
 	// the reading, which reports where the input broke.
 	if r.Format, err = detect(head); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		in.Close()
+		return nil, fmt.Errorf("%s: %w", in.Name, err)
 	}
 	return r, nil
 }
 
 // BytesRead is how many bytes of the input (compressed, as on disk) have
 // been read so far; a progress display may call it from another goroutine.
-func (r *Reader) BytesRead() int64 { return r.raw.n.Load() }
+func (r *Reader) BytesRead() int64 { return r.in.BytesRead() }
 
 // Records is the number of records returned so far.
 func (r *Reader) Records() int { return r.records }
@@ -229,10 +199,7 @@ func (r *Reader) Close() error {
 		for range r.batches { // let the goroutine finish
 		}
 	}
-	if r.gz != nil {
-		r.gz.Close()
-	}
-	return r.file.Close()
+	return r.in.Close()
 }
 
 // Next returns the next record, or io.EOF after the last. Malformed records
@@ -356,33 +323,36 @@ type batchElement struct {
 	off         int64
 	start, end  int
 	err         error
-	fields      fields
+	fields      jsonsplit.Fields
 }
+
+// The members of a record the splitter notes, in this order (Watch).
+const (
+	fieldSource = iota
+	fieldName
+	fieldErrorCode
+)
 
 // fieldsOf returns the record's eventSource, eventName and errorCode
 // ("" when it has none) as the splitter found them, as views of b that must
 // not be kept; ok is false when the first two are unknown or any is
-// escaped (the decoder then decides).
+// escaped or given twice (the decoder then decides).
 func (el *batchElement) fieldsOf(b []byte) (source, name, errorCode string, ok bool) {
-	f := el.fields
-	view := func(span [2]int) (string, bool) {
-		if span[1] <= span[0] || span[1] > len(b) {
-			return "", false
-		}
-		v := b[span[0]:span[1]]
-		if bytes.IndexByte(v, '\\') >= 0 {
+	view := func(i int) (string, bool) {
+		v, ok := el.fields.Get(b, i)
+		if !ok || bytes.IndexByte(v, '\\') >= 0 {
 			return "", false
 		}
 		return unsafe.String(&v[0], len(v)), true
 	}
-	source, ok1 := view(f.src)
-	name, ok2 := view(f.name)
+	source, ok1 := view(fieldSource)
+	name, ok2 := view(fieldName)
 	if !ok1 || !ok2 {
 		return "", "", "", false
 	}
-	if f.code != [2]int{} {
+	if el.fields[fieldErrorCode] != [2]int{} { // present: it must be readable
 		var ok3 bool
-		if errorCode, ok3 = view(f.code); !ok3 {
+		if errorCode, ok3 = view(fieldErrorCode); !ok3 {
 			return "", "", "", false
 		}
 	}
@@ -438,40 +408,44 @@ func (r *Reader) split() {
 	if !get() {
 		return
 	}
-	emit := func(el element) error {
-		if len(cur.els) == cap(cur.els) || (len(cur.data)+len(el.data) > cap(cur.data) && len(cur.els) > 0) {
+	emit := func(el jsonsplit.Element) error {
+		if len(cur.els) == cap(cur.els) || (len(cur.data)+len(el.Data) > cap(cur.data) && len(cur.els) > 0) {
 			if !send() || !get() {
 				return errStopped
 			}
 		}
-		be := batchElement{index: el.index, line: el.line, off: el.off, err: el.err, fields: el.fields}
+		be := batchElement{index: el.Index, line: el.Line, off: el.Offset, err: el.Err, fields: el.Fields}
 		be.start = len(cur.data)
-		cur.data = append(cur.data, el.data...)
+		cur.data = append(cur.data, el.Data...)
 		be.end = len(cur.data)
 		cur.els = append(cur.els, be)
 		return nil
 	}
-	sp := newSplitter(r.src)
+	sp := newSplitter(r.in.R)
+	inArray := func(key string) error {
+		return sp.ObjectArrays(keyIs(key), func(_ string, el jsonsplit.Element) error { return emit(el) })
+	}
 	var err error
 	switch r.Format {
 	case FormatLogFile:
-		err = sp.container(keyIs("Records"), emit)
+		err = inArray("Records")
 	case FormatLookupEvents:
-		err = sp.container(keyIs("Events"), emit)
+		err = inArray("Events")
 	case FormatLake:
-		err = sp.container(keyIs("QueryResultRows"), emit)
+		err = inArray("QueryResultRows")
 	case FormatArray:
-		if err = sp.array(emit); err == nil {
-			err = sp.trailing()
+		if err = sp.Array(emit); err == nil {
+			err = sp.Trailing()
 		}
 	case FormatStream:
-		err = sp.stream(emit)
+		err = sp.Stream(emit)
 	}
 	if errors.Is(err, errStopped) {
 		return
 	}
 	if err != nil {
-		r.broken = &Problem{File: r.Name, Index: -1, Line: sp.line(min(sp.pos, sp.end)), Offset: sp.offset(sp.pos),
+		line, off := sp.Position()
+		r.broken = &Problem{File: r.Name, Index: -1, Line: line, Offset: off,
 			Err: fmt.Errorf("%w; the rest of the input is skipped", err)}
 	}
 	if len(cur.els) > 0 {
@@ -481,17 +455,6 @@ func (r *Reader) split() {
 
 func keyIs(want string) func(string) bool {
 	return func(k string) bool { return strings.EqualFold(k, want) }
-}
-
-type countingReader struct {
-	r io.Reader
-	n atomic.Int64
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n.Add(int64(n))
-	return n, err
 }
 
 // detect recognises the format of an input from its first bytes.
@@ -544,10 +507,23 @@ func detectObject(b []byte) (Format, error) {
 }
 
 // topLevelKeys lists the keys of the object b starts with, as far as b
-// goes, ignoring values it cannot see whole.
+// goes.
 func topLevelKeys(b []byte) []string {
-	sp := newSplitter(bytes.NewReader(b))
-	var keys []string
-	_ = sp.container(func(k string) bool { keys = append(keys, k); return false }, func(element) error { return nil })
+	keys, _, _ := jsonsplit.TopLevelKeys(b)
 	return keys
+}
+
+// maxElement is the largest element the splitter keeps: a record, or a
+// lookup-events entry holding one as an escaped string.
+const maxElement = 2 * MaxRecordSize
+
+// errTooLarge marks an element the splitter skipped because of its size.
+var errTooLarge = fmt.Errorf("larger than the %d-byte limit for a record", MaxRecordSize)
+
+// newSplitter returns the splitter of an input, noting each record's
+// eventSource, eventName and errorCode as written.
+func newSplitter(r io.Reader) *jsonsplit.Splitter {
+	sp := jsonsplit.New(r, maxElement, errTooLarge)
+	sp.Watch(false, "eventSource", "eventName", "errorCode")
+	return sp
 }

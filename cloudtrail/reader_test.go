@@ -12,6 +12,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/aiguard/aiguard/internal/inputfile"
+	"github.com/aiguard/aiguard/internal/inputfile/fifotest"
 )
 
 // readAll reads every record of the named input.
@@ -32,6 +35,28 @@ func readAll(t *testing.T, name string, stdin io.Reader) (*Reader, []*Record, er
 			return r, out, err
 		}
 		out = append(out, rec)
+	}
+}
+
+// each opens the named input, lets setup configure the reader, and calls
+// visit for every record; a break in the input fails the test.
+func each(t *testing.T, name string, setup func(*Reader), visit func(*Record)) *Reader {
+	t.Helper()
+	r, err := Open(name, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	setup(r)
+	for {
+		rec, err := r.Next()
+		if err == io.EOF {
+			return r
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		visit(rec)
 	}
 }
 
@@ -267,23 +292,10 @@ func TestConsoleFlag(t *testing.T) {
 }
 
 func TestFilter(t *testing.T) {
-	r, err := Open(filepath.Join("testdata", "log-file.json"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	r.Filter = func(source, name, code string) bool { return source == "s3.amazonaws.com" }
 	var names []string
-	for {
-		rec, err := r.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		names = append(names, rec.EventName)
-	}
+	r := each(t, filepath.Join("testdata", "log-file.json"), func(r *Reader) {
+		r.Filter = func(source, name, code string) bool { return source == "s3.amazonaws.com" }
+	}, func(rec *Record) { names = append(names, rec.EventName) })
 	if strings.Join(names, ",") != "GetObject" || r.Filtered() != 2 || r.Skipped() != 0 {
 		t.Errorf("names %v, filtered %d, skipped %d", names, r.Filtered(), r.Skipped())
 	}
@@ -500,22 +512,9 @@ func TestBorrow(t *testing.T) {
 		t.Fatal(err)
 	}
 	read := func(borrow bool) (kept []string, problems []string) {
-		r, err := Open(name, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer r.Close()
-		r.Borrow = borrow
-		for {
-			rec, err := r.Next()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
+		r := each(t, name, func(r *Reader) { r.Borrow = borrow }, func(rec *Record) {
 			kept = append(kept, strings.Clone(rec.EventID+" "+rec.Principal()+" "+rec.UserAgent))
-		}
+		})
 		for _, p := range r.Problems() {
 			problems = append(problems, p.Error())
 		}
@@ -529,4 +528,14 @@ func TestBorrow(t *testing.T) {
 	if len(copiedProblems) != 1 || !slices.Equal(copiedProblems, borrowedProblems) || !strings.Contains(borrowedProblems[0], "yesterday") {
 		t.Errorf("problems %q, borrowed %q", copiedProblems, borrowedProblems)
 	}
+}
+
+// TestOpenRefusesFIFO: a FIFO named as an input is refused, not read (and
+// waited on) for ever; standard input is the way to pipe records in.
+func TestOpenRefusesFIFO(t *testing.T) {
+	fifotest.Refused(t, "trail.json", func(fifo string) error { _, err := Open(fifo, nil); return err }, func(err error) {
+		if !errors.Is(err, inputfile.ErrNotRegular) || !strings.Contains(err.Error(), "FIFO") {
+			t.Errorf("FIFO: %v", err)
+		}
+	})
 }

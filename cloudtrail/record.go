@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"time"
+
+	"github.com/aiguard/aiguard/awsid"
 )
 
 // Record is one CloudTrail event record: the fields detections and policy
@@ -175,19 +177,19 @@ func (r *Record) RoleName() string {
 // session ARN, so the result names the role without it. It returns "" for
 // anything else.
 func RoleFromSessionARN(arn string) string {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "sts" {
+	a, err := awsid.ParseARN(arn)
+	if err != nil || a.Service != "sts" || !awsid.IsAccountID(a.AccountID) {
 		return ""
 	}
-	rest, ok := strings.CutPrefix(parts[5], "assumed-role/")
+	rest, ok := strings.CutPrefix(a.Resource, "assumed-role/")
 	if !ok {
 		return ""
 	}
 	name, _, ok := strings.Cut(rest, "/")
-	if !ok || name == "" {
+	if !ok || !awsid.IsRoleName(name) {
 		return ""
 	}
-	return "arn:" + parts[1] + ":iam::" + parts[4] + ":role/" + name
+	return awsid.RoleARN(a.Partition, a.AccountID, name)
 }
 
 // Failed reports whether the request failed.

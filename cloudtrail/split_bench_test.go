@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/aiguard/aiguard/internal/ctgen"
+	"github.com/aiguard/aiguard/internal/jsonsplit"
 )
 
 // benchLog is a log file of the generator's noise: 20,000 records.
@@ -28,7 +29,7 @@ func BenchmarkSplit(b *testing.B) {
 		b.SetBytes(int64(len(data)))
 		for b.Loop() {
 			sp := newSplitter(bytes.NewReader(data))
-			if err := sp.container(keyIs("Records"), func(element) error { return nil }); err != nil {
+			if err := sp.ObjectArrays(keyIs("Records"), func(string, jsonsplit.Element) error { return nil }); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -12,10 +12,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/aiguard/aiguard/awsid"
 	"github.com/aiguard/aiguard/configitem"
+	"github.com/aiguard/aiguard/internal/jsonfast"
 )
 
 // MaxSize is the largest event, in bytes, that Parse accepts: Lambda's own
@@ -156,7 +156,7 @@ func Parse(data []byte) (*Event, error) {
 	}
 	var invoking string
 	if err := json.Unmarshal(w.InvokingEvent, &invoking); err != nil {
-		return nil, fmt.Errorf("event: invokingEvent: want a string holding JSON, got %s", kindOf(w.InvokingEvent))
+		return nil, fmt.Errorf("event: invokingEvent: want a string holding JSON, got %s", jsonfast.Describe(w.InvokingEvent))
 	}
 	if ev.Invoking, err = ParseInvoking([]byte(invoking)); err != nil {
 		return nil, fmt.Errorf("event: invokingEvent: %w", err)
@@ -187,7 +187,7 @@ func ParseInvoking(data []byte) (Invoking, error) {
 	if w.NotificationCreationTime != "" {
 		t, err := time.Parse(time.RFC3339Nano, w.NotificationCreationTime)
 		if err != nil {
-			return Invoking{}, fmt.Errorf("notificationCreationTime: want an RFC 3339 time, got %q", truncate(w.NotificationCreationTime))
+			return Invoking{}, fmt.Errorf("notificationCreationTime: want an RFC 3339 time, got %q", jsonfast.Excerpt(w.NotificationCreationTime))
 		}
 		inv.NotificationCreationTime = t.UTC()
 	}
@@ -209,7 +209,7 @@ func ParseInvoking(data []byte) (Invoking, error) {
 		return Invoking{}, errors.New("messageType is missing")
 	default:
 		return Invoking{}, fmt.Errorf("unknown messageType %q (want %s, %s, %s or %s)",
-			truncate(w.MessageType), ItemChange, OversizedItemChange, Scheduled, SnapshotDelivered)
+			jsonfast.Excerpt(w.MessageType), ItemChange, OversizedItemChange, Scheduled, SnapshotDelivered)
 	}
 	if inv.AccountID == "" && inv.Item != nil {
 		inv.AccountID = inv.Item.AccountID
@@ -222,7 +222,7 @@ func decodeItem(field string, raw json.RawMessage) (*configitem.Item, error) {
 		return nil, fmt.Errorf("%s is missing", field)
 	}
 	if raw[0] != '{' {
-		return nil, fmt.Errorf("%s: want an object, got %s", field, kindOf(raw))
+		return nil, fmt.Errorf("%s: want an object, got %s", field, jsonfast.Describe(raw))
 	}
 	item, err := configitem.Decode(raw)
 	if err != nil {
@@ -267,7 +267,7 @@ func ParseParams(raw json.RawMessage) (map[string]string, error) {
 		raw = bytes.TrimSpace([]byte(s))
 	}
 	if raw[0] != '{' {
-		return nil, fmt.Errorf("want a JSON object of parameter names to values, got %s", kindOf(raw))
+		return nil, fmt.Errorf("want a JSON object of parameter names to values, got %s", jsonfast.Describe(raw))
 	}
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &m); err != nil {
@@ -277,7 +277,7 @@ func ParseParams(raw json.RawMessage) (map[string]string, error) {
 		// encoding/json keeps the last value silently; which one the
 		// author meant (a second ruleId, a second exemption list) is
 		// anyone's guess, so neither is used.
-		return nil, fmt.Errorf("parameter %q is given more than once; give each parameter once", truncate(k))
+		return nil, fmt.Errorf("parameter %q is given more than once; give each parameter once", jsonfast.Excerpt(k))
 	}
 	out := make(map[string]string, len(m))
 	for k, v := range m {
@@ -335,7 +335,7 @@ func parseBool(raw json.RawMessage) (bool, error) {
 	s := strings.Trim(string(raw), `"`)
 	b, err := strconv.ParseBool(s)
 	if err != nil {
-		return false, fmt.Errorf("want true or false, got %s", truncate(string(raw)))
+		return false, fmt.Errorf("want true or false, got %s", jsonfast.Excerpt(string(raw)))
 	}
 	return b, nil
 }
@@ -343,43 +343,6 @@ func parseBool(raw json.RawMessage) (bool, error) {
 func isNull(raw json.RawMessage) bool {
 	t := bytes.TrimSpace(raw)
 	return len(t) == 0 || string(t) == "null"
-}
-
-// kindOf names the kind of a JSON value for error messages.
-func kindOf(raw json.RawMessage) string {
-	t := bytes.TrimSpace(raw)
-	if len(t) == 0 {
-		return "nothing"
-	}
-	switch t[0] {
-	case '{':
-		return "an object"
-	case '[':
-		return "an array"
-	case '"':
-		return "a string"
-	case 't', 'f':
-		return "a boolean"
-	case 'n':
-		return "null"
-	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
-		return "a number"
-	}
-	return "text that is not JSON"
-}
-
-// truncate shortens input quoted in an error message to about 40 bytes,
-// cutting at a rune boundary.
-func truncate(s string) string {
-	const n = 40
-	if len(s) > n {
-		cut := n
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-		s = s[:cut] + "…"
-	}
-	return strings.ToValidUTF8(s, "\uFFFD")
 }
 
 // jsonError restates an encoding/json error in terms of the input rather

@@ -12,6 +12,7 @@ import (
 
 	"github.com/aiguard/aiguard/configevent"
 	"github.com/aiguard/aiguard/configitem"
+	"github.com/aiguard/aiguard/configitem/configitemtest"
 )
 
 // The repository's shared event fixtures, read but never written here.
@@ -289,7 +290,7 @@ func TestRuleParameters(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ev, err := configevent.Parse(event(t, scheduled, map[string]any{"ruleParameters": tt.params}))
-			checkErr(t, err, tt.wantErr)
+			configitemtest.CheckErr(t, err, tt.wantErr)
 			if err == nil && !reflect.DeepEqual(ev.Params, tt.want) {
 				t.Errorf("Params = %#v, want %#v", ev.Params, tt.want)
 			}
@@ -316,7 +317,7 @@ func TestEventLeftScope(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(string(mustJSON(t, tt.value)), func(t *testing.T) {
 			ev, err := configevent.Parse(event(t, scheduled, map[string]any{"eventLeftScope": tt.value}))
-			checkErr(t, err, tt.wantErr)
+			configitemtest.CheckErr(t, err, tt.wantErr)
 			if err == nil && ev.EventLeftScope != tt.want {
 				t.Errorf("EventLeftScope = %v, want %v", ev.EventLeftScope, tt.want)
 			}
@@ -331,19 +332,6 @@ func mustJSON(t *testing.T, v any) []byte {
 		t.Fatal(err)
 	}
 	return data
-}
-
-// checkErr fails unless err is nil when wantErr is empty, or holds wantErr.
-func checkErr(t *testing.T, err error, wantErr string) {
-	t.Helper()
-	switch {
-	case wantErr == "" && err != nil:
-		t.Fatalf("unexpected error: %v", err)
-	case wantErr != "" && err == nil:
-		t.Fatalf("no error, want one containing %q", wantErr)
-	case wantErr != "" && !strings.Contains(err.Error(), wantErr):
-		t.Fatalf("error %q does not contain %q", err, wantErr)
-	}
 }
 
 // TestParseMalformed feeds broken events: each gives an error that names the
@@ -413,7 +401,7 @@ func TestParseMalformed(t *testing.T) {
 			if ev != nil {
 				t.Error("Parse returned an event with the error")
 			}
-			checkErr(t, err, tt.wantErr)
+			configitemtest.CheckErr(t, err, tt.wantErr)
 		})
 	}
 }

@@ -7,12 +7,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/aiguard/aiguard/configevent"
 	"github.com/aiguard/aiguard/configitem"
+	"github.com/aiguard/aiguard/configitem/configitemtest"
 )
 
 var update = flag.Bool("update", false, "rewrite the committed seed corpus in testdata/fuzz/FuzzParse")
@@ -76,7 +76,7 @@ func checkItemRoundTrip(t *testing.T, item *configitem.Item) {
 	if err != nil {
 		t.Fatalf("decoding the marshalled item: %v\n%s", err, out)
 	}
-	if diff := itemDiff(item, again); diff != "" {
+	if diff := configitemtest.Diff(item, again); diff != "" {
 		t.Fatalf("item changed in a marshal round trip: %s\n%s", diff, out)
 	}
 	out2, err := json.Marshal(again)
@@ -101,55 +101,9 @@ func checkItemRoundTrip(t *testing.T, item *configitem.Item) {
 	if err != nil {
 		t.Fatalf("Parse of the re-wrapped item: %v", err)
 	}
-	if diff := itemDiff(item, ev.Invoking.Item); diff != "" {
+	if diff := configitemtest.Diff(item, ev.Invoking.Item); diff != "" {
 		t.Fatalf("item changed when re-wrapped: %s", diff)
 	}
-}
-
-// itemDiff describes the first difference between two items, comparing
-// configuration and supplementary configuration by value; "" when equal.
-func itemDiff(a, b *configitem.Item) string {
-	for _, c := range []struct{ field, a, b string }{
-		{"Version", a.Version, b.Version},
-		{"AccountID", a.AccountID, b.AccountID},
-		{"Status", a.Status, b.Status},
-		{"StateID", a.StateID, b.StateID},
-		{"MD5Hash", a.MD5Hash, b.MD5Hash},
-		{"ARN", a.ARN, b.ARN},
-		{"ResourceType", a.ResourceType, b.ResourceType},
-		{"ResourceID", a.ResourceID, b.ResourceID},
-		{"ResourceName", a.ResourceName, b.ResourceName},
-		{"Region", a.Region, b.Region},
-		{"AvailabilityZone", a.AvailabilityZone, b.AvailabilityZone},
-	} {
-		if c.a != c.b {
-			return fmt.Sprintf("%s: %q then %q", c.field, c.a, c.b)
-		}
-	}
-	if !a.CaptureTime.Equal(b.CaptureTime) {
-		return fmt.Sprintf("CaptureTime: %v then %v", a.CaptureTime, b.CaptureTime)
-	}
-	if !a.ResourceCreationTime.Equal(b.ResourceCreationTime) {
-		return fmt.Sprintf("ResourceCreationTime: %v then %v", a.ResourceCreationTime, b.ResourceCreationTime)
-	}
-	if len(a.Tags)+len(b.Tags) > 0 && !reflect.DeepEqual(a.Tags, b.Tags) {
-		return fmt.Sprintf("Tags: %q then %q", a.Tags, b.Tags)
-	}
-	if len(a.Relationships)+len(b.Relationships) > 0 && !reflect.DeepEqual(a.Relationships, b.Relationships) {
-		return fmt.Sprintf("Relationships: %+v then %+v", a.Relationships, b.Relationships)
-	}
-	if a.Config().Exists() != b.Config().Exists() || !reflect.DeepEqual(a.Config().Raw(), b.Config().Raw()) {
-		return fmt.Sprintf("configuration: %s then %s", a.Configuration, b.Configuration)
-	}
-	if len(a.Supplementary) != len(b.Supplementary) {
-		return fmt.Sprintf("supplementaryConfiguration: %d keys then %d", len(a.Supplementary), len(b.Supplementary))
-	}
-	for k := range a.Supplementary {
-		if !reflect.DeepEqual(a.Supplement(k).Raw(), b.Supplement(k).Raw()) {
-			return fmt.Sprintf("supplementaryConfiguration.%s: %s then %s", k, a.Supplementary[k], b.Supplementary[k])
-		}
-	}
-	return ""
 }
 
 const corpusDir = "testdata/fuzz/FuzzParse"

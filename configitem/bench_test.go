@@ -10,13 +10,10 @@ package configitem_test
 
 import (
 	"encoding/json"
-	"os"
-	"strconv"
-	"strings"
 	"testing"
-	"time"
 
 	"github.com/aiguard/aiguard/configitem"
+	"github.com/aiguard/aiguard/internal/cpuclock"
 	"github.com/aiguard/aiguard/internal/jsonfast"
 )
 
@@ -59,14 +56,14 @@ func BenchmarkDecode(b *testing.B) {
 func benchBytes(b *testing.B, data []byte, op func() error) {
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
-	cpu, n := startCPUClock(), 0
+	cpu, n := cpuclock.Start(), 0
 	for b.Loop() {
 		n++
 		if err := op(); err != nil {
 			b.Fatal(err)
 		}
 	}
-	cpu.report(b, n)
+	cpu.Report(b, n, "", 0)
 }
 
 // BenchmarkDecodeAndCheck is what a rule pays per item: decode, then a
@@ -158,49 +155,4 @@ func BenchmarkEmbeddedJSON(b *testing.B) {
 			}
 		})
 	}
-}
-
-// cpuClock measures the CPU time the process uses, which, unlike the wall
-// time a benchmark reports, does not grow when other processes compete for
-// the cores. It reads /proc/self/stat, so it works on Linux only (elsewhere
-// the metric is left out), with a 10 ms resolution.
-type cpuClock struct {
-	start time.Duration
-	ok    bool
-}
-
-func startCPUClock() cpuClock {
-	t, ok := processCPUTime()
-	return cpuClock{start: t, ok: ok}
-}
-
-// report adds cpu-ns/op to a benchmark that ran n iterations.
-func (c cpuClock) report(b *testing.B, n int) {
-	t, ok := processCPUTime()
-	if used := t - c.start; ok && c.ok && n > 0 && used > 0 {
-		b.ReportMetric(float64(used.Nanoseconds())/float64(n), "cpu-ns/op")
-	}
-}
-
-func processCPUTime() (time.Duration, bool) {
-	data, err := os.ReadFile("/proc/self/stat")
-	if err != nil {
-		return 0, false
-	}
-	// Fields after the command name, which ends at the last ')': utime is
-	// field 14 and stime field 15, in clock ticks of 1/100 s.
-	i := strings.LastIndexByte(string(data), ')')
-	if i < 0 {
-		return 0, false
-	}
-	f := strings.Fields(string(data[i+1:]))
-	if len(f) < 13 {
-		return 0, false
-	}
-	utime, err1 := strconv.ParseInt(f[11], 10, 64)
-	stime, err2 := strconv.ParseInt(f[12], 10, 64)
-	if err1 != nil || err2 != nil {
-		return 0, false
-	}
-	return time.Duration(utime+stime) * 10 * time.Millisecond, true
 }

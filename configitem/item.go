@@ -19,7 +19,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/aiguard/aiguard/internal/jsonfast"
 )
@@ -72,10 +71,13 @@ type Item struct {
 
 	// Configuration is the resource's configuration as a JSON object (or nil
 	// when the item has none, as in an oversized-change summary or a deletion).
+	// In an item from Decode it shares memory with the decoded strings: to
+	// change it, replace it, never write into it.
 	Configuration json.RawMessage
 	// Supplementary holds supplementaryConfiguration values as JSON. A value that
 	// Config delivered as a JSON-encoded string is kept as that string; the
-	// accessors of [Value] decode it on demand.
+	// accessors of [Value] decode it on demand. As for Configuration, replace
+	// a value, never write into it.
 	Supplementary map[string]json.RawMessage
 
 	// cache holds Configuration and Supplementary decoded. Decode fills it
@@ -172,6 +174,17 @@ func (it *Item) Supplement(key string) Value {
 	}
 	c.supp[key] = suppEntry{raw: raw, v: decoded}
 	return Value{v: decoded, ok: true, memo: &c.memo}.decodeEmbedded()
+}
+
+// Inner returns an item whose configuration is cfg, a Value taken from
+// another item: a resource that a producer gave inside an item (rules read
+// the resources an item references so). cfg is used as it is, not encoded
+// and decoded again; the item's Configuration is nil, and Config returns
+// cfg. The caller fills in the item's other fields.
+func Inner(cfg Value) *Item {
+	it := newItem()
+	it.cache.config, it.cache.configSet = cfg, true
+	return it
 }
 
 func (it *Item) ensureCache() *itemCache {
@@ -333,13 +346,13 @@ func decodeTime(raw, str string) (time.Time, error) {
 		}
 		parsed, err := parseRFC3339(str)
 		if err != nil {
-			return time.Time{}, fmt.Errorf("want an RFC 3339 time, got %q", truncate(str))
+			return time.Time{}, fmt.Errorf("want an RFC 3339 time, got %q", jsonfast.Excerpt(str))
 		}
 		t = parsed.UTC()
 	default:
 		f, err := strconv.ParseFloat(raw, 64)
 		if err != nil {
-			return time.Time{}, fmt.Errorf("want an RFC 3339 string or epoch seconds, got %s", truncate(raw))
+			return time.Time{}, fmt.Errorf("want an RFC 3339 string or epoch seconds, got %s", jsonfast.Excerpt(raw))
 		}
 		if f > 1e11 {
 			f /= 1000
@@ -347,49 +360,13 @@ func decodeTime(raw, str string) (time.Time, error) {
 		// Check the range before converting: a float beyond int64 converts
 		// to an unspecified value.
 		if f < float64(minTime.Unix()) || f > float64(maxTime.Unix()) {
-			return time.Time{}, fmt.Errorf("epoch time %s is outside years 1 to 9999", truncate(raw))
+			return time.Time{}, fmt.Errorf("epoch time %s is outside years 1 to 9999", jsonfast.Excerpt(raw))
 		}
 		sec := int64(f)
 		t = time.Unix(sec, int64((f-float64(sec))*1e9)).UTC().Round(time.Millisecond)
 	}
 	if t.Before(minTime) || t.After(maxTime) {
-		return time.Time{}, fmt.Errorf("time %s is outside years 1 to 9999", truncate(raw))
+		return time.Time{}, fmt.Errorf("time %s is outside years 1 to 9999", jsonfast.Excerpt(raw))
 	}
 	return t, nil
-}
-
-// kindOf names the kind of JSON value that starts with c, for error
-// messages.
-func kindOf(c byte) string {
-	switch c {
-	case 0:
-		return "nothing"
-	case '{':
-		return "an object"
-	case '[':
-		return "an array"
-	case '"':
-		return "a string"
-	case 't', 'f':
-		return "a boolean"
-	case 'n':
-		return "null"
-	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
-		return "a number"
-	}
-	return "text that is not JSON"
-}
-
-// truncate shortens input quoted in an error message to about 40 bytes,
-// cutting at a rune boundary.
-func truncate(s string) string {
-	const n = 40
-	if len(s) <= n {
-		return strings.ToValidUTF8(s, "\uFFFD")
-	}
-	cut := n
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return strings.ToValidUTF8(s[:cut], "\uFFFD") + "…"
 }

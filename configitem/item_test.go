@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/aiguard/aiguard/configitem"
+	"github.com/aiguard/aiguard/configitem/configitemtest"
 )
 
 func readFixture(t testing.TB, name string) []byte {
@@ -180,7 +181,7 @@ func TestDecodeStateID(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
 			it, err := configitem.Decode([]byte(`{"resourceId":"r","configurationStateId":` + tt.in + `}`))
-			checkErr(t, err, tt.wantErr)
+			configitemtest.CheckErr(t, err, tt.wantErr)
 			if err == nil && it.StateID != tt.want {
 				t.Errorf("StateID = %q, want %q", it.StateID, tt.want)
 			}
@@ -191,19 +192,6 @@ func TestDecodeStateID(t *testing.T) {
 			t.Errorf("StateID = %q, want empty", it.StateID)
 		}
 	})
-}
-
-// checkErr fails unless err is nil when wantErr is empty, or holds wantErr.
-func checkErr(t *testing.T, err error, wantErr string) {
-	t.Helper()
-	switch {
-	case wantErr == "" && err != nil:
-		t.Fatalf("unexpected error: %v", err)
-	case wantErr != "" && err == nil:
-		t.Fatalf("no error, want one containing %q", wantErr)
-	case wantErr != "" && !strings.Contains(err.Error(), wantErr):
-		t.Fatalf("error %q does not contain %q", err, wantErr)
-	}
 }
 
 func TestDecodeConfiguration(t *testing.T) {
@@ -230,7 +218,7 @@ func TestDecodeConfiguration(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			it, err := configitem.Decode([]byte(`{"resourceId":"r","configuration":` + tt.in + `}`))
-			checkErr(t, err, tt.wantErr)
+			configitemtest.CheckErr(t, err, tt.wantErr)
 			if err != nil {
 				return
 			}
@@ -336,7 +324,7 @@ func TestDecodeSupplementary(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			it, err := configitem.Decode([]byte(`{"resourceId":"r","supplementaryConfiguration":` + tt.in + `}`))
-			checkErr(t, err, tt.wantErr)
+			configitemtest.CheckErr(t, err, tt.wantErr)
 			if err == nil {
 				tt.check(t, it)
 			}
@@ -380,7 +368,7 @@ func TestDecodeTimes(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
 			it, err := configitem.Decode([]byte(`{"resourceId":"r","configurationItemCaptureTime":` + tt.in + `}`))
-			checkErr(t, err, tt.wantErr)
+			configitemtest.CheckErr(t, err, tt.wantErr)
 			if err == nil && (!it.CaptureTime.Equal(tt.want) || it.CaptureTime.Location() != time.UTC) {
 				t.Errorf("CaptureTime = %v, want %v in UTC", it.CaptureTime, tt.want)
 			}
@@ -388,7 +376,7 @@ func TestDecodeTimes(t *testing.T) {
 	}
 	t.Run("resourceCreationTime", func(t *testing.T) {
 		_, err := configitem.Decode([]byte(`{"resourceCreationTime":"soon"}`))
-		checkErr(t, err, "resourceCreationTime: want an RFC 3339 time")
+		configitemtest.CheckErr(t, err, "resourceCreationTime: want an RFC 3339 time")
 		it := mustDecode(t, `{"resourceCreationTime":1621024924302}`)
 		if want := time.Date(2021, 5, 14, 20, 42, 4, 302e6, time.UTC); !it.ResourceCreationTime.Equal(want) {
 			t.Errorf("ResourceCreationTime = %v, want %v", it.ResourceCreationTime, want)
@@ -412,7 +400,7 @@ func TestDecodeTags(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
 			it, err := configitem.Decode([]byte(`{"resourceId":"r","tags":` + tt.in + `}`))
-			checkErr(t, err, tt.wantErr)
+			configitemtest.CheckErr(t, err, tt.wantErr)
 			if err == nil && !reflect.DeepEqual(it.Tags, tt.want) {
 				t.Errorf("Tags = %#v, want %#v", it.Tags, tt.want)
 			}
@@ -437,9 +425,9 @@ func TestDecodeRelationships(t *testing.T) {
 		t.Errorf("Relationships =\n%+v\nwant\n%+v", it.Relationships, want)
 	}
 	_, err := configitem.Decode([]byte(`{"relationships":{"name":"x"}}`))
-	checkErr(t, err, "configuration item: relationships: want an array, got object")
+	configitemtest.CheckErr(t, err, "configuration item: relationships: want an array, got object")
 	_, err = configitem.Decode([]byte(`{"relationships":[{"resourceId":7}]}`))
-	checkErr(t, err, "configuration item: relationships.resourceId: want a string, got number")
+	configitemtest.CheckErr(t, err, "configuration item: relationships.resourceId: want a string, got number")
 }
 
 // TestDecodeMalformed feeds input that is not a CI: each must give an error
@@ -469,7 +457,7 @@ func TestDecodeMalformed(t *testing.T) {
 			if it != nil {
 				t.Errorf("Decode returned an item with the error")
 			}
-			checkErr(t, err, tt.wantErr)
+			configitemtest.CheckErr(t, err, tt.wantErr)
 		})
 	}
 }
@@ -491,7 +479,7 @@ func TestMaxSize(t *testing.T) {
 	}
 	for _, size := range []int{configitem.MaxSize + 1, 10 << 20} {
 		_, err := configitem.Decode(ci(size))
-		checkErr(t, err, "more than the 6291456-byte limit")
+		configitemtest.CheckErr(t, err, "more than the 6291456-byte limit")
 	}
 }
 
@@ -565,42 +553,8 @@ func TestMarshalRoundTrip(t *testing.T) {
 // supplementary configuration by value.
 func assertSameItem(t *testing.T, a, b *configitem.Item) {
 	t.Helper()
-	for _, c := range []struct{ field, a, b string }{
-		{"Version", a.Version, b.Version},
-		{"AccountID", a.AccountID, b.AccountID},
-		{"Status", a.Status, b.Status},
-		{"StateID", a.StateID, b.StateID},
-		{"MD5Hash", a.MD5Hash, b.MD5Hash},
-		{"ARN", a.ARN, b.ARN},
-		{"ResourceType", a.ResourceType, b.ResourceType},
-		{"ResourceID", a.ResourceID, b.ResourceID},
-		{"ResourceName", a.ResourceName, b.ResourceName},
-		{"Region", a.Region, b.Region},
-		{"AvailabilityZone", a.AvailabilityZone, b.AvailabilityZone},
-	} {
-		if c.a != c.b {
-			t.Errorf("%s: %q then %q", c.field, c.a, c.b)
-		}
-	}
-	if !a.CaptureTime.Equal(b.CaptureTime) || !a.ResourceCreationTime.Equal(b.ResourceCreationTime) {
-		t.Errorf("times: %v %v then %v %v", a.CaptureTime, a.ResourceCreationTime, b.CaptureTime, b.ResourceCreationTime)
-	}
-	if len(a.Tags)+len(b.Tags) > 0 && !reflect.DeepEqual(a.Tags, b.Tags) {
-		t.Errorf("Tags: %v then %v", a.Tags, b.Tags)
-	}
-	if len(a.Relationships)+len(b.Relationships) > 0 && !reflect.DeepEqual(a.Relationships, b.Relationships) {
-		t.Errorf("Relationships: %+v then %+v", a.Relationships, b.Relationships)
-	}
-	if !reflect.DeepEqual(a.Config().Raw(), b.Config().Raw()) || a.Config().Exists() != b.Config().Exists() {
-		t.Errorf("configuration: %s then %s", a.Configuration, b.Configuration)
-	}
-	if len(a.Supplementary) != len(b.Supplementary) {
-		t.Errorf("supplementaryConfiguration: %d keys then %d", len(a.Supplementary), len(b.Supplementary))
-	}
-	for k := range a.Supplementary {
-		if !reflect.DeepEqual(a.Supplement(k).Raw(), b.Supplement(k).Raw()) {
-			t.Errorf("supplementaryConfiguration.%s: %s then %s", k, a.Supplementary[k], b.Supplementary[k])
-		}
+	if diff := configitemtest.Diff(a, b); diff != "" {
+		t.Error(diff)
 	}
 }
 
@@ -741,6 +695,50 @@ func TestConcurrentReads(t *testing.T) {
 	for range 8 {
 		if p := <-done; p != "" {
 			t.Error(p)
+		}
+	}
+}
+
+// TestConcurrentNestedReads: goroutines sharing an item from Decode read
+// its nested objects and arrays, and build their values, at once (run with
+// -race).
+func TestConcurrentNestedReads(t *testing.T) {
+	for range 20 {
+		it, err := configitem.Decode([]byte(`{"configurationItemStatus":"OK","resourceType":"AWS::X::Y","resourceId":"r",
+			"configuration":{"A":{"B":[{"C":"deep"},2,[3,{"D":true}]],"Big":{"k1":1,"k2":2,"k3":3,"k4":4,"k5":5,"k6":6,"k7":7,"k8":8,"K9":9}}},
+			"supplementaryConfiguration":{"S":{"T":["u",{"V":"w"}]}}}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan string)
+		for g := range 8 {
+			go func() {
+				var problems []string
+				cfg := it.Config()
+				if g%2 == 0 { // some build the whole value first, others look up first
+					_ = cfg.Raw()
+				}
+				b := cfg.Path("A.B").List()
+				if len(b) != 3 || b[0].Field("c").Str() != "deep" || !b[2].List()[1].Field("d").IsTrue() {
+					problems = append(problems, fmt.Sprintf("A.B: %v", cfg.Path("A.B").Raw()))
+				}
+				if n, _ := cfg.Path("A.Big.k9").Int(); n != 9 || cfg.Path("A.Big.nope").Exists() {
+					problems = append(problems, "A.Big")
+				}
+				if it.Supplement("S").Field("T").List()[1].Field("v").Str() != "w" {
+					problems = append(problems, "S")
+				}
+				raw, _ := json.Marshal(cfg.Raw())
+				if !strings.Contains(string(raw), `"D":true`) {
+					problems = append(problems, "Raw: "+string(raw))
+				}
+				done <- strings.Join(problems, "; ")
+			}()
+		}
+		for range 8 {
+			if p := <-done; p != "" {
+				t.Error(p)
+			}
 		}
 	}
 }

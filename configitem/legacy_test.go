@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/aiguard/aiguard/configitem"
+	"github.com/aiguard/aiguard/internal/jsonfast"
 )
 
 // legacyItem has Item's fields.
@@ -256,7 +257,7 @@ func decodeTags(raw json.RawMessage) (map[string]string, error) {
 		return nil, nil
 	}
 	if raw[0] != '{' {
-		return nil, fmt.Errorf("want an object of strings, got %s", kindOf(raw))
+		return nil, fmt.Errorf("want an object of strings, got %s", jsonfast.Describe(raw))
 	}
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &m); err != nil {
@@ -269,7 +270,7 @@ func decodeTags(raw json.RawMessage) (map[string]string, error) {
 			continue
 		}
 		if v[0] != '"' {
-			return nil, fmt.Errorf("%q: want a string, got %s", truncate([]byte(k)), kindOf(v))
+			return nil, fmt.Errorf("%q: want a string, got %s", truncate([]byte(k)), jsonfast.Describe(v))
 		}
 		var s string
 		if err := json.Unmarshal(v, &s); err != nil {
@@ -306,28 +307,6 @@ func decodeObject(raw json.RawMessage) (json.RawMessage, error) {
 	return nil, fmt.Errorf("want an object or a JSON-encoded string, got %s", truncate(raw))
 }
 
-// kindOf names the kind of a JSON value for error messages.
-func kindOf(raw json.RawMessage) string {
-	if len(raw) == 0 {
-		return "nothing"
-	}
-	switch raw[0] {
-	case '{':
-		return "an object"
-	case '[':
-		return "an array"
-	case '"':
-		return "a string"
-	case 't', 'f':
-		return "a boolean"
-	case 'n':
-		return "null"
-	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
-		return "a number"
-	}
-	return "text that is not JSON"
-}
-
 func decodeSupplementary(raw json.RawMessage) (map[string]json.RawMessage, error) {
 	if isNull(raw) {
 		return nil, nil
@@ -340,7 +319,7 @@ func decodeSupplementary(raw json.RawMessage) (map[string]json.RawMessage, error
 		raw = obj
 	}
 	if raw[0] != '{' {
-		return nil, fmt.Errorf("want an object or a JSON-encoded string holding one, got %s", kindOf(raw))
+		return nil, fmt.Errorf("want an object or a JSON-encoded string holding one, got %s", jsonfast.Describe(raw))
 	}
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &m); err != nil {

@@ -1,9 +1,11 @@
 package configitem
 
 import (
+	"cmp"
 	"encoding/json"
 	"math"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -307,12 +309,19 @@ type itemMemo struct {
 	folds map[uintptr]foldIndex
 }
 
-// foldIndex maps the case-folded form of each key of obj to the smallest
-// key with that form. It holds obj so that obj's address, its key in
-// itemMemo.folds, cannot be reused by another map while it is there.
+// foldIndex lists the keys of obj by the hash of their case-folded form,
+// and by key among equal hashes, so that the smallest key of a form comes
+// first. It holds obj so that obj's address, its key in itemMemo.folds,
+// cannot be reused by another map while it is there. Hashing the folded
+// form as it goes, rather than keeping it, costs one allocation an object.
 type foldIndex struct {
 	obj  map[string]any
-	keys map[string]string
+	keys []foldEntry
+}
+
+type foldEntry struct {
+	hash uint64
+	key  string
 }
 
 // foldIndexMin is the size from which an object gets a foldIndex: walking a
@@ -330,14 +339,16 @@ func (m *itemMemo) foldKey(obj map[string]any, name string) (string, bool) {
 	idx, found := m.folds[id]
 	m.mu.Unlock()
 	if !found {
-		idx = foldIndex{obj: obj, keys: make(map[string]string, len(obj))}
-		var buf []byte
+		idx = foldIndex{obj: obj, keys: make([]foldEntry, 0, len(obj))}
 		for k := range obj {
-			buf = appendFolded(buf[:0], k)
-			if prev, ok := idx.keys[string(buf)]; !ok || k < prev {
-				idx.keys[string(buf)] = k
-			}
+			idx.keys = append(idx.keys, foldEntry{hash: foldHash(k), key: k})
 		}
+		slices.SortFunc(idx.keys, func(a, b foldEntry) int {
+			if c := cmp.Compare(a.hash, b.hash); c != 0 {
+				return c
+			}
+			return strings.Compare(a.key, b.key)
+		})
 		m.mu.Lock()
 		if prev, ok := m.folds[id]; ok {
 			idx = prev
@@ -349,30 +360,41 @@ func (m *itemMemo) foldKey(obj map[string]any, name string) (string, bool) {
 		}
 		m.mu.Unlock()
 	}
-	var arr [64]byte
-	k, ok := idx.keys[string(appendFolded(arr[:0], name))]
-	return k, ok
+	h := foldHash(name)
+	i, _ := slices.BinarySearchFunc(idx.keys, h, func(e foldEntry, h uint64) int { return cmp.Compare(e.hash, h) })
+	for ; i < len(idx.keys) && idx.keys[i].hash == h; i++ {
+		if strings.EqualFold(idx.keys[i].key, name) { // not a collision of hashes
+			return idx.keys[i].key, true
+		}
+	}
+	return "", false
 }
 
-// appendFolded appends the case-folded form of s: two strings have the same
-// form exactly when strings.EqualFold reports them equal. ASCII letters
-// fold to upper case, other runes to the smallest rune of their fold orbit,
-// and invalid UTF-8 to U+FFFD (EqualFold decodes it so too).
-func appendFolded(out []byte, s string) []byte {
+// foldHash is the FNV-1a hash of s's case-folded form, computed without
+// building it: ASCII letters fold to upper case, other runes to the
+// smallest rune of their fold orbit, and invalid UTF-8 to U+FFFD (which is
+// how EqualFold decodes it), so strings that strings.EqualFold reports
+// equal hash alike.
+func foldHash(s string) uint64 {
+	const offset, prime = 14695981039346656037, 1099511628211
+	h := uint64(offset)
 	for i := 0; i < len(s); {
 		if c := s[i]; c < utf8.RuneSelf {
 			if 'a' <= c && c <= 'z' {
 				c -= 'a' - 'A'
 			}
-			out = append(out, c)
+			h = (h ^ uint64(c)) * prime
 			i++
 			continue
 		}
 		r, n := utf8.DecodeRuneInString(s[i:])
-		out = utf8.AppendRune(out, foldRune(r))
+		var buf [utf8.UTFMax]byte
+		for _, c := range utf8.AppendRune(buf[:0], foldRune(r)) {
+			h = (h ^ uint64(c)) * prime
+		}
 		i += n
 	}
-	return out
+	return h
 }
 
 // foldRune returns the smallest rune of r's fold orbit.

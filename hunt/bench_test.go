@@ -26,12 +26,12 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/aiguard/aiguard/cloudtrail"
 	"github.com/aiguard/aiguard/detections"
+	"github.com/aiguard/aiguard/internal/cpuclock"
 	"github.com/aiguard/aiguard/internal/ctgen"
 )
 
@@ -169,7 +169,7 @@ func BenchmarkHunt(b *testing.B) {
 	}
 	b.Logf("%d records in %d files, %.1f MB gzipped", records, len(inputs), float64(benchTrail.bytes)/1e6)
 	b.Run("gunzip", func(b *testing.B) {
-		cpu := cpuTime()
+		cpu := cpuclock.Start()
 		for b.Loop() {
 			for _, in := range inputs {
 				f, err := os.Open(in.Path)
@@ -190,7 +190,7 @@ func BenchmarkHunt(b *testing.B) {
 	})
 	b.Run("hunt", func(b *testing.B) {
 		cfg := exampleConfig(b)
-		cpu := cpuTime()
+		cpu := cpuclock.Start()
 		for b.Loop() {
 			res, err := Run(b.Context(), inputs, Options{Registry: detections.Catalog(), Config: cfg})
 			if err != nil {
@@ -204,18 +204,8 @@ func BenchmarkHunt(b *testing.B) {
 	})
 }
 
-// cpuTime is the process's CPU time so far (user and system, every
-// thread).
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-func reportCPU(b *testing.B, start time.Duration, records int) {
-	if used := cpuTime() - start; used > 0 && start > 0 {
+func reportCPU(b *testing.B, cpu cpuclock.Clock, records int) {
+	if used, ok := cpu.Elapsed(); ok {
 		b.ReportMetric(used.Seconds()/float64(b.N), "cpu-s/op")
 		b.ReportMetric(float64(records)*float64(b.N)/used.Seconds(), "records/cpu-s")
 	}

@@ -33,6 +33,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/aiguard/aiguard/awsid"
 	"github.com/aiguard/aiguard/cloudtrail"
 	"github.com/aiguard/aiguard/detections"
 )
@@ -170,7 +171,7 @@ func (e *engine) readInput(in cloudtrail.Input, res *Result) error {
 
 // logFileTime matches the time in a CloudTrail log file's name:
 // 111122223333_CloudTrail_us-east-1_20240520T1015Z_abcd.json.gz.
-var logFileTime = regexp.MustCompile(`_CloudTrail_[a-z0-9-]+_([0-9]{8}T[0-9]{4}Z)_`)
+var logFileTime = regexp.MustCompile(`_CloudTrail_` + awsid.RegionPattern + `_(?P<time>[0-9]{8}T[0-9]{4}Z)_`)
 
 // orderInputs puts log files named as CloudTrail names them in the order
 // of their delivery time (a trail's S3 layout lists them account by
@@ -185,7 +186,7 @@ func orderInputs(in []cloudtrail.Input) []cloudtrail.Input {
 	var timed, other []keyed
 	for i, x := range in {
 		if m := logFileTime.FindStringSubmatch(x.Path); m != nil {
-			timed = append(timed, keyed{x, m[1], i})
+			timed = append(timed, keyed{x, m[logFileTime.SubexpIndex("time")], i})
 		} else {
 			other = append(other, keyed{x, "", i})
 		}

@@ -107,11 +107,17 @@ func bedrockRules() []*Rule {
 		},
 		{
 			ID:    "bedrock-data-source-cmk-encrypted",
-			Title: "Bedrock knowledge base data sources are encrypted with a customer managed KMS key",
+			Title: "Bedrock knowledge base data sources, and knowledge bases through them, are encrypted with customer managed KMS keys",
 			Description: "A knowledge base data source must name a customer managed KMS key in " +
 				"ServerSideEncryptionConfiguration.KmsKeyArn, which encrypts its transient ingestion data. " +
-				"The same check as the AWS managed rule BEDROCK_DATA_SOURCE_ENCRYPTION_ENABLED.",
-			ResourceTypes: []string{typeBedrockDataSource},
+				"The same check as the AWS managed rule BEDROCK_DATA_SOURCE_ENCRYPTION_ENABLED, which packs use. " +
+				"A knowledge base is judged, where the input holds them, through every data source that names it " +
+				"and its vector store (StorageConfiguration): an OpenSearch Serverless collection (its " +
+				"EncryptionConfig or the encryption security policy naming it), an S3 vector bucket or index, an " +
+				"Aurora cluster, an OpenSearch domain or a Neptune Analytics graph must use a customer managed key; " +
+				"stores outside AWS (Pinecone, MongoDB Atlas, Redis Enterprise Cloud) are not judged. The managed " +
+				"rule does not judge knowledge bases: " + relatedNote,
+			ResourceTypes: []string{typeBedrockDataSource, typeKnowledgeBase},
 			Trigger:       ChangeTriggered,
 			Control:       ControlBedrockEncryption,
 			SecurityHub:   []string{"Bedrock.1"},
@@ -119,8 +125,13 @@ func bedrockRules() []*Rule {
 			Severity:      SeverityMedium,
 			Remediation: "Update the data source with ServerSideEncryptionConfiguration.KmsKeyArn set to a customer " +
 				"managed KMS key.",
-			Fields: []string{"configuration.ServerSideEncryptionConfiguration.KmsKeyArn"},
-			Check:  checkDataSourceCMK,
+			Fields: []string{"configuration.ServerSideEncryptionConfiguration.KmsKeyArn",
+				"configuration.KnowledgeBaseConfiguration.Type", "configuration.StorageConfiguration.Type",
+				"supplementaryConfiguration.DataSources.configuration.ServerSideEncryptionConfiguration.KmsKeyArn",
+				"supplementaryConfiguration.VectorStore.configuration.EncryptionConfig.KmsKeyArn",
+				"supplementaryConfiguration.VectorStore.configuration.EncryptionConfiguration.KmsKeyArn",
+				"supplementaryConfiguration.VectorStore.configuration.KmsKeyId"},
+			Check: checkDataSourceOrKnowledgeBase,
 		},
 		{
 			ID:    "bedrock-prompt-cmk-encrypted",
@@ -282,7 +293,7 @@ func guardrailFiltersByType(cfg configitem.Value) map[string]guardrailFilter {
 		if typ == "" {
 			continue
 		}
-		cur := guardrailFilter{in: guardrailDirection(f, "Input"), out: guardrailDirection(f, "Output")}
+		cur := guardrailFilter{in: guardrailDirection(f, guardrailInput), out: guardrailDirection(f, guardrailOutput)}
 		if prev, ok := out[typ]; ok {
 			if prev.in.rank > cur.in.rank {
 				cur.in = prev.in
@@ -296,17 +307,25 @@ func guardrailFiltersByType(cfg configitem.Value) map[string]guardrailFilter {
 	return out
 }
 
+// guardrailDir names the fields of a filter's direction.
+type guardrailDir struct{ enabled, action, strength string }
+
+var (
+	guardrailInput  = guardrailDir{"InputEnabled", "InputAction", "InputStrength"}
+	guardrailOutput = guardrailDir{"OutputEnabled", "OutputAction", "OutputStrength"}
+)
+
 // guardrailDirection is a filter's effective strength on input or output. A
 // direction that is disabled, or whose action is NONE (detect only), blocks
 // nothing, so it counts as NONE whatever its strength says.
-func guardrailDirection(f configitem.Value, dir string) guardrailSide {
-	if b, ok := mlPath(f, dir+"Enabled").Bool(); ok && !b {
+func guardrailDirection(f configitem.Value, dir guardrailDir) guardrailSide {
+	if b, ok := mlPath(f, dir.enabled).Bool(); ok && !b {
 		return guardrailSide{0, "off"}
 	}
-	if strings.EqualFold(strings.TrimSpace(mlPath(f, dir+"Action").Str()), "NONE") {
+	if strings.EqualFold(strings.TrimSpace(mlPath(f, dir.action).Str()), "NONE") {
 		return guardrailSide{0, "detect"}
 	}
-	s := strings.ToUpper(strings.TrimSpace(mlPath(f, dir+"Strength").Str()))
+	s := strings.ToUpper(strings.TrimSpace(mlPath(f, dir.strength).Str()))
 	if s == "" {
 		return guardrailSide{0, "unset"}
 	}

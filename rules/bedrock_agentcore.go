@@ -97,34 +97,36 @@ func bedrockAgentCoreRules() []*Rule {
 			Title: "Bedrock AgentCore gateways require an authorizer for inbound requests",
 			Description: "An AgentCore gateway's AuthorizerType must be CUSTOM_JWT or AWS_IAM, not NONE: without " +
 				"an authorizer anyone who reaches the gateway can call its tools. The same check as the AWS managed " +
-				"rule BEDROCKAGENTCORE_GATEWAY_AUTHORIZER_ENABLED.",
-			ResourceTypes: []string{typeAgentCoreGateway},
+				"rule BEDROCKAGENTCORE_GATEWAY_AUTHORIZER_ENABLED. A gateway target, reached through its gateway, " +
+				"is judged through it (GatewayIdentifier) where the input holds both: " + relatedNote,
+			ResourceTypes: []string{typeAgentCoreGateway, typeAgentCoreTarget},
 			Trigger:       ChangeTriggered,
 			Control:       ControlIAMBedrock,
 			SecurityHub:   []string{"BedrockAgentCore.2"},
 			ManagedRule:   "BEDROCKAGENTCORE_GATEWAY_AUTHORIZER_ENABLED",
 			Severity:      SeverityHigh,
 			Remediation:   "Update the gateway (UpdateGateway) with authorizerType CUSTOM_JWT (and its JWT configuration) or AWS_IAM.",
-			Fields:        []string{"configuration.AuthorizerType"},
-			Check:         checkGatewayAuthorizer,
+			Fields:        []string{"configuration.AuthorizerType", "supplementaryConfiguration.Gateway.configuration.AuthorizerType"},
+			Check:         onGateway(checkGatewayAuthorizer),
 		},
 		{
 			ID:    "bedrock-agentcore-gateway-cmk",
 			Title: "Bedrock AgentCore gateways are encrypted with a customer managed KMS key",
 			Description: "An AgentCore gateway must name a customer managed KMS key in KmsKeyArn; without one " +
 				"AgentCore encrypts its data with an AWS managed key. The same check as the AWS managed rule " +
-				"BEDROCKAGENTCORE_GATEWAY_ENCRYPTION_ENABLED.",
-			ResourceTypes: []string{typeAgentCoreGateway},
+				"BEDROCKAGENTCORE_GATEWAY_ENCRYPTION_ENABLED. A gateway target is judged through its gateway " +
+				"(GatewayIdentifier) where the input holds both: " + relatedNote,
+			ResourceTypes: []string{typeAgentCoreGateway, typeAgentCoreTarget},
 			Trigger:       ChangeTriggered,
 			Control:       ControlBedrockEncryption,
 			SecurityHub:   []string{"BedrockAgentCore.4"},
 			ManagedRule:   "BEDROCKAGENTCORE_GATEWAY_ENCRYPTION_ENABLED",
 			Severity:      SeverityMedium,
 			Remediation:   "Create the gateway again with KmsKeyArn set to a customer managed KMS key.",
-			Fields:        []string{"configuration.KmsKeyArn"},
-			Check: func(item *configitem.Item, _ Params) Verdict {
+			Fields:        []string{"configuration.KmsKeyArn", "supplementaryConfiguration.Gateway.configuration.KmsKeyArn"},
+			Check: onGateway(func(item *configitem.Item, _ Params) Verdict {
 				return checkBedrockKey(item, "Gateway", "KmsKeyArn", "gateway")
-			},
+			}),
 		},
 		{
 			ID:    "bedrock-agentcore-code-interpreter-sandboxed",

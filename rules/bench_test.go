@@ -21,12 +21,12 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aiguard/aiguard/configitem"
+
+	"github.com/aiguard/aiguard/internal/cpuclock"
 )
 
 // benchCase is one pre-decoded CI and the rules that judge it.
@@ -110,7 +110,7 @@ func benchEvaluateMix(b *testing.B, mix []benchCase) {
 		evals += len(c.rules)
 	}
 	b.ReportAllocs()
-	cpu := startCPUClock()
+	cpu := cpuclock.Start()
 	n := 0
 	for b.Loop() {
 		c := &mix[n%len(mix)]
@@ -120,9 +120,7 @@ func benchEvaluateMix(b *testing.B, mix []benchCase) {
 		n++
 	}
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "CIs/s")
-	if used, ok := cpu.stop(); ok && used > 0 {
-		b.ReportMetric(float64(n)/used.Seconds(), "CIs/cpu-s")
-	}
+	cpu.Report(b, n, "CIs", 1)
 	b.ReportMetric(float64(evals)/float64(len(mix)), "evals/CI")
 }
 
@@ -166,65 +164,13 @@ func BenchmarkCatalogDecodeAndEvaluate(b *testing.B) {
 func benchMixBytes(b *testing.B, mix []benchCase, size int, op func(*benchCase)) {
 	b.SetBytes(int64(size / len(mix)))
 	b.ReportAllocs()
-	cpu, n := startCPUClock(), 0
+	cpu, n := cpuclock.Start(), 0
 	for b.Loop() {
 		op(&mix[n%len(mix)])
 		n++
 	}
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "CIs/s")
-	if used, ok := cpu.stop(); ok && used > 0 {
-		b.ReportMetric(float64(n)/used.Seconds(), "CIs/cpu-s")
-	}
-}
-
-// cpuClock measures the CPU time the process uses, which, unlike the wall
-// time a benchmark reports, does not grow when other processes compete for
-// the cores. It reads /proc/self/stat, so it works on Linux only (elsewhere
-// the metric is left out) and has a 10 ms resolution: use -benchtime 1s or
-// more. Run with -cpu 1 so that the figure is per core.
-type cpuClock struct {
-	start time.Duration
-	ok    bool
-}
-
-func startCPUClock() cpuClock {
-	t, ok := processCPUTime()
-	return cpuClock{start: t, ok: ok}
-}
-
-func (c cpuClock) stop() (time.Duration, bool) {
-	t, ok := processCPUTime()
-	return t - c.start, ok && c.ok
-}
-
-// reportCPU adds cpu-ns/op to a benchmark that ran n iterations.
-func (c cpuClock) reportCPU(b *testing.B, n int) {
-	if used, ok := c.stop(); ok && n > 0 && used > 0 {
-		b.ReportMetric(float64(used.Nanoseconds())/float64(n), "cpu-ns/op")
-	}
-}
-
-func processCPUTime() (time.Duration, bool) {
-	data, err := os.ReadFile("/proc/self/stat")
-	if err != nil {
-		return 0, false
-	}
-	// Fields after the command name, which ends at the last ')': state is
-	// field 3, utime field 14 and stime field 15, in clock ticks of 1/100 s.
-	i := strings.LastIndexByte(string(data), ')')
-	if i < 0 {
-		return 0, false
-	}
-	f := strings.Fields(string(data[i+1:]))
-	if len(f) < 13 {
-		return 0, false
-	}
-	utime, err1 := strconv.ParseInt(f[11], 10, 64)
-	stime, err2 := strconv.ParseInt(f[12], 10, 64)
-	if err1 != nil || err2 != nil {
-		return 0, false
-	}
-	return time.Duration(utime+stime) * 10 * time.Millisecond, true
+	cpu.Report(b, n, "CIs", 1)
 }
 
 // benchNotebookCI is a typical notebook instance CI in the invoking-event
@@ -302,7 +248,7 @@ func BenchmarkDecodeAndEvaluate(b *testing.B) {
 		b.Run(shape.name+"/baseline-unmarshal-any", func(b *testing.B) {
 			b.SetBytes(int64(len(shape.data)))
 			b.ReportAllocs()
-			cpu, n := startCPUClock(), 0
+			cpu, n := cpuclock.Start(), 0
 			for b.Loop() {
 				n++
 				var v any
@@ -310,24 +256,24 @@ func BenchmarkDecodeAndEvaluate(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			cpu.reportCPU(b, n)
+			cpu.Report(b, n, "", 0)
 		})
 		b.Run(shape.name+"/decode", func(b *testing.B) {
 			b.SetBytes(int64(len(shape.data)))
 			b.ReportAllocs()
-			cpu, n := startCPUClock(), 0
+			cpu, n := cpuclock.Start(), 0
 			for b.Loop() {
 				n++
 				if _, err := configitem.Decode(shape.data); err != nil {
 					b.Fatal(err)
 				}
 			}
-			cpu.reportCPU(b, n)
+			cpu.Report(b, n, "", 0)
 		})
 		b.Run(shape.name+"/decode+config", func(b *testing.B) {
 			b.SetBytes(int64(len(shape.data)))
 			b.ReportAllocs()
-			cpu, n := startCPUClock(), 0
+			cpu, n := cpuclock.Start(), 0
 			for b.Loop() {
 				n++
 				item, err := configitem.Decode(shape.data)
@@ -336,12 +282,12 @@ func BenchmarkDecodeAndEvaluate(b *testing.B) {
 				}
 				item.Config()
 			}
-			cpu.reportCPU(b, n)
+			cpu.Report(b, n, "", 0)
 		})
 		b.Run(shape.name+"/decode+evaluate", func(b *testing.B) {
 			b.SetBytes(int64(len(shape.data)))
 			b.ReportAllocs()
-			cpu, n := startCPUClock(), 0
+			cpu, n := cpuclock.Start(), 0
 			for b.Loop() {
 				n++
 				item, err := configitem.Decode(shape.data)
@@ -354,7 +300,7 @@ func BenchmarkDecodeAndEvaluate(b *testing.B) {
 					}
 				}
 			}
-			cpu.reportCPU(b, n)
+			cpu.Report(b, n, "", 0)
 			b.ReportMetric(float64(len(covering)), "rules")
 		})
 	}

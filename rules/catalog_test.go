@@ -148,6 +148,8 @@ func TestCatalogMetadata(t *testing.T) {
 // property of the type's CloudFormation schema can be recorded yet missing.
 // Each entry says where the path was confirmed.
 var catalogSchemaGaps = map[string]string{
+	// A user profile's field, which sagemaker-domain-vpc-only reads on profiles; the domain has no such field.
+	"AWS::SageMaker::Domain configuration.UserSettings.SecurityGroups":                       "CloudFormation AWS::SageMaker::UserProfile UserSettings.SecurityGroups",
 	"AWS::SageMaker::FeatureGroup configuration.OfflineStoreConfig.S3StorageConfig.KmsKeyId": "CloudFormation AWS::SageMaker::FeatureGroup S3StorageConfig.KmsKeyId",
 	"AWS::SageMaker::FeatureGroup configuration.OnlineStoreConfig.SecurityConfig.KmsKeyId":   "CloudFormation AWS::SageMaker::FeatureGroup OnlineStoreSecurityConfig.KmsKeyId",
 	"AWS::SageMaker::FeatureGroup configuration.OnlineStoreConfig.StorageType":               "CloudFormation AWS::SageMaker::FeatureGroup OnlineStoreConfig.StorageType (Standard|InMemory)",

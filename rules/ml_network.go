@@ -42,7 +42,9 @@ func mlNetworkRules() []*Rule {
 				"Gateway custom domains (SecurityPolicy TLS_1_2 or a SecurityPolicy_TLS13/TLS12 policy, not TLS_1_0, " +
 				"and set explicitly), REST APIs (SecurityPolicy, when recorded) and CloudFront distributions " +
 				"(ViewerCertificate.MinimumProtocolVersion TLSv1.2_* or TLSv1.3_*; the default CloudFront " +
-				"certificate allows TLS 1.0) must refuse TLS 1.0 and 1.1." + mlEndpointsNote + " AWS's managed " +
+				"certificate allows TLS 1.0) must refuse TLS 1.0 and 1.1." + mlEndpointsNote + " A listener, which " +
+				"CloudFormation cannot tag, is in scope through its load balancer's tag where the input holds both " +
+				"(LoadBalancerArn). AWS's managed " +
 				"rules for these services are not scoped to ML, so packs keep this rule.",
 			ResourceTypes: []string{typeELBListener, typeAPIGatewayDomain, typeAPIGatewayV2Dom, typeAPIGatewayRestAPI, typeCloudFront},
 			Trigger:       ChangeTriggered,
@@ -60,6 +62,7 @@ func mlNetworkRules() []*Rule {
 				"configuration.distributionConfig.viewerCertificate.minimumProtocolVersion",
 				"configuration.distributionConfig.viewerCertificate.cloudFrontDefaultCertificate",
 				"configuration.Tags",
+				"supplementaryConfiguration.LoadBalancer.tags",
 			},
 			Check: checkEndpointTLSPolicy,
 		},
@@ -102,21 +105,39 @@ func requireMLTagParam() Param {
 	}
 }
 
-// mlEndpointScope decides whether a resource fronts an ML endpoint.
-func mlEndpointScope(item *configitem.Item, p Params) (bool, string) {
+// mlEndpointScope decides whether a resource fronts an ML endpoint. A
+// listener, which CloudFormation cannot tag, takes the tags of its load
+// balancer where the input holds both (related.go); via then says so.
+func mlEndpointScope(item *configitem.Item, p Params) (in bool, why, via string) {
 	if p.IsSet("requireMlTag") && !p.Bool("requireMlTag") {
-		return true, ""
+		return true, "", ""
 	}
 	key := mlTagKey(p)
-	tags := resourceTags(item)
-	v, ok := lookupTag(tags, key)
+	v, ok := lookupTag(resourceTags(item), key)
+	whose := "it has"
+	if !ok && item.ResourceType == typeELBListener {
+		if lbs, carried := relatedOf(item, RelatedLoadBalancer); carried && len(lbs) > 0 {
+			lb := lbs[0]
+			if lb.item == nil {
+				return false, fmt.Sprintf("Not known to front an ML endpoint: it has no %s tag, and %s.", key, lb.missing()), ""
+			}
+			whose = "neither it nor its " + lb.label() + " has"
+			if v, ok = lookupTag(lb.item.Tags, key); ok {
+				whose = "its " + lb.label() + " has"
+				via = fmt.Sprintf("In ML scope through its %s's %s tag. ", lb.label(), key)
+			}
+		}
+	}
 	if !ok {
-		return false, fmt.Sprintf("Not an ML endpoint: it has no %s tag.", key)
+		return false, fmt.Sprintf("Not an ML endpoint: %s no %s tag.", whose, key), ""
 	}
 	if t := strings.TrimSpace(v); strings.EqualFold(t, "false") || strings.EqualFold(t, "no") {
-		return false, fmt.Sprintf("Not an ML endpoint: its %s tag is %q.", key, t)
+		if via != "" {
+			return false, fmt.Sprintf("Not an ML endpoint: %s a %s tag %q.", whose, key, t), ""
+		}
+		return false, fmt.Sprintf("Not an ML endpoint: its %s tag is %q.", key, t), ""
 	}
-	return true, ""
+	return true, "", via
 }
 
 func checkEndpointTLSPolicy(item *configitem.Item, p Params) Verdict {
@@ -124,12 +145,17 @@ func checkEndpointTLSPolicy(item *configitem.Item, p Params) Verdict {
 	if !cfg.Present() {
 		return mlEmptyConfig()
 	}
-	if in, why := mlEndpointScope(item, p); !in {
+	in, why, via := mlEndpointScope(item, p)
+	if !in {
 		return Skip("%s", why)
 	}
 	switch item.ResourceType {
 	case typeELBListener:
-		return checkListenerTLS(cfg)
+		v := checkListenerTLS(cfg)
+		if via != "" && v.Compliance != NotApplicable {
+			v.Annotation = strings.TrimSpace(via + v.Annotation)
+		}
+		return v
 	case typeAPIGatewayDomain:
 		return checkAPIGatewayPolicy(cfg.Field("SecurityPolicy"), "Domain", true)
 	case typeAPIGatewayRestAPI:

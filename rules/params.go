@@ -108,6 +108,19 @@ func (r *Rule) Param(name string) (Param, bool) {
 	return Param{}, false
 }
 
+// OwnParams returns the entries of raw that the rule declares, with the
+// reserved runtime parameters (exemptResourceIds among them): what the rule
+// takes of parameters given to many rules at once.
+func (r *Rule) OwnParams(raw map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range raw {
+		if _, ok := r.Param(k); ok || IsReserved(k) {
+			out[k] = v
+		}
+	}
+	return out
+}
+
 // ParseParams validates raw parameter values against the rule's
 // declarations and fills in defaults. Reserved runtime parameters are
 // ignored; any other undeclared name is an error that lists the declared ones.

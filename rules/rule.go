@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/aiguard/aiguard/configitem"
@@ -88,12 +89,21 @@ func Pass() Verdict { return Verdict{Compliance: Compliant} }
 
 // Fail returns a NON_COMPLIANT verdict with a formatted annotation.
 func Fail(format string, args ...any) Verdict {
-	return Verdict{Compliance: NonCompliant, Annotation: fmt.Sprintf(format, args...)}
+	return Verdict{Compliance: NonCompliant, Annotation: sprintf(format, args...)}
 }
 
 // Skip returns a NOT_APPLICABLE verdict with a reason.
 func Skip(format string, args ...any) Verdict {
-	return Verdict{Compliance: NotApplicable, Annotation: fmt.Sprintf(format, args...)}
+	return Verdict{Compliance: NotApplicable, Annotation: sprintf(format, args...)}
+}
+
+// sprintf is fmt.Sprintf, without its work for a constant sentence (the
+// most common annotation), which it returns as it is.
+func sprintf(format string, args ...any) string {
+	if len(args) == 0 && !strings.Contains(format, "%") {
+		return format
+	}
+	return fmt.Sprintf(format, args...)
 }
 
 // Env is what a periodic rule learns about where it runs.

@@ -115,8 +115,9 @@ func sagemakerBreadthRules() []*Rule {
 				"Hub's SageMaker.16 and SageMaker.19 (AWS managed rules SAGEMAKER_MODEL_PRIVATE_REGISTRY_REQUIRED " +
 				"and SAGEMAKER_MODEL_MULTICONTAINER_PRIVATE_REGISTRY) fail every container not in Vpc mode, ECR " +
 				"images included; with requireVpcRegistry true this rule does the same for every container, but " +
-				"no one managed rule covers both, so packs keep this rule.",
-			ResourceTypes: []string{typeModel},
+				"no one managed rule covers both, so packs keep this rule. An endpoint is judged through every model " +
+				"its endpoint config serves, where the input holds them: " + relatedNote,
+			ResourceTypes: []string{typeModel, typeEndpoint},
 			Trigger:       ChangeTriggered,
 			Params: []Param{{
 				Name: "allowedImageAccounts",
@@ -144,8 +145,9 @@ func sagemakerBreadthRules() []*Rule {
 				"configuration.Containers[].Image",
 				"configuration.Containers[].ImageConfig.RepositoryAccessMode",
 				"configuration.Containers[].ModelPackageName",
+				"supplementaryConfiguration.Models.configuration.PrimaryContainer.Image",
 			},
-			Check: checkModelPrivateRegistry,
+			Check: onModels(checkModelPrivateRegistry, true),
 		},
 		{
 			ID:    "sagemaker-inference-experiment-cmk",

@@ -16,16 +16,23 @@ func sagemakerDomainRules() []*Rule {
 			Description: "A domain must have AppNetworkAccessType VpcOnly (SageMaker's default, PublicInternetOnly, " +
 				"gives apps direct internet access) and at least one subnet in SubnetIds. AWS's managed rule " +
 				"SAGEMAKER_DOMAIN_IN_VPC checks only AppNetworkAccessType; this rule also requires subnets, so it " +
-				"does not stand in for this one.",
-			ResourceTypes: []string{typeDomain},
+				"does not stand in for this one. A Studio user profile or space is judged through its domain (DomainId), " +
+				"whose network its apps use, where the input holds both; a user profile in a VpcOnly domain also needs " +
+				"security groups, its own (UserSettings.SecurityGroups) or the domain's " +
+				"(DefaultUserSettings.SecurityGroups), which SageMaker requires: " + relatedNote,
+			ResourceTypes: []string{typeDomain, typeUserProfile, typeSpace},
 			Trigger:       ChangeTriggered,
 			Control:       ControlVPCOnly,
 			Severity:      SeverityHigh,
 			Remediation: "Delete the domain's running apps, then update the domain (UpdateDomain) with " +
 				"AppNetworkAccessType=VpcOnly and private SubnetIds that reach SageMaker and other services through " +
 				"VPC endpoints or a NAT gateway.",
-			Fields: []string{"configuration.AppNetworkAccessType", "configuration.SubnetIds"},
-			Check:  checkDomainVPCOnly,
+			Fields: []string{"configuration.AppNetworkAccessType", "configuration.SubnetIds",
+				"configuration.UserSettings.SecurityGroups",
+				"supplementaryConfiguration.Domain.configuration.AppNetworkAccessType",
+				"supplementaryConfiguration.Domain.configuration.SubnetIds",
+				"supplementaryConfiguration.Domain.configuration.DefaultUserSettings.SecurityGroups"},
+			Check: checkStudioVPCOnly,
 		},
 		{
 			ID:    "sagemaker-domain-cmk-encrypted",
@@ -33,16 +40,18 @@ func sagemakerDomainRules() []*Rule {
 			Description: "A domain must name a KMS key (KmsKeyId) for the EFS and EBS volumes attached to it; " +
 				"without one SageMaker uses an AWS managed key. When kmsKeyArns is given, the key must be one of " +
 				"them: a key ID matches its key ARN, an alias only the same alias (aliases are not resolved to " +
-				"keys, and whether a key given by ID or ARN is customer managed is not checked).",
-			ResourceTypes: []string{typeDomain},
+				"keys, and whether a key given by ID or ARN is customer managed is not checked). A Studio user profile " +
+				"or space, whose storage the domain's key encrypts, is judged through its domain (DomainId) where " +
+				"the input holds both: " + relatedNote,
+			ResourceTypes: []string{typeDomain, typeUserProfile, typeSpace},
 			Trigger:       ChangeTriggered,
 			Params:        []Param{kmsKeyArnsParam()},
 			Control:       ControlEBSEncryption,
 			Severity:      SeverityMedium,
 			Remediation: "The key of an existing domain cannot be changed: create a new domain with KmsKeyId set to " +
 				"a customer managed key (one of kmsKeyArns when given) and move its user profiles and spaces to it.",
-			Fields: []string{"configuration.KmsKeyId"},
-			Check:  checkDomainCMK,
+			Fields: []string{"configuration.KmsKeyId", "supplementaryConfiguration.Domain.configuration.KmsKeyId"},
+			Check:  onDomain(checkDomainCMK),
 		},
 	}
 }

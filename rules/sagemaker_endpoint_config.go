@@ -32,8 +32,9 @@ func sagemakerEndpointConfigRules() []*Rule {
 				"hardware: families with a d attribute such as m5d, g4dn, p4d, and g5, g6, g6e, gr6, p5, p5e, p5en, " +
 				"p6-b200, trn1, trn1n, trn2), so KmsKeyId is then not required. AWS's managed rules " +
 				"SAGEMAKER_ENDPOINT_CONFIGURATION_KMS_KEY_CONFIGURED and SAGEMAKER_ENDPOINT_CONFIG_KMS_KEY_REQUIRED " +
-				"check only KmsKeyId, so they do not stand in for this rule.",
-			ResourceTypes: []string{typeEndpointConfig},
+				"check only KmsKeyId, so they do not stand in for this rule. An endpoint is judged through the " +
+				"endpoint config it names, where the input holds both (a template or plan): " + relatedNote,
+			ResourceTypes: []string{typeEndpointConfig, typeEndpoint},
 			Trigger:       ChangeTriggered,
 			Params:        []Param{kmsKeyArnsParam()},
 			Control:       ControlEBSEncryption,
@@ -45,8 +46,11 @@ func sagemakerEndpointConfigRules() []*Rule {
 				"configuration.DataCaptureConfig.EnableCapture",
 				"configuration.DataCaptureConfig.KmsKeyId",
 				"configuration.KmsKeyId",
+				"supplementaryConfiguration.EndpointConfig.configuration.KmsKeyId",
+				"supplementaryConfiguration.EndpointConfig.configuration.DataCaptureConfig.KmsKeyId",
+				"supplementaryConfiguration.EndpointConfig.configuration.ProductionVariants.InstanceType",
 			}, variantFields...),
-			Check: checkEndpointConfigCMK,
+			Check: onEndpointConfig(checkEndpointConfigCMK),
 		},
 		{
 			ID:    "sagemaker-endpoint-config-data-capture",

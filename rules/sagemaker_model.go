@@ -14,8 +14,9 @@ func sagemakerModelRules() []*Rule {
 			ID:    "sagemaker-model-network-isolation",
 			Title: "SageMaker models run their containers with network isolation",
 			Description: "A model must have EnableNetworkIsolation true (SageMaker's default is false), so that its " +
-				"inference containers can make no outbound network calls.",
-			ResourceTypes: []string{typeModel},
+				"inference containers can make no outbound network calls. An endpoint is judged through the models " +
+				"its endpoint config serves on instance-based variants, where the input holds them: " + relatedNote,
+			ResourceTypes: []string{typeModel, typeEndpoint},
 			Trigger:       ChangeTriggered,
 			Control:       ControlNetworkIsolation,
 			SecurityHub:   []string{"SageMaker.5"},
@@ -23,8 +24,10 @@ func sagemakerModelRules() []*Rule {
 			Severity:      SeverityMedium,
 			Remediation: "Models cannot be changed: create a new model with EnableNetworkIsolation=true, point a new " +
 				"endpoint config at it, and update the endpoint.",
-			Fields: []string{"configuration.EnableNetworkIsolation"},
-			Check:  checkModelNetworkIsolation,
+			Fields: []string{"configuration.EnableNetworkIsolation",
+				"supplementaryConfiguration.Models.configuration.EnableNetworkIsolation",
+				"supplementaryConfiguration.EndpointConfig.configuration.ProductionVariants.VariantName"},
+			Check: onModels(checkModelNetworkIsolation, false),
 		},
 		{
 			ID:    "sagemaker-model-in-vpc",
@@ -32,15 +35,18 @@ func sagemakerModelRules() []*Rule {
 			Description: "A model must have a VpcConfig with at least one subnet (Subnets) and one security group " +
 				"(SecurityGroupIds), so that its containers reach your resources only through your VPC. AWS's " +
 				"managed rule SAGEMAKER_MODEL_IN_VPC checks only that VpcConfig is present, so it does not stand in " +
-				"for this rule.",
-			ResourceTypes: []string{typeModel},
+				"for this rule. An endpoint is judged through the models its endpoint config serves on " +
+				"instance-based variants, where the input holds them: " + relatedNote,
+			ResourceTypes: []string{typeModel, typeEndpoint},
 			Trigger:       ChangeTriggered,
 			Control:       ControlVPCOnly,
 			Severity:      SeverityMedium,
 			Remediation: "Models cannot be changed: create a new model with VpcConfig naming private subnets and " +
 				"security groups, point a new endpoint config at it, and update the endpoint.",
-			Fields: []string{"configuration.VpcConfig.SecurityGroupIds", "configuration.VpcConfig.Subnets"},
-			Check:  checkModelInVPC,
+			Fields: []string{"configuration.VpcConfig.SecurityGroupIds", "configuration.VpcConfig.Subnets",
+				"supplementaryConfiguration.Models.configuration.VpcConfig.Subnets",
+				"supplementaryConfiguration.EndpointConfig.configuration.ProductionVariants.VariantName"},
+			Check: onModels(checkModelInVPC, false),
 		},
 	}
 }

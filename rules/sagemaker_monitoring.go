@@ -293,7 +293,9 @@ func mlEmptyConfig() Verdict {
 // one-element list where an object is expected: some recorders flatten
 // objects into lists of one, and reading through them avoids a false finding.
 func mlPath(v configitem.Value, path string) configitem.Value {
-	for part := range strings.SplitSeq(path, ".") {
+	for more := true; more; {
+		var part string
+		part, path, more = strings.Cut(path, ".")
 		if l, ok := v.Raw().([]any); ok && len(l) == 1 {
 			v = v.List()[0]
 		}

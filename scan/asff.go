@@ -6,11 +6,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"regexp"
 	"sort"
 	"time"
 
 	"github.com/aiguard/aiguard/asff"
+	"github.com/aiguard/aiguard/awsid"
 	"github.com/aiguard/aiguard/rules"
 )
 
@@ -42,8 +42,6 @@ type asffBatch struct {
 func NewASFFWriter(w io.Writer, reg *rules.Registry, now time.Time) *ASFFWriter {
 	return &ASFFWriter{w: bufio.NewWriterSize(w, 256<<10), reg: reg, now: now, batches: map[string]*asffBatch{}}
 }
-
-var accountIDPattern = regexp.MustCompile(`^\d{12}$`)
 
 // Prepare builds and encodes the findings of a result, one line each:
 // the finding's Id, a tab, its JSON.
@@ -163,7 +161,7 @@ func FindingID(ruleID string, res Identity) string {
 
 func (a *ASFFWriter) finding(r *Result, ev *rules.Evaluation) (*asff.Finding, error) {
 	res := r.Resource
-	if !accountIDPattern.MatchString(res.AccountID) {
+	if !awsid.IsAccountID(res.AccountID) {
 		return nil, fmt.Errorf("%s: resource %s %s has no 12-digit account ID (got %q), which ASFF requires; "+
 			"pass --account-id", r.Pos, res.Type, res.ID, res.AccountID)
 	}

@@ -31,11 +31,11 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/aiguard/aiguard/configitem"
+	"github.com/aiguard/aiguard/internal/cpuclock"
+	"github.com/aiguard/aiguard/internal/inputfile"
 	"github.com/aiguard/aiguard/rules"
 )
 
@@ -107,7 +107,7 @@ func BenchmarkScanSnapshot(b *testing.B) {
 	path := writeSnapshot(b, b.TempDir(), benchCIs, gzip.DefaultCompression)
 	reportFile(b, path)
 	b.ResetTimer()
-	cpu := cpuTime()
+	cpu := cpuclock.Start()
 	for b.Loop() {
 		jw := NewJSONWriter(io.Discard, benchRegistry)
 		sum := scanFile(b, path, nil, jw)
@@ -128,7 +128,7 @@ func BenchmarkDecodeFloor(b *testing.B) {
 	reportFile(b, path)
 	b.Run("parallel", func(b *testing.B) {
 		reg := decodeOnlyRegistry(b)
-		cpu := cpuTime()
+		cpu := cpuclock.Start()
 		for b.Loop() {
 			sum := scanFileWith(b, path, reg, nil, discardSink{})
 			if sum.CIs != benchCIs {
@@ -139,7 +139,7 @@ func BenchmarkDecodeFloor(b *testing.B) {
 		reportCPU(b, cpu)
 	})
 	b.Run("sequential", func(b *testing.B) {
-		cpu := cpuTime()
+		cpu := cpuclock.Start()
 		for b.Loop() {
 			if n := decodeSequential(b, path); n != benchCIs {
 				b.Fatalf("decoded %d CIs, want %d", n, benchCIs)
@@ -171,19 +171,26 @@ func decodeOnlyRegistry(tb testing.TB) *rules.Registry {
 	return reg
 }
 
-// decodeSequential is the obvious Go path: encoding/json tokens down to
-// configurationItems, one element at a time, each through configitem.Decode.
-func decodeSequential(tb testing.TB, path string) int {
+// gunzipped returns the decompressed content of a gzip file, which is
+// closed when the test ends.
+func gunzipped(tb testing.TB, path string) io.Reader {
+	tb.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	defer f.Close()
-	zr, err := gzip.NewReader(bufio.NewReaderSize(f, 1<<20))
+	tb.Cleanup(func() { f.Close() })
+	zr, err := inputfile.NewGzipReader(bufio.NewReaderSize(f, 256<<10))
 	if err != nil {
 		tb.Fatal(err)
 	}
-	dec := json.NewDecoder(bufio.NewReaderSize(zr, 1<<20))
+	return zr
+}
+
+// decodeSequential is the obvious Go path: encoding/json tokens down to
+// configurationItems, one element at a time, each through configitem.Decode.
+func decodeSequential(tb testing.TB, path string) int {
+	dec := json.NewDecoder(bufio.NewReaderSize(gunzipped(tb, path), 1<<20))
 	if _, err := dec.Token(); err != nil {
 		tb.Fatal(err)
 	}
@@ -232,19 +239,8 @@ func reportFile(b *testing.B, path string) {
 	b.Logf("%s: %d CIs, %.1f MB gzipped", filepath.Base(path), benchCIs, float64(fi.Size())/1e6)
 }
 
-// cpuTime is the process's CPU time so far (user and system, every
-// thread); on a shared machine it measures the work where wall time
-// measures the neighbours too.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-func reportCPU(b *testing.B, start time.Duration) {
-	if used := cpuTime() - start; used > 0 && start > 0 {
+func reportCPU(b *testing.B, cpu cpuclock.Clock) {
+	if used, ok := cpu.Elapsed(); ok {
 		b.ReportMetric(used.Seconds()/float64(b.N), "cpu-s/op")
 		b.ReportMetric(float64(benchCIs)*float64(b.N)/used.Seconds(), "CIs/cpu-s")
 	}

@@ -29,6 +29,10 @@ type unresolvedField struct {
 	prop string // where it is in the template, e.g. Properties.KmsKeyId
 	expr string // the intrinsic in short form, e.g. !Ref TrainingKey
 	node *intrinsic
+	// typ and local are, for a value of a resource the judged one
+	// references (relations.go), that resource's type and the value's
+	// path from its Properties; empty for the resource's own values.
+	typ, local string
 }
 
 func (u unresolvedField) display() string { return u.prop }
@@ -70,6 +74,22 @@ func (c *converter) resolve(v any, ciPath, prop string) any {
 		return out
 	}
 	return v
+}
+
+// resolveFor resolves the properties of a referenced resource of type typ
+// (relations.go), at the template path prop (ID.Properties), recording
+// what stays unresolved against the resource being judged.
+func (c *converter) resolveFor(typ string, v any, ciPath, prop string) any {
+	from := len(c.unresolved)
+	out := c.resolve(v, ciPath, prop)
+	for i := from; i < len(c.unresolved); i++ {
+		u := &c.unresolved[i]
+		u.typ = typ
+		if _, rest, ok := strings.Cut(u.prop, ".Properties"); ok {
+			u.local = "Properties" + rest
+		}
+	}
+	return out
 }
 
 // quiet resolves v without recording placeholders: for values that only

@@ -8,64 +8,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	"github.com/aiguard/aiguard/configitem"
 )
-
-// sniffType returns the resourceType of the CI whose bytes are data (a
-// JSON object), reading only its top-level keys and skipping their values
-// unread; ok is false when it cannot tell (the key is missing, not a plain
-// string, or the object is malformed), and the item must be decoded.
-func sniffType(data []byte) (typ string, ok bool) {
-	i := skipSpace(data, 0)
-	if i >= len(data) || data[i] != '{' {
-		return "", false
-	}
-	i++
-	for {
-		i = skipSpace(data, i)
-		if i >= len(data) || data[i] != '"' {
-			return "", false
-		}
-		j, found := stringEnd(data, i)
-		if !found {
-			return "", false
-		}
-		key := data[i+1 : j-1]
-		i = skipSpace(data, j)
-		if i >= len(data) || data[i] != ':' {
-			return "", false
-		}
-		i = skipSpace(data, i+1)
-		if isTypeKey(key) {
-			if i >= len(data) || data[i] != '"' {
-				return "", false
-			}
-			e, found := stringEnd(data, i)
-			if !found || bytes.IndexByte(data[i+1:e-1], '\\') >= 0 {
-				return "", false
-			}
-			return string(data[i+1 : e-1]), true
-		}
-		e, found := valueEnd(data, i)
-		if !found {
-			return "", false
-		}
-		i = skipSpace(data, e)
-		if i >= len(data) || data[i] != ',' {
-			return "", false
-		}
-		i++
-	}
-}
-
-// isTypeKey reports whether a raw key is resourceType, matched as the
-// decoder matches it (exactly, then in any case).
-func isTypeKey(key []byte) bool {
-	const name = "resourceType"
-	return len(key) == len(name) && (string(key) == name || strings.EqualFold(string(key), name))
-}
 
 // decodeItem decodes a CI's bytes; quoted bytes are a JSON string holding
 // the CI (select-resource-config results).
@@ -132,48 +77,4 @@ func tagListToMap(data []byte) ([]byte, bool) {
 	m["tags"] = enc
 	out, err := json.Marshal(m)
 	return out, err == nil
-}
-
-// describeJSON names the kind of a JSON value for messages.
-func describeJSON(b []byte) string {
-	if len(b) == 0 {
-		return "nothing"
-	}
-	switch b[0] {
-	case '[':
-		return "an array"
-	case '"':
-		return "a string"
-	case 't', 'f':
-		return "a boolean"
-	case 'n':
-		return "null"
-	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
-		return "a number"
-	}
-	return "text that is not JSON"
-}
-
-// partitionOf returns the partition from an ARN, or from the Region name.
-func partitionOf(arn, region string) string {
-	if rest, ok := strings.CutPrefix(arn, "arn:"); ok {
-		if p, _, ok := strings.Cut(rest, ":"); ok && p != "" {
-			return p
-		}
-	}
-	switch {
-	case strings.HasPrefix(region, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(region, "us-gov-"):
-		return "aws-us-gov"
-	case strings.HasPrefix(region, "us-isob-"):
-		return "aws-iso-b"
-	case strings.HasPrefix(region, "us-iso-"):
-		return "aws-iso"
-	case strings.HasPrefix(region, "eu-isoe-"):
-		return "aws-iso-e"
-	case strings.HasPrefix(region, "us-isof-"):
-		return "aws-iso-f"
-	}
-	return "aws"
 }

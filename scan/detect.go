@@ -8,12 +8,13 @@ package scan
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"regexp"
 	"strings"
+
+	"github.com/aiguard/aiguard/internal/jsonsplit"
 )
 
 // Kind is the kind of an input, as detected from its content.
@@ -111,7 +112,7 @@ var templateLine = regexp.MustCompile(`(?m)^(?:AWSTemplateFormatVersion|Resource
 // with something other than blank space.
 func detect(head []byte) (Kind, error) {
 	b := bytes.TrimPrefix(head, []byte("\xef\xbb\xbf"))
-	i := skipSpace(b, 0)
+	i := len(b) - len(bytes.TrimLeft(b, " \t\r\n"))
 	if i == len(b) {
 		return KindEmpty, nil
 	}
@@ -131,7 +132,7 @@ func detect(head []byte) (Kind, error) {
 
 // detectObject decides from the top-level keys of the first JSON object.
 func detectObject(b []byte) (Kind, error) {
-	keys, end, err := topLevelKeys(b)
+	keys, end, err := jsonsplit.TopLevelKeys(b)
 	has := func(names ...string) bool {
 		for _, k := range keys {
 			for _, n := range names {
@@ -178,135 +179,4 @@ func detectObject(b []byte) (Kind, error) {
 		return KindNDJSON, nil
 	}
 	return KindStream, nil
-}
-
-// topLevelKeys lists the keys of the JSON object that b starts with, and
-// the offset just past its closing brace (-1 when b ends first). It checks
-// only what it needs to find the keys.
-func topLevelKeys(b []byte) (keys []string, end int, err error) {
-	i := skipSpace(b, 0)
-	if i >= len(b) || b[i] != '{' {
-		return nil, -1, errors.New("want a JSON object")
-	}
-	i++
-	for {
-		i = skipSpace(b, i)
-		if i >= len(b) {
-			return keys, -1, nil
-		}
-		switch b[i] {
-		case '}':
-			return keys, i + 1, nil
-		case ',':
-			i++
-			continue
-		case '"':
-		default:
-			return keys, -1, fmt.Errorf("invalid JSON at byte %d", i)
-		}
-		j, ok := stringEnd(b, i)
-		if !ok {
-			return keys, -1, nil
-		}
-		keys = append(keys, unquoteKey(b[i:j]))
-		i = skipSpace(b, j)
-		if i >= len(b) {
-			return keys, -1, nil
-		}
-		if b[i] != ':' {
-			return keys, -1, fmt.Errorf("invalid JSON at byte %d: want ':'", i)
-		}
-		i = skipSpace(b, i+1)
-		j, ok = valueEnd(b, i)
-		if !ok {
-			return keys, -1, nil
-		}
-		i = j
-	}
-}
-
-func skipSpace(b []byte, i int) int {
-	for i < len(b) {
-		switch b[i] {
-		case ' ', '\t', '\r', '\n':
-			i++
-		default:
-			return i
-		}
-	}
-	return i
-}
-
-// stringEnd returns the offset past the JSON string starting at b[i] ('"').
-func stringEnd(b []byte, i int) (int, bool) {
-	for j := i + 1; j < len(b); {
-		k := bytes.IndexByte(b[j:], '"')
-		if k < 0 {
-			return 0, false
-		}
-		q := j + k
-		bs := 0
-		for p := q - 1; p > i && b[p] == '\\'; p-- {
-			bs++
-		}
-		if bs%2 == 0 {
-			return q + 1, true
-		}
-		j = q + 1
-	}
-	return 0, false
-}
-
-// valueEnd returns the offset past the JSON value starting at b[i], by
-// matching brackets; it does not validate the value.
-func valueEnd(b []byte, i int) (int, bool) {
-	if i >= len(b) {
-		return 0, false
-	}
-	switch b[i] {
-	case '"':
-		return stringEnd(b, i)
-	case '{', '[':
-		depth := 0
-		for j := i; j < len(b); j++ {
-			switch b[j] {
-			case '"':
-				e, ok := stringEnd(b, j)
-				if !ok {
-					return 0, false
-				}
-				j = e - 1
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-				if depth == 0 {
-					return j + 1, true
-				}
-			}
-		}
-		return 0, false
-	}
-	for j := i; j < len(b); j++ {
-		switch b[j] {
-		case ',', '}', ']', ' ', '\t', '\r', '\n':
-			return j, true
-		}
-	}
-	return 0, false
-}
-
-func unquoteKey(q []byte) string {
-	if len(q) < 2 {
-		return string(q)
-	}
-	s := q[1 : len(q)-1]
-	if bytes.IndexByte(s, '\\') < 0 {
-		return string(s)
-	}
-	var out string
-	if err := json.Unmarshal(q, &out); err != nil {
-		return string(s)
-	}
-	return out
 }

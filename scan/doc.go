@@ -10,11 +10,13 @@
 //
 //   - open (open.go): name the inputs ([Expand]), open each (a regular
 //     file or standard input; gzip detected by its magic bytes and read
-//     anywhere, with github.com/klauspost/compress), count the bytes read;
+//     anywhere), count the bytes read; the opener (internal/inputfile) is
+//     the one aiguard hunt's CloudTrail reader uses;
 //   - detect (detect.go): recognise the input by its content, never by its
 //     name, and never decide "empty" from a sniff window ([Kind]);
 //   - split (split.go): find the boundaries of the items in a stream without
-//     decoding them, and note each item's resourceType on the way;
+//     decoding them, and note each item's resourceType on the way (with
+//     internal/jsonsplit, the CloudTrail reader's splitter too);
 //   - decode (decode.go): turn an item's bytes into a [configitem.Item];
 //   - evaluate (evaluate.go): judge it with the rules through their one entry
 //     point ([rules.Configured]), exemptions included, and mark what is
@@ -64,6 +66,15 @@
 // URIs, model data, data capture, Bedrock data sources, KmsKeyIds) are in ML
 // scope, in a template and, with an organization spec, in a snapshot
 // (mlrefs.go); the annotation says which resource uses them.
+//
+// Resources are judged through the resources they reference in the same
+// template or plan (relations.go): an endpoint through its endpoint config
+// and models, a Studio user profile or space through its domain, a
+// knowledge base through its data sources and vector store, a gateway
+// target through its gateway, a listener through its load balancer. The
+// referenced resources go to the rules in the CI's supplementaryConfiguration
+// (the contract is in the rules package), folded under the same conditions
+// and probed like the resource's own values.
 //
 // Suppressions: a template resource's Metadata.aiguard.skip entries,
 // [Options.SkipRules], and the exemptResourceIds rule parameter. Suppressed

@@ -7,6 +7,7 @@ package scan
 import (
 	"errors"
 
+	"github.com/aiguard/aiguard/awsid"
 	"github.com/aiguard/aiguard/configitem"
 	"github.com/aiguard/aiguard/rules"
 )
@@ -25,14 +26,7 @@ func (rs *ruleSet) process(opts *Options, c *chunk, rec *record, out *Result) {
 		out.Resource = Identity{Type: rec.uncovered}
 		return
 	}
-	data := c.buf[rec.off : rec.off+rec.n]
-	if !rec.quoted {
-		if typ, ok := sniffType(data); ok && !rs.covered[typ] {
-			out.Resource = Identity{Type: typ}
-			return
-		}
-	}
-	item, err := decodeItem(data, rec.quoted)
+	item, err := decodeItem(c.buf[rec.off:rec.off+rec.n], rec.quoted)
 	if err != nil {
 		out.Problem = &Problem{Pos: rec.pos, Err: err}
 		return
@@ -55,13 +49,25 @@ func (rs *ruleSet) process(opts *Options, c *chunk, rec *record, out *Result) {
 	if len(item.MLReferences) == 0 {
 		item.MLReferences = rs.refs.lookup(item)
 	}
-	out.Evaluations = make([]rules.Evaluation, len(list))
-	out.Details = make([]Detail, len(list))
+	out.Evaluations, out.Details = c.slots(len(list))
 	for i, b := range list {
 		ev, ex := b.judge.EvaluateChange(item, false, opts.Now)
 		out.Evaluations[i] = ev
 		out.Details[i] = Detail{Where: rec.pos, Suppressed: b.suppression(ev, ex, item.ResourceID)}
 	}
+}
+
+// partitionOf returns the partition from an ARN (one awsid knows), else
+// from the Region name, else aws. It runs for every item, so it splits the
+// ARN rather than parse it whole.
+func partitionOf(arn, region string) string {
+	if a, ok := awsid.SplitARN(arn); ok && awsid.IsPartition(a.Partition) {
+		return a.Partition
+	}
+	if p := awsid.PartitionOfRegion(region); p != "" {
+		return p
+	}
+	return awsid.AWS
 }
 
 // identityOf names the resource a CI describes.

@@ -6,6 +6,7 @@ import (
 	"compress/gzip"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"runtime"
@@ -89,22 +90,6 @@ func scanHelper(t *testing.T, path string) {
 }
 
 func uncompressedSize(t *testing.T, path string) int64 {
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var n int64
-	buf := make([]byte, 1<<20)
-	for {
-		k, err := zr.Read(buf)
-		n += int64(k)
-		if err != nil {
-			return n
-		}
-	}
+	n, _ := io.Copy(io.Discard, gunzipped(t, path))
+	return n
 }

@@ -9,11 +9,12 @@ package scan
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 
+	"github.com/aiguard/aiguard/awsid"
 	"github.com/aiguard/aiguard/configitem"
+	"github.com/aiguard/aiguard/internal/jsonsplit"
 )
 
 // mlRefs are the buckets (by name) and keys (by key ID) AI resources use,
@@ -23,7 +24,15 @@ type mlRefs struct {
 	keys    map[string]map[string]bool
 }
 
-var kmsKeyARN = regexp.MustCompile(`^arn:[a-z-]+:kms:[a-z0-9-]+:\d{12}:key/([A-Za-z0-9-]+)$`)
+// kmsKeyID returns the key ID a KMS key ARN names.
+func kmsKeyID(s string) (string, bool) {
+	a, err := awsid.ParseARN(s)
+	if err != nil || a.Service != "kms" || a.Region == "" || !awsid.IsAccountID(a.AccountID) {
+		return "", false
+	}
+	id, ok := strings.CutPrefix(a.Resource, "key/")
+	return id, ok && id != "" && !strings.ContainsAny(id, "/:")
+}
 
 // collectMLRefs reads the inputs (files only) for the references of their
 // AI resources.
@@ -51,35 +60,19 @@ func (m *mlRefs) read(src *Source) {
 		return
 	}
 	defer probe.Close()
-	sp := newSplitter(probe.r)
-	visit := func(el element) error {
-		if el.err != nil || len(el.data) == 0 {
+	split(newSplitter(probe.r), probe.Kind, func(_ string, el *jsonsplit.Element) error {
+		if el.Err != nil || len(el.Data) == 0 {
 			return nil
 		}
-		data := el.data
-		quoted := data[0] == '"'
-		if !quoted {
-			if typ, ok := sniffType(data); ok && !isAIType(typ) {
-				return nil
-			}
-		}
-		item, err := decodeItem(data, quoted)
-		if err != nil || !isAIType(item.ResourceType) {
+		if typ := itemType(el); typ != nil && !isAIType(string(typ)) {
 			return nil
 		}
-		m.add(item)
+		item, err := decodeItem(el.Data, el.Data[0] == '"')
+		if err == nil && isAIType(item.ResourceType) {
+			m.add(item)
+		}
 		return nil
-	}
-	switch probe.Kind {
-	case KindConfigItems, KindBatchGet, KindSelect:
-		sp.objectArrays(containerKey(probe.Kind), func(_ string, el element) error { return visit(el) })
-	case KindArray:
-		sp.array(visit)
-	case KindNDJSON:
-		sp.lines(visit)
-	case KindStream:
-		sp.stream(visit)
-	}
+	})
 }
 
 // add records what an AI resource's configuration refers to.
@@ -92,8 +85,8 @@ func (m *mlRefs) add(item *configitem.Item) {
 			if b := bucketInString(t); b != "" {
 				addRef(m.buckets, b, by)
 			}
-			if k := kmsKeyARN.FindStringSubmatch(t); k != nil {
-				addRef(m.keys, k[1], by)
+			if k, ok := kmsKeyID(t); ok {
+				addRef(m.keys, k, by)
 			} else if strings.Contains(strings.ToLower(path), "kms") && !strings.ContainsAny(t, ":/ ") && t != "" {
 				addRef(m.keys, t, by) // a bare key ID
 			}
@@ -137,8 +130,8 @@ func (m *mlRefs) lookup(item *configitem.Item) []string {
 		}
 	case typeKMSKey:
 		set = m.keys[item.ResourceID]
-		if k := kmsKeyARN.FindStringSubmatch(item.ARN); set == nil && k != nil {
-			set = m.keys[k[1]]
+		if k, ok := kmsKeyID(item.ARN); set == nil && ok {
+			set = m.keys[k]
 		}
 	}
 	if len(set) == 0 {

@@ -8,67 +8,23 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"sort"
-	"strings"
 	"sync/atomic"
-
-	"github.com/klauspost/compress/gzip"
 
 	"github.com/aiguard/aiguard/internal/inputfile"
 )
 
-// Input names one input of a scan.
-type Input struct {
-	// Path is a file name, or "-" for standard input.
-	Path string
-	// Optional inputs (found by walking a directory) that are not
-	// recognised are noted and skipped instead of failing the scan.
-	Optional bool
-}
+// Input names one input of a scan: a file name, or "-" for standard
+// input. Inputs found by walking a directory (Found) that are not
+// recognised are noted and skipped instead of failing the scan.
+type Input = inputfile.Input
 
 // Expand turns the arguments into the list of inputs: a directory stands for
-// every regular file under it, in lexical order. Files found in a directory
-// are marked optional: a scan notes and skips those it does not recognise
-// (a Config bucket holds ConfigWritabilityCheckFile and the like), while a
-// file named on the command line must be recognised.
-func Expand(args []string) ([]Input, error) {
-	var out []Input
-	for _, arg := range args {
-		if arg == inputfile.Stdin {
-			out = append(out, Input{Path: arg})
-			continue
-		}
-		fi, err := os.Stat(arg)
-		if err != nil {
-			return nil, err
-		}
-		if !fi.IsDir() {
-			out = append(out, Input{Path: arg})
-			continue
-		}
-		var found []string
-		err = filepath.WalkDir(arg, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if d.Type().IsRegular() && !strings.HasPrefix(d.Name(), ".") {
-				found = append(found, path)
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-		sort.Strings(found)
-		for _, p := range found {
-			out = append(out, Input{Path: p, Optional: true})
-		}
-	}
-	return out, nil
-}
+// every regular file under it, in lexical order (hidden files and
+// directories left out). Files found in a directory are marked Found: a
+// scan notes and skips those it does not recognise (a Config bucket holds
+// ConfigWritabilityCheckFile and the like), while a file named on the
+// command line must be recognised.
+func Expand(args []string) ([]Input, error) { return inputfile.Expand(args, nil) }
 
 // Source is one input, opened and recognised.
 type Source struct {
@@ -80,9 +36,7 @@ type Source struct {
 	// Size is the size of the file on disk (compressed), or -1 when unknown.
 	Size int64
 
-	file   io.Closer
-	raw    *countingReader
-	gz     io.Closer
+	in     *inputfile.Stream
 	r      *bufio.Reader // decompressed content, from the first byte that is not blank
 	lead   lead          // the blank lines and spaces detection read past
 	closed bool
@@ -94,51 +48,31 @@ var ErrUnrecognized = errors.New("not a recognised input")
 // Open opens the named file ("-" for stdin) and detects its kind. The
 // caller must Close the source.
 func Open(name string, stdin io.Reader) (*Source, error) {
-	f, size, err := inputfile.Open(name, stdin)
+	in, err := inputfile.OpenStream(name, stdin, sniffSize)
 	if err != nil {
 		return nil, err
 	}
-	src, err := newSource(name, f, size)
+	src, err := newSource(in)
 	if err != nil {
-		f.Close()
+		in.Close()
 		return nil, err
 	}
 	return src, nil
 }
 
-func newSource(name string, f io.ReadCloser, size int64) (*Source, error) {
-	src := &Source{Name: name, Size: size, file: f, raw: &countingReader{r: f}}
-	br := bufio.NewReaderSize(src.raw, 256<<10)
-	magic, _ := br.Peek(2)
-	var content io.Reader = br
-	if len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
-		gz, err := newGzipReader(br)
-		if err != nil {
-			return nil, fmt.Errorf("%s: gzip: %w", name, err)
-		}
-		src.Gzip, src.gz, content = true, gz, gz
-	}
-	src.r = bufio.NewReaderSize(content, sniffSize)
+func newSource(in *inputfile.Stream) (*Source, error) {
+	src := &Source{Name: in.Name, Size: in.Size, Gzip: in.Gzip, in: in, r: in.R}
 	kind, lead, err := sniff(src.r)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, fmt.Errorf("%s: %w", in.Name, err)
 	}
 	src.Kind, src.lead = kind, lead
 	return src, nil
 }
 
-// newGzipReader returns the gzip decompressor every input goes through:
-// github.com/klauspost/compress's, a quarter faster than compress/gzip at
-// the same API (BENCHMARKS.md), which matters because decompression is the
-// one serial stage of a scan. Concatenated members are read as one
-// stream, as gunzip reads them.
-func newGzipReader(r io.Reader) (io.ReadCloser, error) {
-	return gzip.NewReader(r)
-}
-
 // BytesRead is how many bytes of the file (compressed, as on disk) have
 // been read so far; the progress bar reads it from another goroutine.
-func (s *Source) BytesRead() int64 { return s.raw.n.Load() }
+func (s *Source) BytesRead() int64 { return s.in.BytesRead() }
 
 // Close releases the file.
 func (s *Source) Close() error {
@@ -146,10 +80,7 @@ func (s *Source) Close() error {
 		return nil
 	}
 	s.closed = true
-	if s.gz != nil {
-		s.gz.Close()
-	}
-	return s.file.Close()
+	return s.in.Close()
 }
 
 // Prepare opens and recognises every input, so that a missing or
@@ -161,7 +92,7 @@ func Prepare(inputs []Input, stdin io.Reader) (srcs []*Source, notes []string, e
 	for _, in := range inputs {
 		src, err := Open(in.Path, stdin)
 		if err != nil {
-			if in.Optional && (errors.Is(err, ErrUnrecognized) || errors.Is(err, inputfile.ErrNotRegular)) {
+			if in.Found && (errors.Is(err, ErrUnrecognized) || errors.Is(err, inputfile.ErrNotRegular)) {
 				notes = append(notes, fmt.Sprintf("%s: not a recognised input; skipped", in.Path))
 				continue
 			}
@@ -178,41 +109,27 @@ func Prepare(inputs []Input, stdin io.Reader) (srcs []*Source, notes []string, e
 	return srcs, notes, nil
 }
 
-// reopen opens a prepared file again for reading.
+// reopen opens a prepared file again for reading; its bytes count into
+// shared too, when given.
 func (s *Source) reopen(shared *atomic.Int64) error {
 	if !s.closed {
-		s.raw.shared = shared
+		s.in.CountInto(shared)
 		return nil
 	}
-	f, size, err := inputfile.Open(s.Name, nil)
+	in, err := inputfile.OpenStream(s.Name, nil, sniffSize)
 	if err != nil {
 		return err
 	}
-	fresh, err := newSource(s.Name, f, size)
+	fresh, err := newSource(in)
 	if err != nil {
-		f.Close()
+		in.Close()
 		return err
 	}
 	if fresh.Kind != s.Kind {
 		fresh.Close()
 		return fmt.Errorf("%s: changed while scanning (was %s, now %s)", s.Name, s.Kind, fresh.Kind)
 	}
-	fresh.raw.shared = shared
+	in.CountInto(shared)
 	*s = *fresh
 	return nil
-}
-
-type countingReader struct {
-	r      io.Reader
-	n      atomic.Int64
-	shared *atomic.Int64 // the scan's progress counter, when there is one
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n.Add(int64(n))
-	if c.shared != nil {
-		c.shared.Add(int64(n))
-	}
-	return n, err
 }

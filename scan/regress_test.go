@@ -5,10 +5,11 @@ package scan
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -38,10 +39,13 @@ func scanBytes(t *testing.T, name string, data []byte, opts Options) (*Summary, 
 	return sum, sink.results
 }
 
+// collectSink keeps every result, copying what the scan reuses (Sink).
 type collectSink struct{ results []Result }
 
 func (c *collectSink) Result(r *Result) error {
-	c.results = append(c.results, *r)
+	kept := *r
+	kept.Evaluations, kept.Details = slices.Clone(r.Evaluations), slices.Clone(r.Details)
+	c.results = append(c.results, kept)
 	return nil
 }
 
@@ -84,18 +88,10 @@ func TestHostileInputsDoNotPanic(t *testing.T) {
 // keeps the items before the cut and reports where it broke, never
 // panics.
 func TestTruncatedAtEveryByte(t *testing.T) {
-	f, err := os.Open(fixture("snapshot.json.gz"))
+	data, err := io.ReadAll(gunzipped(t, fixture("snapshot.json.gz")))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var full bytes.Buffer
-	full.ReadFrom(zr)
-	data := full.Bytes()
 	// Every 7th byte: every kind of place a cut can fall (inside a key, a
 	// string, an escape, a number, between items) comes up many times.
 	step := 7
@@ -481,6 +477,11 @@ func TestTerraformPlan(t *testing.T) {
 		{"s3-ml-bucket-cmk-encrypted", "aws_s3_bucket.artifacts", rules.NonCompliant, "used by aws_sagemaker_model.m (primary_container[0].model_data_url)"},
 		{"kms-ml-key-policy-restricted", "aws_kms_key.ml", rules.Compliant, ""},
 		{"bedrock-guardrail-cmk-encrypted", "aws_bedrock_guardrail.g", rules.NonCompliant, "KmsKeyArn is not set"},
+		// Through the endpoint config its configuration references (its
+		// name is known only after apply), and the model that config names.
+		{"sagemaker-endpoint-config-cmk-encrypted", "aws_sagemaker_endpoint.ep", rules.NonCompliant,
+			"Its endpoint config aws_sagemaker_endpoint_configuration.ec: KmsKeyId is not set"},
+		{"sagemaker-model-network-isolation", "aws_sagemaker_endpoint.ep", rules.Compliant, "aws_sagemaker_model.m"},
 	} {
 		e := evaluation(t, out, tc.rule, tc.resource)
 		if e.Compliance != tc.want || !strings.Contains(e.Annotation, tc.annotation) {

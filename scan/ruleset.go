@@ -66,13 +66,7 @@ func newRuleSet(opts *Options) (*ruleSet, error) {
 	}
 	if opts.Spec == nil {
 		p, err := rs.profile("", opts, func(r *rules.Rule) (map[string]string, map[string]string, bool) {
-			raw := map[string]string{}
-			for k, v := range opts.Params {
-				if _, ok := r.Param(k); ok || rules.IsReserved(k) {
-					raw[k] = v
-				}
-			}
-			return raw, nil, true
+			return r.OwnParams(opts.Params), nil, true
 		})
 		if err != nil {
 			return nil, err

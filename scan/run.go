@@ -11,15 +11,22 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/aiguard/aiguard/conformance"
+	"github.com/aiguard/aiguard/internal/jsonfast"
+	"github.com/aiguard/aiguard/internal/jsonsplit"
 	"github.com/aiguard/aiguard/orgspec"
 	"github.com/aiguard/aiguard/rules"
 )
+
+// gcPercent is the garbage collector's target during a scan.
+const gcPercent = 200
 
 // Options control a scan.
 type Options struct {
@@ -90,6 +97,10 @@ type chunk struct {
 	recs []record
 	buf  []byte
 	out  []Result
+	// evals and details back the results' slices, which the sink may not
+	// keep (Sink): pooled with the chunk, they cost no allocation per item.
+	evals   []rules.Evaluation
+	details []Detail
 	// work counts the records a worker has something to do for: not the
 	// uncovered items, which are many in a real snapshot and cost nothing.
 	work int
@@ -128,6 +139,13 @@ type unit interface {
 // the scan as a whole (invalid parameters, a failing sink), not for corrupt
 // input, which the summary reports.
 func Run(ctx context.Context, srcs []*Source, opts Options, sink Sink) (*Summary, error) {
+	// A scan decodes and drops an item's tree for every item, while what it
+	// keeps is bounded (the chunks in flight, the findings listed): twice
+	// the default garbage collector target saves a tenth of the CPU for
+	// half as much memory again (BENCHMARKS.md). GOGC, when set, wins.
+	if os.Getenv("GOGC") == "" {
+		defer debug.SetGCPercent(debug.SetGCPercent(gcPercent))
+	}
 	if opts.Registry == nil {
 		opts.Registry = rules.Catalog()
 	}
@@ -258,8 +276,24 @@ var chunkPool = sync.Pool{New: func() any {
 func (c *chunk) release() {
 	clear(c.recs)
 	clear(c.out)
+	clear(c.evals)
+	clear(c.details)
 	c.recs, c.out, c.buf, c.work = c.recs[:0], c.out[:0], c.buf[:0], 0
+	c.evals, c.details = c.evals[:0], c.details[:0]
 	chunkPool.Put(c)
+}
+
+// slots returns room for the n evaluations of one result and their
+// details. A result keeps its slices when the slabs grow (they then move,
+// not it), so earlier results stay intact.
+func (c *chunk) slots(n int) ([]rules.Evaluation, []Detail) {
+	if len(c.evals)+n > cap(c.evals) {
+		size := max(2*cap(c.evals), 4*chunkItems, n)
+		c.evals, c.details = make([]rules.Evaluation, 0, size), make([]Detail, 0, size)
+	}
+	i := len(c.evals)
+	c.evals, c.details = c.evals[:i+n], c.details[:i+n]
+	return c.evals[i : i+n : i+n], c.details[i : i+n : i+n]
 }
 
 // producer reads the inputs and fills chunks.
@@ -351,60 +385,41 @@ func (p *producer) source(input int, src *Source) bool {
 	case KindTemplate, KindPlan:
 		return p.whole(input, src)
 	}
-	sp := newSplitter(src.r)
-	sp.wantType = true
 	alive := true
 	// where is the position after the last element, where a break in the
 	// input is reported.
 	where := Position{File: src.Name, Index: -1}
-	emitter := func(array string) func(el element) error {
-		return func(el element) error {
-			pos := Position{File: src.Name, Array: array, Index: el.index}
-			where = Position{File: src.Name, Array: array, Index: el.index + 1}
-			if src.Kind == KindNDJSON {
-				line := el.index + src.lead.lines
-				pos = Position{File: src.Name, Line: line, Index: -1}
-				where = Position{File: src.Name, Line: line + 1, Index: -1}
-			}
-			rec := record{pos: pos, input: input}
-			switch {
-			case el.err != nil:
-				alive = p.problem(input, pos, el.err, false)
-			case len(el.data) == 0:
-				alive = p.problem(input, pos, errors.New("empty value"), false)
-			case el.typ != nil && !p.rs.covered[string(el.typ)]:
-				rec.uncovered = p.intern(el.typ)
-				alive = p.add(rec, nil)
-			case el.data[0] == '{':
-				alive = p.add(rec, el.data)
-			case el.data[0] == '"' && src.Kind != KindNDJSON:
-				rec.quoted = true
-				alive = p.add(rec, el.data)
-			default:
-				alive = p.problem(input, pos, fmt.Errorf("want a configuration item (a JSON object), got %s",
-					describeJSON(el.data)), false)
-			}
-			if !alive {
-				return context.Canceled
-			}
-			return nil
+	err := split(newSplitter(src.r), src.Kind, func(array string, el *jsonsplit.Element) error {
+		pos := Position{File: src.Name, Array: array, Index: el.Index}
+		where = Position{File: src.Name, Array: array, Index: el.Index + 1}
+		if src.Kind == KindNDJSON {
+			line := el.Index + src.lead.lines
+			pos = Position{File: src.Name, Line: line, Index: -1}
+			where = Position{File: src.Name, Line: line + 1, Index: -1}
 		}
-	}
-	var err error
-	switch src.Kind {
-	case KindConfigItems, KindBatchGet, KindSelect:
-		want := containerKey(src.Kind)
-		err = sp.objectArrays(want, func(key string, el element) error { return emitter(key)(el) })
-	case KindArray:
-		err = sp.array(emitter(""))
-		if err == nil {
-			err = sp.trailing()
+		rec := record{pos: pos, input: input}
+		switch typ := itemType(el); {
+		case el.Err != nil:
+			alive = p.problem(input, pos, el.Err, false)
+		case len(el.Data) == 0:
+			alive = p.problem(input, pos, errors.New("empty value"), false)
+		case typ != nil && !p.rs.covered[string(typ)]:
+			rec.uncovered = p.intern(typ)
+			alive = p.add(rec, nil)
+		case el.Data[0] == '{':
+			alive = p.add(rec, el.Data)
+		case el.Data[0] == '"' && src.Kind != KindNDJSON:
+			rec.quoted = true
+			alive = p.add(rec, el.Data)
+		default:
+			alive = p.problem(input, pos, fmt.Errorf("want a configuration item (a JSON object), got %s",
+				jsonfast.Describe(el.Data)), false)
 		}
-	case KindNDJSON:
-		err = sp.lines(emitter(""))
-	case KindStream:
-		err = sp.stream(emitter(""))
-	}
+		if !alive {
+			return context.Canceled
+		}
+		return nil
+	})
 	if !alive || errors.Is(err, context.Canceled) {
 		return false
 	}

@@ -7,12 +7,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"testing/iotest"
 	"time"
 
 	"github.com/aiguard/aiguard/rules"
@@ -59,111 +57,6 @@ func TestDetect(t *testing.T) {
 				t.Fatalf("detect = %v, %v; want %v", got, err, tc.want)
 			}
 		})
-	}
-}
-
-// collect runs the splitter over in, one byte per read so that every value
-// crosses buffer refills, and returns the elements.
-func collect(t *testing.T, in string, kind Kind) ([]element, error) {
-	t.Helper()
-	sp := newSplitter(iotest.OneByteReader(strings.NewReader(in)))
-	var got []element
-	emit := func(el element) error {
-		if el.data != nil {
-			el.data = append([]byte(nil), el.data...)
-		}
-		got = append(got, el)
-		return nil
-	}
-	var err error
-	switch kind {
-	case KindConfigItems:
-		err = sp.objectArrays(containerKey(kind), func(_ string, el element) error { return emit(el) })
-	case KindArray:
-		err = sp.array(emit)
-	case KindNDJSON:
-		err = sp.lines(emit)
-	case KindStream:
-		err = sp.stream(emit)
-	}
-	return got, err
-}
-
-func TestSplitter(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		kind Kind
-		in   string
-		want []string // element data, or "!error" for a skipped element
-		err  string   // a break in the structure
-	}{
-		{"container", KindConfigItems, `{"a":{"configurationItems":[1]},"configurationItems":[{"x":"]}\"["},{"y":[1,{"z":null}]}],"b":"}"}`,
-			[]string{`{"x":"]}\"["}`, `{"y":[1,{"z":null}]}`}, ""},
-		{"escapes", KindArray, `[{"s":"a\\"},{"t":"\\\"}"}]`, []string{`{"s":"a\\"}`, `{"t":"\\\"}"}`}, ""},
-		{"scalars", KindArray, `[1, "two" ,null]`, []string{`1`, `"two"`, `null`}, ""},
-		{"empty array", KindArray, ` [ ] `, nil, ""},
-		{"lines", KindNDJSON, "{\"a\":1}\r\n\n  {\"b\":2\n{\"c\":3}", []string{`{"a":1}`, `{"b":2`, `{"c":3}`}, ""},
-		{"stream", KindStream, "{\n\"a\": 1\n}\n{\"b\":\n2}", []string{"{\n\"a\": 1\n}", "{\"b\":\n2}"}, ""},
-		{"mismatched", KindArray, `[{"a":[1}]`, nil, "mismatched"},
-		{"truncated", KindConfigItems, `{"configurationItems":[{"a":1},{"b":`, []string{`{"a":1}`}, "unexpected end of input"},
-		{"missing comma", KindArray, `[{"a":1} {"b":2}]`, []string{`{"a":1}`}, "want ',' or ']'"},
-		{"trailing garbage", KindConfigItems, `{"configurationItems":[]} x`, nil, "unexpected data"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			got, err := collect(t, tc.in, tc.kind)
-			if tc.err == "" && err != nil {
-				t.Fatalf("unexpected error: %v", err)
-			}
-			if tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)) {
-				t.Fatalf("error = %v, want one containing %q", err, tc.err)
-			}
-			var data []string
-			for _, el := range got {
-				if el.err != nil {
-					data = append(data, "!error")
-				} else {
-					data = append(data, string(el.data))
-				}
-			}
-			if strings.Join(data, "|") != strings.Join(tc.want, "|") {
-				t.Errorf("elements = %q, want %q", data, tc.want)
-			}
-		})
-	}
-}
-
-func TestSplitterTooLarge(t *testing.T) {
-	big := `{"s":"` + strings.Repeat("x", maxItem) + `"}`
-	for _, kind := range []Kind{KindArray, KindNDJSON} {
-		in := "[" + big + `,{"ok":1}]`
-		if kind == KindNDJSON {
-			in = big + "\n" + `{"ok":1}` + "\n"
-		}
-		sp := newSplitter(strings.NewReader(in))
-		var got []string
-		emit := func(el element) error {
-			if el.err != nil {
-				got = append(got, el.err.Error())
-			} else {
-				got = append(got, string(el.data))
-			}
-			return nil
-		}
-		var err error
-		if kind == KindArray {
-			err = sp.array(emit)
-		} else {
-			err = sp.lines(emit)
-		}
-		if err != nil {
-			t.Fatalf("%s: %v", kind, err)
-		}
-		if len(got) != 2 || !strings.Contains(got[0], "larger than") || got[1] != `{"ok":1}` {
-			t.Errorf("%s: got %.200q", kind, got)
-		}
-		if len(sp.buf) > maxItem {
-			t.Errorf("%s: buffer grew to %d bytes, more than %d", kind, len(sp.buf), maxItem)
-		}
 	}
 }
 
@@ -293,7 +186,7 @@ func TestProblemsKeepPosition(t *testing.T) {
 	want := []string{
 		"items.ndjson:3: configuration item: ",
 		"items.ndjson:4: configuration item: configuration: want an object or a JSON-encoded string",
-		"truncated.json.gz: configurationItems[4]: read at byte ",
+		"truncated.json.gz: configurationItems[4]: read error at byte ",
 	}
 	if len(got) != len(want) || sum.Skipped != len(want) {
 		t.Fatalf("problems = %q (skipped %d), want %d", got, sum.Skipped, len(want))
@@ -490,69 +383,5 @@ func TestCorruptGzip(t *testing.T) {
 	}
 	if sum.Skipped != 1 || !sum.Problems[0].Rest {
 		t.Errorf("a corrupt gzip stream should be one problem for the rest of the file: %v", sum.Problems)
-	}
-}
-
-// TestSplitterEndsInEscape is a regression test: input ending right after a
-// backslash inside a string used to loop for ever.
-func TestSplitterEndsInEscape(t *testing.T) {
-	for _, in := range []string{`[{"a":"x\`, `[{"a":"\`, `["\`} {
-		done := make(chan error, 1)
-		go func() {
-			_, err := collect(t, in, KindArray)
-			done <- err
-		}()
-		select {
-		case err := <-done:
-			if err == nil || !strings.Contains(err.Error(), "unexpected end of input") {
-				t.Errorf("%q: error %v, want unexpected end of input", in, err)
-			}
-		case <-time.After(5 * time.Second):
-			t.Fatalf("%q: the splitter does not stop", in)
-		}
-	}
-}
-
-// TestSplitterNotesType checks the resourceType the splitter notes, with
-// which the reader skips items no rule covers without copying them: only a
-// top-level key (in any case) with a plain string value; never a nested
-// one, a value that reads "resourceType", or an escaped string, which the
-// decoder must read.
-func TestSplitterNotesType(t *testing.T) {
-	for _, tc := range []struct {
-		in, want string // want "" for none
-	}{
-		{`{"resourceType":"AWS::EC2::Volume","resourceId":"v"}`, "AWS::EC2::Volume"},
-		{`{"configuration":{"resourceType":"AWS::X::Y"}, "ResourceType" : "AWS::EC2::Volume"}`, "AWS::EC2::Volume"},
-		{`{"configuration":{"resourceType":"AWS::X::Y"}}`, ""},
-		{`{"resourceName":"resourceType","x":1}`, ""},
-		{`{"resourceType":"AWS::EC2::\u0056olume"}`, ""},
-		{`{"resourceType":null}`, ""},
-		{`{"resourceType":"AWS::S3::Bucket","resourceType":"AWS::EC2::Volume"}`, "AWS::S3::Bucket"},
-	} {
-		for _, oneByte := range []bool{false, true} {
-			var r io.Reader = strings.NewReader("[" + tc.in + "]")
-			if oneByte {
-				r = iotest.OneByteReader(r)
-			}
-			sp := newSplitter(r)
-			sp.wantType = true
-			var got []byte
-			err := sp.array(func(el element) error {
-				if string(el.data) != tc.in {
-					t.Errorf("%s: data %q", tc.in, el.data)
-				}
-				got = el.typ
-				return nil
-			})
-			if err != nil {
-				t.Fatalf("%s: %v", tc.in, err)
-			}
-			// Across refills (one byte a read) the value may not be in the
-			// buffer yet: then no type is noted, and the decoder decides.
-			if string(got) != tc.want && !(oneByte && got == nil) {
-				t.Errorf("%s (one byte a read: %v): type %q, want %q", tc.in, oneByte, got, tc.want)
-			}
-		}
 	}
 }

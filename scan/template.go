@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aiguard/aiguard/awsid"
 	"github.com/aiguard/aiguard/conformance"
 	"github.com/aiguard/aiguard/rules"
 )
@@ -35,6 +36,10 @@ type tmpl struct {
 	opts     *Options
 	// condMemo caches condition values.
 	condMemo map[string]condResult
+	// plan are a Terraform plan's resources by address (nil for a
+	// template), whose configuration says what a value known only after
+	// apply refers to.
+	plan map[string]*tfRes
 }
 
 type bucketPolicy struct {
@@ -195,14 +200,21 @@ func readTemplate(name string, data []byte, rs *ruleSet, opts *Options) ([]unitR
 			"service APIs and cannot run on a template", name, strings.Join(sortedKeys(periodicOnly), ", ")))
 	}
 	if len(uncovered) > 0 {
-		n := 0
-		for _, c := range uncovered {
-			n += c
-		}
-		notes = append(notes, fmt.Sprintf("%s: %d %s of types no rule of the scan covers (%s)", name, n,
-			plural(n, "resource", "resources"), strings.Join(sortedKeys(uncovered), ", ")))
+		notes = append(notes, uncoveredNote(name, "", uncovered))
 	}
 	return out, notes, nil
+}
+
+// uncoveredNote says how many resources of a template or plan (kind:
+// "planned " or "") are of types no rule of the scan covers, counted by
+// type.
+func uncoveredNote(file, kind string, uncovered map[string]int) string {
+	n := 0
+	for _, c := range uncovered {
+		n += c
+	}
+	return fmt.Sprintf("%s: %d %s%s of types no rule of the scan covers (%s)", file, n, kind,
+		plural(n, "resource", "resources"), strings.Join(sortedKeys(uncovered), ", "))
 }
 
 func sortedKeys[V any](m map[string]V) []string {
@@ -217,11 +229,7 @@ func sortedKeys[V any](m map[string]V) []string {
 // pseudoParams are the pseudo parameters known before deployment.
 func pseudoParams(opts *Options) map[string]any {
 	part := partitionOf("", opts.Region)
-	suffix := "amazonaws.com"
-	if part == "aws-cn" {
-		suffix = "amazonaws.com.cn"
-	}
-	m := map[string]any{"AWS::Partition": part, "AWS::URLSuffix": suffix}
+	m := map[string]any{"AWS::Partition": part, "AWS::URLSuffix": awsid.DNSSuffix(part)}
 	if opts.Region != "" {
 		m["AWS::Region"] = opts.Region
 	}

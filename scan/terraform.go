@@ -112,6 +112,7 @@ func readPlan(name string, data []byte, rs *ruleSet, opts *Options) ([]unitRecor
 	for _, r := range all {
 		byAddr[r.addr] = r
 	}
+	t.plan = byAddr
 	attach := linkPlan(all, byAddr)
 
 	var out []unitRecord
@@ -127,11 +128,15 @@ func readPlan(name string, data []byte, rs *ruleSet, opts *Options) ([]unitRecor
 			continue
 		}
 		pos := Position{File: name, Resource: r.addr, Index: -1}
+		props := tfProperties(spec, r)
+		// Every mapped resource can be what a judged one references
+		// (relations.go), whether or not a rule covers its type.
+		t.resources[r.addr] = conformance.MapOf(conformance.F("Type", conformance.Str(spec.cfn)),
+			conformance.F("Properties", props))
 		if !rs.covered[spec.cfn] {
 			uncovered[spec.cfn]++
 			continue
 		}
-		props := tfProperties(spec, r)
 		switch spec.cfn {
 		case typeS3Bucket:
 			props = bucketFromParts(props, r, attach[r.addr], t)
@@ -151,12 +156,7 @@ func readPlan(name string, data []byte, rs *ruleSet, opts *Options) ([]unitRecor
 			plural(deleted, "resource", "resources")))
 	}
 	if len(uncovered) > 0 {
-		n := 0
-		for _, c := range uncovered {
-			n += c
-		}
-		notes = append(notes, fmt.Sprintf("%s: %d planned %s of types no rule of the scan covers (%s)", name, n,
-			plural(n, "resource", "resources"), strings.Join(sortedKeys(uncovered), ", ")))
+		notes = append(notes, uncoveredNote(name, "planned ", uncovered))
 	}
 	if len(unmapped) > 0 {
 		notes = append(notes, fmt.Sprintf("%s: resource types aiguard does not read from a plan yet: %s", name,
@@ -228,6 +228,25 @@ func (r *tfRes) references(attr string) []string {
 	}
 	walk(r.config.Expressions[attr])
 	return out
+}
+
+// planReferences lists the resources that the configuration expression of
+// a planned value refers to; at is where the value is, as a value known
+// only after apply names it (aws_sagemaker_endpoint.e.endpoint_config_name).
+func (t *tmpl) planReferences(at string) []string {
+	for j := len(at) - 1; j > 0; j-- {
+		if at[j] != '.' {
+			continue
+		}
+		if r := t.plan[at[:j]]; r != nil {
+			attr := at[j+1:]
+			if k := strings.IndexAny(attr, ".["); k >= 0 {
+				attr = attr[:k]
+			}
+			return r.references(attr)
+		}
+	}
+	return nil
 }
 
 // resolveRef turns a reference in the resource's module (aws_s3_bucket.x.id)

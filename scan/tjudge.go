@@ -17,6 +17,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/aiguard/aiguard/awsid"
 	"github.com/aiguard/aiguard/configitem"
 	"github.com/aiguard/aiguard/conformance"
 	"github.com/aiguard/aiguard/internal/cfnschema"
@@ -50,7 +51,10 @@ type built struct {
 	unresolved []unresolvedField
 	assumed    []assumption
 	props      map[string]conformance.Pos
-	err        error
+	// prefixes map the template paths of the resources it references
+	// (relations.go) onto the CI paths the rules read them at.
+	prefixes []pathPrefix
+	err      error
 }
 
 func (r *tres) build(choice map[string]bool, subst map[string]any) *built {
@@ -85,6 +89,11 @@ func (r *tres) build(choice map[string]bool, subst map[string]any) *built {
 		item, err = c.iamPrincipal(r.id, r.typ, props)
 	default:
 		item, err = c.generic(r.id, r.typ, props)
+		if rel := r.attachRelated(b, c, props, func(v *conformance.Value, path string) any {
+			return ctx.fold(v, path)
+		}); err == nil && len(rel) > 0 {
+			item.Supplementary, err = supplementary(rel)
+		}
 	}
 	if err != nil {
 		b.err = err
@@ -109,8 +118,9 @@ func describeValue(v any) string {
 	return "not a mapping"
 }
 
-// choices lists the conditions of the resource's Fn::If that are not
-// known before deployment, at most maxChoices of them.
+// choices lists the conditions of the Fn::If of the resource, and of the
+// resources it references (relations.go), that are not known before
+// deployment, at most maxChoices of them.
 func (r *tres) choices() []string {
 	seen := map[string]bool{}
 	var walk func(v *conformance.Value)
@@ -132,6 +142,9 @@ func (r *tres) choices() []string {
 		}
 	}
 	walk(r.props)
+	for _, id := range r.relatedIDs() {
+		walk(r.t.resources[id].Get("Properties"))
+	}
 	names := sortedKeys(seen)
 	if len(names) > maxChoices {
 		names = names[:maxChoices]
@@ -365,7 +378,7 @@ func relevantAssumptions(r *rules.Rule, b *built) []assumption {
 	var out []assumption
 	seen := map[string]bool{}
 	for _, a := range b.assumed {
-		ci := ciPathOf(a.path)
+		ci := b.ciPath(a.path)
 		if a.path != "" && (overlaps(ci, r.Fields) || a.path == "Properties") && !seen[a.param] {
 			seen[a.param] = true
 			out = append(out, a)
@@ -374,13 +387,37 @@ func relevantAssumptions(r *rules.Rule, b *built) []assumption {
 	return out
 }
 
-// ciPathOf turns a template path (Properties.A[0].B) into the CI path the
-// rules list (configuration.A.B). Legacy types map differently; there the
-// result is only an approximation, which errs towards mentioning.
-func ciPathOf(prop string) string {
-	p := strings.TrimPrefix(prop, "Properties")
+// ciPath turns a template path (Properties.A[0].B) into the CI path the
+// rules list (configuration.A.B); the properties of a referenced resource
+// (Model.Properties.A) map to where its CI gives them
+// (supplementaryConfiguration.Models.configuration.A). Legacy types map
+// differently; there the result is only an approximation, which errs
+// towards mentioning.
+func (b *built) ciPath(prop string) string {
+	for _, p := range b.prefixes {
+		if rest, ok := strings.CutPrefix(prop, p.tmpl); ok && (rest == "" || rest[0] == '.' || rest[0] == '[') {
+			return ciPathOf(p.ci, rest)
+		}
+	}
+	return ciPathOf("configuration", strings.TrimPrefix(prop, "Properties"))
+}
+
+// isRelatedRoot reports whether prop is the Properties of a referenced
+// resource, which no verdict points at.
+func (b *built) isRelatedRoot(prop string) bool {
+	for _, p := range b.prefixes {
+		if prop == p.tmpl {
+			return true
+		}
+	}
+	return false
+}
+
+// ciPathOf appends a template path's rest (.A[0].B), without list indexes,
+// to a CI path.
+func ciPathOf(ci, p string) string {
 	var b strings.Builder
-	b.WriteString("configuration")
+	b.WriteString(ci)
 	depth := 0
 	for _, c := range p {
 		switch {
@@ -417,7 +454,7 @@ func assumedNote(as []assumption) string {
 func decidingProperty(r *rules.Rule, ev rules.Evaluation, b *built) string {
 	var candidates []string
 	for prop := range b.props {
-		if strings.Count(prop, ".") == 0 || !overlaps(ciPathOf(prop), r.Fields) {
+		if strings.Count(prop, ".") == 0 || b.isRelatedRoot(prop) || !overlaps(b.ciPath(prop), r.Fields) {
 			continue
 		}
 		candidates = append(candidates, prop)
@@ -453,7 +490,11 @@ func (pc *probeCache) candidates(u unresolvedField, bd *bound) []any {
 			break
 		}
 	}
-	kind := cfnschema.PropertyKind(pc.r.typ, schemaPath(u.prop))
+	typ, prop := pc.r.typ, u.prop
+	if u.typ != "" {
+		typ, prop = u.typ, u.local
+	}
+	kind := cfnschema.PropertyKind(typ, schemaPath(prop))
 	if u.node != nil && u.node.param != nil {
 		switch {
 		case u.node.param.isList():
@@ -624,7 +665,7 @@ func (t *tmpl) linkReferences(units []*tres) {
 			}
 			by := fmt.Sprintf("%s %s (%s)", typ, id, strings.TrimPrefix(path, "Properties."))
 			if fn, arg, ok := v.Intrinsic(); ok {
-				for _, name := range referencedNames(fn, arg) {
+				for _, name := range referencedNames(fn, arg.JSON()) {
 					m.ref(name, by)
 				}
 			}
@@ -661,29 +702,30 @@ func isAIType(typ string) bool {
 	return false
 }
 
-// referencedNames are the logical IDs an intrinsic function refers to.
-func referencedNames(fn string, arg *conformance.Value) []string {
+// referencedNames are the logical IDs an intrinsic function refers to; arg
+// is its argument as JSON (as written, or folded).
+func referencedNames(fn string, arg any) []string {
 	switch fn {
 	case "Ref":
-		if s, ok := arg.Scalar(); ok {
+		if s, ok := arg.(string); ok {
 			return []string{s}
 		}
 	case "Fn::GetAtt":
-		if arg.Kind == conformance.List && len(arg.Items) > 0 {
-			if s, ok := arg.Items[0].Scalar(); ok {
+		if list, ok := arg.([]any); ok && len(list) > 0 {
+			if s, ok := list[0].(string); ok {
 				return []string{s}
 			}
 		}
-		if s, ok := arg.Scalar(); ok {
+		if s, ok := arg.(string); ok {
 			res, _, _ := strings.Cut(s, ".")
 			return []string{res}
 		}
 	case "Fn::Sub":
 		text := arg
-		if arg.Kind == conformance.List && len(arg.Items) > 0 {
-			text = arg.Items[0]
+		if list, ok := arg.([]any); ok && len(list) > 0 {
+			text = list[0]
 		}
-		if s, ok := text.Scalar(); ok {
+		if s, ok := text.(string); ok {
 			var out []string
 			for _, m := range subVar.FindAllStringSubmatch(s, -1) {
 				name, _, _ := strings.Cut(m[1], ".")
@@ -695,13 +737,17 @@ func referencedNames(fn string, arg *conformance.Value) []string {
 	return nil
 }
 
-// bucketInString returns the bucket an S3 URI or S3 ARN names.
+// bucketInString returns the bucket an S3 URI or S3 ARN (of any
+// partition) names.
 func bucketInString(s string) string {
-	for _, prefix := range []string{"s3://", "arn:aws:s3:::", "arn:aws-cn:s3:::", "arn:aws-us-gov:s3:::"} {
-		if rest, ok := strings.CutPrefix(s, prefix); ok {
-			name, _, _ := strings.Cut(rest, "/")
-			return name
+	rest, ok := strings.CutPrefix(s, "s3://")
+	if !ok {
+		a, err := awsid.ParseARN(s)
+		if err != nil || a.Service != "s3" || a.Region != "" || a.AccountID != "" {
+			return ""
 		}
+		rest = a.Resource
 	}
-	return ""
+	name, _, _ := strings.Cut(rest, "/")
+	return name
 }

@@ -130,6 +130,7 @@ type Decoder struct {
 	members  []kv
 	elements []any
 	buf      []byte // unescaping
+	boxes    boxes  // where values are boxed into interfaces
 }
 
 // NewDecoder returns a Decoder reading s from its start.
@@ -140,6 +141,7 @@ func NewDecoder(s string) *Decoder { return &Decoder{s: s} }
 func (d *Decoder) Reset(s string) {
 	d.s, d.i, d.depth = s, 0, 0
 	d.members, d.elements = d.members[:0], d.elements[:0]
+	d.boxes = boxes{} // a new document's values share nothing with the last one's
 	// Let an unusually large document's scratch space go rather than keep
 	// it for every later one.
 	if cap(d.members) > maxScratch {
@@ -198,7 +200,11 @@ func (d *Decoder) Value() (any, error) {
 	case '[':
 		return d.array()
 	case '"':
-		return d.StringValue()
+		s, err := d.StringValue()
+		if err != nil {
+			return nil, err
+		}
+		return d.boxes.str(s), nil
 	case 't', 'f', 'n':
 		return d.literal()
 	default:
@@ -260,7 +266,7 @@ func (d *Decoder) array() (any, error) {
 	copy(out, elems)
 	clear(elems)
 	d.elements = d.elements[:base]
-	return out, nil
+	return d.boxes.list(out), nil
 }
 
 // enter counts one more level of nesting at the '{' or '[' at d.i.

@@ -25,3 +25,24 @@ func SelectRules(reg *rules.Registry, ids []string) ([]*rules.Rule, error) {
 	}
 	return out, nil
 }
+
+// CheckParamsDeclared rejects --params names that no rule of list
+// declares (nor the runtime reserves), which are almost always typos; scope
+// says where the rules run ("here", "in this scan").
+func CheckParamsDeclared(raw map[string]string, list []*rules.Rule, scope string) error {
+	names := make([]string, 0, len(raw))
+	for k := range raw {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	for _, k := range names {
+		if rules.IsReserved(k) {
+			continue
+		}
+		declared := slices.ContainsFunc(list, func(r *rules.Rule) bool { _, ok := r.Param(k); return ok })
+		if !declared {
+			return Usagef("--params: %s is not a parameter of any rule %s", k, scope)
+		}
+	}
+	return nil
+}

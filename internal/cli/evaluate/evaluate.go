@@ -7,8 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -167,12 +165,12 @@ func runEvaluate(opts *Options) error {
 		raw := in.params
 		if flagParams != nil {
 			raw = flagParams
-			if err := checkDeclared(raw, list); err != nil {
+			if err := cmdutil.CheckParamsDeclared(raw, list, "that runs here"); err != nil {
 				return err
 			}
 		}
 		for _, r := range list {
-			judge, err := r.Configure(paramsFor(r, raw))
+			judge, err := r.Configure(r.OwnParams(raw))
 			if err != nil {
 				return cmdutil.Usage(err)
 			}
@@ -214,38 +212,6 @@ func eventInput(opts *Options, name string, data []byte) ([]input, error) {
 			name, ev.Invoking.MessageType)
 		return nil, nil
 	}
-}
-
-// paramsFor keeps the parameters the rule declares, and the reserved
-// runtime parameters (exemptResourceIds among them).
-func paramsFor(r *rules.Rule, raw map[string]string) map[string]string {
-	out := map[string]string{}
-	for k, v := range raw {
-		if _, ok := r.Param(k); ok || rules.IsReserved(k) {
-			out[k] = v
-		}
-	}
-	return out
-}
-
-// checkDeclared rejects --params names no running rule declares, which are
-// almost always typos.
-func checkDeclared(raw map[string]string, list []*rules.Rule) error {
-	names := make([]string, 0, len(raw))
-	for k := range raw {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, k := range names {
-		if rules.IsReserved(k) {
-			continue
-		}
-		declared := slices.ContainsFunc(list, func(r *rules.Rule) bool { _, ok := r.Param(k); return ok })
-		if !declared {
-			return cmdutil.Usagef("--params: %s is not a parameter of any rule that runs here", k)
-		}
-	}
-	return nil
 }
 
 // hasTopLevelKey reports whether data is a JSON object with the key (in any

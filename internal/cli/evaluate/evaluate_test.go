@@ -3,22 +3,21 @@ package evaluate
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
+	"github.com/aiguard/aiguard/internal/golden"
 	"github.com/aiguard/aiguard/internal/inputfile/fifotest"
 	"github.com/aiguard/aiguard/internal/refdata"
 	"github.com/aiguard/aiguard/rules"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
 
 // evalResult is what one run of `aiguard evaluate` produced.
 type evalResult struct {
@@ -58,44 +57,8 @@ func chdirRoot(t *testing.T) string {
 // compareGolden compares got with the golden file, or rewrites it with -update.
 func compareGolden(t *testing.T, path string, got []byte) {
 	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("golden file: %v (run `go test ./internal/cli/... -update` to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("output differs from %s (run `go test ./internal/cli/... -update` if the change is intended)\n%s",
-			path, firstDifference(string(want), string(got)))
-	}
+	golden.Compare(t, path, got)
 }
-
-// firstDifference describes the first line where want and got differ.
-func firstDifference(want, got string) string {
-	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
-	for i := 0; i < max(len(wl), len(gl)); i++ {
-		var w, g string
-		if i < len(wl) {
-			w = wl[i]
-		}
-		if i < len(gl) {
-			g = gl[i]
-		}
-		if w != g {
-			return "line " + itoa(i+1) + ":\n want: " + w + "\n  got: " + g
-		}
-	}
-	return "(they differ only in line endings)"
-}
-
-func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
 
 // checkEvaluationJSON asserts the documented output contract of
 // `aiguard evaluate --format json` and returns the evaluations.
@@ -157,7 +120,7 @@ func TestEvaluateEventsGolden(t *testing.T) {
 			res := runEval(t, Options{EventFile: event}, "")
 			outputs := map[string]string{}
 			if res.err != nil {
-				outputs[".err"] = "exit " + itoa(res.code) + "\n" + res.stderr
+				outputs[".err"] = "exit " + strconv.Itoa(res.code) + "\n" + res.stderr
 				if res.stdout != "" {
 					t.Errorf("a failing run wrote to standard output: %q", res.stdout)
 				}
@@ -180,7 +143,7 @@ func TestEvaluateEventsGolden(t *testing.T) {
 					continue
 				}
 				if _, err := os.Stat(path); err == nil {
-					if *update {
+					if golden.Update() {
 						os.Remove(path)
 					} else {
 						t.Errorf("stale golden file %s: this run produced no %s output (run with -update)", path, ext)
@@ -193,7 +156,7 @@ func TestEvaluateEventsGolden(t *testing.T) {
 	stale, _ := filepath.Glob(filepath.Join(goldenDir, "*"))
 	for _, path := range stale {
 		if !expected[filepath.Base(path)] && !t.Failed() {
-			if *update {
+			if golden.Update() {
 				os.Remove(path)
 			} else {
 				t.Errorf("stale golden file %s: no event testdata/events/%s.json (run with -update)",

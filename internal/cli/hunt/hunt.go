@@ -6,13 +6,11 @@ package hunt
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -27,7 +25,7 @@ import (
 
 // ExitSkipped is the exit code of a hunt that skipped unreadable records
 // (and found nothing at or above --fail-on, whose exit code 1 wins).
-const ExitSkipped = 3
+const ExitSkipped = cmdutil.ExitSkipped
 
 // progressThreshold is the input size from which a terminal gets progress.
 const progressThreshold = 16 << 20
@@ -187,7 +185,7 @@ func runHunt(opts *Options) error {
 		isTerm = cmdutil.IsTerminal
 	}
 
-	progress := &hunt.Progress{}
+	counts := &hunt.Progress{}
 	var total int64
 	for _, in := range inputs {
 		if fi, err := os.Stat(in.Path); err == nil && in.Path != "-" {
@@ -195,12 +193,12 @@ func runHunt(opts *Options) error {
 		}
 	}
 	if !opts.Out.Quiet && isTerm(opts.IO.Err) && total >= progressThreshold {
-		stop := startProgress(opts.IO.Err, progress, total)
+		stop := cmdutil.NewStatusLine(opts.IO.Err).Start(progress(counts, total))
 		defer stop()
 	}
 	res, err := hunt.Run(context.Background(), inputs, hunt.Options{
 		Registry: opts.Registry, Config: cfg, IDs: opts.Detections, MaxDelay: opts.MaxDelay,
-		Progress: progress, Stdin: opts.IO.In,
+		Progress: counts, Stdin: opts.IO.In,
 	})
 	if err != nil {
 		return cmdutil.Usage(err)
@@ -255,66 +253,28 @@ func runHunt(opts *Options) error {
 
 // exitStatus turns the result into the command's exit code.
 func exitStatus(res *hunt.Result, failOn cmdutil.Threshold) error {
-	var msgs []string
-	code := cmdutil.ExitOK
 	n := 0
 	for _, f := range res.Findings {
 		if failOn.Trips(f.Severity) {
 			n++
 		}
 	}
-	if n > 0 {
-		msgs = append(msgs, fmt.Sprintf("%d %s at or above %s (--fail-on)", n, plural(n, "finding", "findings"), failOn))
-		code = cmdutil.ExitFindings
-	}
-	if res.Skipped > 0 {
-		msgs = append(msgs, fmt.Sprintf("%d %s skipped as unreadable", res.Skipped, plural(res.Skipped, "record", "records")))
-		if code == cmdutil.ExitOK {
-			code = ExitSkipped
-		}
-	}
-	if code == cmdutil.ExitOK {
-		return nil
-	}
-	return &cmdutil.ExitError{Code: code, Err: errors.New(strings.Join(msgs, "; "))}
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
+	return cmdutil.Outcome(cmdutil.Count{N: n, One: "finding", Many: "findings"}, failOn,
+		cmdutil.Count{N: res.Skipped, One: "record", Many: "records"})
 }
 
 func summaryLine(res *hunt.Result) string {
-	return fmt.Sprintf("%d %s in %d %s from %d %s (%d looked at by a detection); %d skipped",
-		len(res.Findings), plural(len(res.Findings), "finding", "findings"),
-		res.Records, plural(int(res.Records), "record", "records"),
-		res.Files, plural(res.Files, "file", "files"), res.Matched, res.Skipped)
+	return fmt.Sprintf("%s in %s from %s (%d looked at by a detection); %d skipped",
+		cmdutil.Count{N: len(res.Findings), One: "finding", Many: "findings"},
+		cmdutil.Count{N: int(res.Records), One: "record", Many: "records"},
+		cmdutil.Count{N: res.Files, One: "file", Many: "files"}, res.Matched, res.Skipped)
 }
 
-// startProgress draws a progress line on w until the returned function is
-// called.
-func startProgress(w io.Writer, p *hunt.Progress, total int64) func() {
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		tick := time.NewTicker(200 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			select {
-			case <-done:
-				fmt.Fprint(w, "\r\033[K")
-				return
-			case <-tick.C:
-				b := p.Bytes.Load()
-				fmt.Fprintf(w, "\r\033[Khunting: %3d%% of %s, %d records", b*100/max(total, 1), sizeText(total), p.Records.Load())
-			}
-		}
-	}()
-	return func() { close(done); wg.Wait() }
+// progress renders the progress line of a hunt.
+func progress(p *hunt.Progress, total int64) func(time.Duration) string {
+	return func(time.Duration) string {
+		return fmt.Sprintf("hunting: %3d%% of %s, %d records", p.Bytes.Load()*100/max(total, 1), sizeText(total), p.Records.Load())
+	}
 }
 
 func sizeText(n int64) string {

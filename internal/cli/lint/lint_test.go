@@ -3,19 +3,17 @@ package lint
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
+	"github.com/aiguard/aiguard/internal/golden"
 	"github.com/aiguard/aiguard/internal/inputfile/fifotest"
 	"github.com/aiguard/aiguard/internal/refdata"
 	"github.com/aiguard/aiguard/sarif/sariftest"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/packs/golden")
 
 type result struct {
 	stdout, stderr string
@@ -46,20 +44,7 @@ func run(t *testing.T, stdin string, args ...string) result {
 // or rewrites it with -update.
 func compareGolden(t *testing.T, kind, name, got string) {
 	t.Helper()
-	path := filepath.Join(refdata.ModuleRoot(t), "testdata", kind, "golden", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("golden file: %v (run `go test ./internal/cli/lint -update` to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("output differs from %s (run `go test ./internal/cli/lint -update` if intended)\ngot:\n%s", path, got)
-	}
+	golden.Compare(t, filepath.Join(refdata.ModuleRoot(t), "testdata", kind, "golden", name), []byte(got))
 }
 
 var goldenFiles = []string{

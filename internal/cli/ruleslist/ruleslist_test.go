@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -15,11 +14,10 @@ import (
 
 	"github.com/aiguard/aiguard/configitem"
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
+	"github.com/aiguard/aiguard/internal/golden"
 	"github.com/aiguard/aiguard/internal/refdata"
 	"github.com/aiguard/aiguard/rules"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
 
 // sampleRegistry is a small fixed catalog, so that the golden files pin the
 // output formats without changing whenever a rule is added.
@@ -78,22 +76,7 @@ func runListWith(t *testing.T, reg *rules.Registry, format string) (string, erro
 
 func compareGolden(t *testing.T, path string, got []byte) {
 	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("golden file: %v (run `go test ./internal/cli/... -update` to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("output differs from %s (run `go test ./internal/cli/... -update` if the change is intended)\n--- got\n%s", path, got)
-	}
+	golden.Compare(t, path, got)
 }
 
 func TestListGolden(t *testing.T) {

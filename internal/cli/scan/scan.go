@@ -7,11 +7,8 @@ package scan
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"io"
 	"os"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -19,6 +16,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/aiguard/aiguard/awsid"
 	"github.com/aiguard/aiguard/configevent"
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
 	"github.com/aiguard/aiguard/internal/cli/version"
@@ -157,11 +155,6 @@ stderr with its position) and nothing reached --fail-on.`,
 	return cmd
 }
 
-var (
-	accountPattern = regexp.MustCompile(`^\d{12}$`)
-	regionPattern  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+$`)
-)
-
 func runScan(opts *Options) error {
 	if err := opts.CheckFormat(); err != nil {
 		return err
@@ -170,10 +163,10 @@ func runScan(opts *Options) error {
 	if err != nil {
 		return err
 	}
-	if opts.AccountID != "" && !accountPattern.MatchString(opts.AccountID) {
+	if opts.AccountID != "" && !awsid.IsAccountID(opts.AccountID) {
 		return cmdutil.Usagef("--account-id: got %q, want 12 digits", opts.AccountID)
 	}
-	if opts.Region != "" && !regionPattern.MatchString(opts.Region) {
+	if opts.Region != "" && awsid.PartitionOfRegion(opts.Region) == "" {
 		return cmdutil.Usagef("--region: got %q, want a Region name such as us-east-1", opts.Region)
 	}
 	selected, err := cmdutil.SelectRules(opts.Registry, opts.RuleIDs)
@@ -201,7 +194,7 @@ func runScan(opts *Options) error {
 		if list == nil {
 			list = opts.Registry.All()
 		}
-		if err := checkDeclared(params, list); err != nil {
+		if err := cmdutil.CheckParamsDeclared(params, list, "in this scan"); err != nil {
 			return err
 		}
 	}
@@ -242,7 +235,7 @@ func runScan(opts *Options) error {
 	if isTerm == nil {
 		isTerm = cmdutil.IsTerminal
 	}
-	stderr := &stderrLog{w: opts.IO.Err}
+	stderr := cmdutil.NewStatusLine(opts.IO.Err)
 	var counters *scan.Counters
 	var total int64
 	for _, s := range srcs {
@@ -252,7 +245,7 @@ func runScan(opts *Options) error {
 	}
 	if !opts.Quiet && wantProgress(isTerm(opts.IO.Err), total) {
 		counters = &scan.Counters{}
-		stop := stderr.startProgress(counters, total)
+		stop := stderr.Start(progress(counters, total))
 		defer stop()
 	}
 
@@ -337,7 +330,7 @@ func runScan(opts *Options) error {
 		// know goes to stderr.
 		if !opts.Quiet {
 			for _, n := range sum.Notes {
-				stderr.printf("aiguard: note: %s\n", n)
+				stderr.Printf("aiguard: note: %s\n", n)
 			}
 		}
 	}
@@ -349,7 +342,7 @@ func runScan(opts *Options) error {
 		return cmdutil.Usagef("write output: %v", err)
 	}
 	if hidden := sum.Skipped - reporter.reported; hidden > 0 {
-		stderr.printf("aiguard: ... and %d more skipped items\n", hidden)
+		stderr.Printf("aiguard: ... and %d more skipped items\n", hidden)
 	}
 	return exitStatus(sum, failOn, opts.AllowEmpty)
 }
@@ -384,8 +377,6 @@ func parseParameters(list []string) (map[string]string, error) {
 
 // exitStatus turns the summary into the command's exit code.
 func exitStatus(sum *scan.Summary, failOn cmdutil.Threshold, allowEmpty bool) error {
-	var msgs []string
-	code := cmdutil.ExitOK
 	if sum.Evaluated == 0 && sum.Skipped == 0 && !allowEmpty {
 		return cmdutil.Usagef("the scan evaluated nothing: no input item is of a type the rules of the scan cover " +
 			"(pass --allow-empty when that is expected)")
@@ -401,47 +392,8 @@ func exitStatus(sum *scan.Summary, failOn cmdutil.Threshold, allowEmpty bool) er
 			n += sum.Omitted[r.Rule.ID]
 		}
 	}
-	if n > 0 {
-		msgs = append(msgs, fmt.Sprintf("%d non-compliant %s at or above %s (--fail-on)", n, plural(n, "finding", "findings"), failOn))
-		code = cmdutil.ExitFindings
-	}
-	if sum.Skipped > 0 {
-		msgs = append(msgs, fmt.Sprintf("%d %s skipped as unreadable", sum.Skipped, plural(sum.Skipped, "item", "items")))
-		if code == cmdutil.ExitOK {
-			code = cmdutil.ExitSkipped
-		}
-	}
-	if code == cmdutil.ExitOK {
-		return nil
-	}
-	return &cmdutil.ExitError{Code: code, Err: errors.New(strings.Join(msgs, "; "))}
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
-
-// checkDeclared rejects --params names no selected rule declares, which are
-// almost always typos.
-func checkDeclared(raw map[string]string, list []*rules.Rule) error {
-	names := make([]string, 0, len(raw))
-	for k := range raw {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, k := range names {
-		if rules.IsReserved(k) {
-			continue
-		}
-		declared := slices.ContainsFunc(list, func(r *rules.Rule) bool { _, ok := r.Param(k); return ok })
-		if !declared {
-			return cmdutil.Usagef("--params: %s is not a parameter of any rule in this scan", k)
-		}
-	}
-	return nil
+	return cmdutil.Outcome(cmdutil.Count{N: n, One: "non-compliant finding", Many: "non-compliant findings"}, failOn,
+		cmdutil.Count{N: sum.Skipped, One: "item", Many: "items"})
 }
 
 // wantProgress decides whether to draw a progress bar: only for a person
@@ -458,7 +410,7 @@ func (discard) Result(*scan.Result) error { return nil }
 // passes every result on.
 type problemSink struct {
 	scan.Sink
-	log      *stderrLog
+	log      *cmdutil.StatusLine
 	reported int
 }
 
@@ -466,7 +418,7 @@ func (p *problemSink) Result(r *scan.Result) error {
 	if r.Problem != nil {
 		if p.reported < maxStderrProblems {
 			p.reported++
-			p.log.printf("aiguard: %v\n", r.Problem)
+			p.log.Printf("aiguard: %v\n", r.Problem)
 		}
 		return nil
 	}

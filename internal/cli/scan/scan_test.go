@@ -4,17 +4,16 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
-	"flag"
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
+	"github.com/aiguard/aiguard/internal/golden"
 	"github.com/aiguard/aiguard/internal/inputfile/fifotest"
 	"github.com/aiguard/aiguard/internal/refdata"
 	"github.com/aiguard/aiguard/orgspec"
@@ -23,8 +22,6 @@ import (
 	"github.com/aiguard/aiguard/sarif/sariftest"
 	"github.com/aiguard/aiguard/scan"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden/scan")
 
 // fixedNow is the scan clock in tests, so template timestamps are stable.
 var fixedNow = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
@@ -72,66 +69,19 @@ func chdirRoot(t *testing.T) {
 	t.Chdir(refdata.ModuleRoot(t))
 }
 
+// compareGolden compares output with its golden file under
+// testdata/golden/scan (go test ./internal/cli/scan -update rewrites it).
 func compareGolden(t *testing.T, name string, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", "golden", "scan", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("golden file: %v (run `go test ./internal/cli/scan -update` to create it)", err)
-	}
-	if string(want) != got {
-		t.Errorf("output differs from %s (run `go test ./internal/cli/scan -update` if intended)\n%s", path, firstDifference(string(want), got))
-	}
+	golden.Compare(t, filepath.Join("testdata", "golden", "scan", name), []byte(got))
 }
 
 // compareStderr compares stderr with its golden file; an empty stderr has
 // none.
 func compareStderr(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", "golden", "scan", name)
-	if got == "" {
-		if *update {
-			os.Remove(path)
-		}
-		if _, err := os.Stat(path); err == nil {
-			t.Errorf("stderr is empty, but %s exists", path)
-		}
-		return
-	}
-	compareGolden(t, name, got)
+	golden.CompareOrAbsent(t, filepath.Join("testdata", "golden", "scan", name), []byte(got))
 }
-
-func firstDifference(want, got string) string {
-	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
-	for i := 0; i < max(len(wl), len(gl)); i++ {
-		var w, g string
-		if i < len(wl) {
-			w = wl[i]
-		}
-		if i < len(gl) {
-			g = gl[i]
-		}
-		if w != g {
-			return "line " + itoa(i+1) + ":\n want: " + w + "\n  got: " + g
-		}
-	}
-	return "(they differ only in line endings)"
-}
-
-func itoa(n int) string {
-	return strings.TrimSpace(strings.Repeat(" ", 0) + fmtInt(n))
-}
-
-func fmtInt(n int) string { return strconv.Itoa(n) }
 
 func TestScanGolden(t *testing.T) {
 	chdirRoot(t)
@@ -208,6 +158,7 @@ func TestScanUsageErrors(t *testing.T) {
 		{"bad param", []string{"--params", `{"minimumTlsVersion":"2"}`, "testdata/scan/item.json"}, "minimumTlsVersion"},
 		{"account", []string{"--account-id", "12345", "testdata/scan/item.json"}, "--account-id"},
 		{"region", []string{"--region", "Mars", "testdata/scan/item.json"}, "--region"},
+		{"region of no partition", []string{"--region", "zz-north-1", "testdata/scan/item.json"}, "--region"},
 		{"asff template", []string{"--format", "asff", "testdata/scan/template.yaml"}, "pass --account-id and --region"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -250,13 +201,13 @@ func TestProgressOnlyOnTerminal(t *testing.T) {
 
 func TestProgressBarDrawsAndClears(t *testing.T) {
 	var buf syncBuffer
-	l := &stderrLog{w: &buf}
+	l := cmdutil.NewStatusLine(&buf)
 	c := &scan.Counters{}
 	c.Bytes.Store(1 << 20)
 	c.Items.Store(42)
-	stop := l.startProgress(c, 4<<20)
+	stop := l.Start(progress(c, 4<<20))
 	time.Sleep(450 * time.Millisecond)
-	l.printf("aiguard: a message\n")
+	l.Printf("aiguard: a message\n")
 	stop()
 	out := buf.String()
 	if !strings.Contains(out, "scanning [") || !strings.Contains(out, " 25%") || !strings.Contains(out, "42 items") {
@@ -498,5 +449,17 @@ Resources:
 	}
 	if r := run(t, "--parameter", "novalue", tpl); r.code != cmdutil.ExitUsage {
 		t.Errorf("--parameter without =: exit %d", r.code)
+	}
+}
+
+// TestRegionOfEveryPartition: --region takes a Region of any partition
+// (the European Sovereign Cloud's included), as the organization spec does.
+func TestRegionOfEveryPartition(t *testing.T) {
+	t.Chdir(refdata.ModuleRoot(t))
+	for _, region := range []string{"us-east-1", "eusc-de-east-1", "cn-north-1", "us-gov-west-1", "us-isob-east-1"} {
+		r := run(t, "--fail-on", "none", "--account-id", "111122223333", "--region", region, "testdata/scan/template.yaml")
+		if r.code != 0 {
+			t.Errorf("--region %s: exit %d, %s", region, r.code, r.stderr)
+		}
 	}
 }

@@ -1,0 +1,54 @@
+package jsonfast
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"runtime"
+	"testing"
+)
+
+// TestBoxedValues: strings and lists boxed from slabs are ordinary values:
+// equal to encoding/json's, of the same dynamic types, comparable, and
+// kept alive by the values alone, across collections and later documents
+// decoded with the same Decoder.
+func TestBoxedValues(t *testing.T) {
+	var kept []any
+	var want []any
+	d := NewDecoder("")
+	for i := range 200 {
+		doc := fmt.Sprintf(`{"name":"item-%d","tags":["a","b%d",{"k":"v%d"}],"list":[%d,"x",[["deep-%d"]]],"n":%d}`, i, i, i, i, i, i)
+		d.Reset(doc)
+		v, err := d.Value()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var std any
+		if err := json.Unmarshal([]byte(doc), &std); err != nil {
+			t.Fatal(err)
+		}
+		kept, want = append(kept, v), append(want, std)
+		if i%50 == 0 {
+			runtime.GC()
+		}
+	}
+	garbage := make([][]byte, 0, 1000)
+	for range 1000 {
+		garbage = append(garbage, make([]byte, 1024))
+	}
+	runtime.GC()
+	runtime.GC()
+	_ = garbage
+	for i := range kept {
+		if !reflect.DeepEqual(kept[i], want[i]) {
+			t.Fatalf("document %d: %#v, want %#v", i, kept[i], want[i])
+		}
+		m := kept[i].(map[string]any)
+		if s, ok := m["name"].(string); !ok || s != fmt.Sprintf("item-%d", i) || m["name"] != any(s) {
+			t.Errorf("document %d: name %#v", i, m["name"])
+		}
+		if l, ok := m["tags"].([]any); !ok || len(l) != 3 || reflect.TypeOf(m["tags"]) != reflect.TypeOf([]any(nil)) {
+			t.Errorf("document %d: tags %#v", i, m["tags"])
+		}
+	}
+}
