@@ -353,6 +353,9 @@ func TestWriteBenchSnapshots(t *testing.T) {
 	if dir == "" {
 		t.Skip("set AIGUARD_BENCH_OUT to a folder to write the benchmark snapshots there")
 	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	for _, p := range []string{writeAISnapshot(t, dir, benchCIs), writeMixedSnapshot(t, dir, benchCIs)} {
 		t.Log(p)
 	}
