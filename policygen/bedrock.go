@@ -3,6 +3,8 @@ package policygen
 import (
 	"slices"
 	"strings"
+
+	"github.com/aiguard/aiguard/iampolicy"
 )
 
 // bedrockInvoke are the actions that authorise model inference. Converse
@@ -27,7 +29,7 @@ const (
 // batch inference, evaluation, customization and provisioned throughput)
 // and the required guardrail. mantleStatements adds the same limits on
 // the OpenAI-compatible Bedrock API.
-func (t *teamPolicy) bedrockStatements() []Statement {
+func (t *teamPolicy) bedrockStatements() []iampolicy.Statement {
 	models := t.foundationModelArns()
 	// One statement covers inference and the model jobs: each action is
 	// authorised only on some resource types (inference on models,
@@ -43,7 +45,7 @@ func (t *teamPolicy) bedrockStatements() []Statement {
 		t.arn("bedrock", "*", "*", "model-invocation-job/*"),
 		t.arn("bedrock", "", "*", "system-tool/*"),
 	})
-	out := []Statement{{
+	out := []iampolicy.Statement{{
 		Sid: "BedrockModels", Effect: deny, Action: sorted(slices.Concat(bedrockInvoke, bedrockModelJobs)...),
 		NotResource: sorted(allowed...),
 	}}
@@ -52,16 +54,16 @@ func (t *teamPolicy) bedrockStatements() []Statement {
 		if strings.Contains(g, "*") {
 			op = "ArnNotLike"
 		}
-		st := Statement{
+		st := iampolicy.Statement{
 			Sid: "BedrockGuardrail", Effect: deny, Action: sorted(bedrockInvoke...),
-			Condition: Condition{}.add(op, keyGuardrail, g),
+			Condition: iampolicy.Condition{}.With(op, keyGuardrail, g),
 		}
 		// Guardrails screen text; embedding models are spared so that an
 		// approved embedding model stays usable.
 		if embed := t.embeddingModelArns(); len(embed) > 0 {
 			st.NotResource = sorted(embed...)
 		} else {
-			st.Resource = Strings{"*"}
+			st.Resource = []string{"*"}
 		}
 		out = append(out, st)
 	}
@@ -72,7 +74,7 @@ func (t *teamPolicy) bedrockStatements() []Statement {
 // models by bedrock-mantle:Model, the model ID a request names. That API
 // has no guardrail key, so a team whose invocations must apply a
 // guardrail cannot use its inference at all.
-func (t *teamPolicy) mantleStatements() []Statement {
+func (t *teamPolicy) mantleStatements() []iampolicy.Statement {
 	var ids []string
 	if t.team.Bedrock != nil {
 		for _, m := range t.team.Bedrock.AllowedModels {
@@ -81,14 +83,14 @@ func (t *teamPolicy) mantleStatements() []Statement {
 			}
 		}
 	}
-	var cond Condition
+	var cond iampolicy.Condition
 	if len(ids) > 0 {
 		// StringNotLike is true when the key is absent: a request without a
 		// model is denied too.
-		cond = Condition{}.add("StringNotLike", keyMantleModel, ids...)
+		cond = iampolicy.Condition{}.With("StringNotLike", keyMantleModel, ids...)
 	}
 	models := t.l.mantleModel
-	var out []Statement
+	var out []iampolicy.Statement
 	if t.guardrailValue() != "" {
 		out = append(out, denyAll("MantleNoGuardrail", []string{"bedrock-mantle:CreateInference"}, nil))
 		models = without(models, "bedrock-mantle:CreateInference")
