@@ -100,34 +100,35 @@ func (w *jsonWriter) value(v *Value) error {
 		} else {
 			w.buf.WriteString("false")
 		}
-	case List:
-		w.buf.WriteByte('[')
-		for i, it := range v.Items {
+	case List, Map:
+		open, end, n := byte('['), byte(']'), len(v.Items)
+		if v.Kind == Map {
+			open, end, n = '{', '}', len(v.Fields)
+		}
+		w.buf.WriteByte(open)
+		for i := range n {
 			if i > 0 {
 				w.buf.WriteByte(',')
 			}
-			if err := w.value(it); err != nil {
+			if err := w.item(v, i); err != nil {
 				return err
 			}
 		}
-		w.buf.WriteByte(']')
-	case Map:
-		w.buf.WriteByte('{')
-		for i, f := range v.Fields {
-			if i > 0 {
-				w.buf.WriteByte(',')
-			}
-			if err := w.str(f.Key); err != nil {
-				return err
-			}
-			w.buf.WriteByte(':')
-			if err := w.value(f.Value); err != nil {
-				return err
-			}
-		}
-		w.buf.WriteByte('}')
+		w.buf.WriteByte(end)
 	default:
 		w.buf.WriteString("null")
 	}
 	return nil
+}
+
+// item writes a list's i-th item, or a mapping's i-th key and value.
+func (w *jsonWriter) item(v *Value, i int) error {
+	if v.Kind == List {
+		return w.value(v.Items[i])
+	}
+	if err := w.str(v.Fields[i].Key); err != nil {
+		return err
+	}
+	w.buf.WriteByte(':')
+	return w.value(v.Fields[i].Value)
 }

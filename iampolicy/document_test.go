@@ -251,3 +251,21 @@ func TestConditionWithAndClone(t *testing.T) {
 		t.Error("Clone of nil is not nil")
 	}
 }
+
+func TestCutVariable(t *testing.T) {
+	tests := []struct{ in, before, name, after string }{
+		{"arn:aws:s3:::b/${aws:username}/*", "arn:aws:s3:::b/", "aws:username", "/*"},
+		{"${*}x", "", "*", "x"},
+		{"no variable", "no variable", "", ""},
+		{"open ${aws:x", "open ${aws:x", "", ""},
+	}
+	for _, tc := range tests {
+		before, name, after, found := CutVariable(tc.in)
+		if before != tc.before || name != tc.name || after != tc.after || found != (tc.name != "") {
+			t.Errorf("CutVariable(%q) = %q %q %q %v", tc.in, before, name, after, found)
+		}
+	}
+	if got := replaceVariables("a${x}b${y}c${", "*"); got != "a*b*c${" {
+		t.Errorf("replaceVariables = %q", got)
+	}
+}
