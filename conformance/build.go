@@ -8,27 +8,33 @@ import (
 	"strings"
 
 	"github.com/aiguard/aiguard/internal/cfnschema"
+	"github.com/aiguard/aiguard/internal/jsonpos"
 )
 
 // Template is a CloudFormation template as aiguard builds it, every one
-// of them (conformance packs, the rule Lambda's stack, StackSets, hooks):
-// its sections and properties as nested Go values, written as CloudFormation
-// reads them. A mapping is a map[string]any (or a Template), a list a []any
-// or []string, a scalar a string, int or bool, and a part already built a
-// *Value (the intrinsic functions Ref, Sub, GetAtt, If ... are ones).
+// of them (conformance packs, the rule Lambda's stack, StackSets, hooks,
+// the policies' stacks): its sections and properties as nested Go values,
+// written as CloudFormation reads them. A mapping is a map[string]any (or
+// a Template), a list a []any or []string, a scalar a string, int or bool,
+// a part already built a *Value (the intrinsic functions Ref, Sub, GetAtt,
+// If ... are ones), and any other value that writes itself as JSON (a
+// json.Marshaler, such as an IAM policy document) that JSON.
 //
 // Key order does not matter: Marshal writes the same YAML for the same
 // template (sections in the conventional order, each resource's Type
-// first, every other mapping sorted by key), Check validates its resources
-// against the CloudFormation resource schema, and MarshalChecked does both.
-// File is the other side: a template as Parse reads it.
+// first, every other mapping sorted by key), MarshalJSONBody the same
+// JSON (mappings sorted by key, a json.Marshaler's keys in its order),
+// Check validates its resources against the CloudFormation resource
+// schema, and MarshalChecked does both. File is the other side: a
+// template as Parse reads it.
 type Template map[string]any
 
 // Value converts the template into a Value (mappings sorted by key).
 func (t Template) Value() (*Value, error) { return ValueOf(map[string]any(t)) }
 
 // ValueOf converts nested Go values, as a Template holds them, into a
-// Value; mappings come out sorted by key.
+// Value; mappings come out sorted by key, and a json.Marshaler's JSON
+// with its keys in the order it writes them.
 func ValueOf(x any) (*Value, error) {
 	switch v := x.(type) {
 	case nil:
@@ -65,6 +71,18 @@ func ValueOf(x any) (*Value, error) {
 			m.Fields = append(m.Fields, F(k, fv))
 		}
 		return m, nil
+	case json.Marshaler:
+		// json.Marshal rather than MarshalJSON: it writes null for a nil
+		// pointer. Its HTML escapes are decoded again by the parse.
+		data, err := json.Marshal(v)
+		if err != nil {
+			return nil, fmt.Errorf("%T: %w", x, err)
+		}
+		res, err := jsonpos.Parse(data, jsonpos.Options{MaxDepth: maxDepth})
+		if err != nil {
+			return nil, fmt.Errorf("%T wrote invalid JSON: %w", x, err)
+		}
+		return fromJSON(res.Root, nil)
 	}
 	return nil, fmt.Errorf("unsupported template value of type %T", x)
 }

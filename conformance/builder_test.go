@@ -2,36 +2,13 @@ package conformance
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/aiguard/aiguard/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/packs/golden")
-
-// compareGolden compares got with a golden file, or rewrites it with -update.
-func compareGolden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("golden file: %v (run `go test ./conformance -update` to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("output differs from %s (run `go test ./conformance -update` if intended)\ngot:\n%s", path, got)
-	}
-}
 
 // examplePack is a pack as the generator builds it: custom Lambda rules
 // (change-triggered and periodic), a managed rule, a Guard rule, an optional
@@ -92,7 +69,7 @@ func TestBuiltPackGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	compareGolden(t, filepath.Join(packsDir, "golden", "built-pack.yaml"), out)
+	golden.Compare(t, filepath.Join(packsDir, "golden", "built-pack.yaml"), out)
 	fs, err := Lint(out)
 	if err != nil {
 		t.Fatal(err)

@@ -9,7 +9,9 @@
 // It is also where aiguard builds CloudFormation templates, packs and
 // every other stack alike: a Template holds a template as nested Go values
 // and writes it as deterministic YAML, checked against the resource schema
-// (MarshalChecked); ConfigRule gives a Config rule's resource.
+// (MarshalChecked), or as a JSON template body (MarshalJSONBody: keys
+// sorted, IAM policy documents in their own key order, compact when too
+// large to pass inline); ConfigRule gives a Config rule's resource.
 //
 // The limits are exported as constants (MaxRules, MaxParameters,
 // MaxTemplateBytes, MaxInputParameters, ...) so that the generator can split

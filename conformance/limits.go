@@ -83,3 +83,10 @@ func CheckPackName(name string, org bool) error {
 	}
 	return nil
 }
+
+// MaxTemplateBodyBytes is the largest template CloudFormation takes inline,
+// as the TemplateBody of CreateStack, UpdateStack or CreateStackSet
+// ("Template body size in a request" in the CloudFormation quotas,
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html);
+// a larger one must be uploaded to S3 and passed by URL.
+const MaxTemplateBodyBytes = 51200

@@ -312,50 +312,57 @@ func parseJSON(data []byte) (*Value, error) {
 		return nil, syntaxErr(Pos{}, "JSON: %v", err)
 	}
 	lines := jsonpos.NewLines(data)
-	at := func(off int) Pos {
+	return fromJSON(res.Root, func(off int) Pos {
 		l, c := lines.Pos(off)
 		return Pos{Line: l, Column: c}
-	}
-	var conv func(n *jsonpos.Node) (*Value, error)
-	conv = func(n *jsonpos.Node) (*Value, error) {
-		v := &Value{Pos: at(n.Off), Text: n.Text}
-		switch n.Kind {
-		case jsonpos.Null:
-			v.Kind = Null
-		case jsonpos.Bool:
-			v.Kind = Bool
-		case jsonpos.Number:
-			v.Kind = Number
-		case jsonpos.String:
-			v.Kind = String
-		case jsonpos.Array:
-			v.Kind = List
-			v.Items = make([]*Value, 0, len(n.Elems))
-			for _, e := range n.Elems {
-				x, err := conv(e)
-				if err != nil {
-					return nil, err
-				}
-				v.Items = append(v.Items, x)
-			}
-		case jsonpos.Object:
-			v.Kind = Map
-			v.Fields = make([]Field, 0, len(n.Members))
-			seen := make(map[string]Pos, len(n.Members))
-			for _, m := range n.Members {
-				kp := at(m.Off)
-				if first, dup := seen[m.Name]; dup {
-					return nil, syntaxErr(kp, "duplicate key %q (first at line %d)", m.Name, first.Line)
-				}
-				seen[m.Name] = kp
-				x, err := conv(m.Val)
-				if err != nil {
-					return nil, err
-				}
-				v.Fields = append(v.Fields, Field{Key: m.Name, Value: x, Pos: kp})
-			}
+	})
+}
+
+// fromJSON converts a parsed JSON value into a Value, keeping the order of
+// object keys; at gives the position of an offset (nil: none).
+func fromJSON(n *jsonpos.Node, at func(off int) Pos) (*Value, error) {
+	pos := func(off int) Pos {
+		if at == nil {
+			return Pos{}
 		}
-		return v, nil
+		return at(off)
 	}
-	return conv(res.Root)
+	v := &Value{Pos: pos(n.Off), Text: n.Text}
+	switch n.Kind {
+	case jsonpos.Null:
+		v.Kind = Null
+	case jsonpos.Bool:
+		v.Kind = Bool
+	case jsonpos.Number:
+		v.Kind = Number
+	case jsonpos.String:
+		v.Kind = String
+	case jsonpos.Array:
+		v.Kind = List
+		v.Items = make([]*Value, 0, len(n.Elems))
+		for _, e := range n.Elems {
+			x, err := fromJSON(e, at)
+			if err != nil {
+				return nil, err
+			}
+			v.Items = append(v.Items, x)
+		}
+	case jsonpos.Object:
+		v.Kind = Map
+		v.Fields = make([]Field, 0, len(n.Members))
+		seen := make(map[string]Pos, len(n.Members))
+		for _, m := range n.Members {
+			kp := pos(m.Off)
+			if first, dup := seen[m.Name]; dup {
+				return nil, syntaxErr(kp, "duplicate key %q (first at line %d)", m.Name, first.Line)
+			}
+			seen[m.Name] = kp
+			x, err := fromJSON(m.Val, at)
+			if err != nil {
+				return nil, err
+			}
+			v.Fields = append(v.Fields, Field{Key: m.Name, Value: x, Pos: kp})
+		}
+	}
+	return v, nil
 }

@@ -202,16 +202,8 @@ func (v *Value) JSON() any {
 	case String:
 		return v.Text
 	case Number:
-		if isJSONNumber(v.Text) {
-			return json.Number(v.Text)
-		}
-		if f, err := strconv.ParseFloat(strings.ReplaceAll(v.Text, "_", ""), 64); err == nil {
-			if n := json.Number(strconv.FormatFloat(f, 'g', -1, 64)); isJSONNumber(string(n)) {
-				return n
-			}
-		}
-		if n, err := strconv.ParseInt(strings.ReplaceAll(v.Text, "_", ""), 0, 64); err == nil {
-			return json.Number(strconv.FormatInt(n, 10))
+		if n, ok := jsonNumber(v.Text); ok {
+			return n
 		}
 		return v.Text
 	case Bool:
@@ -230,6 +222,23 @@ func (v *Value) JSON() any {
 		return out
 	}
 	return nil
+}
+
+// jsonNumber spells a YAML or JSON number as JSON; false when JSON cannot
+// (.inf, .nan).
+func jsonNumber(text string) (json.Number, bool) {
+	if isJSONNumber(text) {
+		return json.Number(text), true
+	}
+	if f, err := strconv.ParseFloat(strings.ReplaceAll(text, "_", ""), 64); err == nil {
+		if n := json.Number(strconv.FormatFloat(f, 'g', -1, 64)); isJSONNumber(string(n)) {
+			return n, true
+		}
+	}
+	if n, err := strconv.ParseInt(strings.ReplaceAll(text, "_", ""), 0, 64); err == nil {
+		return json.Number(strconv.FormatInt(n, 10)), true
+	}
+	return "", false
 }
 
 // isJSONNumber reports whether s follows the JSON number grammar.

@@ -3,6 +3,8 @@ package iameval
 import (
 	"strings"
 	"unicode/utf8"
+
+	"github.com/aiguard/aiguard/iampolicy"
 )
 
 // tmpl is a policy string that may hold policy variables: a Resource
@@ -30,20 +32,15 @@ func newTmpl(s string, vars bool) tmpl {
 	var parts []tpart
 	rest := s
 	for {
-		i := strings.Index(rest, "${")
-		if i < 0 {
+		before, inner, after, found := iampolicy.CutVariable(rest)
+		if !found {
 			break
 		}
-		j := strings.Index(rest[i:], "}")
-		if j < 0 {
-			break
-		}
-		inner := rest[i+2 : i+j]
-		if i > 0 {
-			parts = append(parts, tpart{lit: rest[:i]})
+		if before != "" {
+			parts = append(parts, tpart{lit: before})
 		}
 		parts = append(parts, varPart(inner))
-		rest = rest[i+j+1:]
+		rest = after
 	}
 	if rest != "" {
 		parts = append(parts, tpart{lit: rest})

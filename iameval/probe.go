@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/aiguard/aiguard/awsid"
 	"github.com/aiguard/aiguard/iampolicy"
 )
 
@@ -500,14 +501,14 @@ func statementKeyTrue(cs *cstmt, key, v string) bool {
 // fill turns a pattern into a value it matches: ml.m5.* -> ml.m5.xlarge,
 // arn:aws:kms:*:*:key/x -> arn:aws:kms:us-east-1:111122223333:key/x.
 func fill(pattern string) string {
-	if f := strings.SplitN(pattern, ":", 6); len(f) == 6 && f[0] == "arn" {
-		if f[3] == "*" {
-			f[3] = "us-east-1"
+	if a, ok := awsid.SplitARN(pattern); ok {
+		if a.Region == "*" {
+			a.Region = "us-east-1"
 		}
-		if f[4] == "*" {
-			f[4] = "111122223333"
+		if a.AccountID == "*" {
+			a.AccountID = "111122223333"
 		}
-		pattern = strings.Join(f, ":")
+		pattern = a.String()
 	}
 	if strings.HasPrefix(pattern, "ml.") {
 		parts := strings.Split(pattern, ".")

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/aiguard/aiguard/awsid"
 	"github.com/aiguard/aiguard/iampolicy"
 )
 
@@ -149,22 +150,22 @@ func principalKeys(p string) map[string][]string {
 	if p == "" {
 		return out
 	}
-	if len(p) == 12 && strings.Trim(p, "0123456789") == "" {
-		p = "arn:aws:iam::" + p + ":root"
+	if awsid.IsAccountID(p) {
+		p = awsid.ARN{Partition: "aws", Service: "iam", AccountID: p, Resource: "root"}.String()
 	}
-	f := strings.SplitN(p, ":", 6)
-	if len(f) != 6 || f[0] != "arn" {
+	a, ok := awsid.SplitARN(p)
+	if !ok {
 		return out
 	}
-	partition, service, account, res := f[1], f[2], f[4], f[5]
+	partition, service, account, res := a.Partition, a.Service, a.AccountID, a.Resource
 	set := func(k, v string) { out[k] = []string{v} }
 	if account != "" {
 		set("aws:principalaccount", account)
 	}
 	switch {
 	case service == "sts" && strings.HasPrefix(res, "assumed-role/"):
-		parts := strings.Split(strings.TrimPrefix(res, "assumed-role/"), "/")
-		set("aws:principalarn", fmt.Sprintf("arn:%s:iam::%s:role/%s", partition, account, parts[0]))
+		role, _, _ := strings.Cut(strings.TrimPrefix(res, "assumed-role/"), "/")
+		set("aws:principalarn", awsid.RoleARN(partition, account, role))
 		set("aws:principaltype", "AssumedRole")
 	case service == "sts" && strings.HasPrefix(res, "federated-user/"):
 		set("aws:principalarn", p)

@@ -476,24 +476,33 @@ func listNames(names []string, max int) string {
 	return fmt.Sprintf("%s and %d more", strings.Join(names[:max], ", "), len(names)-max)
 }
 
+// CutVariable finds the first ${...} policy variable of s: the text
+// before it, what stands between the braces and the text after it; found
+// is false when s has none (an unclosed ${ is text).
+func CutVariable(s string) (before, name, after string, found bool) {
+	i := strings.Index(s, "${")
+	if i < 0 {
+		return s, "", "", false
+	}
+	j := strings.IndexByte(s[i:], '}')
+	if j < 0 {
+		return s, "", "", false
+	}
+	return s[:i], s[i+2 : i+j], s[i+j+1:], true
+}
+
 // replaceVariables replaces the ${...} policy variables of s with with:
 // "" to leave them out, "*" to match them against anything.
 func replaceVariables(s, with string) string {
 	var b strings.Builder
 	for {
-		i := strings.Index(s, "${")
-		if i < 0 {
-			b.WriteString(s)
+		before, _, after, found := CutVariable(s)
+		b.WriteString(before)
+		if !found {
 			return b.String()
 		}
-		j := strings.Index(s[i:], "}")
-		if j < 0 {
-			b.WriteString(s)
-			return b.String()
-		}
-		b.WriteString(s[:i])
 		b.WriteString(with)
-		s = s[i+j+1:]
+		s = after
 	}
 }
 
@@ -503,16 +512,11 @@ func replaceVariables(s, with string) string {
 func (c *checker) variables(si *stmtInfo, v strVal) {
 	s := v.s
 	for {
-		i := strings.Index(s, "${")
-		if i < 0 {
+		_, name, after, found := CutVariable(s)
+		if !found {
 			return
 		}
-		j := strings.Index(s[i:], "}")
-		if j < 0 {
-			return
-		}
-		name := s[i+2 : i+j]
-		s = s[i+j+1:]
+		s = after
 		switch name {
 		case "*", "?", "$":
 			continue

@@ -12,6 +12,10 @@
 // denies those actions outright), operator and type mismatches, ARN
 // formats, and the size quota of the type, measured by Document.Size.
 //
+// The same model builds policies: policygen writes every policy it
+// generates as a Document (Condition.With keeps values sorted), Minified
+// for SCPs and Indented for boundaries and role policies.
+//
 // The checks rest on a compact table of IAM facts kept by the project
 // (DefaultTable): the services aiguard covers whole, generated from the AWS
 // Service Authorization Reference by internal/gen, and a hand-kept part for

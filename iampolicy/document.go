@@ -176,12 +176,38 @@ func (d *Document) Size(t Type) (int, error) {
 }
 
 // MarshalJSON writes the document as compact JSON: Version, Id and
-// Statement (always an array) in that order, statement elements in the
-// order of the IAM grammar, one-element lists as a plain string, and
-// condition operators and keys sorted. It does not escape <, > and & (the
+// Statement (always an array) in that order, each statement as
+// Statement.MarshalJSON writes it. It does not escape <, > and & (the
 // quota counts the escapes); json.Marshal of a Document does, so prefer
 // Minified to produce the text to upload.
 func (d *Document) MarshalJSON() ([]byte, error) { return d.marshal() }
+
+// Indented returns Minified's text indented by two spaces and ending in a
+// newline: for files people read, and for the policies whose quota does
+// not count whitespace (permissions boundaries, identity policies).
+func (d *Document) Indented() ([]byte, error) {
+	m, err := d.Minified()
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	b.Grow(len(m) * 2)
+	if err := json.Indent(&b, m, "", "  "); err != nil {
+		return nil, fmt.Errorf("indent the policy: %w", err)
+	}
+	b.WriteByte('\n')
+	return b.Bytes(), nil
+}
+
+// MarshalJSON writes the statement as compact JSON: its elements in the
+// order of the IAM grammar, empty ones left out, one-element lists as a
+// plain string, and condition operators and keys sorted, without escaping
+// <, > and &. Its length is what the statement adds to a minified policy.
+func (s Statement) MarshalJSON() ([]byte, error) { return marshalNoEscape(s.json()) }
+
+// MarshalJSON writes the element with operators and keys sorted and a key
+// of one value as a plain string; a nil Condition is null.
+func (c Condition) MarshalJSON() ([]byte, error) { return marshalNoEscape(c.json()) }
 
 type docJSON struct {
 	Version   string          `json:"Version,omitempty"`
@@ -202,6 +228,28 @@ type statementJSON struct {
 }
 
 type condJSON map[string]map[string]oneOrMany
+
+func (s *Statement) json() statementJSON {
+	return statementJSON{Sid: s.Sid, Effect: s.Effect, Principal: s.Principal, NotPrincipal: s.NotPrincipal,
+		Action: s.Action, NotAction: s.NotAction, Resource: s.Resource, NotResource: s.NotResource,
+		Condition: s.Condition.json()}
+}
+
+// json returns the element's JSON shape (nil for nil).
+func (c Condition) json() condJSON {
+	if c == nil {
+		return nil
+	}
+	out := make(condJSON, len(c))
+	for op, keys := range c {
+		m := make(map[string]oneOrMany, len(keys))
+		for k, v := range keys {
+			m[k] = v
+		}
+		out[op] = m
+	}
+	return out
+}
 
 // oneOrMany writes one value as a string and several as an array.
 type oneOrMany []string
@@ -229,21 +277,9 @@ func (p *Principal) MarshalJSON() ([]byte, error) {
 }
 
 func (d *Document) marshal() ([]byte, error) {
-	out := docJSON{Version: d.Version, ID: d.ID, Statement: []statementJSON{}}
-	for _, s := range d.Statement {
-		sj := statementJSON{Sid: s.Sid, Effect: s.Effect, Principal: s.Principal, NotPrincipal: s.NotPrincipal,
-			Action: s.Action, NotAction: s.NotAction, Resource: s.Resource, NotResource: s.NotResource}
-		if len(s.Condition) > 0 {
-			sj.Condition = condJSON{}
-			for op, keys := range s.Condition {
-				m := map[string]oneOrMany{}
-				for k, v := range keys {
-					m[k] = v
-				}
-				sj.Condition[op] = m
-			}
-		}
-		out.Statement = append(out.Statement, sj)
+	out := docJSON{Version: d.Version, ID: d.ID, Statement: make([]statementJSON, len(d.Statement))}
+	for i := range d.Statement {
+		out.Statement[i] = d.Statement[i].json()
 	}
 	return marshalNoEscape(out)
 }

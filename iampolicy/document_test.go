@@ -198,3 +198,74 @@ func TestParseType(t *testing.T) {
 		t.Error("MaxSize: want 5120, 5120, 6144, 10240")
 	}
 }
+
+// TestStatementParts checks that a statement and a condition write
+// themselves as they stand in a minified policy, and that Indented is the
+// minified text indented.
+func TestStatementParts(t *testing.T) {
+	st := Statement{Sid: "S", Effect: "Deny", Action: []string{"s:A"}, Resource: []string{"*"},
+		Condition: Condition{}.With("StringLike", "k", "b<", "a&", "b<").With("Null", "n", "true")}
+	d := &Document{Version: CurrentVersion, Statement: []Statement{st}}
+	m, err := d.Minified()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sj, err := st.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"Sid":"S","Effect":"Deny","Action":"s:A","Resource":"*","Condition":{"Null":{"n":"true"},"StringLike":{"k":["a&","b<"]}}}`
+	if string(sj) != want || !strings.Contains(string(m), want) {
+		t.Errorf("Statement.MarshalJSON = %s\nwant %s\nin %s", sj, want, m)
+	}
+	if len(m)-len(sj) != len(`{"Version":"2012-10-17","Statement":[]}`) {
+		t.Errorf("the statement's length %d is not what it adds to %s", len(sj), m)
+	}
+	if cj, _ := st.Condition.MarshalJSON(); !strings.HasSuffix(want, `"Condition":`+string(cj)+"}") {
+		t.Errorf("Condition.MarshalJSON = %s", cj)
+	}
+	if cj, _ := Condition(nil).MarshalJSON(); string(cj) != "null" {
+		t.Errorf("nil Condition = %s", cj)
+	}
+	ind, err := d.Indented()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(string(ind), "{\n  \"Version\": \"2012-10-17\",\n") || !strings.HasSuffix(string(ind), "}\n") ||
+		strings.Join(strings.Fields(string(ind)), "") != strings.ReplaceAll(string(m), " ", "") {
+		t.Errorf("Indented =\n%s", ind)
+	}
+}
+
+func TestConditionWithAndClone(t *testing.T) {
+	var c Condition
+	c = c.With("StringEquals", "k", "b", "a").With("StringEquals", "k", "a", "c")
+	if got := c["StringEquals"]["k"]; !reflect.DeepEqual(got, []string{"a", "b", "c"}) {
+		t.Errorf("With = %v, want sorted without duplicates", got)
+	}
+	cp := c.Clone().With("StringEquals", "k", "d").With("Null", "x", "true")
+	if len(c) != 1 || len(c["StringEquals"]["k"]) != 3 || len(cp["StringEquals"]["k"]) != 4 {
+		t.Errorf("Clone shares state: %v %v", c, cp)
+	}
+	if Condition(nil).Clone() != nil {
+		t.Error("Clone of nil is not nil")
+	}
+}
+
+func TestCutVariable(t *testing.T) {
+	tests := []struct{ in, before, name, after string }{
+		{"arn:aws:s3:::b/${aws:username}/*", "arn:aws:s3:::b/", "aws:username", "/*"},
+		{"${*}x", "", "*", "x"},
+		{"no variable", "no variable", "", ""},
+		{"open ${aws:x", "open ${aws:x", "", ""},
+	}
+	for _, tc := range tests {
+		before, name, after, found := CutVariable(tc.in)
+		if before != tc.before || name != tc.name || after != tc.after || found != (tc.name != "") {
+			t.Errorf("CutVariable(%q) = %q %q %q %v", tc.in, before, name, after, found)
+		}
+	}
+	if got := replaceVariables("a${x}b${y}c${", "*"); got != "a*b*c${" {
+		t.Errorf("replaceVariables = %q", got)
+	}
+}

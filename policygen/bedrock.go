@@ -3,6 +3,9 @@ package policygen
 import (
 	"slices"
 	"strings"
+
+	"github.com/aiguard/aiguard/awsid"
+	"github.com/aiguard/aiguard/iampolicy"
 )
 
 // bedrockInvoke are the actions that authorise model inference. Converse
@@ -27,8 +30,8 @@ const (
 // batch inference, evaluation, customization and provisioned throughput)
 // and the required guardrail. mantleStatements adds the same limits on
 // the OpenAI-compatible Bedrock API.
-func (t *teamPolicy) bedrockStatements() []Statement {
-	models := t.foundationModelArns()
+func (t *teamPolicy) bedrockStatements() []iampolicy.Statement {
+	models, others := t.modelArns()
 	// One statement covers inference and the model jobs: each action is
 	// authorised only on some resource types (inference on models,
 	// profiles, async invocations and system tools; the jobs on foundation
@@ -37,13 +40,13 @@ func (t *teamPolicy) bedrockStatements() []Statement {
 	// invocations, system tools and batch jobs are authorised next to the
 	// model, whose own ARN is still checked; customizing a custom model
 	// continues from a model the team already made.
-	allowed := slices.Concat(models, t.otherModelArns(), t.profileArns(), []string{
+	allowed := slices.Concat(models, others, t.profileArns(), []string{
 		t.arn("bedrock", "*", "*", "async-invoke/*"),
 		t.arn("bedrock", "*", "*", "custom-model/*"),
 		t.arn("bedrock", "*", "*", "model-invocation-job/*"),
 		t.arn("bedrock", "", "*", "system-tool/*"),
 	})
-	out := []Statement{{
+	out := []iampolicy.Statement{{
 		Sid: "BedrockModels", Effect: deny, Action: sorted(slices.Concat(bedrockInvoke, bedrockModelJobs)...),
 		NotResource: sorted(allowed...),
 	}}
@@ -52,16 +55,16 @@ func (t *teamPolicy) bedrockStatements() []Statement {
 		if strings.Contains(g, "*") {
 			op = "ArnNotLike"
 		}
-		st := Statement{
+		st := iampolicy.Statement{
 			Sid: "BedrockGuardrail", Effect: deny, Action: sorted(bedrockInvoke...),
-			Condition: Condition{}.add(op, keyGuardrail, g),
+			Condition: iampolicy.Condition{}.With(op, keyGuardrail, g),
 		}
 		// Guardrails screen text; embedding models are spared so that an
 		// approved embedding model stays usable.
 		if embed := t.embeddingModelArns(); len(embed) > 0 {
 			st.NotResource = sorted(embed...)
 		} else {
-			st.Resource = Strings{"*"}
+			st.Resource = []string{"*"}
 		}
 		out = append(out, st)
 	}
@@ -72,7 +75,7 @@ func (t *teamPolicy) bedrockStatements() []Statement {
 // models by bedrock-mantle:Model, the model ID a request names. That API
 // has no guardrail key, so a team whose invocations must apply a
 // guardrail cannot use its inference at all.
-func (t *teamPolicy) mantleStatements() []Statement {
+func (t *teamPolicy) mantleStatements() []iampolicy.Statement {
 	var ids []string
 	if t.team.Bedrock != nil {
 		for _, m := range t.team.Bedrock.AllowedModels {
@@ -81,14 +84,14 @@ func (t *teamPolicy) mantleStatements() []Statement {
 			}
 		}
 	}
-	var cond Condition
+	var cond iampolicy.Condition
 	if len(ids) > 0 {
 		// StringNotLike is true when the key is absent: a request without a
 		// model is denied too.
-		cond = Condition{}.add("StringNotLike", keyMantleModel, ids...)
+		cond = iampolicy.Condition{}.With("StringNotLike", keyMantleModel, ids...)
 	}
 	models := t.l.mantleModel
-	var out []Statement
+	var out []iampolicy.Statement
 	if t.guardrailValue() != "" {
 		out = append(out, denyAll("MantleNoGuardrail", []string{"bedrock-mantle:CreateInference"}, nil))
 		models = without(models, "bedrock-mantle:CreateInference")
@@ -99,39 +102,24 @@ func (t *teamPolicy) mantleStatements() []Statement {
 	return out
 }
 
-// foundationModelArns are the team's approved foundation models as ARNs in
-// any Region, which also matches the Region-less ARN that global
-// cross-Region inference authorises. A foundation-model ARN in the spec
-// loses its Region: cross-Region inference authorises the model in every
+// modelArns are the team's approved models as ARNs: the foundation
+// models in any Region, which also matches the Region-less ARN that global
+// cross-Region inference authorises, and the custom, provisioned and
+// imported models as given. A foundation-model ARN in the spec loses its
+// Region: cross-Region inference authorises the model in every
 // destination Region, and the Region SCP decides where calls may start.
-func (t *teamPolicy) foundationModelArns() []string {
-	var out []string
+func (t *teamPolicy) modelArns() (foundation, other []string) {
 	if t.team.Bedrock == nil {
-		return nil
+		return nil, nil
 	}
 	for _, m := range t.team.Bedrock.AllowedModels {
-		id, ok := foundationModelID(m)
-		if !ok {
-			continue
-		}
-		out = append(out, t.arn("bedrock", "*", "", "foundation-model/"+id))
-	}
-	return out
-}
-
-// otherModelArns are the approved custom, provisioned and imported models,
-// given as ARNs.
-func (t *teamPolicy) otherModelArns() []string {
-	var out []string
-	if t.team.Bedrock == nil {
-		return nil
-	}
-	for _, m := range t.team.Bedrock.AllowedModels {
-		if _, ok := foundationModelID(m); !ok {
-			out = append(out, m)
+		if id, ok := foundationModelID(m); ok {
+			foundation = append(foundation, t.arn("bedrock", "*", "", "foundation-model/"+id))
+		} else {
+			other = append(other, m)
 		}
 	}
-	return out
+	return foundation, other
 }
 
 // foundationModelID returns the model ID of a model ID or foundation-model
@@ -140,8 +128,11 @@ func foundationModelID(m string) (string, bool) {
 	if !strings.HasPrefix(m, "arn:") {
 		return m, true
 	}
-	_, id, ok := strings.Cut(m, ":foundation-model/")
-	return id, ok
+	a, ok := awsid.SplitARN(m)
+	if !ok {
+		return "", false
+	}
+	return strings.CutPrefix(a.Resource, "foundation-model/")
 }
 
 // profileArns are the approved inference profiles as ARNs. A global
@@ -168,7 +159,8 @@ func (t *teamPolicy) profileArns() []string {
 // embeddings rather than text (their ID names them embed).
 func (t *teamPolicy) embeddingModelArns() []string {
 	var out []string
-	for _, m := range t.foundationModelArns() {
+	models, _ := t.modelArns()
+	for _, m := range models {
 		if strings.Contains(m[strings.LastIndex(m, "/")+1:], "embed") {
 			out = append(out, m)
 		}

@@ -1,11 +1,13 @@
 package policygen
 
 import (
+	"bytes"
 	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/aiguard/aiguard/iampolicy"
 	"github.com/aiguard/aiguard/orgspec"
 )
 
@@ -17,15 +19,15 @@ func teamOf(t *testing.T, s orgspec.Settings) *teamPolicy {
 }
 
 // bySid indexes statements by Sid.
-func bySid(sts []Statement) map[string]Statement {
-	m := map[string]Statement{}
+func bySid(sts []iampolicy.Statement) map[string]iampolicy.Statement {
+	m := map[string]iampolicy.Statement{}
 	for _, s := range sts {
 		m[s.Sid] = s
 	}
 	return m
 }
 
-func sids(sts []Statement) []string {
+func sids(sts []iampolicy.Statement) []string {
 	var out []string
 	for _, s := range sts {
 		out = append(out, s.Sid)
@@ -33,31 +35,32 @@ func sids(sts []Statement) []string {
 	return out
 }
 
+// jsonOf writes v as compact JSON without HTML escaping, as IAM counts
+// the characters of a policy.
 func jsonOf(t *testing.T, v any) string {
 	t.Helper()
-	b, err := marshal(v)
-	if err != nil {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
 		t.Fatal(err)
 	}
-	return string(b)
+	return strings.TrimSuffix(b.String(), "\n")
 }
 
-func TestStringsMarshal(t *testing.T) {
+func TestStatementMarshal(t *testing.T) {
 	tests := []struct {
-		in   Strings
+		in   []string
 		want string
 	}{
-		{Strings{"a"}, `"a"`},
-		{Strings{"a", "b"}, `["a","b"]`},
-		{Strings{"<&>"}, `"<&>"`}, // no HTML escaping: IAM counts characters
+		{[]string{"a"}, `{"Effect":"Deny","Action":"a"}`},
+		{[]string{"a", "b"}, `{"Effect":"Deny","Action":["a","b"]}`},
+		{[]string{"<&>"}, `{"Effect":"Deny","Action":"<&>"}`}, // no HTML escaping: IAM counts characters
 	}
 	for _, tc := range tests {
-		if got := jsonOf(t, tc.in); got != tc.want {
+		if got := jsonOf(t, iampolicy.Statement{Effect: deny, Action: tc.in}); got != tc.want {
 			t.Errorf("%v: got %s, want %s", tc.in, got, tc.want)
 		}
-	}
-	if got := jsonOf(t, Statement{Effect: deny, Action: Strings{"s:A"}}); got != `{"Effect":"Deny","Action":"s:A"}` {
-		t.Errorf("empty fields not omitted: %s", got)
 	}
 }
 
@@ -67,14 +70,14 @@ func TestSageMakerStatements(t *testing.T) {
 		name     string
 		settings orgspec.Settings
 		want     []string // Sids, in order
-		check    func(t *testing.T, m map[string]Statement)
+		check    func(t *testing.T, m map[string]iampolicy.Statement)
 	}{
 		{
 			name: "nothing set: VPC, settings and keys required, any instance type",
 			want: []string{"SmRequireVpc", "SmNetworkIsolation", "SmTrafficEncryption", "SmScheduleVpc", "SmScheduleIsolation",
 				"SmScheduleTrafficEncryption", "SmVolumeKeyEbs", "SmVolumeKey", "SmOutputKey", "SmNotebookNoInternet",
 				"SmNotebookNoRoot", "SmNotebookNoRootUpdate", "SmDomainVpcOnly", "SmDomainVpcOnlyUpdate", "SmUncontrolledJobs"},
-			check: func(t *testing.T, m map[string]Statement) {
+			check: func(t *testing.T, m map[string]iampolicy.Statement) {
 				// Without team keys, any key is accepted but one is required.
 				if got := jsonOf(t, m["SmOutputKey"].Condition); got != `{"Null":{"sagemaker:OutputKmsKey":"true"}}` {
 					t.Errorf("SmOutputKey condition %s", got)
@@ -100,7 +103,7 @@ func TestSageMakerStatements(t *testing.T) {
 				"SmVolumeKey", "SmOutputKey", "SmVolumeKeyIfSet", "SmOutputKeyIfSet", "SmNotebookNoInternet", "SmNotebookNoRoot",
 				"SmNotebookNoRootUpdate", "SmDomainVpcOnly", "SmDomainVpcOnlyUpdate", "SmLifecycleRequired",
 				"SmLifecycleApproved", "SmLifecycleProtect", "SmInstanceTypes"},
-			check: func(t *testing.T, m map[string]Statement) {
+			check: func(t *testing.T, m map[string]iampolicy.Statement) {
 				if got := jsonOf(t, m["SmSubnets"].Condition); got != `{"ForAnyValue:StringNotEquals":{"sagemaker:VpcSubnets":["subnet-0a","subnet-0b"]}}` {
 					t.Errorf("SmSubnets condition %s", got)
 				}
@@ -114,7 +117,7 @@ func TestSageMakerStatements(t *testing.T) {
 				if got := jsonOf(t, m["SmVolumeKeyIfSet"].Condition); !strings.Contains(got, `"Null":{"sagemaker:VolumeKmsKey":"false"}`) {
 					t.Errorf("labeling jobs without a key must stay allowed: %s", got)
 				}
-				if got := m["SmInstanceTypes"].Condition["ForAnyValue:StringNotLike"]["sagemaker:InstanceTypes"]; !slices.Equal(got, Strings{"ml.m5.xlarge", "ml.t3.medium", "system"}) {
+				if got := m["SmInstanceTypes"].Condition["ForAnyValue:StringNotLike"]["sagemaker:InstanceTypes"]; !slices.Equal(got, []string{"ml.m5.xlarge", "ml.t3.medium", "system"}) {
 					t.Errorf("SmInstanceTypes values %v", got)
 				}
 				if got := jsonOf(t, m["SmLifecycleApproved"].Condition); got != `{"ForAnyValue:ArnNotLike":{"sagemaker:NotebookInstanceLifecycleConfigArns":"arn:aws:sagemaker:*:*:notebook-instance-lifecycle-config/hardening"}}` {
@@ -138,7 +141,7 @@ func TestSageMakerStatements(t *testing.T) {
 				"SmScheduleTrafficEncryption", "SmVolumeKeyEbs", "SmVolumeKey", "SmOutputKey", "SmVolumeKeyIfSet", "SmOutputKeyIfSet",
 				"SmNotebookNoInternet", "SmNotebookNoRoot", "SmNotebookNoRootUpdate", "SmDomainVpcOnly", "SmDomainVpcOnlyUpdate",
 				"SmInstanceTypes", "SmUncontrolledJobs"},
-			check: func(t *testing.T, m map[string]Statement) {
+			check: func(t *testing.T, m map[string]iampolicy.Statement) {
 				if !slices.Equal(m["SmVolumeKey"].Action, sorted(mustLists(t).volumeKmsOther...)) {
 					t.Errorf("SmVolumeKey actions %v, want only %v", m["SmVolumeKey"].Action, mustLists(t).volumeKmsOther)
 				}
@@ -158,7 +161,7 @@ func TestSageMakerStatements(t *testing.T) {
 				switch s.Sid {
 				case "SmUncontrolledJobs", "SmLifecycleProtect": // unconditional; the second on the approved configurations
 				default:
-					if s.Effect != deny || !slices.Equal(s.Resource, Strings{"*"}) || len(s.Condition) == 0 {
+					if s.Effect != deny || !slices.Equal(s.Resource, []string{"*"}) || len(s.Condition) == 0 {
 						t.Errorf("%s: want a conditional Deny on *: %s", s.Sid, jsonOf(t, s))
 					}
 				}
@@ -333,16 +336,16 @@ func TestOrganizationStatements(t *testing.T) {
 	if got := jsonOf(t, m["ProtectBreakGlass"].Resource); got != `["arn:aws:iam::*:role/OrganizationAccountAccessRole","arn:aws:iam::*:role/aiguard-break-glass"]` {
 		t.Errorf("ProtectBreakGlass resources %s", got)
 	}
-	if got := jsonOf(t, m["KeepAiguardBoundary"].Condition["ArnLike"]); got != `{"iam:PermissionsBoundary":"arn:aws:iam::*:policy/aiguard-*"}` {
+	if got := jsonOf(t, iampolicy.Condition{"ArnLike": m["KeepAiguardBoundary"].Condition["ArnLike"]}); got != `{"ArnLike":{"iam:PermissionsBoundary":"arn:aws:iam::*:policy/aiguard-*"}}` {
 		t.Errorf("KeepAiguardBoundary condition %s", got)
 	}
-	if got := jsonOf(t, m["ProtectDetection"].Condition["StringNotEquals"]); got != `{"aws:PrincipalAccount":"222222222222"}` {
+	if got := jsonOf(t, iampolicy.Condition{"StringNotEquals": m["ProtectDetection"].Condition["StringNotEquals"]}); got != `{"StringNotEquals":{"aws:PrincipalAccount":"222222222222"}}` {
 		t.Errorf("ProtectDetection spares the tooling account: %s", got)
 	}
 }
 
 func TestExemptBreakGlass(t *testing.T) {
-	st := denyAll("X", []string{"s:A"}, Condition{}.add("ArnNotLike", "k:Arn", "arn:x"))
+	st := denyAll("X", []string{"s:A"}, iampolicy.Condition{}.With("ArnNotLike", "k:Arn", "arn:x"))
 	got := exemptBreakGlass(st, []string{"arn:aws:iam::*:role/b", "arn:aws:iam::*:role/a"})
 	if j := jsonOf(t, got.Condition); j != `{"ArnNotLike":{"aws:PrincipalArn":["arn:aws:iam::*:role/a","arn:aws:iam::*:role/b"],"k:Arn":"arn:x"}}` {
 		t.Errorf("condition %s", j)
@@ -350,7 +353,7 @@ func TestExemptBreakGlass(t *testing.T) {
 	if j := jsonOf(t, st.Condition); strings.Contains(j, "PrincipalArn") {
 		t.Errorf("exemptBreakGlass changed its input: %s", j)
 	}
-	allowSt := Statement{Effect: allow, Action: Strings{"s:A"}}
+	allowSt := iampolicy.Statement{Effect: allow, Action: []string{"s:A"}}
 	if got := exemptBreakGlass(allowSt, []string{"arn:r"}); got.Condition != nil {
 		t.Errorf("Allow got a condition: %s", jsonOf(t, got))
 	}
@@ -439,41 +442,10 @@ func TestOptOutPolicy(t *testing.T) {
 	}
 }
 
-func TestNonWhitespaceLen(t *testing.T) {
-	var v any
-	body := []byte("{\n  \"a\": [ 1, 2 ]\n}\n")
-	if err := json.Unmarshal(body, &v); err != nil {
-		t.Fatal(err)
-	}
-	if got := NonWhitespaceLen(body); got != len(`{"a":[1,2]}`) {
-		t.Errorf("NonWhitespaceLen = %d", got)
-	}
-}
-
 func TestWithoutCovered(t *testing.T) {
 	got := withoutCovered([]string{"iam:DeletePolicy", "iam:Delete*", "iam:CreatePolicyVersion", "iam:Put*", "iam:PutRolePolicy", "iam:Delete*"})
-	if want := (Strings{"iam:CreatePolicyVersion", "iam:Delete*", "iam:Put*"}); !slices.Equal(got, want) {
+	if want := ([]string{"iam:CreatePolicyVersion", "iam:Delete*", "iam:Put*"}); !slices.Equal(got, want) {
 		t.Errorf("got %v, want %v", got, want)
-	}
-}
-
-func TestTemplateBodyCompactsLargeTemplates(t *testing.T) {
-	small, err := templateBody("d", nil, map[string]any{"R": map[string]any{"Type": "AWS::IAM::ManagedPolicy"}})
-	if err != nil || !strings.Contains(string(small), "\n  \"Description\"") {
-		t.Fatalf("small template not indented: %s %v", small, err)
-	}
-	big := map[string]any{}
-	for i := 0; i < 400; i++ {
-		big[strings.Repeat("R", 1+i%50)+string(rune('a'+i%26))+string(rune('a'+i/26))] = map[string]any{
-			"Type": "AWS::IAM::ManagedPolicy", "Properties": map[string]any{"A": []string{"x", "y", "z"}},
-		}
-	}
-	body, err := templateBody("d", nil, big)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(body) > MaxTemplateBodyBytes || strings.Contains(string(body), "\n  ") || !json.Valid(body) {
-		t.Errorf("large template: %d bytes, compact %v", len(body), !strings.Contains(string(body), "\n  "))
 	}
 }
 

@@ -76,7 +76,7 @@ const bedrockService = "bedrock.amazonaws.com"
 // off or its parameters leave nothing a key could deny.
 type counterpart struct {
 	name       string
-	statements func(t *teamPolicy) []Statement
+	statements func(t *teamPolicy) []iampolicy.Statement
 }
 
 // counterparts, the gap each closes most harmful first: the hook (its
@@ -188,31 +188,31 @@ func (t *teamPolicy) hasHook() bool {
 // the team's accounts: a team's own hooks and third-party types are
 // configured by a break-glass role. Its execution role and stacks are
 // aiguard's (ProtectAiguard, at the root).
-func (t *teamPolicy) hookStatements() []Statement {
+func (t *teamPolicy) hookStatements() []iampolicy.Statement {
 	if !t.hasHook() || len(t.l.typeRegistryChanges) == 0 {
 		return nil
 	}
-	return []Statement{denyAll("ProtectHook", t.l.typeRegistryChanges, nil)}
+	return []iampolicy.Statement{denyAll("ProtectHook", t.l.typeRegistryChanges, nil)}
 }
 
 // apiKeyStatements: Bedrock API keys (IAM service-specific credentials for
 // Bedrock) must expire within maxApiKeyAgeDays. IfExists: a key created
 // without an age never expires. With 0, no long-term key may be created or
 // used.
-func (t *teamPolicy) apiKeyStatements() []Statement {
+func (t *teamPolicy) apiKeyStatements() []iampolicy.Statement {
 	er := t.effective(ruleAPIKeys)
 	if er == nil {
 		return nil
 	}
 	maxDays := er.Parsed.Int("maxApiKeyAgeDays")
-	cond := Condition{}.add("StringEquals", keyCredentialService, bedrockService)
+	cond := iampolicy.Condition{}.With("StringEquals", keyCredentialService, bedrockService)
 	if maxDays > 0 {
-		cond.add("NumericGreaterThanIfExists", keyCredentialAgeDays, strconv.FormatInt(maxDays, 10))
+		cond.With("NumericGreaterThanIfExists", keyCredentialAgeDays, strconv.FormatInt(maxDays, 10))
 	}
-	out := []Statement{denyAll("BedrockApiKeys", t.l.apiKeyCreate, cond)}
+	out := []iampolicy.Statement{denyAll("BedrockApiKeys", t.l.apiKeyCreate, cond)}
 	if maxDays <= 0 && len(t.l.bearerToken) > 0 {
 		out = append(out, denyAll("BedrockLongTermKeys", t.l.bearerToken,
-			Condition{}.add("StringEquals", keyBearerTokenType, "LONG_TERM")))
+			iampolicy.Condition{}.With("StringEquals", keyBearerTokenType, "LONG_TERM")))
 	}
 	return out
 }
@@ -222,7 +222,7 @@ func (t *teamPolicy) apiKeyStatements() []Statement {
 // but those of allowedPrincipals: names match in any account and on any
 // path, ARNs exactly. Names are compared as IAM spells them (ARN matching
 // is case-sensitive).
-func (t *teamPolicy) fullAccessStatements() []Statement {
+func (t *teamPolicy) fullAccessStatements() []iampolicy.Statement {
 	er := t.effective(ruleFullAccess)
 	if er == nil || len(t.l.policyAttach) == 0 {
 		return nil
@@ -235,7 +235,7 @@ func (t *teamPolicy) fullAccessStatements() []Statement {
 	if len(policies) == 0 {
 		return nil
 	}
-	st := denyAll("IamNoFullAccess", t.l.policyAttach, Condition{}.add("ArnLike", keyPolicyArn, policies...))
+	st := denyAll("IamNoFullAccess", t.l.policyAttach, iampolicy.Condition{}.With("ArnLike", keyPolicyArn, policies...))
 	var holders []string
 	for _, p := range er.Parsed.List("allowedPrincipals") {
 		if strings.HasPrefix(p, "arn:") {
@@ -247,14 +247,14 @@ func (t *teamPolicy) fullAccessStatements() []Statement {
 	if len(holders) > 0 {
 		st.Resource, st.NotResource = nil, sorted(holders...)
 	}
-	return []Statement{st}
+	return []iampolicy.Statement{st}
 }
 
 // agentCoreNetworkStatements require a VPC (subnets) of AgentCore
 // runtimes and custom browsers, and of code interpreters where the team
 // allows VPC mode only (SANDBOX has no subnets either and passes the rule
 // by default). The network mode has no key; subnets absent is public mode.
-func (t *teamPolicy) agentCoreNetworkStatements() []Statement {
+func (t *teamPolicy) agentCoreNetworkStatements() []iampolicy.Statement {
 	var actions []string
 	for _, a := range t.l.agentCoreNetwork {
 		var er *orgspec.EffectiveRule
@@ -275,7 +275,7 @@ func (t *teamPolicy) agentCoreNetworkStatements() []Statement {
 	if len(actions) == 0 {
 		return nil
 	}
-	return []Statement{denyAll("AgentCoreVpc", actions, Condition{}.add("Null", keyAgentCoreSubnets, "true"))}
+	return []iampolicy.Statement{denyAll("AgentCoreVpc", actions, iampolicy.Condition{}.With("Null", keyAgentCoreSubnets, "true"))}
 }
 
 func vpcOnly(modes []string) bool {
@@ -287,52 +287,52 @@ func vpcOnly(modes []string) bool {
 // every load balancer, domain and distribution (requireMlTag false); with
 // the ML tag required, an IAM certificate may rightly front something
 // else.
-func (t *teamPolicy) serverCertStatements() []Statement {
+func (t *teamPolicy) serverCertStatements() []iampolicy.Statement {
 	er := t.effective(ruleEndpointCert)
 	if er == nil || er.Parsed.Bool("requireMlTag") || len(t.l.serverCertUpload) == 0 {
 		return nil
 	}
-	return []Statement{denyAll("IamNoServerCerts", t.l.serverCertUpload, nil)}
+	return []iampolicy.Statement{denyAll("IamNoServerCerts", t.l.serverCertUpload, nil)}
 }
 
 // imdsStatements: notebooks allow only IMDSv2. A create without the
 // setting gets IMDSv1 (StringNotEquals is true on an absent key); an
 // update without it keeps the current value, so only lowering it to 1
 // (the API takes 1 or 2) is denied.
-func (t *teamPolicy) imdsStatements() []Statement {
+func (t *teamPolicy) imdsStatements() []iampolicy.Statement {
 	if t.effective(ruleNotebookImds) == nil {
 		return nil
 	}
 	isUpdate := func(n string) bool { return strings.HasPrefix(name(n), "Update") }
-	var out []Statement
+	var out []iampolicy.Statement
 	if c := filter(t.l.notebookImds, func(n string) bool { return !isUpdate(n) }); len(c) > 0 {
-		out = append(out, denyAll("SmNotebookImds", c, Condition{}.add("StringNotEquals", keyImds, "2")))
+		out = append(out, denyAll("SmNotebookImds", c, iampolicy.Condition{}.With("StringNotEquals", keyImds, "2")))
 	}
 	if u := filter(t.l.notebookImds, isUpdate); len(u) > 0 {
-		out = append(out, denyAll("SmNotebookImdsUpdate", u, Condition{}.add("StringEquals", keyImds, "1")))
+		out = append(out, denyAll("SmNotebookImdsUpdate", u, iampolicy.Condition{}.With("StringEquals", keyImds, "1")))
 	}
 	return out
 }
 
 // memoryKeyStatements: AgentCore memory names a KMS key (the rule takes
 // any customer managed key, so any key given passes).
-func (t *teamPolicy) memoryKeyStatements() []Statement {
+func (t *teamPolicy) memoryKeyStatements() []iampolicy.Statement {
 	if t.effective(ruleMemoryKey) == nil || len(t.l.agentCoreMemoryKey) == 0 {
 		return nil
 	}
-	return []Statement{denyAll("AgentCoreMemoryKey", t.l.agentCoreMemoryKey, Condition{}.add("Null", keyAgentCoreKms, "true"))}
+	return []iampolicy.Statement{denyAll("AgentCoreMemoryKey", t.l.agentCoreMemoryKey, iampolicy.Condition{}.With("Null", keyAgentCoreKms, "true"))}
 }
 
 // comprehendKeyStatements: custom Comprehend models name a model key and,
 // where they are trained, a volume key (one statement each: conditions on
 // two keys would deny only when both are missing).
-func (t *teamPolicy) comprehendKeyStatements() []Statement {
+func (t *teamPolicy) comprehendKeyStatements() []iampolicy.Statement {
 	if t.effective(ruleComprehendKeys) == nil || len(t.l.comprehendModelKey) == 0 {
 		return nil
 	}
-	out := []Statement{denyAll("ComprehendModelKey", t.l.comprehendModelKey, Condition{}.add("Null", keyComprehendModelKms, "true"))}
+	out := []iampolicy.Statement{denyAll("ComprehendModelKey", t.l.comprehendModelKey, iampolicy.Condition{}.With("Null", keyComprehendModelKms, "true"))}
 	if len(t.l.comprehendVolumeKey) > 0 {
-		out = append(out, denyAll("ComprehendVolumeKey", t.l.comprehendVolumeKey, Condition{}.add("Null", keyComprehendVolKms, "true")))
+		out = append(out, denyAll("ComprehendVolumeKey", t.l.comprehendVolumeKey, iampolicy.Condition{}.With("Null", keyComprehendVolKms, "true")))
 	}
 	return out
 }
@@ -342,12 +342,12 @@ func (t *teamPolicy) comprehendKeyStatements() []Statement {
 // the rule's types' Create actions that present aws:RequestTag (tags given
 // at creation; CloudFormation adds the stack's). One statement per key:
 // Null tests on several keys in one statement are ANDed.
-func (t *teamPolicy) tagStatements() []Statement {
+func (t *teamPolicy) tagStatements() []iampolicy.Statement {
 	er := t.effective(ruleTagged)
 	if er == nil {
 		return nil
 	}
-	var out []Statement
+	var out []iampolicy.Statement
 	for i, k := range t.requiredTags() {
 		actions := t.createActionsWithTag(er.Rule.ResourceTypes, k)
 		if len(actions) == 0 {
@@ -357,7 +357,7 @@ func (t *teamPolicy) tagStatements() []Statement {
 		if i > 0 {
 			sid = "SmTag" + strconv.Itoa(i)
 		}
-		out = append(out, denyAll(sid, actions, Condition{}.add("Null", "aws:RequestTag/"+k, "true")))
+		out = append(out, denyAll(sid, actions, iampolicy.Condition{}.With("Null", "aws:RequestTag/"+k, "true")))
 	}
 	if len(out) == 0 {
 		return nil
@@ -366,8 +366,8 @@ func (t *teamPolicy) tagStatements() []Statement {
 	// removal actions, on the rule's types only (other resources' tags
 	// are the team's).
 	if res := t.taggedResources(er.Rule.ResourceTypes); len(res) > 0 && len(t.l.tagRemoval) > 0 {
-		out = append(out, Statement{Sid: "SmTagKeep", Effect: deny, Action: sorted(t.l.tagRemoval...), Resource: res,
-			Condition: Condition{}.add("ForAnyValue:StringEqualsIgnoreCase", keyTagKeys, t.requiredTags()...)})
+		out = append(out, iampolicy.Statement{Sid: "SmTagKeep", Effect: deny, Action: sorted(t.l.tagRemoval...), Resource: res,
+			Condition: iampolicy.Condition{}.With("ForAnyValue:StringEqualsIgnoreCase", keyTagKeys, t.requiredTags()...)})
 	}
 	return out
 }
@@ -375,7 +375,7 @@ func (t *teamPolicy) tagStatements() []Statement {
 // taggedResources are ARN patterns, in any Region and account, of the
 // SageMaker resource types among CloudFormation types
 // (AWS::SageMaker::EndpointConfig: endpoint-config/*).
-func (t *teamPolicy) taggedResources(types []string) Strings {
+func (t *teamPolicy) taggedResources(types []string) []string {
 	var out []string
 	for _, typ := range types {
 		parts := strings.Split(typ, "::")
@@ -440,7 +440,7 @@ func (t *teamPolicy) createActionsWithTag(types []string, tagKey string) []strin
 // has room (placeAtRoot), else they stay out.
 type leftOut struct {
 	name       string
-	statements []Statement
+	statements []iampolicy.Statement
 	omission   Omission
 }
 
@@ -458,7 +458,7 @@ func (t *teamPolicy) leftOut(name string) *leftOut {
 // planCounterparts chooses the counterparts that fit the team's SCP room
 // next to its posture statements (base), in the table's order, and records
 // those left out, which are also omitted until placeAtRoot places them.
-func (t *teamPolicy) planCounterparts(base []Statement, limit int) {
+func (t *teamPolicy) planCounterparts(base []iampolicy.Statement, limit int) {
 	t.chosen, t.left, t.omitted, t.atRoot, t.rooted = nil, nil, nil, nil, nil
 	room := t.maxChars - frameSize()
 	var sizes []int
@@ -502,9 +502,9 @@ func (t *teamPolicy) has(sid string) bool {
 
 // counterpartStatement returns the team's counterpart statement of that
 // Sid, in its SCPs or placed at the root, or nil.
-func (t *teamPolicy) counterpartStatement(sid string) *Statement {
-	for _, sts := range [][]Statement{t.chosen, t.atRoot} {
-		if i := slices.IndexFunc(sts, func(s Statement) bool { return s.Sid == sid }); i >= 0 {
+func (t *teamPolicy) counterpartStatement(sid string) *iampolicy.Statement {
+	for _, sts := range [][]iampolicy.Statement{t.chosen, t.atRoot} {
+		if i := slices.IndexFunc(sts, func(s iampolicy.Statement) bool { return s.Sid == sid }); i >= 0 {
 			return &sts[i]
 		}
 	}

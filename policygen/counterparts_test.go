@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/aiguard/aiguard/iameval"
+	"github.com/aiguard/aiguard/iampolicy"
 	"github.com/aiguard/aiguard/orgspec"
 )
 
@@ -78,8 +79,8 @@ func params(kv ...string) orgspec.RuleSetting {
 
 // counterpartStatements returns every counterpart statement of the team,
 // room aside.
-func counterpartStatements(t *teamPolicy) []Statement {
-	var out []Statement
+func counterpartStatements(t *teamPolicy) []iampolicy.Statement {
+	var out []iampolicy.Statement
 	for _, c := range counterparts {
 		out = append(out, c.statements(t)...)
 	}

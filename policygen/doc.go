@@ -2,9 +2,9 @@
 // organization spec and proves them: per team the service control policies
 // (SCPs), the permission boundary and the SageMaker execution roles; for
 // the organization the SCPs attached at the root and the AI services
-// opt-out policy. Each policy is written as JSON and deployed by a
-// CloudFormation template (AWS::Organizations::Policy,
-// AWS::IAM::ManagedPolicy, AWS::IAM::Role). docs/policies.md describes the
+// opt-out policy. Each policy is built as an iampolicy.Document, written as
+// JSON and deployed by a CloudFormation template (a conformance.Template:
+// AWS::Organizations::Policy, AWS::IAM::ManagedPolicy, AWS::IAM::Role). docs/policies.md describes the
 // design for users.
 //
 // Build returns the files, the size of the attacker's matrix and the SCP

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/aiguard/aiguard/iampolicy"
 	"github.com/aiguard/aiguard/orgspec"
 )
 
@@ -162,9 +163,9 @@ type teamPolicy struct {
 	// are the statements placed in the root's SCPs, rooted their Sids
 	// there (team Sid -> scope kind -> root Sid), and omitted the
 	// counterparts left out of both (placeAtRoot).
-	chosen  []Statement
+	chosen  []iampolicy.Statement
 	left    []leftOut
-	atRoot  []Statement
+	atRoot  []iampolicy.Statement
 	rooted  map[string]map[string]string
 	omitted []Omission
 }
@@ -224,13 +225,13 @@ func (t *teamPolicy) targets() []string {
 
 // scpStatements are all the team's SCP statements: its posture and the
 // counterparts that fit (planned), each exempting the break-glass roles.
-func (t *teamPolicy) scpStatements() []Statement {
+func (t *teamPolicy) scpStatements() []iampolicy.Statement {
 	return slices.Concat(t.postureStatements(), t.chosen)
 }
 
 // postureStatements are the team's posture statements, each exempting the
 // break-glass roles.
-func (t *teamPolicy) postureStatements() []Statement {
+func (t *teamPolicy) postureStatements() []iampolicy.Statement {
 	sts := slices.Concat(
 		t.sagemakerStatements(),
 		t.bedrockStatements(),
@@ -248,11 +249,11 @@ func (t *teamPolicy) postureStatements() []Statement {
 
 // exemptBreakGlass adds the break-glass exception to a Deny: ArnNotLike on
 // aws:PrincipalArn, the role ARN of any session (never the session ARN).
-func exemptBreakGlass(s Statement, roles []string) Statement {
+func exemptBreakGlass(s iampolicy.Statement, roles []string) iampolicy.Statement {
 	if s.Effect != deny || len(roles) == 0 {
 		return s
 	}
-	s.Condition = s.Condition.clone().add("ArnNotLike", keyPrincipalArn, roles...)
+	s.Condition = s.Condition.Clone().With("ArnNotLike", keyPrincipalArn, roles...)
 	return s
 }
 

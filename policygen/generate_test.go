@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/aiguard/aiguard/internal/cfnschema"
 	"github.com/aiguard/aiguard/orgspec"
@@ -67,8 +68,8 @@ func TestArtifactsWithinLimits(t *testing.T) {
 				t.Errorf("%s: size %d, body %d characters", a.Path, a.Size, len(a.Body))
 			}
 		case KindBoundary, KindExecutionRole:
-			if a.Size != NonWhitespaceLen(a.Body) {
-				t.Errorf("%s: size %d, %d non-white-space characters", a.Path, a.Size, NonWhitespaceLen(a.Body))
+			if n := nonSpaceLen(a.Body); a.Size != n {
+				t.Errorf("%s: size %d, %d non-white-space characters", a.Path, a.Size, n)
 			}
 		}
 		if a.Limit > 0 && a.Size > a.Limit {
@@ -412,4 +413,16 @@ func TestMatrixAccounts(t *testing.T) {
 			}
 		})
 	}
+}
+
+// nonSpaceLen counts the characters IAM counts against the quota of a
+// managed or inline policy: all but white space.
+func nonSpaceLen(b []byte) int {
+	n := 0
+	for _, r := range string(b) {
+		if !unicode.IsSpace(r) {
+			n++
+		}
+	}
+	return n
 }

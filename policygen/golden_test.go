@@ -2,18 +2,18 @@ package policygen
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/aiguard/aiguard/internal/golden"
 	"github.com/aiguard/aiguard/orgspec"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files of testdata/golden/policygen")
 
 // goldenDir holds the example's generated policies, one file per artifact,
 // plus sizes.txt (each artifact's size against its limit).
@@ -62,31 +62,16 @@ func TestGolden(t *testing.T) {
 	for _, a := range arts {
 		files[a.Path] = a.Body
 	}
-	if *update {
+	if golden.Update() {
 		if err := os.RemoveAll(goldenDir); err != nil {
 			t.Fatal(err)
 		}
-		for name, body := range files {
-			p := filepath.Join(goldenDir, filepath.FromSlash(name))
-			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(p, body, 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-		return
 	}
-	for name, body := range files {
-		want, err := os.ReadFile(filepath.Join(goldenDir, filepath.FromSlash(name)))
-		if err != nil {
-			t.Errorf("%v (run go test ./policygen -run TestGolden -update)", err)
-			continue
-		}
-		if !bytes.Equal(body, want) {
-			t.Errorf("%s differs from its golden file from byte %d (-update rewrites it; review the diff)",
-				name, firstDiff(body, want))
-		}
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		golden.Compare(t, filepath.Join(goldenDir, filepath.FromSlash(name)), files[name])
+	}
+	if golden.Update() {
+		return
 	}
 	// A golden file no artifact produces any more is stale.
 	err := filepath.WalkDir(goldenDir, func(path string, d fs.DirEntry, err error) error {
@@ -105,15 +90,4 @@ func TestGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-}
-
-// firstDiff returns the offset of the first byte where a and b differ.
-func firstDiff(a, b []byte) int {
-	n := min(len(a), len(b))
-	for i := 0; i < n; i++ {
-		if a[i] != b[i] {
-			return i
-		}
-	}
-	return n
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/aiguard/aiguard/iampolicy"
 )
 
 // MaxRoleInlineChars bounds the inline policies of one IAM role, white
@@ -76,7 +78,7 @@ func (t *teamPolicy) objectArns(locs []s3Location) []string {
 // listStatements allow listing each bucket, only under the locations'
 // prefixes (one statement per bucket so a prefix of one bucket does not
 // open the same prefix in another).
-func (t *teamPolicy) listStatements(sid string, locs []s3Location) []Statement {
+func (t *teamPolicy) listStatements(sid string, locs []s3Location) []iampolicy.Statement {
 	prefixes := map[string][]string{}
 	var buckets []string
 	for _, l := range locs {
@@ -86,14 +88,14 @@ func (t *teamPolicy) listStatements(sid string, locs []s3Location) []Statement {
 		prefixes[l.bucket] = append(prefixes[l.bucket], l.prefix)
 	}
 	slices.Sort(buckets)
-	var out []Statement
+	var out []iampolicy.Statement
 	for i, b := range buckets {
-		st := Statement{
-			Sid: fmt.Sprintf("%s%d", sid, i+1), Effect: allow, Action: Strings{"s3:ListBucket"},
-			Resource: Strings{t.bucketArn(b)},
+		st := iampolicy.Statement{
+			Sid: fmt.Sprintf("%s%d", sid, i+1), Effect: allow, Action: []string{"s3:ListBucket"},
+			Resource: []string{t.bucketArn(b)},
 		}
 		if !slices.Contains(prefixes[b], "") { // the whole bucket needs no condition
-			st.Condition = Condition{}.add("StringLike", "s3:prefix", suffixAll("*", prefixes[b])...)
+			st.Condition = iampolicy.Condition{}.With("StringLike", "s3:prefix", suffixAll("*", prefixes[b])...)
 		}
 		out = append(out, st)
 	}
@@ -128,20 +130,20 @@ func (t *teamPolicy) teamBuckets() []string {
 // Rekognition conditions; the rest stays in the SCPs, which apply to every
 // principal of the team's accounts, boundary or not. The boundary's own
 // statements always fit or the generator fails.
-func (t *teamPolicy) boundaryStatements() []Statement {
+func (t *teamPolicy) boundaryStatements() []iampolicy.Statement {
 	core := t.boundaryCore()
-	var sm []Statement
+	var sm []iampolicy.Statement
 	for _, st := range t.sagemakerStatements() {
 		if boundarySageMaker[st.Sid] {
 			sm = append(sm, st)
 		}
 	}
-	size := func(sts []Statement) int {
-		b, err := Document{Version: PolicyVersion, Statement: sts}.Minified()
+	size := func(sts []iampolicy.Statement) int {
+		n, err := (&iampolicy.Document{Version: iampolicy.CurrentVersion, Statement: sts}).Size(iampolicy.TypeBoundary)
 		if err != nil {
 			return MaxManagedPolicyChars + 1
 		}
-		return NonWhitespaceLen(b)
+		return n
 	}
 	out := core
 	for _, st := range slices.Concat(sm, t.bedrockStatements(), t.comprehendStatements(), t.rekognitionStatements()) {
@@ -153,17 +155,17 @@ func (t *teamPolicy) boundaryStatements() []Statement {
 }
 
 // boundaryCore are the statements only the boundary holds.
-func (t *teamPolicy) boundaryCore() []Statement {
-	sts := []Statement{
-		{Sid: "AIServices", Effect: allow, Action: sorted(aiServices...), Resource: Strings{"*"}},
-		{Sid: "WorkloadSupport", Effect: allow, Action: sorted(boundarySupport...), Resource: Strings{"*"}},
+func (t *teamPolicy) boundaryCore() []iampolicy.Statement {
+	sts := []iampolicy.Statement{
+		{Sid: "AIServices", Effect: allow, Action: sorted(aiServices...), Resource: []string{"*"}},
+		{Sid: "WorkloadSupport", Effect: allow, Action: sorted(boundarySupport...), Resource: []string{"*"}},
 	}
 	if buckets := t.teamBuckets(); len(buckets) > 0 {
 		var res []string
 		for _, b := range buckets {
 			res = append(res, t.bucketArn(b), t.bucketArn(b)+"/*")
 		}
-		sts = append(sts, Statement{
+		sts = append(sts, iampolicy.Statement{
 			Sid: "TeamBuckets", Effect: allow,
 			Action: sorted("s3:AbortMultipartUpload", "s3:DeleteObject", "s3:GetBucketLocation", "s3:GetObject",
 				"s3:ListBucket", "s3:ListBucketMultipartUploads", "s3:PutObject"),
@@ -174,24 +176,24 @@ func (t *teamPolicy) boundaryCore() []Statement {
 		"kms:GenerateDataKey*", "kms:ReEncrypt*")...)
 	boundary := t.boundaryArn()
 	sts = append(sts,
-		Statement{
-			Sid: "PassTeamRoles", Effect: allow, Action: Strings{"iam:PassRole"},
-			Resource:  Strings{t.teamRoles()},
-			Condition: Condition{}.add("StringEquals", keyPassedToService, passRoleServices...),
+		iampolicy.Statement{
+			Sid: "PassTeamRoles", Effect: allow, Action: []string{"iam:PassRole"},
+			Resource:  []string{t.teamRoles()},
+			Condition: iampolicy.Condition{}.With("StringEquals", keyPassedToService, passRoleServices...),
 		},
 		// Every IAM action that presents iam:PermissionsBoundary acts on a
 		// role or user that has (or will have) this boundary.
-		Statement{
+		iampolicy.Statement{
 			Sid: "PrincipalsWithBoundary", Effect: allow, Action: sorted(t.l.withBoundaryKey...),
-			Resource: Strings{"*"}, Condition: Condition{}.add("ArnLike", keyPermissionsBoundary, boundary),
+			Resource: []string{"*"}, Condition: iampolicy.Condition{}.With("ArnLike", keyPermissionsBoundary, boundary),
 		},
-		Statement{Sid: "NoBoundaryEdits", Effect: deny, Action: compressWrites(t.l.iam, t.l.policyWrites), Resource: Strings{boundary}},
+		iampolicy.Statement{Sid: "NoBoundaryEdits", Effect: deny, Action: compressWrites(t.l.iam, t.l.policyWrites), Resource: []string{boundary}},
 		denyAll("NoBoundaryRemoval", t.l.boundaryRemoval, nil),
 		// Null false: an untagged resource, or an action without resource
 		// tags, is not another team's.
-		denyAll("NoOtherTeams", aiServices, Condition{}.
-			add("Null", "aws:ResourceTag/"+t.tags.Team, "false").
-			add("StringNotEquals", "aws:ResourceTag/"+t.tags.Team, t.team.Name)),
+		denyAll("NoOtherTeams", aiServices, iampolicy.Condition{}.
+			With("Null", "aws:ResourceTag/"+t.tags.Team, "false").
+			With("StringNotEquals", "aws:ResourceTag/"+t.tags.Team, t.team.Name)),
 	)
 	return sts
 }
@@ -213,16 +215,16 @@ var boundarySupport = slices.Concat(ecrPull, []string{
 
 // keyStatements allow actions on the team's KMS keys, plus grants for AWS
 // resources (SageMaker volumes), or nothing when it has no keys.
-func (t *teamPolicy) keyStatements(sid string, actions ...string) []Statement {
+func (t *teamPolicy) keyStatements(sid string, actions ...string) []iampolicy.Statement {
 	keys := t.team.KMSKeyArns
 	if len(keys) == 0 {
 		return nil
 	}
-	return []Statement{
+	return []iampolicy.Statement{
 		{Sid: sid, Effect: allow, Action: sorted(actions...), Resource: sorted(keys...)},
 		{
-			Sid: sid + "Grants", Effect: allow, Action: Strings{"kms:CreateGrant"}, Resource: sorted(keys...),
-			Condition: Condition{}.add("Bool", "kms:GrantIsForAWSResource", "true"),
+			Sid: sid + "Grants", Effect: allow, Action: []string{"kms:CreateGrant"}, Resource: sorted(keys...),
+			Condition: iampolicy.Condition{}.With("Bool", "kms:GrantIsForAWSResource", "true"),
 		},
 	}
 }
@@ -242,7 +244,7 @@ func (t *teamPolicy) roleName(kind string) string {
 // executionRole is one generated SageMaker execution role.
 type executionRole struct {
 	kind   string
-	policy Document
+	policy *iampolicy.Document
 }
 
 // executionRoles are the team's SageMaker execution roles, each given only
@@ -256,28 +258,28 @@ func (t *teamPolicy) executionRoles() []executionRole {
 	}
 	var out []executionRole
 	if train, outLoc := t.locations(st.TrainingData...), t.locations(st.Output); len(train) > 0 && len(outLoc) > 0 {
-		sts := []Statement{{
-			Sid: "ReadTrainingData", Effect: allow, Action: Strings{"s3:GetObject"}, Resource: sorted(t.objectArns(train)...),
+		sts := []iampolicy.Statement{{
+			Sid: "ReadTrainingData", Effect: allow, Action: []string{"s3:GetObject"}, Resource: sorted(t.objectArns(train)...),
 		}}
 		sts = append(sts, t.listStatements("ListTrainingData", train)...)
-		sts = append(sts, Statement{
+		sts = append(sts, iampolicy.Statement{
 			Sid: "WriteOutput", Effect: allow, Action: sorted("s3:AbortMultipartUpload", "s3:PutObject"),
 			Resource: sorted(t.objectArns(outLoc)...),
 		})
 		sts = append(sts, t.keyStatements("UseTeamKeys", "kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey")...)
 		sts = append(sts, t.workloadStatements(true)...)
-		out = append(out, executionRole{roleTraining, Document{Version: PolicyVersion, Statement: sts}})
+		out = append(out, executionRole{roleTraining, &iampolicy.Document{Version: iampolicy.CurrentVersion, Statement: sts}})
 	}
 	if models := t.locations(st.ModelArtifacts...); len(models) > 0 {
-		sts := []Statement{{
-			Sid: "ReadModelArtifacts", Effect: allow, Action: Strings{"s3:GetObject"}, Resource: sorted(t.objectArns(models)...),
+		sts := []iampolicy.Statement{{
+			Sid: "ReadModelArtifacts", Effect: allow, Action: []string{"s3:GetObject"}, Resource: sorted(t.objectArns(models)...),
 		}}
 		sts = append(sts, t.keyStatements("UseTeamKeys", "kms:Decrypt", "kms:DescribeKey")...)
 		sts = append(sts, t.workloadStatements(true)...)
-		out = append(out, executionRole{roleInference, Document{Version: PolicyVersion, Statement: sts}})
+		out = append(out, executionRole{roleInference, &iampolicy.Document{Version: iampolicy.CurrentVersion, Statement: sts}})
 	}
 	if ws := t.locations(st.Workspace...); len(ws) > 0 {
-		sts := []Statement{{
+		sts := []iampolicy.Statement{{
 			Sid: "UseWorkspace", Effect: allow,
 			Action:   sorted("s3:AbortMultipartUpload", "s3:DeleteObject", "s3:GetObject", "s3:PutObject"),
 			Resource: sorted(t.objectArns(ws)...),
@@ -285,7 +287,7 @@ func (t *teamPolicy) executionRoles() []executionRole {
 		sts = append(sts, t.listStatements("ListWorkspace", ws)...)
 		sts = append(sts, t.keyStatements("UseTeamKeys", "kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey")...)
 		sts = append(sts, t.workloadStatements(false)...)
-		out = append(out, executionRole{roleNotebook, Document{Version: PolicyVersion, Statement: sts}})
+		out = append(out, executionRole{roleNotebook, &iampolicy.Document{Version: iampolicy.CurrentVersion, Statement: sts}})
 	}
 	return out
 }
@@ -294,25 +296,25 @@ func (t *teamPolicy) executionRoles() []executionRole {
 // jobs and endpoints the container images and the VPC network interfaces
 // (created only in the team's subnets and security groups when it names
 // them).
-func (t *teamPolicy) workloadStatements(containers bool) []Statement {
-	sts := []Statement{
+func (t *teamPolicy) workloadStatements(containers bool) []iampolicy.Statement {
+	sts := []iampolicy.Statement{
 		{
 			Sid: "WriteLogs", Effect: allow, Action: sorted(logWrite...),
-			Resource: Strings{t.arn("logs", "*", "*", "log-group:/aws/sagemaker/*")},
+			Resource: []string{t.arn("logs", "*", "*", "log-group:/aws/sagemaker/*")},
 		},
 		{
-			Sid: "PutMetrics", Effect: allow, Action: Strings{"cloudwatch:PutMetricData"}, Resource: Strings{"*"},
-			Condition: Condition{}.add("StringLike", "cloudwatch:namespace", "/aws/sagemaker/*"),
+			Sid: "PutMetrics", Effect: allow, Action: []string{"cloudwatch:PutMetricData"}, Resource: []string{"*"},
+			Condition: iampolicy.Condition{}.With("StringLike", "cloudwatch:namespace", "/aws/sagemaker/*"),
 		},
 	}
 	if !containers {
 		return sts
 	}
 	sts = append(sts,
-		Statement{Sid: "PullImages", Effect: allow, Action: sorted(ecrPull...), Resource: Strings{"*"}},
-		Statement{Sid: "DescribeNetwork", Effect: allow, Action: sorted(ec2Describe...), Resource: Strings{"*"}},
+		iampolicy.Statement{Sid: "PullImages", Effect: allow, Action: sorted(ecrPull...), Resource: []string{"*"}},
+		iampolicy.Statement{Sid: "DescribeNetwork", Effect: allow, Action: sorted(ec2Describe...), Resource: []string{"*"}},
 	)
-	eni := Statement{Sid: "ManageNetworkInterfaces", Effect: allow, Action: sorted(ec2Interfaces...), Resource: Strings{"*"}}
+	eni := iampolicy.Statement{Sid: "ManageNetworkInterfaces", Effect: allow, Action: sorted(ec2Interfaces...), Resource: []string{"*"}}
 	if n := t.team.Network; n != nil && len(n.SubnetIDs) > 0 && len(n.SecurityGroupIDs) > 0 {
 		res := []string{t.arn("ec2", "*", "*", "network-interface/*")}
 		for _, s := range n.SubnetIDs {
@@ -329,12 +331,15 @@ func (t *teamPolicy) workloadStatements(containers bool) []Statement {
 // iamArtifacts are the boundary, the execution-role policies and the
 // CloudFormation template that creates them in each team account.
 func (t *teamPolicy) iamArtifacts() ([]Artifact, error) {
-	boundary := Document{Version: PolicyVersion, Statement: t.boundaryStatements()}
+	boundary := &iampolicy.Document{Version: iampolicy.CurrentVersion, Statement: t.boundaryStatements()}
 	body, err := boundary.Indented()
 	if err != nil {
 		return nil, fmt.Errorf("policygen: team %s: boundary: %w", t.team.Name, err)
 	}
-	size := NonWhitespaceLen(body)
+	size, err := boundary.Size(iampolicy.TypeBoundary)
+	if err != nil {
+		return nil, fmt.Errorf("policygen: team %s: boundary: %w", t.team.Name, err)
+	}
 	if size > MaxManagedPolicyChars {
 		return nil, fmt.Errorf("policygen: team %s: the permission boundary takes %d characters (white space "+
 			"not counted), more than the %d of an IAM managed policy; shorten the team's lists (models, "+
@@ -359,7 +364,10 @@ func (t *teamPolicy) iamArtifacts() ([]Artifact, error) {
 		if err != nil {
 			return nil, fmt.Errorf("policygen: team %s: %s role: %w", t.team.Name, r.kind, err)
 		}
-		size := NonWhitespaceLen(body)
+		size, err := r.policy.Size(iampolicy.TypeIdentity)
+		if err != nil {
+			return nil, fmt.Errorf("policygen: team %s: %s role: %w", t.team.Name, r.kind, err)
+		}
 		if size > MaxRoleInlineChars {
 			return nil, fmt.Errorf("policygen: team %s: the %s role's policy takes %d characters, more than the "+
 				"%d of a role's inline policies", t.team.Name, r.kind, size, MaxRoleInlineChars)
@@ -393,10 +401,10 @@ func (t *teamPolicy) iamArtifacts() ([]Artifact, error) {
 }
 
 // trustSageMaker lets SageMaker assume an execution role.
-func trustSageMaker() Document {
-	return Document{Version: PolicyVersion, Statement: []Statement{{
-		Effect: allow, Principal: &Principal{Service: Strings{"sagemaker.amazonaws.com"}},
-		Action: Strings{"sts:AssumeRole"},
+func trustSageMaker() *iampolicy.Document {
+	return &iampolicy.Document{Version: iampolicy.CurrentVersion, Statement: []iampolicy.Statement{{
+		Effect: allow, Principal: &iampolicy.Principal{ByType: map[string][]string{"Service": {"sagemaker.amazonaws.com"}}},
+		Action: []string{"sts:AssumeRole"},
 	}}}
 }
 

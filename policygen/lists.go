@@ -29,7 +29,7 @@ type lists struct {
 	schedules                                []string
 	uncontrolledJobs, lifecycleConfigChanges []string
 	// Other services, by name.
-	rekognitionFaces, comprehendPII, comprehendEntities Strings
+	rekognitionFaces, comprehendPII, comprehendEntities []string
 	mantleModel                                         []string
 	// IAM, by resource type and access level.
 	roleWrites, roleUserWrites, policyWrites []string
@@ -235,7 +235,7 @@ func filter(list []string, keep func(string) bool) []string {
 // trailing * replaces them. On a resource-scoped Deny that only adds
 // write actions on the same resources, and it covers the write actions
 // AWS adds later under the same verb.
-func compressWrites(svc *iampolicy.Service, actions []string) Strings {
+func compressWrites(svc *iampolicy.Service, actions []string) []string {
 	var out []string
 	for _, full := range actions {
 		n := name(full)
@@ -268,7 +268,7 @@ func compressWrites(svc *iampolicy.Service, actions []string) Strings {
 // name-derived lists (faces, PII) are of the same kind. Lists of actions
 // chosen by condition key are never compressed: an action added later
 // might not present the key.
-func compressExact(svc *iampolicy.Service, actions []string) Strings {
+func compressExact(svc *iampolicy.Service, actions []string) []string {
 	if svc == nil {
 		return sorted(actions...)
 	}

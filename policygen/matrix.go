@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/aiguard/aiguard/awsid"
 	"github.com/aiguard/aiguard/iameval"
 	"github.com/aiguard/aiguard/iampolicy"
 	"github.com/aiguard/aiguard/orgspec"
@@ -149,14 +150,23 @@ func newMatrix(spec *orgspec.Spec, l *lists, t *teamPolicy) *matrix {
 	m.admin = m.adminIn(m.account)
 	m.path = m.orgPathOf(m.account)
 	for _, bg := range spec.BreakGlassPrincipalArns() {
-		f := strings.SplitN(bg, ":", 6)
-		if len(f) == 6 && (f[4] == "*" || f[4] == m.account) {
-			f[4] = m.account
-			m.breakGlass = strings.ReplaceAll(strings.Join(f, ":"), "*", "x")
+		if role, ok := breakGlassRole(bg, m.account); ok {
+			m.breakGlass = role
 			break
 		}
 	}
 	return m
+}
+
+// breakGlassRole is a role the break-glass pattern names in the account
+// (wildcards filled in); false when the pattern names another account.
+func breakGlassRole(pattern, account string) (string, bool) {
+	a, ok := awsid.SplitARN(pattern)
+	if !ok || a.AccountID != "*" && a.AccountID != account {
+		return "", false
+	}
+	a.AccountID = account
+	return strings.ReplaceAll(a.String(), "*", "x"), true
 }
 
 func (m *matrix) run(controls []control) []iameval.Case {
@@ -643,12 +653,13 @@ func (m *matrix) guardrail() string {
 	if g == "" {
 		return ""
 	}
-	f := strings.SplitN(g, ":", 6)
-	if len(f) == 6 {
-		f[3] = strings.ReplaceAll(f[3], "*", m.region)
-		f[4] = strings.ReplaceAll(f[4], "*", m.account)
+	a, ok := awsid.SplitARN(g)
+	if !ok {
+		return g
 	}
-	return strings.Join(f, ":")
+	a.Region = strings.ReplaceAll(a.Region, "*", m.region)
+	a.AccountID = strings.ReplaceAll(a.AccountID, "*", m.account)
+	return a.String()
 }
 
 func (m *matrix) invoke(model string) req {
@@ -881,12 +892,10 @@ func (m *matrix) governedTags() {
 func (m *matrix) breakGlassProtection() {
 	b := m.boundaryArn()
 	for i, bg := range m.spec.BreakGlassPrincipalArns() {
-		f := strings.SplitN(bg, ":", 6)
-		if len(f) != 6 || f[4] != "*" && f[4] != m.account {
+		role, ok := breakGlassRole(bg, m.account)
+		if !ok {
 			continue
 		}
-		f[4] = m.account
-		role := strings.ReplaceAll(strings.Join(f, ":"), "*", "x")
 		n := fmt.Sprint(i + 1)
 		// With the team's boundary, so that only the protection can deny.
 		m.deny("create-"+n, "ProtectBreakGlass", "minting the break-glass exemption: creating a role with its name",

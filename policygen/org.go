@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/aiguard/aiguard/conformance"
+	"github.com/aiguard/aiguard/iampolicy"
 	"github.com/aiguard/aiguard/orgspec"
 )
 
@@ -71,7 +73,7 @@ var detectionChanges = []string{
 // lose an aiguard boundary; and the detective controls cannot be stopped
 // or blinded, except from the security tooling account, where they are
 // administered. Every statement exempts the break-glass roles.
-func organizationStatements(spec *orgspec.Spec, l *lists) []Statement {
+func organizationStatements(spec *orgspec.Spec, l *lists) []iampolicy.Statement {
 	p, tooling := spec.Partition(), spec.Organization.SecurityToolingAccount
 	iam := l.iam
 	breakGlass := spec.BreakGlassPrincipalArns()
@@ -95,7 +97,7 @@ func organizationStatements(spec *orgspec.Spec, l *lists) []Statement {
 			arnIn(p, "config", "*", tooling, "organization-conformance-pack/*"+NamePrefix+"*"))
 		aiguardActions = slices.Concat(aiguardActions, lambdaChanges, configOrgPackChanges)
 	}
-	sts := []Statement{
+	sts := []iampolicy.Statement{
 		// One statement per purpose: each action applies to its own
 		// service's resources only, so the union of actions and resources
 		// means the same as one statement per service.
@@ -103,11 +105,11 @@ func organizationStatements(spec *orgspec.Spec, l *lists) []Statement {
 		{Sid: "ProtectAiguard", Effect: deny, Action: withoutCovered(aiguardActions), Resource: sorted(aiguardRes...)},
 		// iam:PermissionsBoundary is the boundary the principal has.
 		denyAll("KeepAiguardBoundary", l.boundaryRemoval,
-			Condition{}.add("ArnLike", keyPermissionsBoundary, arnIn(p, "iam", "", "*", "policy/"+NamePrefix+"*"))),
+			iampolicy.Condition{}.With("ArnLike", keyPermissionsBoundary, arnIn(p, "iam", "", "*", "policy/"+NamePrefix+"*"))),
 	}
 	detection := denyAll("ProtectDetection", detectionChanges, nil)
 	if tooling != "" {
-		detection.Condition = Condition{}.add("StringNotEquals", keyPrincipalAccount, tooling)
+		detection.Condition = iampolicy.Condition{}.With("StringNotEquals", keyPrincipalAccount, tooling)
 	}
 	sts = append(sts, detection)
 	for i := range sts {
@@ -128,7 +130,7 @@ const RootTarget = "root"
 func organizationArtifacts(spec *orgspec.Spec, root *rootPlan, maxChars int, scoped bool) ([]Artifact, error) {
 	const dir = "policies/organization/"
 	optOut := OptOutPolicy()
-	body, err := indent(optOut)
+	body, err := conformance.MarshalIndentedJSON(optOut)
 	if err != nil {
 		return nil, fmt.Errorf("policygen: opt-out policy: %w", err)
 	}
@@ -196,29 +198,17 @@ func orgPolicyResource(name, description, policyType string, content any, target
 	return map[string]any{"Type": "AWS::Organizations::Policy", "Properties": props}
 }
 
-// MaxTemplateBodyBytes is the largest template CloudFormation takes inline
-// (--template-body); larger ones must be uploaded to S3 first.
-const MaxTemplateBodyBytes = 51200
-
-// templateBody writes a CloudFormation template as indented JSON, or as
-// compact JSON when the indented text would be too large to pass inline.
-// Map keys are sorted by encoding/json, so the text is deterministic.
+// templateBody writes a CloudFormation template as conformance writes a
+// JSON template body: indented, or compact when the indented text would be
+// too large to pass inline.
 func templateBody(description string, params, resources map[string]any) ([]byte, error) {
-	tmpl := map[string]any{
-		"AWSTemplateFormatVersion": "2010-09-09",
+	tmpl := conformance.Template{
+		"AWSTemplateFormatVersion": conformance.FormatVersion2010,
 		"Description":              description,
 		"Resources":                resources,
 	}
 	if len(params) > 0 {
 		tmpl["Parameters"] = params
 	}
-	body, err := indent(tmpl)
-	if err != nil || len(body) <= MaxTemplateBodyBytes {
-		return body, err
-	}
-	compact, err := marshal(tmpl)
-	if err != nil {
-		return nil, fmt.Errorf("encode template: %w", err)
-	}
-	return append(compact, '\n'), nil
+	return tmpl.MarshalJSONBody()
 }

@@ -4,11 +4,13 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+
+	"github.com/aiguard/aiguard/iampolicy"
 )
 
 // packedDoc is one SCP produced by pack.
 type packedDoc struct {
-	doc  Document
+	doc  *iampolicy.Document
 	body []byte // minified JSON, exactly what is deployed
 	size int    // len(body), what Organizations counts
 }
@@ -17,14 +19,14 @@ type packedDoc struct {
 // characters (minified) as it can, first-fit decreasing. A statement is
 // never split: each one keeps its whole meaning in one policy. Within a
 // policy, statements keep the order they were given in.
-func pack(sts []Statement, maxChars int) ([]packedDoc, error) {
+func pack(sts []iampolicy.Statement, maxChars int) ([]packedDoc, error) {
 	return packAfter(sts, len(sts), maxChars)
 }
 
 // packAfter packs the first n statements as pack does, then the others
 // into the room those policies leave and into new ones, first-fit
 // decreasing: the first n are arranged as pack would arrange them alone.
-func packAfter(sts []Statement, n int, maxChars int) ([]packedDoc, error) {
+func packAfter(sts []iampolicy.Statement, n int, maxChars int) ([]packedDoc, error) {
 	room := maxChars - frameSize()
 	sizes := make([]int, len(sts))
 	for i, s := range sts {
@@ -41,7 +43,7 @@ func packAfter(sts []Statement, n int, maxChars int) ([]packedDoc, error) {
 	bins := firstFitDecreasing(sizes, room, n)
 	out := make([]packedDoc, 0, len(bins))
 	for _, members := range bins {
-		doc := Document{Version: PolicyVersion}
+		doc := &iampolicy.Document{Version: iampolicy.CurrentVersion}
 		for _, i := range members {
 			doc.Statement = append(doc.Statement, sts[i])
 		}
@@ -59,7 +61,7 @@ func packAfter(sts []Statement, n int, maxChars int) ([]packedDoc, error) {
 
 // frameSize is the length of an SCP without statements.
 func frameSize() int {
-	frame, _ := Document{Version: PolicyVersion, Statement: []Statement{}}.Minified() // a constant document
+	frame, _ := (&iampolicy.Document{Version: iampolicy.CurrentVersion}).Minified() // a constant document
 	return len(frame)
 }
 

@@ -5,11 +5,13 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/aiguard/aiguard/iampolicy"
 )
 
 // stmt is a Deny whose minified size grows with n.
-func stmt(sid string, n int) Statement {
-	return Statement{Sid: sid, Effect: deny, Action: Strings{"s:" + strings.Repeat("A", n)}, Resource: Strings{"*"}}
+func stmt(sid string, n int) iampolicy.Statement {
+	return iampolicy.Statement{Sid: sid, Effect: deny, Action: []string{"s:" + strings.Repeat("A", n)}, Resource: []string{"*"}}
 }
 
 func TestPack(t *testing.T) {
@@ -35,7 +37,7 @@ func TestPack(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			var sts []Statement
+			var sts []iampolicy.Statement
 			for i, s := range tc.sizes {
 				sts = append(sts, stmt(fmt.Sprintf("S%d", i), s-base))
 			}
@@ -58,7 +60,7 @@ func TestPack(t *testing.T) {
 }
 
 func TestPackStatementTooLarge(t *testing.T) {
-	_, err := pack([]Statement{stmt("Small", 1), stmt("Huge", 2000)}, 1000)
+	_, err := pack([]iampolicy.Statement{stmt("Small", 1), stmt("Huge", 2000)}, 1000)
 	if err == nil || !strings.Contains(err.Error(), "statement Huge alone takes") {
 		t.Fatalf("error %v, want one naming statement Huge", err)
 	}
@@ -67,7 +69,7 @@ func TestPackStatementTooLarge(t *testing.T) {
 // TestPackKeepsEveryStatement packs many statements of varied sizes and
 // checks each lands in exactly one policy, unchanged.
 func TestPackKeepsEveryStatement(t *testing.T) {
-	var sts []Statement
+	var sts []iampolicy.Statement
 	for i := 0; i < 60; i++ {
 		sts = append(sts, stmt(fmt.Sprintf("S%02d", i), (i*37)%400))
 	}

@@ -14,8 +14,8 @@ import (
 )
 
 // This file cross-checks the generated policies against the full Service
-// Authorization Reference data in ../shared/reference/iam (skipped when
-// absent). It is independent of the policy linter (package iampolicy) on
+// Authorization Reference data of the development checkout's reference
+// directory (internal/refdata; skipped when absent). It is independent of the policy linter (package iampolicy) on
 // purpose: it checks the generator with data it does not ship.
 
 // flexStrings reads a policy value that is a string or a list of strings.

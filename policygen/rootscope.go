@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/aiguard/aiguard/awsid"
+	"github.com/aiguard/aiguard/iampolicy"
 	"github.com/aiguard/aiguard/orgspec"
 )
 
@@ -187,7 +188,7 @@ type Placement struct {
 type rootGroup struct {
 	key         string // the kind and the team statement's JSON
 	sid         string // its Sid at the root
-	orig        Statement
+	orig        iampolicy.Statement
 	kind        string
 	values      []string
 	teams       []string
@@ -196,17 +197,17 @@ type rootGroup struct {
 
 // statement is the group's root statement: the team statement under the
 // root Sid, scoped.
-func (g *rootGroup) statement() Statement {
+func (g *rootGroup) statement() iampolicy.Statement {
 	s := g.orig
 	s.Sid = g.sid
 	op, key := scopeCondition(g.kind)
-	s.Condition = s.Condition.clone().add(op, key, g.values...)
+	s.Condition = s.Condition.Clone().With(op, key, g.values...)
 	return s
 }
 
 // scopable reports whether a statement can take the scope's test: it
 // does not test the key under the same operator already.
-func scopable(s Statement, kind string) bool {
+func scopable(s iampolicy.Statement, kind string) bool {
 	op, key := scopeCondition(kind)
 	for k := range s.Condition[op] {
 		if strings.EqualFold(k, key) {
@@ -219,12 +220,12 @@ func scopable(s Statement, kind string) bool {
 // rootPlan is what the root's SCPs hold: the organization's statements,
 // then the scoped team statements.
 type rootPlan struct {
-	base   []Statement
+	base   []iampolicy.Statement
 	groups []*rootGroup
 	docs   []packedDoc
 }
 
-func (p *rootPlan) statements() []Statement {
+func (p *rootPlan) statements() []iampolicy.Statement {
 	out := slices.Clone(p.base)
 	for _, g := range p.groups {
 		out = append(out, g.statement())
@@ -307,7 +308,7 @@ func (p *rootPlan) with(t *teamPolicy, lo *leftOut, scopes []scope) (*rootPlan, 
 		trial.groups = append(trial.groups, &cp)
 	}
 	for _, s := range lo.statements {
-		body, err := marshal(s)
+		body, err := s.MarshalJSON()
 		if err != nil {
 			return nil, false
 		}
@@ -354,7 +355,7 @@ func (p *rootPlan) positions() map[string]int {
 // policyOf returns the file of the root SCP that holds a statement.
 func (p *rootPlan) policyOf(sid string) string {
 	for i, d := range p.docs {
-		if slices.ContainsFunc(d.doc.Statement, func(s Statement) bool { return s.Sid == sid }) {
+		if slices.ContainsFunc(d.doc.Statement, func(s iampolicy.Statement) bool { return s.Sid == sid }) {
 			return organizationSCPPath(i + 1)
 		}
 	}

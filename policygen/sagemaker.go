@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/aiguard/aiguard/iampolicy"
 )
 
 // Condition keys.
@@ -63,54 +65,54 @@ func mayHaveLocalStorage(instanceType string) bool {
 // internet access, root access, lifecycle configurations, instance types,
 // model-monitoring schedules with inline job definitions, and the jobs no
 // condition key can constrain.
-func (t *teamPolicy) sagemakerStatements() []Statement {
+func (t *teamPolicy) sagemakerStatements() []iampolicy.Statement {
 	l := t.l
-	var out []Statement
+	var out []iampolicy.Statement
 	out = append(out, denyAll("SmRequireVpc", l.vpcRequired,
-		Condition{}.add("Null", keyVpcSubnets, "true")))
+		iampolicy.Condition{}.With("Null", keyVpcSubnets, "true")))
 	if n := t.team.Network; n != nil && len(n.SubnetIDs) > 0 {
 		// ForAnyValue:StringNotEquals is false when the key is absent; the
 		// Null test above covers that case.
 		out = append(out, denyAll("SmSubnets", l.vpcSubnets,
-			Condition{}.add("ForAnyValue:StringNotEquals", keyVpcSubnets, n.SubnetIDs...)))
+			iampolicy.Condition{}.With("ForAnyValue:StringNotEquals", keyVpcSubnets, n.SubnetIDs...)))
 	}
 	if n := t.team.Network; n != nil && len(n.SecurityGroupIDs) > 0 {
 		out = append(out, denyAll("SmSecurityGroups", l.securityGroups,
-			Condition{}.add("ForAnyValue:StringNotEquals", keySecurityGroups, n.SecurityGroupIDs...)))
+			iampolicy.Condition{}.With("ForAnyValue:StringNotEquals", keySecurityGroups, n.SecurityGroupIDs...)))
 	}
 	// BoolIfExists: an absent key means the default, which is off.
 	out = append(out,
 		denyAll("SmNetworkIsolation", l.isolation,
-			Condition{}.add("BoolIfExists", keyIsolation, "false")),
+			iampolicy.Condition{}.With("BoolIfExists", keyIsolation, "false")),
 		denyAll("SmTrafficEncryption", l.trafficEncryption,
-			Condition{}.add("BoolIfExists", keyICT, "false")))
+			iampolicy.Condition{}.With("BoolIfExists", keyICT, "false")))
 	out = append(out, t.scheduleStatements()...)
 	out = append(out, t.sagemakerKmsStatements()...)
 	out = append(out,
 		// Both default to Enabled when the request omits them, so a missing
 		// key is denied too (StringNotEquals is true on an absent key).
 		denyAll("SmNotebookNoInternet", []string{"sagemaker:CreateNotebookInstance"},
-			Condition{}.add("StringNotEquals", keyDirectInternet, "Disabled")),
+			iampolicy.Condition{}.With("StringNotEquals", keyDirectInternet, "Disabled")),
 		denyAll("SmNotebookNoRoot", []string{"sagemaker:CreateNotebookInstance"},
-			Condition{}.add("StringNotEquals", keyRootAccess, "Disabled")),
+			iampolicy.Condition{}.With("StringNotEquals", keyRootAccess, "Disabled")),
 		// An update that omits RootAccess keeps the current value: deny only
 		// turning it on.
 		denyAll("SmNotebookNoRootUpdate", []string{"sagemaker:UpdateNotebookInstance"},
-			Condition{}.add("StringEquals", keyRootAccess, "Enabled")),
+			iampolicy.Condition{}.With("StringEquals", keyRootAccess, "Enabled")),
 		// CreateDomain defaults to PublicInternetOnly; UpdateDomain without
 		// the key keeps the current setting, so only switching to public is
 		// denied (StringNotEqualsIfExists would deny every update that does
 		// not name the setting).
 		denyAll("SmDomainVpcOnly", []string{"sagemaker:CreateDomain"},
-			Condition{}.add("StringNotEquals", keyAppNetworkType, "VpcOnly")),
+			iampolicy.Condition{}.With("StringNotEquals", keyAppNetworkType, "VpcOnly")),
 		denyAll("SmDomainVpcOnlyUpdate", []string{"sagemaker:UpdateDomain"},
-			Condition{}.add("StringEquals", keyAppNetworkType, "PublicInternetOnly")),
+			iampolicy.Condition{}.With("StringEquals", keyAppNetworkType, "PublicInternetOnly")),
 	)
 	out = append(out, t.lifecycleStatements()...)
 	if sm := t.team.SageMaker; sm != nil && len(sm.InstanceTypes) > 0 {
 		// "system" is the instance type of Studio's default JupyterServer app.
 		out = append(out, denyAll("SmInstanceTypes", l.instanceTypes,
-			Condition{}.add("ForAnyValue:StringNotLike", keyInstanceTypes, append(slices.Clone(sm.InstanceTypes), "system")...)))
+			iampolicy.Condition{}.With("ForAnyValue:StringNotLike", keyInstanceTypes, append(slices.Clone(sm.InstanceTypes), "system")...)))
 	}
 	if jobs := t.uncontrolledDenied(); len(jobs) > 0 {
 		out = append(out, denyAll("SmUncontrolledJobs", jobs, nil))
@@ -124,12 +126,12 @@ func (t *teamPolicy) sagemakerStatements() []Statement {
 // (Null "false") tells it from a schedule that names a definition, whose
 // request carries no keys and which was checked when it was made; each
 // statement tests one setting, since conditions are ANDed.
-func (t *teamPolicy) scheduleStatements() []Statement {
-	inline := func() Condition { return Condition{}.add("Null", keyInstanceTypes, "false") }
-	return []Statement{
-		denyAll("SmScheduleVpc", t.l.schedules, inline().add("Null", keyVpcSubnets, "true")),
-		denyAll("SmScheduleIsolation", t.l.schedules, inline().add("BoolIfExists", keyIsolation, "false")),
-		denyAll("SmScheduleTrafficEncryption", t.l.schedules, inline().add("BoolIfExists", keyICT, "false")),
+func (t *teamPolicy) scheduleStatements() []iampolicy.Statement {
+	inline := func() iampolicy.Condition { return iampolicy.Condition{}.With("Null", keyInstanceTypes, "false") }
+	return []iampolicy.Statement{
+		denyAll("SmScheduleVpc", t.l.schedules, inline().With("Null", keyVpcSubnets, "true")),
+		denyAll("SmScheduleIsolation", t.l.schedules, inline().With("BoolIfExists", keyIsolation, "false")),
+		denyAll("SmScheduleTrafficEncryption", t.l.schedules, inline().With("BoolIfExists", keyICT, "false")),
 	}
 }
 
@@ -139,7 +141,7 @@ func (t *teamPolicy) scheduleStatements() []Statement {
 // of them when it is created or updated (an update without one may be
 // detaching it), and the configurations themselves cannot be created,
 // rewritten or deleted by the team.
-func (t *teamPolicy) lifecycleStatements() []Statement {
+func (t *teamPolicy) lifecycleStatements() []iampolicy.Statement {
 	sm := t.team.SageMaker
 	if sm == nil || len(sm.LifecycleConfigs) == 0 {
 		return nil
@@ -148,9 +150,9 @@ func (t *teamPolicy) lifecycleStatements() []Statement {
 	for _, name := range sm.LifecycleConfigs {
 		arns = append(arns, t.arn("sagemaker", "*", "*", "notebook-instance-lifecycle-config/"+name))
 	}
-	return []Statement{
-		denyAll("SmLifecycleRequired", t.l.lifecycleCfg, Condition{}.add("Null", keyLifecycleConfigs, "true")),
-		denyAll("SmLifecycleApproved", t.l.lifecycleCfg, Condition{}.add("ForAnyValue:ArnNotLike", keyLifecycleConfigs, arns...)),
+	return []iampolicy.Statement{
+		denyAll("SmLifecycleRequired", t.l.lifecycleCfg, iampolicy.Condition{}.With("Null", keyLifecycleConfigs, "true")),
+		denyAll("SmLifecycleApproved", t.l.lifecycleCfg, iampolicy.Condition{}.With("ForAnyValue:ArnNotLike", keyLifecycleConfigs, arns...)),
 		{Sid: "SmLifecycleProtect", Effect: deny, Action: sorted(t.l.lifecycleConfigChanges...), Resource: sorted(arns...)},
 	}
 }
@@ -191,20 +193,20 @@ func (t *teamPolicy) checkUncontrolled() error {
 // outputs. With keys, ArnNotLike is true both for a missing key and for a
 // key outside the list, so one statement denies both; without keys any
 // key is accepted but one is required.
-func (t *teamPolicy) sagemakerKmsStatements() []Statement {
+func (t *teamPolicy) sagemakerKmsStatements() []iampolicy.Statement {
 	l := t.l
 	keys := t.team.KMSKeyArns
-	required := func(key string) Condition {
+	required := func(key string) iampolicy.Condition {
 		if len(keys) == 0 {
-			return Condition{}.add("Null", key, "true")
+			return iampolicy.Condition{}.With("Null", key, "true")
 		}
-		return Condition{}.add("ArnNotLike", key, keys...)
+		return iampolicy.Condition{}.With("ArnNotLike", key, keys...)
 	}
-	var out []Statement
+	var out []iampolicy.Statement
 	volumeRequired := l.volumeKmsOther
 	if t.localStoragePossible() {
 		out = append(out, denyAll("SmVolumeKeyEbs", l.volumeKmsCompute,
-			required(keyVolumeKms).add("ForAnyValue:StringNotLike", keyInstanceTypes, localStoragePattern...)))
+			required(keyVolumeKms).With("ForAnyValue:StringNotLike", keyInstanceTypes, localStoragePattern...)))
 	} else {
 		volumeRequired = append(slices.Clone(l.volumeKmsCompute), l.volumeKmsOther...)
 	}
@@ -214,9 +216,9 @@ func (t *teamPolicy) sagemakerKmsStatements() []Statement {
 		// Null false: only a key that is present must be the team's.
 		out = append(out,
 			denyAll("SmVolumeKeyIfSet", l.volumeKmsOptional,
-				Condition{}.add("ArnNotLike", keyVolumeKms, keys...).add("Null", keyVolumeKms, "false")),
+				iampolicy.Condition{}.With("ArnNotLike", keyVolumeKms, keys...).With("Null", keyVolumeKms, "false")),
 			denyAll("SmOutputKeyIfSet", l.schedules,
-				Condition{}.add("ArnNotLike", keyOutputKms, keys...).add("Null", keyOutputKms, "false")))
+				iampolicy.Condition{}.With("ArnNotLike", keyOutputKms, keys...).With("Null", keyOutputKms, "false")))
 	}
 	return out
 }

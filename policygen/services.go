@@ -3,29 +3,31 @@ package policygen
 import (
 	"slices"
 	"strings"
+
+	"github.com/aiguard/aiguard/iampolicy"
 )
 
 // comprehendStatements allow PII and entity detection only to principals
 // whose data-classification tag is among the team's allowed
 // classifications. StringNotEquals is true when the principal has no tag,
 // so untagged principals are denied; an empty list denies everyone.
-func (t *teamPolicy) comprehendStatements() []Statement {
+func (t *teamPolicy) comprehendStatements() []iampolicy.Statement {
 	var pii, entities []string
 	if c := t.team.Comprehend; c != nil {
 		pii, entities = c.PIIDetection, c.EntityDetection
 	}
 	key := "aws:PrincipalTag/" + t.tags.DataClassification
-	cond := func(allowed []string) Condition {
+	cond := func(allowed []string) iampolicy.Condition {
 		if len(allowed) == 0 {
 			return nil
 		}
-		return Condition{}.add("StringNotEquals", key, allowed...)
+		return iampolicy.Condition{}.With("StringNotEquals", key, allowed...)
 	}
 	if slices.Equal(sorted(pii...), sorted(entities...)) {
-		return []Statement{denyAll("ComprehendSensitive",
+		return []iampolicy.Statement{denyAll("ComprehendSensitive",
 			slices.Concat(t.l.comprehendPII, t.l.comprehendEntities), cond(pii))}
 	}
-	return []Statement{
+	return []iampolicy.Statement{
 		denyAll("ComprehendPii", t.l.comprehendPII, cond(pii)),
 		denyAll("ComprehendEntities", t.l.comprehendEntities, cond(entities)),
 	}
@@ -33,16 +35,16 @@ func (t *teamPolicy) comprehendStatements() []Statement {
 
 // rekognitionStatements allow facial analysis only to principals tagged
 // with an approved use case, and to no one when the team has none.
-func (t *teamPolicy) rekognitionStatements() []Statement {
+func (t *teamPolicy) rekognitionStatements() []iampolicy.Statement {
 	var approved []string
 	if r := t.team.Rekognition; r != nil {
 		approved = r.ApprovedUseCases
 	}
-	var cond Condition
+	var cond iampolicy.Condition
 	if len(approved) > 0 {
-		cond = Condition{}.add("StringNotEquals", "aws:PrincipalTag/"+t.tags.ApprovedUseCase, approved...)
+		cond = iampolicy.Condition{}.With("StringNotEquals", "aws:PrincipalTag/"+t.tags.ApprovedUseCase, approved...)
 	}
-	return []Statement{denyAll("RekognitionFaces", t.l.rekognitionFaces, cond)}
+	return []iampolicy.Statement{denyAll("RekognitionFaces", t.l.rekognitionFaces, cond)}
 }
 
 // globalServices are left out of the Region restriction: global services
@@ -67,7 +69,7 @@ var globalServices = []string{
 // inference (CreateModelInvocationJob) stays under the general deny: it
 // is created in the caller's Region, and its invocations carry the
 // profile too.
-func (t *teamPolicy) regionStatements() []Statement {
+func (t *teamPolicy) regionStatements() []iampolicy.Statement {
 	regions := t.spec.Organization.Regions
 	var profiles []string
 	for _, r := range regions {
@@ -75,15 +77,15 @@ func (t *teamPolicy) regionStatements() []Statement {
 			t.arn("bedrock", r, "*", "inference-profile/*"),
 			t.arn("bedrock", r, "*", "application-inference-profile/*"))
 	}
-	return []Statement{
+	return []iampolicy.Statement{
 		{
 			Sid: "Regions", Effect: deny,
-			NotAction: sorted(slices.Concat(globalServices, bedrockInvoke)...), Resource: Strings{"*"},
-			Condition: Condition{}.add("StringNotEquals", keyRequestedRegion, regions...),
+			NotAction: sorted(slices.Concat(globalServices, bedrockInvoke)...), Resource: []string{"*"},
+			Condition: iampolicy.Condition{}.With("StringNotEquals", keyRequestedRegion, regions...),
 		},
-		denyAll("RegionsBedrockCris", bedrockInvoke, Condition{}.
-			add("StringNotEquals", keyRequestedRegion, regions...).
-			add("ArnNotLike", keyInferenceProfile, profiles...)),
+		denyAll("RegionsBedrockCris", bedrockInvoke, iampolicy.Condition{}.
+			With("StringNotEquals", keyRequestedRegion, regions...).
+			With("ArnNotLike", keyInferenceProfile, profiles...)),
 	}
 }
 
@@ -106,22 +108,22 @@ var passRoleServices = []string{"bedrock.amazonaws.com", "sagemaker.amazonaws.co
 // gives permissions must carry the team's boundary; only the team's own
 // aiguard roles may be passed to SageMaker and Bedrock; and the spec's
 // governed tag keys cannot be set or removed on roles, users or sessions.
-func (t *teamPolicy) iamStatements() []Statement {
+func (t *teamPolicy) iamStatements() []iampolicy.Statement {
 	boundary := t.boundaryArn()
-	return []Statement{
+	return []iampolicy.Statement{
 		// iam:PermissionsBoundary is the boundary the principal created or
 		// changed has, or will have; absent when it has none.
 		denyAll("RequireBoundary", t.l.boundaryRequired,
-			Condition{}.add("ArnNotLike", keyPermissionsBoundary, boundary)),
+			iampolicy.Condition{}.With("ArnNotLike", keyPermissionsBoundary, boundary)),
 		{
-			Sid: "PassTeamRolesOnly", Effect: deny, Action: Strings{"iam:PassRole"},
-			NotResource: Strings{t.teamRoles()},
-			Condition:   Condition{}.add("StringEquals", keyPassedToService, passRoleServices...),
+			Sid: "PassTeamRolesOnly", Effect: deny, Action: []string{"iam:PassRole"},
+			NotResource: []string{t.teamRoles()},
+			Condition:   iampolicy.Condition{}.With("StringEquals", keyPassedToService, passRoleServices...),
 		},
 		// Tag keys are case-insensitive in IAM: Data-Classification is the
 		// same tag as data-classification.
 		denyAll("GovernedTags", t.l.principalTagging,
-			Condition{}.add("ForAnyValue:StringEqualsIgnoreCase", keyTagKeys, t.governedTags()...)),
+			iampolicy.Condition{}.With("ForAnyValue:StringEqualsIgnoreCase", keyTagKeys, t.governedTags()...)),
 	}
 }
 
@@ -142,8 +144,8 @@ func (t *teamPolicy) governedTags() []string {
 
 // withoutCovered returns the actions sorted, less those a wildcard of the
 // list already matches (iam:DeletePolicy next to iam:Delete*).
-func withoutCovered(actions []string) Strings {
-	var out Strings
+func withoutCovered(actions []string) []string {
+	var out []string
 	for _, a := range sorted(actions...) {
 		covered := false
 		for _, w := range actions {
