@@ -3,7 +3,6 @@ package detectionslist
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,10 +12,6 @@ import (
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
 	"github.com/aiguard/aiguard/internal/refdata"
 )
-
-// -update is shared by every package under internal/cli; this one has no
-// golden files of its own (docs/detections.md is rewritten by make docs).
-var _ = flag.Bool("update", false, "rewrite golden files (unused here)")
 
 func list(t *testing.T, args ...string) (string, error) {
 	t.Helper()

@@ -3,7 +3,6 @@ package root
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,10 +13,6 @@ import (
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
 	"github.com/aiguard/aiguard/internal/refdata"
 )
-
-// -update is shared by every package under internal/cli; this one has no
-// golden files but must accept the flag.
-var _ = flag.Bool("update", false, "rewrite golden files (unused here)")
 
 // execute runs a command line through the whole cobra tree.
 func execute(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {

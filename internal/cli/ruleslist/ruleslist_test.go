@@ -292,7 +292,7 @@ func TestListFilterErrors(t *testing.T) {
 	} {
 		var out, errOut bytes.Buffer
 		cmd := NewCmdList(&cmdutil.IO{Out: &out, Err: &errOut}, rules.Catalog(), nil)
-		cmd.SetArgs(tt.args)
+		cmd.SetArgs(append([]string{}, tt.args...)) // not nil: cobra would take the test binary's args
 		cmd.SetOut(&out)
 		cmd.SetErr(&errOut)
 		cmd.SilenceErrors, cmd.SilenceUsage = true, true
@@ -322,7 +322,7 @@ func TestListFlags(t *testing.T) {
 			got = o
 			return nil
 		})
-		cmd.SetArgs(tt.args)
+		cmd.SetArgs(append([]string{}, tt.args...)) // not nil: cobra would take the test binary's args
 		cmd.SetOut(&bytes.Buffer{})
 		cmd.SetErr(&bytes.Buffer{})
 		if err := cmd.Execute(); err != nil {

@@ -42,7 +42,9 @@ func run(t testing.TB, args ...string) result {
 		o.IsTerminal = func(io.Writer) bool { return false }
 		return runScan(o)
 	})
-	cmd.SetArgs(args)
+	// Not nil: cobra would read nil as "no args set" and take the test
+	// binary's own (such as -update).
+	cmd.SetArgs(append([]string{}, args...))
 	cmd.SetOut(&out)
 	cmd.SetErr(&errOut)
 	cmd.SilenceErrors, cmd.SilenceUsage = true, true
