@@ -69,9 +69,9 @@ example:
 	$(GO) run ./cmd/aiguard evaluate --examples --format table
 
 ## golden: rewrite every golden file and committed fuzz seed corpus, through the -update flag of
-## internal/golden, in exactly the packages whose tests import it
+## internal/testenv/golden, in exactly the packages whose tests import it
 GOLDEN_PKGS = $(GO) list -f '{{.ImportPath}} {{join .TestImports " "}} {{join .XTestImports " "}}' ./... | \
-	awk '/ github.com\/aiguard\/aiguard\/internal\/golden( |$$)/ {print $$1}'
+	awk '/ github.com\/aiguard\/aiguard\/internal\/testenv\/golden( |$$)/ {print $$1}'
 golden:
 	$(GO) test -count=1 $$($(GOLDEN_PKGS)) -update
 

@@ -10,7 +10,7 @@ import (
 	"github.com/aiguard/aiguard/configevent"
 	"github.com/aiguard/aiguard/configitem"
 	"github.com/aiguard/aiguard/configitem/configitemtest"
-	"github.com/aiguard/aiguard/internal/golden"
+	"github.com/aiguard/aiguard/internal/testenv/golden"
 )
 
 // FuzzParse checks that Parse never panics, that what it accepts is

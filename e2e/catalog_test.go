@@ -25,7 +25,7 @@ import (
 	"github.com/aiguard/aiguard/configitem"
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
 	"github.com/aiguard/aiguard/internal/cli/evaluate"
-	"github.com/aiguard/aiguard/internal/localaws"
+	"github.com/aiguard/aiguard/internal/testenv/localaws"
 	"github.com/aiguard/aiguard/rules"
 )
 

@@ -9,9 +9,9 @@ import (
 	"testing"
 
 	"github.com/aiguard/aiguard/detections"
-	"github.com/aiguard/aiguard/internal/ctgen"
-	"github.com/aiguard/aiguard/internal/ebpattern"
-	"github.com/aiguard/aiguard/internal/localaws"
+	"github.com/aiguard/aiguard/internal/testenv/ctgen"
+	"github.com/aiguard/aiguard/internal/testenv/ebpattern"
+	"github.com/aiguard/aiguard/internal/testenv/localaws"
 	"github.com/aiguard/aiguard/orgspec"
 	"github.com/aiguard/aiguard/packgen"
 )

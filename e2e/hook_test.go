@@ -9,7 +9,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/aiguard/aiguard/internal/localaws"
+	"github.com/aiguard/aiguard/internal/testenv/localaws"
 	"github.com/aiguard/aiguard/orgspec"
 	"github.com/aiguard/aiguard/packgen"
 )

@@ -12,7 +12,7 @@ import (
 
 	"github.com/aiguard/aiguard/cloudtrail"
 	"github.com/aiguard/aiguard/detections"
-	"github.com/aiguard/aiguard/internal/ctgen"
+	"github.com/aiguard/aiguard/internal/testenv/ctgen"
 	"github.com/aiguard/aiguard/orgspec"
 	"github.com/aiguard/aiguard/packgen"
 )

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aiguard/aiguard/internal/golden"
+	"github.com/aiguard/aiguard/internal/testenv/golden"
 )
 
 // TestGoldenSpecs parses every spec in testdata/specs and compares its

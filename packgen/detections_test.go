@@ -11,8 +11,8 @@ import (
 	"github.com/aiguard/aiguard/cloudtrail"
 	"github.com/aiguard/aiguard/conformance"
 	"github.com/aiguard/aiguard/detections"
-	"github.com/aiguard/aiguard/internal/ctgen"
-	"github.com/aiguard/aiguard/internal/ebpattern"
+	"github.com/aiguard/aiguard/internal/testenv/ctgen"
+	"github.com/aiguard/aiguard/internal/testenv/ebpattern"
 )
 
 func rulesOf(t *testing.T, tmpl conformance.Template) []ebpattern.Rule {

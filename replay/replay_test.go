@@ -16,7 +16,7 @@ import (
 
 	"github.com/aiguard/aiguard/cloudtrail"
 	"github.com/aiguard/aiguard/iameval"
-	"github.com/aiguard/aiguard/internal/golden"
+	"github.com/aiguard/aiguard/internal/testenv/golden"
 	"github.com/aiguard/aiguard/orgspec"
 	"github.com/aiguard/aiguard/policygen"
 )

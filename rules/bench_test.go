@@ -26,7 +26,7 @@ import (
 
 	"github.com/aiguard/aiguard/configitem"
 
-	"github.com/aiguard/aiguard/internal/cpuclock"
+	"github.com/aiguard/aiguard/internal/testenv/cpuclock"
 )
 
 // benchCase is one pre-decoded CI and the rules that judge it.

@@ -13,7 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/aiguard/aiguard/configitem"
-	"github.com/aiguard/aiguard/internal/golden"
+	"github.com/aiguard/aiguard/internal/testenv/golden"
 	"github.com/aiguard/aiguard/rules"
 )
 

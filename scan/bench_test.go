@@ -34,8 +34,8 @@ import (
 	"testing"
 
 	"github.com/aiguard/aiguard/configitem"
-	"github.com/aiguard/aiguard/internal/cpuclock"
 	"github.com/aiguard/aiguard/internal/inputfile"
+	"github.com/aiguard/aiguard/internal/testenv/cpuclock"
 	"github.com/aiguard/aiguard/rules"
 )
 

@@ -10,7 +10,7 @@ import (
 
 	"github.com/aiguard/aiguard/detections"
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
-	"github.com/aiguard/aiguard/internal/refdata"
+	"github.com/aiguard/aiguard/internal/testenv/refdata"
 )
 
 func list(t *testing.T, args ...string) (string, error) {

@@ -24,7 +24,7 @@ import (
 	"testing"
 
 	"github.com/aiguard/aiguard/configitem"
-	"github.com/aiguard/aiguard/internal/refdata"
+	"github.com/aiguard/aiguard/internal/testenv/refdata"
 	"github.com/aiguard/aiguard/rules"
 )
 

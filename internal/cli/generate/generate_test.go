@@ -13,7 +13,7 @@ import (
 
 	"github.com/aiguard/aiguard/iameval"
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
-	"github.com/aiguard/aiguard/internal/golden"
+	"github.com/aiguard/aiguard/internal/testenv/golden"
 	"github.com/aiguard/aiguard/packgen"
 	"github.com/aiguard/aiguard/policygen"
 	"github.com/aiguard/aiguard/rules"

@@ -15,9 +15,9 @@ import (
 	"github.com/aiguard/aiguard/asff"
 	"github.com/aiguard/aiguard/detections"
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
-	"github.com/aiguard/aiguard/internal/ctgen"
-	"github.com/aiguard/aiguard/internal/golden"
-	"github.com/aiguard/aiguard/internal/refdata"
+	"github.com/aiguard/aiguard/internal/testenv/ctgen"
+	"github.com/aiguard/aiguard/internal/testenv/golden"
+	"github.com/aiguard/aiguard/internal/testenv/refdata"
 	"github.com/aiguard/aiguard/sarif/sariftest"
 )
 

@@ -11,7 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
-	"github.com/aiguard/aiguard/internal/refdata"
+	"github.com/aiguard/aiguard/internal/testenv/refdata"
 )
 
 // execute runs a command line through the whole cobra tree.

@@ -14,8 +14,8 @@ import (
 
 	"github.com/aiguard/aiguard/configitem"
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
-	"github.com/aiguard/aiguard/internal/golden"
-	"github.com/aiguard/aiguard/internal/refdata"
+	"github.com/aiguard/aiguard/internal/testenv/golden"
+	"github.com/aiguard/aiguard/internal/testenv/refdata"
 	"github.com/aiguard/aiguard/rules"
 )
 

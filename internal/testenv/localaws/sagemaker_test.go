@@ -31,7 +31,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
 	smtypes "github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
 
-	"github.com/aiguard/aiguard/internal/localaws"
+	"github.com/aiguard/aiguard/internal/testenv/localaws"
 )
 
 // fastRetry retries throttling like the SDK's standard retryer, with a

@@ -20,7 +20,7 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
 
-	"github.com/aiguard/aiguard/internal/localaws"
+	"github.com/aiguard/aiguard/internal/testenv/localaws"
 )
 
 const (

@@ -10,7 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/guardduty"
 	gdtypes "github.com/aws/aws-sdk-go-v2/service/guardduty/types"
 
-	"github.com/aiguard/aiguard/internal/localaws"
+	"github.com/aiguard/aiguard/internal/testenv/localaws"
 )
 
 func TestGuardDutyReads(t *testing.T) {

@@ -12,7 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 
-	"github.com/aiguard/aiguard/internal/localaws"
+	"github.com/aiguard/aiguard/internal/testenv/localaws"
 )
 
 // addBaselineTrail registers the baseline trail fixture with the given
