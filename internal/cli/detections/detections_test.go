@@ -1,4 +1,4 @@
-package detectionslist
+package detections
 
 import (
 	"bytes"

@@ -1,6 +1,6 @@
-// Package ruleslist implements `aiguard rules list`, the rule catalog as a
+// Package rules implements `aiguard rules list`, the rule catalog as a
 // table, JSON, or the Markdown page published as docs/rules.md.
-package ruleslist
+package rules
 
 import (
 	"fmt"

@@ -1,7 +1,7 @@
-// Package detectionslist implements `aiguard detections list`: the catalog
+// Package detections implements `aiguard detections list`: the catalog
 // of detections as a table, JSON, or the Markdown page published as
 // docs/detections.md.
-package detectionslist
+package detections
 
 import (
 	"encoding/json"

@@ -1,4 +1,4 @@
-package ruleslist
+package rules
 
 import (
 	"bytes"
