@@ -11,10 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aiguard/aiguard/deploy"
 	"github.com/aiguard/aiguard/iameval"
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
 	"github.com/aiguard/aiguard/internal/testenv/golden"
-	"github.com/aiguard/aiguard/packgen"
 	"github.com/aiguard/aiguard/policygen"
 	"github.com/aiguard/aiguard/rules"
 )
@@ -171,8 +171,8 @@ func TestMatrixFailureExitsOne(t *testing.T) {
 	streams := &cmdutil.IO{In: strings.NewReader(""), Out: &out, Err: &errOut}
 	dir := filepath.Join(t.TempDir(), "out")
 	cmd := NewCmdGenerate(streams, rules.Catalog(), func(o *Options) error {
-		o.producers = []packgen.Producer{{Name: "policies", Produce: func(*packgen.Plan) (packgen.Result, error) {
-			return packgen.Result{}, fmt.Errorf("policygen: %w", &policygen.MatrixError{Cases: 10, Failures: []policygen.MatrixFailure{{
+		o.producers = []deploy.Producer{{Name: "policies", Produce: func(*deploy.Plan) (deploy.Result, error) {
+			return deploy.Result{}, fmt.Errorf("policygen: %w", &policygen.MatrixError{Cases: 10, Failures: []policygen.MatrixFailure{{
 				Case:    iameval.Case{ID: "research/notebook-root/root-enabled", Description: "a notebook with root access"},
 				Problem: "want deny, got allow"}}})
 		}}}

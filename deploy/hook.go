@@ -1,4 +1,4 @@
-package packgen
+package deploy
 
 import (
 	"fmt"
@@ -9,6 +9,7 @@ import (
 	"github.com/aiguard/aiguard/conformance"
 	"github.com/aiguard/aiguard/internal/hookconfig"
 	"github.com/aiguard/aiguard/orgspec"
+	"github.com/aiguard/aiguard/packgen"
 	"github.com/aiguard/aiguard/policygen"
 	"github.com/aiguard/aiguard/rules"
 )
@@ -61,7 +62,7 @@ func produceHook(p *Plan) (Result, error) {
 			return Result{}, err
 		}
 		if len(ht.types) == 0 {
-			res.Notes = append(res.Notes, Note{Level: Info, Subject: "team " + tp.Team.Name,
+			res.Notes = append(res.Notes, Note{Level: packgen.Info, Subject: "team " + tp.Team.Name,
 				Message: "the team runs no change-triggered rule on a CloudFormation resource type, so it gets no CloudFormation hook"})
 			continue
 		}
@@ -74,7 +75,7 @@ func produceHook(p *Plan) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	data, err := fns.MarshalChecked(p.schema, HookFunctionsPath)
+	data, err := fns.MarshalChecked(p.Schema, HookFunctionsPath)
 	if err != nil {
 		return Result{}, err
 	}
@@ -82,7 +83,7 @@ func produceHook(p *Plan) (Result, error) {
 	res.Artifacts = append(res.Artifacts, Artifact{Path: HookFunctionsPath, Kind: KindHookFunctions, Data: data,
 		Target: Target{Scope: ScopeAccount, Accounts: []string{d.ToolingAccount}, Regions: slices.Clone(d.Regions)}})
 	for _, ht := range teams {
-		data, err := p.hookTemplate(ht).MarshalChecked(p.schema, HookPath(ht.team.Name))
+		data, err := p.hookTemplate(ht).MarshalChecked(p.Schema, HookPath(ht.team.Name))
 		if err != nil {
 			return Result{}, err
 		}
@@ -91,10 +92,10 @@ func produceHook(p *Plan) (Result, error) {
 				OrganizationalUnits: sorted(ht.team.OrganizationalUnits), Regions: slices.Clone(d.Regions)}})
 	}
 	res.Notes = append(res.Notes,
-		Note{Level: Info, Subject: HookFunctionsPath, Message: fmt.Sprintf("deploy in the security tooling account %s "+
+		Note{Level: packgen.Info, Subject: HookFunctionsPath, Message: fmt.Sprintf("deploy in the security tooling account %s "+
 			"in each Region, %s first (its stack creates the functions' role), with the same CodeS3Bucket and CodeS3Key as "+
-			"%s: one function per team answers the team's CloudFormation hook", d.ToolingAccount, d.primaryRegion(), LambdaPath)},
-		Note{Level: Info, Subject: hookDir, Message: fmt.Sprintf("deploy %s<team>.yaml, after %s, with a StackSet named "+
+			"%s: one function per team answers the team's CloudFormation hook", d.ToolingAccount, d.PrimaryRegion(), LambdaPath)},
+		Note{Level: packgen.Info, Subject: hookDir, Message: fmt.Sprintf("deploy %s<team>.yaml, after %s, with a StackSet named "+
 			"%s-<team> (the organization's SCPs protect stacks named aiguard-) to the "+
 			"team's accounts and OUs in each Region: CloudFormation then asks the team's hook function about every AI "+
 			"resource before creating or updating it, and %s (organization.hook.failureMode) a non-compliant one",
@@ -201,7 +202,7 @@ func (p *Plan) hookFunctionsTemplate(teams []hookTeam) (conformance.Template, er
 			return nil, fmt.Errorf("team %s: the hook function's rules take %d bytes of environment, more than the %d Lambda allows; "+
 				"shorten the team's lists (keys, subnets, models) or its exceptions", ht.team.Name, n, hookconfig.MaxEnvironment)
 		}
-		id := logicalID(ht.team.Name)
+		id := packgen.LogicalID(ht.team.Name)
 		resources["HookLogGroup"+id] = map[string]any{
 			"Type":                "AWS::Logs::LogGroup",
 			"DeletionPolicy":      "Retain",
@@ -251,9 +252,9 @@ func (p *Plan) hookFunctionsTemplate(teams []hookTeam) (conformance.Template, er
 	return conformance.Template{
 		"AWSTemplateFormatVersion": "2010-09-09",
 		"Description": fmt.Sprintf("aiguard: the CloudFormation hook functions, one per team, for the security tooling "+
-			"account %s; deploy in each Region (%s first, where the stack creates the functions' role)", d.ToolingAccount, d.primaryRegion()),
+			"account %s; deploy in each Region (%s first, where the stack creates the functions' role)", d.ToolingAccount, d.PrimaryRegion()),
 		"Parameters": codeParameters(),
-		"Conditions": d.sharedConditions(),
+		"Conditions": sharedConditions(d),
 		"Resources":  resources,
 	}, nil
 }
@@ -292,7 +293,7 @@ func (p *Plan) hookTemplate(ht hookTeam) conformance.Template {
 			"Hook": map[string]any{
 				"Type": "AWS::CloudFormation::LambdaHook",
 				"Properties": map[string]any{
-					"Alias":            "Aiguard::Hook::" + strings.ReplaceAll(logicalID(ht.team.Name), "-", ""),
+					"Alias":            "Aiguard::Hook::" + strings.ReplaceAll(packgen.LogicalID(ht.team.Name), "-", ""),
 					"LambdaFunction":   conformance.Sub(fn),
 					"ExecutionRole":    conformance.GetAtt("HookExecutionRole", "Arn"),
 					"FailureMode":      p.hookFailureMode(),

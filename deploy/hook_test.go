@@ -1,4 +1,4 @@
-package packgen
+package deploy
 
 import (
 	"strings"
@@ -8,6 +8,7 @@ import (
 
 	"github.com/aiguard/aiguard/internal/hookconfig"
 	"github.com/aiguard/aiguard/orgspec"
+	"github.com/aiguard/aiguard/packgen"
 )
 
 func artifact(t *testing.T, out *Output, path string) Artifact {
@@ -39,7 +40,7 @@ func TestHook(t *testing.T) {
 	}
 	for _, tp := range out.Plan.Teams {
 		team := tp.Team.Name
-		id := logicalID(team)
+		id := packgen.LogicalID(team)
 		fn := fns.Resources["HookFunction"+id].Properties
 		env, _ := fn["Environment"].(map[string]any)["Variables"].(map[string]any)
 		if env[InvocationsEnv] != "hook" {

@@ -1,4 +1,4 @@
-package packgen
+package deploy
 
 import (
 	"cmp"
@@ -12,6 +12,7 @@ import (
 	"github.com/aiguard/aiguard/conformance"
 	"github.com/aiguard/aiguard/detections"
 	"github.com/aiguard/aiguard/orgspec"
+	"github.com/aiguard/aiguard/packgen"
 	"github.com/aiguard/aiguard/policygen"
 )
 
@@ -65,7 +66,7 @@ func DetectionConfig(spec *orgspec.Spec) (*detections.Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := DeploymentFor(spec)
+	d := packgen.DeploymentFor(spec)
 	cfg := &detections.Config{
 		Settings:            settings,
 		WorkingHours:        det.WorkingHours.DetectionHours(),
@@ -127,7 +128,7 @@ func produceDetections(p *Plan) (Result, error) {
 		}
 		if d.Requires != nil {
 			if why := d.Requires(cfg); why != "" {
-				res.Notes = append(res.Notes, Note{Level: Warning, Subject: "detection " + d.ID, Message: "not deployed: it " + why})
+				res.Notes = append(res.Notes, Note{Level: packgen.Warning, Subject: "detection " + d.ID, Message: "not deployed: it " + why})
 				continue
 			}
 		}
@@ -146,7 +147,7 @@ func produceDetections(p *Plan) (Result, error) {
 	if err := checkStackSize(DetectionsPath, stack, &res); err != nil {
 		return Result{}, err
 	}
-	stackData, err := stack.MarshalChecked(p.schema, DetectionsPath)
+	stackData, err := stack.MarshalChecked(p.Schema, DetectionsPath)
 	if err != nil {
 		return Result{}, err
 	}
@@ -154,7 +155,7 @@ func produceDetections(p *Plan) (Result, error) {
 	if err := checkStackSize(ForwarderPath, fwd, &res); err != nil {
 		return Result{}, err
 	}
-	fwdData, err := fwd.MarshalChecked(p.schema, ForwarderPath)
+	fwdData, err := fwd.MarshalChecked(p.Schema, ForwarderPath)
 	if err != nil {
 		return Result{}, err
 	}
@@ -166,11 +167,11 @@ func produceDetections(p *Plan) (Result, error) {
 			Target: Target{Scope: ScopeOrganization, Regions: regions}},
 	)
 	res.Notes = append(res.Notes,
-		Note{Level: Info, Subject: DetectionsPath, Message: fmt.Sprintf("deploy in the security tooling account %s in each Region, after "+
+		Note{Level: packgen.Info, Subject: DetectionsPath, Message: fmt.Sprintf("deploy in the security tooling account %s in each Region, after "+
 			"%s (the detections invoke its function, and the stack of %s grants the function's role what the detections need); the "+
 			"rate detections' metric filters, Contributor Insights rules and alarms are created in %s, the Region of the organization "+
-			"trail's log group", dep.ToolingAccount, LambdaPath, dep.primaryRegion(), dep.primaryRegion())},
-		Note{Level: Info, Subject: ForwarderPath, Message: fmt.Sprintf("deploy as a service-managed StackSet to the organization root in "+
+			"trail's log group", dep.ToolingAccount, LambdaPath, dep.PrimaryRegion(), dep.PrimaryRegion())},
+		Note{Level: packgen.Info, Subject: ForwarderPath, Message: fmt.Sprintf("deploy as a service-managed StackSet to the organization root in "+
 			"every Region (%s), and with a stack in the security tooling account %s: it forwards the CloudTrail events the detections "+
 			"read to the event bus %s", strings.Join(regions, ", "), dep.ToolingAccount, det.EventBusName)},
 	)
@@ -186,7 +187,7 @@ func produceDetections(p *Plan) (Result, error) {
 // a metric filter, Contributor Insights rules and an alarm per rate
 // detection, plus the permissions the Lambda needs (Security Hub import,
 // SNS publish).
-func DetectionsTemplate(dep Deployment, det *orgspec.Detections, cfg *detections.Config, active []*detections.Detection) (conformance.Template, []Note, error) {
+func DetectionsTemplate(dep packgen.Deployment, det *orgspec.Detections, cfg *detections.Config, active []*detections.Detection) (conformance.Template, []Note, error) {
 	var notes []Note
 	busName := det.EventBusName
 	resources := map[string]any{
@@ -218,7 +219,7 @@ func DetectionsTemplate(dep Deployment, det *orgspec.Detections, cfg *detections
 			}}
 		}
 		if len(det.Alerts.Emails) == 0 {
-			notes = append(notes, Note{Level: Warning, Subject: DetectionsPath, Message: "the alerts topic has no subscriber " +
+			notes = append(notes, Note{Level: packgen.Warning, Subject: DetectionsPath, Message: "the alerts topic has no subscriber " +
 				"(detections.alerts.emails): subscribe your on-call tooling to " + alertsTopicName})
 		}
 	}
@@ -241,7 +242,7 @@ func DetectionsTemplate(dep Deployment, det *orgspec.Detections, cfg *detections
 			for i, pattern := range patterns {
 				name := u.name
 				if len(patterns) > 1 {
-					name = shorten(fmt.Sprintf("%s-%d", u.name, i+1), 64)
+					name = packgen.Shorten(fmt.Sprintf("%s-%d", u.name, i+1), 64)
 				}
 				if err := addDetectionRule(resources, d, cfg, name, pattern, u.teams, topic, topicArnSub, functionArn); err != nil {
 					return nil, nil, err
@@ -304,7 +305,7 @@ func DetectionsTemplate(dep Deployment, det *orgspec.Detections, cfg *detections
 	}
 	if len(rateIDs) > 0 {
 		if det.LogGroupName == "" {
-			notes = append(notes, Note{Level: Warning, Subject: DetectionsPath, Message: "no metric filters or alarms for the rate detections (" +
+			notes = append(notes, Note{Level: packgen.Warning, Subject: DetectionsPath, Message: "no metric filters or alarms for the rate detections (" +
 				strings.Join(rateIDs, ", ") + "): set detections.logGroupName to the organization trail's log group; aiguard hunt runs them offline"})
 		} else {
 			for _, id := range rateIDs {
@@ -318,9 +319,9 @@ func DetectionsTemplate(dep Deployment, det *orgspec.Detections, cfg *detections
 	return conformance.Template{
 		"AWSTemplateFormatVersion": "2010-09-09",
 		"Description": fmt.Sprintf("aiguard: detections of suspicious ML activity for the security tooling account %s; deploy in "+
-			"each Region after the rule Lambda's stack (%s first)", dep.ToolingAccount, dep.primaryRegion()),
+			"each Region after the rule Lambda's stack (%s first)", dep.ToolingAccount, dep.PrimaryRegion()),
 		"Conditions": map[string]any{
-			"PrimaryRegion": map[string]any{"Fn::Equals": []any{conformance.Ref("AWS::Region"), dep.primaryRegion()}},
+			"PrimaryRegion": map[string]any{"Fn::Equals": []any{conformance.Ref("AWS::Region"), dep.PrimaryRegion()}},
 		},
 		"Resources": resources,
 		"Outputs": map[string]any{
@@ -353,7 +354,7 @@ func checkStackSize(path string, t conformance.Template, res *Result) error {
 		}
 	}
 	if rules > rulesPerBus {
-		res.Notes = append(res.Notes, Note{Level: Warning, Subject: path, Message: fmt.Sprintf("%d EventBridge rules on one bus, "+
+		res.Notes = append(res.Notes, Note{Level: packgen.Warning, Subject: path, Message: fmt.Sprintf("%d EventBridge rules on one bus, "+
 			"more than EventBridge's default quota of %d: raise the quota (Service Quotas, Amazon EventBridge) before deploying", rules, rulesPerBus)})
 	}
 	return nil
@@ -402,7 +403,7 @@ func teamUnits(d *detections.Detection, cfg *detections.Config) []unit {
 	for i := range out {
 		out[i].name = "aiguard-" + d.ID
 		if len(out) > 1 {
-			out[i].name = shorten(fmt.Sprintf("aiguard-%s-%d", d.ID, i+1), 64)
+			out[i].name = packgen.Shorten(fmt.Sprintf("aiguard-%s-%d", d.ID, i+1), 64)
 		}
 	}
 	return out
@@ -460,7 +461,7 @@ func addDetectionRule(resources map[string]any, d *detections.Detection, cfg *de
 		return fmt.Errorf("detection %s: the Lambda's input for rule %s is %d characters, more than EventBridge's %d "+
 			"(too many teams, networks or working hours for one rule)", d.ID, name, n, maxInputTemplate)
 	}
-	resources[logicalID(name)] = map[string]any{
+	resources[packgen.LogicalID(name)] = map[string]any{
 		"Type": "AWS::Events::Rule",
 		"Properties": map[string]any{
 			"Name":         name,
@@ -502,7 +503,7 @@ func rateResources(resources map[string]any, d *detections.Detection, cfg *detec
 	}
 	set := cfg.Setting(d)
 	window := time.Duration(set.Window)
-	id := logicalID("aiguard-" + d.ID)
+	id := packgen.LogicalID("aiguard-" + d.ID)
 	resources[id+"MetricFilter"] = map[string]any{
 		"Type":      "AWS::Logs::MetricFilter",
 		"Condition": "PrimaryRegion",
@@ -522,7 +523,7 @@ func rateResources(resources map[string]any, d *detections.Detection, cfg *detec
 		if r.Suffix != "" {
 			name += "-" + r.Suffix
 		}
-		logical := logicalID(name) + "Insights"
+		logical := packgen.LogicalID(name) + "Insights"
 		resources[logical] = map[string]any{
 			"Type":       "AWS::CloudWatch::InsightRule",
 			"Condition":  "PrimaryRegion",
@@ -575,7 +576,7 @@ func rateResources(resources map[string]any, d *detections.Detection, cfg *detec
 // account's bus (S3 object reads only of the teams' buckets), and the role
 // EventBridge sends them with. The rules also receive read-only management
 // events (CloudTrail records presigned URLs as reads).
-func ForwarderTemplate(dep Deployment, busName string, active []*detections.Detection, cfg *detections.Config) conformance.Template {
+func ForwarderTemplate(dep packgen.Deployment, busName string, active []*detections.Detection, cfg *detections.Config) conformance.Template {
 	names := map[string][]string{}
 	var buckets []string
 	for _, d := range active {
@@ -657,7 +658,7 @@ func ForwarderTemplate(dep Deployment, busName string, active []*detections.Dete
 			if len(patterns) > 1 {
 				name = fmt.Sprintf("%s-%d", name, i+1)
 			}
-			resources[logicalID(strings.TrimPrefix(name, "aiguard-"))] = map[string]any{
+			resources[packgen.LogicalID(strings.TrimPrefix(name, "aiguard-"))] = map[string]any{
 				"Type": "AWS::Events::Rule",
 				"Properties": map[string]any{
 					"Name":         name,

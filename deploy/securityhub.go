@@ -1,4 +1,4 @@
-package packgen
+package deploy
 
 import (
 	"fmt"
@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/aiguard/aiguard/conformance"
+	"github.com/aiguard/aiguard/packgen"
 	"github.com/aiguard/aiguard/rules"
 )
 
@@ -108,7 +109,7 @@ func produceSecurityHub(p *Plan) (Result, error) {
 				updates = append(updates, findingUpdate{rule: u.rule, names: u.names[start:end]})
 			}
 		}
-		res.Notes = append(res.Notes, Note{Level: Info, Subject: SecurityHubPath, Message: fmt.Sprintf(
+		res.Notes = append(res.Notes, Note{Level: packgen.Info, Subject: SecurityHubPath, Message: fmt.Sprintf(
 			"the packs create more Config rules than the %d automation rules Security Hub keeps per account and Region, "+
 				"so there is one automation rule per aiguard rule, for every team, matching the rules the conformance packs create "+
 				"(<name>-conformance-pack-<id>): its findings carry no team field, the team is the part of the Config rule name "+
@@ -125,7 +126,7 @@ func produceSecurityHub(p *Plan) (Result, error) {
 		}
 		updates = updates[:MaxAutomationRules]
 		sort.SliceStable(updates, func(i, j int) bool { return updates[i].rule.ID < updates[j].rule.ID })
-		res.Notes = append(res.Notes, Note{Level: Warning, Subject: SecurityHubPath, Message: fmt.Sprintf(
+		res.Notes = append(res.Notes, Note{Level: packgen.Warning, Subject: SecurityHubPath, Message: fmt.Sprintf(
 			"%d automation rules would be needed, more than the %d Security Hub keeps per account and Region: the findings "+
 				"of the least severe rules keep Config's severity: %s", n, MaxAutomationRules, strings.Join(slices.Compact(left), ", "))})
 	}
@@ -141,16 +142,16 @@ func produceSecurityHub(p *Plan) (Result, error) {
 			"account %s in the aggregation (home) Region", o.SecurityToolingAccount),
 		"Resources": resources,
 	}
-	data, err := t.MarshalChecked(p.schema, SecurityHubPath)
+	data, err := t.MarshalChecked(p.Schema, SecurityHubPath)
 	if err != nil {
 		return Result{}, err
 	}
 	res.Artifacts = append(res.Artifacts, Artifact{Path: SecurityHubPath, Kind: KindSecurityHubRules, Data: data,
-		Target: Target{Scope: ScopeAccount, Accounts: []string{o.SecurityToolingAccount}, Regions: []string{p.Deployment.primaryRegion()}}})
-	res.Notes = append(res.Notes, Note{Level: Info, Subject: SecurityHubPath, Message: fmt.Sprintf(
+		Target: Target{Scope: ScopeAccount, Accounts: []string{o.SecurityToolingAccount}, Regions: []string{p.Deployment.PrimaryRegion()}}})
+	res.Notes = append(res.Notes, Note{Level: packgen.Info, Subject: SecurityHubPath, Message: fmt.Sprintf(
 		"deploy in the Security Hub delegated administrator account %s, in the home Region of cross-Region aggregation "+
 			"(%s if it is that): automation rules there apply to the findings of every linked Region and member account; "+
-			"without aggregation, deploy it in each Region", o.SecurityToolingAccount, p.Deployment.primaryRegion())})
+			"without aggregation, deploy it in each Region", o.SecurityToolingAccount, p.Deployment.PrimaryRegion())})
 	return res, nil
 }
 

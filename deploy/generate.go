@@ -1,4 +1,4 @@
-package packgen
+package deploy
 
 import (
 	"crypto/sha256"
@@ -13,7 +13,16 @@ import (
 	"github.com/aiguard/aiguard/internal/cfnschema"
 	"github.com/aiguard/aiguard/internal/english"
 	"github.com/aiguard/aiguard/orgspec"
+	"github.com/aiguard/aiguard/packgen"
 )
+
+// Plan is packgen's plan of the packs, which every producer reads; the
+// producers' own methods on it live here, with the producers.
+type Plan struct{ *packgen.Plan }
+
+// Note is a plan's or a producer's note: what it could not express and
+// what to do about it.
+type Note = packgen.Note
 
 // Artifact kinds, as the manifest names them.
 const (
@@ -119,10 +128,11 @@ func Generate(spec *orgspec.Spec, opts Options) (*Output, error) {
 			return nil, err
 		}
 	}
-	plan, err := NewPlan(spec, schema)
+	pp, err := packgen.NewPlan(spec, schema)
 	if err != nil {
 		return nil, err
 	}
+	plan := &Plan{pp}
 	producers := opts.Producers
 	if producers == nil {
 		producers = DefaultProducers()

@@ -1,4 +1,4 @@
-package packgen
+package deploy
 
 import (
 	"encoding/json"
@@ -13,6 +13,7 @@ import (
 	"github.com/aiguard/aiguard/detections"
 	"github.com/aiguard/aiguard/internal/testenv/ctgen"
 	"github.com/aiguard/aiguard/internal/testenv/ebpattern"
+	"github.com/aiguard/aiguard/packgen"
 )
 
 func rulesOf(t *testing.T, tmpl conformance.Template) []ebpattern.Rule {
@@ -43,12 +44,12 @@ func TestDeployedDetectionsAgree(t *testing.T) {
 			single = append(single, d)
 		}
 	}
-	stack, _, err := DetectionsTemplate(DeploymentFor(spec), &spec.Detections, cfg, reg.All())
+	stack, _, err := DetectionsTemplate(packgen.DeploymentFor(spec), &spec.Detections, cfg, reg.All())
 	if err != nil {
 		t.Fatal(err)
 	}
 	rules := rulesOf(t, stack)
-	forwarders := rulesOf(t, ForwarderTemplate(DeploymentFor(spec), spec.Detections.EventBusName, reg.All(), cfg))
+	forwarders := rulesOf(t, ForwarderTemplate(packgen.DeploymentFor(spec), spec.Detections.EventBusName, reg.All(), cfg))
 	matcher, err := detections.NewMatcher(reg, cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -201,7 +202,7 @@ func TestAlarmRule(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	stack, _, err := DetectionsTemplate(DeploymentFor(spec), &spec.Detections, cfg, detections.Catalog().All())
+	stack, _, err := DetectionsTemplate(packgen.DeploymentFor(spec), &spec.Detections, cfg, detections.Catalog().All())
 	if err != nil {
 		t.Fatal(err)
 	}

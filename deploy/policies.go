@@ -1,10 +1,11 @@
-package packgen
+package deploy
 
 import (
 	"fmt"
 	"slices"
 	"strings"
 
+	"github.com/aiguard/aiguard/packgen"
 	"github.com/aiguard/aiguard/policygen"
 )
 
@@ -38,7 +39,7 @@ func producePolicies(p *Plan) (Result, error) {
 	res := Result{Policies: &ManifestPolicies{MatrixCases: out.Cases, SCPBudgets: out.Budgets, AtRoot: out.AtRoot,
 		LeftOut: out.Omitted}}
 	for _, o := range out.Omitted {
-		res.Notes = append(res.Notes, Note{Level: Warning, Subject: "team " + o.Team, Message: fmt.Sprintf(
+		res.Notes = append(res.Notes, Note{Level: packgen.Warning, Subject: "team " + o.Team, Message: fmt.Sprintf(
 			"neither the team's SCPs nor the root's have room for the preventive counterpart of %s (%s, %d characters): "+
 				"the rule detects what it would have prevented; shorten the team's lists or turn off rules it does not need to make room",
 			o.Counterpart, strings.Join(o.Statements, ", "), o.Characters)})
@@ -50,7 +51,7 @@ func producePolicies(p *Plan) (Result, error) {
 				teams = append(teams, pl.Team)
 			}
 		}
-		res.Notes = append(res.Notes, Note{Level: Info, Subject: "policies/organization/organization.cfn.json", Message: fmt.Sprintf(
+		res.Notes = append(res.Notes, Note{Level: packgen.Info, Subject: "policies/organization/organization.cfn.json", Message: fmt.Sprintf(
 			"the root's SCPs hold preventive counterparts of %s, scoped to the teams' accounts and organizational units "+
 				"(policies.atRoot): redeploy this template whenever those teams' accounts or OUs change", strings.Join(teams, ", "))})
 	}

@@ -1,4 +1,4 @@
-package packgen
+package deploy
 
 import (
 	"bytes"
@@ -10,6 +10,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/aiguard/aiguard/conformance"
+	"github.com/aiguard/aiguard/packgen"
 	"github.com/aiguard/aiguard/policygen"
 	"github.com/aiguard/aiguard/rules"
 )
@@ -89,7 +90,7 @@ func deriveLZA(p *Plan, arts []Artifact) (Result, error) {
 			tg, ok = lzaTargets{OrganizationalUnits: []string{"Root"}}, true // the organization's SCPs: at the root
 		}
 		if !ok {
-			note(Warning, LZAOrganizationPath, "%s is left out: the Accelerator names its targets, and the spec names none of them", a.Path)
+			note(packgen.Warning, LZAOrganizationPath, "%s is left out: the Accelerator names its targets, and the spec names none of them", a.Path)
 			continue
 		}
 		rel := "service-control-policies/aiguard/" + strings.TrimPrefix(a.Path, "policies/")
@@ -108,13 +109,13 @@ func deriveLZA(p *Plan, arts []Artifact) (Result, error) {
 		} else if g, ok := targets(p.teamTarget(pk.Team.Name)); ok {
 			tg = g
 		} else {
-			note(Warning, LZASecurityPath, "the rules of pack %s are left out: the spec names none of team %s's OUs or accounts",
+			note(packgen.Warning, LZASecurityPath, "the rules of pack %s are left out: the spec names none of team %s's OUs or accounts",
 				pk.Name, pk.Team.Name)
 			continue
 		}
 		var list []map[string]any
 		for _, r := range pk.Rules {
-			rule := map[string]any{"name": r.Name, "description": description(r.Rule)}
+			rule := map[string]any{"name": r.Name, "description": packgen.Description(r.Rule)}
 			if r.Managed != "" {
 				rule["identifier"] = r.Managed
 				if len(r.InputParameters) > 0 {
@@ -123,7 +124,7 @@ func deriveLZA(p *Plan, arts []Artifact) (Result, error) {
 				list = append(list, rule)
 				continue
 			}
-			params := customInputParameters(r, "")
+			params := packgen.CustomInputParameters(r, "")
 			delete(params, "ExecutionRoleName") // the function runs in the account it evaluates
 			policy, err := lzaRulePolicy(r.Rule)
 			if err != nil {
@@ -134,7 +135,7 @@ func deriveLZA(p *Plan, arts []Artifact) (Result, error) {
 			custom := map[string]any{
 				"lambda": map[string]any{"sourceFilePath": lzaLambdaZip, "handler": "bootstrap", "runtime": "provided.al2023",
 					"rolePolicyFile": policyFile, "timeout": d.TimeoutSeconds},
-				"maximumExecutionFrequency": DefaultFrequency,
+				"maximumExecutionFrequency": packgen.DefaultFrequency,
 			}
 			if r.Rule.Trigger == rules.Periodic {
 				// No scope: a lookup type the Accelerator does not know
@@ -158,7 +159,7 @@ func deriveLZA(p *Plan, arts []Artifact) (Result, error) {
 	// no setting for.
 	var stacks, stackSets []map[string]any
 	regions := slices.Clone(d.Regions)
-	primary := []string{d.primaryRegion()}
+	primary := []string{d.PrimaryRegion()}
 	for _, a := range arts {
 		if !isTemplate(a.Data) {
 			continue
@@ -177,7 +178,7 @@ func deriveLZA(p *Plan, arts []Artifact) (Result, error) {
 			files[rel] = optOut
 			mgmt, ok := targets(Target{Accounts: []string{o.ManagementAccount}})
 			if !ok {
-				note(Warning, LZACustomizationsPath, "the AI services opt-out policy is left out: name the management account "+
+				note(packgen.Warning, LZACustomizationsPath, "the AI services opt-out policy is left out: name the management account "+
 					"%s in organization.landingZone.accounts", o.ManagementAccount)
 				continue
 			}
@@ -187,7 +188,7 @@ func deriveLZA(p *Plan, arts []Artifact) (Result, error) {
 		case a.Kind == KindHookFunctions || a.Kind == KindSecurityHubRules:
 			tg, ok := targets(Target{Accounts: []string{d.ToolingAccount}})
 			if !ok {
-				note(Warning, LZACustomizationsPath, "%s is left out: name the security tooling account %s in "+
+				note(packgen.Warning, LZACustomizationsPath, "%s is left out: name the security tooling account %s in "+
 					"organization.landingZone.accounts", a.Path, d.ToolingAccount)
 				continue
 			}
@@ -200,7 +201,7 @@ func deriveLZA(p *Plan, arts []Artifact) (Result, error) {
 				"capabilities": []string{"CAPABILITY_NAMED_IAM"}}
 			if a.Kind == KindHookFunctions {
 				st["parameters"] = []map[string]string{{"name": "CodeS3Bucket", "value": CodeBucketName(d.ToolingAccount, "REGION")}}
-				note(Info, LZACustomizationsPath, "%s takes the Lambda code from a bucket per Region; the Accelerator passes one "+
+				note(packgen.Info, LZACustomizationsPath, "%s takes the Lambda code from a bucket per Region; the Accelerator passes one "+
 					"value to every Region, so deploy it once per Region with the Region's bucket (%s)", a.Path,
 					CodeBucketName(d.ToolingAccount, "<region>"))
 			}
@@ -225,10 +226,10 @@ func deriveLZA(p *Plan, arts []Artifact) (Result, error) {
 			list = append(list, m)
 		}
 		slices.Sort(list)
-		note(Warning, LZAOrganizationPath, "the Accelerator names OUs by path and accounts by name, which organization.landingZone "+
+		note(packgen.Warning, LZAOrganizationPath, "the Accelerator names OUs by path and accounts by name, which organization.landingZone "+
 			"does not give for %s: the fragments leave them out of every target", strings.Join(list, ", "))
 	}
-	note(Info, lzaDir, "merge the fragments into the Accelerator's configuration files of the same names, and copy the files "+
+	note(packgen.Info, lzaDir, "merge the fragments into the Accelerator's configuration files of the same names, and copy the files "+
 		"under lza/ beside them; copy dist/aiguard-lambda-linux-amd64.zip (make build) to %s: the Accelerator builds one x86_64 "+
 		"function per custom rule and account from it. The Accelerator deploys rules, not conformance packs, so the packs' "+
 		"rules are listed as rule sets; it has no AI services opt-out policy, so that policy is a customization", lzaLambdaZip)
@@ -320,7 +321,7 @@ func (p *Plan) optOutTemplate(arts []Artifact) ([]byte, error) {
 			},
 		}},
 	}
-	return t.MarshalChecked(p.schema, "AI services opt-out template")
+	return t.MarshalChecked(p.Schema, "AI services opt-out template")
 }
 
 // jsonValue turns decoded JSON into the values a Template holds.

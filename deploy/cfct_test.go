@@ -1,4 +1,4 @@
-package packgen
+package deploy
 
 import (
 	"bytes"
@@ -218,7 +218,7 @@ func TestCfCT(t *testing.T) {
 					lambdaRegions = append(lambdaRegions, r.Regions...)
 				}
 			}
-			if len(lambdaRegions) == 0 || lambdaRegions[0] != tt.out.Plan.Deployment.primaryRegion() || m.Region != lambdaRegions[0] {
+			if len(lambdaRegions) == 0 || lambdaRegions[0] != tt.out.Plan.Deployment.PrimaryRegion() || m.Region != lambdaRegions[0] {
 				t.Errorf("rule Lambda Regions %v, home Region %s", lambdaRegions, m.Region)
 			}
 		})

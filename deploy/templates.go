@@ -1,4 +1,4 @@
-package packgen
+package deploy
 
 import (
 	"encoding/json"
@@ -7,102 +7,12 @@ import (
 	"sort"
 
 	"github.com/aiguard/aiguard/conformance"
-	"github.com/aiguard/aiguard/orgspec"
+	"github.com/aiguard/aiguard/packgen"
 )
-
-// DefaultFunctionName is the name of the rule Lambda in every Region.
-const DefaultFunctionName = "aiguard-config-rules"
-
-// Deployment describes the rule Lambda and the member role.
-type Deployment struct {
-	// FunctionName is the rule Lambda's name; its role is FunctionName-role.
-	FunctionName string
-	// MemberRoleName is the role the Lambda assumes in every member account.
-	MemberRoleName string
-	// ToolingAccount runs the Lambda; the member role trusts only the
-	// Lambda's role in this account.
-	ToolingAccount string
-	// OrganizationID scopes the Lambda's sts:AssumeRole to roles in the
-	// organization (aws:ResourceOrgID).
-	OrganizationID string
-	// Regions are where the Lambda stack is deployed, one stack per Region
-	// (Config invokes only a function in the rule's own Region). The first
-	// is the primary Region, where the stack also creates the function's
-	// IAM role, which is global.
-	Regions             []string
-	MemorySize          int
-	TimeoutSeconds      int
-	ReservedConcurrency int // 0: no reservation
-	// Tracing is the X-Ray mode: Active or PassThrough.
-	Tracing          string
-	LogRetentionDays int
-	// InvokingAccounts are the accounts whose Config may invoke the Lambda,
-	// one permission each; nil lets Config in any account invoke it (see
-	// LambdaTemplate).
-	InvokingAccounts []string
-}
-
-// MaxInvokingAccounts bounds the per-account Lambda permissions: a
-// function's resource-based policy is limited to 20 KB, and each
-// statement takes about 300 bytes.
-const MaxInvokingAccounts = 60
 
 // maxTrustPolicy is IAM's default quota on a role trust policy, in
 // characters.
 const maxTrustPolicy = 2048
-
-// DeploymentFor returns the deployment the spec describes: the
-// organization's tooling account, Regions, member role and Lambda settings,
-// with the defaults of the spec format for settings a spec built in code
-// leaves zero. InvokingAccounts is left nil; the plan sets it.
-func DeploymentFor(spec *orgspec.Spec) Deployment {
-	o := spec.Organization
-	d := Deployment{
-		FunctionName:        DefaultFunctionName,
-		MemberRoleName:      o.MemberRoleName,
-		ToolingAccount:      o.SecurityToolingAccount,
-		OrganizationID:      o.ID,
-		Regions:             slices.Clone(o.Regions),
-		MemorySize:          o.Lambda.MemorySize,
-		TimeoutSeconds:      o.Lambda.Timeout,
-		ReservedConcurrency: o.Lambda.ReservedConcurrency,
-		Tracing:             o.Lambda.Tracing,
-		LogRetentionDays:    o.Lambda.LogRetentionDays,
-	}
-	if d.MemberRoleName == "" {
-		d.MemberRoleName = orgspec.DefaultMemberRoleName
-	}
-	if d.MemorySize == 0 {
-		d.MemorySize = 256
-	}
-	if d.TimeoutSeconds == 0 {
-		d.TimeoutSeconds = 300
-	}
-	if d.Tracing == "" {
-		d.Tracing = "PassThrough"
-	}
-	if d.LogRetentionDays == 0 {
-		d.LogRetentionDays = 90
-	}
-	return d
-}
-
-// RoleName returns the name of the Lambda's own role.
-func (d Deployment) RoleName() string { return d.FunctionName + "-role" }
-
-// FunctionArn returns the function's ARN as an Fn::Sub string, in the
-// Region and partition of the stack it is used in.
-func (d Deployment) FunctionArn() string {
-	return fmt.Sprintf("arn:${AWS::Partition}:lambda:${AWS::Region}:%s:function:%s", d.ToolingAccount, d.FunctionName)
-}
-
-// primaryRegion returns the Region whose stack creates the function's role.
-func (d Deployment) primaryRegion() string {
-	if len(d.Regions) == 0 {
-		return "us-east-1"
-	}
-	return d.Regions[0]
-}
 
 // LambdaTemplate is the stack for the security tooling account, deployed
 // once per Region (a function serves only Config rules of its own Region):
@@ -116,10 +26,10 @@ func (d Deployment) primaryRegion() string {
 // not to an organization. The function can nevertheless act only in the
 // organization, as its role may assume the member role only in the
 // organization's accounts (aws:ResourceOrgID).
-func LambdaTemplate(d Deployment) (conformance.Template, error) {
-	if len(d.InvokingAccounts) > MaxInvokingAccounts {
+func LambdaTemplate(d packgen.Deployment) (conformance.Template, error) {
+	if len(d.InvokingAccounts) > packgen.MaxInvokingAccounts {
 		return nil, fmt.Errorf("%d accounts invoke the rule Lambda, more than the %d per-account permissions "+
-			"that fit its 20 KB resource policy", len(d.InvokingAccounts), MaxInvokingAccounts)
+			"that fit its 20 KB resource policy", len(d.InvokingAccounts), packgen.MaxInvokingAccounts)
 	}
 	fn := map[string]any{
 		"FunctionName":  d.FunctionName,
@@ -225,9 +135,9 @@ func LambdaTemplate(d Deployment) (conformance.Template, error) {
 		"AWSTemplateFormatVersion": "2010-09-09",
 		"Description": fmt.Sprintf("aiguard: the Config rule Lambda for the security tooling account %s; "+
 			"deploy in each Region (%s first, where the stack creates the function's role)",
-			d.ToolingAccount, d.primaryRegion()),
+			d.ToolingAccount, d.PrimaryRegion()),
 		"Parameters": codeParameters(),
-		"Conditions": d.sharedConditions(),
+		"Conditions": sharedConditions(d),
 		"Resources":  resources,
 		"Outputs": map[string]any{
 			"FunctionArn": map[string]any{"Value": conformance.GetAtt("Function", "Arn"),
@@ -241,7 +151,7 @@ func LambdaTemplate(d Deployment) (conformance.Template, error) {
 // the read-only actions the enabled custom rules declare plus what every
 // custom rule needs to report (config:PutEvaluations) and to read an
 // oversized configuration item (config:GetResourceConfigHistory).
-func MemberRoleTemplate(d Deployment, ruleActions []string) (conformance.Template, error) {
+func MemberRoleTemplate(d packgen.Deployment, ruleActions []string) (conformance.Template, error) {
 	actions := append([]string{"config:GetResourceConfigHistory", "config:PutEvaluations"}, ruleActions...)
 	sort.Strings(actions)
 	actions = slices.Compact(actions)
@@ -305,9 +215,9 @@ func codeParameters() map[string]any {
 
 // sharedConditions say where a per-Region stack creates the global
 // resources (IAM roles): in the primary Region.
-func (d Deployment) sharedConditions() map[string]any {
+func sharedConditions(d packgen.Deployment) map[string]any {
 	return map[string]any{
-		"CreateSharedResources": map[string]any{"Fn::Equals": []any{conformance.Ref("AWS::Region"), d.primaryRegion()}},
+		"CreateSharedResources": map[string]any{"Fn::Equals": []any{conformance.Ref("AWS::Region"), d.PrimaryRegion()}},
 	}
 }
 

@@ -1,4 +1,4 @@
-package packgen
+package deploy
 
 import (
 	"bytes"
@@ -10,6 +10,7 @@ import (
 	"github.com/aiguard/aiguard/conformance"
 	"github.com/aiguard/aiguard/internal/cfnschema"
 	"github.com/aiguard/aiguard/orgspec"
+	"github.com/aiguard/aiguard/packgen"
 	"github.com/aiguard/aiguard/policygen"
 	"github.com/aiguard/aiguard/rules"
 )
@@ -132,7 +133,7 @@ func TestGenerateExample(t *testing.T) {
 	if strings.Contains(org, `- "333333333333"`) {
 		t.Error("payments-risk organization pack excludes the team's own account")
 	}
-	if base := string(byPath[OrganizationPackPath(baselineName)].Data); strings.Contains(base, "ExcludedAccounts") {
+	if base := string(byPath[OrganizationPackPath(packgen.BaselineName)].Data); strings.Contains(base, "ExcludedAccounts") {
 		t.Error("the baseline excludes accounts")
 	}
 
@@ -152,7 +153,7 @@ func hasNote(out *Output, subject, fragment string) bool {
 }
 
 // findRule returns the rule of a pack by rule ID.
-func findRule(out *Output, pack, ruleID string) *PackRule {
+func findRule(out *Output, pack, ruleID string) *packgen.PackRule {
 	for _, pk := range out.Plan.Packs {
 		if pk.Name != pack {
 			continue
@@ -207,13 +208,13 @@ func TestExampleDecisions(t *testing.T) {
 	if r == nil || r.Managed != "" {
 		t.Fatalf("research's exempted root-access rule: %+v, want aiguard's rule in the team pack", r)
 	}
-	if got := customInputParameters(r, "m")[rules.ExemptParam]; got != "research-gpu-driver-build@2030-06-30" {
+	if got := packgen.CustomInputParameters(r, "m")[rules.ExemptParam]; got != "research-gpu-driver-build@2030-06-30" {
 		t.Errorf("%s = %q, want the exempted notebook with its last day", rules.ExemptParam, got)
 	}
 	// A rule runs once per team: in the baseline or in the team's pack.
 	for _, tp := range out.Plan.Teams {
 		seen := map[string]string{}
-		var packs []*Pack
+		var packs []*packgen.Pack
 		for _, pk := range out.Plan.Packs {
 			if pk.Team == nil || pk.Team == tp.Team {
 				packs = append(packs, pk)
@@ -259,8 +260,8 @@ func TestCustomRuleShape(t *testing.T) {
 			if role, _ := p.Path("InputParameters", "ExecutionRoleName").Scalar(); role != "aiguard-config-rules-member" {
 				t.Errorf("%s: ExecutionRoleName = %q", name, role)
 			}
-			if ref, _ := p.Path("Source", "SourceIdentifier", "Ref").Scalar(); ref != LambdaArnParam {
-				t.Errorf("%s: SourceIdentifier is not Ref %s", name, LambdaArnParam)
+			if ref, _ := p.Path("Source", "SourceIdentifier", "Ref").Scalar(); ref != packgen.LambdaArnParam {
+				t.Errorf("%s: SourceIdentifier is not Ref %s", name, packgen.LambdaArnParam)
 			}
 		}
 	}
@@ -376,7 +377,7 @@ func TestProducerSeam(t *testing.T) {
 		return Result{
 			Artifacts: []Artifact{{Path: "policies/scp-" + p.Spec.Organization.Name + ".json", Kind: "scp",
 				Target: Target{Scope: ScopeOrganization}, Data: []byte("{}\n")}},
-			Notes: []Note{{Level: Info, Subject: "policies", Message: "plugged in"}},
+			Notes: []Note{{Level: packgen.Info, Subject: "policies", Message: "plugged in"}},
 		}, nil
 	}}
 	out, err := Generate(exampleSpec(t), Options{Producers: append(DefaultProducers(), extra)})
@@ -413,7 +414,7 @@ teams:
 `))
 	out := generate(t, spec)
 	checkArtifacts(t, out)
-	if len(out.Plan.Packs) != 1 || out.Plan.Packs[0].Name != baselineName {
+	if len(out.Plan.Packs) != 1 || out.Plan.Packs[0].Name != packgen.BaselineName {
 		t.Fatalf("packs = %v, want only the baseline", packNames(out))
 	}
 	for _, team := range []string{"alpha", "beta"} {

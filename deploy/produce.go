@@ -1,4 +1,4 @@
-package packgen
+package deploy
 
 import (
 	"fmt"
@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/aiguard/aiguard/conformance"
+	"github.com/aiguard/aiguard/packgen"
 )
 
 // Limits of AWS Config on organization conformance packs and on what one
@@ -38,7 +39,7 @@ func PackPath(name string) string { return packsDir + name + ".yaml" }
 func OrganizationPackPath(name string) string { return orgPacksDir + name + ".yaml" }
 
 // packTarget returns what a pack governs.
-func (p *Plan) packTarget(pk *Pack) Target {
+func (p *Plan) packTarget(pk *packgen.Pack) Target {
 	regions := slices.Clone(p.Spec.Organization.Regions)
 	if pk.Team == nil {
 		return Target{Scope: ScopeOrganization, Regions: regions}
@@ -87,14 +88,14 @@ func producePacks(p *Plan) (Result, error) {
 			subject := "pack " + pk.Name
 			switch {
 			case len(t.OrganizationalUnits) > 0:
-				note(Warning, subject, "team %s owns organizational units (%s): an organization conformance pack can exclude "+
+				note(packgen.Warning, subject, "team %s owns organizational units (%s): an organization conformance pack can exclude "+
 					"accounts but not target an OU, so none is generated. Deploy %s with a service-managed StackSet "+
 					"targeting %s%s",
 					t.Name, strings.Join(target.OrganizationalUnits, ", "), PackPath(pk.Name), describeTargets(target),
 					p.lambdaParamHint(pk))
 				continue
 			case len(t.Accounts) == 0:
-				note(Warning, subject, "team %s names no account or organizational unit; the pack is generated but targets nothing", t.Name)
+				note(packgen.Warning, subject, "team %s names no account or organizational unit; the pack is generated but targets nothing", t.Name)
 				continue
 			}
 			for _, a := range known {
@@ -103,7 +104,7 @@ func producePacks(p *Plan) (Result, error) {
 				}
 			}
 			if len(excluded) > MaxExcludedAccounts {
-				note(Warning, subject, "an organization pack for team %s would exclude %d accounts, more than the %d Config allows, "+
+				note(packgen.Warning, subject, "an organization pack for team %s would exclude %d accounts, more than the %d Config allows, "+
 					"so none is generated. Deploy %s with a StackSet targeting %s%s",
 					t.Name, len(excluded), MaxExcludedAccounts, PackPath(pk.Name), describeTargets(target), p.lambdaParamHint(pk))
 				continue
@@ -115,7 +116,7 @@ func producePacks(p *Plan) (Result, error) {
 			return Result{}, err
 		}
 		if viaS3 {
-			note(Info, "pack "+pk.Name, "%s is too large to inline in %s with its wrapper (%d bytes of TemplateBody at most), "+
+			note(packgen.Info, "pack "+pk.Name, "%s is too large to inline in %s with its wrapper (%d bytes of TemplateBody at most), "+
 				"so it reads the pack from S3: upload %s to s3://<bucket>/aiguard/%s in each Region and pass the bucket as %s",
 				PackPath(pk.Name), OrganizationPackPath(pk.Name), conformance.MaxTemplateBytes, PackPath(pk.Name), PackPath(pk.Name),
 				packTemplateBucketRef)
@@ -126,7 +127,7 @@ func producePacks(p *Plan) (Result, error) {
 	}
 	o := p.Spec.Organization
 	if orgPacks > 0 {
-		note(Info, "organization", "deploy %s*.yaml in the delegated administrator account %s (register it for "+
+		note(packgen.Info, "organization", "deploy %s*.yaml in the delegated administrator account %s (register it for "+
 			"config-multiaccountsetup.amazonaws.com) in each Region (%s), after the rule Lambda and the member role; "+
 			"every member account needs a configuration recorder", orgPacksDir, o.SecurityToolingAccount, strings.Join(o.Regions, ", "))
 	}
@@ -136,11 +137,11 @@ func producePacks(p *Plan) (Result, error) {
 		if ous := p.Spec.OrganizationalUnits(); len(ous) > 0 {
 			msg += ", such as the accounts under " + strings.Join(ous, ", ")
 		}
-		note(Warning, "organization", "%s; to keep each team's rules in its own accounts, name every account in the spec, "+
+		note(packgen.Warning, "organization", "%s; to keep each team's rules in its own accounts, name every account in the spec, "+
 			"or deploy %s with StackSets targeting the team's accounts instead", msg, packsDir+"aiguard-<team>.yaml")
 	}
 	if orgPacks > MaxOrganizationPacks {
-		note(Warning, "organization", "%d organization conformance packs exceed the %d an organization may have (not adjustable): "+
+		note(packgen.Warning, "organization", "%d organization conformance packs exceed the %d an organization may have (not adjustable): "+
 			"deploy the team packs with StackSets instead", orgPacks, MaxOrganizationPacks)
 	}
 	p.accountLimits(note)
@@ -163,10 +164,10 @@ func (p *Plan) accountLimits(note func(level, subject, format string, args ...an
 			rules += len(pk.Rules)
 		}
 		if packs > MaxPacksPerAccount {
-			note(Warning, "team "+tp.Team.Name, "each account of the team gets %d conformance packs, more than the %d Config allows", packs, MaxPacksPerAccount)
+			note(packgen.Warning, "team "+tp.Team.Name, "each account of the team gets %d conformance packs, more than the %d Config allows", packs, MaxPacksPerAccount)
 		}
 		if rules > MaxRulesPerAccount {
-			note(Warning, "team "+tp.Team.Name, "each account of the team gets %d Config rules per Region, more than the %d Config allows", rules, MaxRulesPerAccount)
+			note(packgen.Warning, "team "+tp.Team.Name, "each account of the team gets %d Config rules per Region, more than the %d Config allows", rules, MaxRulesPerAccount)
 		}
 	}
 }
@@ -185,19 +186,19 @@ func describeTargets(t Target) string {
 
 // lambdaParamHint tells how to set RuleLambdaArn when the pack has custom
 // rules.
-func (p *Plan) lambdaParamHint(pk *Pack) string {
+func (p *Plan) lambdaParamHint(pk *packgen.Pack) string {
 	if pk.Custom() == 0 {
 		return "."
 	}
 	d := p.Deployment
 	return fmt.Sprintf(", with the parameter %s set per Region to arn:%s:lambda:<region>:%s:function:%s.",
-		LambdaArnParam, p.Spec.Partition(), d.ToolingAccount, d.FunctionName)
+		packgen.LambdaArnParam, p.Spec.Partition(), d.ToolingAccount, d.FunctionName)
 }
 
 // orgPackTemplate returns the template that deploys a pack as an
 // organization conformance pack: TemplateBody inline when the whole fits a
 // TemplateBody itself, else TemplateS3Uri (viaS3).
-func (p *Plan) orgPackTemplate(pk *Pack, excluded []string) (data []byte, viaS3 bool, err error) {
+func (p *Plan) orgPackTemplate(pk *packgen.Pack, excluded []string) (data []byte, viaS3 bool, err error) {
 	o := p.Spec.Organization
 	props := map[string]any{
 		"OrganizationConformancePackName": pk.Name,
@@ -211,7 +212,7 @@ func (p *Plan) orgPackTemplate(pk *Pack, excluded []string) (data []byte, viaS3 
 	}
 	if pk.Custom() > 0 {
 		props["ConformancePackInputParameters"] = []any{map[string]any{
-			"ParameterName":  LambdaArnParam,
+			"ParameterName":  packgen.LambdaArnParam,
 			"ParameterValue": conformance.Sub(p.Deployment.FunctionArn()),
 		}}
 	}
@@ -228,7 +229,7 @@ func (p *Plan) orgPackTemplate(pk *Pack, excluded []string) (data []byte, viaS3 
 		},
 	}
 	name := OrganizationPackPath(pk.Name)
-	data, err = t.MarshalChecked(p.schema, name)
+	data, err = t.MarshalChecked(p.Schema, name)
 	if err != nil || len(data) <= conformance.MaxTemplateBytes {
 		return data, false, err
 	}
@@ -240,7 +241,7 @@ func (p *Plan) orgPackTemplate(pk *Pack, excluded []string) (data []byte, viaS3 
 		param["Default"] = o.ConformancePackBucket
 	}
 	t["Parameters"] = map[string]any{packTemplateBucketRef: param}
-	data, err = t.MarshalChecked(p.schema, name)
+	data, err = t.MarshalChecked(p.Schema, name)
 	return data, true, err
 }
 
@@ -252,7 +253,7 @@ func produceDeployment(p *Plan) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	lambdaData, err := lambda.MarshalChecked(p.schema, LambdaPath)
+	lambdaData, err := lambda.MarshalChecked(p.Schema, LambdaPath)
 	if err != nil {
 		return Result{}, err
 	}
@@ -260,7 +261,7 @@ func produceDeployment(p *Plan) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	roleData, err := role.MarshalChecked(p.schema, MemberRolePath)
+	roleData, err := role.MarshalChecked(p.Schema, MemberRolePath)
 	if err != nil {
 		return Result{}, err
 	}
@@ -273,19 +274,19 @@ func produceDeployment(p *Plan) (Result, error) {
 		{Path: LambdaPath, Kind: KindLambdaStack, Data: lambdaData,
 			Target: Target{Scope: ScopeAccount, Accounts: []string{d.ToolingAccount}, Regions: regions}},
 		{Path: MemberRolePath, Kind: KindMemberRoleStackSet, Data: roleData,
-			Target: Target{Scope: ScopeOrganization, Regions: []string{d.primaryRegion()}}},
+			Target: Target{Scope: ScopeOrganization, Regions: []string{d.PrimaryRegion()}}},
 	}}
 	res.Notes = append(res.Notes,
-		Note{Level: Info, Subject: LambdaPath, Message: fmt.Sprintf("deploy in the security tooling account %s, in %s first "+
+		Note{Level: packgen.Info, Subject: LambdaPath, Message: fmt.Sprintf("deploy in the security tooling account %s, in %s first "+
 			"(its stack creates the function's role %s), then in each other Region; CodeS3Bucket is a bucket in that Region "+
-			"holding dist/aiguard-lambda-linux-arm64.zip from make build", d.ToolingAccount, d.primaryRegion(), d.RoleName())},
-		Note{Level: Info, Subject: MemberRolePath, Message: fmt.Sprintf("deploy, after the rule Lambda's role exists, as a "+
+			"holding dist/aiguard-lambda-linux-arm64.zip from make build", d.ToolingAccount, d.PrimaryRegion(), d.RoleName())},
+		Note{Level: packgen.Info, Subject: MemberRolePath, Message: fmt.Sprintf("deploy, after the rule Lambda's role exists, as a "+
 			"service-managed StackSet to the organization root (or the OUs of the accounts the packs reach) in one Region, %s "+
 			"(IAM is global). StackSets do not deploy to the management account %s: create the role %s there with a stack "+
-			"if the baseline's custom rules are to evaluate it", d.primaryRegion(), p.Spec.Organization.ManagementAccount, d.MemberRoleName)},
+			"if the baseline's custom rules are to evaluate it", d.PrimaryRegion(), p.Spec.Organization.ManagementAccount, d.MemberRoleName)},
 	)
 	if custom == 0 {
-		res.Notes = append(res.Notes, Note{Level: Info, Subject: "deploy/",
+		res.Notes = append(res.Notes, Note{Level: packgen.Info, Subject: "deploy/",
 			Message: "no pack has a custom rule: the rule Lambda and the member role are not needed"})
 	}
 	return res, nil

@@ -1,4 +1,4 @@
-package packgen
+package deploy
 
 import (
 	"bytes"

@@ -1,4 +1,4 @@
-package packgen
+package deploy
 
 import (
 	"bytes"
@@ -10,6 +10,7 @@ import (
 	"github.com/aiguard/aiguard/configitem"
 	"github.com/aiguard/aiguard/conformance"
 	"github.com/aiguard/aiguard/orgspec"
+	"github.com/aiguard/aiguard/packgen"
 	"github.com/aiguard/aiguard/rules"
 )
 
@@ -200,7 +201,7 @@ func TestThousandTeams(t *testing.T) {
 	if got := len(out.Plan.Teams); got != 1000 {
 		t.Errorf("%d teams", got)
 	}
-	if out.Plan.Packs[0].Name != baselineName {
+	if out.Plan.Packs[0].Name != packgen.BaselineName {
 		t.Errorf("first pack %s, want the baseline", out.Plan.Packs[0].Name)
 	}
 	if got := len(out.Plan.Packs); got != 1001 {

@@ -1,4 +1,4 @@
-package packgen
+package deploy
 
 import (
 	"bytes"
@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/aiguard/aiguard/packgen"
 )
 
 // listFiles returns the files under dir, relative, with forward slashes.
@@ -267,7 +269,7 @@ func TestWriteDirHostile(t *testing.T) {
 		}
 		found := false
 		for _, n := range o.Notes {
-			found = found || n.Subject == "notes/mine.txt" && n.Level == Warning
+			found = found || n.Subject == "notes/mine.txt" && n.Level == packgen.Warning
 		}
 		if !found {
 			t.Error("no warning says the file was kept")

@@ -1,4 +1,4 @@
-package packgen
+package deploy
 
 import (
 	"encoding/json"
@@ -9,10 +9,12 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/aiguard/aiguard/conformance"
-	"github.com/aiguard/aiguard/policygen"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclwrite"
+
+	"github.com/aiguard/aiguard/conformance"
+	"github.com/aiguard/aiguard/packgen"
+	"github.com/aiguard/aiguard/policygen"
 )
 
 // Terraform output.
@@ -403,7 +405,7 @@ func deriveTerraform(p *Plan, arts []Artifact) (Result, error) {
 		orgPack.set("delivery_s3_bucket", q(b))
 	}
 	dyn := orgPack.block("dynamic", "input_parameter").set("for_each", "each.value.custom ? [local.rule_lambda_arn] : []")
-	dyn.block("content").set("parameter_name", q(LambdaArnParam)).set("parameter_value", "input_parameter.value")
+	dyn.block("content").set("parameter_name", q(packgen.LambdaArnParam)).set("parameter_value", "input_parameter.value")
 	orgPack.set("depends_on", "[aws_lambda_permission.config]")
 	for _, st := range []struct{ name, path, cond string }{
 		{"hook_functions", HookFunctionsPath, "var.deploy_tooling"},
@@ -471,7 +473,7 @@ func deriveTerraform(p *Plan, arts []Artifact) (Result, error) {
 		pack.set("delivery_s3_bucket", q(b))
 	}
 	dyn = pack.block("dynamic", "input_parameter").set("for_each", "local.custom_packs[each.key] ? [local.rule_lambda_arn] : []")
-	dyn.block("content").set("parameter_name", q(LambdaArnParam)).set("parameter_value", "input_parameter.value")
+	dyn.block("content").set("parameter_name", q(packgen.LambdaArnParam)).set("parameter_value", "input_parameter.value")
 	res("aws_cloudformation_stack", "hook").
 		set("count", "var.team != \"\" && fileexists(\"${path.module}/../"+hookDir+"${var.team}.yaml\") ? 1 : 0").
 		set("name", `"aiguard-cfn-hook-${var.team}"`).
@@ -497,11 +499,11 @@ func deriveTerraform(p *Plan, arts []Artifact) (Result, error) {
 		return Result{}, err
 	}
 	target := Target{Scope: ScopeOrganization, Regions: slices.Clone(d.Regions)}
-	note := Note{Level: Info, Subject: terraformDir, Message: fmt.Sprintf("terraform/ is a module over the files beside it "+
+	note := Note{Level: packgen.Info, Subject: terraformDir, Message: fmt.Sprintf("terraform/ is a module over the files beside it "+
 		"(keep the output directory together): apply it with deploy_organization_policies in the management account %s "+
 		"(root_id set), with deploy_tooling in the security tooling account %s in each Region (create_global_resources in %s "+
 		"only, code_s3_bucket set), and with team in each team account; its variables default to the spec's values",
-		spec.Organization.ManagementAccount, d.ToolingAccount, d.primaryRegion())}
+		spec.Organization.ManagementAccount, d.ToolingAccount, d.PrimaryRegion())}
 	return Result{Notes: []Note{note}, Artifacts: []Artifact{
 		{Path: terraformDir + "main.tf", Kind: KindTerraform, Target: target, Data: main},
 		{Path: terraformDir + "outputs.tf", Kind: KindTerraform, Target: target, Data: outputs},

@@ -1,4 +1,4 @@
-package packgen
+package deploy
 
 import (
 	"crypto/rand"
@@ -13,6 +13,8 @@ import (
 	"path"
 	"sort"
 	"strings"
+
+	"github.com/aiguard/aiguard/packgen"
 )
 
 // ErrNotOutputDir is returned by WriteDir for a directory that holds files
@@ -74,7 +76,7 @@ func WriteDir(dir string, out *Output) error {
 			return err
 		}
 		if keep != "" {
-			out.Notes = append(out.Notes, Note{Level: Warning, Subject: p, Message: keep})
+			out.Notes = append(out.Notes, Note{Level: packgen.Warning, Subject: p, Message: keep})
 			continue
 		}
 		remove = append(remove, p)
