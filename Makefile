@@ -5,7 +5,7 @@ ARCHES   := arm64 amd64
 LDFLAGS  := -s -w
 GOFLAGS_BUILD := -trimpath -ldflags "$(LDFLAGS)"
 
-.PHONY: all build test lint vet staticcheck fmt-check fuzz bench example docs clean
+.PHONY: all build test lint vet staticcheck fmt-check fuzz bench example docs golden clean
 
 all: build
 
@@ -67,6 +67,13 @@ bench: build
 ## example: the main job on the built-in example, no AWS credentials needed
 example:
 	$(GO) run ./cmd/aiguard evaluate --examples --format table
+
+## golden: rewrite every golden file and committed fuzz seed corpus, through the -update flag of
+## internal/testenv/golden, in exactly the packages whose tests import it
+GOLDEN_PKGS = $(GO) list -f '{{.ImportPath}} {{join .TestImports " "}} {{join .XTestImports " "}}' ./... | \
+	awk '/ github.com\/aiguard\/aiguard\/internal\/testenv\/golden( |$$)/ {print $$1}'
+golden:
+	$(GO) test -count=1 $$($(GOLDEN_PKGS)) -update
 
 ## docs: regenerate docs/rules.md and docs/detections.md from the catalogs
 docs:

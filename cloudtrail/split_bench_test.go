@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aiguard/aiguard/internal/ctgen"
 	"github.com/aiguard/aiguard/internal/jsonsplit"
+	"github.com/aiguard/aiguard/internal/testenv/ctgen"
 )
 
 // benchLog is a log file of the generator's noise: 20,000 records.

@@ -3,9 +3,6 @@ package configevent_test
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
-	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,9 +10,8 @@ import (
 	"github.com/aiguard/aiguard/configevent"
 	"github.com/aiguard/aiguard/configitem"
 	"github.com/aiguard/aiguard/configitem/configitemtest"
+	"github.com/aiguard/aiguard/internal/testenv/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the committed seed corpus in testdata/fuzz/FuzzParse")
 
 // FuzzParse checks that Parse never panics, that what it accepts is
 // coherent, and that the item of an accepted event marshals and decodes
@@ -111,10 +107,7 @@ const corpusDir = "testdata/fuzz/FuzzParse"
 // TestFuzzParseCorpus checks the committed seed corpus, and with -update
 // rewrites it from the event fixtures and the variants below.
 func TestFuzzParseCorpus(t *testing.T) {
-	if *update {
-		writeCorpus(t, corpusDir, parseSeeds(t))
-	}
-	checkCorpus(t, corpusDir, 30)
+	golden.FuzzCorpus(t, corpusDir, 30, func() map[string][]byte { return parseSeeds(t) })
 }
 
 // parseSeeds returns the seed inputs by file name: every event fixture, then
@@ -235,47 +228,4 @@ func compact(t *testing.T, data []byte) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
-}
-
-// writeCorpus replaces the corpus in dir with seeds, one file per seed in the
-// "go test fuzz v1" format for a single []byte argument.
-func writeCorpus(t *testing.T, dir string, seeds map[string][]byte) {
-	t.Helper()
-	if err := os.RemoveAll(dir); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	for name, data := range seeds {
-		content := fmt.Sprintf("go test fuzz v1\n[]byte(%q)\n", data)
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	t.Logf("wrote %d seeds to %s", len(seeds), dir)
-}
-
-// checkCorpus checks that dir holds at least min seeds, each in the format
-// go test reads (it would fail the fuzz target on a malformed file, but with
-// a less helpful message).
-func checkCorpus(t *testing.T, dir string, min int) {
-	t.Helper()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatalf("seed corpus: %v (regenerate it with -update)", err)
-	}
-	if len(entries) < min {
-		t.Errorf("seed corpus %s has %d files, want at least %d", dir, len(entries), min)
-	}
-	for _, e := range entries {
-		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		header, rest, ok := bytes.Cut(data, []byte("\n"))
-		if !ok || string(header) != "go test fuzz v1" || !bytes.HasPrefix(rest, []byte("[]byte(")) {
-			t.Errorf("%s: not a \"go test fuzz v1\" file with one []byte value", e.Name())
-		}
-	}
 }

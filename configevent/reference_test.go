@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/aiguard/aiguard/configevent"
-	"github.com/aiguard/aiguard/internal/refdata"
+	"github.com/aiguard/aiguard/internal/testenv/refdata"
 )
 
 // TestReferenceEvents parses the sample Lambda events from the AWS Config

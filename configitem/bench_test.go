@@ -13,8 +13,8 @@ import (
 	"testing"
 
 	"github.com/aiguard/aiguard/configitem"
-	"github.com/aiguard/aiguard/internal/cpuclock"
 	"github.com/aiguard/aiguard/internal/jsonfast"
+	"github.com/aiguard/aiguard/internal/testenv/cpuclock"
 )
 
 // BenchmarkDecode decodes a typical notebook CI (about 2 KB) in each shape,

@@ -2,38 +2,20 @@ package configitem_test
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"reflect"
 	"testing"
 
 	"github.com/aiguard/aiguard/configitem"
+	"github.com/aiguard/aiguard/internal/testenv/rulecases"
 )
 
 // TestDecodeMatchesEncodingJSON decodes every rule fixture's CI and checks
 // that what lookups read from its configuration and supplementary
 // configuration is what encoding/json makes of the same text, node by node.
 func TestDecodeMatchesEncodingJSON(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join("..", "testdata", "rules", "*", "*.json"))
-	if len(files) == 0 {
-		t.Fatal("no fixtures")
-	}
 	n := 0
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var fx struct {
-			CI json.RawMessage `json:"ci"`
-		}
-		if json.Unmarshal(data, &fx) != nil || len(fx.CI) == 0 {
-			continue
-		}
-		it, err := configitem.Decode(fx.CI)
-		if err != nil {
-			continue // fixtures of malformed items
-		}
+	for _, fx := range rulecases.Load(t) {
+		f, it := fx.Path, fx.Item
 		if len(it.Configuration) > 0 {
 			var want any
 			if err := json.Unmarshal(it.Configuration, &want); err != nil {

@@ -11,8 +11,8 @@ import (
 
 	"github.com/aiguard/aiguard/asff"
 	"github.com/aiguard/aiguard/cloudtrail"
-	"github.com/aiguard/aiguard/internal/ctgen"
-	"github.com/aiguard/aiguard/internal/refdata"
+	"github.com/aiguard/aiguard/internal/testenv/ctgen"
+	"github.com/aiguard/aiguard/internal/testenv/refdata"
 )
 
 // The detection IDs are permanent: the issue that introduced them fixed them.

@@ -13,8 +13,6 @@ import (
 	"io"
 	"maps"
 	"net/http"
-	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -25,7 +23,8 @@ import (
 	"github.com/aiguard/aiguard/configitem"
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
 	"github.com/aiguard/aiguard/internal/cli/evaluate"
-	"github.com/aiguard/aiguard/internal/localaws"
+	"github.com/aiguard/aiguard/internal/testenv/localaws"
+	"github.com/aiguard/aiguard/internal/testenv/rulecases"
 	"github.com/aiguard/aiguard/rules"
 )
 
@@ -33,25 +32,10 @@ import (
 // that can be used.
 const catalogAccount = "111122223333"
 
-// catalogFixture is one file testdata/rules/<rule-id>/<case>.json of the
-// repository (the format internal/cli/evaluate's fixture runner defines).
-type catalogFixture struct {
-	Description        string            `json:"description"`
-	Params             map[string]string `json:"params"`
-	Expect             rules.Compliance  `json:"expect"`
-	AnnotationContains []string          `json:"annotationContains"`
-	CI                 json.RawMessage   `json:"ci"`
-
-	path     string // relative to the module root, for messages
-	ruleID   string
-	item     *configitem.Item
-	apiShape bool // configuration is a JSON-encoded string
-}
-
 // catalogCase is one invocation: a fixture in a change notification, or in
 // an oversized notification whose CI the function fetches from localaws.
 type catalogCase struct {
-	f         *catalogFixture
+	f         *rulecases.Case
 	oversized bool
 	// capture is the capture time the Lambda sees, and so the ordering
 	// timestamp of its evaluation: the CI's, or for an oversized case
@@ -78,36 +62,37 @@ func (c catalogCase) how() string {
 func TestEmulatorCatalog(t *testing.T) {
 	requireBinaries(t)
 	reg := rules.Catalog()
-	fixtures := loadCatalogFixtures(t)
+	fixtures := rulecases.Load(t)
 	cases := catalogCases(t, reg, fixtures)
 
 	srv := startLocalAWS(t, localaws.Options{})
 	for _, c := range cases {
 		if c.oversized {
-			srv.AddConfigurationItem(historyItem(c.f.item, c.capture))
+			srv.AddConfigurationItem(historyItem(c.f.Item, c.capture))
 		}
 	}
 	emu := startEmulator(t, bin.bootstrap, emulatorEnv(srv.URL, "us-east-1"))
 
 	start := time.Now()
 	for i, c := range cases {
-		name := strings.TrimSuffix(strings.TrimPrefix(c.f.path, "testdata/rules/"), ".json") + "/" + c.how()
+		name := c.f.Name + "/" + c.how()
 		ok := t.Run(name, func(t *testing.T) {
 			want, err := cliEvaluate(reg, c.f)
 			if err != nil {
-				t.Fatalf("rule %s, fixture %s: %v", c.f.ruleID, c.f.path, err)
+				t.Fatalf("rule %s, fixture %s: %v", c.f.RuleID, c.f.Path, err)
 			}
-			checkFixtureVerdict(t, c.f, want)
+			c.f.Check(t, "aiguard evaluate", rulecases.Verdict{RuleID: want.RuleID, ResourceType: want.ResourceType,
+				ResourceID: want.ResourceID, Compliance: string(want.Compliance), Annotation: want.Annotation})
 			token := fmt.Sprintf("catalog-result-token-%d", i)
 			srv.Reset()
 			r, err := emu.post(catalogEvent(t, c, token))
 			if err != nil {
 				t.Fatalf("rule %s, fixture %s (%s notification): invoke: %v\nemulator output (tail):\n%s",
-					c.f.ruleID, c.f.path, c.how(), err, lastLines(emu.out.String(), 20))
+					c.f.RuleID, c.f.Path, c.how(), err, lastLines(emu.out.String(), 20))
 			}
 			if r.status != http.StatusOK || r.body != "null" {
 				t.Fatalf("rule %s, fixture %s (%s notification): the function answered %d %s, want 200 null\nemulator output (tail):\n%s",
-					c.f.ruleID, c.f.path, c.how(), r.status, r.body, lastLines(emu.out.String(), 20))
+					c.f.RuleID, c.f.Path, c.how(), r.status, r.body, lastLines(emu.out.String(), 20))
 			}
 			checkLambdaEvaluation(t, srv, c, token, want)
 		})
@@ -122,49 +107,13 @@ func TestEmulatorCatalog(t *testing.T) {
 	t.Logf("%d invocations (%d fixtures, %d oversized) in %v", len(cases), len(fixtures), len(cases)-len(fixtures), time.Since(start).Round(time.Millisecond))
 }
 
-// loadCatalogFixtures reads every rule fixture of the repository.
-func loadCatalogFixtures(t *testing.T) []*catalogFixture {
-	t.Helper()
-	paths, err := filepath.Glob(filepath.Join("..", "testdata", "rules", "*", "*.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(paths) == 0 {
-		t.Fatal("no rule fixtures under ../testdata/rules")
-	}
-	var out []*catalogFixture
-	for _, path := range paths {
-		rel := filepath.ToSlash(strings.TrimPrefix(path, ".."+string(filepath.Separator)))
-		data, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f := &catalogFixture{path: rel, ruleID: filepath.Base(filepath.Dir(path))}
-		if err := json.Unmarshal(data, f); err != nil {
-			t.Errorf("%s: not a rule fixture: %v", rel, err)
-			continue
-		}
-		if f.item, err = configitem.Decode(f.CI); err != nil {
-			t.Errorf("%s: ci does not decode: %v", rel, err)
-			continue
-		}
-		var shape struct {
-			Configuration json.RawMessage `json:"configuration"`
-		}
-		_ = json.Unmarshal(f.CI, &shape) // the CI decoded above, so it is an object
-		f.apiShape = bytes.HasPrefix(bytes.TrimSpace(shape.Configuration), []byte(`"`))
-		out = append(out, f)
-	}
-	return out
-}
-
 // catalogCases lists the invocations: every fixture in a change
 // notification, and again in an oversized notification when the Lambda
 // would fetch its CI (an evaluable item with a configuration). It fails the
 // test when a resource type that a change-triggered rule covers lacks the
 // cases end-to-end coverage needs: a COMPLIANT and a NON_COMPLIANT fixture,
 // and an oversized case.
-func catalogCases(t *testing.T, reg *rules.Registry, fixtures []*catalogFixture) []catalogCase {
+func catalogCases(t *testing.T, reg *rules.Registry, fixtures []*rulecases.Case) []catalogCase {
 	t.Helper()
 	typeRules := map[string][]string{} // resource type -> change-triggered rules covering it
 	for _, r := range reg.All() {
@@ -183,9 +132,9 @@ func catalogCases(t *testing.T, reg *rules.Registry, fixtures []*catalogFixture)
 
 	var cases []catalogCase
 	counts := map[string]map[string]int{} // resource type -> verdict or "oversized" -> cases
-	count := func(f *catalogFixture, what string) {
-		rt := f.item.ResourceType
-		if !slices.Contains(typeRules[rt], f.ruleID) {
+	count := func(f *rulecases.Case, what string) {
+		rt := f.Item.ResourceType
+		if !slices.Contains(typeRules[rt], f.RuleID) {
 			return // a fixture of a type its rule does not cover
 		}
 		if counts[rt] == nil {
@@ -204,26 +153,26 @@ func catalogCases(t *testing.T, reg *rules.Registry, fixtures []*catalogFixture)
 	used := map[captured]bool{}
 	apiShape, apiOversized := 0, 0
 	for _, f := range fixtures {
-		if _, ok := reg.Get(f.ruleID); !ok {
-			t.Errorf("%s: the folder names no rule in the catalog", f.path)
+		if _, ok := reg.Get(f.RuleID); !ok {
+			t.Errorf("%s: the folder names no rule in the catalog", f.Path)
 			continue
 		}
-		cases = append(cases, catalogCase{f: f, capture: f.item.CaptureTime})
-		count(f, string(f.Expect))
-		if f.apiShape {
+		cases = append(cases, catalogCase{f: f, capture: f.Item.CaptureTime})
+		count(f, f.Expect)
+		if f.APIShape {
 			apiShape++
 		}
-		if !f.item.Evaluable() || len(f.item.Configuration) == 0 {
+		if !f.Item.Evaluable() || len(f.Item.Configuration) == 0 {
 			continue // the Lambda fetches nothing for these
 		}
-		capture := f.item.CaptureTime
-		for used[captured{f.item.ResourceType, f.item.ResourceID, capture.UnixNano()}] {
+		capture := f.Item.CaptureTime
+		for used[captured{f.Item.ResourceType, f.Item.ResourceID, capture.UnixNano()}] {
 			capture = capture.Add(time.Millisecond)
 		}
-		used[captured{f.item.ResourceType, f.item.ResourceID, capture.UnixNano()}] = true
+		used[captured{f.Item.ResourceType, f.Item.ResourceID, capture.UnixNano()}] = true
 		cases = append(cases, catalogCase{f: f, oversized: true, capture: capture})
 		count(f, "oversized")
-		if f.apiShape {
+		if f.APIShape {
 			apiOversized++
 		}
 	}
@@ -248,11 +197,10 @@ func catalogCases(t *testing.T, reg *rules.Registry, fixtures []*catalogFixture)
 
 // cliEvaluate runs `aiguard evaluate --ci - --rule ID [--params JSON]` on the
 // fixture's CI in process and returns its one evaluation.
-func cliEvaluate(reg *rules.Registry, f *catalogFixture) (rules.Evaluation, error) {
-	args := []string{"--ci", "-", "--rule", f.ruleID, "--format", "json"}
-	if len(f.Params) > 0 {
-		p, _ := json.Marshal(f.Params) // a map of strings always encodes
-		args = append(args, "--params", string(p))
+func cliEvaluate(reg *rules.Registry, f *rulecases.Case) (rules.Evaluation, error) {
+	args := []string{"--ci", "-", "--rule", f.RuleID, "--format", "json"}
+	if p := f.ParamsJSON(); p != "" {
+		args = append(args, "--params", p)
 	}
 	var out, errOut bytes.Buffer
 	cmd := evaluate.NewCmdEvaluate(&cmdutil.IO{In: bytes.NewReader(f.CI), Out: &out, Err: &errOut}, reg, nil)
@@ -270,29 +218,14 @@ func cliEvaluate(reg *rules.Registry, f *catalogFixture) (rules.Evaluation, erro
 	return evals[0], nil
 }
 
-// checkFixtureVerdict checks the CLI's evaluation against what the fixture
-// expects, so that agreeing with the CLI means being right.
-func checkFixtureVerdict(t *testing.T, f *catalogFixture, cli rules.Evaluation) {
-	t.Helper()
-	if cli.Compliance != f.Expect {
-		t.Errorf("rule %s, fixture %s: aiguard evaluate gives %s, the fixture expects %s (%s); annotation: %q",
-			f.ruleID, f.path, cli.Compliance, f.Expect, f.Description, cli.Annotation)
-	}
-	for _, s := range f.AnnotationContains {
-		if !strings.Contains(cli.Annotation, s) {
-			t.Errorf("rule %s, fixture %s: aiguard evaluate's annotation %q does not contain %q", f.ruleID, f.path, cli.Annotation, s)
-		}
-	}
-}
-
 // checkLambdaEvaluation checks the calls the invocation made and that the
 // one evaluation sent equals the CLI's.
 func checkLambdaEvaluation(t *testing.T, srv *localaws.Server, c catalogCase, token string, cli rules.Evaluation) {
 	t.Helper()
 	f := c.f
-	prefix := fmt.Sprintf("rule %s, fixture %s (%s notification)", f.ruleID, f.path, c.how())
-	if !c.capture.Equal(f.item.CaptureTime) {
-		prefix = fmt.Sprintf("rule %s, fixture %s (%s notification, capture time %v later)", f.ruleID, f.path, c.how(), c.capture.Sub(f.item.CaptureTime))
+	prefix := fmt.Sprintf("rule %s, fixture %s (%s notification)", f.RuleID, f.Path, c.how())
+	if !c.capture.Equal(f.Item.CaptureTime) {
+		prefix = fmt.Sprintf("rule %s, fixture %s (%s notification, capture time %v later)", f.RuleID, f.Path, c.how(), c.capture.Sub(f.Item.CaptureTime))
 	}
 	wantOps := []string{localaws.OpPutEvaluations}
 	if c.oversized {
@@ -303,9 +236,9 @@ func checkLambdaEvaluation(t *testing.T, srv *localaws.Server, c catalogCase, to
 	}
 	if c.oversized {
 		h := srv.CallsTo(localaws.OpGetResourceConfigHistory)[0].GetResourceConfigHistory
-		if h.ResourceType != f.item.ResourceType || h.ResourceID != f.item.ResourceID || h.Returned != 1 {
+		if h.ResourceType != f.Item.ResourceType || h.ResourceID != f.Item.ResourceID || h.Returned != 1 {
 			t.Errorf("%s: GetResourceConfigHistory asked for %s %s and got %d items, want %s %s and 1",
-				prefix, h.ResourceType, h.ResourceID, h.Returned, f.item.ResourceType, f.item.ResourceID)
+				prefix, h.ResourceType, h.ResourceID, h.Returned, f.Item.ResourceType, f.Item.ResourceID)
 		}
 	}
 	put := srv.CallsTo(localaws.OpPutEvaluations)[0].PutEvaluations
@@ -320,9 +253,9 @@ func checkLambdaEvaluation(t *testing.T, srv *localaws.Server, c catalogCase, to
 	if diff := evaluationDiff(put.Evaluations[0], want); len(diff) > 0 {
 		t.Errorf("%s: the Lambda's evaluation differs from aiguard evaluate's:\n\t%s", prefix, strings.Join(diff, "\n\t"))
 	}
-	if !cli.OrderingTimestamp.Equal(f.item.CaptureTime) {
+	if !cli.OrderingTimestamp.Equal(f.Item.CaptureTime) {
 		t.Errorf("%s: aiguard evaluate orders at %s, want the CI's capture time %s", prefix,
-			cli.OrderingTimestamp.Format(time.RFC3339Nano), f.item.CaptureTime.Format(time.RFC3339Nano))
+			cli.OrderingTimestamp.Format(time.RFC3339Nano), f.Item.CaptureTime.Format(time.RFC3339Nano))
 	}
 }
 
@@ -358,7 +291,7 @@ func evaluationDiff(got localaws.Evaluation, want rules.Evaluation) []string {
 // the fixture's CI as written; an oversized one carries only its summary.
 func catalogEvent(t *testing.T, c catalogCase, token string) []byte {
 	t.Helper()
-	it := c.f.item
+	it := c.f.Item
 	invoking := map[string]any{
 		"messageType":              configevent.ItemChange,
 		"configurationItem":        c.f.CI,
@@ -370,13 +303,13 @@ func catalogEvent(t *testing.T, c catalogCase, token string) []byte {
 		delete(invoking, "configurationItem")
 		invoking["configurationItemSummary"] = itemSummary(t, it, c.capture)
 	}
-	params := map[string]string{"ruleId": c.f.ruleID}
+	params := map[string]string{"ruleId": c.f.RuleID}
 	maps.Copy(params, c.f.Params)
 	account := it.AccountID
 	if len(account) != 12 {
 		account = catalogAccount
 	}
-	return configEvent(t, account, "aiguard-"+c.f.ruleID, token, invoking, params)
+	return configEvent(t, account, "aiguard-"+c.f.RuleID, token, invoking, params)
 }
 
 // itemSummary is the configurationItemSummary of an oversized notification

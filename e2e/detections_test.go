@@ -8,10 +8,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aiguard/aiguard/deploy"
 	"github.com/aiguard/aiguard/detections"
-	"github.com/aiguard/aiguard/internal/ctgen"
-	"github.com/aiguard/aiguard/internal/ebpattern"
-	"github.com/aiguard/aiguard/internal/localaws"
+	"github.com/aiguard/aiguard/internal/testenv/ctgen"
+	"github.com/aiguard/aiguard/internal/testenv/ebpattern"
+	"github.com/aiguard/aiguard/internal/testenv/localaws"
 	"github.com/aiguard/aiguard/orgspec"
 	"github.com/aiguard/aiguard/packgen"
 )
@@ -26,11 +27,11 @@ func exampleDetectionRules(t *testing.T) []ebpattern.Rule {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := packgen.DetectionConfig(spec)
+	cfg, err := deploy.DetectionConfig(spec)
 	if err != nil {
 		t.Fatal(err)
 	}
-	stack, _, err := packgen.DetectionsTemplate(packgen.DeploymentFor(spec), &spec.Detections, cfg, detections.Catalog().All())
+	stack, _, err := deploy.DetectionsTemplate(packgen.DeploymentFor(spec), &spec.Detections, cfg, detections.Catalog().All())
 	if err != nil {
 		t.Fatal(err)
 	}

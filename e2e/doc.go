@@ -2,7 +2,7 @@
 // with the release flags, runs under the AWS Lambda Runtime Interface
 // Emulator (built from its Go module, never downloaded), is invoked over
 // HTTP with Config events, and sends its AWS calls with the real SDK clients
-// to a local AWS endpoint (internal/localaws), where the tests check exactly
+// to a local AWS endpoint (internal/testenv/localaws), where the tests check exactly
 // what arrived. The package also benchmarks the bootstrap's cold start
 // against a minimal aws-lambda-go function.
 //

@@ -22,7 +22,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aiguard/aiguard/internal/localaws"
+	"github.com/aiguard/aiguard/internal/testenv/localaws"
 )
 
 // The function's own credentials, as the emulator hands them to it.

@@ -9,9 +9,9 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/aiguard/aiguard/internal/localaws"
+	"github.com/aiguard/aiguard/deploy"
+	"github.com/aiguard/aiguard/internal/testenv/localaws"
 	"github.com/aiguard/aiguard/orgspec"
-	"github.com/aiguard/aiguard/packgen"
 )
 
 // hookEnv returns the environment aiguard generate gives a team's hook
@@ -22,12 +22,12 @@ func hookEnv(t *testing.T, team string) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := packgen.Generate(spec, packgen.Options{})
+	out, err := deploy.Generate(spec, deploy.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, a := range out.Artifacts {
-		if a.Path != packgen.HookFunctionsPath {
+		if a.Path != deploy.HookFunctionsPath {
 			continue
 		}
 		var tmpl struct {
@@ -44,7 +44,7 @@ func hookEnv(t *testing.T, team string) []string {
 			t.Fatal(err)
 		}
 		for _, r := range tmpl.Resources {
-			if r.Properties.FunctionName == packgen.HookFunctionName(team) {
+			if r.Properties.FunctionName == deploy.HookFunctionName(team) {
 				var env []string
 				for k, v := range r.Properties.Environment.Variables {
 					env = append(env, k+"="+v)

@@ -19,7 +19,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/configservice"
 	cstypes "github.com/aws/aws-sdk-go-v2/service/configservice/types"
 
-	"github.com/aiguard/aiguard/internal/localaws"
+	"github.com/aiguard/aiguard/internal/testenv/localaws"
+	"github.com/aiguard/aiguard/internal/testenv/rulecases"
 	"github.com/aiguard/aiguard/sources"
 )
 
@@ -393,8 +394,8 @@ func TestMotoSecurityHubEveryRule(t *testing.T) {
 	// resource ID, so that the findings fill more than one batch.
 	var ndjson bytes.Buffer
 	seen := map[string]bool{}
-	for _, f := range loadCatalogFixtures(t) {
-		key := f.item.ResourceType + " " + f.item.ResourceID
+	for _, f := range rulecases.Load(t) {
+		key := f.Item.ResourceType + " " + f.Item.ResourceID
 		if seen[key] {
 			continue
 		}
@@ -404,7 +405,7 @@ func TestMotoSecurityHubEveryRule(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, suffix := range []string{"", "-copy"} {
-			ci["resourceId"] = f.item.ResourceID + suffix
+			ci["resourceId"] = f.Item.ResourceID + suffix
 			line, err := json.Marshal(ci)
 			if err != nil {
 				t.Fatal(err)

@@ -1,7 +1,7 @@
 package e2e
 
 // The moto suite: moto_server (https://github.com/getmoto/moto) is a second,
-// independent implementation of the AWS APIs. internal/localaws is our own
+// independent implementation of the AWS APIs. internal/testenv/localaws is our own
 // reading of them, so a suite that only talks to it can share our mistakes;
 // here the real bootstrap, the CLI and the ASFF output meet an AWS we did not
 // write. Resources are created with boto3 (testdata/moto/seed.py) and

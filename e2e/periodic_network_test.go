@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aiguard/aiguard/internal/localaws"
+	"github.com/aiguard/aiguard/internal/testenv/localaws"
 )
 
 // TestEmulatorPeriodicEndpointCertificates runs ml-endpoint-certificate

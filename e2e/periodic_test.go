@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aiguard/aiguard/internal/localaws"
+	"github.com/aiguard/aiguard/internal/testenv/localaws"
 )
 
 // notified is the notificationCreationTime of scheduled-fleet.json.

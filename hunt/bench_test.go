@@ -31,8 +31,8 @@ import (
 
 	"github.com/aiguard/aiguard/cloudtrail"
 	"github.com/aiguard/aiguard/detections"
-	"github.com/aiguard/aiguard/internal/cpuclock"
-	"github.com/aiguard/aiguard/internal/ctgen"
+	"github.com/aiguard/aiguard/internal/testenv/cpuclock"
+	"github.com/aiguard/aiguard/internal/testenv/ctgen"
 )
 
 var benchTrail = struct {

@@ -9,7 +9,7 @@ import (
 
 	"github.com/aiguard/aiguard/cloudtrail"
 	"github.com/aiguard/aiguard/detections"
-	"github.com/aiguard/aiguard/internal/ctgen"
+	"github.com/aiguard/aiguard/internal/testenv/ctgen"
 )
 
 // endpoints returns n CreateEndpoint calls by p, spread evenly over span

@@ -11,10 +11,10 @@ import (
 	"time"
 
 	"github.com/aiguard/aiguard/cloudtrail"
+	"github.com/aiguard/aiguard/deploy"
 	"github.com/aiguard/aiguard/detections"
-	"github.com/aiguard/aiguard/internal/ctgen"
+	"github.com/aiguard/aiguard/internal/testenv/ctgen"
 	"github.com/aiguard/aiguard/orgspec"
-	"github.com/aiguard/aiguard/packgen"
 )
 
 var base = ctgen.Base
@@ -29,7 +29,7 @@ func exampleConfig(t testing.TB) *detections.Config {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := packgen.DetectionConfig(spec)
+	cfg, err := deploy.DetectionConfig(spec)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/aiguard/aiguard/iampolicy"
-	"github.com/aiguard/aiguard/internal/refdata"
+	"github.com/aiguard/aiguard/internal/testenv/refdata"
 )
 
 func TestProbe(t *testing.T) {

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/aiguard/aiguard/internal/findings"
-	"github.com/aiguard/aiguard/internal/refdata"
+	"github.com/aiguard/aiguard/internal/testenv/refdata"
 )
 
 // policiesDir holds the policy fixtures shared with the CLI's golden test;

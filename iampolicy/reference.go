@@ -15,7 +15,7 @@ import (
 // complete. The extract is made from the AWS Service Authorization Reference
 // (https://docs.aws.amazon.com/service-authorization/latest/reference/) and
 // the IAM User Guide's list of global condition context keys; it is not part
-// of the repository (internal/refdata locates it). internal/gen turns it
+// of the repository (internal/testenv/refdata locates it). internal/gen turns it
 // into the built-in table, and tests use it to cross-check the built-in
 // table and generated policies (Linter{Table: ref}).
 func LoadReference(dir string) (*Table, error) {

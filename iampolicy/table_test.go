@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aiguard/aiguard/internal/refdata"
+	"github.com/aiguard/aiguard/internal/testenv/refdata"
 )
 
 func defaultTable(t testing.TB) *Table {

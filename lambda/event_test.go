@@ -16,7 +16,7 @@ import (
 
 	"github.com/aiguard/aiguard/asff"
 	"github.com/aiguard/aiguard/detections"
-	"github.com/aiguard/aiguard/internal/ctgen"
+	"github.com/aiguard/aiguard/internal/testenv/ctgen"
 )
 
 // fakeAlerts records what the detections deliver.

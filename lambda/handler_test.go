@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/aiguard/aiguard/awsclient"
-	"github.com/aiguard/aiguard/internal/localaws"
+	"github.com/aiguard/aiguard/internal/testenv/localaws"
 )
 
 // captureTime is configurationItemCaptureTime of the change fixtures.

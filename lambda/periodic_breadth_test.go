@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aiguard/aiguard/internal/localaws"
+	"github.com/aiguard/aiguard/internal/testenv/localaws"
 	"github.com/aiguard/aiguard/rules"
 )
 

@@ -2,14 +2,13 @@ package orgspec
 
 import (
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite the golden .errors files of testdata/specs")
+	"github.com/aiguard/aiguard/internal/testenv/golden"
+)
 
 // TestGoldenSpecs parses every spec in testdata/specs and compares its
 // problems, one per line (warnings prefixed "warning: "), with
@@ -29,20 +28,7 @@ func TestGoldenSpecs(t *testing.T) {
 			}
 			display := filepath.ToSlash(filepath.Join("testdata", "specs", filepath.Base(path)))
 			got := problems(Options{Registry: reg, Now: testNow}.Parse(display, data))
-			golden := strings.TrimSuffix(path, ".yaml") + ".errors"
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./orgspec -run TestGoldenSpecs -update)", err)
-			}
-			if got != string(want) {
-				t.Errorf("problems differ from %s (-update rewrites it)\ngot:\n%s\nwant:\n%s", golden, got, want)
-			}
+			golden.Compare(t, strings.TrimSuffix(path, ".yaml")+".errors", []byte(got))
 		})
 	}
 }

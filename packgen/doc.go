@@ -1,11 +1,12 @@
-// Package packgen turns an organization spec into the artifacts that deploy
-// aiguard's rules: conformance packs, the same packs as organization
-// conformance packs, the rule Lambda's stack for the security tooling
-// account, and the member-account role the Lambda assumes. Generate plans
-// and builds everything in memory, every template as a conformance.Template,
-// checking each against AWS Config's limits (conformance.Lint) and the
-// CloudFormation resource schema (internal/cfnschema); WriteDir writes it
-// with DIR/manifest.json.
+// Package packgen turns an organization spec's rules into conformance packs:
+// NewPlan decides which rule runs in which pack (the organization baseline
+// and each team's), as aiguard's Lambda rule or the equivalent AWS managed
+// rule, names every rule and pack, splits packs at AWS Config's limits, and
+// builds and checks each pack's template (conformance.Lint and the
+// CloudFormation resource schema of internal/cfnschema). It also holds the
+// Deployment the packs point at (the rule Lambda and the member role).
+// Package deploy turns the plan into files, as package policygen turns the
+// spec into policies.
 //
 // # Packs
 //
@@ -58,20 +59,4 @@
 // than 1,000 accounts. An organization pack's template inlines the pack as
 // TemplateBody, or reads it from S3 when the whole would exceed 51,200
 // bytes.
-//
-// # Output
-//
-//	manifest.json                          every file: kind, target, bytes, SHA-256; packs; notes
-//	packs/<pack>.yaml                      conformance-pack
-//	organization-packs/<pack>.yaml         organization-conformance-pack (delegated administrator)
-//	deploy/rule-lambda.yaml                lambda-stack (tooling account, each Region)
-//	deploy/member-role.yaml                member-role-stackset (every member account)
-//
-// # Extending
-//
-// Each family of artifacts is a Producer in DefaultProducers (packs,
-// deployment templates, and the policies of package policygen), and
-// callers may pass their own through Options.Producers: each reads the Plan
-// (plan.Spec) and returns its artifacts with their kind and
-// target, which the manifest lists with the rest.
 package packgen

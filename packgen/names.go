@@ -16,7 +16,7 @@ import (
 // anything else in an account.
 const (
 	namePrefix   = "aiguard-"
-	baselineName = "aiguard-baseline"
+	BaselineName = "aiguard-baseline"
 )
 
 // hashLen is the number of hex digits of the stable hash that shortens or
@@ -42,26 +42,26 @@ func RuleName(team, ruleID string) string {
 	if team != "" {
 		name = namePrefix + team + "-" + ruleID
 	}
-	return shorten(name, conformance.MaxRuleName)
+	return Shorten(name, conformance.MaxRuleName)
 }
 
 // packName returns the conformance pack name of a team's pack (aiguard-<team>)
 // or the baseline's (team ""), with -partN when the pack is split.
 func packName(team string, part, parts int) string {
-	name := baselineName
+	name := BaselineName
 	if team != "" {
 		name = namePrefix + team
 	}
 	if parts > 1 {
 		name += fmt.Sprintf("-part%d", part)
 	}
-	return shorten(name, conformance.MaxOrgPackName)
+	return Shorten(name, conformance.MaxOrgPackName)
 }
 
 // shorten returns name when it has at most limit characters, else a prefix
 // of it followed by - and a stable hash of the whole name, limit characters
 // in all. Names here are ASCII, so bytes are characters.
-func shorten(name string, limit int) string {
+func Shorten(name string, limit int) string {
 	if len(name) <= limit {
 		return name
 	}
@@ -120,7 +120,7 @@ func uniqueNames(items []named, limit int, sep string) error {
 
 // logicalID turns a rule ID into a CloudFormation logical ID:
 // sagemaker-notebook-in-vpc becomes SagemakerNotebookInVpc.
-func logicalID(ruleID string) string {
+func LogicalID(ruleID string) string {
 	var b strings.Builder
 	for _, part := range strings.Split(ruleID, "-") {
 		if part == "" {

@@ -64,15 +64,15 @@ func TestLogicalID(t *testing.T) {
 		"a":                         "A",
 	}
 	for in, want := range tests {
-		if got := logicalID(in); got != want {
+		if got := LogicalID(in); got != want {
 			t.Errorf("logicalID(%q) = %q, want %q", in, got, want)
 		}
 	}
-	if got := logicalID("not_kebab"); !strings.HasPrefix(got, "Rule") || !isAlnum(got) {
+	if got := LogicalID("not_kebab"); !strings.HasPrefix(got, "Rule") || !isAlnum(got) {
 		t.Errorf("logicalID(not_kebab) = %q", got)
 	}
 	// a-1b and a1b both give A1b; uniqueNames parts them without a hyphen.
-	x, y := logicalID("a-1b"), logicalID("a1b")
+	x, y := LogicalID("a-1b"), LogicalID("a1b")
 	if err := uniqueNames([]named{{"a-1b", &x}, {"a1b", &y}}, 255, ""); err != nil || x == y || !isAlnum(x) || !isAlnum(y) {
 		t.Errorf("logical IDs %q, %q (err %v)", x, y, err)
 	}

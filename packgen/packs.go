@@ -23,7 +23,7 @@ const lambdaArnPattern = `^arn:aws[a-z-]*:lambda:[a-z0-9-]+:` + awsid.AccountIDP
 // description returns a rule's Description for Config: its title, which
 // says what the rule checks in a line, cut at a character boundary to
 // Config's limit.
-func description(r *rules.Rule) string {
+func Description(r *rules.Rule) string {
 	d := r.Title
 	if d == "" {
 		d = r.Description
@@ -50,7 +50,7 @@ func inputParameters(m map[string]string) map[string]any {
 // periodic rule has no Scope, which only selects the changes that trigger
 // a rule.
 func (p *Plan) resource(r *PackRule) map[string]any {
-	cr := conformance.ConfigRule{Name: r.Name, Description: description(r.Rule)}
+	cr := conformance.ConfigRule{Name: r.Name, Description: Description(r.Rule)}
 	if r.Managed != "" {
 		// The managed rule's own default scope covers its resource types,
 		// as in AWS's sample packs.
@@ -58,7 +58,7 @@ func (p *Plan) resource(r *PackRule) map[string]any {
 		cr.InputParameters = inputParameters(r.InputParameters)
 		return cr.Resource()
 	}
-	cr.InputParameters = inputParameters(customInputParameters(r, p.Deployment.MemberRoleName))
+	cr.InputParameters = inputParameters(CustomInputParameters(r, p.Deployment.MemberRoleName))
 	cr.Source = conformance.Source{Owner: conformance.OwnerCustomLambda, Identifier: conformance.Ref(LambdaArnParam)}
 	if r.Rule.Trigger == rules.Periodic {
 		cr.Source.Details = []conformance.SourceDetail{conformance.PeriodicTrigger(DefaultFrequency)}
@@ -132,7 +132,7 @@ func (p *Plan) buildPacks(groups []group) error {
 		tp := teams[g.team] // nil for the baseline
 		for i, part := range parts {
 			if n := len(part.body); n > conformance.MaxTemplateBytes {
-				return fmt.Errorf("%s: part %d is %d bytes, above the %d bytes of a TemplateBody", owner(g.team), i+1, n, conformance.MaxTemplateBytes)
+				return fmt.Errorf("%s: part %d is %d bytes, above the %d bytes of a TemplateBody", Owner(g.team), i+1, n, conformance.MaxTemplateBytes)
 			}
 			pk := &Pack{Team: g.team, Part: i + 1, Parts: len(parts), SplitReason: reason, Rules: part.rules,
 				Template: part.template, Body: part.body}
@@ -152,7 +152,7 @@ type part struct {
 	body     []byte
 }
 
-func owner(t *orgspec.Team) string {
+func Owner(t *orgspec.Team) string {
 	if t == nil {
 		return "the organization baseline"
 	}
@@ -209,7 +209,7 @@ func (p *Plan) split(g group) ([]part, string, error) {
 	for i, r := range g.rules {
 		if header+blocks[i] > conformance.MaxTemplateBytes {
 			return nil, "", fmt.Errorf("%s: rule %s alone makes a %d-byte template, more than the %d bytes of a TemplateBody",
-				owner(g.team), r.Rule.ID, header+blocks[i], conformance.MaxTemplateBytes)
+				Owner(g.team), r.Rule.ID, header+blocks[i], conformance.MaxTemplateBytes)
 		}
 		if len(cur) == conformance.MaxRules || total+blocks[i] > conformance.MaxTemplateBytes {
 			parts = append(parts, part{rules: cur, template: p.template(g.team, cur, false)})
@@ -231,7 +231,7 @@ func (p *Plan) namePacks() error {
 			team = pk.Team.Name
 		}
 		pk.Name = packName(team, pk.Part, pk.Parts)
-		items = append(items, named{identity: fmt.Sprintf("part %d of %s", pk.Part, owner(pk.Team)), name: &pk.Name})
+		items = append(items, named{identity: fmt.Sprintf("part %d of %s", pk.Part, Owner(pk.Team)), name: &pk.Name})
 	}
 	if err := uniqueNames(items, conformance.MaxOrgPackName, "-"); err != nil {
 		return err
@@ -242,7 +242,7 @@ func (p *Plan) namePacks() error {
 		}
 		if pk.Parts > 1 {
 			p.note(Info, "pack "+pk.Name, fmt.Sprintf("%s is split into %d packs (this is part %d, %d rules): %s",
-				strings.TrimPrefix(owner(pk.Team), "the "), pk.Parts, pk.Part, len(pk.Rules), pk.SplitReason))
+				strings.TrimPrefix(Owner(pk.Team), "the "), pk.Parts, pk.Part, len(pk.Rules), pk.SplitReason))
 		}
 	}
 	return nil

@@ -38,7 +38,8 @@ type Plan struct {
 	// Notes say what the plan could not express and what to do about it.
 	Notes []Note
 
-	schema *cfnschema.Validator
+	// Schema checks every template built from the plan.
+	Schema *cfnschema.Validator
 }
 
 // TeamPlan is one team's share of the plan.
@@ -114,7 +115,7 @@ func NewPlan(spec *orgspec.Spec, schema *cfnschema.Validator) (*Plan, error) {
 			return nil, err
 		}
 	}
-	p := &Plan{Spec: spec, Deployment: DeploymentFor(spec), schema: schema}
+	p := &Plan{Spec: spec, Deployment: DeploymentFor(spec), Schema: schema}
 	teams := slices.Clone(spec.Teams)
 	sort.SliceStable(teams, func(i, j int) bool { return teams[i].Name < teams[j].Name })
 
@@ -194,7 +195,7 @@ func (p *Plan) group(teams []*orgspec.Team, effective [][]orgspec.EffectiveRule)
 // lintPacks applies conformance's Lint, with the CloudFormation schema, to
 // every pack as written.
 func (p *Plan) lintPacks() error {
-	linter := &conformance.Linter{Schema: p.schema}
+	linter := &conformance.Linter{Schema: p.Schema}
 	return parallel(len(p.Packs), func(i int) error { return lintPack(linter, p.Packs[i]) })
 }
 
@@ -274,7 +275,7 @@ func newPackRule(er orgspec.EffectiveRule, team string) *PackRule {
 	r := &PackRule{
 		Rule:       er.Rule,
 		Name:       RuleName(team, er.Rule.ID),
-		LogicalID:  logicalID(er.Rule.ID),
+		LogicalID:  LogicalID(er.Rule.ID),
 		Exceptions: er.Exceptions,
 	}
 	c := chooseManaged(er.Rule, er.Params)
@@ -334,7 +335,7 @@ func checkInputParameters(g group, memberRole string) error {
 	for _, r := range g.rules {
 		params := r.InputParameters
 		if r.Managed == "" {
-			params = customInputParameters(r, memberRole)
+			params = CustomInputParameters(r, memberRole)
 		}
 		n := orgspec.InputParametersLen(params)
 		if n <= conformance.MaxInputParameters {
@@ -361,7 +362,7 @@ func checkInputParameters(g group, memberRole string) error {
 
 // customInputParameters returns a custom rule's input parameters: ruleId,
 // ExecutionRoleName, the team's parameters and its exemptions.
-func customInputParameters(r *PackRule, memberRole string) map[string]string {
+func CustomInputParameters(r *PackRule, memberRole string) map[string]string {
 	return orgspec.CustomInputParameters(r.Rule.ID, memberRole, r.InputParameters, r.Exceptions)
 }
 

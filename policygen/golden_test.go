@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aiguard/aiguard/internal/golden"
+	"github.com/aiguard/aiguard/internal/testenv/golden"
 	"github.com/aiguard/aiguard/orgspec"
 )
 

@@ -5,7 +5,6 @@ import (
 	"compress/gzip"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/aiguard/aiguard/cloudtrail"
 	"github.com/aiguard/aiguard/iameval"
+	"github.com/aiguard/aiguard/internal/testenv/golden"
 	"github.com/aiguard/aiguard/orgspec"
 	"github.com/aiguard/aiguard/policygen"
 )
@@ -141,8 +141,6 @@ func outcome(rp *Replayer, rec *cloudtrail.Record) string {
 	return "deny:" + d.Sid
 }
 
-var update = flag.Bool("update", false, "rewrite testdata/synthetic.json.gz")
-
 // syntheticFile is the synthetic log as a file, for the command's tests and
 // the benchmark: go test ./replay -update rewrites it from synthetic().
 var syntheticFile = filepath.Join("testdata", "synthetic.json.gz")
@@ -152,7 +150,7 @@ func TestSyntheticFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if *update {
+	if golden.Update() {
 		if err := os.WriteFile(syntheticFile, gzipped(log), 0o644); err != nil {
 			t.Fatal(err)
 		}

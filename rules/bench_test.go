@@ -18,15 +18,14 @@ package rules
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/aiguard/aiguard/configitem"
 
-	"github.com/aiguard/aiguard/internal/cpuclock"
+	"github.com/aiguard/aiguard/internal/testenv/cpuclock"
+	"github.com/aiguard/aiguard/internal/testenv/rulecases"
 )
 
 // benchCase is one pre-decoded CI and the rules that judge it.
@@ -42,29 +41,10 @@ type benchCase struct {
 // covers, compliant and not, in both CI shapes, deletions included.
 func benchCatalogMix(b *testing.B, reg *Registry) []benchCase {
 	b.Helper()
-	paths, err := filepath.Glob(filepath.Join("..", "testdata", "rules", "*", "*.json"))
-	if err != nil || len(paths) == 0 {
-		b.Skipf("no fixtures under testdata/rules (%v)", err)
-	}
-	sort.Strings(paths)
 	defaults := map[*Rule]Params{}
 	var out []benchCase
-	for _, path := range paths {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			b.Fatal(err)
-		}
-		var fx struct {
-			CI json.RawMessage `json:"ci"`
-		}
-		if err := json.Unmarshal(data, &fx); err != nil {
-			b.Fatalf("%s: %v", path, err)
-		}
-		item, err := configitem.Decode(fx.CI)
-		if err != nil {
-			continue // the fixture runner reports it
-		}
-		item.Config() // Decode built it already; kept for older decoders
+	for _, fx := range rulecases.Load(b) {
+		item := fx.Item
 		c := benchCase{data: fx.CI, item: item, rules: reg.ForType(item.ResourceType)}
 		for _, r := range c.rules {
 			p, ok := defaults[r]

@@ -18,7 +18,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/aiguard/aiguard/configitem"
-	"github.com/aiguard/aiguard/internal/refdata"
+	"github.com/aiguard/aiguard/internal/testenv/refdata"
 )
 
 var (

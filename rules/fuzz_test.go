@@ -3,7 +3,6 @@ package rules_test
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,12 +13,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/aiguard/aiguard/configitem"
+	"github.com/aiguard/aiguard/internal/testenv/golden"
 	"github.com/aiguard/aiguard/rules"
 )
-
-// The flag has its own name so that it cannot clash with an -update flag
-// of the package's internal tests, which share the test binary.
-var updateFuzzCorpus = flag.Bool("update-fuzz-corpus", false, "rewrite the committed seed corpus in testdata/fuzz/FuzzEvaluate")
 
 // FuzzEvaluate decodes a CI from the input and runs every rule of the
 // catalog on it with default parameters. No rule may panic; each must give
@@ -32,7 +28,7 @@ var updateFuzzCorpus = flag.Bool("update-fuzz-corpus", false, "rewrite the commi
 //
 // Seeds come from the committed corpus (testdata/fuzz/FuzzEvaluate: the CI
 // fixtures and tricky variants; TestFuzzEvaluateCorpus
-// -update-fuzz-corpus regenerates it) and from fuzzCatalogSeeds, built from the
+// -update regenerates it) and from fuzzCatalogSeeds, built from the
 // catalog at run time, so rules added later are covered without
 // regenerating anything.
 //
@@ -217,32 +213,14 @@ func fuzzCI(typ, status string, config, supp map[string]any) []byte {
 const evaluateCorpusDir = "testdata/fuzz/FuzzEvaluate"
 
 // TestFuzzEvaluateCorpus checks the committed seed corpus and, with
-// -update-fuzz-corpus, rewrites it from the repository's CI and event
-// fixtures, tricky variants, and the catalog's seeds at the time.
+// -update, rewrites it from the repository's CI and event fixtures, tricky
+// variants, and the catalog's seeds at the time.
 func TestFuzzEvaluateCorpus(t *testing.T) {
-	if *updateFuzzCorpus {
-		writeEvaluateCorpus(t)
-	}
-	entries, err := os.ReadDir(evaluateCorpusDir)
-	if err != nil {
-		t.Fatalf("seed corpus: %v (regenerate it with -update-fuzz-corpus)", err)
-	}
-	if len(entries) < 20 {
-		t.Errorf("seed corpus %s has %d files, want at least 20", evaluateCorpusDir, len(entries))
-	}
-	for _, e := range entries {
-		data, err := os.ReadFile(filepath.Join(evaluateCorpusDir, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		header, rest, ok := bytes.Cut(data, []byte("\n"))
-		if !ok || string(header) != "go test fuzz v1" || !bytes.HasPrefix(rest, []byte("[]byte(")) {
-			t.Errorf("%s: not a \"go test fuzz v1\" file with one []byte value", e.Name())
-		}
-	}
+	golden.FuzzCorpus(t, evaluateCorpusDir, 20, func() map[string][]byte { return evaluateSeeds(t) })
 }
 
-func writeEvaluateCorpus(t *testing.T) {
+// evaluateSeeds returns the seed inputs of FuzzEvaluate by file name.
+func evaluateSeeds(t *testing.T) map[string][]byte {
 	t.Helper()
 	seeds := map[string][]byte{}
 	add := func(name string, data []byte) {
@@ -316,19 +294,7 @@ func writeEvaluateCorpus(t *testing.T) {
 		}
 	}
 
-	if err := os.RemoveAll(evaluateCorpusDir); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.MkdirAll(evaluateCorpusDir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	for name, data := range seeds {
-		content := fmt.Sprintf("go test fuzz v1\n[]byte(%q)\n", data)
-		if err := os.WriteFile(filepath.Join(evaluateCorpusDir, name), []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	t.Logf("wrote %d seeds to %s", len(seeds), evaluateCorpusDir)
+	return seeds
 }
 
 // fuzzItemOfEvent returns the raw configurationItem (or summary) of a Lambda

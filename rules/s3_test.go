@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/aiguard/aiguard/configitem"
-	"github.com/aiguard/aiguard/internal/refdata"
+	"github.com/aiguard/aiguard/internal/testenv/refdata"
 )
 
 // s3Case is one table entry of the S3 rule tests: a tagged ML bucket named

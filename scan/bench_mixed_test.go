@@ -35,9 +35,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aiguard/aiguard/internal/cpuclock"
 	"github.com/aiguard/aiguard/internal/jsonsplit"
-	"github.com/aiguard/aiguard/internal/refdata"
+	"github.com/aiguard/aiguard/internal/testenv/cpuclock"
+	"github.com/aiguard/aiguard/internal/testenv/refdata"
 )
 
 // schemaTypes are the non-AI types of the mixed snapshot built from the

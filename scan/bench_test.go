@@ -28,14 +28,14 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/aiguard/aiguard/configitem"
-	"github.com/aiguard/aiguard/internal/cpuclock"
 	"github.com/aiguard/aiguard/internal/inputfile"
+	"github.com/aiguard/aiguard/internal/testenv/cpuclock"
+	"github.com/aiguard/aiguard/internal/testenv/rulecases"
 	"github.com/aiguard/aiguard/rules"
 )
 
@@ -44,24 +44,13 @@ const benchCIs = 100_000
 // fixtureCIs returns the CI of every rule fixture, compacted.
 func fixtureCIs(tb testing.TB) []map[string]any {
 	tb.Helper()
-	paths, err := filepath.Glob(filepath.Join("..", "testdata", "rules", "*", "*.json"))
-	if err != nil || len(paths) == 0 {
-		tb.Skipf("no fixtures under testdata/rules (%v)", err)
-	}
-	sort.Strings(paths)
 	var out []map[string]any
-	for _, p := range paths {
-		data, err := os.ReadFile(p)
-		if err != nil {
+	for _, fx := range rulecases.Load(tb) {
+		var ci map[string]any
+		if err := json.Unmarshal(fx.CI, &ci); err != nil {
 			tb.Fatal(err)
 		}
-		var fx struct {
-			CI map[string]any `json:"ci"`
-		}
-		if err := json.Unmarshal(data, &fx); err != nil || fx.CI == nil {
-			continue
-		}
-		out = append(out, fx.CI)
+		out = append(out, ci)
 	}
 	return out
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/aiguard/aiguard/internal/english"
 	"github.com/aiguard/aiguard/internal/textsafe"
 )
 
@@ -20,34 +21,27 @@ func ResourceLabel(r Identity) string {
 // Overview is the one-paragraph account of what was scanned.
 func Overview(s *Summary) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Scanned %d %s from %d %s", s.CIs, plural(s.CIs, "item", "items"),
-		len(s.Inputs), plural(len(s.Inputs), "input", "inputs"))
+	fmt.Fprintf(&b, "Scanned %d %s from %d %s", s.CIs, english.Plural(s.CIs, "item", "items"),
+		len(s.Inputs), english.Plural(len(s.Inputs), "input", "inputs"))
 	evals, nc, sup := 0, 0, 0
 	for _, r := range s.Rules {
 		evals += r.Total()
 		nc += r.NonCompliant
 		sup += r.Suppressed
 	}
-	fmt.Fprintf(&b, " with %d %s: %d %s, %d non-compliant", len(s.Rules), plural(len(s.Rules), "rule", "rules"),
-		evals, plural(evals, "evaluation", "evaluations"), nc)
+	fmt.Fprintf(&b, " with %d %s: %d %s, %d non-compliant", len(s.Rules), english.Plural(len(s.Rules), "rule", "rules"),
+		evals, english.Plural(evals, "evaluation", "evaluations"), nc)
 	if sup > 0 {
 		fmt.Fprintf(&b, ", %d suppressed", sup)
 	}
 	b.WriteString(".")
 	if s.Uncovered > 0 {
-		fmt.Fprintf(&b, " %d %s of types no rule covers.", s.Uncovered, plural(s.Uncovered, "item is", "items are"))
+		fmt.Fprintf(&b, " %d %s of types no rule covers.", s.Uncovered, english.Plural(s.Uncovered, "item is", "items are"))
 	}
 	if s.Skipped > 0 {
-		fmt.Fprintf(&b, " %d %s skipped as unreadable.", s.Skipped, plural(s.Skipped, "item was", "items were"))
+		fmt.Fprintf(&b, " %d %s skipped as unreadable.", s.Skipped, english.Plural(s.Skipped, "item was", "items were"))
 	}
 	return b.String()
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 // WriteMarkdown writes the report as GitHub-flavoured Markdown.

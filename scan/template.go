@@ -17,6 +17,7 @@ import (
 
 	"github.com/aiguard/aiguard/awsid"
 	"github.com/aiguard/aiguard/conformance"
+	"github.com/aiguard/aiguard/internal/english"
 	"github.com/aiguard/aiguard/rules"
 )
 
@@ -214,7 +215,7 @@ func uncoveredNote(file, kind string, uncovered map[string]int) string {
 		n += c
 	}
 	return fmt.Sprintf("%s: %d %s%s of types no rule of the scan covers (%s)", file, n, kind,
-		plural(n, "resource", "resources"), strings.Join(sortedKeys(uncovered), ", "))
+		english.Plural(n, "resource", "resources"), strings.Join(sortedKeys(uncovered), ", "))
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -20,6 +20,7 @@ import (
 
 	"github.com/aiguard/aiguard/conformance"
 	"github.com/aiguard/aiguard/internal/cfnschema"
+	"github.com/aiguard/aiguard/internal/english"
 )
 
 // tfType is how an AWS provider resource type maps onto CloudFormation.
@@ -153,7 +154,7 @@ func readPlan(name string, data []byte, rs *ruleSet, opts *Options) ([]unitRecor
 	var notes []string
 	if deleted > 0 {
 		notes = append(notes, fmt.Sprintf("%s: %d AWS %s the plan deletes not judged", name, deleted,
-			plural(deleted, "resource", "resources")))
+			english.Plural(deleted, "resource", "resources")))
 	}
 	if len(uncovered) > 0 {
 		notes = append(notes, uncoveredNote(name, "planned ", uncovered))

@@ -1,5 +1,6 @@
-// Command aiguard is the command-line interface: the rule catalog, offline
-// evaluation, and (as they land) generation, validation, linting and scans.
+// Command aiguard is the command-line interface: detect (rules, evaluate,
+// scan), prevent and deploy (validate, generate, lint, simulate) and hunt
+// (detections, hunt). The commands live in internal/cli.
 package main
 
 import (

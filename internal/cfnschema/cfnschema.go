@@ -86,7 +86,7 @@ func DefaultTypes() []string {
 		"AWS::Logs::LogGroup",
 		"AWS::CloudFormation::LambdaHook",
 		"AWS::SecurityHub::AutomationRule",
-		// The detections (packgen/detections.go).
+		// The detections (deploy/detections.go).
 		"AWS::CloudWatch::Alarm",
 		"AWS::CloudWatch::InsightRule",
 		"AWS::Events::EventBus",

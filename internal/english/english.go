@@ -12,3 +12,12 @@ func Count(n int, noun string) string {
 	}
 	return strconv.Itoa(n) + " " + noun + "s"
 }
+
+// Plural returns one when n is 1, else many, for the nouns and phrases
+// whose plural is not an added s: Plural(n, "item is", "items are").
+func Plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

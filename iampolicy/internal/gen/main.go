@@ -3,7 +3,7 @@
 // Reference (https://docs.aws.amazon.com/service-authorization/latest/reference/:
 // actions, resource types and condition keys per service, in the
 // "iam-reference/v1" files that iampolicy.LoadReference reads), found where
-// internal/refdata finds the reference data unless -ref names the folder.
+// internal/testenv/refdata finds the reference data unless -ref names the folder.
 // It keeps only what the linter and the
 // generator use: action names, access levels, resource types with their ARN
 // formats, condition keys with their types, and which keys apply to which
@@ -19,7 +19,7 @@ import (
 	"os"
 
 	"github.com/aiguard/aiguard/iampolicy"
-	"github.com/aiguard/aiguard/internal/refdata"
+	"github.com/aiguard/aiguard/internal/testenv/refdata"
 )
 
 func main() {

@@ -2,14 +2,9 @@ package cmdutil
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"testing"
 )
-
-// -update is shared by every package under internal/cli; this one has no
-// golden files but must accept the flag.
-var _ = flag.Bool("update", false, "rewrite golden files (unused here)")
 
 func TestCode(t *testing.T) {
 	tests := []struct {

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/aiguard/aiguard/internal/english"
 )
 
 // Count is a number of things with their name, for a message: {3,
@@ -13,15 +15,7 @@ type Count struct {
 	One, Many string
 }
 
-func (c Count) String() string { return fmt.Sprintf("%d %s", c.N, Plural(c.N, c.One, c.Many)) }
-
-// Plural returns one when n is 1, else many.
-func Plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
+func (c Count) String() string { return fmt.Sprintf("%d %s", c.N, english.Plural(c.N, c.One, c.Many)) }
 
 // Outcome is the exit status of a command that reports findings over
 // inputs it may have had to skip in part: ExitFindings when some findings

@@ -1,153 +1,56 @@
 package evaluate
 
-// The rule fixture runner. Every file testdata/rules/<rule-id>/<case>.json
-// holds one configuration item and the verdict the rule must give it:
-//
-//	{"description": "...", "params": {"name": "value"}, "expect": "NON_COMPLIANT",
-//	 "annotationContains": ["..."], "ci": {...}}
-//
-// Each runs through the same path as
-// `aiguard evaluate --ci - --rule <rule-id> --params JSON --format json`,
-// and again wrapped in a Config rule Lambda event (`--event -`). The
+// The rule fixtures (package rulecases) through `aiguard evaluate`: each
+// runs as `aiguard evaluate --ci - --rule <rule-id> --params JSON --format
+// json`, and again wrapped in a Config rule Lambda event (`--event -`). The
 // coverage test then checks that every rule in the catalog has the cases
 // the fixture convention asks for.
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"maps"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 
-	"github.com/aiguard/aiguard/configitem"
-	"github.com/aiguard/aiguard/internal/refdata"
+	"github.com/aiguard/aiguard/internal/testenv/rulecases"
 	"github.com/aiguard/aiguard/rules"
 )
-
-// ruleFixture is one file under testdata/rules/<rule-id>/.
-type ruleFixture struct {
-	Description        string            `json:"description"`
-	Params             map[string]string `json:"params"`
-	Expect             rules.Compliance  `json:"expect"`
-	AnnotationContains []string          `json:"annotationContains"`
-	CI                 json.RawMessage   `json:"ci"`
-
-	// Set by loadFixtures.
-	path   string
-	ruleID string
-}
-
-// apiShape reports whether the fixture's CI is in the API shape, with
-// configuration as a JSON-encoded string.
-func (f *ruleFixture) apiShape() bool {
-	var ci struct {
-		Configuration json.RawMessage `json:"configuration"`
-	}
-	if json.Unmarshal(f.CI, &ci) != nil {
-		return false
-	}
-	c := bytes.TrimSpace(ci.Configuration)
-	return len(c) > 0 && c[0] == '"'
-}
-
-// loadFixtures reads every fixture. A file that does not follow the
-// convention fails the test.
-func loadFixtures(t *testing.T) []*ruleFixture {
-	t.Helper()
-	root := refdata.ModuleRoot(t)
-	dir := filepath.Join(root, "testdata", "rules")
-	paths, err := filepath.Glob(filepath.Join(dir, "*", "*.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []*ruleFixture
-	for _, path := range paths {
-		rel, _ := filepath.Rel(root, path)
-		data, err := os.ReadFile(path)
-		if err != nil {
-			t.Errorf("%s: %v", rel, err)
-			continue
-		}
-		f := &ruleFixture{path: filepath.ToSlash(rel), ruleID: filepath.Base(filepath.Dir(path))}
-		dec := json.NewDecoder(bytes.NewReader(data))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(f); err != nil {
-			t.Errorf("%s: not a rule fixture (want {description, params?, expect, annotationContains?, ci}; "+
-				"params values are strings): %v", f.path, err)
-			continue
-		}
-		var problems []string
-		if strings.TrimSpace(f.Description) == "" {
-			problems = append(problems, "no description")
-		}
-		switch f.Expect {
-		case rules.Compliant, rules.NonCompliant, rules.NotApplicable:
-		default:
-			problems = append(problems, fmt.Sprintf("expect is %q, want COMPLIANT, NON_COMPLIANT or NOT_APPLICABLE", f.Expect))
-		}
-		if c := bytes.TrimSpace(f.CI); len(c) == 0 || c[0] != '{' {
-			problems = append(problems, "ci is missing or not an object")
-		}
-		if len(problems) > 0 {
-			t.Errorf("%s: %s", f.path, strings.Join(problems, "; "))
-			continue
-		}
-		out = append(out, f)
-	}
-	return out
-}
 
 // TestRuleFixtures runs every fixture through `aiguard evaluate`.
 func TestRuleFixtures(t *testing.T) {
 	reg := rules.Catalog()
-	fixtures := loadFixtures(t)
-	if len(fixtures) == 0 {
-		t.Fatal("no fixtures under testdata/rules")
-	}
-	for _, f := range fixtures {
-		t.Run(strings.TrimSuffix(strings.TrimPrefix(f.path, "testdata/rules/"), ".json"), func(t *testing.T) {
-			if _, ok := reg.Get(f.ruleID); !ok {
-				t.Fatalf("%s: the folder names no rule in the catalog (%s)", f.path, suggestion(reg, f.ruleID))
+	for _, f := range rulecases.Load(t) {
+		t.Run(f.Name, func(t *testing.T) {
+			if _, ok := reg.Get(f.RuleID); !ok {
+				t.Fatalf("%s: the folder names no rule in the catalog (%s)", f.Path, suggestion(reg, f.RuleID))
 			}
-			item, err := configitem.Decode(f.CI)
-			if err != nil {
-				t.Fatalf("%s: ci does not decode: %v", f.path, err)
-			}
-			var params string
-			if len(f.Params) > 0 {
-				data, _ := json.Marshal(f.Params) // a map of strings always encodes
-				params = string(data)
-			}
-
 			// As `aiguard evaluate --ci - --rule ID --params JSON`.
-			res := runEval(t, Options{CIFile: "-", RuleIDs: []string{f.ruleID}, Params: params}, string(f.CI))
-			ev := f.check(t, "--ci", res, item)
+			res := runEval(t, Options{CIFile: "-", RuleIDs: []string{f.RuleID}, Params: f.ParamsJSON()}, string(f.CI))
+			ev := check(t, f, "--ci", res)
 
 			// The same item in a Lambda event, parameters from the event,
 			// must give the same evaluation.
 			if ev == nil {
 				return
 			}
-			res = runEval(t, Options{EventFile: "-", RuleIDs: []string{f.ruleID}}, fixtureEvent(t, f))
+			res = runEval(t, Options{EventFile: "-", RuleIDs: []string{f.RuleID}}, fixtureEvent(t, f))
 			if res.err != nil {
-				t.Fatalf("%s wrapped in a Lambda event: exit %d: %s", f.path, res.code, strings.TrimSpace(res.stderr))
+				t.Fatalf("%s wrapped in a Lambda event: exit %d: %s", f.Path, res.code, strings.TrimSpace(res.stderr))
 			}
 			if evals := checkEvaluationJSON(t, res.stdout); len(evals) != 1 || !maps.Equal(evals[0], ev) {
-				t.Errorf("%s: --ci and --event disagree:\n   --ci %v\n--event %s", f.path, ev, res.stdout)
+				t.Errorf("%s: --ci and --event disagree:\n   --ci %v\n--event %s", f.Path, ev, res.stdout)
 			}
 		})
 	}
 }
 
 // check asserts one run's result and returns its evaluation.
-func (f *ruleFixture) check(t *testing.T, how string, res evalResult, item *configitem.Item) (ev map[string]any) {
+func check(t *testing.T, f *rulecases.Case, how string, res evalResult) (ev map[string]any) {
 	t.Helper()
 	if res.err != nil {
-		t.Errorf("%s (%s): exit %d: %s", f.path, how, res.code, strings.TrimSpace(res.stderr))
+		t.Errorf("%s (%s): exit %d: %s", f.Path, how, res.code, strings.TrimSpace(res.stderr))
 		return nil
 	}
 	defer func() {
@@ -157,32 +60,19 @@ func (f *ruleFixture) check(t *testing.T, how string, res evalResult, item *conf
 	}()
 	evals := checkEvaluationJSON(t, res.stdout)
 	if len(evals) != 1 {
-		t.Errorf("%s (%s): %d evaluations, want 1: %s", f.path, how, len(evals), res.stdout)
+		t.Errorf("%s (%s): %d evaluations, want 1: %s", f.Path, how, len(evals), res.stdout)
 		return nil
 	}
 	ev = evals[0]
-	annotation, _ := ev["annotation"].(string)
-	if got := rules.Compliance(fmt.Sprint(ev["complianceType"])); got != f.Expect {
-		t.Errorf("%s (%s): %s, want %s (%s)\nannotation: %s", f.path, how, got, f.Expect, f.Description, annotation)
-	}
-	if ev["ruleId"] != f.ruleID || ev["complianceResourceType"] != item.ResourceType || ev["complianceResourceId"] != item.ResourceID {
-		t.Errorf("%s (%s): evaluation names %v %v %v, want %s %s %s", f.path, how,
-			ev["ruleId"], ev["complianceResourceType"], ev["complianceResourceId"], f.ruleID, item.ResourceType, item.ResourceID)
-	}
-	if f.Expect == rules.NonCompliant && annotation == "" {
-		t.Errorf("%s (%s): NON_COMPLIANT without an annotation saying what to change", f.path, how)
-	}
-	for _, want := range f.AnnotationContains {
-		if !strings.Contains(annotation, want) {
-			t.Errorf("%s (%s): annotation %q does not contain %q", f.path, how, annotation, want)
-		}
-	}
+	str := func(k string) string { s, _ := ev[k].(string); return s }
+	f.Check(t, how, rulecases.Verdict{RuleID: str("ruleId"), ResourceType: str("complianceResourceType"),
+		ResourceID: str("complianceResourceId"), Compliance: str("complianceType"), Annotation: str("annotation")})
 	return ev
 }
 
 // fixtureEvent wraps the fixture's CI in a ConfigurationItemChangeNotification
 // event whose rule parameters are the fixture's, plus ruleId.
-func fixtureEvent(t *testing.T, f *ruleFixture) string {
+func fixtureEvent(t *testing.T, f *rulecases.Case) string {
 	t.Helper()
 	invoking, err := json.Marshal(map[string]any{
 		"configurationItem":        f.CI,
@@ -191,9 +81,9 @@ func fixtureEvent(t *testing.T, f *ruleFixture) string {
 		"recordVersion":            "1.3",
 	})
 	if err != nil {
-		t.Fatalf("%s: %v", f.path, err)
+		t.Fatalf("%s: %v", f.Path, err)
 	}
-	ruleParams := map[string]string{"ruleId": f.ruleID}
+	ruleParams := map[string]string{"ruleId": f.RuleID}
 	for k, v := range f.Params {
 		ruleParams[k] = v
 	}
@@ -204,7 +94,7 @@ func fixtureEvent(t *testing.T, f *ruleFixture) string {
 		"resultToken":    "fixture-result-token",
 		"eventLeftScope": false,
 		"configRuleArn":  "arn:aws:config:us-east-1:111122223333:config-rule/config-rule-fixture",
-		"configRuleName": f.ruleID,
+		"configRuleName": f.RuleID,
 		"accountId":      "111122223333",
 		"version":        "1.0",
 	})
@@ -225,21 +115,17 @@ func suggestion(reg *rules.Registry, id string) string {
 // JSON string). The failure lists exactly what is missing.
 func TestRuleFixtureCoverage(t *testing.T) {
 	reg := rules.Catalog()
-	fixtures := loadFixtures(t)
+	fixtures := rulecases.Load(t)
 
 	verdicts := map[string]map[rules.Compliance]int{} // rule ID -> verdict -> cases
 	apiShape := map[string]int{}                      // resource type -> API-shape cases
 	for _, f := range fixtures {
-		if verdicts[f.ruleID] == nil {
-			verdicts[f.ruleID] = map[rules.Compliance]int{}
+		if verdicts[f.RuleID] == nil {
+			verdicts[f.RuleID] = map[rules.Compliance]int{}
 		}
-		verdicts[f.ruleID][f.Expect]++
-		if f.apiShape() {
-			var ci struct {
-				ResourceType string `json:"resourceType"`
-			}
-			_ = json.Unmarshal(f.CI, &ci) // loadFixtures checked it is an object
-			apiShape[ci.ResourceType]++
+		verdicts[f.RuleID][rules.Compliance(f.Expect)]++
+		if f.APIShape {
+			apiShape[f.Item.ResourceType]++
 		}
 	}
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/aiguard/aiguard/deploy"
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
 	"github.com/aiguard/aiguard/internal/english"
 	"github.com/aiguard/aiguard/packgen"
@@ -27,8 +28,8 @@ type Options struct {
 	ConfigFile string
 	OutDir     string
 
-	// producers replaces packgen's default producers in tests.
-	producers []packgen.Producer
+	// producers replaces deploy's default producers in tests.
+	producers []deploy.Producer
 	// Quiet leaves out the warnings (the manifest has them all).
 	Quiet bool
 }
@@ -119,7 +120,7 @@ func runGenerate(opts *Options) error {
 	if !opts.Quiet {
 		cmdutil.PrintWarnings(opts.IO, spec)
 	}
-	out, err := packgen.Generate(spec, packgen.Options{Producers: opts.producers})
+	out, err := deploy.Generate(spec, deploy.Options{Producers: opts.producers})
 	var matrix *policygen.MatrixError
 	if errors.As(err, &matrix) {
 		// The policies would not do what they claim: nothing is written.
@@ -128,7 +129,7 @@ func runGenerate(opts *Options) error {
 	if err != nil {
 		return cmdutil.Usagef("generate: %v", err)
 	}
-	if err := packgen.WriteDir(opts.OutDir, out); err != nil {
+	if err := deploy.WriteDir(opts.OutDir, out); err != nil {
 		return cmdutil.Usagef("generate: %v", err)
 	}
 	warnings := 0
@@ -141,13 +142,13 @@ func runGenerate(opts *Options) error {
 		}
 	}
 	if warnings > maxWarnings && !opts.Quiet {
-		fmt.Fprintf(opts.IO.Err, "warning: %d more in %s\n", warnings-maxWarnings, packgen.ManifestName)
+		fmt.Fprintf(opts.IO.Err, "warning: %d more in %s\n", warnings-maxWarnings, deploy.ManifestName)
 	}
 	source := name
 	if opts.ConfigFile == "" {
 		source += " (built-in example)"
 	}
-	fmt.Fprintf(opts.IO.Out, "%s: wrote %s to %s: %s", source, packgen.ManifestName, opts.OutDir, out.Summary())
+	fmt.Fprintf(opts.IO.Out, "%s: wrote %s to %s: %s", source, deploy.ManifestName, opts.OutDir, out.Summary())
 	if warnings > 0 {
 		fmt.Fprintf(opts.IO.Out, "; %s in the manifest", english.Count(warnings, "warning"))
 	}

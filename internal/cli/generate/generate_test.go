@@ -3,29 +3,25 @@ package generate
 import (
 	"bytes"
 	"errors"
-	"flag"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
-	"sort"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/aiguard/aiguard/deploy"
 	"github.com/aiguard/aiguard/iameval"
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
-	"github.com/aiguard/aiguard/packgen"
+	"github.com/aiguard/aiguard/internal/testenv/golden"
 	"github.com/aiguard/aiguard/policygen"
 	"github.com/aiguard/aiguard/rules"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden/generate")
-
 var (
-	golden = filepath.Join("..", "..", "..", "testdata", "golden", "generate")
-	specs  = filepath.Join("..", "..", "..", "testdata", "specs")
+	goldenDir = filepath.Join("..", "..", "..", "testdata", "golden", "generate")
+	specs     = filepath.Join("..", "..", "..", "testdata", "specs")
 	// testNow fixes which exceptions are active.
 	testNow = time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 )
@@ -38,7 +34,7 @@ func run(t *testing.T, stdin string, args ...string) (stdout, stderr string, cod
 		o.Now = func() time.Time { return testNow }
 		return runGenerate(o)
 	})
-	cmd.SetArgs(args)
+	cmd.SetArgs(append([]string{}, args...)) // not nil: cobra would take the test binary's args
 	cmd.SetOut(&out)
 	cmd.SetErr(&errOut)
 	cmd.SilenceUsage, cmd.SilenceErrors = true, true
@@ -50,37 +46,6 @@ func run(t *testing.T, stdin string, args ...string) (stdout, stderr string, cod
 	return out.String(), errOut.String(), cmdutil.Code(err)
 }
 
-// readTree returns every file under dir by its slash path.
-func readTree(t *testing.T, dir string) map[string][]byte {
-	t.Helper()
-	files := map[string][]byte{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		files[filepath.ToSlash(rel)] = data
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return files
-}
-
-func sortedKeys(m map[string][]byte) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
 // TestGolden runs `aiguard generate` on the built-in example and compares
 // the whole output, and what the command prints, with the golden files
 // (go test ./internal/cli/generate -update rewrites them).
@@ -90,38 +55,10 @@ func TestGolden(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
-	got := readTree(t, dir)
+	got := golden.ReadTree(t, dir)
 	got["stdout.txt"] = []byte(strings.ReplaceAll(stdout, dir, "OUT"))
 	got["stderr.txt"] = []byte(strings.ReplaceAll(stderr, dir, "OUT"))
-	want := filepath.Join(golden, "example")
-	if *update {
-		if err := os.RemoveAll(want); err != nil {
-			t.Fatal(err)
-		}
-		for name, data := range got {
-			p := filepath.Join(want, filepath.FromSlash(name))
-			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(p, data, 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-		return
-	}
-	if _, err := os.Stat(want); err != nil {
-		t.Fatalf("golden files: %v (run `go test ./internal/cli/generate -update` to create them)", err)
-	}
-	wantFiles := readTree(t, want)
-	if g, w := sortedKeys(got), sortedKeys(wantFiles); strings.Join(g, "\n") != strings.Join(w, "\n") {
-		t.Errorf("files differ from %s (run with -update if intended)\ngot:  %v\nwant: %v", want, g, w)
-	}
-	for name, data := range got {
-		if w, ok := wantFiles[name]; ok && !bytes.Equal(data, w) {
-			t.Errorf("%s differs from %s (run `go test ./internal/cli/generate -update` if intended)\ngot:\n%s",
-				name, filepath.Join(want, name), data)
-		}
-	}
+	golden.CompareDir(t, filepath.Join(goldenDir, "example"), got)
 }
 
 // TestByteIdentical generates the example twice, into fresh directories
@@ -141,7 +78,7 @@ func TestByteIdentical(t *testing.T) {
 	if _, stderr, code := run(t, string(example), "--config", "-", "--out", b); code != 0 {
 		t.Fatalf("rerun over the previous output: %s", stderr)
 	}
-	ta, tb := readTree(t, a), readTree(t, b)
+	ta, tb := golden.ReadTree(t, a), golden.ReadTree(t, b)
 	if len(ta) != len(tb) {
 		t.Fatalf("%d files, then %d", len(ta), len(tb))
 	}
@@ -234,8 +171,8 @@ func TestMatrixFailureExitsOne(t *testing.T) {
 	streams := &cmdutil.IO{In: strings.NewReader(""), Out: &out, Err: &errOut}
 	dir := filepath.Join(t.TempDir(), "out")
 	cmd := NewCmdGenerate(streams, rules.Catalog(), func(o *Options) error {
-		o.producers = []packgen.Producer{{Name: "policies", Produce: func(*packgen.Plan) (packgen.Result, error) {
-			return packgen.Result{}, fmt.Errorf("policygen: %w", &policygen.MatrixError{Cases: 10, Failures: []policygen.MatrixFailure{{
+		o.producers = []deploy.Producer{{Name: "policies", Produce: func(*deploy.Plan) (deploy.Result, error) {
+			return deploy.Result{}, fmt.Errorf("policygen: %w", &policygen.MatrixError{Cases: 10, Failures: []policygen.MatrixFailure{{
 				Case:    iameval.Case{ID: "research/notebook-root/root-enabled", Description: "a notebook with root access"},
 				Problem: "want deny, got allow"}}})
 		}}}

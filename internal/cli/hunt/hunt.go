@@ -16,11 +16,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/aiguard/aiguard/cloudtrail"
+	"github.com/aiguard/aiguard/deploy"
 	"github.com/aiguard/aiguard/detections"
 	"github.com/aiguard/aiguard/hunt"
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
 	"github.com/aiguard/aiguard/orgspec"
-	"github.com/aiguard/aiguard/packgen"
 )
 
 // ExitSkipped is the exit code of a hunt that skipped unreadable records
@@ -128,7 +128,7 @@ func LoadSpecConfig(path string) (*detections.Config, []string, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	cfg, err := packgen.DetectionConfig(spec)
+	cfg, err := deploy.DetectionConfig(spec)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
-	"flag"
 	goio "io"
 	"os"
 	"path/filepath"
@@ -16,12 +15,11 @@ import (
 	"github.com/aiguard/aiguard/asff"
 	"github.com/aiguard/aiguard/detections"
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
-	"github.com/aiguard/aiguard/internal/ctgen"
-	"github.com/aiguard/aiguard/internal/refdata"
+	"github.com/aiguard/aiguard/internal/testenv/ctgen"
+	"github.com/aiguard/aiguard/internal/testenv/golden"
+	"github.com/aiguard/aiguard/internal/testenv/refdata"
 	"github.com/aiguard/aiguard/sarif/sariftest"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden/hunt")
 
 var fixedNow = time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
 
@@ -85,7 +83,7 @@ func run(t *testing.T, args ...string) (stdout, stderr string, code int) {
 		o.IsTerminal = func(goio.Writer) bool { return false }
 		return runHunt(o)
 	})
-	cmd.SetArgs(args)
+	cmd.SetArgs(append([]string{}, args...)) // not nil: cobra would take the test binary's args
 	cmd.SilenceUsage, cmd.SilenceErrors = true, true
 	cmd.SetOut(&out)
 	cmd.SetErr(&errOut)
@@ -123,26 +121,7 @@ func TestHuntJSON(t *testing.T) {
 	if !strings.Contains(stderr, "5 findings in") {
 		t.Errorf("stderr %s", stderr)
 	}
-	golden(t, "findings.json", out)
-}
-
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join(refdata.ModuleRoot(t), "testdata", "golden", "hunt", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		write(t, path, []byte(got))
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (go test ./internal/cli/hunt -update)", err)
-	}
-	if got != string(want) {
-		t.Errorf("output differs from %s (-update rewrites it):\n%s", path, got)
-	}
+	golden.Compare(t, filepath.Join(refdata.ModuleRoot(t), "testdata", "golden", "hunt", "findings.json"), []byte(out))
 }
 
 func TestHuntFormats(t *testing.T) {

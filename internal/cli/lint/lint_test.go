@@ -9,9 +9,9 @@ import (
 	"testing"
 
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
-	"github.com/aiguard/aiguard/internal/golden"
 	"github.com/aiguard/aiguard/internal/inputfile/fifotest"
-	"github.com/aiguard/aiguard/internal/refdata"
+	"github.com/aiguard/aiguard/internal/testenv/golden"
+	"github.com/aiguard/aiguard/internal/testenv/refdata"
 	"github.com/aiguard/aiguard/sarif/sariftest"
 )
 

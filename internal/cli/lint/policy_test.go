@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
-	"github.com/aiguard/aiguard/internal/refdata"
+	"github.com/aiguard/aiguard/internal/testenv/refdata"
 )
 
 // runPolicy executes `aiguard lint policy` through cobra from the module

@@ -6,12 +6,12 @@ import (
 
 	"github.com/aiguard/aiguard/detections"
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
-	"github.com/aiguard/aiguard/internal/cli/detectionslist"
+	detectionscmd "github.com/aiguard/aiguard/internal/cli/detections"
 	"github.com/aiguard/aiguard/internal/cli/evaluate"
 	"github.com/aiguard/aiguard/internal/cli/generate"
 	"github.com/aiguard/aiguard/internal/cli/hunt"
 	"github.com/aiguard/aiguard/internal/cli/lint"
-	"github.com/aiguard/aiguard/internal/cli/ruleslist"
+	rulescmd "github.com/aiguard/aiguard/internal/cli/rules"
 	"github.com/aiguard/aiguard/internal/cli/scan"
 	"github.com/aiguard/aiguard/internal/cli/schema"
 	"github.com/aiguard/aiguard/internal/cli/simulate"
@@ -26,8 +26,10 @@ func NewCmdRoot(io *cmdutil.IO) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "aiguard",
 		Short: "Keep an AWS organization's AI/ML estate inside its security baseline",
-		Long: `aiguard evaluates AI/ML resources with AWS Config custom rules and generates the
-conformance packs, SCPs and permission boundaries that deploy and enforce them.`,
+		Long: `aiguard keeps an AWS organization's AI/ML estate secure from one organization spec:
+it detects (AWS Config custom rules, offline with evaluate and scan), prevents (SCPs,
+permission boundaries, execution roles), deploys (conformance packs, the rule Lambda,
+member roles: generate) and hunts (CloudTrail detections: hunt).`,
 		Example: `  aiguard rules list --service sagemaker
   aiguard scan --format sarif --output aiguard.sarif templates/
   aiguard generate --config org.yaml --out out/`,
@@ -42,7 +44,7 @@ conformance packs, SCPs and permission boundaries that deploy and enforce them.`
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cmdutil.Usage(err) })
 	cmd.AddCommand(
 		version.NewCmdVersion(io),
-		ruleslist.NewCmdRules(io, reg),
+		rulescmd.NewCmdRules(io, reg),
 		evaluate.NewCmdEvaluate(io, reg, nil),
 		generate.NewCmdGenerate(io, reg, nil),
 		validate.NewCmdValidate(io, reg, nil),
@@ -50,7 +52,7 @@ conformance packs, SCPs and permission boundaries that deploy and enforce them.`
 		lint.NewCmdLint(io),
 		scan.NewCmdScan(io, reg, nil),
 		simulate.NewCmdSimulate(io, reg, nil),
-		detectionslist.NewCmdDetections(io, detections.Catalog()),
+		detectionscmd.NewCmdDetections(io, detections.Catalog()),
 		hunt.NewCmdHunt(io, detections.Catalog(), nil),
 	)
 	return cmd

@@ -3,7 +3,6 @@ package root
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,12 +11,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
-	"github.com/aiguard/aiguard/internal/refdata"
+	"github.com/aiguard/aiguard/internal/testenv/refdata"
 )
-
-// -update is shared by every package under internal/cli; this one has no
-// golden files but must accept the flag.
-var _ = flag.Bool("update", false, "rewrite golden files (unused here)")
 
 // execute runs a command line through the whole cobra tree.
 func execute(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {

@@ -13,9 +13,9 @@ import (
 	"time"
 
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
-	"github.com/aiguard/aiguard/internal/golden"
 	"github.com/aiguard/aiguard/internal/inputfile/fifotest"
-	"github.com/aiguard/aiguard/internal/refdata"
+	"github.com/aiguard/aiguard/internal/testenv/golden"
+	"github.com/aiguard/aiguard/internal/testenv/refdata"
 	"github.com/aiguard/aiguard/orgspec"
 	"github.com/aiguard/aiguard/rules"
 	"github.com/aiguard/aiguard/sarif"
@@ -42,7 +42,9 @@ func run(t testing.TB, args ...string) result {
 		o.IsTerminal = func(io.Writer) bool { return false }
 		return runScan(o)
 	})
-	cmd.SetArgs(args)
+	// Not nil: cobra would read nil as "no args set" and take the test
+	// binary's own (such as -update).
+	cmd.SetArgs(append([]string{}, args...))
 	cmd.SetOut(&out)
 	cmd.SetErr(&errOut)
 	cmd.SilenceErrors, cmd.SilenceUsage = true, true

@@ -11,10 +11,10 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/aiguard/aiguard/deploy"
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
 	"github.com/aiguard/aiguard/internal/english"
 	"github.com/aiguard/aiguard/orgspec"
-	"github.com/aiguard/aiguard/packgen"
 	"github.com/aiguard/aiguard/rules"
 )
 
@@ -121,7 +121,7 @@ func runValidate(opts *Options) error {
 		// What only the generator checks (policy sizes, template limits,
 		// the attacker's matrix) is checked by generating, in memory, so
 		// that validate passes exactly the specs generate accepts.
-		if _, err := packgen.Generate(spec, packgen.Options{}); err != nil {
+		if _, err := deploy.Generate(spec, deploy.Options{}); err != nil {
 			for _, line := range strings.Split(err.Error(), "\n") {
 				rep.Problems = append(rep.Problems, problem{File: name, Severity: "error",
 					Message: "aiguard generate would refuse this spec: " + line})

@@ -2,16 +2,11 @@ package version
 
 import (
 	"bytes"
-	"flag"
 	"regexp"
 	"testing"
 
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
 )
-
-// -update is shared by every package under internal/cli; this one has no
-// golden files but must accept the flag.
-var _ = flag.Bool("update", false, "rewrite golden files (unused here)")
 
 func runVersion(t *testing.T, args ...string) (string, error) {
 	t.Helper()
