@@ -1,6 +1,7 @@
 package orgspec
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -206,5 +207,21 @@ func TestModelAllowed(t *testing.T) {
 	}
 	if _, ok := profileModel("arn:aws:bedrock:us-east-1:111111111111:application-inference-profile/x"); ok {
 		t.Error("profileModel resolved an application profile ARN")
+	}
+}
+
+// TestCheckPatternsCompile compiles every check's pattern, which the
+// package otherwise does only when a spec first needs it.
+func TestCheckPatternsCompile(t *testing.T) {
+	for name, c := range checks {
+		if c.pattern == "" {
+			continue
+		}
+		if _, err := regexp.Compile(c.pattern); err != nil {
+			t.Errorf("check %s: %v", name, err)
+		}
+		if c.re == nil || c.re.String() != c.pattern {
+			t.Errorf("check %s: its matcher is not its pattern", name)
+		}
 	}
 }

@@ -140,7 +140,7 @@ func chooseManaged(r *rules.Rule, params map[string]string) managedChoice {
 		if len(r.Params) == 0 {
 			return managedChoice{identifier: r.ManagedRule}
 		}
-		return managedChoice{reason: fmt.Sprintf("packgen has no parameter mapping for the managed rule %s", r.ManagedRule)}
+		return managedChoice{reason: fmt.Sprintf("aiguard has no mapping of its parameters onto the managed rule %s", r.ManagedRule)}
 	}
 	out := map[string]string{}
 	for _, d := range r.Params {
