@@ -102,7 +102,24 @@ func (p *Plan) allTeamsTarget() Target {
 }
 
 // isTemplate reports whether a generated file is a CloudFormation template.
-func isTemplate(data []byte) bool {
+// The kinds aiguard's producers write say so without reading the data
+// (parsing every artifact as YAML was most of generate's time); a kind of
+// another producer is read.
+func isTemplate(a Artifact) bool {
+	switch a.Kind {
+	case KindConformancePack, KindOrganizationConformancePack, KindLambdaStack, KindMemberRoleStackSet,
+		KindHook, KindHookFunctions, KindDetectionsStack, KindForwarderStackSet, KindSecurityHubRules,
+		string(policygen.KindCFNTemplate):
+		return true
+	case string(policygen.KindSCP), string(policygen.KindBoundary), string(policygen.KindExecutionRole),
+		string(policygen.KindOptOut), string(policygen.KindTests), KindTerraform:
+		return false
+	}
+	return parsesAsTemplate(a.Data)
+}
+
+// parsesAsTemplate reports whether data is a CloudFormation template.
+func parsesAsTemplate(data []byte) bool {
 	var top struct {
 		Version   any `yaml:"AWSTemplateFormatVersion"`
 		Resources any `yaml:"Resources"`
@@ -168,7 +185,7 @@ func deriveCfCT(p *Plan, arts []Artifact) (Result, error) {
 			scps = append(scps, cfctResource{Name: scpName(a), ResourceFile: copyFile(a, ""), DeployMethod: "scp",
 				Description:       "aiguard service control policy of team " + a.Target.Team,
 				DeploymentTargets: cfctTargets{OrganizationalUnits: ous}})
-		case !isTemplate(a.Data):
+		case !isTemplate(a):
 			continue
 		case a.Kind == KindConformancePack:
 			// Deployed through its organization pack, or wrapped below.

@@ -44,7 +44,7 @@ func TestCFNLint(t *testing.T) {
 			}
 			var files []string
 			for _, a := range tt.out.Artifacts {
-				if isTemplate(a.Data) {
+				if parsesAsTemplate(a.Data) {
 					files = append(files, a.Path)
 				}
 			}

@@ -66,7 +66,7 @@ func checkArtifacts(t *testing.T, out *Output) {
 		case policygen.KindSCP, policygen.KindBoundary, policygen.KindExecutionRole, policygen.KindOptOut, policygen.KindTests:
 			continue // policy documents and request files, not templates: policygen's tests check them
 		}
-		if !isTemplate(a.Data) {
+		if !parsesAsTemplate(a.Data) {
 			continue // landing-zone manifests, configuration and policy copies: their own tests check them
 		}
 		tmpl, err := conformance.Parse(a.Data)
@@ -425,5 +425,15 @@ teams:
 	// The baseline runs everywhere, so Config anywhere may invoke the Lambda.
 	if out.Plan.Deployment.InvokingAccounts != nil || !hasNote(out, LambdaPath, "baseline pack runs in every account") {
 		t.Errorf("InvokingAccounts = %v, want nil with a note", out.Plan.Deployment.InvokingAccounts)
+	}
+}
+
+// TestTemplateKinds checks that the kinds isTemplate knows without reading
+// the data say what the data is, for every file of the example's output.
+func TestTemplateKinds(t *testing.T) {
+	for _, a := range generate(t, exampleSpec(t)).Artifacts {
+		if got, want := isTemplate(a), parsesAsTemplate(a.Data); got != want {
+			t.Errorf("%s (kind %s): isTemplate = %v, but the data says %v", a.Path, a.Kind, got, want)
+		}
 	}
 }

@@ -161,7 +161,7 @@ func deriveLZA(p *Plan, arts []Artifact) (Result, error) {
 	regions := slices.Clone(d.Regions)
 	primary := []string{d.PrimaryRegion()}
 	for _, a := range arts {
-		if !isTemplate(a.Data) {
+		if !isTemplate(a) {
 			continue
 		}
 		rel := "aiguard/templates/" + a.Path
