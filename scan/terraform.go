@@ -19,7 +19,7 @@ import (
 	tfjson "github.com/hashicorp/terraform-json"
 
 	"github.com/aiguard/aiguard/conformance"
-	"github.com/aiguard/aiguard/internal/cfnschema"
+	"github.com/aiguard/aiguard/internal/cfnspec"
 	"github.com/aiguard/aiguard/internal/english"
 )
 
@@ -354,7 +354,7 @@ func tfProperties(spec tfType, r *tfRes) *conformance.Value {
 // of the property.
 func tfObject(cfnType string, path []string, after, unk map[string]any, addr string, rename map[string]string,
 	jsonDocs []string, top bool) *conformance.Value {
-	names := cfnschema.PropertyNames(cfnType, path)
+	names := cfnspec.PropertyNames(cfnType, path)
 	byKey := map[string]string{}
 	for _, n := range names {
 		byKey[strings.ToLower(n)] = n
@@ -422,7 +422,7 @@ func tfValue(cfnType string, path []string, after, unk any, addr string) *confor
 	if isTrue(unk) {
 		return knownAfterApply(addr)
 	}
-	kind := cfnschema.PropertyKind(cfnType, path)
+	kind := cfnspec.PropertyKind(cfnType, path)
 	switch a := after.(type) {
 	case nil:
 		return nil
@@ -452,7 +452,7 @@ func tfValue(cfnType string, path []string, after, unk any, addr string) *confor
 		return out
 	case map[string]any:
 		um, _ := unk.(map[string]any)
-		if kind == "object" || len(cfnschema.PropertyNames(cfnType, path)) > 0 {
+		if kind == "object" || len(cfnspec.PropertyNames(cfnType, path)) > 0 {
 			return tfObject(cfnType, path, a, um, addr, nil, nil, false)
 		}
 		out := &conformance.Value{Kind: conformance.Map}

@@ -20,7 +20,7 @@ import (
 	"github.com/aiguard/aiguard/awsid"
 	"github.com/aiguard/aiguard/configitem"
 	"github.com/aiguard/aiguard/conformance"
-	"github.com/aiguard/aiguard/internal/cfnschema"
+	"github.com/aiguard/aiguard/internal/cfnspec"
 	"github.com/aiguard/aiguard/rules"
 )
 
@@ -494,7 +494,7 @@ func (pc *probeCache) candidates(u unresolvedField, bd *bound) []any {
 	if u.typ != "" {
 		typ, prop = u.typ, u.local
 	}
-	kind := cfnschema.PropertyKind(typ, schemaPath(prop))
+	kind := cfnspec.PropertyKind(typ, schemaPath(prop))
 	if u.node != nil && u.node.param != nil {
 		switch {
 		case u.node.param.isList():
