@@ -7,15 +7,20 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
 // timestamp is the form Security Hub accepts for its timestamps:
 // YYYY-MM-DDTHH:MM:SS, up to nine fractional digits, then Z or an offset
-// (+HH:MM or -HHMM).
-var timestamp = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})$`)
+// (+HH:MM or -HHMM). The patterns are compiled on first use: the rule
+// Lambda links this package, and pays for its initialisation at every cold
+// start.
+var timestamp = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})$`)
+})
 
-var accountID = regexp.MustCompile(`^\d{12}$`)
+var accountID = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\d{12}$`) })
 
 var labels = map[string]bool{
 	SeverityInformational: true, SeverityLow: true, SeverityMedium: true, SeverityHigh: true, SeverityCritical: true,
@@ -43,20 +48,20 @@ func Validate(f *Finding) error {
 	v.required("Id", f.ID, MaxID)
 	v.required("ProductArn", f.ProductArn, 0)
 	v.required("GeneratorId", f.GeneratorID, MaxGeneratorID)
-	if v.required("AwsAccountId", f.AwsAccountID, 0) && !accountID.MatchString(f.AwsAccountID) {
+	if v.required("AwsAccountId", f.AwsAccountID, 0) && !accountID().MatchString(f.AwsAccountID) {
 		v.add("AwsAccountId %q: want 12 digits", f.AwsAccountID)
 	}
 	for _, ts := range []struct{ name, value string }{
 		{"CreatedAt", f.CreatedAt}, {"UpdatedAt", f.UpdatedAt},
 	} {
-		if v.required(ts.name, ts.value, 0) && !timestamp.MatchString(ts.value) {
+		if v.required(ts.name, ts.value, 0) && !timestamp().MatchString(ts.value) {
 			v.add("%s %q: not a timestamp Security Hub accepts", ts.name, ts.value)
 		}
 	}
 	for _, ts := range []struct{ name, value string }{
 		{"FirstObservedAt", f.FirstObservedAt}, {"LastObservedAt", f.LastObservedAt},
 	} {
-		if ts.value != "" && !timestamp.MatchString(ts.value) {
+		if ts.value != "" && !timestamp().MatchString(ts.value) {
 			v.add("%s %q: not a timestamp Security Hub accepts", ts.name, ts.value)
 		}
 	}

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/aiguard/aiguard/internal/cfnschema"
 	"github.com/aiguard/aiguard/internal/jsonpos"
 )
 
@@ -99,7 +98,7 @@ func (t Template) Marshal() ([]byte, error) {
 // Check validates the template's resources against the CloudFormation
 // resource schema; the error names the template (name) and lists every
 // problem.
-func (t Template) Check(schema *cfnschema.Validator, name string) error {
+func (t Template) Check(schema Schema, name string) error {
 	v, err := t.Value()
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
@@ -109,7 +108,7 @@ func (t Template) Check(schema *cfnschema.Validator, name string) error {
 
 // MarshalChecked writes the template as YAML after checking it against the
 // CloudFormation resource schema (Check).
-func (t Template) MarshalChecked(schema *cfnschema.Validator, name string) ([]byte, error) {
+func (t Template) MarshalChecked(schema Schema, name string) ([]byte, error) {
 	v, err := t.Value()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
@@ -120,7 +119,7 @@ func (t Template) MarshalChecked(schema *cfnschema.Validator, name string) ([]by
 	return MarshalValue(v, true)
 }
 
-func checkSchema(schema *cfnschema.Validator, name string, v *Value) error {
+func checkSchema(schema Schema, name string, v *Value) error {
 	var problems []string
 	for _, vi := range schema.Validate(v.JSON()) {
 		problems = append(problems, strings.TrimSpace(vi.Pointer+" "+vi.Message))

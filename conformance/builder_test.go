@@ -70,7 +70,7 @@ func TestBuiltPackGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden.Compare(t, filepath.Join(packsDir, "golden", "built-pack.yaml"), out)
-	fs, err := Lint(out)
+	fs, err := lint(out)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +121,7 @@ func TestLimitsAtTheBoundary(t *testing.T) {
 			out = append(out, bytes.Repeat([]byte("x"), pad-len(out)-1)...)
 			out = append(out, '\n')
 		}
-		fs, err := Lint(out)
+		fs, err := lint(out)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -23,7 +23,7 @@ func TestLintsTheGeneratorsOrganizationPacks(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		fs, err := Lint(data)
+		fs, err := lint(data)
 		if err != nil {
 			t.Fatalf("%s: %v", p, err)
 		}
@@ -37,7 +37,7 @@ func TestLintsTheGeneratorsOrganizationPacks(t *testing.T) {
 	broken := strings.Replace(string(data), "              ConfigRuleName:", "              ConfigRuleNam:", 1)
 	line := 1 + strings.Count(broken[:strings.Index(broken, "ConfigRuleNam:")], "\n")
 	broken = strings.Replace(broken, "ParameterName: RuleLambdaArn", "ParameterName: RuleLambdaARN", 1)
-	fs, err := Lint([]byte(broken))
+	fs, err := lint([]byte(broken))
 	if err != nil {
 		t.Fatal(err)
 	}

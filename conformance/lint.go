@@ -5,7 +5,6 @@ import (
 	"regexp"
 	"sort"
 
-	"github.com/aiguard/aiguard/internal/cfnschema"
 	"github.com/aiguard/aiguard/internal/findings"
 )
 
@@ -27,22 +26,12 @@ const (
 type Linter struct {
 	// Schema validates resources against the CloudFormation resource
 	// specification; nil skips that check.
-	Schema *cfnschema.Validator
-}
-
-// Lint checks a conformance pack template with the default schema
-// validator (cfnschema.Default). The error is a *SyntaxError when data is
-// not a template at all, or a failure to build the schema validator.
-func Lint(data []byte) ([]Finding, error) {
-	v, err := cfnschema.Default()
-	if err != nil {
-		return nil, err
-	}
-	return (&Linter{Schema: v}).Lint(data)
+	Schema Schema
 }
 
 // Lint checks a conformance pack template given as the bytes that would be
-// sent as TemplateBody.
+// sent as TemplateBody. The error is a *SyntaxError when data is not a
+// template at all.
 func (l *Linter) Lint(data []byte) ([]Finding, error) {
 	t, err := Parse(data)
 	if err != nil {

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/aiguard/aiguard/internal/cfnschema"
 )
 
 // packsDir holds the in-repo fixtures: good/ (no findings), bad/ (one defect
@@ -20,7 +22,7 @@ func lintFile(t *testing.T, path string) []Finding {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fs, err := Lint(data)
+	fs, err := lint(data)
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
@@ -145,7 +147,7 @@ func TestUnreadable(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, err = Lint(data)
+			_, err = lint(data)
 			var se *SyntaxError
 			if !errors.As(err, &se) {
 				t.Fatalf("Lint error = %v, want a *SyntaxError", err)
@@ -203,7 +205,7 @@ func TestHostileInput(t *testing.T) {
 	}
 	for name, src := range tests {
 		t.Run(name, func(t *testing.T) {
-			if _, err := Lint([]byte(src)); err == nil {
+			if _, err := lint([]byte(src)); err == nil {
 				t.Error("Lint accepted hostile input")
 			}
 		})
@@ -229,4 +231,13 @@ func TestCodesListed(t *testing.T) {
 			}
 		}
 	}
+}
+
+// lint checks a template as aiguard does: with the CloudFormation schema.
+func lint(data []byte) ([]Finding, error) {
+	v, err := cfnschema.Default()
+	if err != nil {
+		return nil, err
+	}
+	return (&Linter{Schema: v}).Lint(data)
 }

@@ -49,7 +49,7 @@ func TestReferencePacks(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			fs, err := Lint(data)
+			fs, err := lint(data)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -6,7 +6,7 @@ import (
 	"github.com/aiguard/aiguard/internal/suggest"
 	"strings"
 
-	"github.com/aiguard/aiguard/internal/cfnschema"
+	"github.com/aiguard/aiguard/internal/cfnspec"
 )
 
 // references checks every Ref, Fn::GetAtt, Fn::Sub variable, condition name
@@ -156,7 +156,7 @@ func (c *checker) intrinsic(name string, arg *Value, at Pos, loc string, inCondi
 		c.sub(arg, at, loc, inConditions)
 		return
 	default:
-		if !cfnschema.IsIntrinsicFunction(name) {
+		if !cfnspec.IsIntrinsicFunction(name) {
 			c.add(SeverityError, "pack-intrinsic-unknown", loc, at,
 				"%s is not a CloudFormation intrinsic function; check its spelling (Fn::If, Fn::Sub, Fn::Equals, ...)", name)
 			return

@@ -6,14 +6,25 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/aiguard/aiguard/internal/cfnschema"
+	"github.com/aiguard/aiguard/internal/cfnspec"
 	"github.com/aiguard/aiguard/internal/suggest"
 )
+
+// A Schema checks templates against the CloudFormation resource
+// specification; cfnschema.Validator is the one aiguard uses. It is an
+// interface so that what only reads and builds templates (the rule Lambda's
+// CloudFormation hook) links no JSON Schema compiler.
+type Schema interface {
+	// Validate checks a template given as decoded JSON (Value.JSON).
+	Validate(template any) []cfnspec.Violation
+	// Known reports whether a resource type is in the specification.
+	Known(resourceType string) bool
+}
 
 // schema validates the document against the CloudFormation resource
 // specification and reports each violation at the resource (or parameter,
 // condition) it concerns.
-func (c *checker) schema(v *cfnschema.Validator) {
+func (c *checker) schema(v Schema) {
 	for _, vi := range v.Validate(c.doc.JSON()) {
 		if vi.Resource != "" {
 			if r := c.resources[vi.Resource]; r != nil && r.Type != TypeConfigRule && r.Type != TypeRemediation &&
@@ -52,7 +63,7 @@ var quotedName = regexp.MustCompile(`"([^"]+)"`)
 
 // suggestProperty adds "did you mean" to an unknown property of a
 // resource: the closest property the type defines at that place.
-func (c *checker) suggestProperty(vi cfnschema.Violation, elems []string) string {
+func (c *checker) suggestProperty(vi cfnspec.Violation, elems []string) string {
 	r := c.resources[vi.Resource]
 	if r == nil || !strings.HasPrefix(vi.Message, "unknown property") {
 		return ""
@@ -70,7 +81,7 @@ func (c *checker) suggestProperty(vi cfnschema.Violation, elems []string) string
 	} else if len(elems) < 3 || elems[2] != "Properties" {
 		return ""
 	}
-	names := cfnschema.PropertyNames(r.Type, path)
+	names := cfnspec.PropertyNames(r.Type, path)
 	for _, m := range quotedName.FindAllStringSubmatch(vi.Message, -1) {
 		if s := suggest.Closest(m[1], names); s != "" && s != m[1] {
 			return " (did you mean " + s + "?)"

@@ -11,9 +11,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/aiguard/aiguard/awsid"
+	"github.com/aiguard/aiguard/internal/cfnjudge"
 	"github.com/aiguard/aiguard/internal/hookconfig"
 	"github.com/aiguard/aiguard/rules"
-	"github.com/aiguard/aiguard/scan"
 )
 
 // HookSettings configure the answers to CloudFormation Lambda hook
@@ -125,7 +125,7 @@ func (h *Handler) judge(ctx context.Context, req hookRequest) hookResponse {
 	if logical == "" {
 		logical = typ
 	}
-	opts := scan.ResourceOptions{AccountID: req.AWSAccountID, Region: stackRegion(req.StackID), Now: time.Now()}
+	opts := cfnjudge.ResourceOptions{AccountID: req.AWSAccountID, Region: stackRegion(req.StackID), Now: time.Now()}
 	if s := h.Hook; s != nil && s.Config != nil {
 		opts.Params = s.Config.Rules
 		for id := range s.Config.Rules {
@@ -138,7 +138,7 @@ func (h *Handler) judge(ctx context.Context, req hookRequest) hookResponse {
 		}
 		sort.Strings(opts.Rules)
 	}
-	evals, err := scan.EvaluateResource(ctx, scan.Resource{LogicalID: logical, Type: typ,
+	evals, err := cfnjudge.EvaluateResource(ctx, cfnjudge.Resource{LogicalID: logical, Type: typ,
 		Properties: d.TargetModel.ResourceProperties}, opts)
 	if err != nil {
 		return fail("%s %s: %v", typ, logical, err)

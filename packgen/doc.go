@@ -2,7 +2,7 @@
 // NewPlan decides which rule runs in which pack (the organization baseline
 // and each team's), as aiguard's Lambda rule or the equivalent AWS managed
 // rule, names every rule and pack, splits packs at AWS Config's limits, and
-// builds and checks each pack's template (conformance.Lint and the
+// builds and checks each pack's template (conformance.Linter with the
 // CloudFormation resource schema of internal/cfnschema). It also holds the
 // Deployment the packs point at (the rule Lambda and the member role).
 // Package deploy turns the plan into files, as package policygen turns the

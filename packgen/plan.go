@@ -195,7 +195,10 @@ func (p *Plan) group(teams []*orgspec.Team, effective [][]orgspec.EffectiveRule)
 // lintPacks applies conformance's Lint, with the CloudFormation schema, to
 // every pack as written.
 func (p *Plan) lintPacks() error {
-	linter := &conformance.Linter{Schema: p.Schema}
+	linter := &conformance.Linter{}
+	if p.Schema != nil { // a nil *Validator would make a non-nil Schema
+		linter.Schema = p.Schema
+	}
 	return parallel(len(p.Packs), func(i int) error { return lintPack(linter, p.Packs[i]) })
 }
 

@@ -41,23 +41,26 @@
 //
 // # Templates and plans
 //
-// Each resource of a type that a change-triggered rule covers becomes a CI
+// Templates and planned resources are judged by package internal/cfnjudge,
+// which the rule Lambda's CloudFormation hook shares; scan reads the plans
+// (terraform.go) and hands both to it. Each resource of a type that a
+// change-triggered rule covers becomes a CI
 // (resourceId is the logical ID, or the plan's resource address) and is
 // judged by the same rules; [EvaluateResource] judges one resource the same
 // way, for a CloudFormation hook. Newer Config types record CloudFormation
 // property names, so Properties becomes the configuration unchanged;
 // AWS::S3::Bucket and AWS::KMS::Key are legacy types whose properties are
-// mapped onto their CIs' shape (legacy.go). A Terraform plan's AWS provider
+// mapped onto their CIs' shape (cfnjudge's legacy.go). A Terraform plan's AWS provider
 // resources are mapped onto CloudFormation types first (terraform.go), the
 // split S3 bucket resources folded into their bucket.
 //
-// Intrinsic functions whose value is known are computed (fold.go): pseudo
+// Intrinsic functions whose value is known are computed (cfnjudge's fold.go): pseudo
 // parameters, parameter defaults (the annotation says so) and
 // --parameter overrides, Fn::FindInMap, Fn::Select, Fn::Split, Fn::Sub,
 // Fn::Join, Fn::If on a known condition. A resource whose properties depend
 // on unknown conditions is judged under each combination and the verdicts
 // combined, naming the condition that decides when they differ
-// (tjudge.go). What stays unknown (a Ref to a resource, a plan's
+// (cfnjudge's tjudge.go). What stays unknown (a Ref to a resource, a plan's
 // after_unknown) is probed with the values it could take: a failure is
 // reported whenever the failing facts are literal; a verdict that depends
 // on the unknown value says so, or is NOT_APPLICABLE with the reason.
@@ -68,7 +71,7 @@
 // (mlrefs.go); the annotation says which resource uses them.
 //
 // Resources are judged through the resources they reference in the same
-// template or plan (relations.go): an endpoint through its endpoint config
+// template or plan (cfnjudge's relations.go): an endpoint through its endpoint config
 // and models, a Studio user profile or space through its domain, a
 // knowledge base through its data sources and vector store, a gateway
 // target through its gateway, a listener through its load balancer. The

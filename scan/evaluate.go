@@ -7,9 +7,8 @@ package scan
 import (
 	"errors"
 
-	"github.com/aiguard/aiguard/awsid"
 	"github.com/aiguard/aiguard/configitem"
-	"github.com/aiguard/aiguard/rules"
+	"github.com/aiguard/aiguard/internal/cfnjudge"
 )
 
 // process turns one record into its result; it runs on a worker.
@@ -20,7 +19,7 @@ func (rs *ruleSet) process(opts *Options, c *chunk, rec *record, out *Result) {
 		out.Problem = rec.problem
 		return
 	case rec.unit != nil:
-		rec.unit.judge(rs, opts, out)
+		rec.unit.Judge(rs.base, out)
 		return
 	case rec.uncovered != "":
 		out.Resource = Identity{Type: rec.uncovered}
@@ -42,7 +41,7 @@ func (rs *ruleSet) process(opts *Options, c *chunk, rec *record, out *Result) {
 		item.Region = opts.Region
 	}
 	out.Resource = identityOf(item)
-	list := rs.forAccount(item.AccountID).byType[item.ResourceType]
+	list := rs.forAccount(item.AccountID).ByType[item.ResourceType]
 	if len(list) == 0 {
 		return
 	}
@@ -51,23 +50,10 @@ func (rs *ruleSet) process(opts *Options, c *chunk, rec *record, out *Result) {
 	}
 	out.Evaluations, out.Details = c.slots(len(list))
 	for i, b := range list {
-		ev, ex := b.judge.EvaluateChange(item, false, opts.Now)
+		ev, ex := b.Judge.EvaluateChange(item, false, opts.Now)
 		out.Evaluations[i] = ev
-		out.Details[i] = Detail{Where: rec.pos, Suppressed: b.suppression(ev, ex, item.ResourceID)}
+		out.Details[i] = Detail{Where: rec.pos, Suppressed: b.Suppression(ev, ex, item.ResourceID)}
 	}
-}
-
-// partitionOf returns the partition from an ARN (one awsid knows), else
-// from the Region name, else aws. It runs for every item, so it splits the
-// ARN rather than parse it whole.
-func partitionOf(arn, region string) string {
-	if a, ok := awsid.SplitARN(arn); ok && awsid.IsPartition(a.Partition) {
-		return a.Partition
-	}
-	if p := awsid.PartitionOfRegion(region); p != "" {
-		return p
-	}
-	return awsid.AWS
 }
 
 // identityOf names the resource a CI describes.
@@ -75,33 +61,10 @@ func identityOf(item *configitem.Item) Identity {
 	return Identity{
 		AccountID: item.AccountID,
 		Region:    item.Region,
-		Partition: partitionOf(item.ARN, item.Region),
+		Partition: cfnjudge.PartitionOf(item.ARN, item.Region),
 		ARN:       item.ARN,
 		Type:      item.ResourceType,
 		ID:        item.ResourceID,
 		Name:      item.ResourceName,
 	}
-}
-
-// suppression says whether an evaluation is suppressed: exempted by the
-// rule's exemptResourceIds (already NOT_APPLICABLE), or a failure that
-// --skip-rule suppresses.
-func (b *bound) suppression(ev rules.Evaluation, ex *rules.Exemption, ids ...string) *Suppression {
-	if ex != nil {
-		s := &Suppression{Kind: SuppressedExemption, Reason: "exemptResourceIds"}
-		for _, id := range ids {
-			if r := b.reasons[id]; r != "" {
-				s.Reason = r
-				break
-			}
-		}
-		if !ex.Until.IsZero() {
-			s.Expires = ex.Until.AddDate(0, 0, -1).Format("2006-01-02")
-		}
-		return s
-	}
-	if b.skip && ev.Compliance == rules.NonCompliant {
-		return &Suppression{Kind: SuppressedSkipRule, Reason: "--skip-rule " + b.rule.ID}
-	}
-	return nil
 }

@@ -9,11 +9,14 @@ package scan
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/aiguard/aiguard/awsid"
 	"github.com/aiguard/aiguard/configitem"
+	"github.com/aiguard/aiguard/internal/cfnjudge"
 	"github.com/aiguard/aiguard/internal/jsonsplit"
 )
 
@@ -64,11 +67,11 @@ func (m *mlRefs) read(src *Source) {
 		if el.Err != nil || len(el.Data) == 0 {
 			return nil
 		}
-		if typ := itemType(el); typ != nil && !isAIType(string(typ)) {
+		if typ := itemType(el); typ != nil && !cfnjudge.IsAIType(string(typ)) {
 			return nil
 		}
 		item, err := decodeItem(el.Data, el.Data[0] == '"')
-		if err == nil && isAIType(item.ResourceType) {
+		if err == nil && cfnjudge.IsAIType(item.ResourceType) {
 			m.add(item)
 		}
 		return nil
@@ -82,7 +85,7 @@ func (m *mlRefs) add(item *configitem.Item) {
 		switch t := v.(type) {
 		case string:
 			by := fmt.Sprintf("%s %s (%s)", item.ResourceType, item.ResourceID, strings.TrimPrefix(path, "."))
-			if b := bucketInString(t); b != "" {
+			if b := cfnjudge.BucketInString(t); b != "" {
 				addRef(m.buckets, b, by)
 			}
 			if k, ok := kmsKeyID(t); ok {
@@ -122,13 +125,13 @@ func (m *mlRefs) lookup(item *configitem.Item) []string {
 	}
 	var set map[string]bool
 	switch item.ResourceType {
-	case typeS3Bucket:
+	case cfnjudge.TypeS3Bucket:
 		for _, n := range []string{item.ResourceName, item.ResourceID} {
 			if set = m.buckets[n]; set != nil {
 				break
 			}
 		}
-	case typeKMSKey:
+	case cfnjudge.TypeKMSKey:
 		set = m.keys[item.ResourceID]
 		if k, ok := kmsKeyID(item.ARN); set == nil && ok {
 			set = m.keys[k]
@@ -137,7 +140,7 @@ func (m *mlRefs) lookup(item *configitem.Item) []string {
 	if len(set) == 0 {
 		return nil
 	}
-	list := sortedKeys(set)
+	list := slices.Sorted(maps.Keys(set))
 	if len(list) > 3 {
 		list = append(list[:3], fmt.Sprintf("%d more", len(set)-3))
 	}

@@ -492,7 +492,7 @@ func TestTerraformPlan(t *testing.T) {
 	if !strings.Contains(notes, "1 AWS resource the plan deletes not judged") {
 		t.Errorf("notes %q", notes)
 	}
-	if _, _, err := readPlan("x.json", []byte(`{"format_version":"9.0","resource_changes":[]}`), &ruleSet{}, &Options{}); err == nil {
+	if _, _, err := readPlan("x.json", []byte(`{"format_version":"9.0","resource_changes":[]}`), &ruleSet{}); err == nil {
 		t.Error("an unsupported plan format version was accepted")
 	}
 }

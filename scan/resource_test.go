@@ -3,7 +3,9 @@ package scan
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -34,7 +36,7 @@ func TestEvaluateResourceMatchesScan(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got []rules.Evaluation
-	for _, id := range sortedKeys(tpl.Resources) {
+	for _, id := range slices.Sorted(maps.Keys(tpl.Resources)) {
 		r := tpl.Resources[id]
 		evs, err := EvaluateResource(context.Background(), Resource{LogicalID: id, Type: r.Type, Properties: r.Properties},
 			ResourceOptions{AccountID: opts.AccountID, Region: opts.Region, Now: testNow})

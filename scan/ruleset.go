@@ -5,28 +5,10 @@ import (
 	"slices"
 	"sort"
 
+	"github.com/aiguard/aiguard/internal/cfnjudge"
 	"github.com/aiguard/aiguard/orgspec"
 	"github.com/aiguard/aiguard/rules"
 )
-
-// bound is a rule configured for one profile: its parameters, exemptions,
-// and whether --skip-rule suppresses its results.
-type bound struct {
-	rule  *rules.Rule
-	judge *rules.Configured
-	skip  bool
-	// reasons are the organization spec's reasons for its exemptions, by
-	// resource ID.
-	reasons map[string]string
-}
-
-// profile is the rules an item is judged by: those of the scan's flags, or
-// with an organization spec, those of one team.
-type profile struct {
-	// team is the team's name, or "" without a spec.
-	team   string
-	byType map[string][]*bound
-}
 
 // ruleSet is what the workers need to judge an item.
 type ruleSet struct {
@@ -42,16 +24,20 @@ type ruleSet struct {
 	// base judges items without --config; with it, template and planned
 	// resources (the team of --team or --account-id, else the spec's
 	// defaults) and CIs of accounts no team claims.
-	base *profile
+	base *cfnjudge.Profile
 	// byAccount gives the profile of each account a team claims.
-	byAccount map[string]*profile
+	byAccount map[string]*cfnjudge.Profile
 	spec      bool
 	// refs are the buckets and keys AI resources use, with the spec.
 	refs *mlRefs
+	// judge says where template and planned resources are judged.
+	judge *cfnjudge.Options
 }
 
 func newRuleSet(opts *Options) (*ruleSet, error) {
-	rs := &ruleSet{covered: map[string]bool{}, byAccount: map[string]*profile{}, spec: opts.Spec != nil}
+	rs := &ruleSet{covered: map[string]bool{}, byAccount: map[string]*cfnjudge.Profile{}, spec: opts.Spec != nil,
+		judge: &cfnjudge.Options{Registry: opts.Registry, TemplateParams: opts.TemplateParams,
+			AccountID: opts.AccountID, Region: opts.Region, Now: opts.Now}}
 	selected := func(r *rules.Rule) bool { return opts.Rules == nil || slices.Contains(opts.Rules, r) }
 	for _, r := range opts.Registry.All() {
 		switch {
@@ -74,7 +60,7 @@ func newRuleSet(opts *Options) (*ruleSet, error) {
 		rs.base = p
 		return rs, nil
 	}
-	teams := map[string]*profile{}
+	teams := map[string]*cfnjudge.Profile{}
 	for _, t := range opts.Spec.Teams {
 		p, err := rs.teamProfile(opts, t)
 		if err != nil {
@@ -115,7 +101,7 @@ const defaultsTeam = "(defaults)"
 
 // teamProfile configures the rules as they run for a team: only those it
 // enables, with its parameters and active exceptions.
-func (rs *ruleSet) teamProfile(opts *Options, t *orgspec.Team) (*profile, error) {
+func (rs *ruleSet) teamProfile(opts *Options, t *orgspec.Team) (*cfnjudge.Profile, error) {
 	set, err := opts.Spec.EffectiveRules(t)
 	if err != nil {
 		return nil, err
@@ -142,31 +128,19 @@ func (rs *ruleSet) teamProfile(opts *Options, t *orgspec.Team) (*profile, error)
 // profile configures every rule of the scan with the parameters params
 // gives it; a rule params leaves out does not run.
 func (rs *ruleSet) profile(team string, opts *Options,
-	params func(*rules.Rule) (raw, reasons map[string]string, run bool)) (*profile, error) {
-	p := &profile{team: team, byType: map[string][]*bound{}}
-	for _, r := range rs.all {
-		raw, reasons, run := params(r)
-		if !run {
-			continue
-		}
-		judge, err := r.Configure(raw)
-		if err != nil {
-			if team != "" {
-				return nil, fmt.Errorf("team %s: %w", team, err)
-			}
-			return nil, err
-		}
-		b := &bound{rule: r, judge: judge, skip: slices.Contains(opts.SkipRules, r.ID), reasons: reasons}
-		for _, t := range r.ResourceTypes {
-			p.byType[t] = append(p.byType[t], b)
-			rs.covered[t] = true
-		}
+	params func(*rules.Rule) (raw, reasons map[string]string, run bool)) (*cfnjudge.Profile, error) {
+	p, err := cfnjudge.NewProfile(team, rs.all, opts.SkipRules, params)
+	if err != nil {
+		return nil, err
+	}
+	for t := range p.ByType {
+		rs.covered[t] = true
 	}
 	return p, nil
 }
 
 // forAccount returns the profile that judges a CI of the account.
-func (rs *ruleSet) forAccount(account string) *profile {
+func (rs *ruleSet) forAccount(account string) *cfnjudge.Profile {
 	if p := rs.byAccount[account]; p != nil {
 		return p
 	}

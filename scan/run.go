@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/aiguard/aiguard/conformance"
+	"github.com/aiguard/aiguard/internal/cfnjudge"
 	"github.com/aiguard/aiguard/internal/jsonfast"
 	"github.com/aiguard/aiguard/internal/jsonsplit"
 	"github.com/aiguard/aiguard/orgspec"
@@ -121,17 +122,11 @@ type record struct {
 	input   int
 	off, n  int
 	quoted  bool
-	unit    unit
+	unit    *cfnjudge.Unit
 	problem *Problem
 	// uncovered is the type of an item no rule of the scan covers, as the
 	// splitter saw it: the item is counted, and its bytes never copied.
 	uncovered string
-}
-
-// unit is a resource the reader prepared whole (a template or planned
-// resource); a worker judges it.
-type unit interface {
-	judge(rs *ruleSet, opts *Options, out *Result)
 }
 
 // Run scans the inputs and delivers a result per item (and per problem) to
@@ -452,12 +447,13 @@ func (p *producer) whole(input int, src *Source) (alive bool) {
 	if len(data) > maxWholeSize {
 		return p.problem(input, head, fmt.Errorf("larger than %d bytes", maxWholeSize), true)
 	}
-	var units []unitRecord
+	var units []cfnjudge.UnitRecord
 	var notes []string
 	if src.Kind == KindTemplate {
-		units, notes, err = readTemplate(src.Name, append([]byte(src.lead.text()), data...), p.rs, p.opts)
+		units, notes, err = cfnjudge.ReadTemplate(src.Name, append([]byte(src.lead.text()), data...),
+			cfnjudge.Coverage{Covered: p.rs.covered, Periodic: p.rs.periodic}, p.rs.judge)
 	} else {
-		units, notes, err = readPlan(src.Name, data, p.rs, p.opts)
+		units, notes, err = readPlan(src.Name, data, p.rs)
 	}
 	if err != nil {
 		var se *conformance.SyntaxError
@@ -469,21 +465,13 @@ func (p *producer) whole(input int, src *Source) (alive bool) {
 	}
 	p.tally.addNotes(notes)
 	for _, u := range units {
-		rec := record{pos: u.pos, input: input, unit: u.unit}
-		if u.err != nil {
-			rec = record{pos: u.pos, input: input, problem: &Problem{Pos: u.pos, Err: u.err}}
+		rec := record{pos: u.Pos, input: input, unit: u.Unit}
+		if u.Err != nil {
+			rec = record{pos: u.Pos, input: input, problem: &Problem{Pos: u.Pos, Err: u.Err}}
 		}
 		if !p.add(rec, nil) {
 			return false
 		}
 	}
 	return true
-}
-
-// unitRecord is a resource a template or plan reader prepared, or the
-// reason it could not.
-type unitRecord struct {
-	pos  Position
-	unit unit
-	err  error
 }

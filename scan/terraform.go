@@ -13,13 +13,16 @@ package scan
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 
 	tfjson "github.com/hashicorp/terraform-json"
 
 	"github.com/aiguard/aiguard/conformance"
-	"github.com/aiguard/aiguard/internal/cfnschema"
+	"github.com/aiguard/aiguard/internal/cfnjudge"
+	"github.com/aiguard/aiguard/internal/cfnspec"
 	"github.com/aiguard/aiguard/internal/english"
 )
 
@@ -58,8 +61,8 @@ var tfTypes = map[string]tfType{
 	"aws_bedrockagent_prompt":           {cfn: "AWS::Bedrock::Prompt"},
 	"aws_comprehend_document_classifier": {cfn: "AWS::Comprehend::DocumentClassifier",
 		rename: map[string]string{"name": "DocumentClassifierName"}},
-	"aws_s3_bucket": {cfn: typeS3Bucket, rename: map[string]string{"bucket": "BucketName"}},
-	"aws_kms_key": {cfn: typeKMSKey, rename: map[string]string{"is_enabled": "Enabled", "customer_master_key_spec": "KeySpec",
+	"aws_s3_bucket": {cfn: cfnjudge.TypeS3Bucket, rename: map[string]string{"bucket": "BucketName"}},
+	"aws_kms_key": {cfn: cfnjudge.TypeKMSKey, rename: map[string]string{"is_enabled": "Enabled", "customer_master_key_spec": "KeySpec",
 		"policy": "KeyPolicy"}, jsonDocs: []string{"policy"}},
 	"aws_iam_role": {cfn: "AWS::IAM::Role", rename: map[string]string{"name": "RoleName", "assume_role_policy": "AssumeRolePolicyDocument"},
 		jsonDocs: []string{"assume_role_policy"}},
@@ -77,7 +80,7 @@ type tfRes struct {
 
 // readPlan reads a plan and makes a unit of each resource the rules of the
 // scan cover.
-func readPlan(name string, data []byte, rs *ruleSet, opts *Options) ([]unitRecord, []string, error) {
+func readPlan(name string, data []byte, rs *ruleSet) ([]cfnjudge.UnitRecord, []string, error) {
 	var plan tfjson.Plan
 	plan.UseJSONNumber(true)
 	if err := json.Unmarshal(data, &plan); err != nil {
@@ -106,18 +109,16 @@ func readPlan(name string, data []byte, rs *ruleSet, opts *Options) ([]unitRecor
 		r.config = configs[configAddress(rc.ModuleAddress, rc.Type, rc.Name)]
 		all = append(all, r)
 	}
-	t := &tmpl{name: name, params: map[string]*tparam{}, conditions: map[string]*conformance.Value{},
-		resources: map[string]*conformance.Value{}, policies: map[string][]*bucketPolicy{}, opts: opts,
-		condMemo: map[string]condResult{}, mappings: &conformance.Value{Kind: conformance.Map}, pseudo: pseudoParams(opts)}
+	t := cfnjudge.NewTemplate(name, rs.judge)
 	byAddr := map[string]*tfRes{}
 	for _, r := range all {
 		byAddr[r.addr] = r
 	}
-	t.plan = byAddr
+	t.SetPlanReferences(func(at string) []string { return planReferences(byAddr, at) })
 	attach := linkPlan(all, byAddr)
 
-	var out []unitRecord
-	var units []*tres
+	var out []cfnjudge.UnitRecord
+	var units []*cfnjudge.Unit
 	uncovered := map[string]int{}
 	unmapped := map[string]int{}
 	for _, r := range all {
@@ -132,23 +133,23 @@ func readPlan(name string, data []byte, rs *ruleSet, opts *Options) ([]unitRecor
 		props := tfProperties(spec, r)
 		// Every mapped resource can be what a judged one references
 		// (relations.go), whether or not a rule covers its type.
-		t.resources[r.addr] = conformance.MapOf(conformance.F("Type", conformance.Str(spec.cfn)),
-			conformance.F("Properties", props))
+		t.AddResource(r.addr, conformance.MapOf(conformance.F("Type", conformance.Str(spec.cfn)),
+			conformance.F("Properties", props)))
 		if !rs.covered[spec.cfn] {
 			uncovered[spec.cfn]++
 			continue
 		}
 		switch spec.cfn {
-		case typeS3Bucket:
+		case cfnjudge.TypeS3Bucket:
 			props = bucketFromParts(props, r, attach[r.addr], t)
-		case typeKMSKey:
+		case cfnjudge.TypeKMSKey:
 			props = keyFromParts(props, attach[r.addr])
 		case "AWS::IAM::Role":
 			props = roleFromParts(props, attach[r.addr])
 		}
-		u := &tres{t: t, id: r.addr, typ: spec.cfn, pos: pos, props: props}
+		u := t.NewUnit(r.addr, spec.cfn, pos, props)
 		units = append(units, u)
-		out = append(out, unitRecord{pos: pos, unit: u})
+		out = append(out, cfnjudge.UnitRecord{Pos: pos, Unit: u})
 	}
 	linkPlanReferences(all, byAddr, units)
 	var notes []string
@@ -157,11 +158,11 @@ func readPlan(name string, data []byte, rs *ruleSet, opts *Options) ([]unitRecor
 			english.Plural(deleted, "resource", "resources")))
 	}
 	if len(uncovered) > 0 {
-		notes = append(notes, uncoveredNote(name, "planned ", uncovered))
+		notes = append(notes, cfnjudge.UncoveredNote(name, "planned ", uncovered))
 	}
 	if len(unmapped) > 0 {
 		notes = append(notes, fmt.Sprintf("%s: resource types aiguard does not read from a plan yet: %s", name,
-			strings.Join(sortedKeys(unmapped), ", ")))
+			strings.Join(slices.Sorted(maps.Keys(unmapped)), ", ")))
 	}
 	return out, notes, nil
 }
@@ -222,7 +223,7 @@ func (r *tfRes) references(attr string) []string {
 			out = append(out, r.resolveRef(ref))
 		}
 		for _, b := range e.NestedBlocks {
-			for _, k := range sortedKeys(b) {
+			for _, k := range slices.Sorted(maps.Keys(b)) {
 				walk(b[k])
 			}
 		}
@@ -234,12 +235,12 @@ func (r *tfRes) references(attr string) []string {
 // planReferences lists the resources that the configuration expression of
 // a planned value refers to; at is where the value is, as a value known
 // only after apply names it (aws_sagemaker_endpoint.e.endpoint_config_name).
-func (t *tmpl) planReferences(at string) []string {
+func planReferences(plan map[string]*tfRes, at string) []string {
 	for j := len(at) - 1; j > 0; j-- {
 		if at[j] != '.' {
 			continue
 		}
-		if r := t.plan[at[:j]]; r != nil {
+		if r := plan[at[:j]]; r != nil {
 			attr := at[j+1:]
 			if k := strings.IndexAny(attr, ".["); k >= 0 {
 				attr = attr[:k]
@@ -354,7 +355,7 @@ func tfProperties(spec tfType, r *tfRes) *conformance.Value {
 // of the property.
 func tfObject(cfnType string, path []string, after, unk map[string]any, addr string, rename map[string]string,
 	jsonDocs []string, top bool) *conformance.Value {
-	names := cfnschema.PropertyNames(cfnType, path)
+	names := cfnspec.PropertyNames(cfnType, path)
 	byKey := map[string]string{}
 	for _, n := range names {
 		byKey[strings.ToLower(n)] = n
@@ -367,7 +368,7 @@ func tfObject(cfnType string, path []string, after, unk map[string]any, addr str
 	for k := range unk {
 		keys[k] = true
 	}
-	for _, attr := range sortedKeys(keys) {
+	for _, attr := range slices.Sorted(maps.Keys(keys)) {
 		prop := ""
 		if top {
 			prop = rename[attr]
@@ -395,7 +396,7 @@ func tfObject(cfnType string, path []string, after, unk map[string]any, addr str
 				tags = after["tags"]
 			}
 			x = tfTags(tags)
-		case top && contains(jsonDocs, attr):
+		case top && slices.Contains(jsonDocs, attr):
 			x = jsonDocument(after[attr])
 		default:
 			x = tfValue(cfnType, append(path, prop), after[attr], unk[attr], at)
@@ -407,22 +408,13 @@ func tfObject(cfnType string, path []string, after, unk map[string]any, addr str
 	return v
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 // tfValue converts a value: a nested block list becomes an object where
 // the CloudFormation property is an object, a list otherwise.
 func tfValue(cfnType string, path []string, after, unk any, addr string) *conformance.Value {
 	if isTrue(unk) {
 		return knownAfterApply(addr)
 	}
-	kind := cfnschema.PropertyKind(cfnType, path)
+	kind := cfnspec.PropertyKind(cfnType, path)
 	switch a := after.(type) {
 	case nil:
 		return nil
@@ -452,11 +444,11 @@ func tfValue(cfnType string, path []string, after, unk any, addr string) *confor
 		return out
 	case map[string]any:
 		um, _ := unk.(map[string]any)
-		if kind == "object" || len(cfnschema.PropertyNames(cfnType, path)) > 0 {
+		if kind == "object" || len(cfnspec.PropertyNames(cfnType, path)) > 0 {
 			return tfObject(cfnType, path, a, um, addr, nil, nil, false)
 		}
 		out := &conformance.Value{Kind: conformance.Map}
-		for _, k := range sortedKeys(a) {
+		for _, k := range slices.Sorted(maps.Keys(a)) {
 			if x := tfValue(cfnType, append(path, "[]"), a[k], um[k], addr+"."+k); x != nil {
 				out.Fields = append(out.Fields, conformance.Field{Key: k, Value: x})
 			}
@@ -488,7 +480,7 @@ func tfTags(v any) *conformance.Value {
 		return nil
 	}
 	out := &conformance.Value{Kind: conformance.List}
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		s, _ := m[k].(string)
 		out.Items = append(out.Items, conformance.MapOf(conformance.F("Key", conformance.Str(k)), conformance.F("Value", conformance.Str(s))))
 	}
@@ -529,7 +521,7 @@ func set(v *conformance.Value, key string, x *conformance.Value) {
 // logging from the split resources that name it, and files its policy.
 // What they leave out stays absent, and the converter applies S3's
 // defaults, as for a template.
-func bucketFromParts(props *conformance.Value, r *tfRes, a *attachments, t *tmpl) *conformance.Value {
+func bucketFromParts(props *conformance.Value, r *tfRes, a *attachments, t *cfnjudge.Template) *conformance.Value {
 	out := &conformance.Value{Kind: conformance.Map}
 	for _, f := range props.Fields {
 		switch f.Key {
@@ -579,7 +571,7 @@ func bucketFromParts(props *conformance.Value, r *tfRes, a *attachments, t *tmpl
 			doc = knownAfterApply(p.addr + ".policy")
 		}
 		if doc != nil {
-			t.policies["ref:"+r.addr] = append(t.policies["ref:"+r.addr], &bucketPolicy{id: p.addr, doc: doc})
+			t.AddBucketPolicy("ref:"+r.addr, p.addr, doc)
 		}
 	}
 	return out
@@ -676,9 +668,9 @@ func roleFromParts(props *conformance.Value, a *attachments) *conformance.Value 
 // linkPlanReferences finds, for each bucket and key of the plan, the AI
 // resources whose configuration refers to it, or whose planned values name
 // the bucket in an S3 URI.
-func linkPlanReferences(all []*tfRes, byAddr map[string]*tfRes, units []*tres) {
-	m := newMLTargets(units, func(u *tres) (string, bool) {
-		if r := byAddr[u.id]; r != nil {
+func linkPlanReferences(all []*tfRes, byAddr map[string]*tfRes, units []*cfnjudge.Unit) {
+	m := cfnjudge.NewMLTargets(units, func(u *cfnjudge.Unit) (string, bool) {
+		if r := byAddr[u.ID()]; r != nil {
 			n, ok := r.after["bucket"].(string)
 			return n, ok
 		}
@@ -692,9 +684,9 @@ func linkPlanReferences(all []*tfRes, byAddr map[string]*tfRes, units []*tres) {
 			continue
 		}
 		if r.config != nil {
-			for _, attr := range sortedKeys(r.config.Expressions) {
+			for _, attr := range slices.Sorted(maps.Keys(r.config.Expressions)) {
 				for _, ref := range r.references(attr) {
-					m.ref(ref, fmt.Sprintf("%s (%s)", r.addr, attr))
+					m.Ref(ref, fmt.Sprintf("%s (%s)", r.addr, attr))
 				}
 			}
 		}
@@ -702,9 +694,9 @@ func linkPlanReferences(all []*tfRes, byAddr map[string]*tfRes, units []*tres) {
 		walk = func(v any, path string) {
 			switch t := v.(type) {
 			case string:
-				m.uri(t, func() string { return fmt.Sprintf("%s (%s)", r.addr, strings.TrimPrefix(path, ".")) })
+				m.URI(t, func() string { return fmt.Sprintf("%s (%s)", r.addr, strings.TrimPrefix(path, ".")) })
 			case map[string]any:
-				for _, k := range sortedKeys(t) {
+				for _, k := range slices.Sorted(maps.Keys(t)) {
 					walk(t[k], path+"."+k)
 				}
 			case []any:
@@ -715,5 +707,5 @@ func linkPlanReferences(all []*tfRes, byAddr map[string]*tfRes, units []*tres) {
 		}
 		walk(r.after, "")
 	}
-	m.finish()
+	m.Finish()
 }

@@ -31,6 +31,8 @@ import (
 
 	gfschema "github.com/awslabs/goformation/v7/schema"
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/aiguard/aiguard/internal/cfnspec"
 )
 
 // schemaURL is the name under which the rewritten schema is compiled.
@@ -43,16 +45,7 @@ const (
 )
 
 // Violation is one way a template does not match the schema.
-type Violation struct {
-	// Resource is the logical ID of the resource at fault; empty for the
-	// template's other sections.
-	Resource string
-	// Pointer is the JSON pointer, from the template root, of the value at
-	// fault, e.g. /Resources/MyRule/Properties/Source.
-	Pointer string
-	// Message says what is wrong, e.g. `missing required property "Owner"`.
-	Message string
-}
+type Violation = cfnspec.Violation
 
 // Validator checks templates against the schemas of a fixed set of resource
 // types. It is safe for concurrent use.
@@ -398,21 +391,9 @@ func coerce(n map[string]any) {
 	n["type"] = list
 }
 
-// intrinsicFunctions are the names CloudFormation resolves in property
-// values.
-var intrinsicFunctions = []string{
-	"Ref", "Fn::And", "Fn::Base64", "Fn::Cidr", "Fn::Equals", "Fn::FindInMap", "Fn::ForEach",
-	"Fn::GetAZs", "Fn::GetAtt", "Fn::If", "Fn::ImportValue", "Fn::Join", "Fn::Length", "Fn::Not",
-	"Fn::Or", "Fn::Select", "Fn::Split", "Fn::Sub", "Fn::ToJsonString", "Fn::Transform",
-}
-
-// IsIntrinsicFunction reports whether name is an intrinsic function key
-// such as Ref or Fn::If.
-func IsIntrinsicFunction(name string) bool { return slices.Contains(intrinsicFunctions, name) }
-
 func intrinsicSchema() map[string]any {
 	props := map[string]any{}
-	for _, f := range intrinsicFunctions {
+	for _, f := range cfnspec.IntrinsicFunctions() {
 		props[f] = map[string]any{}
 	}
 	return map[string]any{

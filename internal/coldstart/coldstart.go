@@ -3,7 +3,7 @@
 //
 // The AWS SDK's service packages build their tables when they are
 // initialised (the serialisation schemas: 7 MB in 40,000 allocations, 3.8 MB
-// of it SageMaker's, of the 8.5 MB the packages allocate in all), all of it
+// of it SageMaker's, of the 10.4 MB the packages allocate in all), all of it
 // kept for the life of the process. With the collector's first heap goal of
 // 4 MB, doubled after each collection, the collector ran over those tables
 // two or three times before main: about a third of the 15 to 18 ms the

@@ -1,4 +1,4 @@
-package scan
+package cfnjudge
 
 import (
 	"bytes"
@@ -57,20 +57,16 @@ func EvaluateResource(ctx context.Context, r Resource, opts ResourceOptions) ([]
 	if now.IsZero() {
 		now = time.Now()
 	}
-	sopts := &Options{Registry: reg, Rules: selected, AccountID: opts.AccountID, Region: opts.Region, Now: now}
-	rs := &ruleSet{all: selected, covered: map[string]bool{}}
-	rs.base, err = rs.profile("", sopts, func(rule *rules.Rule) (map[string]string, map[string]string, bool) {
+	p, err := NewProfile("", selected, nil, func(rule *rules.Rule) (map[string]string, map[string]string, bool) {
 		return opts.Params[rule.ID], nil, true
 	})
 	if err != nil {
 		return nil, err
 	}
-	t := &tmpl{name: r.LogicalID, params: map[string]*tparam{}, conditions: map[string]*conformance.Value{},
-		resources: map[string]*conformance.Value{}, policies: map[string][]*bucketPolicy{}, opts: sopts,
-		condMemo: map[string]condResult{}, mappings: &conformance.Value{Kind: conformance.Map}, pseudo: pseudoParams(sopts)}
-	res := &tres{t: t, id: r.LogicalID, typ: r.Type, pos: Position{File: r.LogicalID, Resource: r.LogicalID, Index: -1}, props: props}
+	t := NewTemplate(r.LogicalID, &Options{Registry: reg, AccountID: opts.AccountID, Region: opts.Region, Now: now})
+	res := &Unit{t: t, id: r.LogicalID, typ: r.Type, pos: Position{File: r.LogicalID, Resource: r.LogicalID, Index: -1}, props: props}
 	var out Result
-	res.judge(rs, sopts, &out)
+	res.Judge(p, &out)
 	if out.Problem != nil {
 		return nil, fmt.Errorf("resource %s: %w", r.LogicalID, out.Problem.Err)
 	}

@@ -1,4 +1,4 @@
-package scan
+package cfnjudge
 
 // Folding a template's values: intrinsic functions whose result is known
 // before deployment are computed (pseudo parameters, parameters with a
@@ -48,7 +48,7 @@ type assumption struct {
 
 // foldCtx is what folding one resource's values needs.
 type foldCtx struct {
-	t *tmpl
+	t *Template
 	// choice fixes the conditions that the judge enumerates.
 	choice map[string]bool
 	// subst replaces the unresolved value at a path (a probe).
@@ -244,7 +244,7 @@ func (c *foldCtx) assume(used []assumption, path string) {
 	}
 }
 
-// ref resolves a Ref name: a pseudo parameter, a known name, or a template
+// Ref resolves a Ref name: a pseudo parameter, a known name, or a template
 // parameter with a value.
 func (c *foldCtx) ref(name, path string) (any, bool) {
 	if v, ok := c.extra[name]; ok {

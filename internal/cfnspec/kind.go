@@ -1,4 +1,4 @@
-package cfnschema
+package cfnspec
 
 import (
 	"encoding/json"
@@ -13,7 +13,9 @@ import (
 // decoded on first use: readers that ask about a few types do not pay for
 // the whole specification.
 var definitions = sync.OnceValue(func() map[string]json.RawMessage {
-	var sp spec
+	var sp struct {
+		Definitions map[string]json.RawMessage `json:"definitions"`
+	}
 	if err := json.Unmarshal([]byte(gfschema.CloudformationSchema), &sp); err != nil {
 		return nil // the schema is part of the build; its tests fail first
 	}

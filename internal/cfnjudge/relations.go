@@ -1,4 +1,4 @@
-package scan
+package cfnjudge
 
 // Judging a template or plan resource through the resources it references
 // (the contract is rules/related.go): an endpoint through its endpoint
@@ -16,6 +16,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/aiguard/aiguard/conformance"
@@ -84,7 +85,7 @@ var relationsByType = map[string][]relation{
 
 // relatedCtx builds the referenced resources of one build of a resource.
 type relatedCtx struct {
-	r    *tres
+	r    *Unit
 	b    *built
 	c    *converter
 	fold func(v *conformance.Value, path string) any
@@ -102,7 +103,7 @@ type entry struct {
 }
 
 // attachRelated adds the resources the resource references to its CI.
-func (r *tres) attachRelated(b *built, c *converter, props map[string]any,
+func (r *Unit) attachRelated(b *built, c *converter, props map[string]any,
 	fold func(v *conformance.Value, path string) any) map[string]any {
 	rels := relationsByType[r.typ]
 	if len(rels) == 0 {
@@ -151,7 +152,7 @@ func (r *tres) attachRelated(b *built, c *converter, props map[string]any,
 // relatedIDs lists the resources the resource may reference, read from the
 // template as written (every branch of an Fn::If counts): those whose
 // conditions its verdicts can depend on.
-func (r *tres) relatedIDs() []string {
+func (r *Unit) relatedIDs() []string {
 	t := r.t
 	seen := map[string]bool{}
 	found := map[string][]string{} // by relation key
@@ -161,11 +162,11 @@ func (r *tres) relatedIDs() []string {
 		case rel.reverse:
 			for _, id := range sortedKeys(t.resources) {
 				typ, _ := t.typeOf(id)
-				if !contains(rel.types, typ) {
+				if !slices.Contains(rel.types, typ) {
 					continue
 				}
 				for _, v := range rawValuesAt(t.resources[id].Get("Properties"), rel.props[0]) {
-					if contains(rawNames(v), r.id) {
+					if slices.Contains(rawNames(v), r.id) {
 						ids = append(ids, id)
 					}
 				}
@@ -187,7 +188,7 @@ func (r *tres) relatedIDs() []string {
 
 // rawTargets lists the resources of rel's types that props, as written,
 // names in rel's properties.
-func (t *tmpl) rawTargets(rel relation, props *conformance.Value) []string {
+func (t *Template) rawTargets(rel relation, props *conformance.Value) []string {
 	var out []string
 	for _, p := range rel.props {
 		for _, v := range rawValuesAt(props, p) {
@@ -202,7 +203,7 @@ func (t *tmpl) rawTargets(rel relation, props *conformance.Value) []string {
 				}
 			}
 			for _, id := range names {
-				if typ, ok := t.typeOf(id); ok && contains(rel.types, typ) {
+				if typ, ok := t.typeOf(id); ok && slices.Contains(rel.types, typ) {
 					out = append(out, id)
 				}
 			}
@@ -362,7 +363,7 @@ func (rc *relatedCtx) target(rel relation, v any) (string, map[string]any) {
 	switch x := v.(type) {
 	case *intrinsic:
 		for _, name := range t.namesOf(x) {
-			if typ, ok := t.typeOf(name); ok && contains(rel.types, typ) {
+			if typ, ok := t.typeOf(name); ok && slices.Contains(rel.types, typ) {
 				return name, nil
 			}
 		}
@@ -401,12 +402,12 @@ func (rc *relatedCtx) reverse(rel relation) []entry {
 	var out []entry
 	for _, id := range sortedKeys(t.resources) {
 		typ, _ := t.typeOf(id)
-		if !contains(rel.types, typ) || id == rc.r.id {
+		if !slices.Contains(rel.types, typ) || id == rc.r.id {
 			continue
 		}
 		for _, l := range valuesAt(rc.props(id), rel.props[0], id+".Properties") {
 			in, ok := l.v.(*intrinsic)
-			if ok && contains(t.namesOf(in), rc.r.id) {
+			if ok && slices.Contains(t.namesOf(in), rc.r.id) {
 				rc.followed[l.path] = true
 				out = append(out, rc.entry(rel, id))
 				break
@@ -493,7 +494,7 @@ func (rc *relatedCtx) encryptionPolicy(collection map[string]any) map[string]any
 }
 
 // typeOf returns the type of a resource of the input.
-func (t *tmpl) typeOf(id string) (string, bool) {
+func (t *Template) typeOf(id string) (string, bool) {
 	body, ok := t.resources[id]
 	if !ok {
 		return "", false
@@ -504,7 +505,7 @@ func (t *tmpl) typeOf(id string) (string, bool) {
 
 // named returns the resource of the type whose literal property prop is
 // name, "" when none is (or several are).
-func (t *tmpl) named(typ, prop, name string) string {
+func (t *Template) named(typ, prop, name string) string {
 	found := ""
 	for _, id := range sortedKeys(t.resources) {
 		body := t.resources[id]
@@ -525,10 +526,13 @@ func (t *tmpl) named(typ, prop, name string) string {
 // namesOf lists the resources an unresolved value refers to: Ref, GetAtt
 // and Sub name logical IDs; a plan's value known only after apply refers to
 // the resources its configuration expression references.
-func (t *tmpl) namesOf(in *intrinsic) []string {
+func (t *Template) namesOf(in *intrinsic) []string {
 	if in.fn == "Fn::KnownAfterApply" {
 		addr, _ := in.arg.(string)
-		return t.planReferences(addr)
+		if t.planRefs == nil {
+			return nil
+		}
+		return t.planRefs(addr)
 	}
 	return referencedNames(in.fn, in.arg)
 }

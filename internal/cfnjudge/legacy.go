@@ -1,4 +1,4 @@
-package scan
+package cfnjudge
 
 import (
 	"encoding/json"
@@ -53,9 +53,10 @@ import (
 // Not mapped: BypassPolicyLockoutSafetyCheck, PendingWindowInDays,
 // RotationPeriodInDays.
 
+// The legacy types, whose properties are mapped onto their CIs' shape.
 const (
-	typeS3Bucket = "AWS::S3::Bucket"
-	typeKMSKey   = "AWS::KMS::Key"
+	TypeS3Bucket = "AWS::S3::Bucket"
+	TypeKMSKey   = "AWS::KMS::Key"
 )
 
 // asMap returns v as a mapping; an intrinsic in its place is recorded as
@@ -206,7 +207,7 @@ func (c *converter) s3Bucket(id string, props map[string]any, policies map[strin
 	}
 	conf, _ := json.Marshal(map[string]any{"name": name})
 	item := &configitem.Item{
-		ResourceType:  typeS3Bucket,
+		ResourceType:  TypeS3Bucket,
 		ResourceID:    id,
 		ARN:           arn,
 		Tags:          tags,
@@ -306,7 +307,7 @@ func (c *converter) kmsKey(id string, props map[string]any) (*configitem.Item, e
 		return nil, fmt.Errorf("encode configuration: %w", err)
 	}
 	return &configitem.Item{
-		ResourceType:  typeKMSKey,
+		ResourceType:  TypeKMSKey,
 		ResourceID:    id,
 		Tags:          tagMap(c.quiet(props["Tags"])),
 		Configuration: conf,

@@ -1,4 +1,4 @@
-package cfnschema
+package cfnspec
 
 import (
 	"slices"

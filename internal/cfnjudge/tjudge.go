@@ -1,4 +1,4 @@
-package scan
+package cfnjudge
 
 // Judging a template resource. The resource is folded (fold.go) and
 // converted into the CI the rules read, once per way its unknown
@@ -20,7 +20,7 @@ import (
 	"github.com/aiguard/aiguard/awsid"
 	"github.com/aiguard/aiguard/configitem"
 	"github.com/aiguard/aiguard/conformance"
-	"github.com/aiguard/aiguard/internal/cfnschema"
+	"github.com/aiguard/aiguard/internal/cfnspec"
 	"github.com/aiguard/aiguard/rules"
 )
 
@@ -31,9 +31,10 @@ const maxChoices = 5
 // maxProbes bounds the extra builds of one resource.
 const maxProbes = 400
 
-// tres is a template resource that a rule of the scan covers.
-type tres struct {
-	t       *tmpl
+// Unit is a template or planned resource that a rule covers; a worker
+// judges it.
+type Unit struct {
+	t       *Template
 	id, typ string
 	pos     Position
 	body    *conformance.Value
@@ -57,7 +58,7 @@ type built struct {
 	err      error
 }
 
-func (r *tres) build(choice map[string]bool, subst map[string]any) *built {
+func (r *Unit) build(choice map[string]bool, subst map[string]any) *built {
 	b := &built{props: map[string]conformance.Pos{}}
 	ctx := &foldCtx{t: r.t, choice: choice, subst: subst, assumed: &b.assumed, props: b.props}
 	var props map[string]any
@@ -81,9 +82,9 @@ func (r *tres) build(choice map[string]bool, subst map[string]any) *built {
 	var item *configitem.Item
 	var err error
 	switch r.typ {
-	case typeS3Bucket:
+	case TypeS3Bucket:
 		item, err = c.s3Bucket(r.id, props, r.t.policies)
-	case typeKMSKey:
+	case TypeKMSKey:
 		item, err = c.kmsKey(r.id, props)
 	case typeIAMRole, typeIAMUser, typeIAMGroup:
 		item, err = c.iamPrincipal(r.id, r.typ, props)
@@ -121,7 +122,7 @@ func describeValue(v any) string {
 // choices lists the conditions of the Fn::If of the resource, and of the
 // resources it references (relations.go), that are not known before
 // deployment, at most maxChoices of them.
-func (r *tres) choices() []string {
+func (r *Unit) choices() []string {
 	seen := map[string]bool{}
 	var walk func(v *conformance.Value)
 	walk = func(v *conformance.Value) {
@@ -164,8 +165,13 @@ type variant struct {
 	b        *built
 }
 
-func (r *tres) judge(rs *ruleSet, opts *Options, out *Result) {
-	list := rs.base.byType[r.typ]
+// ID is the resource's logical ID, or its address in a plan.
+func (r *Unit) ID() string { return r.id }
+
+// Judge judges the resource with the rules of p that cover its type.
+func (r *Unit) Judge(p *Profile, out *Result) {
+	opts := r.t.opts
+	list := p.ByType[r.typ]
 	names := r.choices()
 	var builds []*built
 	var choices []map[string]bool
@@ -198,7 +204,7 @@ func (r *tres) judge(rs *ruleSet, opts *Options, out *Result) {
 		var ev rules.Evaluation
 		where := ""
 		if created == condFalse {
-			ev = rules.Evaluation{RuleID: bd.rule.ID, ResourceType: r.typ, ResourceID: r.id, Compliance: rules.NotApplicable,
+			ev = rules.Evaluation{RuleID: bd.Rule.ID, ResourceType: r.typ, ResourceID: r.id, Compliance: rules.NotApplicable,
 				OrderingTimestamp: builds[0].item.CaptureTime,
 				Annotation: rules.Annotation(fmt.Sprintf("Not created: its Condition %s is false%s.", r.cond,
 					assumedNote(resourceAssumed)))}
@@ -212,9 +218,9 @@ func (r *tres) judge(rs *ruleSet, opts *Options, out *Result) {
 				ev.Annotation = rules.Annotation(ev.Annotation + fmt.Sprintf(" (The resource is created only when %s is true.)", r.cond))
 			}
 		}
-		ev, ex := bd.judge.Exempt(ev, opts.Now, out.Resource.Name)
+		ev, ex := bd.Judge.Exempt(ev, opts.Now, out.Resource.Name)
 		out.Evaluations[i] = ev
-		d := Detail{Where: r.pos, Suppressed: bd.suppression(ev, ex, r.id, out.Resource.Name)}
+		d := Detail{Where: r.pos, Suppressed: bd.Suppression(ev, ex, r.id, out.Resource.Name)}
 		if where != "" {
 			if pos, ok := builds[0].props[where]; ok {
 				d.Where.Line, d.Where.Column, d.Where.Property = pos.Line, pos.Column, where
@@ -222,7 +228,7 @@ func (r *tres) judge(rs *ruleSet, opts *Options, out *Result) {
 		}
 		if d.Suppressed == nil && ev.Compliance == rules.NonCompliant {
 			for _, s := range r.skips {
-				if s.rule == bd.rule.ID {
+				if s.rule == bd.Rule.ID {
 					d.Suppressed = &Suppression{Kind: SuppressedMetadata, Reason: s.reason, Expires: s.expires}
 					break
 				}
@@ -235,9 +241,9 @@ func (r *tres) judge(rs *ruleSet, opts *Options, out *Result) {
 // identity names a template resource: its logical ID, and an ARN only when
 // the template fixes the physical name (an ARN made from a logical ID
 // would name a resource that does not exist).
-func (r *tres) identity(item *configitem.Item) Identity {
+func (r *Unit) identity(item *configitem.Item) Identity {
 	o := r.t.opts
-	id := Identity{AccountID: o.AccountID, Region: o.Region, Partition: partitionOf("", o.Region), Type: r.typ,
+	id := Identity{AccountID: o.AccountID, Region: o.Region, Partition: PartitionOf("", o.Region), Type: r.typ,
 		ID: r.id, Name: item.ResourceName, Template: true, Source: r.t.name}
 	if item.ResourceName != "" {
 		id.ARN = fixedARN(r.typ, item.ResourceName, id.Partition, o.Region, o.AccountID)
@@ -248,7 +254,7 @@ func (r *tres) identity(item *configitem.Item) Identity {
 // fixedARN is the ARN of a resource whose name the template fixes, for the
 // types whose ARN the name determines; "" for others.
 func fixedARN(typ, name, partition, region, account string) string {
-	if typ == typeS3Bucket {
+	if typ == TypeS3Bucket {
 		return "arn:" + partition + ":s3:::" + name
 	}
 	if region == "" || account == "" {
@@ -269,7 +275,7 @@ func fixedARN(typ, name, partition, region, account string) string {
 // probeCache builds a resource again with one unresolved value replaced,
 // once per (value, probe) for all the rules.
 type probeCache struct {
-	r      *tres
+	r      *Unit
 	builds map[string]*built
 	spent  int
 }
@@ -290,14 +296,14 @@ func (pc *probeCache) build(choice map[string]bool, path string, i int, v any) (
 
 // verdict judges a rule on one build and tests the verdict against each
 // unresolved value.
-func (pc *probeCache) verdict(bd *bound, b *built, choice map[string]bool) variant {
+func (pc *probeCache) verdict(bd *Bound, b *built, choice map[string]bool) variant {
 	v := variant{choice: choice, b: b}
-	v.ev = bd.rule.Evaluate(b.item, bd.judge.Params)
+	v.ev = bd.Rule.Evaluate(b.item, bd.Judge.Params)
 	if v.ev.Compliance != rules.NotApplicable {
-		v.where = decidingProperty(bd.rule, v.ev, b)
+		v.where = decidingProperty(bd.Rule, v.ev, b)
 	}
 	if len(b.unresolved) == 0 || v.ev.Compliance == rules.NotApplicable {
-		v.assume(relevantAssumptions(bd.rule, b))
+		v.assume(relevantAssumptions(bd.Rule, b))
 		return v
 	}
 	seen := map[string]bool{}
@@ -312,10 +318,10 @@ func (pc *probeCache) verdict(bd *bound, b *built, choice map[string]bool) varia
 			if !ok {
 				// Out of budget (or the value breaks the resource): assume
 				// the worst for a failure, as before probing existed.
-				depends = overlaps(u.path, bd.rule.Fields)
+				depends = overlaps(u.path, bd.Rule.Fields)
 				break
 			}
-			ev := bd.rule.Evaluate(pb.item, bd.judge.Params)
+			ev := bd.Rule.Evaluate(pb.item, bd.Judge.Params)
 			if ev.Compliance != v.ev.Compliance ||
 				(v.ev.Compliance == rules.NonCompliant && ev.Annotation != v.ev.Annotation) {
 				depends = true
@@ -337,7 +343,7 @@ func (pc *probeCache) verdict(bd *bound, b *built, choice map[string]bool) varia
 		v.ev.Annotation = rules.Annotation("Compliant if " + describe(v.deciding) + ", left unresolved, resolves to a suitable value.")
 		v.where = v.deciding[0].prop
 	}
-	v.assume(relevantAssumptions(bd.rule, b))
+	v.assume(relevantAssumptions(bd.Rule, b))
 	return v
 }
 
@@ -476,14 +482,14 @@ func decidingProperty(r *rules.Rule, ev rules.Evaluation, b *built) string {
 // candidates are the values probed for an unresolved value: those the
 // template allows when it says, else values of the property's type and
 // the values of the rule's parameters.
-func (pc *probeCache) candidates(u unresolvedField, bd *bound) []any {
+func (pc *probeCache) candidates(u unresolvedField, bd *Bound) []any {
 	if u.node != nil && len(u.node.cands) > 0 {
 		return u.node.cands
 	}
 	var strs []any
 	strs = append(strs, "aiguard-probe")
-	for _, p := range bd.rule.Params {
-		for _, v := range bd.judge.Params.List(p.Name) {
+	for _, p := range bd.Rule.Params {
+		for _, v := range bd.Judge.Params.List(p.Name) {
 			strs = append(strs, v)
 		}
 		if len(strs) > 12 {
@@ -494,7 +500,7 @@ func (pc *probeCache) candidates(u unresolvedField, bd *bound) []any {
 	if u.typ != "" {
 		typ, prop = u.typ, u.local
 	}
-	kind := cfnschema.PropertyKind(typ, schemaPath(prop))
+	kind := cfnspec.PropertyKind(typ, schemaPath(prop))
 	if u.node != nil && u.node.param != nil {
 		switch {
 		case u.node.param.isList():
@@ -579,25 +585,25 @@ func firstFailure(vs []variant) string {
 	return ""
 }
 
-// mlTargets are the S3 buckets and KMS keys of a template or plan, and the
+// MLTargets are the S3 buckets and KMS keys of a template or plan, and the
 // AI resources found to use each.
-type mlTargets struct {
-	byID   map[string]*tres
-	byName map[string]*tres // buckets by their literal name
-	refs   map[*tres]map[string]bool
+type MLTargets struct {
+	byID   map[string]*Unit
+	byName map[string]*Unit // buckets by their literal name
+	refs   map[*Unit]map[string]bool
 }
 
-// newMLTargets collects the buckets and keys among units; name gives a
+// NewMLTargets collects the buckets and keys among units; name gives a
 // bucket's literal name, when it has one. It returns nil when there is
 // none.
-func newMLTargets(units []*tres, name func(u *tres) (string, bool)) *mlTargets {
-	m := &mlTargets{byID: map[string]*tres{}, byName: map[string]*tres{}, refs: map[*tres]map[string]bool{}}
+func NewMLTargets(units []*Unit, name func(u *Unit) (string, bool)) *MLTargets {
+	m := &MLTargets{byID: map[string]*Unit{}, byName: map[string]*Unit{}, refs: map[*Unit]map[string]bool{}}
 	for _, u := range units {
-		if u.typ != typeS3Bucket && u.typ != typeKMSKey {
+		if u.typ != TypeS3Bucket && u.typ != TypeKMSKey {
 			continue
 		}
 		m.byID[u.id] = u
-		if n, ok := name(u); ok && u.typ == typeS3Bucket {
+		if n, ok := name(u); ok && u.typ == TypeS3Bucket {
 			m.byName[n] = u
 		}
 	}
@@ -607,31 +613,31 @@ func newMLTargets(units []*tres, name func(u *tres) (string, bool)) *mlTargets {
 	return m
 }
 
-// ref records that by refers to the bucket or key id, if it is one.
-func (m *mlTargets) ref(id, by string) {
+// Ref records that by refers to the bucket or key id, if it is one.
+func (m *MLTargets) Ref(id, by string) {
 	if tgt := m.byID[id]; tgt != nil {
 		m.add(tgt, by)
 	}
 }
 
-// uri records that the resource by describes names a bucket of the
+// URI records that the resource by describes names a bucket of the
 // template or plan in s (an S3 URI or ARN), if it does.
-func (m *mlTargets) uri(s string, by func() string) {
-	if n := bucketInString(s); n != "" && m.byName[n] != nil {
+func (m *MLTargets) URI(s string, by func() string) {
+	if n := BucketInString(s); n != "" && m.byName[n] != nil {
 		m.add(m.byName[n], by())
 	}
 }
 
-func (m *mlTargets) add(tgt *tres, by string) {
+func (m *MLTargets) add(tgt *Unit, by string) {
 	if m.refs[tgt] == nil {
 		m.refs[tgt] = map[string]bool{}
 	}
 	m.refs[tgt][by] = true
 }
 
-// finish gives each bucket and key the resources that use it (three
+// Finish gives each bucket and key the resources that use it (three
 // named, then how many more).
-func (m *mlTargets) finish() {
+func (m *MLTargets) Finish() {
 	for tgt, set := range m.refs {
 		list := sortedKeys(set)
 		if len(list) > 3 {
@@ -644,8 +650,8 @@ func (m *mlTargets) finish() {
 // linkReferences finds, for each S3 bucket and KMS key of the template, the
 // AI resources that use it: a Ref, Fn::GetAtt or ${Name} to it, or its
 // literal bucket name in an S3 URI or ARN, in their properties.
-func (t *tmpl) linkReferences(units []*tres) {
-	m := newMLTargets(units, func(u *tres) (string, bool) {
+func (t *Template) linkReferences(units []*Unit) {
+	m := NewMLTargets(units, func(u *Unit) (string, bool) {
 		n, ok := u.props.Get("BucketName").Scalar()
 		return n, ok && u.props.Get("BucketName").Kind == conformance.String
 	})
@@ -655,7 +661,7 @@ func (t *tmpl) linkReferences(units []*tres) {
 	for _, id := range sortedKeys(t.resources) {
 		body := t.resources[id]
 		typ, _ := body.Get("Type").Scalar()
-		if !isAIType(typ) {
+		if !IsAIType(typ) {
 			continue
 		}
 		var walk func(v *conformance.Value, path string)
@@ -666,11 +672,11 @@ func (t *tmpl) linkReferences(units []*tres) {
 			by := fmt.Sprintf("%s %s (%s)", typ, id, strings.TrimPrefix(path, "Properties."))
 			if fn, arg, ok := v.Intrinsic(); ok {
 				for _, name := range referencedNames(fn, arg.JSON()) {
-					m.ref(name, by)
+					m.Ref(name, by)
 				}
 			}
 			if s, ok := v.Scalar(); ok && v.Kind == conformance.String {
-				m.uri(s, func() string { return by })
+				m.URI(s, func() string { return by })
 			}
 			for i, it := range v.Items {
 				walk(it, fmt.Sprintf("%s[%d]", path, i))
@@ -685,7 +691,7 @@ func (t *tmpl) linkReferences(units []*tres) {
 		}
 		walk(body.Get("Properties"), "Properties")
 	}
-	m.finish()
+	m.Finish()
 }
 
 // aiTypePrefixes are the services whose resources make the buckets and keys
@@ -693,7 +699,9 @@ func (t *tmpl) linkReferences(units []*tres) {
 var aiTypePrefixes = []string{"AWS::SageMaker::", "AWS::Bedrock::", "AWS::BedrockAgentCore::", "AWS::Comprehend::",
 	"AWS::Rekognition::", "AWS::Kendra::", "AWS::Textract::"}
 
-func isAIType(typ string) bool {
+// IsAIType reports whether typ is a resource type of an AI service, whose
+// buckets and keys are ML data.
+func IsAIType(typ string) bool {
 	for _, p := range aiTypePrefixes {
 		if strings.HasPrefix(typ, p) {
 			return true
@@ -737,9 +745,9 @@ func referencedNames(fn string, arg any) []string {
 	return nil
 }
 
-// bucketInString returns the bucket an S3 URI or S3 ARN (of any
+// BucketInString returns the bucket an S3 URI or S3 ARN (of any
 // partition) names.
-func bucketInString(s string) string {
+func BucketInString(s string) string {
 	rest, ok := strings.CutPrefix(s, "s3://")
 	if !ok {
 		a, err := awsid.ParseARN(s)

@@ -1,4 +1,4 @@
-package scan
+package cfnjudge
 
 import (
 	"encoding/json"
@@ -38,7 +38,7 @@ type unresolvedField struct {
 func (u unresolvedField) display() string { return u.prop }
 
 func newConverter(opts *Options, fold func(*conformance.Value, string, map[string]string) any) *converter {
-	return &converter{partition: partitionOf("", opts.Region), accountID: opts.AccountID, fold: fold}
+	return &converter{partition: PartitionOf("", opts.Region), accountID: opts.AccountID, fold: fold}
 }
 
 // resolve returns v with every unresolved intrinsic replaced by a

@@ -1,4 +1,4 @@
-package scan
+package cfnjudge
 
 import (
 	"encoding/json"

@@ -1,4 +1,4 @@
-package scan
+package cfnjudge
 
 // Reading a CloudFormation template: parameters (defaults, AllowedValues,
 // --parameter values), mappings, conditions, and a unit for each resource
@@ -21,8 +21,9 @@ import (
 	"github.com/aiguard/aiguard/rules"
 )
 
-// tmpl is a template as the judge needs it.
-type tmpl struct {
+// Template is a template (or a Terraform plan mapped onto CloudFormation
+// types) as the judge needs it.
+type Template struct {
 	name       string
 	params     map[string]*tparam
 	mappings   *conformance.Value
@@ -37,11 +38,17 @@ type tmpl struct {
 	opts     *Options
 	// condMemo caches condition values.
 	condMemo map[string]condResult
-	// plan are a Terraform plan's resources by address (nil for a
-	// template), whose configuration says what a value known only after
-	// apply refers to.
-	plan map[string]*tfRes
+	// planRefs lists, for a Terraform plan (nil for a template), the
+	// resources a value known only after apply refers to, from the plan's
+	// configuration.
+	planRefs func(at string) []string
 }
+
+// SetPlanReferences gives a plan's template what lists the resources that
+// the configuration expression of a planned value refers to; at is where
+// the value is, as a value known only after apply names it
+// (aws_sagemaker_endpoint.e.endpoint_config_name).
+func (t *Template) SetPlanReferences(refs func(at string) []string) { t.planRefs = refs }
 
 type bucketPolicy struct {
 	id  string
@@ -95,9 +102,50 @@ func (p *tparam) isList() bool {
 	return strings.HasPrefix(p.typ, "List<") || p.typ == "CommaDelimitedList"
 }
 
-// readTemplate reads a template and makes a unit of each resource the
-// rules of the scan cover.
-func readTemplate(name string, data []byte, rs *ruleSet, opts *Options) ([]unitRecord, []string, error) {
+// UnitRecord is a resource a template or plan reader prepared, or the
+// reason it could not.
+type UnitRecord struct {
+	Pos  Position
+	Unit *Unit
+	Err  error
+}
+
+// Coverage is what the rules of a scan cover.
+type Coverage struct {
+	// Covered are the types some change-triggered rule judges.
+	Covered map[string]bool
+	// Periodic are the periodic rules asked for, which cannot run on a
+	// template.
+	Periodic []*rules.Rule
+}
+
+// NewTemplate returns an empty template, to which a Terraform plan's
+// reader adds its resources.
+func NewTemplate(name string, opts *Options) *Template {
+	return &Template{name: name, params: map[string]*tparam{}, conditions: map[string]*conformance.Value{},
+		resources: map[string]*conformance.Value{}, policies: map[string][]*bucketPolicy{}, opts: opts,
+		condMemo: map[string]condResult{}, mappings: &conformance.Value{Kind: conformance.Map}, pseudo: pseudoParams(opts)}
+}
+
+// AddResource adds a resource, as a template would hold it, that judged
+// resources may reference.
+func (t *Template) AddResource(id string, body *conformance.Value) { t.resources[id] = body }
+
+// AddBucketPolicy adds a bucket policy (its ID and PolicyDocument) for the
+// bucket target names: "ref:ID" for a Ref to a bucket, "name:NAME" for a
+// literal bucket name.
+func (t *Template) AddBucketPolicy(target, id string, doc *conformance.Value) {
+	t.policies[target] = append(t.policies[target], &bucketPolicy{id: id, doc: doc})
+}
+
+// NewUnit makes a unit of a resource of the template with its properties.
+func (t *Template) NewUnit(id, typ string, pos Position, props *conformance.Value) *Unit {
+	return &Unit{t: t, id: id, typ: typ, pos: pos, props: props}
+}
+
+// ReadTemplate reads a template and makes a unit of each resource the
+// rules cover.
+func ReadTemplate(name string, data []byte, rs Coverage, opts *Options) ([]UnitRecord, []string, error) {
 	doc, err := conformance.ParseValue(data)
 	if err != nil {
 		return nil, nil, err
@@ -109,13 +157,10 @@ func readTemplate(name string, data []byte, rs *ruleSet, opts *Options) ([]unitR
 	if resNode == nil || resNode.Kind != conformance.Map {
 		return nil, nil, errors.New("template has no Resources mapping")
 	}
-	t := &tmpl{name: name, params: map[string]*tparam{}, conditions: map[string]*conformance.Value{},
-		resources: map[string]*conformance.Value{}, policies: map[string][]*bucketPolicy{}, opts: opts,
-		condMemo: map[string]condResult{}, mappings: doc.Get("Mappings")}
-	if t.mappings == nil {
-		t.mappings = &conformance.Value{Kind: conformance.Map}
+	t := NewTemplate(name, opts)
+	if m := doc.Get("Mappings"); m != nil {
+		t.mappings = m
 	}
-	t.pseudo = pseudoParams(opts)
 	var notes []string
 	for _, f := range fieldsOf(doc.Get("Parameters")) {
 		p := &tparam{name: f.Key}
@@ -149,21 +194,21 @@ func readTemplate(name string, data []byte, rs *ruleSet, opts *Options) ([]unitR
 		t.conditions[f.Key] = f.Value
 	}
 
-	var out []unitRecord
+	var out []UnitRecord
 	uncovered := map[string]int{}
 	periodicOnly := map[string]bool{}
-	var units []*tres
+	var units []*Unit
 	for _, f := range resNode.Fields {
 		id, body := f.Key, f.Value
 		pos := Position{File: name, Line: f.Line, Column: f.Column, Resource: id, Index: -1}
 		t.resources[id] = body
 		if body.Kind != conformance.Map {
-			out = append(out, unitRecord{pos: pos, err: errors.New("resource is not a mapping")})
+			out = append(out, UnitRecord{Pos: pos, Err: errors.New("resource is not a mapping")})
 			continue
 		}
 		typ, _ := body.Get("Type").Scalar()
 		if typ == "" {
-			out = append(out, unitRecord{pos: pos, err: errors.New("resource has no Type")})
+			out = append(out, UnitRecord{Pos: pos, Err: errors.New("resource has no Type")})
 			continue
 		}
 		props := body.Get("Properties")
@@ -173,9 +218,9 @@ func readTemplate(name string, data []byte, rs *ruleSet, opts *Options) ([]unitR
 			}
 			continue
 		}
-		if !rs.covered[typ] {
+		if !rs.Covered[typ] {
 			covered := false
-			for _, r := range rs.periodic {
+			for _, r := range rs.Periodic {
 				if r.Covers(typ) {
 					covered = true
 				}
@@ -188,28 +233,28 @@ func readTemplate(name string, data []byte, rs *ruleSet, opts *Options) ([]unitR
 			continue
 		}
 		cond, _ := body.Get("Condition").Scalar()
-		r := &tres{t: t, id: id, typ: typ, pos: pos, body: body, props: props, cond: cond}
+		r := &Unit{t: t, id: id, typ: typ, pos: pos, body: body, props: props, cond: cond}
 		var skipNotes []string
 		r.skips, skipNotes = readSkips(name, id, body.Get("Metadata"), opts.Now, opts.Registry)
 		notes = append(notes, skipNotes...)
 		units = append(units, r)
-		out = append(out, unitRecord{pos: pos, unit: r})
+		out = append(out, UnitRecord{Pos: pos, Unit: r})
 	}
 	t.linkReferences(units)
-	if len(periodicOnly) > 0 && len(rs.periodic) > 0 {
+	if len(periodicOnly) > 0 && len(rs.Periodic) > 0 {
 		notes = append(notes, fmt.Sprintf("%s: %s resources are judged only by periodic rules, which call "+
 			"service APIs and cannot run on a template", name, strings.Join(sortedKeys(periodicOnly), ", ")))
 	}
 	if len(uncovered) > 0 {
-		notes = append(notes, uncoveredNote(name, "", uncovered))
+		notes = append(notes, UncoveredNote(name, "", uncovered))
 	}
 	return out, notes, nil
 }
 
-// uncoveredNote says how many resources of a template or plan (kind:
+// UncoveredNote says how many resources of a template or plan (kind:
 // "planned " or "") are of types no rule of the scan covers, counted by
 // type.
-func uncoveredNote(file, kind string, uncovered map[string]int) string {
+func UncoveredNote(file, kind string, uncovered map[string]int) string {
 	n := 0
 	for _, c := range uncovered {
 		n += c
@@ -229,7 +274,7 @@ func sortedKeys[V any](m map[string]V) []string {
 
 // pseudoParams are the pseudo parameters known before deployment.
 func pseudoParams(opts *Options) map[string]any {
-	part := partitionOf("", opts.Region)
+	part := PartitionOf("", opts.Region)
 	m := map[string]any{"AWS::Partition": part, "AWS::URLSuffix": awsid.DNSSuffix(part)}
 	if opts.Region != "" {
 		m["AWS::Region"] = opts.Region
@@ -284,7 +329,7 @@ const (
 
 // condition evaluates a named condition with the parameters' values;
 // used collects the parameter defaults it relied on.
-func (t *tmpl) condition(name string, used *[]assumption) condResult {
+func (t *Template) condition(name string, used *[]assumption) condResult {
 	if r, ok := t.condMemo[name]; ok {
 		if r == condBusy {
 			return condUnknown
@@ -309,7 +354,7 @@ func (t *tmpl) condition(name string, used *[]assumption) condResult {
 	return r
 }
 
-func (t *tmpl) condExpr(v *conformance.Value, used *[]assumption) condResult {
+func (t *Template) condExpr(v *conformance.Value, used *[]assumption) condResult {
 	fn, arg, ok := v.Intrinsic()
 	if !ok {
 		if s, ok := v.Scalar(); ok {
