@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"path"
-	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -33,7 +32,7 @@ const TypeIAMUser = "AWS::IAM::User"
 // requires in each VPC.
 const defaultRequiredEndpoints = "sagemaker.api,sagemaker.runtime,bedrock-runtime"
 
-var vpcIDPattern = regexp.MustCompile(`^vpc-[0-9a-f]{8}([0-9a-f]{9})?$`)
+var vpcIDPattern = &Regexp{Expr: `^vpc-[0-9a-f]{8}([0-9a-f]{9})?$`}
 
 // privateCAArn is an AWS Private CA certificate authority ARN.
 var privateCAArn = &Regexp{Expr: `^` + arnStart + `acm-pca` + arnRegionAccount + `certificate-authority/[0-9a-f-]{36}$`}
@@ -152,7 +151,7 @@ func breadthPeriodicRules() []*Rule {
 				Name:        "productionEndpointPatterns",
 				Type:        CSV,
 				Description: "Endpoint-name globs (path.Match: *, ?, [a-z]) that mark production endpoints; every InService endpoint when unset.",
-				Pattern:     regexp.MustCompile(`^[A-Za-z0-9*?\[\]^-]{1,63}$`),
+				Pattern:     &Regexp{Expr: `^[A-Za-z0-9*?\[\]^-]{1,63}$`},
 				PatternHelp: "an endpoint-name glob (letters, digits, - with *, ? and [a-z])",
 			}, describeConcurrencyParam()},
 			Control:  ControlAPICallLogging,
@@ -184,7 +183,7 @@ func breadthPeriodicRules() []*Rule {
 				Type:        CSV,
 				Description: "Service name suffixes (after com.amazonaws.<region>.) each VPC needs an interface endpoint for.",
 				Default:     defaultRequiredEndpoints,
-				Pattern:     regexp.MustCompile(`^[a-z0-9.-]{1,100}$`),
+				Pattern:     &Regexp{Expr: `^[a-z0-9.-]{1,100}$`},
 				PatternHelp: "a service name suffix (sagemaker.api)",
 			}},
 			Control:  ControlVPCOnly,
@@ -466,17 +465,17 @@ func runGuardrailConfigured(ctx context.Context, env Env, p Params) ([]Evaluatio
 // for, each with the name the annotation gives it.
 var secretPatterns = []struct {
 	name string
-	re   *regexp.Regexp
+	re   *Regexp
 }{
-	{"an AWS secret access key", regexp.MustCompile(`(?i)aws_?secret_?access_?key["'\s]*[:=]\s*["']?[A-Za-z0-9/+=]{40}\b`)},
-	{"an AWS access key ID", regexp.MustCompile(`\b(AKIA|ASIA)[A-Z0-9]{16}\b`)},
-	{"a private key", regexp.MustCompile(`-----BEGIN ([A-Z]+ )?PRIVATE KEY( BLOCK)?-----`)},
-	{"a GitHub token", regexp.MustCompile(`\b(ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36}\b|\bgithub_pat_[A-Za-z0-9_]{22,}`)},
-	{"a GitLab token", regexp.MustCompile(`\bglpat-[A-Za-z0-9_-]{20}\b`)},
-	{"a Slack token", regexp.MustCompile(`\bxox[abposr]-[A-Za-z0-9-]{10,}`)},
-	{"a Hugging Face token", regexp.MustCompile(`\bhf_[A-Za-z0-9]{34,}\b`)},
-	{"an OpenAI key", regexp.MustCompile(`\bsk-(proj-)?[A-Za-z0-9_-]{32,}`)},
-	{"an Anthropic key", regexp.MustCompile(`\bsk-ant-[A-Za-z0-9_-]{32,}`)},
+	{"an AWS secret access key", &Regexp{Expr: `(?i)aws_?secret_?access_?key["'\s]*[:=]\s*["']?[A-Za-z0-9/+=]{40}\b`}},
+	{"an AWS access key ID", &Regexp{Expr: `\b(AKIA|ASIA)[A-Z0-9]{16}\b`}},
+	{"a private key", &Regexp{Expr: `-----BEGIN ([A-Z]+ )?PRIVATE KEY( BLOCK)?-----`}},
+	{"a GitHub token", &Regexp{Expr: `\b(ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36}\b|\bgithub_pat_[A-Za-z0-9_]{22,}`}},
+	{"a GitLab token", &Regexp{Expr: `\bglpat-[A-Za-z0-9_-]{20}\b`}},
+	{"a Slack token", &Regexp{Expr: `\bxox[abposr]-[A-Za-z0-9-]{10,}`}},
+	{"a Hugging Face token", &Regexp{Expr: `\bhf_[A-Za-z0-9]{34,}\b`}},
+	{"an OpenAI key", &Regexp{Expr: `\bsk-(proj-)?[A-Za-z0-9_-]{32,}`}},
+	{"an Anthropic key", &Regexp{Expr: `\bsk-ant-[A-Za-z0-9_-]{32,}`}},
 }
 
 // findSecrets names the kinds of credentials in a script.

@@ -452,4 +452,14 @@ func TestCatalogPatternsCompile(t *testing.T) {
 			_ = p.Pattern.MatchString("") // compiles a Regexp
 		}
 	}
+	// The rules' own patterns, declared the same way.
+	own := []*Regexp{vpcIDPattern, servicePrincipalPattern, iamNamePattern, elbTLS12Policy, platformIdentifier}
+	for _, sp := range secretPatterns {
+		own = append(own, sp.re)
+	}
+	for _, re := range own {
+		if _, err := regexp.Compile(re.Expr); err != nil {
+			t.Errorf("%s: %v", re.Expr, err)
+		}
+	}
 }

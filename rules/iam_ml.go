@@ -3,7 +3,6 @@ package rules
 import (
 	"fmt"
 	"net/url"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -33,10 +32,10 @@ const defaultFullAccessPolicies = "AmazonSageMakerFullAccess,AmazonBedrockFullAc
 
 var (
 	// servicePrincipalPattern is an AWS service principal.
-	servicePrincipalPattern = regexp.MustCompile(`^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$`)
+	servicePrincipalPattern = &Regexp{Expr: `^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$`}
 	// iamNamePattern is the character set of IAM user, group, role and
 	// policy names (1 to 128 characters).
-	iamNamePattern = regexp.MustCompile(`^[A-Za-z0-9+=,.@_-]{1,128}$`)
+	iamNamePattern = &Regexp{Expr: `^[A-Za-z0-9+=,.@_-]{1,128}$`}
 	// iamPrincipalRef is an IAM user, group or role name, or its ARN.
 	iamPrincipalRef = &Regexp{Expr: `^([A-Za-z0-9+=,.@_-]{1,128}|` + arnStart + `iam::` + awsid.AccountIDPattern +
 		`:(user|group|role)/[A-Za-z0-9+=,.@_/-]{1,512})$`}

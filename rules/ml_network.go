@@ -2,7 +2,6 @@ package rules
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -27,7 +26,7 @@ const (
 // TLS13-1-3 families with their Res, Ext1, Ext2, FIPS and PQ variants,
 // TLS-1-2 and FS-1-2). ELBSecurityPolicy-2016-08 (CloudFormation's default),
 // TLS13-1-0, TLS13-1-1, TLS-1-1, FS-2018-06 and FS-1-1 allow TLS 1.0 or 1.1.
-var elbTLS12Policy = regexp.MustCompile(`^ELBSecurityPolicy-(TLS13-1-[23]|TLS-1-2|FS-1-2)-[A-Za-z0-9-]+$`)
+var elbTLS12Policy = &Regexp{Expr: `^ELBSecurityPolicy-(TLS13-1-[23]|TLS-1-2|FS-1-2)-[A-Za-z0-9-]+$`}
 
 // mlEndpointsNote is the scope sentence of the endpoint rules.
 const mlEndpointsNote = " In scope: resources tagged mlTagKey (default ml-data), or every resource when requireMlTag is false."
@@ -82,7 +81,7 @@ func mlNetworkRules() []*Rule {
 				Name:        "extraServiceNames",
 				Type:        CSV,
 				Description: "Further service name suffixes judged the same way (bedrock, bedrock-agent, sagemaker.featurestore-runtime).",
-				Pattern:     regexp.MustCompile(`^[a-z0-9.-]{1,100}$`),
+				Pattern:     &Regexp{Expr: `^[a-z0-9.-]{1,100}$`},
 				PatternHelp: "a service name suffix (bedrock-agent)",
 			}},
 			Control:  ControlVPCOnly,

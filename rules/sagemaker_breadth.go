@@ -2,7 +2,6 @@ package rules
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -28,7 +27,7 @@ const defaultSupportedPlatforms = "notebook-al2023-v1"
 
 // platformIdentifier is SageMaker's pattern for PlatformIdentifier values
 // (CreateNotebookInstance: at most 20 characters).
-var platformIdentifier = regexp.MustCompile(`^notebook-al[0-9a-z]+-v[0-9]+$`)
+var platformIdentifier = &Regexp{Expr: `^notebook-al[0-9a-z]+-v[0-9]+$`}
 
 // ecrRegistryAccount returns the account of an image in an ECR private
 // registry, <account>.dkr.ecr[-fips].<region>.<partition's DNS
