@@ -32,7 +32,7 @@ func (p *Plan) packRules(effective [][]orgspec.EffectiveRule) [][]orgspec.Effect
 			er.Enabled = false
 			if !slices.Contains(noted, er.Rule.ID) {
 				noted = append(noted, er.Rule.ID)
-				p.note(Info, "rule "+er.Rule.ID, "AWS Config records none of its resource types ("+
+				p.note(Info, "rule "+er.Rule.ID, "AWS Config does not record what it judges on its resource types ("+
 					strings.Join(er.Rule.ResourceTypes, ", ")+"), so no pack runs it; it judges CloudFormation "+
 					"templates (aiguard scan, the CloudFormation hook) and aiguard evaluate's items")
 			}

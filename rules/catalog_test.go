@@ -160,6 +160,11 @@ var catalogSchemaGaps = map[string]string{
 	// Tags are recorded at the top level (tags.key in every schema); a template's Tags property is
 	// read too, as configuration.Tags.
 	"AWS::SageMaker::Model configuration.Tags": "CloudFormation Tags property of the SageMaker types",
+	// The lifecycle hooks' scripts: CloudFormation properties that the Config schema (name and ID only)
+	// lacks; sagemaker-lifecycle-script-no-secrets judges templates, and is not deployed in packs.
+	"AWS::SageMaker::NotebookInstanceLifecycleConfig configuration.OnCreate.Content":             "CloudFormation AWS::SageMaker::NotebookInstanceLifecycleConfig OnCreate[].Content",
+	"AWS::SageMaker::NotebookInstanceLifecycleConfig configuration.OnStart.Content":              "CloudFormation AWS::SageMaker::NotebookInstanceLifecycleConfig OnStart[].Content",
+	"AWS::SageMaker::NotebookInstanceLifecycleConfig configuration.StudioLifecycleConfigContent": "CloudFormation AWS::SageMaker::StudioLifecycleConfig StudioLifecycleConfigContent (the rule's other type)",
 	// GetRole's AssumeRolePolicyDocument, URL-encoded JSON; the schema lists only the advanced-query subset.
 	"AWS::IAM::Role configuration.assumeRolePolicyDocument": "IAM GetRole Role.AssumeRolePolicyDocument, in the RDK sample CI AWS_IAM_Role.json",
 }

@@ -7,7 +7,9 @@ import "slices"
 // (https://docs.aws.amazon.com/config/latest/developerguide/resource-config-reference.html):
 // the SageMaker, Bedrock and Bedrock AgentCore types it records and the
 // supporting types the rules read. A change-triggered rule's other types
-// (Bedrock agents, API Gateway custom domain names) are judged only where
+// (Bedrock agents, API Gateway custom domain names; the keys of Comprehend
+// models and the scripts of lifecycle configurations, which Config does not
+// record) are judged only where
 // their configuration is at hand without Config: CloudFormation templates
 // (aiguard scan, the CloudFormation hook) and items given to aiguard
 // evaluate. A conformance pack scopes a rule to the recorded types only, as

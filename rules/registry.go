@@ -69,6 +69,7 @@ func catalog() []*Rule {
 		bedrockAgentCoreRules(),
 		mlNetworkRules(),
 		breadthPeriodicRules(),
+		templateCounterpartRules(),
 	} {
 		all = append(all, group...)
 	}

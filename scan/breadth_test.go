@@ -36,3 +36,26 @@ func TestTemplateAITypes(t *testing.T) {
 		}
 	}
 }
+
+// TestTemplateCounterparts scans the types whose settings AWS Config does
+// not record, which periodic rules read live and these rules judge before
+// deployment: a literal script's secret fails, one whose only unknown is a
+// parameter substituted into it passes, and keys given by reference count.
+func TestTemplateCounterparts(t *testing.T) {
+	out, _ := scanFiles(t, Options{AccountID: "111122223333", Region: "us-east-1"}, "template-counterparts.yaml")
+	for _, tc := range []struct {
+		rule, resource string
+		want           rules.Compliance
+		annotation     string
+	}{
+		{"comprehend-model-cmk-configured", "Classifier", rules.NonCompliant, "ModelKmsKeyId is not set; VolumeKmsKeyId is not set"},
+		{"comprehend-model-cmk-configured", "GoodClassifier", rules.Compliant, ""},
+		{"sagemaker-lifecycle-script-no-secrets", "Lifecycle", rules.NonCompliant, "OnStart holds an AWS access key ID"},
+		{"sagemaker-lifecycle-script-no-secrets", "Lifecycle2", rules.Compliant, ""},
+	} {
+		e := evaluation(t, out, tc.rule, tc.resource)
+		if e.Compliance != tc.want || !strings.Contains(e.Annotation, tc.annotation) {
+			t.Errorf("%s on %s: %s %q, want %s with %q", tc.rule, tc.resource, e.Compliance, e.Annotation, tc.want, tc.annotation)
+		}
+	}
+}

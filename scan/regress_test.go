@@ -482,6 +482,11 @@ func TestTerraformPlan(t *testing.T) {
 		{"sagemaker-endpoint-config-cmk-encrypted", "aws_sagemaker_endpoint.ep", rules.NonCompliant,
 			"Its endpoint config aws_sagemaker_endpoint_configuration.ec: KmsKeyId is not set"},
 		{"sagemaker-model-network-isolation", "aws_sagemaker_endpoint.ep", rules.Compliant, "aws_sagemaker_model.m"},
+		// Types Config does not record with these settings: judged before deployment only.
+		{"comprehend-model-cmk-configured", "aws_comprehend_document_classifier.claims", rules.NonCompliant, "ModelKmsKeyId is not set"},
+		{"sagemaker-lifecycle-script-no-secrets", "aws_sagemaker_notebook_instance_lifecycle_configuration.lc", rules.NonCompliant,
+			"OnStart holds an AWS secret access key"},
+		{"sagemaker-lifecycle-script-no-secrets", "aws_sagemaker_studio_lifecycle_config.s", rules.Compliant, ""},
 	} {
 		e := evaluation(t, out, tc.rule, tc.resource)
 		if e.Compliance != tc.want || !strings.Contains(e.Annotation, tc.annotation) {

@@ -61,6 +61,12 @@ var tfTypes = map[string]tfType{
 	"aws_bedrockagent_prompt":           {cfn: "AWS::Bedrock::Prompt"},
 	"aws_comprehend_document_classifier": {cfn: "AWS::Comprehend::DocumentClassifier",
 		rename: map[string]string{"name": "DocumentClassifierName"}},
+	"aws_sagemaker_notebook_instance_lifecycle_configuration": {cfn: "AWS::SageMaker::NotebookInstanceLifecycleConfig",
+		rename: map[string]string{"name": "NotebookInstanceLifecycleConfigName"}},
+	// Named explicitly: the CloudFormation specification aiguard bundles
+	// predates the type, so its properties cannot be matched by name.
+	"aws_sagemaker_studio_lifecycle_config": {cfn: "AWS::SageMaker::StudioLifecycleConfig", rename: map[string]string{
+		"studio_lifecycle_config_content": "StudioLifecycleConfigContent", "studio_lifecycle_config_name": "StudioLifecycleConfigName"}},
 	"aws_s3_bucket": {cfn: cfnjudge.TypeS3Bucket, rename: map[string]string{"bucket": "BucketName"}},
 	"aws_kms_key": {cfn: cfnjudge.TypeKMSKey, rename: map[string]string{"is_enabled": "Enabled", "customer_master_key_spec": "KeySpec",
 		"policy": "KeyPolicy"}, jsonDocs: []string{"policy"}},

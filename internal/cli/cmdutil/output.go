@@ -65,11 +65,12 @@ func (o *OutputFlags) CheckFormat(formats ...string) error {
 
 // Output is where a command writes its report: standard output, or the
 // file --output names. A file is written beside its final name and renamed
-// into place on Close, so a pipeline never reads half a report.
+// into place on Close, so a pipeline never reads half a report; a device
+// or a pipe is written to directly.
 type Output struct {
 	io.Writer
 	file     *os.File
-	path     string
+	path     string // the final name of a file; "" for standard output, a device or a pipe
 	terminal bool
 }
 
@@ -78,12 +79,30 @@ func (o *OutputFlags) OpenOutput(streams *IO) (*Output, error) {
 	if o.Output == "" || o.Output == "-" {
 		return &Output{Writer: streams.Out, terminal: IsTerminal(streams.Out)}, nil
 	}
-	dir := filepath.Dir(o.Output)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(o.Output)+".*")
+	target := o.Output
+	if fi, err := os.Stat(target); err == nil {
+		switch {
+		case fi.IsDir():
+			return nil, Usagef("--output: %s is a directory", target)
+		case !fi.Mode().IsRegular():
+			// A device or a pipe (/dev/null, /dev/stdout, a FIFO) is written
+			// to, never replaced: renaming over /dev/null as root would
+			// remove the device.
+			f, err := os.OpenFile(target, os.O_WRONLY, 0)
+			if err != nil {
+				return nil, Usagef("--output: %v", err)
+			}
+			return &Output{Writer: f, file: f, terminal: IsTerminal(f)}, nil
+		}
+		if real, err := filepath.EvalSymlinks(target); err == nil {
+			target = real // a link to a file goes on pointing at the report
+		}
+	}
+	f, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".*")
 	if err != nil {
 		return nil, Usagef("--output: %v", err)
 	}
-	return &Output{Writer: f, file: f, path: o.Output}, nil
+	return &Output{Writer: f, file: f, path: target}, nil
 }
 
 // WriteReport opens the report's destination, writes the report with
@@ -118,6 +137,9 @@ func (out *Output) Terminal() bool { return out.terminal }
 func (out *Output) Close(failed bool) error {
 	if out.file == nil {
 		return nil
+	}
+	if out.path == "" { // a device or a pipe, written to directly
+		return out.file.Close()
 	}
 	tmp := out.file.Name()
 	err := out.file.Close()

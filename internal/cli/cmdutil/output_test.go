@@ -115,3 +115,44 @@ func TestOutputFile(t *testing.T) {
 		t.Errorf("temporary files left: %v", entries)
 	}
 }
+
+// TestOutputNotAFile: a device is written to and stays a device (renaming
+// a report over /dev/null as root would remove it), a link to a file stays
+// a link to the new report, and a directory is refused.
+func TestOutputNotAFile(t *testing.T) {
+	write := func(path string) error {
+		o := OutputFlags{Output: path}
+		out, err := o.OpenOutput(&IO{Out: &bytes.Buffer{}})
+		if err != nil {
+			return err
+		}
+		out.Write([]byte("report"))
+		return out.Close(false)
+	}
+	if fi, err := os.Stat(os.DevNull); err == nil && fi.Mode()&os.ModeDevice != 0 {
+		if err := write(os.DevNull); err != nil {
+			t.Fatal(err)
+		}
+		if fi, err := os.Stat(os.DevNull); err != nil || fi.Mode()&os.ModeDevice == 0 {
+			t.Fatalf("%s is no longer a device: %v %v", os.DevNull, fi.Mode(), err)
+		}
+	}
+	dir := t.TempDir()
+	real, link := filepath.Join(dir, "real.txt"), filepath.Join(dir, "link.txt")
+	os.WriteFile(real, []byte("old"), 0o644)
+	if err := os.Symlink(real, link); err != nil {
+		t.Skip(err)
+	}
+	if err := write(link); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link was replaced: %v", err)
+	}
+	if b, _ := os.ReadFile(real); string(b) != "report" {
+		t.Errorf("the linked file holds %q", b)
+	}
+	if err := write(dir); err == nil || !strings.Contains(err.Error(), "is a directory") {
+		t.Errorf("a directory: %v", err)
+	}
+}
