@@ -9,7 +9,8 @@ import (
 
 // The resource types these rules judge. AWS Config records none of them with
 // the settings the rules read: their live resources are read by periodic
-// rules (comprehend-model-cmk, sagemaker-notebook-lifecycle-no-secrets), and
+// rules (comprehend-model-cmk, sagemaker-notebook-lifecycle-no-secrets,
+// rekognition-collection-approved-use-case), and
 // these rules judge the same settings in CloudFormation templates and
 // Terraform plans, before deployment (aiguard scan, the CloudFormation hook).
 const (
@@ -17,6 +18,7 @@ const (
 	typeComprehendFlywheel        = "AWS::Comprehend::Flywheel"
 	typeNotebookLifecycleConfig   = "AWS::SageMaker::NotebookInstanceLifecycleConfig"
 	typeStudioLifecycleConfig     = "AWS::SageMaker::StudioLifecycleConfig"
+	typeRekognitionCollection     = "AWS::Rekognition::Collection"
 	lifecycleSecretsRemediation   = "Remove the credentials from the script and rotate them; read secrets at run time from Secrets Manager."
 	comprehendModelKeyRemediation = "Set ModelKmsKeyId and VolumeKmsKeyId to customer managed KMS keys before the model is trained (a trained model cannot be changed)."
 )
@@ -60,7 +62,50 @@ func templateCounterpartRules() []*Rule {
 				"configuration.StudioLifecycleConfigContent"},
 			Check: checkLifecycleScripts,
 		},
+		{
+			ID:    "rekognition-collection-use-case-configured",
+			Title: "Rekognition face collections in templates carry an approved use case",
+			Description: "A face collection must carry the tag approvedUseCaseTagKey with a value among approvedUseCases " +
+				"(compared without regard to case); with no approved use cases, facial recognition is not approved and " +
+				"every collection is NON_COMPLIANT. A template that leaves the tag out is NOT_APPLICABLE, as " +
+				"CloudFormation adds the stack's tags when it creates the collection. AWS Config does not record " +
+				"collections: this rule judges CloudFormation resources before deployment, and the periodic " +
+				"rekognition-collection-approved-use-case checks live ones. AWS has no managed rule.",
+			ResourceTypes: []string{typeRekognitionCollection},
+			Trigger:       ChangeTriggered,
+			Params: []Param{{
+				Name:        "approvedUseCaseTagKey",
+				Type:        String,
+				Description: "The tag that names a collection's approved use case.",
+				Default:     "ai-approved-use-case",
+				MaxLen:      128,
+			}, {
+				Name:        "approvedUseCases",
+				Type:        CSV,
+				Description: "The approved use cases; empty means no face collection is approved.",
+			}},
+			Control:  ControlIAMRekognition,
+			Severity: SeverityHigh,
+			Remediation: "Tag the collection with its approved use case, or leave it out of the template when facial " +
+				"recognition is not approved for it.",
+			Fields: []string{"configuration.Tags"},
+			Check:  checkCollectionUseCase,
+		},
 	}
+}
+
+// checkCollectionUseCase judges a collection's tags as the periodic rule
+// judges a live collection's; a tag the template leaves out may come from
+// the stack's tags.
+func checkCollectionUseCase(item *configitem.Item, p Params) Verdict {
+	key := strings.TrimSpace(p.String("approvedUseCaseTagKey"))
+	approved := p.List("approvedUseCases")
+	tags := resourceTags(item)
+	if _, ok := tags[key]; !ok && len(approved) > 0 && !recordedByConfig(item) {
+		return Skip("The template does not tag the collection with %s, but CloudFormation adds the stack's tags when "+
+			"it creates it; the periodic rekognition-collection-approved-use-case judges it once deployed.", key)
+	}
+	return judgeCollection(FaceCollection{Tags: tags}, key, approved)
 }
 
 func checkComprehendModelKeys(item *configitem.Item, _ Params) Verdict {

@@ -52,10 +52,28 @@ func TestTemplateCounterparts(t *testing.T) {
 		{"comprehend-model-cmk-configured", "GoodClassifier", rules.Compliant, ""},
 		{"sagemaker-lifecycle-script-no-secrets", "Lifecycle", rules.NonCompliant, "OnStart holds an AWS access key ID"},
 		{"sagemaker-lifecycle-script-no-secrets", "Lifecycle2", rules.Compliant, ""},
+		// No approved use case: facial recognition is not approved at all.
+		{"rekognition-collection-use-case-configured", "Badges", rules.NonCompliant, "no use case of facial recognition is approved"},
 	} {
 		e := evaluation(t, out, tc.rule, tc.resource)
 		if e.Compliance != tc.want || !strings.Contains(e.Annotation, tc.annotation) {
 			t.Errorf("%s on %s: %s %q, want %s with %q", tc.rule, tc.resource, e.Compliance, e.Annotation, tc.want, tc.annotation)
+		}
+	}
+	out, _ = scanFiles(t, Options{AccountID: "111122223333", Region: "us-east-1",
+		Params: map[string]string{"approvedUseCases": "identity-verification"}}, "template-counterparts.yaml")
+	for _, tc := range []struct {
+		resource   string
+		want       rules.Compliance
+		annotation string
+	}{
+		{"Faces", rules.NonCompliant, `"customer-tracking", not an approved use case`},
+		// The stack's tags may still name the use case.
+		{"Badges", rules.NotApplicable, "stack's tags"},
+	} {
+		e := evaluation(t, out, "rekognition-collection-use-case-configured", tc.resource)
+		if e.Compliance != tc.want || !strings.Contains(e.Annotation, tc.annotation) {
+			t.Errorf("%s: %s %q, want %s with %q", tc.resource, e.Compliance, e.Annotation, tc.want, tc.annotation)
 		}
 	}
 }

@@ -487,6 +487,8 @@ func TestTerraformPlan(t *testing.T) {
 		{"sagemaker-lifecycle-script-no-secrets", "aws_sagemaker_notebook_instance_lifecycle_configuration.lc", rules.NonCompliant,
 			"OnStart holds an AWS secret access key"},
 		{"sagemaker-lifecycle-script-no-secrets", "aws_sagemaker_studio_lifecycle_config.s", rules.Compliant, ""},
+		{"rekognition-collection-use-case-configured", "aws_rekognition_collection.faces", rules.NonCompliant,
+			"no use case of facial recognition is approved"},
 	} {
 		e := evaluation(t, out, tc.rule, tc.resource)
 		if e.Compliance != tc.want || !strings.Contains(e.Annotation, tc.annotation) {

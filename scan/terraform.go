@@ -61,6 +61,7 @@ var tfTypes = map[string]tfType{
 	"aws_bedrockagent_prompt":           {cfn: "AWS::Bedrock::Prompt"},
 	"aws_comprehend_document_classifier": {cfn: "AWS::Comprehend::DocumentClassifier",
 		rename: map[string]string{"name": "DocumentClassifierName"}},
+	"aws_rekognition_collection": {cfn: "AWS::Rekognition::Collection"},
 	"aws_sagemaker_notebook_instance_lifecycle_configuration": {cfn: "AWS::SageMaker::NotebookInstanceLifecycleConfig",
 		rename: map[string]string{"name": "NotebookInstanceLifecycleConfigName"}},
 	// Named explicitly: the CloudFormation specification aiguard bundles
@@ -178,7 +179,7 @@ func isAWSProvider(name string) bool {
 }
 
 func isAIPlanType(typ string) bool {
-	for _, p := range []string{"aws_sagemaker_", "aws_bedrock", "aws_comprehend_"} {
+	for _, p := range []string{"aws_sagemaker_", "aws_bedrock", "aws_comprehend_", "aws_rekognition_"} {
 		if strings.HasPrefix(typ, p) {
 			return true
 		}
