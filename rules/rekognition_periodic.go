@@ -17,19 +17,9 @@ func rekognitionPeriodicRules() []*Rule {
 			"reads the Rekognition API and reports each on AWS::::Account with the collection's ARN.",
 		ResourceTypes: []string{TypeAccount},
 		Trigger:       Periodic,
-		Params: []Param{{
-			Name:        "approvedUseCaseTagKey",
-			Type:        String,
-			Description: "The tag that names a collection's approved use case.",
-			Default:     "ai-approved-use-case",
-			MaxLen:      128,
-		}, {
-			Name:        "approvedUseCases",
-			Type:        CSV,
-			Description: "The approved use cases; empty means no face collection is approved.",
-		}, describeConcurrencyParam()},
-		Control:  ControlIAMRekognition,
-		Severity: SeverityHigh,
+		Params:        append(useCaseParams(), describeConcurrencyParam()),
+		Control:       ControlIAMRekognition,
+		Severity:      SeverityHigh,
 		Remediation: "Tag the collection with its approved use case, or delete it (DeleteCollection) when facial " +
 			"recognition is not approved for it.",
 		Actions: []string{"rekognition:ListCollections", "rekognition:ListTagsForResource", ReconcileAction},
@@ -72,4 +62,20 @@ func judgeCollection(c FaceCollection, key string, approved []string) Verdict {
 		return Fail("%s is %q, not an approved use case (%s).", key, value, strings.Join(approved, ", "))
 	}
 	return Verdict{Compliance: Compliant, Annotation: key + " is " + value + ", an approved use case."}
+}
+
+// useCaseParams are the parameters of the rules that judge a face
+// collection's use case, live and in templates.
+func useCaseParams() []Param {
+	return []Param{{
+		Name:        "approvedUseCaseTagKey",
+		Type:        String,
+		Description: "The tag that names a collection's approved use case.",
+		Default:     "ai-approved-use-case",
+		MaxLen:      128,
+	}, {
+		Name:        "approvedUseCases",
+		Type:        CSV,
+		Description: "The approved use cases; empty means no face collection is approved.",
+	}}
 }

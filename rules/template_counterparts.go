@@ -73,19 +73,9 @@ func templateCounterpartRules() []*Rule {
 				"rekognition-collection-approved-use-case checks live ones. AWS has no managed rule.",
 			ResourceTypes: []string{typeRekognitionCollection},
 			Trigger:       ChangeTriggered,
-			Params: []Param{{
-				Name:        "approvedUseCaseTagKey",
-				Type:        String,
-				Description: "The tag that names a collection's approved use case.",
-				Default:     "ai-approved-use-case",
-				MaxLen:      128,
-			}, {
-				Name:        "approvedUseCases",
-				Type:        CSV,
-				Description: "The approved use cases; empty means no face collection is approved.",
-			}},
-			Control:  ControlIAMRekognition,
-			Severity: SeverityHigh,
+			Params:        useCaseParams(),
+			Control:       ControlIAMRekognition,
+			Severity:      SeverityHigh,
 			Remediation: "Tag the collection with its approved use case, or leave it out of the template when facial " +
 				"recognition is not approved for it.",
 			Fields: []string{"configuration.Tags"},

@@ -14,11 +14,7 @@ import (
 // endpoint whose policy the template leaves to the full-access default.
 func TestTemplateAITypes(t *testing.T) {
 	out, _ := scanFiles(t, Options{AccountID: "111122223333", Region: "us-east-1"}, "ai-template.yaml")
-	for _, tc := range []struct {
-		rule, resource string
-		want           rules.Compliance
-		annotation     string
-	}{
+	checkVerdicts(t, out, []verdictCase{
 		{"bedrock-agent-guardrail-configured", "Agent", rules.Compliant, ""},
 		{"bedrock-agent-cmk", "Agent", rules.NonCompliant, "CustomerEncryptionKeyArn is not set"},
 		{"ml-execution-role-trust-restricted", "AgentRole", rules.Compliant, ""},
@@ -29,12 +25,7 @@ func TestTemplateAITypes(t *testing.T) {
 		{"ml-endpoint-tls-policy", "Listener", rules.NotApplicable, "no ml-data tag"},
 		{"ml-endpoint-tls-policy", "ScoringDomain", rules.Compliant, ""},
 		{"ml-vpc-endpoint-policy-restricted", "RuntimeEndpoint", rules.NonCompliant, "full-access default"},
-	} {
-		e := evaluation(t, out, tc.rule, tc.resource)
-		if e.Compliance != tc.want || !strings.Contains(e.Annotation, tc.annotation) {
-			t.Errorf("%s on %s: %s %q, want %s with %q", tc.rule, tc.resource, e.Compliance, e.Annotation, tc.want, tc.annotation)
-		}
-	}
+	})
 }
 
 // TestTemplateCounterparts scans the types whose settings AWS Config does
@@ -43,23 +34,14 @@ func TestTemplateAITypes(t *testing.T) {
 // parameter substituted into it passes, and keys given by reference count.
 func TestTemplateCounterparts(t *testing.T) {
 	out, _ := scanFiles(t, Options{AccountID: "111122223333", Region: "us-east-1"}, "template-counterparts.yaml")
-	for _, tc := range []struct {
-		rule, resource string
-		want           rules.Compliance
-		annotation     string
-	}{
+	checkVerdicts(t, out, []verdictCase{
 		{"comprehend-model-cmk-configured", "Classifier", rules.NonCompliant, "ModelKmsKeyId is not set; VolumeKmsKeyId is not set"},
 		{"comprehend-model-cmk-configured", "GoodClassifier", rules.Compliant, ""},
 		{"sagemaker-lifecycle-script-no-secrets", "Lifecycle", rules.NonCompliant, "OnStart holds an AWS access key ID"},
 		{"sagemaker-lifecycle-script-no-secrets", "Lifecycle2", rules.Compliant, ""},
 		// No approved use case: facial recognition is not approved at all.
 		{"rekognition-collection-use-case-configured", "Badges", rules.NonCompliant, "no use case of facial recognition is approved"},
-	} {
-		e := evaluation(t, out, tc.rule, tc.resource)
-		if e.Compliance != tc.want || !strings.Contains(e.Annotation, tc.annotation) {
-			t.Errorf("%s on %s: %s %q, want %s with %q", tc.rule, tc.resource, e.Compliance, e.Annotation, tc.want, tc.annotation)
-		}
-	}
+	})
 	out, _ = scanFiles(t, Options{AccountID: "111122223333", Region: "us-east-1",
 		Params: map[string]string{"approvedUseCases": "identity-verification"}}, "template-counterparts.yaml")
 	for _, tc := range []struct {

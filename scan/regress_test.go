@@ -457,11 +457,7 @@ func TestTerraformPlan(t *testing.T) {
 	if sum.Skipped > 0 || sum.Inputs[0].Kind != KindPlan {
 		t.Fatalf("plan.json: %+v, problems %v", sum.Inputs[0], sum.Problems)
 	}
-	for _, tc := range []struct {
-		rule, resource string
-		want           rules.Compliance
-		annotation     string
-	}{
+	checkVerdicts(t, out, []verdictCase{
 		{"sagemaker-notebook-no-direct-internet", "aws_sagemaker_notebook_instance.nb", rules.NonCompliant, "DirectInternetAccess is Enabled"},
 		{"sagemaker-notebook-in-vpc", "aws_sagemaker_notebook_instance.nb", rules.NonCompliant, "no security group"},
 		// kms_key_id is known after apply: any key passes.
@@ -489,12 +485,7 @@ func TestTerraformPlan(t *testing.T) {
 		{"sagemaker-lifecycle-script-no-secrets", "aws_sagemaker_studio_lifecycle_config.s", rules.Compliant, ""},
 		{"rekognition-collection-use-case-configured", "aws_rekognition_collection.faces", rules.NonCompliant,
 			"no use case of facial recognition is approved"},
-	} {
-		e := evaluation(t, out, tc.rule, tc.resource)
-		if e.Compliance != tc.want || !strings.Contains(e.Annotation, tc.annotation) {
-			t.Errorf("%s on %s: %s %q, want %s with %q", tc.rule, tc.resource, e.Compliance, e.Annotation, tc.want, tc.annotation)
-		}
-	}
+	})
 	notes := strings.Join(sum.Notes, "\n")
 	if !strings.Contains(notes, "1 AWS resource the plan deletes not judged") {
 		t.Errorf("notes %q", notes)

@@ -220,6 +220,25 @@ func evaluation(t *testing.T, out, ruleID, resourceID string) rules.Evaluation {
 	return rules.Evaluation{}
 }
 
+// verdictCase is what a test expects of one rule on one resource: the
+// compliance, and a fragment of the annotation.
+type verdictCase struct {
+	rule, resource string
+	want           rules.Compliance
+	annotation     string
+}
+
+// checkVerdicts checks the evaluations of a scan's JSON output.
+func checkVerdicts(t *testing.T, out string, cases []verdictCase) {
+	t.Helper()
+	for _, tc := range cases {
+		e := evaluation(t, out, tc.rule, tc.resource)
+		if e.Compliance != tc.want || !strings.Contains(e.Annotation, tc.annotation) {
+			t.Errorf("%s on %s: %s %q, want %s with %q", tc.rule, tc.resource, e.Compliance, e.Annotation, tc.want, tc.annotation)
+		}
+	}
+}
+
 func TestTemplate(t *testing.T) {
 	out, _ := scanFiles(t, Options{AccountID: "111122223333", Region: "us-east-1"}, "template.yaml")
 	for _, tc := range []struct {
