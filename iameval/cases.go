@@ -113,7 +113,11 @@ func ReadCases(r io.Reader) ([]Case, error) {
 	if err := dec.Decode(&cases); err != nil {
 		return nil, fmt.Errorf("requests: %w", err)
 	}
-	if dec.More() {
+	if cases == nil {
+		return nil, errors.New("requests: want a JSON array of requests, got null")
+	}
+	// More is false before "]" and "}", so look for the end of the input.
+	if _, err := dec.Token(); err != io.EOF {
 		return nil, errors.New("requests: text after the JSON array")
 	}
 	seen := map[string]bool{}

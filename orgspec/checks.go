@@ -169,7 +169,7 @@ var checks = map[string]*check{
 		want:    "a SageMaker instance type (ml.m5.xlarge; * allowed for the family or the size)",
 		pattern: `^ml\.([a-z0-9-]+|\*)\.([a-z0-9]+|\*)$`,
 	},
-	"sagemakerJob":    {want: "a SageMaker job action name such as CreateCompilationJob", pattern: `^Create[A-Za-z0-9]+Job$`},
+	"sagemakerJob":    {want: "a SageMaker job action name such as CreateCompilationJob (or CreateInferenceExperiment, UpdateInferenceExperiment)", pattern: `^(Create[A-Za-z0-9]+Job|(Create|Update)InferenceExperiment)$`},
 	"lifecycleConfig": {want: "a lifecycle configuration name (letters, digits and hyphens, at most 63 characters)", pattern: `^[A-Za-z0-9](-*[A-Za-z0-9]){0,62}$`},
 	"useCase":         {want: "a use case in lower-case kebab-case (identity-verification), at most 64 characters", pattern: `^[a-z0-9]+(-[a-z0-9]+)*$`, maxLen: 64},
 	"ouID": {

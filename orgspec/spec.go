@@ -141,7 +141,7 @@ type SageMaker struct {
 	LifecycleConfigs []string `yaml:"lifecycleConfigs" check:"lifecycleConfig" spec:"unique" doc:"Notebook lifecycle configurations notebooks may use."`
 	StudioAuthMode   string   `yaml:"studioAuthMode" check:"studioAuthMode" doc:"Authentication mode Studio domains must use: SSO (IAM Identity Center) or IAM. Unset: not checked."`
 	ImageRegistries  []string `yaml:"imageRegistryAccounts" check:"account" spec:"unique" doc:"Accounts whose ECR registries model images may come from. Unset: any ECR registry."`
-	UncontrolledJobs []string `yaml:"uncontrolledJobs" check:"sagemakerJob" spec:"unique" doc:"SageMaker jobs that launch compute but offer SCPs no condition key to check (network, instance types, KMS keys), such as CreateCompilationJob, CreateOptimizationJob, CreateEdgePackagingJob and CreateInferenceRecommendationsJob: the SCPs deny them unless they are listed here."`
+	UncontrolledJobs []string `yaml:"uncontrolledJobs" check:"sagemakerJob" spec:"unique" doc:"SageMaker jobs that launch compute but offer SCPs no condition key to check (network, instance types, KMS keys), such as CreateCompilationJob, CreateOptimizationJob, CreateEdgePackagingJob and CreateInferenceRecommendationsJob, and inference experiments (CreateInferenceExperiment, UpdateInferenceExperiment, whose shadow variants run on any instance type): the SCPs deny them unless they are listed here."`
 }
 
 // TLS says which certificates may front the team's ML endpoints.

@@ -96,7 +96,8 @@ func TestSageMakerStatements(t *testing.T) {
 				SageMaker: &orgspec.SageMaker{InstanceTypes: []string{"ml.m5.xlarge", "ml.t3.medium"},
 					LifecycleConfigs: []string{"hardening"},
 					UncontrolledJobs: []string{"CreateAIBenchmarkJob", "CreateAIRecommendationJob", "CreateCompilationJob",
-						"CreateEdgePackagingJob", "CreateInferenceRecommendationsJob", "CreateOptimizationJob"}},
+						"CreateEdgePackagingJob", "CreateInferenceRecommendationsJob", "CreateOptimizationJob",
+						"CreateInferenceExperiment", "UpdateInferenceExperiment"}},
 			},
 			want: []string{"SmRequireVpc", "SmSubnets", "SmSecurityGroups", "SmNetworkIsolation", "SmTrafficEncryption",
 				"SmScheduleVpc", "SmScheduleIsolation", "SmScheduleTrafficEncryption",
@@ -365,11 +366,24 @@ func TestBoundaryStatements(t *testing.T) {
 	sts := tp.boundaryStatements()
 	m := bySid(sts)
 	for _, sid := range []string{"AIServices", "WorkloadSupport", "TeamBuckets", "TeamKeys", "TeamKeysGrants", "PassTeamRoles",
-		"PrincipalsWithBoundary", "NoBoundaryEdits", "NoBoundaryRemoval", "NoOtherTeams", "SmNotebookNoRoot", "BedrockModels",
-		"BedrockGuardrail", "ComprehendSensitive", "RekognitionFaces"} {
+		"PrincipalsWithBoundary", "NoBoundaryEdits", "NoBoundaryRemoval", "NoOtherTeams"} {
 		if _, ok := m[sid]; !ok {
 			t.Errorf("boundary lacks %s", sid)
 		}
+	}
+	// The SCPs' conditions the boundary repeats as far as they fit: one
+	// left out must be in the team's SCPs, which bind every principal.
+	scps := bySid(tp.scpStatements())
+	repeated := 0
+	for _, sid := range []string{"SmNotebookNoRoot", "BedrockModels", "BedrockGuardrail", "ComprehendSensitive", "RekognitionFaces"} {
+		if _, ok := m[sid]; ok {
+			repeated++
+		} else if _, ok := scps[sid]; !ok {
+			t.Errorf("%s is neither in the boundary nor in the team's SCPs", sid)
+		}
+	}
+	if repeated < 4 {
+		t.Errorf("the boundary repeats %d of the SCPs' conditions, want at least 4", repeated)
 	}
 	for _, s := range sts {
 		if s.Principal != nil {

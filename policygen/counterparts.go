@@ -37,6 +37,7 @@ const (
 	keyCredentialAgeDays  = "iam:ServiceSpecificCredentialAgeDays"
 	keyCredentialService  = "iam:ServiceSpecificCredentialServiceName"
 	keyBearerTokenType    = "bedrock:BearerTokenType"
+	keyMantleBearerType   = "bedrock-mantle:BearerTokenType"
 )
 
 // Rules with counterparts.
@@ -142,6 +143,8 @@ func deriveCounterpartLists(l *lists, tab *iampolicy.Table, notUpdate func(strin
 	l.apiKeyCreate = actionsWithKey(iam, keyCredentialAgeDays)
 	l.serverCertUpload = filter(writesOn(iam, "server-certificate"), func(n string) bool { return strings.HasPrefix(name(n), "Upload") })
 	l.bearerToken = actionsWithKey(tab.Service("bedrock"), keyBearerTokenType)
+	// Bedrock API keys also work on the OpenAI-compatible endpoint.
+	l.mantleBearerToken = actionsWithKey(tab.Service("bedrock-mantle"), keyMantleBearerType)
 	if cf := tab.Service("cloudformation"); cf != nil {
 		// The registry actions that remove or reconfigure an activated
 		// extension (a hook's status, failure mode and targets are its type
@@ -213,6 +216,10 @@ func (t *teamPolicy) apiKeyStatements() []iampolicy.Statement {
 	if maxDays <= 0 && len(t.l.bearerToken) > 0 {
 		out = append(out, denyAll("BedrockLongTermKeys", t.l.bearerToken,
 			iampolicy.Condition{}.With("StringEquals", keyBearerTokenType, "LONG_TERM")))
+	}
+	if maxDays <= 0 && len(t.l.mantleBearerToken) > 0 {
+		out = append(out, denyAll("MantleLongTermKeys", t.l.mantleBearerToken,
+			iampolicy.Condition{}.With("StringEquals", keyMantleBearerType, "LONG_TERM")))
 	}
 	return out
 }

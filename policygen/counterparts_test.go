@@ -90,7 +90,7 @@ func counterpartStatements(t *teamPolicy) []iampolicy.Statement {
 // TestCounterpartsFollowTheRules: each counterpart follows its rule's
 // effective setting for the team, and denies nothing the rule passes.
 func TestCounterpartsFollowTheRules(t *testing.T) {
-	all := []string{"ProtectHook", "BedrockApiKeys", "BedrockLongTermKeys", "IamNoFullAccess", "AgentCoreVpc",
+	all := []string{"ProtectHook", "BedrockApiKeys", "BedrockLongTermKeys", "MantleLongTermKeys", "IamNoFullAccess", "AgentCoreVpc",
 		"SmNotebookImds", "SmNotebookImdsUpdate", "AgentCoreMemoryKey", "ComprehendModelKey", "ComprehendVolumeKey", "SmTagTeam", "SmTagKeep"}
 	tests := []struct {
 		name     string
@@ -114,7 +114,7 @@ func TestCounterpartsFollowTheRules(t *testing.T) {
 				"SmTagTeam": "sagemaker:CreateTrainingJob"}},
 		{name: "API keys with a maximum age",
 			settings: orgspec.Settings{Bedrock: &orgspec.Bedrock{APIKeyMaxAgeDays: 30}},
-			want:     without(all, "BedrockLongTermKeys"),
+			want:     without(all, "BedrockLongTermKeys", "MantleLongTermKeys"),
 			contains: map[string]string{"BedrockApiKeys": `"NumericGreaterThanIfExists":{"iam:ServiceSpecificCredentialAgeDays":"30"}`}},
 		{name: "code interpreters in VPC mode only",
 			rules:    orgspec.RuleSettings{ruleCodeInterpreter: params("allowedNetworkModes", "VPC")},
@@ -137,7 +137,7 @@ func TestCounterpartsFollowTheRules(t *testing.T) {
 			lacks:    map[string]string{"IamNoFullAccess": "Bedrock"}},
 		{name: "every front judged: no IAM server certificates",
 			rules: orgspec.RuleSettings{ruleEndpointCert: params("requireMlTag", "false")},
-			want:  slices.Insert(slices.Clone(all), 5, "IamNoServerCerts")},
+			want:  slices.Insert(slices.Clone(all), 6, "IamNoServerCerts")},
 		{name: "required tag keys",
 			rules:    orgspec.RuleSettings{ruleTagged: params("requiredTagKeys", "cost-center,AIGUARD-TEAM")},
 			want:     slices.Insert(slices.Clone(all), len(all)-1, "SmTag1"),

@@ -39,6 +39,7 @@ type lists struct {
 	notebookImds, agentCoreNetwork, agentCoreMemoryKey []string
 	comprehendModelKey, comprehendVolumeKey            []string
 	policyAttach, apiKeyCreate, bearerToken            []string
+	mantleBearerToken                                  []string
 	serverCertUpload, typeRegistryChanges, stackWrites []string
 	tagRemoval                                         []string
 	// iam is the IAM service of the table, for compressWrites.
@@ -98,14 +99,15 @@ func deriveLists(tab *iampolicy.Table) (*lists, error) {
 	l.lifecycleConfigChanges = filter(names(sm), func(n string) bool {
 		return regexp.MustCompile(`^sagemaker:(Create|Update|Delete)NotebookInstanceLifecycleConfig$`).MatchString(n)
 	})
-	// SageMaker jobs that launch compute but present none of the keys the
-	// SCPs test: nothing can constrain their network, instances or keys,
+	// SageMaker jobs (and inference experiments, whose shadow variants run
+	// on any instance type) that launch compute but present none of the
+	// keys the SCPs test: nothing can constrain their network, instances or keys,
 	// so they are denied unless the team allows them
 	// (sagemaker.uncontrolledJobs). CreateModelCardExportJob only writes a
 	// model card document and runs no customer code.
 	controlKeys := []string{keyVpcSubnets, keyInstanceTypes, keyVolumeKms, keyOutputKms, keyIsolation}
 	for _, a := range sm.Actions() {
-		if a.Access != iampolicy.AccessWrite || !regexp.MustCompile(`^Create[A-Za-z0-9]*Job$`).MatchString(a.Name) ||
+		if a.Access != iampolicy.AccessWrite || !regexp.MustCompile(`^(Create[A-Za-z0-9]*Job|(Create|Update)InferenceExperiment)$`).MatchString(a.Name) ||
 			a.Name == "CreateModelCardExportJob" {
 			continue
 		}
@@ -122,7 +124,8 @@ func deriveLists(tab *iampolicy.Table) (*lists, error) {
 	}
 	if cp := tab.Service("comprehend"); cp != nil {
 		pii := regexp.MustCompile(`^(Batch)?(Detect|Contains|Start)Pii`)
-		ent := regexp.MustCompile(`^(Batch)?(Detect|Start)Entities`)
+		// Targeted sentiment names each entity it finds, with its type.
+		ent := regexp.MustCompile(`^(Batch)?(Detect|Start)(Entities|TargetedSentiment)`)
 		l.comprehendPII = compressExact(cp, filter(names(cp), func(n string) bool { return pii.MatchString(name(n)) }))
 		l.comprehendEntities = compressExact(cp, filter(names(cp), func(n string) bool { return ent.MatchString(name(n)) }))
 	}

@@ -584,7 +584,7 @@ func (m *matrix) uncontrolledJobs() {
 // jobResource is the resource type of a Create...Job action's job:
 // CreateCompilationJob -> compilation-job.
 func jobResource(action string) string {
-	n := strings.TrimPrefix(action, "Create")
+	n := strings.TrimPrefix(strings.TrimPrefix(action, "Create"), "Update")
 	var b strings.Builder
 	for i, r := range n {
 		if i > 0 && r >= 'A' && r <= 'Z' && !(n[i-1] >= 'A' && n[i-1] <= 'Z') {
@@ -784,7 +784,7 @@ func (m *matrix) comprehendPII() {
 	if c := m.t.team.Comprehend; c != nil {
 		allowed = c.PIIDetection
 	}
-	m.comprehend("comprehend:DetectPiiEntities", "ComprehendPii", "PII detection", allowed)
+	m.comprehend("", "comprehend:DetectPiiEntities", "ComprehendPii", "PII detection", allowed)
 	m.allow("sentiment", "sentiment detection, which finds no PII",
 		req{action: "comprehend:DetectSentiment", resource: "*", ctx: m.base()})
 }
@@ -794,27 +794,28 @@ func (m *matrix) comprehendEntities() {
 	if c := m.t.team.Comprehend; c != nil {
 		allowed = c.EntityDetection
 	}
-	m.comprehend("comprehend:DetectEntities", "ComprehendEntities", "entity detection", allowed)
+	m.comprehend("", "comprehend:DetectEntities", "ComprehendEntities", "entity detection", allowed)
+	m.comprehend("targeted-sentiment-", "comprehend:DetectTargetedSentiment", "ComprehendEntities", "targeted sentiment, which names the entities it finds", allowed)
 }
 
 // comprehend adds the cases of one detection decided by the principal's
 // data classification.
-func (m *matrix) comprehend(action, sid, what string, allowed []string) {
+func (m *matrix) comprehend(id, action, sid, what string, allowed []string) {
 	tagKey := "aws:PrincipalTag/" + m.t.tags.DataClassification
 	if ss := m.t.comprehendStatements(); len(ss) == 1 {
 		sid = ss[0].Sid // one statement when both lists are the same
 	}
 	r := req{action: action, resource: "*", ctx: m.base()}
-	m.deny("untagged", sid, what+" by a principal without a data classification", r)
+	m.deny(id+"untagged", sid, what+" by a principal without a data classification", r)
 	for _, c := range orgspec.Classifications() {
 		if !slices.Contains(allowed, c) {
-			m.deny("classification-"+c, sid, what+" by a principal of a classification the team may not use it for",
+			m.deny(id+"classification-"+c, sid, what+" by a principal of a classification the team may not use it for",
 				r.with(tagKey, c))
 			break
 		}
 	}
 	if len(allowed) > 0 {
-		m.allow("classification-"+allowed[0], what+" by a principal of an allowed classification", r.with(tagKey, allowed[0]))
+		m.allow(id+"classification-"+allowed[0], what+" by a principal of an allowed classification", r.with(tagKey, allowed[0]))
 	}
 }
 
@@ -959,6 +960,7 @@ func (m *matrix) detectionProtection() {
 		{"config:DeleteDeliveryChannel", "*", "deleting the Config delivery channel"},
 		{"config:DeleteEvaluationResults", "*", "deleting evaluation results"},
 		{"config:DeleteAggregationAuthorization", "*", "withdrawing the aggregator's authorization"},
+		{"config:DisassociateResourceTypes", m.arn("config", "configuration-recorder/default/0a1b2c"), "no longer recording the AI resource types"},
 		{"cloudtrail:StopLogging", m.arn("cloudtrail", "trail/management"), "stopping CloudTrail logging"},
 		{"cloudtrail:PutEventSelectors", m.arn("cloudtrail", "trail/management"), "dropping the ML data events"},
 		{"cloudtrail:DeleteTrail", m.arn("cloudtrail", "trail/management"), "deleting the trail"},
@@ -969,6 +971,15 @@ func (m *matrix) detectionProtection() {
 			req{action: a.action, resource: a.resource, ctx: m.base()})
 	}
 	m.allow("read-config", "reading the Config rules", req{action: "config:DescribeConfigRules", resource: "*", ctx: m.base()})
+	m.deny("leave-organization", "StayInOrganization", "leaving the organization, and every SCP with it",
+		req{action: "organizations:LeaveOrganization", resource: "*", ctx: m.base()})
+	for _, a := range []string{"events:DisableRule", "events:RemoveTargets"} {
+		m.deny(strings.ToLower(strings.ReplaceAll(a, ":", "-"))+"-forwarder", "ProtectAiguard",
+			"switching off the forwarding of the account's events to the detections",
+			req{action: a, resource: m.arn("events", "rule/"+NamePrefix+"detections-forward-cloudtrail"), ctx: m.base()})
+	}
+	m.allow("own-event-rule", "the team's own EventBridge rules",
+		req{action: "events:DisableRule", resource: m.arn("events", "rule/team-nightly"), ctx: m.base()})
 }
 
 // breakGlassWorks: a break-glass role is exempt from every aiguard deny.

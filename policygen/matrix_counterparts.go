@@ -115,6 +115,10 @@ func (m *matrix) apiKeys() {
 		}
 		m.deny("use-long-term", "BedrockLongTermKeys", "calling Bedrock with a long-term API key", bearer("LONG_TERM"))
 		m.allow("use-short-term", "calling Bedrock with a short-term API key", bearer("SHORT_TERM"))
+		if len(m.l.mantleBearerToken) > 0 {
+			m.deny("mantle-long-term", "MantleLongTermKeys", "calling the OpenAI-compatible endpoint with a long-term API key",
+				req{action: "bedrock-mantle:CallWithBearerToken", resource: "*", ctx: with(m.base(), keyMantleBearerType, "LONG_TERM")})
+		}
 	}
 	m.allow("other-service", "a service-specific credential for another service (CodeCommit)",
 		key("codecommit.amazonaws.com", 0))

@@ -12,6 +12,14 @@ import (
 
 // lambdaChanges change, disable or delete a Lambda function or who may
 // invoke it.
+// eventRuleChanges switch off or redirect an EventBridge rule: those of
+// aiguard's detections forwarder send every account's CloudTrail events to
+// the detections bus.
+var eventRuleChanges = []string{
+	"events:DeleteRule", "events:DisableRule", "events:PutRule", "events:PutTargets", "events:RemoveTargets",
+	"events:TagResource", "events:UntagResource",
+}
+
 var lambdaChanges = []string{
 	"lambda:AddPermission", "lambda:DeleteAlias", "lambda:DeleteFunction", "lambda:DeleteFunctionConcurrency",
 	"lambda:DeleteFunctionEventInvokeConfig", "lambda:PutFunctionConcurrency",
@@ -45,8 +53,8 @@ func OptOutPolicy() map[string]any {
 }
 
 // detectionChanges stop, blind or remove the detective controls aiguard
-// relies on: the Config recorder and delivery channel (no configuration
-// items, no evaluations), evaluation results, the aggregation
+// relies on: the Config recorder, the resource types it records, and the
+// delivery channel (no configuration items, no evaluations), evaluation results, the aggregation
 // authorization that lets the aggregator account collect an account's
 // data, aggregators, CloudTrail trails and their event selectors (the ML
 // data events) and event data stores, and the GuardDuty detector and its
@@ -55,11 +63,11 @@ var detectionChanges = []string{
 	"cloudtrail:DeleteEventDataStore", "cloudtrail:DeleteTrail", "cloudtrail:PutEventSelectors",
 	"cloudtrail:PutInsightSelectors", "cloudtrail:StopEventDataStoreIngestion", "cloudtrail:StopLogging",
 	"cloudtrail:UpdateEventDataStore", "cloudtrail:UpdateTrail",
-	"config:DeleteAggregationAuthorization", "config:DeleteConfigurationAggregator",
+	"config:AssociateResourceTypes", "config:DeleteAggregationAuthorization", "config:DeleteConfigurationAggregator",
 	"config:DeleteConfigurationRecorder", "config:DeleteDeliveryChannel", "config:DeleteEvaluationResults",
 	"config:DeleteRetentionConfiguration", "config:DeleteServiceLinkedConfigurationRecorder",
 	"config:PutConfigurationAggregator", "config:PutConfigurationRecorder", "config:PutDeliveryChannel",
-	"config:PutRetentionConfiguration", "config:StopConfigurationRecorder",
+	"config:DisassociateResourceTypes", "config:PutRetentionConfiguration", "config:StopConfigurationRecorder",
 	"guardduty:DeleteDetector", "guardduty:DeletePublishingDestination",
 	"guardduty:DisassociateFromAdministratorAccount", "guardduty:DisassociateFromMasterAccount",
 	"guardduty:UpdateDetector", "guardduty:UpdatePublishingDestination",
@@ -88,9 +96,12 @@ func organizationStatements(spec *orgspec.Spec, l *lists) []iampolicy.Statement 
 		// packs' (awsconfigconforms-aiguard-...), the rule Lambda's, whether
 		// deployed as stacks or StackSet instances (StackSet-NAME-ID).
 		arnIn(p, "cloudformation", "*", "*", "stack/*"+NamePrefix+"*"),
+		// The detections forwarder's rules (on the default bus) and the
+		// detections bus's (rule/BUS/NAME).
+		arnIn(p, "events", "*", "*", "rule/"+NamePrefix+"*"),
 	}
 	aiguardActions := slices.Concat(compressWrites(iam, without(slices.Concat(l.roleWrites, l.policyWrites), "iam:PassRole")),
-		configPackChanges, l.stackWrites)
+		configPackChanges, l.stackWrites, eventRuleChanges)
 	if tooling != "" && tooling != spec.Organization.ManagementAccount {
 		aiguardRes = append(aiguardRes,
 			arnIn(p, "lambda", "*", tooling, "function:"+NamePrefix+"*"),
@@ -111,7 +122,8 @@ func organizationStatements(spec *orgspec.Spec, l *lists) []iampolicy.Statement 
 	if tooling != "" {
 		detection.Condition = iampolicy.Condition{}.With("StringNotEquals", keyPrincipalAccount, tooling)
 	}
-	sts = append(sts, detection)
+	// An account that leaves the organization leaves every SCP behind.
+	sts = append(sts, detection, denyAll("StayInOrganization", []string{"organizations:LeaveOrganization"}, nil))
 	for i := range sts {
 		sts[i] = exemptBreakGlass(sts[i], breakGlass)
 	}

@@ -106,9 +106,9 @@ func TestExampleNothingLeftOut(t *testing.T) {
 		got[p.Team] = append(got[p.Team], p.Counterpart)
 	}
 	want := map[string][]string{
-		"payments-risk": {ruleNotebookImds, ruleComprehendKeys, ruleTagged},
-		"research":      {ruleComprehendKeys, ruleTagged},
-		"retail-vision": {ruleTagged},
+		"payments-risk": {ruleNotebookImds, ruleMemoryKey, ruleComprehendKeys, ruleTagged},
+		"research":      {ruleMemoryKey, ruleComprehendKeys, ruleTagged},
+		"retail-vision": {ruleComprehendKeys, ruleTagged},
 	}
 	for team, w := range want {
 		if !slices.Equal(got[team], w) {
@@ -131,7 +131,8 @@ func TestExampleNothingLeftOut(t *testing.T) {
 	for sid, want := range map[string]string{
 		"SmTagTeamAcct":        `"StringEquals":{"aws:PrincipalAccount":["333333333333","444444444444","666666666666"]}`,
 		"SmTagTeamOu":          `"ForAnyValue:StringLike":{"aws:PrincipalOrgPaths":["o-exampleorg1/*/ou-ex12-research/*","o-exampleorg1/*/ou-ex12-retailvis/*"]}`,
-		"ComprehendModelKeyOu": `"ForAnyValue:StringLike":{"aws:PrincipalOrgPaths":"o-exampleorg1/*/ou-ex12-research/*"}`,
+		"ComprehendModelKeyOu": `"ForAnyValue:StringLike":{"aws:PrincipalOrgPaths":["o-exampleorg1/*/ou-ex12-research/*","o-exampleorg1/*/ou-ex12-retailvis/*"]}`,
+		"AgentCoreMemoryKeyOu": `"ForAnyValue:StringLike":{"aws:PrincipalOrgPaths":"o-exampleorg1/*/ou-ex12-research/*"}`,
 		"SmNotebookImdsAcct":   `"StringEquals":{"aws:PrincipalAccount":["333333333333","444444444444"]}`,
 		"SmNotebookImdsUpdateAcct": `"StringEquals":{"aws:PrincipalAccount":["333333333333","444444444444"],` +
 			`"sagemaker:MinimumInstanceMetadataServiceVersion":"1"}`,
@@ -282,11 +283,11 @@ func TestMatrixCatchesWrongScopes(t *testing.T) {
 		wantFailed     []string
 	}{
 		{"widened", `"o-exampleorg1/*/ou-ex12-research/*"}`, `"o-exampleorg1/*"}`,
-			[]string{"organization/root-scope/ComprehendModelKeyOu-retail-vision", "organization/root-scope/ComprehendModelKeyOu-outside"}},
+			[]string{"organization/root-scope/AgentCoreMemoryKeyOu-retail-vision", "organization/root-scope/AgentCoreMemoryKeyOu-outside"}},
 		{"narrowed", `"aws:PrincipalAccount":["333333333333","444444444444"]`, `"aws:PrincipalAccount":["444444444444"]`,
 			[]string{"payments-risk/notebook-imdsv2/imdsv1"}},
 		{"accounts dropped", `,"StringEquals":{"aws:PrincipalAccount":["333333333333","444444444444","666666666666"]}`, ``,
-			[]string{"organization/root-scope/SmTagKeepAcct-research", "organization/root-scope/SmTagKeepAcct-outside"}},
+			[]string{"organization/root-scope/ComprehendModelKeyAcct-research", "organization/root-scope/ComprehendModelKeyAcct-outside"}},
 		{"dropped", `,"ForAnyValue:StringLike":{"aws:PrincipalOrgPaths":["o-exampleorg1/*/ou-ex12-research/*","o-exampleorg1/*/ou-ex12-retailvis/*"]}`, ``,
 			[]string{"organization/root-scope/SmTagKeepOu-outside"}},
 	}
@@ -347,7 +348,7 @@ func TestRootScopeProven(t *testing.T) {
 		ids[c.ID] = true
 	}
 	for _, id := range []string{"retail-vision/sagemaker-tags/model-untagged", "retail-vision/sagemaker-tags/model-untagged-from-ou",
-		"organization/root-scope/SmNotebookImdsAcct-research", "organization/root-scope/ComprehendModelKeyOu-retail-vision"} {
+		"organization/root-scope/SmNotebookImdsAcct-research", "organization/root-scope/AgentCoreMemoryKeyOu-retail-vision"} {
 		if !ids[id] {
 			t.Errorf("no case %s", id)
 		}

@@ -169,7 +169,7 @@ func TestSyntheticFile(t *testing.T) {
 	}
 }
 
-// TestReplayImpliedOrgPath: the example places research's Comprehend key
+// TestReplayImpliedOrgPath: the example places research's AgentCore memory key
 // counterpart at the root, scoped to its OU's organization path, which
 // CloudTrail does not record. Without the path the spec implies, a
 // retail-vision call would be "may deny" by research's statement; with
@@ -178,8 +178,8 @@ func TestReplayImpliedOrgPath(t *testing.T) {
 	c := callCtx{team: "retail-vision", account: "666666666666", region: "us-east-1",
 		principalArn: "arn:aws:iam::666666666666:role/dev/Engineer0",
 		sessionArn:   "arn:aws:sts::666666666666:assumed-role/Engineer0/s0", time: time.Unix(1767225600, 0), n: 1}
-	body, err := json.Marshal(map[string]any{"Records": []any{base(c, "comprehend.amazonaws.com", "CreateEntityRecognizer",
-		map[string]any{"recognizerName": "r"})}})
+	body, err := json.Marshal(map[string]any{"Records": []any{base(c, "bedrock-agentcore.amazonaws.com", "CreateMemory",
+		map[string]any{"name": "m"})}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -204,11 +204,11 @@ func TestReplayImpliedOrgPath(t *testing.T) {
 		}
 		return calls[0].Decision + " " + calls[0].DeniedBy + " " + strings.Join(calls[0].UnknownKeys, ",")
 	}
-	if got := deciding(false); !strings.Contains(got, "#ComprehendModelKeyOu") || !strings.Contains(got, "aws:principalorgpaths") {
+	if got := deciding(false); !strings.Contains(got, "#AgentCoreMemoryKeyOu") || !strings.Contains(got, "aws:principalorgpaths") {
 		t.Errorf("without the implied path: %s, want may deny by research's root statement on the unknown path", got)
 	}
 	if got := deciding(true); !strings.HasPrefix(got, "may deny policies/retail-vision/") ||
-		!strings.Contains(got, "#ComprehendModelKey comprehend:modelkmskey") || strings.Contains(got, "aws:principalorgpaths") {
+		!strings.Contains(got, "#AgentCoreMemoryKey bedrock-agentcore:kmskeyarn") || strings.Contains(got, "aws:principalorgpaths") {
 		t.Errorf("with the implied path: %s, want may deny by retail-vision's own statement on the unknown key", got)
 	}
 }

@@ -478,6 +478,20 @@ var secretPatterns = []struct {
 	{"an Anthropic key", &Regexp{Expr: `\bsk-ant-[A-Za-z0-9_-]{32,}`}},
 }
 
+// scriptSecrets says what credentials a lifecycle hook's script holds ("":
+// none). SageMaker stores scripts base64-encoded; anything else is read as
+// it is rather than miss what it holds.
+func scriptSecrets(hook, content string) string {
+	script, err := base64.StdEncoding.DecodeString(strings.TrimSpace(content))
+	if err != nil {
+		script = []byte(content)
+	}
+	if found := findSecrets(string(script)); len(found) > 0 {
+		return hook + " holds " + strings.Join(found, " and ")
+	}
+	return ""
+}
+
 // findSecrets names the kinds of credentials in a script.
 func findSecrets(script string) []string {
 	var found []string
@@ -506,14 +520,8 @@ func runLifecycleSecrets(ctx context.Context, env Env, _ Params) ([]Evaluation, 
 		}
 		var problems []string
 		for _, s := range c.Scripts {
-			script, err := base64.StdEncoding.DecodeString(strings.TrimSpace(s.Content))
-			if err != nil {
-				// SageMaker stores the scripts base64-encoded; read anything
-				// else as it is rather than miss what it holds.
-				script = []byte(s.Content)
-			}
-			if found := findSecrets(string(script)); len(found) > 0 {
-				problems = append(problems, s.Hook+" holds "+strings.Join(found, " and "))
+			if p := scriptSecrets(s.Hook, s.Content); p != "" {
+				problems = append(problems, p)
 			}
 		}
 		v := Verdict{Compliance: Compliant, Annotation: "no credentials in its scripts."}

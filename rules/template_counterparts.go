@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"encoding/base64"
 	"strings"
 
 	"github.com/aiguard/aiguard/configitem"
@@ -157,12 +156,8 @@ func checkLifecycleScripts(item *configitem.Item, _ Params) Verdict {
 	}
 	var problems []string
 	for _, s := range scripts {
-		text, err := base64.StdEncoding.DecodeString(strings.TrimSpace(s.content))
-		if err != nil {
-			text = []byte(s.content) // not base64: read it as it is rather than miss what it holds
-		}
-		if found := findSecrets(string(text)); len(found) > 0 {
-			problems = append(problems, s.hook+" holds "+strings.Join(found, " and "))
+		if p := scriptSecrets(s.hook, s.content); p != "" {
+			problems = append(problems, p)
 		}
 	}
 	switch {

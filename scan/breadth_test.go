@@ -1,7 +1,6 @@
 package scan
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/aiguard/aiguard/rules"
@@ -44,18 +43,9 @@ func TestTemplateCounterparts(t *testing.T) {
 	})
 	out, _ = scanFiles(t, Options{AccountID: "111122223333", Region: "us-east-1",
 		Params: map[string]string{"approvedUseCases": "identity-verification"}}, "template-counterparts.yaml")
-	for _, tc := range []struct {
-		resource   string
-		want       rules.Compliance
-		annotation string
-	}{
-		{"Faces", rules.NonCompliant, `"customer-tracking", not an approved use case`},
+	checkVerdicts(t, out, []verdictCase{
+		{"rekognition-collection-use-case-configured", "Faces", rules.NonCompliant, `"customer-tracking", not an approved use case`},
 		// The stack's tags may still name the use case.
-		{"Badges", rules.NotApplicable, "stack's tags"},
-	} {
-		e := evaluation(t, out, "rekognition-collection-use-case-configured", tc.resource)
-		if e.Compliance != tc.want || !strings.Contains(e.Annotation, tc.annotation) {
-			t.Errorf("%s: %s %q, want %s with %q", tc.resource, e.Compliance, e.Annotation, tc.want, tc.annotation)
-		}
-	}
+		{"rekognition-collection-use-case-configured", "Badges", rules.NotApplicable, "stack's tags"},
+	})
 }

@@ -71,16 +71,35 @@ type Output struct {
 	io.Writer
 	file     *os.File
 	path     string // the final name of a file; "" for standard output, a device or a pipe
+	perm     os.FileMode
 	terminal bool
 }
 
 // OpenOutput opens the report's destination.
-func (o *OutputFlags) OpenOutput(streams *IO) (*Output, error) {
+// inputs are the files the command reads: --output naming one of them
+// is refused, as the report would replace what it reports on.
+func (o *OutputFlags) OpenOutput(streams *IO, inputs ...string) (*Output, error) {
 	if o.Output == "" || o.Output == "-" {
 		return &Output{Writer: streams.Out, terminal: IsTerminal(streams.Out)}, nil
 	}
 	target := o.Output
+	if l, err := os.Lstat(target); err == nil && l.Mode()&os.ModeSymlink != 0 {
+		if dest, err := os.Readlink(target); err == nil {
+			if !filepath.IsAbs(dest) {
+				dest = filepath.Join(filepath.Dir(target), dest)
+			}
+			target = dest // a link goes on pointing at the report, even one whose file is not there yet
+		}
+	}
 	if fi, err := os.Stat(target); err == nil {
+		for _, in := range inputs {
+			if in == "-" {
+				continue
+			}
+			if ii, err := os.Stat(in); err == nil && os.SameFile(fi, ii) {
+				return nil, Usagef("--output: %s is also an input; the report would replace it", o.Output)
+			}
+		}
 		switch {
 		case fi.IsDir():
 			return nil, Usagef("--output: %s is a directory", target)
@@ -94,22 +113,23 @@ func (o *OutputFlags) OpenOutput(streams *IO) (*Output, error) {
 			}
 			return &Output{Writer: f, file: f, terminal: IsTerminal(f)}, nil
 		}
-		if real, err := filepath.EvalSymlinks(target); err == nil {
-			target = real // a link to a file goes on pointing at the report
-		}
+	}
+	perm := os.FileMode(0o644)
+	if fi, err := os.Stat(target); err == nil {
+		perm = fi.Mode().Perm() // a report replacing a file keeps who may read it
 	}
 	f, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".*")
 	if err != nil {
 		return nil, Usagef("--output: %v", err)
 	}
-	return &Output{Writer: f, file: f, path: target}, nil
+	return &Output{Writer: f, file: f, path: target, perm: perm}, nil
 }
 
 // WriteReport opens the report's destination, writes the report with
 // write and closes it: a file takes its final name only when write
 // succeeded.
-func (o *OutputFlags) WriteReport(streams *IO, write func(out *Output) error) error {
-	out, err := o.OpenOutput(streams)
+func (o *OutputFlags) WriteReport(streams *IO, write func(out *Output) error, inputs ...string) error {
+	out, err := o.OpenOutput(streams, inputs...)
 	if err != nil {
 		return err
 	}
@@ -132,8 +152,9 @@ func WriteJSON(w io.Writer, v any) error {
 // Terminal reports whether the report goes to a terminal.
 func (out *Output) Terminal() bool { return out.terminal }
 
-// Close finishes the report: the file takes its final name, readable by
-// all (0644), or, when failed is set, is removed.
+// Close finishes the report: the file takes its final name, with the
+// permissions of the file it replaces (0644 for a new one), or, when failed
+// is set, is removed.
 func (out *Output) Close(failed bool) error {
 	if out.file == nil {
 		return nil
@@ -147,7 +168,7 @@ func (out *Output) Close(failed bool) error {
 		os.Remove(tmp)
 		return err
 	}
-	if err := os.Chmod(tmp, 0o644); err != nil {
+	if err := os.Chmod(tmp, out.perm); err != nil {
 		os.Remove(tmp)
 		return err
 	}

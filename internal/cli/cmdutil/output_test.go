@@ -156,3 +156,41 @@ func TestOutputNotAFile(t *testing.T) {
 		t.Errorf("a directory: %v", err)
 	}
 }
+
+// TestOutputKeepsInputsAndPermissions: --output naming an input is
+// refused and the input kept; a replaced report keeps its file's
+// permissions; a link whose file is not there yet gets the report there.
+func TestOutputKeepsInputsAndPermissions(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "template.yaml")
+	os.WriteFile(in, []byte("input"), 0o600)
+	o := OutputFlags{Output: in}
+	if _, err := o.OpenOutput(&IO{Out: &bytes.Buffer{}}, "-", in); err == nil || !strings.Contains(err.Error(), "is also an input") {
+		t.Errorf("an input as --output: %v", err)
+	}
+	if b, _ := os.ReadFile(in); string(b) != "input" {
+		t.Errorf("the input was changed: %q", b)
+	}
+	// Not an input: replaced, keeping 0600.
+	if err := o.WriteReport(&IO{Out: &bytes.Buffer{}}, func(out *Output) error { _, err := out.Write([]byte("report")); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(in); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("the replaced file's mode: %v %v", fi.Mode(), err)
+	}
+	link, dest := filepath.Join(dir, "latest.json"), filepath.Join(dir, "reports", "r.json")
+	os.Mkdir(filepath.Dir(dest), 0o755)
+	if err := os.Symlink(filepath.Join("reports", "r.json"), link); err != nil {
+		t.Skip(err)
+	}
+	o = OutputFlags{Output: link}
+	if err := o.WriteReport(&IO{Out: &bytes.Buffer{}}, func(out *Output) error { _, err := out.Write([]byte("report")); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link was replaced: %v", err)
+	}
+	if b, _ := os.ReadFile(dest); string(b) != "report" {
+		t.Errorf("the link's file holds %q", b)
+	}
+}

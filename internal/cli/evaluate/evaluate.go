@@ -183,7 +183,7 @@ func runEvaluate(opts *Options) error {
 			return writeTable(out, evals, cmdutil.NewPalette(out.Writer, opts.Getenv))
 		}
 		return cmdutil.WriteJSON(out, evals)
-	})
+	}, opts.EventFile, opts.CIFile)
 }
 
 // eventInput decodes a Lambda event. Events that carry no CI produce no

@@ -20,12 +20,8 @@ import (
 	"github.com/aiguard/aiguard/detections"
 	"github.com/aiguard/aiguard/hunt"
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
-	"github.com/aiguard/aiguard/orgspec"
+	"github.com/aiguard/aiguard/rules"
 )
-
-// ExitSkipped is the exit code of a hunt that skipped unreadable records
-// (and found nothing at or above --fail-on, whose exit code 1 wins).
-const ExitSkipped = cmdutil.ExitSkipped
 
 // progressThreshold is the input size from which a terminal gets progress.
 const progressThreshold = 16 << 20
@@ -45,9 +41,6 @@ type Options struct {
 	FailOn     string
 	MaxDelay   time.Duration
 
-	// LoadConfig reads the organization spec into the detections'
-	// configuration, with its warnings.
-	LoadConfig func(path string) (*detections.Config, []string, error)
 	// Now is the report's clock (ASFF timestamps); tests fix it.
 	Now func() time.Time
 	// IsTerminal reports whether a stream is a terminal.
@@ -58,7 +51,7 @@ var formats = []string{cmdutil.FormatTable, cmdutil.FormatJSON, cmdutil.FormatAS
 
 // NewCmdHunt returns the hunt command; runF replaces the logic in tests.
 func NewCmdHunt(io *cmdutil.IO, reg *detections.Registry, runF func(*Options) error) *cobra.Command {
-	opts := &Options{IO: io, Registry: reg, LoadConfig: LoadSpecConfig}
+	opts := &Options{IO: io, Registry: reg}
 	cmd := &cobra.Command{
 		Use:   "hunt FILE...",
 		Short: "Run the detections of suspicious ML activity over CloudTrail files",
@@ -121,24 +114,6 @@ position) and nothing reached --fail-on.`,
 	return cmd
 }
 
-// LoadSpecConfig reads an organization spec and returns the detections'
-// configuration it gives, with the spec's warnings.
-func LoadSpecConfig(path string) (*detections.Config, []string, error) {
-	spec, err := orgspec.Load(path)
-	if err != nil {
-		return nil, nil, err
-	}
-	cfg, err := deploy.DetectionConfig(spec)
-	if err != nil {
-		return nil, nil, err
-	}
-	var warnings []string
-	for _, w := range spec.Warnings() {
-		warnings = append(warnings, "warning: "+w.Error())
-	}
-	return cfg, warnings, nil
-}
-
 func indent(s, prefix string) string {
 	return prefix + strings.ReplaceAll(s, "\n", "\n"+prefix)
 }
@@ -159,14 +134,21 @@ func runHunt(opts *Options) error {
 			return cmdutil.Usagef("--detection: unknown detection %q; `aiguard detections list` shows the catalog", id)
 		}
 	}
+	now := time.Now
+	if opts.Now != nil {
+		now = opts.Now
+	}
 	cfg := &detections.Config{}
 	if opts.ConfigFile != "" {
-		var warnings []string
-		if cfg, warnings, err = opts.LoadConfig(opts.ConfigFile); err != nil {
-			return cmdutil.Usage(err)
+		_, spec, err := cmdutil.LoadSpec(opts.IO, opts.ConfigFile, rules.Catalog(), now())
+		if err != nil {
+			return err
 		}
-		for _, w := range warnings {
-			opts.Out.Notef(opts.IO, "%s", w)
+		if !opts.Out.Quiet {
+			cmdutil.PrintWarnings(opts.IO, spec)
+		}
+		if cfg, err = deploy.DetectionConfig(spec); err != nil {
+			return cmdutil.Usage(err)
 		}
 	}
 	inputs, err := cloudtrail.Expand(opts.Inputs)
@@ -175,10 +157,6 @@ func runHunt(opts *Options) error {
 	}
 	if len(inputs) == 0 {
 		return cmdutil.Usagef("no input files found in %s", strings.Join(opts.Inputs, ", "))
-	}
-	now := time.Now
-	if opts.Now != nil {
-		now = opts.Now
 	}
 	isTerm := opts.IsTerminal
 	if isTerm == nil {
@@ -204,7 +182,7 @@ func runHunt(opts *Options) error {
 		return cmdutil.Usage(err)
 	}
 
-	out, err := opts.Out.OpenOutput(opts.IO)
+	out, err := opts.Out.OpenOutput(opts.IO, opts.Inputs...)
 	if err != nil {
 		return err
 	}

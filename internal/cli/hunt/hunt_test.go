@@ -200,7 +200,7 @@ func TestHuntExitCodes(t *testing.T) {
 		{"findings below --fail-on", []string{dir, "--fail-on", "high"}, cmdutil.ExitFindings, "at or above high"},
 		{"nothing at or above critical", []string{dir, "--fail-on", "critical"}, cmdutil.ExitOK, ""},
 		{"--fail-on none", []string{dir, "--fail-on", "none"}, cmdutil.ExitOK, ""},
-		{"skipped records", []string{broken}, ExitSkipped, "1 record skipped"},
+		{"skipped records", []string{broken}, cmdutil.ExitSkipped, "1 record skipped"},
 		{"not CloudTrail", []string{notTrail}, cmdutil.ExitUsage, "AWS Config"},
 		{"missing file", []string{filepath.Join(dir, "nope.json")}, cmdutil.ExitUsage, "no such file"},
 		{"unknown detection", []string{dir, "--detection", "bedrock-model-enumerations"}, cmdutil.ExitUsage, "unknown detection"},

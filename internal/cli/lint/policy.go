@@ -1,8 +1,11 @@
 package lint
 
 import (
+	"maps"
+
 	"github.com/spf13/cobra"
 
+	"github.com/aiguard/aiguard/iameval"
 	"github.com/aiguard/aiguard/iampolicy"
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
 	"github.com/aiguard/aiguard/internal/cli/version"
@@ -15,7 +18,15 @@ import (
 const maxPolicyInput = 1 << 20
 
 var policyInput = input{command: "lint policy", what: "policy", max: maxPolicyInput,
-	tooBig: "an IAM policy is at most 10,240 characters", codes: iampolicy.Codes}
+	tooBig: "an IAM policy is at most 10,240 characters", codes: policyCodes}
+
+// policyCodes are the codes of lint policy's findings: the grammar and
+// limit checks' and the semantic probe's.
+func policyCodes() map[string]string {
+	codes := iampolicy.Codes()
+	maps.Copy(codes, iameval.ProbeCodes())
+	return codes
+}
 
 // PolicyOptions are the inputs of `aiguard lint policy`.
 type PolicyOptions struct {

@@ -114,7 +114,7 @@ func lintFiles(streams *cmdutil.IO, rf *ReportFlags, files []string, in input,
 			return writeSARIF(out, results, in, base, rf.Version)
 		}
 		return writeLines(out, results, cmdutil.NewPalette(out.Writer, rf.Getenv))
-	})
+	}, files...)
 	if err != nil {
 		return fmt.Errorf("write findings: %w", err)
 	}

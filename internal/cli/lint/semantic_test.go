@@ -37,6 +37,11 @@ func TestPolicySemantic(t *testing.T) {
 	if r.code != cmdutil.ExitFindings {
 		t.Errorf("exit %d, want 1", r.code)
 	}
+	// SARIF names every code a finding can have, the semantic ones too.
+	sr := runPolicyCmd(t, "", "--type", "scp", "--format", "sarif", bad)
+	if sr.code != cmdutil.ExitFindings || !strings.Contains(sr.stdout, `"ruleId": "policy-semantic-blocks-secure"`) {
+		t.Errorf("SARIF: exit %d, stderr %q", sr.code, sr.stderr)
+	}
 
 	spec, err := orgspec.Parse(orgspec.ExampleName, orgspec.Example())
 	if err != nil {

@@ -249,7 +249,11 @@ func runScan(opts *Options) error {
 		defer stop()
 	}
 
-	out, err := opts.OpenOutput(opts.IO)
+	paths := make([]string, len(inputs))
+	for i, in := range inputs {
+		paths[i] = in.Path
+	}
+	out, err := opts.OpenOutput(opts.IO, paths...)
 	if err != nil {
 		return err
 	}

@@ -327,18 +327,15 @@ type jsonResult struct {
 }
 
 // writeReport writes the report to --output (standard output by
-// default); a report that fails leaves no file behind.
-func writeReport(opts *Options, write func(out *cmdutil.Output) error) (err error) {
-	out, err := opts.Out.OpenOutput(opts.IO)
-	if err != nil {
-		return err
+// default), never over one of the inputs; a report that fails leaves no
+// file behind.
+func writeReport(opts *Options, write func(out *cmdutil.Output) error) error {
+	inputs := append([]string{opts.RequestsFile, opts.ConfigFile}, opts.CloudTrail...)
+	for _, p := range opts.Policies {
+		_, file, _ := strings.Cut(p, ":")
+		inputs = append(inputs, p, file)
 	}
-	defer func() {
-		if cerr := out.Close(err != nil); err == nil && cerr != nil {
-			err = cerr
-		}
-	}()
-	return write(out)
+	return opts.Out.WriteReport(opts.IO, write, inputs...)
 }
 
 func writeResults(opts *Options, results []result) error {

@@ -100,10 +100,6 @@ type Generator struct {
 // New returns a generator seeded with seed.
 func New(seed int64) *Generator { return &Generator{rng: rand.New(rand.NewSource(seed))} }
 
-// Rand exposes the generator's random source, for callers that vary what
-// they generate with the same determinism.
-func (g *Generator) Rand() *rand.Rand { return g.rng }
-
 // uuid returns a random (version 4 shaped) UUID from the seeded source.
 func (g *Generator) uuid() string {
 	var b [16]byte

@@ -4,6 +4,7 @@ locals {
   scps = {
     "organization/scp-1"  = { file = "policies/organization/scp-1.json", name = "aiguard-organization-scp-1", team = "", targets = [var.root_id] }
     "organization/scp-2"  = { file = "policies/organization/scp-2.json", name = "aiguard-organization-scp-2", team = "", targets = [var.root_id] }
+    "organization/scp-3"  = { file = "policies/organization/scp-3.json", name = "aiguard-organization-scp-3", team = "", targets = [var.root_id] }
     "payments-risk/scp-1" = { file = "policies/payments-risk/scp-1.json", name = "aiguard-payments-risk-scp-1", team = "payments-risk", targets = var.scp_targets["payments-risk"] }
     "payments-risk/scp-2" = { file = "policies/payments-risk/scp-2.json", name = "aiguard-payments-risk-scp-2", team = "payments-risk", targets = var.scp_targets["payments-risk"] }
     "payments-risk/scp-3" = { file = "policies/payments-risk/scp-3.json", name = "aiguard-payments-risk-scp-3", team = "payments-risk", targets = var.scp_targets["payments-risk"] }
