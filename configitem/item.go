@@ -138,7 +138,7 @@ func (it *Item) Config() Value {
 	c := it.ensureCache()
 	v := Value{}
 	if len(it.Configuration) > 0 {
-		if decoded, err := jsonfast.Unmarshal(it.Configuration); err == nil {
+		if decoded, err := jsonfast.UnmarshalCompact(string(it.Configuration), false); err == nil {
 			v = Value{v: decoded, ok: true, memo: &c.memo}
 		}
 	}
@@ -164,7 +164,7 @@ func (it *Item) Supplement(key string) Value {
 			return Value{v: e.v, ok: true, memo: &c.memo}.decodeEmbedded()
 		}
 	}
-	decoded, err := jsonfast.Unmarshal(raw)
+	decoded, err := jsonfast.UnmarshalCompact(string(raw), false)
 	if err != nil {
 		return Value{}
 	}
@@ -199,7 +199,11 @@ func (it *Item) ensureCache() *itemCache {
 //
 // It reads the input once, building the item's configuration and
 // supplementary configuration as it goes, and keeps no reference to data.
-func Decode(data []byte) (*Item, error) {
+func Decode(data []byte) (*Item, error) { return decode(data, nil) }
+
+// decode checks data's size and shape and decodes it, with x or (nil) a
+// decoder from the pool.
+func decode(data []byte, x *itemDecoder) (*Item, error) {
 	if len(data) > MaxSize {
 		return nil, fmt.Errorf("configuration item is %d bytes, more than the %d-byte limit", len(data), MaxSize)
 	}
@@ -208,7 +212,14 @@ func Decode(data []byte) (*Item, error) {
 		return nil, errors.New("configuration item: want a JSON object")
 	}
 	it := newItem()
-	if err := decodeItem(it, string(trimmed)); err != nil {
+	var err error
+	if x == nil {
+		err = decodeItem(it, string(trimmed))
+	} else {
+		err = x.decode(it, string(trimmed))
+		x.reset()
+	}
+	if err != nil {
 		return nil, err
 	}
 	return it, nil

@@ -3,6 +3,7 @@ package configitem
 import (
 	"cmp"
 	"encoding/json"
+	"iter"
 	"math"
 	"reflect"
 	"slices"
@@ -58,18 +59,84 @@ func (v Value) Present() bool {
 		return len(x) > 0
 	case map[string]any:
 		return len(x) > 0
+	case jsonfast.Object:
+		return len(x) > 0
 	}
 	return true
 }
 
-// Raw returns the decoded JSON value (nil when missing or null).
-func (v Value) Raw() any { return v.v }
+// Raw returns the decoded JSON value as encoding/json decodes it into an
+// any (nil when missing or null). It copies the objects in it: to test
+// what a value is, or to look inside it, IsObject, IsList, Members, Field
+// and List cost less.
+func (v Value) Raw() any { return jsonfast.Plain(v.v) }
+
+// IsObject reports whether the value is a JSON object (not a string
+// holding one).
+func (v Value) IsObject() bool {
+	switch v.v.(type) {
+	case jsonfast.Object, map[string]any:
+		return true
+	}
+	return false
+}
+
+// IsList reports whether the value is a JSON array (not a string holding
+// one).
+func (v Value) IsList() bool {
+	_, ok := v.v.([]any)
+	return ok
+}
+
+// Len is the number of elements of an array or members of an object (not
+// a string holding one); 0 for anything else.
+func (v Value) Len() int {
+	switch x := v.v.(type) {
+	case []any:
+		return len(x)
+	case jsonfast.Object:
+		return len(x)
+	case map[string]any:
+		return len(x)
+	}
+	return 0
+}
+
+// Members returns the keys and values of an object (decoding a string that
+// holds one), in no particular order; nothing for anything else.
+func (v Value) Members() iter.Seq2[string, Value] {
+	v = v.decodeEmbedded()
+	return func(yield func(string, Value) bool) {
+		switch m := v.v.(type) {
+		case jsonfast.Object:
+			for _, e := range m {
+				if !yield(e.Key, Value{v: e.Value, ok: true, memo: v.memo}) {
+					return
+				}
+			}
+		case map[string]any:
+			for k, x := range m {
+				if !yield(k, Value{v: x, ok: true, memo: v.memo}) {
+					return
+				}
+			}
+		}
+	}
+}
 
 // Field returns the named field of an object. The name matches exactly,
 // then with its first letter's case flipped, then case-insensitively.
 func (v Value) Field(name string) Value {
-	m, ok := v.decodeEmbedded().v.(map[string]any)
-	if !ok {
+	var m map[string]any
+	switch x := v.decodeEmbedded().v.(type) {
+	case jsonfast.Object:
+		if e, ok := lookupObject(x, name); ok {
+			return Value{v: e, ok: true, memo: v.memo}
+		}
+		return Value{}
+	case map[string]any:
+		m = x
+	default:
 		return Value{}
 	}
 	if x, ok := m[name]; ok {
@@ -111,6 +178,49 @@ func lookupFlipped(m map[string]any, name string) (any, bool) {
 	}
 	x, ok := m[alt]
 	return x, ok
+}
+
+// lookupObject is Field's lookup in an Object: exactly, then with the
+// first letter's case flipped, then the smallest key that equals name
+// case-insensitively. Most lookups of a rule find their key exactly, or
+// miss; a miss compares only the keys of a length that could match.
+func lookupObject(obj jsonfast.Object, name string) (any, bool) {
+	if x, ok := obj.Get(name); ok {
+		return x, true
+	}
+	if name == "" {
+		return nil, false
+	}
+	if c := name[0]; c < utf8.RuneSelf {
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' {
+			flipped := c ^ ('a' - 'A')
+			for i := range obj {
+				if k := obj[i].Key; len(k) == len(name) && k[0] == flipped && k[1:] == name[1:] {
+					return obj[i].Value, true
+				}
+			}
+		}
+	} else if alt := flipFirst(name); alt != name {
+		if x, ok := obj.Get(alt); ok {
+			return x, true
+		}
+	}
+	// As foldKey: an ASCII name cannot match a shorter key.
+	ascii := isASCII(name)
+	best, found := -1, false
+	for i := range obj {
+		k := obj[i].Key
+		if ascii && len(k) < len(name) {
+			continue
+		}
+		if strings.EqualFold(k, name) && (!found || k < obj[best].Key) {
+			best, found = i, true
+		}
+	}
+	if !found {
+		return nil, false
+	}
+	return obj[best].Value, true
 }
 
 // foldKey returns the key of m that equals name case-insensitively. When
@@ -417,7 +527,7 @@ type embedded struct {
 // (a Value from ValueOf) decodes every time.
 func (m *itemMemo) decode(s, t string) embedded {
 	if m == nil {
-		v, err := jsonfast.UnmarshalString(t)
+		v, err := jsonfast.UnmarshalCompact(t, false)
 		return embedded{v: v, err: err}
 	}
 	m.mu.Lock()
@@ -428,7 +538,7 @@ func (m *itemMemo) decode(s, t string) embedded {
 	}
 	// Decode outside the lock: two goroutines may both decode the same
 	// string; the first result stored is the one every lookup then sees.
-	v, err := jsonfast.UnmarshalString(t)
+	v, err := jsonfast.UnmarshalCompact(t, false)
 	e = embedded{v: v, err: err}
 	m.mu.Lock()
 	if prev, found := m.m[s]; found {

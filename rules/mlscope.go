@@ -163,9 +163,9 @@ func resourceTag(item *configitem.Item, key string) (string, bool) {
 	}
 	tags := map[string]string{}
 	for _, set := range item.Supplement("BucketTaggingConfiguration").Field("tagSets").List() {
-		if m, ok := set.Field("tags").Raw().(map[string]any); ok {
-			for k, v := range m {
-				if s, ok := configitem.ValueOf(v).String(); ok {
+		if t := set.Field("tags"); t.IsObject() {
+			for k, v := range t.Members() {
+				if s, ok := v.String(); ok {
 					tags[k] = s
 				}
 			}

@@ -48,7 +48,7 @@ func parsePolicy(v configitem.Value) (*ciPolicy, error) {
 		}
 		v = decoded
 	}
-	if _, ok := v.Raw().(map[string]any); !ok {
+	if !v.IsObject() {
 		return nil, fmt.Errorf("the policy is %s, not a JSON object", jsonKind(v.Raw()))
 	}
 	st := v.Field("Statement")
@@ -69,7 +69,7 @@ func parsePolicy(v configitem.Value) (*ciPolicy, error) {
 }
 
 func parseStatement(i int, v configitem.Value, s *iampolicy.Statement, tests *[]keyTest) error {
-	if _, ok := v.Raw().(map[string]any); !ok {
+	if !v.IsObject() {
 		return fmt.Errorf("statement %d is %s, not an object", i+1, jsonKind(v.Raw()))
 	}
 	s.Sid = v.Field("Sid").Str()
@@ -123,8 +123,7 @@ func stringList(v configitem.Value, name string) ([]string, error) {
 	elems := v.List()
 	out := make([]string, 0, len(elems))
 	for _, e := range elems {
-		switch e.Raw().(type) {
-		case map[string]any, []any:
+		if e.IsObject() || e.IsList() {
 			return nil, fmt.Errorf("%s holds %s, want strings", name, jsonKind(e.Raw()))
 		}
 		if s, ok := e.String(); ok {
@@ -145,17 +144,17 @@ func parsePrincipal(v configitem.Value) (*iampolicy.Principal, error) {
 		return p, nil
 	}
 	p.ByType = map[string][]string{}
-	switch raw := v.Raw().(type) {
-	case map[string]any:
+	switch {
+	case v.IsObject():
 		// In order, so that the error, when there are several, is always
 		// the same one.
-		var buf [8]string
-		for _, typ := range sortedKeys(raw, buf[:0]) {
-			values, err := stringList(configitem.ValueOf(raw[typ]), "Principal."+typ)
+		var buf [8]member
+		for _, m := range sortedMembers(v, buf[:0]) {
+			values, err := stringList(m.v, "Principal."+m.key)
 			if err != nil {
 				return nil, err
 			}
-			p.ByType[typ] = append(p.ByType[typ], values...)
+			p.ByType[m.key] = append(p.ByType[m.key], values...)
 		}
 	default:
 		// "*", or (not valid IAM, but seen in hand-written policies) a bare
@@ -175,41 +174,48 @@ func parseConditions(v configitem.Value) (iampolicy.Condition, []keyTest, error)
 	if !v.Exists() || v.IsNull() {
 		return nil, nil, nil
 	}
-	ops, ok := v.Raw().(map[string]any)
-	if !ok {
+	if !v.IsObject() {
 		return nil, nil, fmt.Errorf("the Condition element is %s, not an object", jsonKind(v.Raw()))
 	}
+	var opsBuf, keysBuf [8]member
+	ops := sortedMembers(v, opsBuf[:0])
 	out := make(iampolicy.Condition, len(ops))
 	var tests []keyTest
-	var opsBuf, keysBuf [8]string
-	for _, written := range sortedKeys(ops, opsBuf[:0]) {
-		keys, ok := ops[written].(map[string]any)
-		if !ok {
-			return nil, nil, fmt.Errorf("the Condition operator %s holds %s, not an object", written, jsonKind(ops[written]))
+	for _, o := range ops {
+		written := o.key
+		if !o.v.IsObject() {
+			return nil, nil, fmt.Errorf("the Condition operator %s holds %s, not an object", written, jsonKind(o.v.Raw()))
 		}
 		op, _ := iampolicy.ParseOperator(strings.TrimSpace(written))
+		keys := sortedMembers(o.v, keysBuf[:0])
 		byKey := make(map[string][]string, len(keys))
-		for _, key := range sortedKeys(keys, keysBuf[:0]) {
-			values, err := stringList(configitem.ValueOf(keys[key]), "Condition "+written+" "+key)
+		for _, k := range keys {
+			values, err := stringList(k.v, "Condition "+written+" "+k.key)
 			if err != nil {
 				return nil, nil, err
 			}
-			byKey[key] = values
-			tests = append(tests, keyTest{op: op, key: lowerKey(strings.TrimSpace(key)), values: values})
+			byKey[k.key] = values
+			tests = append(tests, keyTest{op: op, key: lowerKey(strings.TrimSpace(k.key)), values: values})
 		}
 		out[written] = byKey
 	}
 	return out, tests, nil
 }
 
-// sortedKeys appends the keys of m to buf, sorted. Policies' objects are
-// small: with a buffer on the caller's stack, sorting them allocates
-// nothing.
-func sortedKeys(m map[string]any, buf []string) []string {
-	for k := range m {
-		buf = append(buf, k)
+// member is a key of an object and its value.
+type member struct {
+	key string
+	v   configitem.Value
+}
+
+// sortedMembers appends the members of the object v to buf, sorted by key.
+// Policies' objects are small: with a buffer on the caller's stack,
+// sorting them allocates nothing.
+func sortedMembers(v configitem.Value, buf []member) []member {
+	for k, x := range v.Members() {
+		buf = append(buf, member{k, x})
 	}
-	slices.Sort(buf)
+	slices.SortFunc(buf, func(a, b member) int { return strings.Compare(a.key, b.key) })
 	return buf
 }
 

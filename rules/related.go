@@ -75,12 +75,12 @@ func relatedOf(item *configitem.Item, key string) (list []related, carried bool)
 		return nil, false
 	}
 	for _, e := range v.List() {
-		if _, ok := e.Raw().(map[string]any); !ok {
+		if !e.IsObject() {
 			continue
 		}
 		r := related{typ: strings.TrimSpace(e.Field("resourceType").Str()), id: strings.TrimSpace(e.Field("resourceId").Str())}
 		cfg := e.Field("configuration")
-		if _, ok := cfg.Raw().(map[string]any); ok && r.id != "" {
+		if cfg.IsObject() && r.id != "" {
 			r.item = configitem.Inner(cfg)
 			r.item.Status = configitem.StatusOK
 			r.item.ResourceType, r.item.ResourceID = r.typ, r.id
@@ -102,13 +102,12 @@ func relatedOf(item *configitem.Item, key string) (list []related, carried bool)
 
 // stringMap reads an object of strings (tags); other values are left out.
 func stringMap(v configitem.Value) map[string]string {
-	m, ok := v.Raw().(map[string]any)
-	if !ok || len(m) == 0 {
+	if !v.IsObject() || !v.Present() {
 		return nil
 	}
-	out := make(map[string]string, len(m))
-	for k, x := range m {
-		if s, ok := configitem.ValueOf(x).String(); ok {
+	out := map[string]string{}
+	for k, x := range v.Members() {
+		if s, ok := x.String(); ok {
 			out[k] = s
 		}
 	}
@@ -118,13 +117,12 @@ func stringMap(v configitem.Value) map[string]string {
 // rawMembers encodes each member of an object, as Item.Supplementary holds
 // them.
 func rawMembers(v configitem.Value) map[string]json.RawMessage {
-	m, ok := v.Raw().(map[string]any)
-	if !ok || len(m) == 0 {
+	if !v.IsObject() || !v.Present() {
 		return nil
 	}
-	out := make(map[string]json.RawMessage, len(m))
-	for k, x := range m {
-		if raw, err := json.Marshal(x); err == nil {
+	out := map[string]json.RawMessage{}
+	for k, x := range v.Members() {
+		if raw, err := json.Marshal(x.Raw()); err == nil {
 			out[k] = raw
 		}
 	}

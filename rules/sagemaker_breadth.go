@@ -297,7 +297,7 @@ func checkModelPrivateRegistry(item *configitem.Item, p Params) Verdict {
 	var problems []string
 	judged := 0
 	for _, c := range list {
-		if _, ok := c.v.Raw().(map[string]any); !ok {
+		if !c.v.IsObject() {
 			problems = append(problems, c.label+" is not an object")
 			continue
 		}
@@ -381,9 +381,9 @@ func resourceTags(item *configitem.Item) map[string]string {
 		out[k] = v
 	}
 	t := item.Config().Field("Tags")
-	if m, ok := t.Raw().(map[string]any); ok {
-		for k, v := range m {
-			if s, ok := configitem.ValueOf(v).String(); ok {
+	if t.IsObject() {
+		for k, v := range t.Members() {
+			if s, ok := v.String(); ok {
 				out[k] = s
 			}
 		}

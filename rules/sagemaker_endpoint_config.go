@@ -334,7 +334,7 @@ func endpointConfigDataCapture(cfg configitem.Value) endpointDataCapture {
 		return endpointDataCapture{state: endpointCaptureUnreadable, problem: "DataCaptureConfig is a list, not an object"}
 	}
 	dc = list[0]
-	if _, ok := dc.Raw().(map[string]any); !ok {
+	if !dc.IsObject() {
 		return endpointDataCapture{state: endpointCaptureUnreadable, problem: "DataCaptureConfig is not an object"}
 	}
 	enable := dc.Field("EnableCapture")

@@ -80,7 +80,7 @@ func checkModelInVPC(item *configitem.Item, _ Params) Verdict {
 	if list := vpc.List(); len(list) == 1 {
 		vpc = list[0]
 	}
-	if _, ok := vpc.Raw().(map[string]any); !ok {
+	if !vpc.IsObject() {
 		return Fail("VpcConfig is not an object, so the model's VPC placement cannot be confirmed. "+modelRedeploy,
 			"a VpcConfig naming private subnets and security groups")
 	}

@@ -296,7 +296,7 @@ func mlPath(v configitem.Value, path string) configitem.Value {
 	for more := true; more; {
 		var part string
 		part, path, more = strings.Cut(path, ".")
-		if l, ok := v.Raw().([]any); ok && len(l) == 1 {
+		if v.IsList() && v.Len() == 1 {
 			v = v.List()[0]
 		}
 		v = v.Field(part)
@@ -310,12 +310,13 @@ func mlPath(v configitem.Value, path string) configitem.Value {
 // mlIsObject reports whether v holds a non-empty JSON object (or a string
 // that holds one, which lookups decode), or a list of just one.
 func mlIsObject(v configitem.Value) bool {
-	if l, ok := v.Raw().([]any); ok && len(l) == 1 {
+	if v.IsList() && v.Len() == 1 {
 		v = v.List()[0]
 	}
+	if v.IsObject() {
+		return v.Present()
+	}
 	switch x := v.Raw().(type) {
-	case map[string]any:
-		return len(x) > 0
 	case string:
 		t := strings.TrimSpace(x)
 		return strings.HasPrefix(t, "{") && t != "{}"

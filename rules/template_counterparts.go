@@ -141,11 +141,11 @@ func checkLifecycleScripts(item *configitem.Item, _ Params) Verdict {
 	} else {
 		for _, hook := range []string{"OnCreate", "OnStart"} {
 			v := cfg.Field(hook)
-			switch v.Raw().(type) {
-			case string: // a Terraform plan's on_create and on_start
+			switch _, isString := v.Raw().(string); {
+			case isString: // a Terraform plan's on_create and on_start
 				add(hook, v)
 				continue
-			case map[string]any: // one hook as an object, as some writers flatten it
+			case v.IsObject(): // one hook as an object, as some writers flatten it
 				add(hook, v.Field("Content"))
 				continue
 			}

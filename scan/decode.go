@@ -12,9 +12,9 @@ import (
 	"github.com/aiguard/aiguard/configitem"
 )
 
-// decodeItem decodes a CI's bytes; quoted bytes are a JSON string holding
-// the CI (select-resource-config results).
-func decodeItem(data []byte, quoted bool) (*configitem.Item, error) {
+// decodeItem decodes a CI's bytes with dec; quoted bytes are a JSON string
+// holding the CI (select-resource-config results).
+func decodeItem(dec *configitem.Decoder, data []byte, quoted bool) (*configitem.Item, error) {
 	if quoted {
 		var s string
 		if err := json.Unmarshal(data, &s); err != nil {
@@ -22,7 +22,7 @@ func decodeItem(data []byte, quoted bool) (*configitem.Item, error) {
 		}
 		data = []byte(s)
 	}
-	item, err := configitem.Decode(data)
+	item, err := dec.Decode(data)
 	if err == nil {
 		return item, nil
 	}

@@ -25,7 +25,7 @@ func (rs *ruleSet) process(opts *Options, c *chunk, rec *record, out *Result) {
 		out.Resource = Identity{Type: rec.uncovered}
 		return
 	}
-	item, err := decodeItem(c.buf[rec.off:rec.off+rec.n], rec.quoted)
+	item, err := decodeItem(&c.dec, c.buf[rec.off:rec.off+rec.n], rec.quoted)
 	if err != nil {
 		out.Problem = &Problem{Pos: rec.pos, Err: err}
 		return

@@ -63,6 +63,7 @@ func (m *mlRefs) read(src *Source) {
 		return
 	}
 	defer probe.Close()
+	var dec configitem.Decoder
 	split(newSplitter(probe.r), probe.Kind, func(_ string, el *jsonsplit.Element) error {
 		if el.Err != nil || len(el.Data) == 0 {
 			return nil
@@ -70,7 +71,7 @@ func (m *mlRefs) read(src *Source) {
 		if typ := itemType(el); typ != nil && !cfnjudge.IsAIType(string(typ)) {
 			return nil
 		}
-		item, err := decodeItem(el.Data, el.Data[0] == '"')
+		item, err := decodeItem(&dec, el.Data, el.Data[0] == '"')
 		if err == nil && cfnjudge.IsAIType(item.ResourceType) {
 			m.add(item)
 		}

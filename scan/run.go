@@ -18,6 +18,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/aiguard/aiguard/configitem"
 	"github.com/aiguard/aiguard/conformance"
 	"github.com/aiguard/aiguard/internal/cfnjudge"
 	"github.com/aiguard/aiguard/internal/jsonfast"
@@ -102,6 +103,9 @@ type chunk struct {
 	// keep (Sink): pooled with the chunk, they cost no allocation per item.
 	evals   []rules.Evaluation
 	details []Detail
+	// dec decodes the chunk's items, which are dropped together once
+	// judged: they share its allocations.
+	dec configitem.Decoder
 	// work counts the records a worker has something to do for: not the
 	// uncovered items, which are many in a real snapshot and cost nothing.
 	work int

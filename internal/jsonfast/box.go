@@ -11,8 +11,9 @@ import "unsafe"
 // is a pair of words, its type and a pointer to the value, which is what
 // the runtime itself builds when it converts one (runtime.convTstring); a
 // pointer into a slab keeps the slab alive as long as the value is used,
-// like any pointer into an array. Slabs are never shared between documents
-// (Reset drops them), so one document's values keep no other's alive.
+// like any pointer into an array. Slabs are not shared between documents
+// (Reset drops them), so one document's values keep no other's alive,
+// unless the Decoder's ShareSlabs asks for it.
 
 // eface is the layout of an empty interface.
 type eface struct {
@@ -40,16 +41,40 @@ const (
 	maxSlab   = 256
 )
 
-// boxes are the slabs of one document.
+// boxes are the slabs of one document, or of several read in turn (a
+// Decoder's ShareSlabs). Shared slabs form generations: a document's values
+// may refer to every slab of its generation, so a generation is dropped
+// whole, between documents, once one of its slabs has filled up. Were slabs
+// replaced one by one instead, each new slab would refer to older ones
+// still in use, which would refer to older ones still, and nothing read
+// would ever be freed.
 type boxes struct {
 	strs  []string
 	lists [][]any
+	objs  []Object
+	mems  []Member // the members of objs
+	// full reports that a slab of the generation filled up.
+	full bool
+	// shared slabs start at their largest size.
+	shared bool
+}
+
+// slab returns the size of a new slab of cap prev; a slab filled up when
+// prev is not 0.
+func (b *boxes) slab(prev int) int {
+	if prev != 0 {
+		b.full = true
+	}
+	if b.shared {
+		return maxSlab
+	}
+	return slabSize(prev)
 }
 
 // str boxes s.
 func (b *boxes) str(s string) any {
 	if len(b.strs) == cap(b.strs) {
-		b.strs = make([]string, 0, slabSize(cap(b.strs)))
+		b.strs = make([]string, 0, b.slab(cap(b.strs)))
 	}
 	b.strs = append(b.strs, s)
 	return box(stringType, unsafe.Pointer(&b.strs[len(b.strs)-1]))
@@ -58,7 +83,7 @@ func (b *boxes) str(s string) any {
 // list boxes l.
 func (b *boxes) list(l []any) any {
 	if len(b.lists) == cap(b.lists) {
-		b.lists = make([][]any, 0, slabSize(cap(b.lists)))
+		b.lists = make([][]any, 0, b.slab(cap(b.lists)))
 	}
 	b.lists = append(b.lists, l)
 	return box(listType, unsafe.Pointer(&b.lists[len(b.lists)-1]))

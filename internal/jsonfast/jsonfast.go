@@ -50,13 +50,13 @@ type DuplicateKeyError struct {
 func (e *DuplicateKeyError) Error() string { return "duplicate key " + strconv.Quote(e.Key) }
 
 // duplicateKey names the first key of members that repeats.
-func duplicateKey(members []kv) error {
+func duplicateKey(members []Member) error {
 	seen := make(map[string]bool, len(members))
 	for _, e := range members {
-		if seen[e.k] {
-			return &DuplicateKeyError{Key: e.k}
+		if seen[e.Key] {
+			return &DuplicateKeyError{Key: e.Key}
 		}
-		seen[e.k] = true
+		seen[e.Key] = true
 	}
 	return &DuplicateKeyError{}
 }
@@ -75,15 +75,21 @@ func UnmarshalString(s string) (any, error) { return unmarshalString(s, false) }
 // repeated key (a *DuplicateKeyError) instead of keeping the last value.
 func UnmarshalStringUnique(s string) (any, error) { return unmarshalString(s, true) }
 
-func unmarshalString(s string, unique bool) (any, error) {
+// UnmarshalCompact is UnmarshalString with objects decoded as [Object]
+// (see Decoder.Compact), refusing a repeated key when unique is set.
+func UnmarshalCompact(s string, unique bool) (any, error) { return unmarshal(s, unique, true) }
+
+func unmarshalString(s string, unique bool) (any, error) { return unmarshal(s, unique, false) }
+
+func unmarshal(s string, unique, compact bool) (any, error) {
 	d := decoders.Get().(*Decoder)
 	defer func() {
 		d.Reset("")
-		d.UniqueKeys = false
+		d.UniqueKeys, d.Compact = false, false
 		decoders.Put(d)
 	}()
 	d.Reset(s)
-	d.UniqueKeys = unique
+	d.UniqueKeys, d.Compact = unique, compact
 	v, err := d.Value()
 	if err != nil {
 		return nil, err
@@ -106,12 +112,6 @@ func Valid(s string) bool {
 	return d.Skip() == nil && d.End() == nil
 }
 
-// kv is one member of an object being decoded.
-type kv struct {
-	k string
-	v any
-}
-
 // A Decoder reads JSON values from a string one after another. Its methods
 // skip white space before a value. The zero Decoder reads an empty string.
 type Decoder struct {
@@ -119,6 +119,16 @@ type Decoder struct {
 	// *DuplicateKeyError) instead of keeping the last value. Object's
 	// callers see every key and check for themselves.
 	UniqueKeys bool
+	// Compact makes Value return objects as [Object] rather than
+	// map[string]any: cheaper to build, and to look a key up in for the
+	// few keys most objects have.
+	Compact bool
+	// ShareSlabs makes Reset keep the slabs that values are boxed in (see
+	// box.go), so that the documents a Decoder reads in turn share them:
+	// far fewer allocations for many small documents, but a value of one
+	// document keeps those of the others in its slab alive. For a batch of
+	// documents that are dropped together.
+	ShareSlabs bool
 
 	s     string
 	i     int
@@ -127,10 +137,11 @@ type Decoder struct {
 	// Scratch stacks: the members and elements of the objects and arrays
 	// being decoded, shared by every level so that each container is
 	// allocated once at its exact size.
-	members  []kv
+	members  []Member
 	elements []any
-	buf      []byte // unescaping
-	boxes    boxes  // where values are boxed into interfaces
+	buf      []byte              // unescaping
+	seen     map[string]struct{} // the keys of a large Compact object
+	boxes    boxes               // where values are boxed into interfaces
 }
 
 // NewDecoder returns a Decoder reading s from its start.
@@ -141,7 +152,9 @@ func NewDecoder(s string) *Decoder { return &Decoder{s: s} }
 func (d *Decoder) Reset(s string) {
 	d.s, d.i, d.depth = s, 0, 0
 	d.members, d.elements = d.members[:0], d.elements[:0]
-	d.boxes = boxes{} // a new document's values share nothing with the last one's
+	if !d.ShareSlabs || d.boxes.full {
+		d.boxes = boxes{shared: d.ShareSlabs} // a new document's values share nothing with the last one's
+	}
 	// Let an unusually large document's scratch space go rather than keep
 	// it for every later one.
 	if cap(d.members) > maxScratch {
@@ -222,7 +235,7 @@ func (d *Decoder) object() (any, error) {
 		if err != nil {
 			return err
 		}
-		d.members = append(d.members, kv{key, v})
+		d.members = append(d.members, Member{key, v})
 		return nil
 	})
 	if err != nil {
@@ -231,9 +244,15 @@ func (d *Decoder) object() (any, error) {
 		return nil, err
 	}
 	members := d.members[base:]
+	if d.Compact {
+		obj, err := d.compact(members)
+		clear(members)
+		d.members = d.members[:base]
+		return obj, err
+	}
 	m := make(map[string]any, len(members))
 	for _, e := range members {
-		m[e.k] = e.v
+		m[e.Key] = e.Value
 	}
 	if d.UniqueKeys && len(m) != len(members) {
 		err := duplicateKey(members)
@@ -669,8 +688,18 @@ func (d *Decoder) unquote(start, i int) (string, error) {
 			d.buf = b
 			return "", d.errAt(i, "invalid character "+quoteChar(c)+" in string literal")
 		case c < utf8.RuneSelf:
-			b = append(b, c)
-			i++
+			// A run of bytes that need no rewriting, copied at once: a
+			// document held in a string has an escaped quote every few
+			// words, and plain text between them.
+			j := i + 1
+			for j+8 <= len(s) && !special8(s[j:j+8]) {
+				j += 8
+			}
+			for j < len(s) && plain[s[j]] {
+				j++
+			}
+			b = append(b, s[i:j]...)
+			i = j
 		default:
 			r, size := utf8.DecodeRuneInString(s[i:])
 			if r == utf8.RuneError && size == 1 {

@@ -75,6 +75,20 @@ func compare(t *testing.T, data []byte) {
 	case !reflect.DeepEqual(got, want):
 		t.Fatalf("Unmarshal(%q) =\n%#v\nwant\n%#v", in, got, want)
 	}
+	// The compact form holds the same value, and fails the same way.
+	compact, cerr := UnmarshalCompact(string(data), false)
+	switch {
+	case (cerr == nil) != (err == nil) || (cerr != nil && cerr.Error() != err.Error()):
+		t.Fatalf("UnmarshalCompact(%q): error %v, Unmarshal's %v", in, cerr, err)
+	case cerr == nil && !reflect.DeepEqual(Plain(compact), want):
+		t.Fatalf("UnmarshalCompact(%q) =\n%#v\nwant\n%#v", in, Plain(compact), want)
+	}
+	// With unique keys, both forms refuse the same repeated key.
+	_, uerr := UnmarshalStringUnique(string(data))
+	_, cuerr := UnmarshalCompact(string(data), true)
+	if (uerr == nil) != (cuerr == nil) || (uerr != nil && uerr.Error() != cuerr.Error()) {
+		t.Fatalf("unique keys, %q: map form %v, compact form %v", in, uerr, cuerr)
+	}
 }
 
 var samples = []string{
@@ -83,7 +97,8 @@ var samples = []string{
 	`0.1`, `9007199254740993`, `""`, `"a"`, `"a\"b\\c\/d\be\ff\ng\rh\ti"`, `"\u00e9\u20AC"`,
 	`"\ud83d\ude00"`, `"\ud800"`, `"\ud800x"`, `"\ud800\u0041"`, `"\udc00\ud800"`, `"\ud800\ud800\udc00"`,
 	"\"\xff\"", "\"a\xc3\"", "\"\xc3\xa9\"", "\"\xed\xa0\x80\"", `"日本"`,
-	`[]`, `[1,2,3]`, `[[],{}]`, `{}`, `{"a":1}`, `{"a":1,"a":2}`, `{"a":{"b":[null,true,"x"]}}`,
+	`[]`, `[1,2,3]`, `[[],{}]`, `{}`, `{"a":1}`, `{"a":1,"a":2}`, `{"a":1,"b":2,"a":3,"b":{"c":1,"c":2}}`,
+	`{"k0":0,"k1":1,"k2":2,"k3":3,"k4":4,"k5":5,"k6":6,"k7":7,"k8":8,"k9":9,"k10":10,"k11":11,"k12":12,"k13":13,"k14":14,"k15":15,"k16":16,"k3":[{"x":1,"x":{}}]}`, `{"a":{"b":[null,true,"x"]}}`,
 	` {"a" : [ 1 , 2 ] } `, "\t\n\r[1]\n",
 	// Errors.
 	``, ` `, `{`, `[`, `"`, `"abc`, `{"a"`, `{"a":`, `{"a":1`, `{"a":1,`, `[1,`, `[1`, `tru`, `nul`,

@@ -47,6 +47,13 @@ func writeTable(w io.Writer, s *scan.Summary, p cmdutil.Palette, quiet bool) err
 		if err := findingsTable(s.Suppressed, p, true).Write(w, p); err != nil {
 			return err
 		}
+		total := 0
+		for _, r := range s.Rules {
+			total += r.Suppressed
+		}
+		if n := total - len(s.Suppressed); n > 0 {
+			fmt.Fprintf(w, "... and %d more suppressed (--format json lists every evaluation)\n", n)
+		}
 	}
 	if quiet {
 		return nil
