@@ -44,31 +44,36 @@ const (
 // boxes are the slabs of one document, or of several read in turn (a
 // Decoder's ShareSlabs). Shared slabs form generations: a document's values
 // may refer to every slab of its generation, so a generation is dropped
-// whole, between documents, once one of its slabs has filled up. Were slabs
-// replaced one by one instead, each new slab would refer to older ones
-// still in use, which would refer to older ones still, and nothing read
-// would ever be freed.
+// whole, between documents, once its slabs add up to generationSlabs
+// entries. Were slabs dropped one by one instead, each new slab would
+// refer to older ones still in use, which would refer to older ones still,
+// and nothing read would ever be freed.
 type boxes struct {
 	strs  []string
 	lists [][]any
 	objs  []Object
 	mems  []Member // the members of objs
-	// full reports that a slab of the generation filled up.
-	full bool
-	// shared slabs start at their largest size.
-	shared bool
+	// shared slabs start at their largest size; entries counts the
+	// entries of the generation's slabs.
+	shared  bool
+	entries int
 }
 
-// slab returns the size of a new slab of cap prev; a slab filled up when
-// prev is not 0.
+// generationSlabs is the number of entries (of 16 to 32 bytes) of a
+// generation of shared slabs: a few dozen configuration items.
+const generationSlabs = 4096
+
+// full reports whether the generation is over.
+func (b *boxes) full() bool { return b.entries >= generationSlabs }
+
+// slab returns the size of a new slab of cap prev.
 func (b *boxes) slab(prev int) int {
-	if prev != 0 {
-		b.full = true
-	}
+	n := slabSize(prev)
 	if b.shared {
-		return maxSlab
+		n = maxSlab
 	}
-	return slabSize(prev)
+	b.entries += n
+	return n
 }
 
 // str boxes s.

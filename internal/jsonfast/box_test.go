@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"reflect"
 	"runtime"
+	"sync/atomic"
 	"testing"
+	"time"
+	"unsafe"
 )
 
 // TestBoxedValues: strings and lists boxed from slabs are ordinary values:
@@ -50,5 +53,38 @@ func TestBoxedValues(t *testing.T) {
 		if l, ok := m["tags"].([]any); !ok || len(l) != 3 || reflect.TypeOf(m["tags"]) != reflect.TypeOf([]any(nil)) {
 			t.Errorf("document %d: tags %#v", i, m["tags"])
 		}
+	}
+}
+
+// TestSharedSlabsFreeWhatIsDropped: with ShareSlabs, documents whose values
+// are dropped are collected, even though each new document's values go
+// into slabs older documents used: a generation of slabs must never keep
+// the one before it alive.
+func TestSharedSlabsFreeWhatIsDropped(t *testing.T) {
+	for _, compact := range []bool{false, true} {
+		t.Run(fmt.Sprintf("compact=%v", compact), func(t *testing.T) {
+			d := &Decoder{ShareSlabs: true, Compact: compact}
+			var freed atomic.Int64
+			const docs = 20000
+			for i := range docs {
+				text := fmt.Sprintf(`{"name":"item-%d","tags":["a","b%d",{"k":"v%d"}],"list":[%d,"x",[["deep-%d"]]],"o":{"p":{"q":"r%d"}}}`,
+					i, i, i, i, i, i)
+				buf := []byte(text)
+				runtime.AddCleanup(&buf[0], func(*atomic.Int64) { freed.Add(1) }, &freed)
+				d.Reset(unsafe.String(&buf[0], len(buf)))
+				if _, err := d.Value(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for range 5 {
+				runtime.GC()
+				time.Sleep(10 * time.Millisecond)
+			}
+			// The current generation's documents are alive, the rest not.
+			if n := freed.Load(); n < docs-generationSlabs {
+				t.Errorf("%d of %d documents collected: shared slabs keep the rest alive", n, docs)
+			}
+			runtime.KeepAlive(d) // its slabs must not be what keeps them
+		})
 	}
 }

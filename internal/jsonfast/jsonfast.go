@@ -152,7 +152,7 @@ func NewDecoder(s string) *Decoder { return &Decoder{s: s} }
 func (d *Decoder) Reset(s string) {
 	d.s, d.i, d.depth = s, 0, 0
 	d.members, d.elements = d.members[:0], d.elements[:0]
-	if !d.ShareSlabs || d.boxes.full {
+	if !d.ShareSlabs || d.boxes.full() {
 		d.boxes = boxes{shared: d.ShareSlabs} // a new document's values share nothing with the last one's
 	}
 	// Let an unusually large document's scratch space go rather than keep
