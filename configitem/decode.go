@@ -233,10 +233,22 @@ type Decoder struct {
 
 // Decode decodes one CI, as the package-level Decode does.
 func (d *Decoder) Decode(data []byte) (*Item, error) {
+	d.start()
+	return decode(data, &d.x)
+}
+
+// DecodeString decodes one CI without copying s, as the package-level
+// DecodeString does: the strings of the item's configuration share s's
+// memory. (Its own fields, the ID, type, account and the like, never do.)
+func (d *Decoder) DecodeString(s string) (*Item, error) {
+	d.start()
+	return decodeString(s, &d.x)
+}
+
+func (d *Decoder) start() {
 	if !d.init {
 		d.x.d.ShareSlabs, d.x.sub.ShareSlabs, d.init = true, true, true
 	}
-	return decode(data, &d.x)
 }
 
 // decodeItem decodes the CI in s, which starts with '{', into it.

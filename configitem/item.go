@@ -228,7 +228,9 @@ func decode(data []byte, x *itemDecoder) (*Item, error) {
 // DecodeString is Decode for a CI held in a string, such as an element of
 // select-resource-config's results once unquoted. It does not copy s: the
 // strings of the item's configuration share s's memory.
-func DecodeString(s string) (*Item, error) {
+func DecodeString(s string) (*Item, error) { return decodeString(s, nil) }
+
+func decodeString(s string, x *itemDecoder) (*Item, error) {
 	if len(s) > MaxSize {
 		return nil, fmt.Errorf("configuration item is %d bytes, more than the %d-byte limit", len(s), MaxSize)
 	}
@@ -237,7 +239,14 @@ func DecodeString(s string) (*Item, error) {
 		return nil, errors.New("configuration item: want a JSON object")
 	}
 	it := newItem()
-	if err := decodeItem(it, trimmed); err != nil {
+	var err error
+	if x == nil {
+		err = decodeItem(it, trimmed)
+	} else {
+		err = x.decode(it, trimmed)
+		x.reset()
+	}
+	if err != nil {
 		return nil, err
 	}
 	return it, nil

@@ -116,3 +116,20 @@ func BenchmarkAnnotationClean(b *testing.B) {
 		_ = Annotation(s)
 	}
 }
+
+// TestPrintableASCII checks the eight-bytes-at-a-time test against the
+// byte-by-byte one, for every byte at every place of a word and of a tail.
+func TestPrintableASCII(t *testing.T) {
+	for n := 1; n <= 17; n++ {
+		for pos := range n {
+			for c := range 256 {
+				b := []byte(strings.Repeat("a", n))
+				b[pos] = byte(c)
+				want := c >= 0x20 && c < 0x7f
+				if got := printableASCII(string(b)); got != want {
+					t.Fatalf("printableASCII(%q) = %v, want %v", b, got, want)
+				}
+			}
+		}
+	}
+}

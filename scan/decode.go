@@ -8,13 +8,22 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"unsafe"
 
 	"github.com/aiguard/aiguard/configitem"
 )
 
 // decodeItem decodes a CI's bytes with dec; quoted bytes are a JSON string
-// holding the CI (select-resource-config results).
-func decodeItem(dec *configitem.Decoder, data []byte, quoted bool) (*configitem.Item, error) {
+// holding the CI (select-resource-config results). With inPlace, the item's
+// configuration shares data's memory instead of a copy's: data must outlive
+// the item, and what is kept of the item must be copied (see process).
+func decodeItem(dec *configitem.Decoder, data []byte, quoted, inPlace bool) (*configitem.Item, error) {
+	if inPlace && !quoted && len(data) > 0 {
+		if item, err := dec.DecodeString(unsafe.String(unsafe.SliceData(data), len(data))); err == nil {
+			return item, nil
+		}
+		// Again from a copy: the error may quote the input, and outlive it.
+	}
 	if quoted {
 		var s string
 		if err := json.Unmarshal(data, &s); err != nil {

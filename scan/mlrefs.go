@@ -71,7 +71,7 @@ func (m *mlRefs) read(src *Source) {
 		if typ := itemType(el); typ != nil && !cfnjudge.IsAIType(string(typ)) {
 			return nil
 		}
-		item, err := decodeItem(&dec, el.Data, el.Data[0] == '"')
+		item, err := decodeItem(&dec, el.Data, el.Data[0] == '"', false)
 		if err == nil && cfnjudge.IsAIType(item.ResourceType) {
 			m.add(item)
 		}

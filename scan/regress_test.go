@@ -6,6 +6,7 @@ package scan
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aiguard/aiguard/configitem"
 	"github.com/aiguard/aiguard/orgspec"
 	"github.com/aiguard/aiguard/rules"
 )
@@ -555,3 +557,47 @@ func TestUncoveredItemsSkippedUnread(t *testing.T) {
 		t.Errorf("duplicate key: %v", p)
 	}
 }
+
+// TestResultsOutliveTheBuffer: items are decoded in place from a chunk's
+// buffer, which the next chunk reuses; a result that a sink keeps must not
+// change when that happens, even when a rule's annotation is a string of
+// the item's configuration as it is.
+func TestResultsOutliveTheBuffer(t *testing.T) {
+	reg, err := rules.NewRegistry(&rules.Rule{ID: "echo", Title: "Echo", ResourceTypes: []string{"AWS::SageMaker::Model"},
+		Trigger: rules.ChangeTriggered, Severity: rules.SeverityLow, Control: rules.ControlVPCOnly, Remediation: "-",
+		Check: func(item *configitem.Item, _ rules.Params) rules.Verdict {
+			return rules.Verdict{Compliance: rules.NonCompliant, Annotation: item.Config().Field("Note").Str()}
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	const n = 5000 // many chunks, so that buffers are reused
+	for i := range n {
+		fmt.Fprintf(&b, `{"resourceType":"AWS::SageMaker::Model","resourceId":"m-%d","configurationItemStatus":"OK",`+
+			`"configuration":{"Note":"note for model %d"}}`+"\n", i, i)
+	}
+	path := filepath.Join(t.TempDir(), "items.ndjson")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var annotations []string // the strings themselves, not copies
+	scanFileWith(t, path, reg, nil, sinkFunc(func(r *Result) error {
+		for _, ev := range r.Evaluations {
+			annotations = append(annotations, ev.Annotation)
+		}
+		return nil
+	}))
+	if len(annotations) != n {
+		t.Fatalf("%d evaluations, want %d", len(annotations), n)
+	}
+	for i, a := range annotations {
+		if want := fmt.Sprintf("note for model %d", i); a != want {
+			t.Fatalf("evaluation %d: annotation %q, want %q (the buffer it was read from was reused)", i, a, want)
+		}
+	}
+}
+
+type sinkFunc func(r *Result) error
+
+func (f sinkFunc) Result(r *Result) error { return f(r) }
