@@ -179,7 +179,8 @@ type itemDecoder struct {
 }
 
 type itemState struct {
-	src string
+	src  string
+	seen uint32 // the fields whose names as written (fieldNames) were read
 
 	typeErr error // the first member of the wrong JSON type
 
@@ -362,10 +363,17 @@ func (x *itemDecoder) typeError(path, want string, got byte) {
 
 // member reads one member of the CI.
 func (x *itemDecoder) member(key string) error {
-	if err := x.keys.add("", key); err != nil {
+	f := fieldOf(key)
+	if f != fUnknown && key == fieldNames[f] {
+		// A name as AWS writes it, the common case: one bit says whether
+		// it came before.
+		if x.seen&(1<<f) != 0 {
+			return fmt.Errorf("%w", &jsonfast.DuplicateKeyError{Key: key})
+		}
+		x.seen |= 1 << f
+	} else if err := x.keys.add("", key); err != nil {
 		return err
 	}
-	f := fieldOf(key)
 	switch f {
 	case fUnknown:
 		return x.d.Skip()
@@ -806,39 +814,34 @@ func readOnlyBytes(s string) []byte {
 // Item kept for its ResourceID, as a scan keeps results, must not keep the
 // whole input alive.
 func (x *itemDecoder) compactStrings(it *Item) {
+	// Pointers to every string, gathered once (on the stack, for an item
+	// with a few relationships and tags), then measured and moved.
+	var stack [64]*string
+	ptrs := append(stack[:0], &it.Version, &it.AccountID, &it.Status, &it.StateID, &it.MD5Hash, &it.ARN,
+		&it.ResourceType, &it.ResourceID, &it.ResourceName, &it.Region, &it.AvailabilityZone)
+	for i := range it.Relationships {
+		r := &it.Relationships[i]
+		ptrs = append(ptrs, &r.ResourceType, &r.ResourceID, &r.ResourceName, &r.Name)
+	}
+	for i := range x.tags {
+		ptrs = append(ptrs, &x.tags[i].key, &x.tags[i].value)
+	}
 	n := 0
-	x.eachString(it, func(p *string) { n += len(*p) })
+	for _, p := range ptrs {
+		n += len(*p)
+	}
 	if n == 0 {
 		return
 	}
-	var b strings.Builder
-	b.Grow(n)
-	x.eachString(it, func(p *string) { b.WriteString(*p) })
-	all, off := b.String(), 0
-	x.eachString(it, func(p *string) {
+	buf := make([]byte, 0, n)
+	for _, p := range ptrs {
+		buf = append(buf, *p...)
+	}
+	all, off := unsafe.String(unsafe.SliceData(buf), n), 0
+	for _, p := range ptrs {
 		l := len(*p)
 		*p = all[off : off+l]
 		off += l
-	})
-}
-
-func (x *itemDecoder) eachString(it *Item, fn func(*string)) {
-	for _, p := range [...]*string{
-		&it.Version, &it.AccountID, &it.Status, &it.StateID, &it.MD5Hash, &it.ARN, &it.ResourceType,
-		&it.ResourceID, &it.ResourceName, &it.Region, &it.AvailabilityZone,
-	} {
-		fn(p)
-	}
-	for i := range it.Relationships {
-		r := &it.Relationships[i]
-		fn(&r.ResourceType)
-		fn(&r.ResourceID)
-		fn(&r.ResourceName)
-		fn(&r.Name)
-	}
-	for i := range x.tags {
-		fn(&x.tags[i].key)
-		fn(&x.tags[i].value)
 	}
 }
 

@@ -57,11 +57,20 @@ type boxes struct {
 	// entries of the generation's slabs.
 	shared  bool
 	entries int
+	// first is the size of a first slab: smaller for a small document
+	// (the policy held in a string, say), whose few values would leave
+	// most of a full-size one empty.
+	first int
+}
+
+// newBoxes returns the slabs for a document of n bytes.
+func newBoxes(n int, shared bool) boxes {
+	return boxes{shared: shared, first: min(max(n/64, 2), firstSlab)}
 }
 
 // generationSlabs is the number of entries (of 16 to 32 bytes) of a
-// generation of shared slabs: a few dozen configuration items.
-const generationSlabs = 4096
+// generation of shared slabs: a few hundred configuration items.
+const generationSlabs = 16384
 
 // full reports whether the generation is over.
 func (b *boxes) full() bool { return b.entries >= generationSlabs }
@@ -69,8 +78,11 @@ func (b *boxes) full() bool { return b.entries >= generationSlabs }
 // slab returns the size of a new slab of cap prev.
 func (b *boxes) slab(prev int) int {
 	n := slabSize(prev)
-	if b.shared {
+	switch {
+	case b.shared:
 		n = maxSlab
+	case prev == 0 && b.first > 0:
+		n = b.first
 	}
 	b.entries += n
 	return n

@@ -153,7 +153,7 @@ func (d *Decoder) Reset(s string) {
 	d.s, d.i, d.depth = s, 0, 0
 	d.members, d.elements = d.members[:0], d.elements[:0]
 	if !d.ShareSlabs || d.boxes.full() {
-		d.boxes = boxes{shared: d.ShareSlabs} // a new document's values share nothing with the last one's
+		d.boxes = newBoxes(len(s), d.ShareSlabs) // a new document's values share nothing with the last one's
 	}
 	// Let an unusually large document's scratch space go rather than keep
 	// it for every later one.
