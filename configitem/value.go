@@ -282,12 +282,31 @@ func (v Value) List() []Value {
 	}
 }
 
+// Elements yields the elements that List returns, without building the
+// list.
+func (v Value) Elements() iter.Seq[Value] {
+	v = v.decodeEmbedded()
+	return func(yield func(Value) bool) {
+		switch x := v.v.(type) {
+		case nil:
+		case []any:
+			for _, e := range x {
+				if !yield(Value{v: e, ok: true, memo: v.memo}) {
+					return
+				}
+			}
+		default:
+			yield(v)
+		}
+	}
+}
+
 // Strings returns the elements of an array that are non-blank strings, or
 // numbers or booleans (formatted as by String); nulls, objects and arrays
 // are left out. A single value gives a one-element slice.
 func (v Value) Strings() []string {
 	var out []string
-	for _, e := range v.List() {
+	for e := range v.Elements() {
 		if s, ok := e.String(); ok && strings.TrimSpace(s) != "" {
 			out = append(out, s)
 		}

@@ -436,3 +436,32 @@ func TestFieldFoldLargeObject(t *testing.T) {
 		t.Errorf("Field(A1) = %v", got.Raw())
 	}
 }
+
+// TestElements: Elements yields what List returns, for every shape List
+// accepts.
+func TestElements(t *testing.T) {
+	for _, doc := range []string{`{"V":[1,"a",{"k":1},[2],null]}`, `{"V":"[1,2]"}`, `{"V":"x"}`, `{"V":{"k":1}}`,
+		`{"V":null}`, `{}`, `{"V":[]}`} {
+		v := configitem.ValueOf(mustJSON(t, doc)).Field("V")
+		var got []any
+		for e := range v.Elements() {
+			got = append(got, e.Raw())
+		}
+		var want []any
+		for _, e := range v.List() {
+			want = append(want, e.Raw())
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: Elements gives %v, List %v", doc, got, want)
+		}
+	}
+}
+
+func mustJSON(t *testing.T, doc string) any {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal([]byte(doc), &v); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}

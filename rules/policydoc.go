@@ -120,9 +120,8 @@ func pickList(v configitem.Value, name, notName string) (list, notList []string,
 // numbers count as their text, since policy authors write both false and
 // "false".
 func stringList(v configitem.Value, name string) ([]string, error) {
-	elems := v.List()
-	out := make([]string, 0, len(elems))
-	for _, e := range elems {
+	out := make([]string, 0, max(v.Len(), 1))
+	for e := range v.Elements() {
 		if e.IsObject() || e.IsList() {
 			return nil, fmt.Errorf("%s holds %s, want strings", name, jsonKind(e.Raw()))
 		}

@@ -336,7 +336,7 @@ func BenchmarkSplit(b *testing.B) {
 			b.ResetTimer()
 			for b.Loop() {
 				n := 0
-				err := split(newSplitter(bytes.NewReader(raw)), KindConfigItems, func(string, *jsonsplit.Element) error { n++; return nil })
+				err := split(newSplitter(bytes.NewReader(raw)), KindConfigItems, func(string, jsonsplit.Element) error { n++; return nil })
 				if err != nil || n != 20_000 {
 					b.Fatalf("%d elements, %v", n, err)
 				}

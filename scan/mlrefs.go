@@ -64,11 +64,11 @@ func (m *mlRefs) read(src *Source) {
 	}
 	defer probe.Close()
 	var dec configitem.Decoder
-	split(newSplitter(probe.r), probe.Kind, func(_ string, el *jsonsplit.Element) error {
+	split(newSplitter(probe.r), probe.Kind, func(_ string, el jsonsplit.Element) error {
 		if el.Err != nil || len(el.Data) == 0 {
 			return nil
 		}
-		if typ := itemType(el); typ != nil && !cfnjudge.IsAIType(string(typ)) {
+		if typ := itemType(&el); typ != nil && !cfnjudge.IsAIType(string(typ)) {
 			return nil
 		}
 		item, err := decodeItem(&dec, el.Data, el.Data[0] == '"', false)

@@ -388,7 +388,7 @@ func (p *producer) source(input int, src *Source) bool {
 	// where is the position after the last element, where a break in the
 	// input is reported.
 	where := Position{File: src.Name, Index: -1}
-	err := split(newSplitter(src.r), src.Kind, func(array string, el *jsonsplit.Element) error {
+	err := split(newSplitter(src.r), src.Kind, func(array string, el jsonsplit.Element) error {
 		pos := Position{File: src.Name, Array: array, Index: el.Index}
 		where = Position{File: src.Name, Array: array, Index: el.Index + 1}
 		if src.Kind == KindNDJSON {
@@ -397,7 +397,7 @@ func (p *producer) source(input int, src *Source) bool {
 			where = Position{File: src.Name, Line: line + 1, Index: -1}
 		}
 		rec := record{pos: pos, input: input}
-		switch typ := itemType(el); {
+		switch typ := itemType(&el); {
 		case el.Err != nil:
 			alive = p.problem(input, pos, el.Err, false)
 		case len(el.Data) == 0:

@@ -46,11 +46,11 @@ func itemType(el *jsonsplit.Element) []byte {
 // split walks an input of a streamed kind and calls emit for each of its
 // items, with the array it is in (configurationItems, Results…) when there
 // is one. An error is a break in the structure.
-func split(sp *jsonsplit.Splitter, kind Kind, emit func(array string, el *jsonsplit.Element) error) error {
-	one := func(el jsonsplit.Element) error { return emit("", &el) }
+func split(sp *jsonsplit.Splitter, kind Kind, emit func(array string, el jsonsplit.Element) error) error {
+	one := func(el jsonsplit.Element) error { return emit("", el) }
 	switch kind {
 	case KindConfigItems, KindBatchGet, KindSelect:
-		return sp.ObjectArrays(containerKey(kind), func(key string, el jsonsplit.Element) error { return emit(key, &el) })
+		return sp.ObjectArrays(containerKey(kind), emit)
 	case KindArray:
 		if err := sp.Array(one); err != nil {
 			return err

@@ -22,6 +22,7 @@ type eface struct {
 
 var (
 	stringType = typeOf("")
+	floatType  = typeOf(float64(0))
 	listType   = typeOf([]any(nil))
 )
 
@@ -50,7 +51,9 @@ const (
 // and nothing read would ever be freed.
 type boxes struct {
 	strs  []string
+	nums  []float64
 	lists [][]any
+	elems []any // the elements of lists
 	objs  []Object
 	mems  []Member // the members of objs
 	// shared slabs start at their largest size; entries counts the
@@ -95,6 +98,30 @@ func (b *boxes) str(s string) any {
 	}
 	b.strs = append(b.strs, s)
 	return box(stringType, unsafe.Pointer(&b.strs[len(b.strs)-1]))
+}
+
+// float boxes f.
+func (b *boxes) float(f float64) any {
+	if len(b.nums) == cap(b.nums) {
+		b.nums = make([]float64, 0, b.slab(cap(b.nums)))
+	}
+	b.nums = append(b.nums, f)
+	return box(floatType, unsafe.Pointer(&b.nums[len(b.nums)-1]))
+}
+
+// elements returns a copy of elems in the document's slab, with no room to
+// append in place.
+func (b *boxes) elements(elems []any) []any {
+	n := len(elems)
+	if n == 0 {
+		return []any{}
+	}
+	if len(b.elems)+n > cap(b.elems) {
+		b.elems = make([]any, 0, max(b.slab(cap(b.elems)/4)*4, n))
+	}
+	i := len(b.elems)
+	b.elems = append(b.elems, elems...)
+	return b.elems[i : i+n : i+n]
 }
 
 // list boxes l.

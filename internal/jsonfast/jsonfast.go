@@ -281,8 +281,7 @@ func (d *Decoder) array() (any, error) {
 		return nil, err
 	}
 	elems := d.elements[base:]
-	out := make([]any, len(elems))
-	copy(out, elems)
+	out := d.boxes.elements(elems)
 	clear(elems)
 	d.elements = d.elements[:base]
 	return d.boxes.list(out), nil
@@ -500,7 +499,7 @@ func (d *Decoder) number() (any, error) {
 			if neg {
 				f = -f
 			}
-			return f, nil
+			return d.boxes.float(f), nil
 		}
 	}
 	f, err := strconv.ParseFloat(text, 64)
@@ -509,7 +508,7 @@ func (d *Decoder) number() (any, error) {
 		// float64's range.
 		return json.Number(d.s[start:d.i]), nil
 	}
-	return f, nil
+	return d.boxes.float(f), nil
 }
 
 // scanNumber checks the syntax of the number at d.i and returns its text.
