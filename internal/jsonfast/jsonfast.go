@@ -565,16 +565,26 @@ var plain = func() (t [256]bool) {
 // (v - 0x01…01) &^ v has a high bit set exactly when v has a zero byte
 // (and, with 0x20…20, a byte below 0x20), and a byte at or above 0x80 has
 // its own high bit set.
-func special8(b string) bool {
+//
+// It takes the word (see word8) rather than the bytes so that both inline:
+// called once per eight bytes of every string, a call cost more than the
+// test.
+func special8(x uint64) bool {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	x := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
-		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
 	control := (x - ones*0x20) &^ x
 	q := x ^ (ones * '"')
 	quote := (q - ones) &^ q
 	bs := x ^ (ones * '\\')
 	backslash := (bs - ones) &^ bs
 	return (control|quote|backslash|x)&highs != 0
+}
+
+// word8 returns the eight bytes of s from i as a little-endian word (one
+// load: the compiler merges the eight).
+func word8(s string, i int) uint64 {
+	b := s[i : i+8]
+	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
 }
 
 // StringValue reads a string and returns its value. A string without escapes
@@ -591,7 +601,7 @@ func (d *Decoder) StringValue() (string, error) {
 	start := d.i + 1
 	i := start
 	// Eight bytes at a time while none needs a look.
-	for i+8 <= len(s) && !special8(s[i:i+8]) {
+	for i+8 <= len(s) && !special8(word8(s, i)) {
 		i += 8
 	}
 	for i < len(s) {
@@ -691,7 +701,7 @@ func (d *Decoder) unquote(start, i int) (string, error) {
 			// document held in a string has an escaped quote every few
 			// words, and plain text between them.
 			j := i + 1
-			for j+8 <= len(s) && !special8(s[j:j+8]) {
+			for j+8 <= len(s) && !special8(word8(s, j)) {
 				j += 8
 			}
 			for j < len(s) && plain[s[j]] {

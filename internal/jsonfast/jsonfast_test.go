@@ -226,7 +226,7 @@ func TestSpecial8(t *testing.T) {
 			b := append([]byte(nil), base...)
 			b[pos] = byte(c)
 			want := !plain[c]
-			if got := special8(string(b)); got != want {
+			if got := special8(word8(string(b), 0)); got != want {
 				t.Errorf("special8 with %#x at %d = %v, want %v", c, pos, got, want)
 			}
 		}
@@ -241,7 +241,7 @@ func TestSpecial8(t *testing.T) {
 			b[i] = interesting[r.IntN(len(interesting))]
 			want = want || !plain[b[i]]
 		}
-		if got := special8(string(b[:])); got != want {
+		if got := special8(word8(string(b[:]), 0)); got != want {
 			t.Fatalf("special8(%q) = %v, want %v", b, got, want)
 		}
 	}
