@@ -125,10 +125,24 @@ func TestPrintableASCII(t *testing.T) {
 			for c := range 256 {
 				b := []byte(strings.Repeat("a", n))
 				b[pos] = byte(c)
-				want := c >= 0x20 && c < 0x7f
+				want := c >= 0x20 && c < 0x7f && !strings.Contains(string(b), "  ")
 				if got := printableASCII(string(b)); got != want {
 					t.Fatalf("printableASCII(%q) = %v, want %v", b, got, want)
 				}
+			}
+		}
+	}
+	// Two spaces anywhere, across words too; one space anywhere is fine.
+	for n := 2; n <= 24; n++ {
+		for pos := 0; pos+1 < n; pos++ {
+			b := []byte(strings.Repeat("ab", n)[:n])
+			b[pos] = ' '
+			if !printableASCII(string(b)) {
+				t.Fatalf("printableASCII(%q) = false, want true", b)
+			}
+			b[pos+1] = ' '
+			if printableASCII(string(b)) {
+				t.Fatalf("printableASCII(%q) = true, want false", b)
 			}
 		}
 	}
