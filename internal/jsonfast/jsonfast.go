@@ -21,6 +21,7 @@ package jsonfast
 
 import (
 	"encoding/json"
+	"math/bits"
 	"strconv"
 	"sync"
 	"unicode/utf16"
@@ -560,23 +561,38 @@ var plain = func() (t [256]bool) {
 	return t
 }()
 
-// special8 reports whether any of the 8 bytes of b is a quote, a
+// special8 marks the bytes of the word x (see word8) that are a quote, a
 // backslash, a control character or not ASCII, testing all eight at once:
-// (v - 0x01…01) &^ v has a high bit set exactly when v has a zero byte
-// (and, with 0x20…20, a byte below 0x20), and a byte at or above 0x80 has
-// its own high bit set.
+// (v - 0x01…01) &^ v has a high bit set where v has a zero byte (and, with
+// 0x20…20, a byte below 0x20), and a byte at or above 0x80 has its own
+// high bit set. A borrow may mark a byte above a marked one too, never
+// below: the lowest mark is exact.
 //
-// It takes the word (see word8) rather than the bytes so that both inline:
-// called once per eight bytes of every string, a call cost more than the
-// test.
-func special8(x uint64) bool {
+// It takes a word rather than the bytes so that both inline: called once
+// per eight bytes of every string, a call cost more than the test.
+func special8(x uint64) uint64 {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	control := (x - ones*0x20) &^ x
 	q := x ^ (ones * '"')
 	quote := (q - ones) &^ q
 	bs := x ^ (ones * '\\')
 	backslash := (bs - ones) &^ bs
-	return (control|quote|backslash|x)&highs != 0
+	return (control | quote | backslash | x) & highs
+}
+
+// plainRun returns the index of the first byte of s from i that needs a
+// look (a quote, a backslash, a control character or a byte of a
+// multi-byte character), or len(s).
+func plainRun(s string, i int) int {
+	for ; i+8 <= len(s); i += 8 {
+		if m := special8(word8(s, i)); m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
+		}
+	}
+	for i < len(s) && plain[s[i]] {
+		i++
+	}
+	return i
 }
 
 // word8 returns the eight bytes of s from i as a little-endian word (one
@@ -599,11 +615,7 @@ func (d *Decoder) StringValue() (string, error) {
 	}
 	s := d.s
 	start := d.i + 1
-	i := start
-	// Eight bytes at a time while none needs a look.
-	for i+8 <= len(s) && !special8(word8(s, i)) {
-		i += 8
-	}
+	i := plainRun(s, start)
 	for i < len(s) {
 		c := s[i]
 		if plain[c] {
@@ -616,7 +628,7 @@ func (d *Decoder) StringValue() (string, error) {
 		}
 		if c >= utf8.RuneSelf {
 			if r, size := utf8.DecodeRuneInString(s[i:]); r != utf8.RuneError || size != 1 {
-				i += size
+				i = plainRun(s, i+size)
 				continue
 			}
 		}
@@ -700,13 +712,7 @@ func (d *Decoder) unquote(start, i int) (string, error) {
 			// A run of bytes that need no rewriting, copied at once: a
 			// document held in a string has an escaped quote every few
 			// words, and plain text between them.
-			j := i + 1
-			for j+8 <= len(s) && !special8(word8(s, j)) {
-				j += 8
-			}
-			for j < len(s) && plain[s[j]] {
-				j++
-			}
+			j := plainRun(s, i+1)
 			b = append(b, s[i:j]...)
 			i = j
 		default:

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"math/bits"
 	"math/rand/v2"
 	"reflect"
 	"strconv"
@@ -226,7 +227,7 @@ func TestSpecial8(t *testing.T) {
 			b := append([]byte(nil), base...)
 			b[pos] = byte(c)
 			want := !plain[c]
-			if got := special8(word8(string(b), 0)); got != want {
+			if got := special8(word8(string(b), 0)) != 0; got != want {
 				t.Errorf("special8 with %#x at %d = %v, want %v", c, pos, got, want)
 			}
 		}
@@ -236,13 +237,28 @@ func TestSpecial8(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for range 200000 {
 		var b [8]byte
-		want := false
+		want, first := false, 8
 		for i := range b {
 			b[i] = interesting[r.IntN(len(interesting))]
-			want = want || !plain[b[i]]
+			if !plain[b[i]] && !want {
+				want, first = true, i
+			}
 		}
-		if got := special8(word8(string(b[:]), 0)); got != want {
+		m := special8(word8(string(b[:]), 0))
+		if got := m != 0; got != want {
 			t.Fatalf("special8(%q) = %v, want %v", b, got, want)
+		}
+		// The lowest mark is the first byte to look at: plainRun stops there.
+		if want && bits.TrailingZeros64(m)>>3 != first {
+			t.Fatalf("special8(%q) marks byte %d first, want %d", b, bits.TrailingZeros64(m)>>3, first)
+		}
+		s := string(b[:]) + string(b[:r.IntN(8)])
+		naive := 0
+		for naive < len(s) && plain[s[naive]] {
+			naive++
+		}
+		if got := plainRun(s, 0); got != naive {
+			t.Fatalf("plainRun(%q) = %d, want %d", s, got, naive)
 		}
 	}
 }
