@@ -786,13 +786,13 @@ func (x *itemDecoder) finish(it *Item) error {
 		buf := readOnlyBytes(x.suppSrc[x.suppStart:x.suppEnd])
 		out.Supplementary = make(map[string]json.RawMessage, len(x.supp))
 		if len(x.supp) > 0 {
-			c.supp = make(map[string]suppEntry, len(x.supp))
+			c.supp = make([]suppEntry, 0, len(x.supp))
 		}
 		for _, m := range x.supp {
 			a, b := m.start-x.suppStart, m.end-x.suppStart
 			raw := json.RawMessage(buf[a:b:b])
 			out.Supplementary[m.key] = raw
-			c.supp[m.key] = suppEntry{raw: raw, v: m.v}
+			c.supp = append(c.supp, suppEntry{key: m.key, raw: raw, v: m.v})
 		}
 	}
 	out.cache = c

@@ -95,14 +95,36 @@ type itemCache struct {
 	config    Value
 	configSet bool
 
-	supp map[string]suppEntry
+	supp []suppEntry // a few members: a list costs less than a map to build
 
 	memo itemMemo // JSON strings inside either, decoded once; key indexes
 }
 
 type suppEntry struct {
+	key string
 	raw json.RawMessage
 	v   any
+}
+
+// suppEntry returns the decoded supplementary value of key.
+func (c *itemCache) suppEntry(key string) (suppEntry, bool) {
+	for _, e := range c.supp {
+		if e.key == key {
+			return e, true
+		}
+	}
+	return suppEntry{}, false
+}
+
+// setSuppEntry records e, replacing the entry of its key.
+func (c *itemCache) setSuppEntry(e suppEntry) {
+	for i := range c.supp {
+		if c.supp[i].key == e.key {
+			c.supp[i] = e
+			return
+		}
+	}
+	c.supp = append(c.supp, e)
 }
 
 // sameBytes reports whether a and b are the same slice of memory, which is
@@ -160,7 +182,7 @@ func (it *Item) Supplement(key string) Value {
 		return Value{}
 	}
 	if c := it.cache; c != nil {
-		if e, ok := c.supp[key]; ok && sameBytes(e.raw, raw) {
+		if e, ok := c.suppEntry(key); ok && sameBytes(e.raw, raw) {
 			return Value{v: e.v, ok: true, memo: &c.memo}.decodeEmbedded()
 		}
 	}
@@ -169,10 +191,7 @@ func (it *Item) Supplement(key string) Value {
 		return Value{}
 	}
 	c := it.ensureCache()
-	if c.supp == nil {
-		c.supp = make(map[string]suppEntry)
-	}
-	c.supp[key] = suppEntry{raw: raw, v: decoded}
+	c.setSuppEntry(suppEntry{key: key, raw: raw, v: decoded})
 	return Value{v: decoded, ok: true, memo: &c.memo}.decodeEmbedded()
 }
 

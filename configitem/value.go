@@ -71,6 +71,13 @@ func (v Value) Present() bool {
 // and List cost less.
 func (v Value) Raw() any { return jsonfast.Plain(v.v) }
 
+// Text returns the value when it is a JSON string (numbers and booleans are
+// not: see String), as Raw().(string) would without copying anything.
+func (v Value) Text() (string, bool) {
+	s, ok := v.v.(string)
+	return s, ok
+}
+
 // IsObject reports whether the value is a JSON object (not a string
 // holding one).
 func (v Value) IsObject() bool {

@@ -382,6 +382,9 @@ func guardrailHasGrounding(cfg configitem.Value) bool {
 
 // mlFloat reads a JSON number or numeric string.
 func mlFloat(v configitem.Value) (float64, bool) {
+	if v.IsObject() || v.IsList() {
+		return 0, false
+	}
 	switch x := v.Raw().(type) {
 	case float64:
 		return x, true

@@ -244,7 +244,7 @@ func checkAgentGuardrailConfigured(item *configitem.Item, p Params) Verdict {
 		return mlEmptyConfig()
 	}
 	v := mlPath(cfg, "GuardrailConfiguration.GuardrailIdentifier")
-	id, ok := v.Raw().(string)
+	id, ok := v.Text()
 	id = strings.TrimSpace(id)
 	switch {
 	case !v.Present():
@@ -277,7 +277,7 @@ func checkAgentCoreNetworkMode(item *configitem.Item, what string, allowed []str
 		return mlEmptyConfig()
 	}
 	v := mlPath(cfg, "NetworkConfiguration.NetworkMode")
-	mode, ok := v.Raw().(string)
+	mode, ok := v.Text()
 	mode = strings.ToUpper(strings.TrimSpace(mode))
 	switch {
 	case !v.Present():
@@ -296,7 +296,7 @@ func checkGatewayAuthorizer(item *configitem.Item, _ Params) Verdict {
 		return mlEmptyConfig()
 	}
 	v := cfg.Field("AuthorizerType")
-	s, ok := v.Raw().(string)
+	s, ok := v.Text()
 	s = strings.ToUpper(strings.TrimSpace(s))
 	switch {
 	case !v.Present():

@@ -115,7 +115,7 @@ func iamMLRules() []*Rule {
 // object, a JSON string, or URL-encoded JSON (IAM returns documents
 // URL-encoded, and Config keeps them so).
 func policyDocumentField(v configitem.Value) (*ciPolicy, error) {
-	if s, ok := v.Raw().(string); ok {
+	if s, ok := v.Text(); ok {
 		t := strings.TrimSpace(s)
 		if strings.HasPrefix(t, "%") {
 			decoded, err := url.QueryUnescape(t)

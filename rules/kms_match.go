@@ -166,7 +166,7 @@ func kmsKeyField(v configitem.Value) (key, problem string) {
 	if !v.Present() {
 		return "", "is not set"
 	}
-	s, ok := v.Raw().(string)
+	s, ok := v.Text()
 	if !ok {
 		return "", "is not a string"
 	}

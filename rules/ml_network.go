@@ -210,7 +210,7 @@ func checkListenerTLS(cfg configitem.Value) Verdict {
 // unset policy fails (custom domains, where the setting is the only
 // guarantee) or is not judged (REST APIs, whose field is recent).
 func checkAPIGatewayPolicy(v configitem.Value, what string, required bool) Verdict {
-	policy, ok := v.Raw().(string)
+	policy, ok := v.Text()
 	policy = strings.TrimSpace(policy)
 	switch {
 	case !v.Present() && required:

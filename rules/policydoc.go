@@ -39,7 +39,7 @@ var errNoStatement = errors.New("the policy has no Statement")
 // read as AWS principals (so "*" gives {"AWS": ["*"]}) and null as an empty
 // element; and Condition. A present element is never nil.
 func parsePolicy(v configitem.Value) (*ciPolicy, error) {
-	if _, ok := v.Raw().(string); ok {
+	if _, ok := v.Text(); ok {
 		// Decoded once per item and cached: bucket and key policies arrive as
 		// JSON strings, and several rules read the same one.
 		decoded, err := v.JSON()

@@ -260,7 +260,7 @@ func checkNotebookPlatform(item *configitem.Item, p Params) Verdict {
 		return Skip("The item records no PlatformIdentifier (AWS Config may not record it, and a template that " +
 			"omits it gets SageMaker's current default), so the platform cannot be judged.")
 	}
-	s, ok := v.Raw().(string)
+	s, ok := v.Text()
 	if !ok {
 		return Fail("PlatformIdentifier is %s, not a platform identifier. Recreate the notebook instance on a "+
 			"supported platform.", mlDescribe(v))
@@ -313,7 +313,7 @@ func checkModelPrivateRegistry(item *configitem.Item, p Params) Verdict {
 			continue
 		}
 		imageValue := c.v.Field("Image")
-		image, isString := imageValue.Raw().(string)
+		image, isString := imageValue.Text()
 		image = strings.TrimSpace(image)
 		switch {
 		case image == "" && c.v.Field("ModelPackageName").Present():
@@ -390,7 +390,7 @@ func resourceTags(item *configitem.Item) map[string]string {
 		return out
 	}
 	for _, e := range t.List() {
-		k, ok := e.Field("Key").Raw().(string)
+		k, ok := e.Field("Key").Text()
 		if !ok || k == "" {
 			continue
 		}
@@ -440,7 +440,7 @@ func checkDomainAuthMode(item *configitem.Item, p Params) Verdict {
 		return Skip("requiredAuthMode is not set (the spec asks for no authentication mode), so there is nothing to judge.")
 	}
 	v := item.Config().Field("AuthMode")
-	got, ok := v.Raw().(string)
+	got, ok := v.Text()
 	got = strings.TrimSpace(got)
 	switch {
 	case ok && strings.EqualFold(got, want):

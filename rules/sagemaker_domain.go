@@ -60,7 +60,7 @@ func checkDomainVPCOnly(item *configitem.Item, _ Params) Verdict {
 	cfg := item.Config()
 	var problems []string
 	access := cfg.Field("AppNetworkAccessType")
-	mode, isString := access.Raw().(string)
+	mode, isString := access.Text()
 	mode = strings.TrimSpace(mode)
 	switch {
 	case isString && strings.EqualFold(mode, "VpcOnly"):

@@ -229,11 +229,11 @@ func endpointConfigVariants(cfg configitem.Value) []endpointVariant {
 	list := cfg.Field("ProductionVariants").List()
 	out := make([]endpointVariant, 0, len(list))
 	for i, v := range list {
-		name, _ := v.Field("VariantName").Raw().(string)
+		name, _ := v.Field("VariantName").Text()
 		if name = strings.TrimSpace(name); name == "" {
 			name = "#" + strconv.Itoa(i+1)
 		}
-		instanceType, _ := v.Field("InstanceType").Raw().(string)
+		instanceType, _ := v.Field("InstanceType").Text()
 		instanceType = strings.TrimSpace(instanceType)
 		serverless := v.Path("ServerlessConfig.MemorySizeInMB").Present() ||
 			v.Path("ServerlessConfig.MaxConcurrency").Present()

@@ -268,7 +268,7 @@ func cmkKeyShortfall(v configitem.Value) string {
 	if !v.Exists() || v.IsNull() {
 		return "is not set"
 	}
-	s, ok := v.Raw().(string)
+	s, ok := v.Text()
 	if !ok {
 		return "is " + mlDescribe(v) + ", not a KMS key"
 	}
@@ -316,8 +316,7 @@ func mlIsObject(v configitem.Value) bool {
 	if v.IsObject() {
 		return v.Present()
 	}
-	switch x := v.Raw().(type) {
-	case string:
+	if x, ok := v.Text(); ok {
 		t := strings.TrimSpace(x)
 		return strings.HasPrefix(t, "{") && t != "{}"
 	}
@@ -326,14 +325,15 @@ func mlIsObject(v configitem.Value) bool {
 
 // mlDescribe renders an unexpected value briefly for an annotation.
 func mlDescribe(v configitem.Value) string {
-	switch x := v.Raw().(type) {
-	case string:
+	x, isString := v.Text()
+	switch {
+	case isString:
 		return fmt.Sprintf("%q", mlClip(x, 24))
-	case []any:
+	case v.IsList():
 		return "a list"
-	case map[string]any:
+	case v.IsObject():
 		return "an object"
-	case nil:
+	case !v.Exists() || v.IsNull():
 		return "null"
 	}
 	return mlClip(v.Str(), 24)

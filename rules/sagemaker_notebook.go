@@ -131,7 +131,7 @@ func checkNotebookRootAccess(item *configitem.Item, _ Params) Verdict {
 // as it is, anything else (a list or object where Config records a string)
 // as compact JSON; long text is cut so the annotation keeps its advice.
 func describeNotebookValue(v configitem.Value) string {
-	text, isString := v.Raw().(string)
+	text, isString := v.Text()
 	if isString {
 		text = strings.TrimSpace(text)
 	} else {

@@ -73,7 +73,7 @@ func checkNotebookCMK(item *configitem.Item, p Params) Verdict {
 
 func checkNotebookLifecycleConfig(item *configitem.Item, p Params) Verdict {
 	v := item.Config().Field("LifecycleConfigName")
-	name, isString := v.Raw().(string)
+	name, isString := v.Text()
 	name = strings.TrimSpace(name)
 	switch {
 	case !v.Present():

@@ -129,7 +129,7 @@ func checkLifecycleScripts(item *configitem.Item, _ Params) Verdict {
 	var scripts []script
 	var unreadable []string
 	add := func(hook string, v configitem.Value) {
-		switch s, ok := v.Raw().(string); {
+		switch s, ok := v.Text(); {
 		case ok:
 			scripts = append(scripts, script{hook, s})
 		case v.Exists() && !v.IsNull():
@@ -141,7 +141,7 @@ func checkLifecycleScripts(item *configitem.Item, _ Params) Verdict {
 	} else {
 		for _, hook := range []string{"OnCreate", "OnStart"} {
 			v := cfg.Field(hook)
-			switch _, isString := v.Raw().(string); {
+			switch _, isString := v.Text(); {
 			case isString: // a Terraform plan's on_create and on_start
 				add(hook, v)
 				continue
