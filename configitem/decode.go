@@ -246,6 +246,18 @@ func (d *Decoder) DecodeString(s string) (*Item, error) {
 	return decodeString(s, &d.x)
 }
 
+// Release lets the Decoder reuse the memory of every item it decoded so
+// far. Call it only when none of them, and nothing taken from them but
+// strings (no Value, nothing Raw returned), is used any more: a Decoder
+// released after each batch allocates its items' trees once, not once per
+// batch. A Decoder that is released once must be released every batch: it
+// keeps what it decoded until then.
+func (d *Decoder) Release() {
+	d.start()
+	d.x.d.Recycle()
+	d.x.sub.Recycle()
+}
+
 func (d *Decoder) start() {
 	if !d.init {
 		d.x.d.ShareSlabs, d.x.sub.ShareSlabs, d.init = true, true, true

@@ -195,6 +195,9 @@ func Run(ctx context.Context, srcs []*Source, opts Options, sink Sink) (*Summary
 		go func() {
 			defer wg.Done()
 			for c := range jobs {
+				// The items this chunk's decoder decoded last time are
+				// long gone: only strings of them reached the results.
+				c.dec.Release()
 				if cap(c.out) >= len(c.recs) {
 					c.out = c.out[:len(c.recs)]
 				} else {

@@ -64,11 +64,111 @@ type boxes struct {
 	// (the policy held in a string, say), whose few values would leave
 	// most of a full-size one empty.
 	first int
+	// pool, once the Decoder recycles, gives the slabs out and takes them
+	// back.
+	pool *slabPool
 }
 
 // newBoxes returns the slabs for a document of n bytes.
-func newBoxes(n int, shared bool) boxes {
-	return boxes{shared: shared, first: min(max(n/64, 2), firstSlab)}
+func newBoxes(n int, shared bool, pool *slabPool) boxes {
+	return boxes{shared: shared, first: min(max(n/64, 2), firstSlab), pool: pool}
+}
+
+// slabPool keeps the slabs a recycling Decoder handed out since it last
+// recycled, and those it may hand out again.
+type slabPool struct {
+	strs  slabs[string]
+	nums  slabs[float64]
+	lists slabs[[]any]
+	elems slabs[any]
+	objs  slabs[Object]
+	mems  slabs[Member]
+}
+
+// The slabs of each kind; nil without a pool.
+func (p *slabPool) strsOf() *slabs[string] {
+	if p == nil {
+		return nil
+	}
+	return &p.strs
+}
+
+func (p *slabPool) numsOf() *slabs[float64] {
+	if p == nil {
+		return nil
+	}
+	return &p.nums
+}
+
+func (p *slabPool) listsOf() *slabs[[]any] {
+	if p == nil {
+		return nil
+	}
+	return &p.lists
+}
+
+func (p *slabPool) elemsOf() *slabs[any] {
+	if p == nil {
+		return nil
+	}
+	return &p.elems
+}
+
+func (p *slabPool) objsOf() *slabs[Object] {
+	if p == nil {
+		return nil
+	}
+	return &p.objs
+}
+
+func (p *slabPool) memsOf() *slabs[Member] {
+	if p == nil {
+		return nil
+	}
+	return &p.mems
+}
+
+func (p *slabPool) recycle() {
+	p.strs.recycle()
+	p.nums.recycle()
+	p.lists.recycle()
+	p.elems.recycle()
+	p.objs.recycle()
+	p.mems.recycle()
+}
+
+// slabs of one kind: those handed out, and those free again.
+type slabs[T any] struct {
+	out, free [][]T
+}
+
+// get returns an empty slab of capacity n, free or new: with no pool (nil),
+// new.
+func get[T any](s *slabs[T], n int) []T {
+	if s == nil {
+		return make([]T, 0, n)
+	}
+	var slab []T
+	if k := len(s.free); k > 0 && cap(s.free[k-1]) >= n {
+		slab, s.free = s.free[k-1], s.free[:k-1]
+	} else {
+		slab = make([]T, 0, n)
+	}
+	s.out = append(s.out, slab)
+	return slab
+}
+
+// recycle frees the slabs handed out, cleared (so that they keep nothing
+// alive); those larger than usual (a large object's) are let go.
+func (s *slabs[T]) recycle() {
+	for _, slab := range s.out {
+		if cap(slab) <= 4*maxSlab {
+			clear(slab[:cap(slab)])
+			s.free = append(s.free, slab[:0])
+		}
+	}
+	clear(s.out)
+	s.out = s.out[:0]
 }
 
 // generationSlabs is the number of entries (of 16 to 32 bytes) of a
@@ -94,7 +194,7 @@ func (b *boxes) slab(prev int) int {
 // str boxes s.
 func (b *boxes) str(s string) any {
 	if len(b.strs) == cap(b.strs) {
-		b.strs = make([]string, 0, b.slab(cap(b.strs)))
+		b.strs = get(b.pool.strsOf(), b.slab(cap(b.strs)))
 	}
 	b.strs = append(b.strs, s)
 	return box(stringType, unsafe.Pointer(&b.strs[len(b.strs)-1]))
@@ -103,7 +203,7 @@ func (b *boxes) str(s string) any {
 // float boxes f.
 func (b *boxes) float(f float64) any {
 	if len(b.nums) == cap(b.nums) {
-		b.nums = make([]float64, 0, b.slab(cap(b.nums)))
+		b.nums = get(b.pool.numsOf(), b.slab(cap(b.nums)))
 	}
 	b.nums = append(b.nums, f)
 	return box(floatType, unsafe.Pointer(&b.nums[len(b.nums)-1]))
@@ -117,7 +217,7 @@ func (b *boxes) elements(elems []any) []any {
 		return []any{}
 	}
 	if len(b.elems)+n > cap(b.elems) {
-		b.elems = make([]any, 0, max(b.slab(cap(b.elems)/4)*4, n))
+		b.elems = get(b.pool.elemsOf(), max(b.slab(cap(b.elems)/4)*4, n))
 	}
 	i := len(b.elems)
 	b.elems = append(b.elems, elems...)
@@ -127,7 +227,7 @@ func (b *boxes) elements(elems []any) []any {
 // list boxes l.
 func (b *boxes) list(l []any) any {
 	if len(b.lists) == cap(b.lists) {
-		b.lists = make([][]any, 0, b.slab(cap(b.lists)))
+		b.lists = get(b.pool.listsOf(), b.slab(cap(b.lists)))
 	}
 	b.lists = append(b.lists, l)
 	return box(listType, unsafe.Pointer(&b.lists[len(b.lists)-1]))

@@ -142,6 +142,7 @@ type Decoder struct {
 	elements []any
 	buf      []byte              // unescaping
 	seen     map[string]struct{} // the keys of a large Compact object
+	pool     *slabPool           // with ShareSlabs, once Recycle was called
 	boxes    boxes               // where values are boxed into interfaces
 }
 
@@ -154,7 +155,7 @@ func (d *Decoder) Reset(s string) {
 	d.s, d.i, d.depth = s, 0, 0
 	d.members, d.elements = d.members[:0], d.elements[:0]
 	if !d.ShareSlabs || d.boxes.full() {
-		d.boxes = newBoxes(len(s), d.ShareSlabs) // a new document's values share nothing with the last one's
+		d.boxes = newBoxes(len(s), d.ShareSlabs, d.pool) // a new document's values share nothing with the last one's
 	}
 	// Let an unusually large document's scratch space go rather than keep
 	// it for every later one.
@@ -167,6 +168,23 @@ func (d *Decoder) Reset(s string) {
 	if cap(d.buf) > maxScratch*16 {
 		d.buf = nil
 	}
+}
+
+// Recycle lets a Decoder with ShareSlabs reuse the memory of the values it
+// decoded since it last recycled: the caller promises that none of them is
+// used any more (a batch's, say, once the batch is judged). The first call
+// starts keeping the slabs handed out; a Decoder that recycles keeps them
+// until it next does, so it must do so every batch.
+func (d *Decoder) Recycle() {
+	if !d.ShareSlabs {
+		return
+	}
+	if d.pool == nil {
+		d.pool = new(slabPool)
+	} else {
+		d.pool.recycle()
+	}
+	d.boxes = newBoxes(len(d.s), true, d.pool)
 }
 
 // maxScratch bounds the scratch entries a Decoder keeps between documents.

@@ -32,12 +32,12 @@ var objectType = typeOf(Object(nil))
 func (b *boxes) object(members []Member) any {
 	n := len(members)
 	if len(b.mems)+n > cap(b.mems) {
-		b.mems = make([]Member, 0, max(b.slab(cap(b.mems)/4)*4, n))
+		b.mems = get(b.pool.memsOf(), max(b.slab(cap(b.mems)/4)*4, n))
 	}
 	i := len(b.mems)
 	b.mems = append(b.mems, members...)
 	if len(b.objs) == cap(b.objs) {
-		b.objs = make([]Object, 0, b.slab(cap(b.objs)))
+		b.objs = get(b.pool.objsOf(), b.slab(cap(b.objs)))
 	}
 	b.objs = append(b.objs, Object(b.mems[i:i+n:i+n]))
 	return box(objectType, unsafe.Pointer(&b.objs[len(b.objs)-1]))
