@@ -88,3 +88,71 @@ func TestSharedSlabsFreeWhatIsDropped(t *testing.T) {
 		})
 	}
 }
+
+// TestRecycle: a recycling Decoder decodes each batch right into the slabs
+// of the batch before, allocating nothing for them, and the slabs it keeps
+// hold nothing of the documents recycled.
+func TestRecycle(t *testing.T) {
+	d := &Decoder{ShareSlabs: true, Compact: true}
+	doc := func(i int) string {
+		return fmt.Sprintf(`{"name":"item-%d","tags":["a","b%d",{"k":"v%d"}],"n":%d,"o":{"p":{"q":"r%d"}}}`, i, i, i, i, i)
+	}
+	d.Recycle()
+	for round := range 3 { // values decoded into recycled slabs are right
+		for i := range 500 {
+			text := doc(round*1000 + i)
+			d.Reset(text)
+			v, err := d.Value()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want any
+			if err := json.Unmarshal([]byte(text), &want); err != nil {
+				t.Fatal(err)
+			}
+			if got := Plain(v); !reflect.DeepEqual(got, want) {
+				t.Fatalf("round %d: %s decodes as %#v", round, text, got)
+			}
+		}
+		d.Reset("")
+		d.Recycle()
+	}
+
+	docs := make([]string, 500)
+	for i := range docs {
+		docs[i] = doc(i)
+	}
+	decodeAll := func() {
+		for _, s := range docs {
+			d.Reset(s)
+			if _, err := d.Value(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		d.Reset("")
+		d.Recycle()
+	}
+	if allocs := testing.AllocsPerRun(3, decodeAll); allocs > 5 {
+		t.Errorf("a batch of 500 documents makes %.0f allocations once the slabs exist, want none", allocs)
+	}
+
+	var freed atomic.Int64
+	for i := range 500 {
+		buf := []byte(doc(i))
+		runtime.AddCleanup(&buf[0], func(*atomic.Int64) { freed.Add(1) }, &freed)
+		d.Reset(unsafe.String(&buf[0], len(buf)))
+		if _, err := d.Value(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d.Reset("") // the last document read is the Decoder's until the next
+	d.Recycle()
+	for range 5 {
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := freed.Load(); n < 500 {
+		t.Errorf("%d of 500 recycled documents collected: the kept slabs still refer to them", n)
+	}
+	runtime.KeepAlive(d)
+}
