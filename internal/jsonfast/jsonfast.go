@@ -17,6 +17,12 @@
 // Besides [Unmarshal], a [Decoder] walks a document whose shape the caller
 // knows, decoding the parts it wants and skipping (while checking) the rest,
 // so that a document is read once whatever its structure.
+//
+// For a caller that reads many documents and looks keys up itself
+// (configitem), a Decoder can return objects as an [Object], a list of
+// members rather than a map ([UnmarshalCompact], Decoder.Compact), share the
+// slabs its values live in between documents (ShareSlabs), and reuse them
+// once a batch of documents is done with (Recycle).
 package jsonfast
 
 import (

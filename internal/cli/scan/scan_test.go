@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -463,5 +464,32 @@ func TestRegionOfEveryPartition(t *testing.T) {
 		if r.code != 0 {
 			t.Errorf("--region %s: exit %d, %s", region, r.code, r.stderr)
 		}
+	}
+}
+
+// TestTableListsAFewPerRule: the table lists at most tableListed findings
+// of a rule and counts the rest; json lists every one, and the exit status
+// counts every one.
+func TestTableListsAFewPerRule(t *testing.T) {
+	var b strings.Builder
+	const n = tableListed + 15
+	for i := range n {
+		fmt.Fprintf(&b, `{"resourceType":"AWS::SageMaker::NotebookInstance","resourceId":"nb-%02d","configurationItemStatus":"OK",`+
+			`"configuration":{"DirectInternetAccess":"Enabled"}}`+"\n", i)
+	}
+	in := writeFile(t, "many.ndjson", b.String())
+	r := run(t, "--rule", "sagemaker-notebook-no-direct-internet", in)
+	if r.code != cmdutil.ExitFindings {
+		t.Fatalf("exit %d, want %d; stderr %s", r.code, cmdutil.ExitFindings, r.stderr)
+	}
+	if got := strings.Count(r.stdout, "nb-"); got != tableListed {
+		t.Errorf("the table lists %d findings, want %d:\n%s", got, tableListed, r.stdout)
+	}
+	if !strings.Contains(r.stdout, "... and 15 more non-compliant for sagemaker-notebook-no-direct-internet") {
+		t.Errorf("the table does not count the findings it leaves out:\n%s", r.stdout)
+	}
+	r = run(t, "--rule", "sagemaker-notebook-no-direct-internet", "--format", "json", in)
+	if got := strings.Count(r.stdout, `"NON_COMPLIANT"`); got != n {
+		t.Errorf("json lists %d non-compliant evaluations, want %d", got, n)
 	}
 }
