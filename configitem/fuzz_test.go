@@ -109,6 +109,10 @@ func fuzzSeeds(f *testing.F) [][]byte {
 // last value.
 //
 //	go test ./configitem -run '^$' -fuzz '^FuzzDecodeMatchesLegacy$' -fuzztime 1m
+// fuzzBatch decodes every input of FuzzDecodeMatchesLegacy in turn, as a
+// scan's decoder does.
+var fuzzBatch configitem.Decoder
+
 func FuzzDecodeMatchesLegacy(f *testing.F) {
 	for _, s := range fuzzSeeds(f) {
 		f.Add(s)
@@ -119,6 +123,13 @@ func FuzzDecodeMatchesLegacy(f *testing.F) {
 			(err == nil && legacyDiff(fromString, toLegacy(got)) != "") {
 			t.Fatalf("DecodeString(%q) differs from Decode: %v, %v", data, errString, err)
 		}
+		// A batch Decoder, into whose recycled slabs the last inputs were
+		// decoded, decodes it alike.
+		batched, errBatch := fuzzBatch.DecodeString(string(data))
+		if (err == nil) != (errBatch == nil) || (err == nil && legacyDiff(batched, toLegacy(got)) != "") {
+			t.Fatalf("Decoder.DecodeString(%q) differs from Decode: %v, %v", data, errBatch, err)
+		}
+		fuzzBatch.Release()
 		want, wantErr := legacyDecode(data)
 		if dup := (*jsonfast.DuplicateKeyError)(nil); errors.As(err, &dup) {
 			return

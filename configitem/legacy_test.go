@@ -202,12 +202,13 @@ func decodeTime(raw json.RawMessage) (time.Time, error) {
 		if s == "" {
 			return time.Time{}, nil
 		}
+		written := s
 		if len(s) > 10 && s[10] == ' ' { // RFC 3339 5.6: a space may stand for T
 			s = s[:10] + "T" + s[11:]
 		}
 		parsed, err := time.Parse(time.RFC3339Nano, s)
-		if err != nil {
-			return time.Time{}, fmt.Errorf("want an RFC 3339 time, got %q", truncate([]byte(s)))
+		if err != nil { // quoting the time as written, not as rewritten
+			return time.Time{}, fmt.Errorf("want an RFC 3339 time, got %q", truncate([]byte(written)))
 		}
 		t = parsed.UTC()
 	default:
