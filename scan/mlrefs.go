@@ -81,35 +81,43 @@ func (m *mlRefs) read(src *Source) {
 
 // add records what an AI resource's configuration refers to.
 func (m *mlRefs) add(item *configitem.Item) {
-	var walk func(v any, path string)
-	walk = func(v any, path string) {
-		switch t := v.(type) {
-		case string:
+	var walk func(v configitem.Value, path string)
+	walk = func(v configitem.Value, path string) {
+		switch t, isString := v.Text(); {
+		case isString:
 			by := fmt.Sprintf("%s %s (%s)", item.ResourceType, item.ResourceID, strings.TrimPrefix(path, "."))
+			// The names are kept for the whole scan: copies, so that they do
+			// not keep each item's input alive.
 			if b := cfnjudge.BucketInString(t); b != "" {
-				addRef(m.buckets, b, by)
+				addRef(m.buckets, strings.Clone(b), by)
 			}
 			if k, ok := kmsKeyID(t); ok {
-				addRef(m.keys, k, by)
+				addRef(m.keys, strings.Clone(k), by)
 			} else if strings.Contains(strings.ToLower(path), "kms") && !strings.ContainsAny(t, ":/ ") && t != "" {
-				addRef(m.keys, t, by) // a bare key ID
+				addRef(m.keys, strings.Clone(t), by) // a bare key ID
 			}
-		case map[string]any:
-			keys := make([]string, 0, len(t))
-			for k := range t {
-				keys = append(keys, k)
+		case v.IsObject():
+			type member struct {
+				key string
+				v   configitem.Value
 			}
-			sort.Strings(keys)
-			for _, k := range keys {
-				walk(t[k], path+"."+k)
+			var members []member
+			for k, x := range v.Members() {
+				members = append(members, member{k, x})
 			}
-		case []any:
-			for i, x := range t {
+			sort.Slice(members, func(i, j int) bool { return members[i].key < members[j].key })
+			for _, e := range members {
+				walk(e.v, path+"."+e.key)
+			}
+		case v.IsList():
+			i := 0
+			for x := range v.Elements() {
 				walk(x, fmt.Sprintf("%s[%d]", path, i))
+				i++
 			}
 		}
 	}
-	walk(item.Config().Raw(), "")
+	walk(item.Config(), "")
 }
 
 func addRef(m map[string]map[string]bool, key, by string) {
