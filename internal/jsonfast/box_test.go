@@ -123,16 +123,7 @@ func TestRecycle(t *testing.T) {
 	for i := range docs {
 		docs[i] = doc(i)
 	}
-	decodeAll := func() {
-		for _, s := range docs {
-			d.Reset(s)
-			if _, err := d.Value(); err != nil {
-				t.Fatal(err)
-			}
-		}
-		d.Reset("")
-		d.Recycle()
-	}
+	decodeAll := func() { decodeBatch(t, d, docs...) }
 	if allocs := testing.AllocsPerRun(3, decodeAll); allocs > 5 {
 		t.Errorf("a batch of 500 documents makes %.0f allocations once the slabs exist, want none", allocs)
 	}
@@ -183,20 +174,10 @@ func TestRecycleLetsAPeakGo(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			d := &Decoder{ShareSlabs: true, Compact: true}
-			batch := func(docs ...string) {
-				for _, s := range docs {
-					d.Reset(s)
-					if _, err := d.Value(); err != nil {
-						t.Fatal(err)
-					}
-				}
-				d.Reset("")
-				d.Recycle()
-			}
-			batch()
-			batch(huge)
+			decodeBatch(t, d)
+			decodeBatch(t, d, huge)
 			for range 2 {
-				batch(`{"name":"item","tags":["a","b",{"k":"v"}],"n":1}`, `{"o":{"p":{"q":"r"}}}`)
+				decodeBatch(t, d, `{"name":"item","tags":["a","b",{"k":"v"}],"n":1}`, `{"o":{"p":{"q":"r"}}}`)
 			}
 			if n := keptEntries(d.pool); n > 64<<10 {
 				t.Errorf("after small batches, the Decoder keeps %d slab entries of the huge one's", n)
@@ -206,6 +187,19 @@ func TestRecycleLetsAPeakGo(t *testing.T) {
 			}
 		})
 	}
+}
+
+// decodeBatch decodes docs with d, then recycles its slabs.
+func decodeBatch(t *testing.T, d *Decoder, docs ...string) {
+	t.Helper()
+	for _, s := range docs {
+		d.Reset(s)
+		if _, err := d.Value(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d.Reset("")
+	d.Recycle()
 }
 
 // keptEntries counts the entries of the slabs a pool keeps for reuse.
