@@ -109,14 +109,13 @@ func fuzzSeeds(f *testing.F) [][]byte {
 // last value.
 //
 //	go test ./configitem -run '^$' -fuzz '^FuzzDecodeMatchesLegacy$' -fuzztime 1m
-// fuzzBatch decodes every input of FuzzDecodeMatchesLegacy in turn, as a
-// scan's decoder does.
-var fuzzBatch configitem.Decoder
-
 func FuzzDecodeMatchesLegacy(f *testing.F) {
 	for _, s := range fuzzSeeds(f) {
 		f.Add(s)
 	}
+	// batch decodes every input in turn, as a scan's decoder does (the
+	// inputs of one process are tried one at a time).
+	var batch configitem.Decoder
 	f.Fuzz(func(t *testing.T, data []byte) {
 		got, err := configitem.Decode(data)
 		if fromString, errString := configitem.DecodeString(string(data)); (err == nil) != (errString == nil) ||
@@ -125,11 +124,11 @@ func FuzzDecodeMatchesLegacy(f *testing.F) {
 		}
 		// A batch Decoder, into whose recycled slabs the last inputs were
 		// decoded, decodes it alike.
-		batched, errBatch := fuzzBatch.DecodeString(string(data))
+		batched, errBatch := batch.DecodeString(string(data))
 		if (err == nil) != (errBatch == nil) || (err == nil && legacyDiff(batched, toLegacy(got)) != "") {
 			t.Fatalf("Decoder.DecodeString(%q) differs from Decode: %v, %v", data, errBatch, err)
 		}
-		fuzzBatch.Release()
+		batch.Release()
 		want, wantErr := legacyDecode(data)
 		if dup := (*jsonfast.DuplicateKeyError)(nil); errors.As(err, &dup) {
 			return

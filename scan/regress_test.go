@@ -6,15 +6,18 @@ package scan
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/aiguard/aiguard/configitem"
+	"github.com/aiguard/aiguard/internal/testenv/rulecases"
 	"github.com/aiguard/aiguard/orgspec"
 	"github.com/aiguard/aiguard/rules"
 )
@@ -601,3 +604,86 @@ func TestResultsOutliveTheBuffer(t *testing.T) {
 type sinkFunc func(r *Result) error
 
 func (f sinkFunc) Result(r *Result) error { return f(r) }
+
+// TestScanMatchesFreshDecode: a scan decodes items in place, into slabs
+// recycled from the chunk's last batch, with one decoder per chunk; every
+// verdict must be what the rule gives the item decoded on its own. The
+// items are the rule fixtures' CIs, as written and in the API shape
+// (configuration and supplementary values held in strings), enough of them
+// that every chunk and its decoder are used several times.
+func TestScanMatchesFreshDecode(t *testing.T) {
+	var lines [][]byte
+	for round := range 6 {
+		// Rounds 2 and 5 escape every character json.Marshal may: the
+		// strings of those items are unquoted copies, not views of the
+		// buffer.
+		for i, fx := range rulecases.Load(t) {
+			var ci map[string]any
+			if err := json.Unmarshal(fx.CI, &ci); err != nil {
+				t.Fatal(err)
+			}
+			ci["resourceId"] = fmt.Sprintf("%v-%d-%d", ci["resourceId"], round, i)
+			if round%2 == 1 { // the API shape
+				if cfg, ok := ci["configuration"].(map[string]any); ok {
+					data, _ := json.Marshal(cfg)
+					ci["configuration"] = string(data)
+				}
+				if supp, ok := ci["supplementaryConfiguration"].(map[string]any); ok {
+					out := map[string]any{}
+					for k, v := range supp {
+						if _, isString := v.(string); !isString {
+							data, _ := json.Marshal(v)
+							v = string(data)
+						}
+						out[k] = v
+					}
+					ci["supplementaryConfiguration"] = out
+				}
+			}
+			data, err := json.Marshal(ci)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if round%3 == 2 {
+				data = bytes.ReplaceAll(data, []byte("o"), []byte(`\u006f`)) // in no literal
+			}
+			lines = append(lines, data)
+		}
+	}
+	reg := rules.Catalog()
+	_, results := scanBytes(t, "items.ndjson", append(bytes.Join(lines, []byte("\n")), '\n'), Options{Registry: reg, Workers: 2})
+	if len(results) != len(lines) {
+		t.Fatalf("%d results, want %d", len(results), len(lines))
+	}
+	for i, r := range results {
+		item, err := configitem.Decode(lines[i])
+		if err != nil {
+			t.Fatalf("item %d: %v", i, err)
+		}
+		if r.Problem != nil {
+			t.Errorf("item %d: %v", i, r.Problem)
+			continue
+		}
+		if r.Resource.ID != item.ResourceID || r.Resource.Type != item.ResourceType || r.Resource.ARN != item.ARN {
+			t.Errorf("item %d: resource %+v, want %s %s", i, r.Resource, item.ResourceType, item.ResourceID)
+		}
+		var want []rules.Evaluation
+		for _, rule := range reg.All() {
+			if rule.Check == nil || !rule.Covers(item.ResourceType) {
+				continue
+			}
+			c, err := rule.Configure(rule.OwnParams(nil))
+			if err != nil {
+				t.Fatal(err)
+			}
+			ev, _ := c.EvaluateChange(item, false, testNow)
+			want = append(want, ev)
+		}
+		got := slices.Clone(r.Evaluations)
+		slices.SortFunc(got, func(a, b rules.Evaluation) int { return strings.Compare(a.RuleID, b.RuleID) })
+		slices.SortFunc(want, func(a, b rules.Evaluation) int { return strings.Compare(a.RuleID, b.RuleID) })
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("item %d (%s %s): the scan gives\n%+v\nwant\n%+v", i, item.ResourceType, item.ResourceID, got, want)
+		}
+	}
+}

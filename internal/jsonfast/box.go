@@ -159,8 +159,11 @@ func get[T any](s *slabs[T], n int) []T {
 }
 
 // recycle frees the slabs handed out, cleared (so that they keep nothing
-// alive); those larger than usual (a large object's) are let go.
+// alive); those larger than usual (a large object's) are let go, and so
+// are the free slabs beyond twice what this batch took: a batch with a
+// huge document must not make the Decoder keep its slabs for ever.
 func (s *slabs[T]) recycle() {
+	used := len(s.out)
 	for _, slab := range s.out {
 		if cap(slab) <= 4*maxSlab {
 			clear(slab[:cap(slab)])
@@ -169,6 +172,10 @@ func (s *slabs[T]) recycle() {
 	}
 	clear(s.out)
 	s.out = s.out[:0]
+	if keep := 2*used + 8; len(s.free) > keep {
+		clear(s.free[keep:])
+		s.free = s.free[:keep]
+	}
 }
 
 // generationSlabs is the number of entries (of 16 to 32 bytes) of a

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"runtime"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -122,16 +123,7 @@ func TestRecycle(t *testing.T) {
 	for i := range docs {
 		docs[i] = doc(i)
 	}
-	decodeAll := func() {
-		for _, s := range docs {
-			d.Reset(s)
-			if _, err := d.Value(); err != nil {
-				t.Fatal(err)
-			}
-		}
-		d.Reset("")
-		d.Recycle()
-	}
+	decodeAll := func() { decodeBatch(t, d, docs...) }
 	if allocs := testing.AllocsPerRun(3, decodeAll); allocs > 5 {
 		t.Errorf("a batch of 500 documents makes %.0f allocations once the slabs exist, want none", allocs)
 	}
@@ -155,4 +147,71 @@ func TestRecycle(t *testing.T) {
 		t.Errorf("%d of 500 recycled documents collected: the kept slabs still refer to them", n)
 	}
 	runtime.KeepAlive(d)
+}
+
+// TestRecycleLetsAPeakGo: a batch with one huge document takes many slabs,
+// which a recycling Decoder keeps for the next batch, but not for ever:
+// once its batches are small again it lets the surplus go. A scan's chunk
+// decoders would otherwise each keep the memory of the largest item they
+// ever read (tens of megabytes for a 6 MB CI) for the rest of the scan.
+func TestRecycleLetsAPeakGo(t *testing.T) {
+	many := func(format string, n int) string {
+		var b strings.Builder
+		for i := range n {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, format, i)
+		}
+		return b.String()
+	}
+	for name, huge := range map[string]string{
+		"objects": "[" + many(`{"a":"b%d"}`, 200_000) + "]",
+		"strings": "[" + many(`"s%d"`, 400_000) + "]",
+		"numbers": "[" + many(`%d`, 400_000) + "]",
+		"lists":   "[" + many(`[%d]`, 200_000) + "]",
+		"keys":    "{" + many(`"k%d":1`, 200_000) + "}",
+	} {
+		t.Run(name, func(t *testing.T) {
+			d := &Decoder{ShareSlabs: true, Compact: true}
+			decodeBatch(t, d)
+			decodeBatch(t, d, huge)
+			for range 2 {
+				decodeBatch(t, d, `{"name":"item","tags":["a","b",{"k":"v"}],"n":1}`, `{"o":{"p":{"q":"r"}}}`)
+			}
+			if n := keptEntries(d.pool); n > 64<<10 {
+				t.Errorf("after small batches, the Decoder keeps %d slab entries of the huge one's", n)
+			}
+			if d.seen != nil && name == "keys" {
+				t.Error("the Decoder keeps the key set of a huge object")
+			}
+		})
+	}
+}
+
+// decodeBatch decodes docs with d, then recycles its slabs.
+func decodeBatch(t *testing.T, d *Decoder, docs ...string) {
+	t.Helper()
+	for _, s := range docs {
+		d.Reset(s)
+		if _, err := d.Value(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d.Reset("")
+	d.Recycle()
+}
+
+// keptEntries counts the entries of the slabs a pool keeps for reuse.
+func keptEntries(p *slabPool) int {
+	return freeEntries(&p.strs) + freeEntries(&p.nums) + freeEntries(&p.lists) +
+		freeEntries(&p.elems) + freeEntries(&p.objs) + freeEntries(&p.mems)
+}
+
+func freeEntries[T any](s *slabs[T]) int {
+	n := 0
+	for _, slab := range s.free {
+		n += cap(slab)
+	}
+	return n
 }

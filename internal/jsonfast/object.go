@@ -77,7 +77,13 @@ func (d *Decoder) firstRepeat(members []Member) int {
 	if d.seen == nil {
 		d.seen = make(map[string]struct{}, len(members))
 	}
-	defer clear(d.seen)
+	defer func() {
+		if len(d.seen) > maxScratch { // a huge object's: not kept for the next
+			d.seen = nil
+		} else {
+			clear(d.seen)
+		}
+	}()
 	for i, m := range members {
 		if _, ok := d.seen[m.Key]; ok {
 			return i
