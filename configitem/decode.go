@@ -239,8 +239,10 @@ func (d *Decoder) Decode(data []byte) (*Item, error) {
 }
 
 // DecodeString decodes one CI without copying s, as the package-level
-// DecodeString does: the strings of the item's configuration share s's
-// memory. (Its own fields, the ID, type, account and the like, never do.)
+// DecodeString does: the strings of the item's configuration and
+// supplementary configuration (its keys and raw values included) share s's
+// memory. Its own fields (ID, type, ARN, account, tags, relationships)
+// never do.
 func (d *Decoder) DecodeString(s string) (*Item, error) {
 	d.start()
 	return decodeString(s, &d.x)
@@ -262,6 +264,14 @@ func (d *Decoder) start() {
 	if !d.init {
 		d.x.d.ShareSlabs, d.x.sub.ShareSlabs, d.init = true, true, true
 	}
+}
+
+// decodeOnce decodes the CI in s into it and leaves x ready for the next,
+// whatever happens: a decoder left holding an item's fields would give
+// them to the next item.
+func (x *itemDecoder) decodeOnce(it *Item, s string) error {
+	defer x.reset()
+	return x.decode(it, s)
 }
 
 // decodeItem decodes the CI in s, which starts with '{', into it.

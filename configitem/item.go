@@ -235,8 +235,7 @@ func decode(data []byte, x *itemDecoder) (*Item, error) {
 	if x == nil {
 		err = decodeItem(it, string(trimmed))
 	} else {
-		err = x.decode(it, string(trimmed))
-		x.reset()
+		err = x.decodeOnce(it, string(trimmed))
 	}
 	if err != nil {
 		return nil, err
@@ -262,8 +261,7 @@ func decodeString(s string, x *itemDecoder) (*Item, error) {
 	if x == nil {
 		err = decodeItem(it, trimmed)
 	} else {
-		err = x.decode(it, trimmed)
-		x.reset()
+		err = x.decodeOnce(it, trimmed)
 	}
 	if err != nil {
 		return nil, err

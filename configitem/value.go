@@ -1,12 +1,9 @@
 package configitem
 
 import (
-	"cmp"
 	"encoding/json"
 	"iter"
 	"math"
-	"reflect"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -152,7 +149,7 @@ func (v Value) Field(name string) Value {
 	if x, ok := lookupFlipped(m, name); ok {
 		return Value{v: x, ok: true, memo: v.memo}
 	}
-	if k, ok := v.memo.foldKey(m, name); ok {
+	if k, ok := foldKey(m, name); ok {
 		return Value{v: m[k], ok: true, memo: v.memo}
 	}
 	return Value{}
@@ -432,116 +429,13 @@ func (v Value) JSON() (Value, error) {
 	return Value{v: e.v, ok: true, memo: v.memo}, nil
 }
 
-// itemMemo keeps what lookups on one item work out, so that each is
-// worked out once: the decoded form of the item's JSON strings (a bucket
-// policy held as a string is parsed once however many lookups descend into
-// it), and for its larger objects an index of their keys by case-folded
-// name (a rule asking for a field the resource does not have costs a map
-// access instead of a walk over every key). Its mutex makes it safe for
-// the goroutines that share an item.
+// itemMemo keeps the decoded form of an item's JSON strings, so that each
+// is decoded once (a bucket policy held as a string is parsed once however
+// many lookups descend into it). Its mutex makes it safe for the goroutines
+// that share an item.
 type itemMemo struct {
-	mu    sync.Mutex
-	m     map[string]embedded // by the string's text
-	folds map[uintptr]foldIndex
-}
-
-// foldIndex lists the keys of obj by the hash of their case-folded form,
-// and by key among equal hashes, so that the smallest key of a form comes
-// first. It holds obj so that obj's address, its key in itemMemo.folds,
-// cannot be reused by another map while it is there. Hashing the folded
-// form as it goes, rather than keeping it, costs one allocation an object.
-type foldIndex struct {
-	obj  map[string]any
-	keys []foldEntry
-}
-
-type foldEntry struct {
-	hash uint64
-	key  string
-}
-
-// foldIndexMin is the size from which an object gets a foldIndex: walking a
-// few keys costs less than building one.
-const foldIndexMin = 8
-
-// foldKey returns the key of obj that equals name case-insensitively, the
-// smallest when several do, as the package-level foldKey does.
-func (m *itemMemo) foldKey(obj map[string]any, name string) (string, bool) {
-	if m == nil || len(obj) < foldIndexMin {
-		return foldKey(obj, name)
-	}
-	id := reflect.ValueOf(obj).Pointer()
-	m.mu.Lock()
-	idx, found := m.folds[id]
-	m.mu.Unlock()
-	if !found {
-		idx = foldIndex{obj: obj, keys: make([]foldEntry, 0, len(obj))}
-		for k := range obj {
-			idx.keys = append(idx.keys, foldEntry{hash: foldHash(k), key: k})
-		}
-		slices.SortFunc(idx.keys, func(a, b foldEntry) int {
-			if c := cmp.Compare(a.hash, b.hash); c != 0 {
-				return c
-			}
-			return strings.Compare(a.key, b.key)
-		})
-		m.mu.Lock()
-		if prev, ok := m.folds[id]; ok {
-			idx = prev
-		} else {
-			if m.folds == nil {
-				m.folds = make(map[uintptr]foldIndex)
-			}
-			m.folds[id] = idx
-		}
-		m.mu.Unlock()
-	}
-	h := foldHash(name)
-	i, _ := slices.BinarySearchFunc(idx.keys, h, func(e foldEntry, h uint64) int { return cmp.Compare(e.hash, h) })
-	for ; i < len(idx.keys) && idx.keys[i].hash == h; i++ {
-		if strings.EqualFold(idx.keys[i].key, name) { // not a collision of hashes
-			return idx.keys[i].key, true
-		}
-	}
-	return "", false
-}
-
-// foldHash is the FNV-1a hash of s's case-folded form, computed without
-// building it: ASCII letters fold to upper case, other runes to the
-// smallest rune of their fold orbit, and invalid UTF-8 to U+FFFD (which is
-// how EqualFold decodes it), so strings that strings.EqualFold reports
-// equal hash alike.
-func foldHash(s string) uint64 {
-	const offset, prime = 14695981039346656037, 1099511628211
-	h := uint64(offset)
-	for i := 0; i < len(s); {
-		if c := s[i]; c < utf8.RuneSelf {
-			if 'a' <= c && c <= 'z' {
-				c -= 'a' - 'A'
-			}
-			h = (h ^ uint64(c)) * prime
-			i++
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		var buf [utf8.UTFMax]byte
-		for _, c := range utf8.AppendRune(buf[:0], foldRune(r)) {
-			h = (h ^ uint64(c)) * prime
-		}
-		i += n
-	}
-	return h
-}
-
-// foldRune returns the smallest rune of r's fold orbit.
-func foldRune(r rune) rune {
-	for {
-		r2 := unicode.SimpleFold(r)
-		if r2 <= r {
-			return r2
-		}
-		r = r2
-	}
+	mu sync.Mutex
+	m  map[string]embedded // by the string's text
 }
 
 type embedded struct {

@@ -113,7 +113,8 @@ with those of --team (or of the team owning --account-id), as the packs
 deployed from the spec would.
 
 --format table (default) prints compliance per rule and the findings
-(at most 25 per rule; json, sarif and junit list every one);
+(at most 25 per rule, and 25 suppressed; json, sarif, junit and asff list
+every one);
 json prints every evaluation with the keys of aiguard evaluate plus
 severity, accountId, awsRegion, file, line and column; sarif prints a
 SARIF 2.1.0 log for GitHub code scanning; junit prints JUnit XML (a test
