@@ -5,11 +5,9 @@ package hunt
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
-	"slices"
 	"strings"
 	"time"
 
@@ -186,18 +184,18 @@ func runHunt(opts *Options) error {
 	if err != nil {
 		return err
 	}
-	r := &report{res: res, reg: opts.Registry, now: now()}
 	switch opts.Out.Format {
 	case cmdutil.FormatTable:
-		err = r.table(out, cmdutil.NewPalette(out, os.Getenv))
+		err = writeTable(out, cmdutil.NewPalette(out, os.Getenv), res)
 	case cmdutil.FormatJSON:
-		err = r.json(out)
+		err = hunt.WriteJSON(out, res)
 	case cmdutil.FormatASFF:
-		err = r.asff(out)
+		err = hunt.WriteASFF(out, res, opts.Registry, now())
 	case cmdutil.FormatSARIF:
-		err = r.sarif(out)
+		wd, _ := os.Getwd()
+		err = hunt.WriteSARIF(out, res, opts.Registry, now(), wd)
 	case cmdutil.FormatMarkdown:
-		err = r.markdown(out)
+		err = hunt.WriteMarkdown(out, res, opts.Registry)
 	}
 	if cerr := out.Close(err != nil); err == nil {
 		err = cerr
@@ -224,7 +222,7 @@ func runHunt(opts *Options) error {
 		fmt.Fprintf(opts.IO.Err, "aiguard: skipped %v\n", p)
 	}
 	if opts.Out.Format != cmdutil.FormatTable && opts.Out.Format != cmdutil.FormatMarkdown {
-		opts.Out.Notef(opts.IO, "%s", summaryLine(res))
+		opts.Out.Notef(opts.IO, "%s", res.Summary())
 	}
 	return exitStatus(res, failOn)
 }
@@ -239,13 +237,6 @@ func exitStatus(res *hunt.Result, failOn cmdutil.Threshold) error {
 	}
 	return cmdutil.Outcome(cmdutil.Count{N: n, One: "finding", Many: "findings"}, failOn,
 		cmdutil.Count{N: res.Skipped, One: "record", Many: "records"})
-}
-
-func summaryLine(res *hunt.Result) string {
-	return fmt.Sprintf("%s in %s from %s (%d looked at by a detection); %d skipped",
-		cmdutil.Count{N: len(res.Findings), One: "finding", Many: "findings"},
-		cmdutil.Count{N: int(res.Records), One: "record", Many: "records"},
-		cmdutil.Count{N: res.Files, One: "file", Many: "files"}, res.Matched, res.Skipped)
 }
 
 // progress renders the progress line of a hunt.
@@ -265,31 +256,14 @@ func sizeText(n int64) string {
 	return fmt.Sprintf("%d KiB", n>>10)
 }
 
-// report writes a hunt's result in each format.
-type report struct {
-	res *hunt.Result
-	reg *detections.Registry
-	now time.Time
-}
-
-func (r *report) json(w io.Writer) error {
-	findings := r.res.Findings
-	if findings == nil {
-		findings = []*detections.Finding{}
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(findings)
-}
-
-func (r *report) table(w io.Writer, p cmdutil.Palette) error {
-	if len(r.res.Findings) == 0 {
-		_, err := fmt.Fprintf(w, "No findings. %s.\n", summaryLine(r.res))
+// writeTable lists the findings for people.
+func writeTable(w io.Writer, p cmdutil.Palette, res *hunt.Result) error {
+	if len(res.Findings) == 0 {
+		_, err := fmt.Fprintf(w, "No findings. %s.\n", res.Summary())
 		return err
 	}
 	t := cmdutil.Table{Header: []string{"SEVERITY", "DETECTION", "ACCOUNT", "REGION", "PRINCIPAL", "FIRST SEEN (UTC)", "EVENTS", "WHAT"}, MaxWidth: 200}
-	for _, f := range r.res.Findings {
+	for _, f := range res.Findings {
 		t.Add(
 			cmdutil.Cell{Text: f.Severity, Paint: p.Severity},
 			cmdutil.Cell{Text: f.DetectionID},
@@ -304,7 +278,7 @@ func (r *report) table(w io.Writer, p cmdutil.Palette) error {
 	if err := t.Write(w, p); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(w, "\n%s.\n", summaryLine(r.res))
+	_, err := fmt.Fprintf(w, "\n%s.\n", res.Summary())
 	return err
 }
 
@@ -312,58 +286,5 @@ func orDash(s string) string {
 	if s == "" {
 		return "-"
 	}
-	return s
-}
-
-func (r *report) detection(id string) *detections.Detection {
-	d, _ := r.reg.Get(id)
-	return d
-}
-
-// asff writes one BatchImportFindings request body per line: at most
-// BatchSize findings, all of one account and Region (a finding is
-// imported from its own account).
-func (r *report) asff(w io.Writer) error {
-	return writeASFF(w, r.res.Findings, r.detection, r.now)
-}
-
-func (r *report) markdown(w io.Writer) error {
-	var b strings.Builder
-	b.WriteString("# aiguard hunt\n\n")
-	fmt.Fprintf(&b, "%s.\n\n", summaryLine(r.res))
-	if len(r.res.Findings) > 0 {
-		b.WriteString("| Severity | Detection | Account | Region | Principal | First seen (UTC) | Last seen (UTC) | Events | What |\n")
-		b.WriteString("|---|---|---|---|---|---|---|---|---|\n")
-		for _, f := range r.res.Findings {
-			fmt.Fprintf(&b, "| %s | `%s` | %s | %s | %s | %s | %s | %d | %s |\n", f.Severity, f.DetectionID, f.AccountID, f.AWSRegion,
-				mdCell(orDash(f.Principal)), f.FirstSeen.UTC().Format("2006-01-02 15:04:05"), f.LastSeen.UTC().Format("2006-01-02 15:04:05"),
-				f.EventCount, mdCell(f.Reason))
-		}
-		b.WriteString("\n## What to do\n\n")
-		var seen []string
-		for _, f := range r.res.Findings {
-			if slices.Contains(seen, f.DetectionID) {
-				continue
-			}
-			seen = append(seen, f.DetectionID)
-			if d := r.detection(f.DetectionID); d != nil {
-				fmt.Fprintf(&b, "- **%s** (`%s`, %s %s): %s\n", d.Title, d.ID, d.Technique.ID, d.Technique.Name, d.Remediation)
-			}
-		}
-	}
-	if len(r.res.NotRun) > 0 {
-		b.WriteString("\n## Detections that did not run\n\n")
-		for _, s := range r.res.NotRun {
-			fmt.Fprintf(&b, "- `%s`: it %s\n", s.ID, s.Reason)
-		}
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
-}
-
-// mdCell makes text safe inside a Markdown table cell.
-func mdCell(s string) string {
-	s = strings.ReplaceAll(s, "|", `\|`)
-	s = strings.ReplaceAll(s, "\n", " ")
 	return s
 }
