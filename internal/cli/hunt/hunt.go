@@ -38,6 +38,7 @@ type Options struct {
 	Detections []string
 	FailOn     string
 	MaxDelay   time.Duration
+	AllowEmpty bool
 
 	// Now is the report's clock (ASFF timestamps); tests fix it.
 	Now func() time.Time
@@ -83,9 +84,11 @@ BatchImportFindings request bodies, one per line (at most 100 findings of
 one account and Region each); sarif a SARIF 2.1.0 log; markdown a report.
 
 Exit status: 0 when nothing was found at or above --fail-on; 1 when
-something was; 2 for usage errors and inputs that cannot be read; 3 when
-records were skipped as malformed (each is reported on stderr with its
-position) and nothing reached --fail-on.`,
+something was; 2 for usage errors, inputs that cannot be read, and a hunt
+that read no CloudTrail record (each input that held none is named on
+stderr) unless --allow-empty; 3 when records were skipped as malformed
+(each is reported on stderr with its position) and nothing reached
+--fail-on.`,
 		Example: `  # A month of the organization trail, with the teams' working hours and networks from the spec
   aiguard hunt --config org.yaml trail/AWSLogs/o-exampleorg1/
 
@@ -109,6 +112,7 @@ position) and nothing reached --fail-on.`,
 	f.StringArrayVar(&opts.Detections, "detection", nil, "detection ID to run (repeatable; default: every enabled detection)")
 	f.StringVar(&opts.FailOn, "fail-on", "low", "exit 1 when a finding has this severity or higher: informational, low, medium, high, critical or none")
 	f.DurationVar(&opts.MaxDelay, "max-delay", hunt.DefaultMaxDelay, "how far out of event-time order a record may come and still be counted in order")
+	f.BoolVar(&opts.AllowEmpty, "allow-empty", false, "exit 0 rather than 2 when the inputs hold no CloudTrail record (a quiet window)")
 	return cmd
 }
 
@@ -224,11 +228,16 @@ func runHunt(opts *Options) error {
 	if opts.Out.Format != cmdutil.FormatTable && opts.Out.Format != cmdutil.FormatMarkdown {
 		opts.Out.Notef(opts.IO, "%s", res.Summary())
 	}
-	return exitStatus(res, failOn)
+	return exitStatus(res, failOn, opts.AllowEmpty)
 }
 
 // exitStatus turns the result into the command's exit code.
-func exitStatus(res *hunt.Result, failOn cmdutil.Threshold) error {
+func exitStatus(res *hunt.Result, failOn cmdutil.Threshold, allowEmpty bool) error {
+	if res.Records == 0 && res.Skipped == 0 && !allowEmpty {
+		// As a scan that evaluated nothing: a pipeline handed the wrong
+		// file must not pass as if the trail were clean.
+		return cmdutil.Usagef("the hunt read no CloudTrail records (pass --allow-empty when that is expected)")
+	}
 	n := 0
 	for _, f := range res.Findings {
 		if failOn.Trips(f.Severity) {
