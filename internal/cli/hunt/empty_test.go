@@ -1,47 +1,22 @@
 package hunt
 
 import (
-	"bytes"
-	goio "io"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/aiguard/aiguard/detections"
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
 )
 
-// huntEmpty runs the command with stdin as standard input; it leans on no
-// helper of the other test files.
-func huntEmpty(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
-	t.Helper()
-	var out, errOut bytes.Buffer
-	cmd := NewCmdHunt(&cmdutil.IO{In: strings.NewReader(stdin), Out: &out, Err: &errOut}, detections.Catalog(), func(o *Options) error {
-		o.IsTerminal = func(goio.Writer) bool { return false }
-		return runHunt(o)
-	})
-	cmd.SetArgs(args)
-	cmd.SilenceUsage, cmd.SilenceErrors = true, true
-	cmd.SetOut(&out)
-	cmd.SetErr(&errOut)
-	err := cmd.Execute()
-	if err != nil {
-		errOut.WriteString(err.Error())
-	}
-	return out.String(), errOut.String(), cmdutil.Code(err)
-}
-
 // TestHuntEmptyInput: inputs without a CloudTrail record are named on
 // stderr, and a hunt that read none fails as a scan that evaluated nothing
-// does, unless --allow-empty.
+// does, unless --allow-empty. (run and write are hunt_test.go's; standard
+// input is empty there.)
 func TestHuntEmptyInput(t *testing.T) {
 	dir := t.TempDir()
 	file := func(name, content string) string {
 		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		write(t, p, []byte(content))
 		return p
 	}
 	empty := file("empty.json", "")
@@ -53,25 +28,24 @@ func TestHuntEmptyInput(t *testing.T) {
 	const fail = "the hunt read no CloudTrail records (pass --allow-empty when that is expected)"
 	for _, tc := range []struct {
 		name  string
-		stdin string
 		args  []string
 		code  int
 		notes []string // inputs named as holding no records
 		err   string
 	}{
-		{"empty file", "", []string{empty}, cmdutil.ExitUsage, []string{empty}, fail},
-		{"blank lines", "", []string{blank}, cmdutil.ExitUsage, []string{blank}, fail},
-		{"log file without records", "", []string{logFile}, cmdutil.ExitUsage, []string{logFile}, fail},
-		{"lookup-events without events", "", []string{lookup}, cmdutil.ExitUsage, []string{lookup}, fail},
-		{"empty standard input", "", []string{"-"}, cmdutil.ExitUsage, []string{"standard input"}, fail},
-		{"every input empty", "", []string{empty, lookup}, cmdutil.ExitUsage, []string{empty, lookup}, fail},
-		{"--allow-empty", "", []string{"--allow-empty", empty}, cmdutil.ExitOK, []string{empty}, ""},
-		{"--allow-empty, json", "", []string{"--allow-empty", "--format", "json", empty}, cmdutil.ExitOK, []string{empty}, ""},
-		{"one empty input among others", "", []string{empty, record}, cmdutil.ExitOK, []string{empty}, ""},
-		{"no empty input", "", []string{record}, cmdutil.ExitOK, nil, ""},
+		{"empty file", []string{empty}, cmdutil.ExitUsage, []string{empty}, fail},
+		{"blank lines", []string{blank}, cmdutil.ExitUsage, []string{blank}, fail},
+		{"log file without records", []string{logFile}, cmdutil.ExitUsage, []string{logFile}, fail},
+		{"lookup-events without events", []string{lookup}, cmdutil.ExitUsage, []string{lookup}, fail},
+		{"empty standard input", []string{"-"}, cmdutil.ExitUsage, []string{"standard input"}, fail},
+		{"every input empty", []string{empty, lookup}, cmdutil.ExitUsage, []string{empty, lookup}, fail},
+		{"--allow-empty", []string{"--allow-empty", empty}, cmdutil.ExitOK, []string{empty}, ""},
+		{"--allow-empty, json", []string{"--allow-empty", "--format", "json", empty}, cmdutil.ExitOK, []string{empty}, ""},
+		{"one empty input among others", []string{empty, record}, cmdutil.ExitOK, []string{empty}, ""},
+		{"no empty input", []string{record}, cmdutil.ExitOK, nil, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			stdout, stderr, code := huntEmpty(t, tc.stdin, tc.args...)
+			stdout, stderr, code := run(t, tc.args...)
 			if code != tc.code {
 				t.Errorf("exit %d, want %d\n%s", code, tc.code, stderr)
 			}
@@ -97,7 +71,7 @@ func TestHuntEmptyInput(t *testing.T) {
 	}
 
 	// --quiet keeps the error, not the notes.
-	_, stderr, code := huntEmpty(t, "", "--quiet", empty)
+	_, stderr, code := run(t, "--quiet", empty)
 	if code != cmdutil.ExitUsage || stderr != fail {
 		t.Errorf("--quiet: exit %d, stderr %q", code, stderr)
 	}
