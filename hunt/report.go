@@ -12,6 +12,7 @@ import (
 	"github.com/aiguard/aiguard/asff"
 	"github.com/aiguard/aiguard/detections"
 	"github.com/aiguard/aiguard/internal/english"
+	"github.com/aiguard/aiguard/internal/textsafe"
 	"github.com/aiguard/aiguard/sarif"
 )
 
@@ -159,9 +160,13 @@ func WriteMarkdown(w io.Writer, r *Result, reg *detections.Registry) error {
 		b.WriteString("| Severity | Detection | Account | Region | Principal | First seen (UTC) | Last seen (UTC) | Events | What |\n")
 		b.WriteString("|---|---|---|---|---|---|---|---|---|\n")
 		for _, f := range r.Findings {
-			fmt.Fprintf(&b, "| %s | `%s` | %s | %s | %s | %s | %s | %d | %s |\n", f.Severity, f.DetectionID, f.AccountID, f.AWSRegion,
-				mdCell(dash(f.Principal)), f.FirstSeen.UTC().Format("2006-01-02 15:04:05"), f.LastSeen.UTC().Format("2006-01-02 15:04:05"),
-				f.EventCount, mdCell(f.Reason))
+			// What comes from the records (account, Region, principal, the
+			// reason built from them) is escaped: a record must not inject
+			// markup into a report someone renders.
+			fmt.Fprintf(&b, "| %s | `%s` | %s | %s | %s | %s | %s | %d | %s |\n", f.Severity, f.DetectionID,
+				textsafe.MarkdownCell(dash(f.AccountID)), textsafe.MarkdownCell(dash(f.AWSRegion)),
+				textsafe.MarkdownCell(dash(f.Principal)), f.FirstSeen.UTC().Format(time.DateTime),
+				f.LastSeen.UTC().Format(time.DateTime), f.EventCount, textsafe.MarkdownCell(f.Reason))
 		}
 		b.WriteString("\n## What to do\n\n")
 		var seen []string
@@ -190,12 +195,5 @@ func dash(s string) string {
 	if s == "" {
 		return "-"
 	}
-	return s
-}
-
-// mdCell makes text safe inside a Markdown table cell.
-func mdCell(s string) string {
-	s = strings.ReplaceAll(s, "|", `\|`)
-	s = strings.ReplaceAll(s, "\n", " ")
 	return s
 }

@@ -80,3 +80,15 @@ func unsafe(r rune) bool {
 	}
 	return false
 }
+
+// markdownSpecial are the characters that would end a Markdown table cell
+// or start markup (HTML, code, emphasis, links), written escaped.
+var markdownSpecial = strings.NewReplacer(`\`, `\\`, "|", `\|`, "<", "&lt;", ">", "&gt;", "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`)
+
+// MarkdownCell returns untrusted text as it may stand in a Markdown table
+// cell or list item: on one line (white space runs collapsed), with
+// control characters escaped as Line does, and nothing a renderer would
+// read as a column break, HTML or markup.
+func MarkdownCell(s string) string {
+	return markdownSpecial.Replace(Line(strings.Join(strings.Fields(s), " ")))
+}
