@@ -3,7 +3,6 @@ package validate
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -11,6 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spf13/cobra"
+
+	"github.com/aiguard/aiguard/internal/cli/clitest"
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
 	"github.com/aiguard/aiguard/rules"
 )
@@ -19,19 +21,10 @@ var specs = filepath.Join("..", "..", "..", "testdata", "specs")
 
 func run(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
-	var out, errOut bytes.Buffer
-	streams := &cmdutil.IO{In: strings.NewReader(stdin), Out: &out, Err: &errOut}
-	cmd := NewCmdValidate(streams, rules.Catalog(), nil)
-	cmd.SetArgs(args)
-	cmd.SetOut(&out)
-	cmd.SetErr(&errOut)
-	cmd.SilenceUsage, cmd.SilenceErrors = true, true
-	err := cmd.Execute()
-	var ee *cmdutil.ExitError
-	if err != nil && errors.As(err, &ee) && ee.Err != nil {
-		errOut.WriteString("aiguard: " + ee.Err.Error() + "\n")
-	}
-	return out.String(), errOut.String(), cmdutil.Code(err)
+	r := clitest.Run(t, stdin, func(streams *cmdutil.IO) *cobra.Command {
+		return NewCmdValidate(streams, rules.Catalog(), nil)
+	}, args...)
+	return r.Stdout, r.Stderr, r.Code
 }
 
 func TestValidate(t *testing.T) {
