@@ -187,6 +187,17 @@ func TestProgressBarDrawsAndClears(t *testing.T) {
 	stop := l.Start(progress(c, 4<<20))
 	time.Sleep(450 * time.Millisecond)
 	l.Printf("aiguard: a message\n")
+	// Wait for the bar to be drawn again, so that stop has a bar to clear:
+	// stopping right after the message would end the output with it
+	// whether or not stop clears.
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if _, after, _ := strings.Cut(buf.String(), "a message\n"); strings.Contains(after, "scanning [") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the bar was not drawn again after a message: %q", buf.String())
+		}
+	}
 	stop()
 	out := buf.String()
 	if !strings.Contains(out, "scanning [") || !strings.Contains(out, " 25%") || !strings.Contains(out, "42 items") {
@@ -195,7 +206,7 @@ func TestProgressBarDrawsAndClears(t *testing.T) {
 	if !strings.Contains(out, "\r\033[Kaiguard: a message\n") {
 		t.Errorf("a message should clear the bar's line first: %q", out)
 	}
-	if !strings.HasSuffix(out, "\r\033[K") && !strings.HasSuffix(out, "a message\n") {
+	if !strings.HasSuffix(out, "\r\033[K") {
 		t.Errorf("the bar should be cleared at the end: %q", out)
 	}
 }
@@ -403,6 +414,10 @@ func TestOutputAndQuiet(t *testing.T) {
 	}
 	if err := sariftest.Validate(data); err != nil {
 		t.Error(err)
+	}
+	// The overview the table prints without --quiet, and leaves out with it.
+	if r = run(t, "--fail-on", "none", "testdata/scan/template.yaml"); !strings.Contains(r.Stdout, "Scanned ") {
+		t.Fatalf("the table has no overview to leave out: %q", r.Stdout)
 	}
 	r = run(t, "--quiet", "--fail-on", "none", "testdata/scan/template.yaml")
 	if strings.Contains(r.Stdout, "Scanned ") || strings.Contains(r.Stdout, "Note:") {
