@@ -86,15 +86,38 @@ func checkJSONKeys(t *testing.T, f map[string]any) {
 	}
 }
 
+// exitCase is a command line of `aiguard lint` and what it must leave.
+type exitCase struct {
+	name       string
+	stdin      string
+	args       []string
+	code       int
+	stdout     string // exact, when set; "-" for empty
+	stderrPart string
+}
+
+// checkExitCases runs each case through run and checks its exit code,
+// stdout and stderr.
+func checkExitCases(t *testing.T, run func(t *testing.T, stdin string, args ...string) clitest.Result, tests []exitCase) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := run(t, tt.stdin, tt.args...)
+			if r.Code != tt.code {
+				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", r.Code, tt.code, r.Stdout, r.Stderr)
+			}
+			if tt.stdout == "-" && r.Stdout != "" || tt.stdout != "" && tt.stdout != "-" && r.Stdout != tt.stdout {
+				t.Errorf("stdout = %q, want %q", r.Stdout, tt.stdout)
+			}
+			if !strings.Contains(r.Stderr, tt.stderrPart) {
+				t.Errorf("stderr = %q, want it to contain %q", r.Stderr, tt.stderrPart)
+			}
+		})
+	}
+}
+
 func TestExitCodes(t *testing.T) {
-	tests := []struct {
-		name       string
-		stdin      string
-		args       []string
-		code       int
-		stdout     string // exact, when set
-		stderrPart string
-	}{
+	tests := []exitCase{
 		{name: "clean pack", args: []string{"testdata/packs/good/guard.yaml"}, code: 0, stdout: "-"},
 		{name: "clean pack json", args: []string{"--format", "json", "testdata/packs/good/guard.yaml"}, code: 0, stdout: "[]\n"},
 		{name: "warnings only", args: []string{"testdata/packs/bad/pack-parameter-unused.yaml"}, code: 0},
@@ -116,20 +139,7 @@ func TestExitCodes(t *testing.T) {
 		{name: "no files", args: nil, code: 2, stderrPart: "at least one template"},
 		{name: "stdin twice", args: []string{"-", "-"}, code: 2, stderrPart: "more than once"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			r := run(t, tt.stdin, tt.args...)
-			if r.Code != tt.code {
-				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", r.Code, tt.code, r.Stdout, r.Stderr)
-			}
-			if tt.stdout == "-" && r.Stdout != "" || tt.stdout != "" && tt.stdout != "-" && r.Stdout != tt.stdout {
-				t.Errorf("stdout = %q, want %q", r.Stdout, tt.stdout)
-			}
-			if !strings.Contains(r.Stderr, tt.stderrPart) {
-				t.Errorf("stderr = %q, want it to contain %q", r.Stderr, tt.stderrPart)
-			}
-		})
-	}
+	checkExitCases(t, run, tests)
 }
 
 // TestReferencePacks runs the command over AWS's sample packs: they pass.

@@ -69,14 +69,7 @@ func TestPolicyJSONKeys(t *testing.T) {
 
 func TestPolicyExitCodes(t *testing.T) {
 	good := "testdata/policies/good/scp-ai-guardrails.json"
-	tests := []struct {
-		name       string
-		stdin      string
-		args       []string
-		code       int
-		stdout     string // exact, when set; "-" for empty
-		stderrPart string
-	}{
+	tests := []exitCase{
 		{name: "clean", args: []string{"--type", "scp", good}, code: 0, stdout: "-"},
 		{name: "clean json", args: []string{"--type", "scp", "--format", "json", good}, code: 0, stdout: "[]\n"},
 		{name: "type in upper case", args: []string{"--type", "SCP", good}, code: 0, stdout: "-"},
@@ -97,20 +90,7 @@ func TestPolicyExitCodes(t *testing.T) {
 		{name: "no files", args: []string{"--type", "scp"}, code: 2, stderrPart: "at least one policy FILE"},
 		{name: "stdin twice", args: []string{"--type", "scp", "-", "-"}, code: 2, stderrPart: "more than once"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			r := runPolicyCmd(t, tt.stdin, tt.args...)
-			if r.Code != tt.code {
-				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", r.Code, tt.code, r.Stdout, r.Stderr)
-			}
-			if tt.stdout == "-" && r.Stdout != "" || tt.stdout != "" && tt.stdout != "-" && r.Stdout != tt.stdout {
-				t.Errorf("stdout = %q, want %q", r.Stdout, tt.stdout)
-			}
-			if !strings.Contains(r.Stderr, tt.stderrPart) {
-				t.Errorf("stderr = %q, want it to contain %q", r.Stderr, tt.stderrPart)
-			}
-		})
-	}
+	checkExitCases(t, runPolicyCmd, tests)
 }
 
 func TestPolicyTooLarge(t *testing.T) {
