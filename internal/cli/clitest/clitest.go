@@ -6,6 +6,7 @@ package clitest
 import (
 	"bytes"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -41,3 +42,24 @@ func Run(t testing.TB, stdin string, newCmd func(*cmdutil.IO) *cobra.Command, ar
 	}
 	return Result{Stdout: out.String(), Stderr: errOut.String(), Code: cmdutil.Code(err)}
 }
+
+// problemLine is how a command prints a problem of a spec it read.
+var problemLine = regexp.MustCompile(`^\S+:[0-9]+:[0-9]+: \S`)
+
+// ProblemLines fails unless stderr is want lines, each a problem of a spec
+// as file:line:column: message.
+func ProblemLines(t testing.TB, stderr string, want int) {
+	t.Helper()
+	lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
+	if len(lines) != want {
+		t.Errorf("%d lines on stderr, want %d:\n%s", len(lines), want, stderr)
+	}
+	for _, l := range lines {
+		if !IsProblemLine(l) {
+			t.Errorf("stderr line %q is not file:line:column: message", l)
+		}
+	}
+}
+
+// IsProblemLine reports whether l is file:line:column: message.
+func IsProblemLine(l string) bool { return problemLine.MatchString(l) }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -105,7 +104,6 @@ teams:
     dataClassification: internal
     kmsKeyArns:
 ` + keys.String()
-	problem := regexp.MustCompile(`^\S+:[0-9]+:[0-9]+: \S`)
 	tests := []struct {
 		name     string
 		stdin    string
@@ -139,15 +137,7 @@ teams:
 				}
 			}
 			if tt.errLines > 0 {
-				lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
-				if len(lines) != tt.errLines {
-					t.Errorf("%d lines on stderr, want %d:\n%s", len(lines), tt.errLines, stderr)
-				}
-				for _, l := range lines {
-					if !problem.MatchString(l) {
-						t.Errorf("not file:line:column: message: %q", l)
-					}
-				}
+				clitest.ProblemLines(t, stderr, tt.errLines)
 			}
 		})
 	}

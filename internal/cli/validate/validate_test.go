@@ -32,7 +32,6 @@ func TestValidate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	problem := regexp.MustCompile(`^\S+:[0-9]+:[0-9]+: \S`)
 	tests := []struct {
 		name      string
 		stdin     string
@@ -104,19 +103,11 @@ func TestValidate(t *testing.T) {
 				}
 			}
 			if tt.errLines > 0 {
-				lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
-				if len(lines) != tt.errLines {
-					t.Errorf("%d lines on stderr, want %d:\n%s", len(lines), tt.errLines, stderr)
-				}
-				for _, l := range lines {
-					if !problem.MatchString(l) {
-						t.Errorf("stderr line %q is not file:line:column: message", l)
-					}
-				}
+				clitest.ProblemLines(t, stderr, tt.errLines)
 			}
 			if tt.warnLines {
 				for _, l := range strings.Split(strings.TrimSuffix(stderr, "\n"), "\n") {
-					if !strings.Contains(l, ": warning: ") || !problem.MatchString(l) {
+					if !strings.Contains(l, ": warning: ") || !clitest.IsProblemLine(l) {
 						t.Errorf("warning line %q is not file:line:column: warning: message", l)
 					}
 				}
