@@ -11,8 +11,6 @@
 // (https://docs.aws.amazon.com/securityhub/latest/userguide/asff-required-attributes.html).
 package asff
 
-import "encoding/json"
-
 // Limits of BatchImportFindings and of the finding attributes.
 const (
 	// BatchSize is the most findings one BatchImportFindings call takes.
@@ -135,10 +133,4 @@ type Compliance struct {
 type FindingProviderFields struct {
 	Severity *Severity `json:"Severity,omitempty"`
 	Types    []string  `json:"Types,omitempty"`
-}
-
-// Batch is the request body of one BatchImportFindings call: the AWS CLI
-// takes it as --cli-input-json.
-type Batch struct {
-	Findings []json.RawMessage `json:"Findings"`
 }

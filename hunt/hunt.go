@@ -91,15 +91,17 @@ type Result struct {
 	// with why.
 	Active []*detections.Detection
 	NotRun []detections.SkippedDetection
-	// Notes are inputs passed over (found in a directory but holding no
-	// records) and other things a reader of the results should know.
+	// Notes are inputs passed over (found in a directory but not
+	// CloudTrail), inputs that held no records, and other things a reader
+	// of the results should know.
 	Notes []string
 }
 
-// Run hunts through the inputs. An input that cannot be opened or holds no
-// CloudTrail records is an error (one found by walking a directory is a
-// note instead); malformed records and broken inputs are counted in the
-// Result, never fatal.
+// Run hunts through the inputs. An input that cannot be opened or is not
+// CloudTrail is an error (one found by walking a directory is a note
+// instead); one in CloudTrail's format that holds no records is a note;
+// malformed records and broken inputs are counted in the Result, never
+// fatal.
 func Run(ctx context.Context, inputs []cloudtrail.Input, opts Options) (*Result, error) {
 	// A hunt decodes and drops a record per event, while what it keeps is
 	// small (windows, findings): a higher GC target than the default saves
@@ -161,6 +163,15 @@ func (e *engine) readInput(in cloudtrail.Input, res *Result) error {
 		p.Records.Add(n)
 	}
 	res.Skipped += r.Skipped()
+	if n == 0 && r.Skipped() == 0 {
+		// Most likely the wrong file (or an export of a quiet window): say
+		// which, as the totals alone do not.
+		name := in.Path
+		if name == "-" {
+			name = "standard input"
+		}
+		res.Notes = append(res.Notes, name+" held no CloudTrail records")
+	}
 	for _, p := range r.Problems() {
 		if len(res.Problems) < cloudtrail.MaxProblems {
 			res.Problems = append(res.Problems, p)

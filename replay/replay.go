@@ -95,11 +95,7 @@ func (rp *Replayer) Add(r *cloudtrail.Record) {
 		skip(why)
 		return
 	}
-	for k, v := range rp.impliedKeys(team, account) {
-		if _, set := req.Context[k]; !set {
-			req.Context[k] = v
-		}
-	}
+	addImplied(req.Context, rp.impliedKeys(team, account))
 	set, err := rp.set(team)
 	if err != nil {
 		skip(err.Error())
@@ -115,9 +111,8 @@ func (rp *Replayer) Add(r *cloudtrail.Record) {
 		rp.report.Allowed++
 		return
 	}
-	decision := "deny"
+	decision := Verdict(d)
 	if d.Uncertain {
-		decision = "may deny"
 		rp.report.MayDeny++
 	} else {
 		rp.report.Denied++
@@ -142,6 +137,18 @@ func (rp *Replayer) Add(r *cloudtrail.Record) {
 	if len(c.EventIDs) < maxEventIDs && r.EventID != "" {
 		c.EventIDs = append(c.EventIDs, strings.Clone(r.EventID))
 	}
+}
+
+// Verdict names a decision as the reports do: "allow", "deny", or "may
+// deny" when it depends on keys the request leaves unknown.
+func Verdict(d iameval.Decision) string {
+	switch {
+	case !d.Denied():
+		return "allow"
+	case d.Uncertain:
+		return "may deny"
+	}
+	return "deny"
 }
 
 func (rp *Replayer) set(team string) (iameval.Set, error) {

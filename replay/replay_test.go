@@ -15,39 +15,20 @@ import (
 	"time"
 
 	"github.com/aiguard/aiguard/cloudtrail"
-	"github.com/aiguard/aiguard/iameval"
 	"github.com/aiguard/aiguard/internal/testenv/golden"
-	"github.com/aiguard/aiguard/orgspec"
-	"github.com/aiguard/aiguard/policygen"
 )
 
-// exampleReplayer replays against the built-in example's policies.
+// exampleReplayer replays against the built-in example's policies as
+// aiguard simulate --cloudtrail does, with an --account for research, which
+// owns only an OU.
 func exampleReplayer(t testing.TB) *Replayer {
 	t.Helper()
-	spec, err := orgspec.Parse(orgspec.ExampleName, orgspec.Example())
-	if err != nil {
-		t.Fatal(err)
-	}
-	arts, err := policygen.Generate(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pol, err := policygen.CompilePolicies(arts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ev, err := iameval.New(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, org := exampleOrg(t)
 	teams := map[string]string{}
 	for _, tm := range exampleTeams {
 		teams[tm.account] = tm.name
 	}
-	return &Replayer{Eval: ev, Management: spec.Organization.ManagementAccount,
-		TeamOf:  func(a string) (string, bool) { t, ok := teams[a]; return t, ok },
-		SetFor:  func(team string) (iameval.Set, error) { return pol.Set(team, false) },
-		Implied: func(team, account string) map[string][]string { return policygen.ImpliedContext(spec, team, account) }}
+	return org.Replayer(teams)
 }
 
 // TestReplaySynthetic replays 1,200 synthetic records over the three

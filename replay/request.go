@@ -11,6 +11,10 @@
 // profile; the permission boundary and tags of IAM principals). Every
 // other condition key, such as the caller's principal tags, is unknown: a
 // call whose decision depends on one is "may deny", never allowed.
+//
+// Org is a spec's generated policies: it decides requests files' requests
+// (aiguard simulate --requests) and makes the Replayer of CloudTrail
+// records (--cloudtrail).
 package replay
 
 import (

@@ -1,12 +1,10 @@
 package scan
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
-	"sort"
 	"time"
 
 	"github.com/aiguard/aiguard/asff"
@@ -15,32 +13,19 @@ import (
 )
 
 // ASFFWriter writes the evaluations as AWS Security Finding Format findings
-// ready for BatchImportFindings: one line per batch, each line a request
-// body {"Findings": [...]} with at most 100 findings of a single account and
-// Region (BatchImportFindings with the default product ARN must be called
-// from the account the findings belong to), so each line can be sent with
-//
-//	aws securityhub batch-import-findings --region R --cli-input-json "$line"
-//
-// A finding's Id is derived from the rule and the resource, so the same
+// ready for BatchImportFindings: one request body per line, batched by
+// [asff.BatchWriter]. A finding's Id is derived from the rule and the resource, so the same
 // finding keeps its Id across scans and Security Hub updates it in place.
 type ASFFWriter struct {
-	w   *bufio.Writer
-	reg *rules.Registry
-	now time.Time
-	// pending batches, by account and Region
-	batches map[string]*asffBatch
-}
-
-type asffBatch struct {
-	ids      map[string]bool
-	findings [][]byte
+	batches *asff.BatchWriter
+	reg     *rules.Registry
+	now     time.Time
 }
 
 // NewASFFWriter returns a writer to w. now stands in for the capture time of
 // a CI that has none. Call Close to write the last batches.
 func NewASFFWriter(w io.Writer, reg *rules.Registry, now time.Time) *ASFFWriter {
-	return &ASFFWriter{w: bufio.NewWriterSize(w, 256<<10), reg: reg, now: now, batches: map[string]*asffBatch{}}
+	return &ASFFWriter{batches: asff.NewBatchWriter(w), reg: reg, now: now}
 }
 
 // Prepare builds and encodes the findings of a result, one line each:
@@ -97,57 +82,20 @@ func (a *ASFFWriter) Result(r *Result) error {
 		}
 		return fmt.Errorf("%s: cannot encode the ASFF finding", r.Pos)
 	}
-	key := r.Resource.AccountID + "/" + r.Resource.Region
-	batch := a.batches[key]
-	if batch == nil {
-		batch = &asffBatch{ids: map[string]bool{}}
-		a.batches[key] = batch
-	}
 	for line := range bytes.SplitSeq(bytes.TrimSuffix(r.Encoded, []byte("\n")), []byte("\n")) {
 		id, enc, _ := bytes.Cut(line, []byte("\t"))
-		// A history file can hold the same resource twice; one call must not
-		// carry the same Id twice, so the batch goes out first.
-		if batch.ids[string(id)] || len(batch.findings) == asff.BatchSize {
-			if err := a.flush(batch); err != nil {
-				return err
-			}
+		// A history file can hold the same resource twice: the batch writer
+		// sends the second in another call.
+		if err := a.batches.Add(r.Resource.AccountID, r.Resource.Region, string(id), enc); err != nil {
+			return err
 		}
-		batch.ids[string(id)] = true
-		batch.findings = append(batch.findings, enc)
 	}
 	return nil
 }
 
-func (a *ASFFWriter) flush(b *asffBatch) error {
-	if len(b.findings) == 0 {
-		return nil
-	}
-	a.w.WriteString(`{"Findings":[`)
-	for i, f := range b.findings {
-		if i > 0 {
-			a.w.WriteByte(',')
-		}
-		a.w.Write(f)
-	}
-	_, err := a.w.WriteString("]}\n")
-	b.findings = b.findings[:0]
-	clear(b.ids)
-	return err
-}
-
 // Close writes the remaining batches, in account and Region order.
 func (a *ASFFWriter) Close() error {
-	keys := make([]string, 0, len(a.batches))
-	for k := range a.batches {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		if err := a.flush(a.batches[k]); err != nil {
-			return err
-		}
-	}
-	return a.w.Flush()
+	return a.batches.Flush()
 }
 
 // FindingID is the stable Id of the finding of a rule on a resource (a

@@ -47,6 +47,24 @@ type Summary struct {
 	Worst rules.Severity
 }
 
+// NonCompliantAt counts the non-compliant findings that are not
+// suppressed, listed or omitted, whose rule's severity fails reports:
+// what decides a scan's exit status (--fail-on).
+func (s *Summary) NonCompliantAt(fails func(rules.Severity) bool) int {
+	n := 0
+	for _, f := range s.NonCompliant {
+		if fails(f.Rule.Severity) {
+			n++
+		}
+	}
+	for _, r := range s.Rules {
+		if fails(r.Rule.Severity) {
+			n += s.Omitted[r.Rule.ID]
+		}
+	}
+	return n
+}
+
 // InputSummary describes one input.
 type InputSummary struct {
 	Name    string

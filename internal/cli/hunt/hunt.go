@@ -5,11 +5,9 @@ package hunt
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
-	"slices"
 	"strings"
 	"time"
 
@@ -40,6 +38,7 @@ type Options struct {
 	Detections []string
 	FailOn     string
 	MaxDelay   time.Duration
+	AllowEmpty bool
 
 	// Now is the report's clock (ASFF timestamps); tests fix it.
 	Now func() time.Time
@@ -85,9 +84,11 @@ BatchImportFindings request bodies, one per line (at most 100 findings of
 one account and Region each); sarif a SARIF 2.1.0 log; markdown a report.
 
 Exit status: 0 when nothing was found at or above --fail-on; 1 when
-something was; 2 for usage errors and inputs that cannot be read; 3 when
-records were skipped as malformed (each is reported on stderr with its
-position) and nothing reached --fail-on.`,
+something was; 2 for usage errors, inputs that cannot be read, and a hunt
+that read no CloudTrail record (each input that held none is named on
+stderr) unless --allow-empty; 3 when records were skipped as malformed
+(each is reported on stderr with its position) and nothing reached
+--fail-on.`,
 		Example: `  # A month of the organization trail, with the teams' working hours and networks from the spec
   aiguard hunt --config org.yaml trail/AWSLogs/o-exampleorg1/
 
@@ -111,6 +112,7 @@ position) and nothing reached --fail-on.`,
 	f.StringArrayVar(&opts.Detections, "detection", nil, "detection ID to run (repeatable; default: every enabled detection)")
 	f.StringVar(&opts.FailOn, "fail-on", "low", "exit 1 when a finding has this severity or higher: informational, low, medium, high, critical or none")
 	f.DurationVar(&opts.MaxDelay, "max-delay", hunt.DefaultMaxDelay, "how far out of event-time order a record may come and still be counted in order")
+	f.BoolVar(&opts.AllowEmpty, "allow-empty", false, "exit 0 rather than 2 when the inputs hold no CloudTrail record (a quiet window)")
 	return cmd
 }
 
@@ -186,18 +188,18 @@ func runHunt(opts *Options) error {
 	if err != nil {
 		return err
 	}
-	r := &report{res: res, reg: opts.Registry, now: now()}
 	switch opts.Out.Format {
 	case cmdutil.FormatTable:
-		err = r.table(out, cmdutil.NewPalette(out, os.Getenv))
+		err = writeTable(out, cmdutil.NewPalette(out, os.Getenv), res)
 	case cmdutil.FormatJSON:
-		err = r.json(out)
+		err = hunt.WriteJSON(out, res)
 	case cmdutil.FormatASFF:
-		err = r.asff(out)
+		err = hunt.WriteASFF(out, res, opts.Registry, now())
 	case cmdutil.FormatSARIF:
-		err = r.sarif(out)
+		wd, _ := os.Getwd()
+		err = hunt.WriteSARIF(out, res, opts.Registry, now(), wd)
 	case cmdutil.FormatMarkdown:
-		err = r.markdown(out)
+		err = hunt.WriteMarkdown(out, res, opts.Registry)
 	}
 	if cerr := out.Close(err != nil); err == nil {
 		err = cerr
@@ -224,13 +226,18 @@ func runHunt(opts *Options) error {
 		fmt.Fprintf(opts.IO.Err, "aiguard: skipped %v\n", p)
 	}
 	if opts.Out.Format != cmdutil.FormatTable && opts.Out.Format != cmdutil.FormatMarkdown {
-		opts.Out.Notef(opts.IO, "%s", summaryLine(res))
+		opts.Out.Notef(opts.IO, "%s", res.Summary())
 	}
-	return exitStatus(res, failOn)
+	return exitStatus(res, failOn, opts.AllowEmpty)
 }
 
 // exitStatus turns the result into the command's exit code.
-func exitStatus(res *hunt.Result, failOn cmdutil.Threshold) error {
+func exitStatus(res *hunt.Result, failOn cmdutil.Threshold, allowEmpty bool) error {
+	if res.Records == 0 && res.Skipped == 0 && !allowEmpty {
+		// As a scan that evaluated nothing: a pipeline handed the wrong
+		// file must not pass as if the trail were clean.
+		return cmdutil.Usagef("the hunt read no CloudTrail records (pass --allow-empty when that is expected)")
+	}
 	n := 0
 	for _, f := range res.Findings {
 		if failOn.Trips(f.Severity) {
@@ -239,13 +246,6 @@ func exitStatus(res *hunt.Result, failOn cmdutil.Threshold) error {
 	}
 	return cmdutil.Outcome(cmdutil.Count{N: n, One: "finding", Many: "findings"}, failOn,
 		cmdutil.Count{N: res.Skipped, One: "record", Many: "records"})
-}
-
-func summaryLine(res *hunt.Result) string {
-	return fmt.Sprintf("%s in %s from %s (%d looked at by a detection); %d skipped",
-		cmdutil.Count{N: len(res.Findings), One: "finding", Many: "findings"},
-		cmdutil.Count{N: int(res.Records), One: "record", Many: "records"},
-		cmdutil.Count{N: res.Files, One: "file", Many: "files"}, res.Matched, res.Skipped)
 }
 
 // progress renders the progress line of a hunt.
@@ -265,31 +265,14 @@ func sizeText(n int64) string {
 	return fmt.Sprintf("%d KiB", n>>10)
 }
 
-// report writes a hunt's result in each format.
-type report struct {
-	res *hunt.Result
-	reg *detections.Registry
-	now time.Time
-}
-
-func (r *report) json(w io.Writer) error {
-	findings := r.res.Findings
-	if findings == nil {
-		findings = []*detections.Finding{}
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(findings)
-}
-
-func (r *report) table(w io.Writer, p cmdutil.Palette) error {
-	if len(r.res.Findings) == 0 {
-		_, err := fmt.Fprintf(w, "No findings. %s.\n", summaryLine(r.res))
+// writeTable lists the findings for people.
+func writeTable(w io.Writer, p cmdutil.Palette, res *hunt.Result) error {
+	if len(res.Findings) == 0 {
+		_, err := fmt.Fprintf(w, "No findings. %s.\n", res.Summary())
 		return err
 	}
 	t := cmdutil.Table{Header: []string{"SEVERITY", "DETECTION", "ACCOUNT", "REGION", "PRINCIPAL", "FIRST SEEN (UTC)", "EVENTS", "WHAT"}, MaxWidth: 200}
-	for _, f := range r.res.Findings {
+	for _, f := range res.Findings {
 		t.Add(
 			cmdutil.Cell{Text: f.Severity, Paint: p.Severity},
 			cmdutil.Cell{Text: f.DetectionID},
@@ -304,7 +287,7 @@ func (r *report) table(w io.Writer, p cmdutil.Palette) error {
 	if err := t.Write(w, p); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(w, "\n%s.\n", summaryLine(r.res))
+	_, err := fmt.Fprintf(w, "\n%s.\n", res.Summary())
 	return err
 }
 
@@ -312,58 +295,5 @@ func orDash(s string) string {
 	if s == "" {
 		return "-"
 	}
-	return s
-}
-
-func (r *report) detection(id string) *detections.Detection {
-	d, _ := r.reg.Get(id)
-	return d
-}
-
-// asff writes one BatchImportFindings request body per line: at most
-// BatchSize findings, all of one account and Region (a finding is
-// imported from its own account).
-func (r *report) asff(w io.Writer) error {
-	return writeASFF(w, r.res.Findings, r.detection, r.now)
-}
-
-func (r *report) markdown(w io.Writer) error {
-	var b strings.Builder
-	b.WriteString("# aiguard hunt\n\n")
-	fmt.Fprintf(&b, "%s.\n\n", summaryLine(r.res))
-	if len(r.res.Findings) > 0 {
-		b.WriteString("| Severity | Detection | Account | Region | Principal | First seen (UTC) | Last seen (UTC) | Events | What |\n")
-		b.WriteString("|---|---|---|---|---|---|---|---|---|\n")
-		for _, f := range r.res.Findings {
-			fmt.Fprintf(&b, "| %s | `%s` | %s | %s | %s | %s | %s | %d | %s |\n", f.Severity, f.DetectionID, f.AccountID, f.AWSRegion,
-				mdCell(orDash(f.Principal)), f.FirstSeen.UTC().Format("2006-01-02 15:04:05"), f.LastSeen.UTC().Format("2006-01-02 15:04:05"),
-				f.EventCount, mdCell(f.Reason))
-		}
-		b.WriteString("\n## What to do\n\n")
-		var seen []string
-		for _, f := range r.res.Findings {
-			if slices.Contains(seen, f.DetectionID) {
-				continue
-			}
-			seen = append(seen, f.DetectionID)
-			if d := r.detection(f.DetectionID); d != nil {
-				fmt.Fprintf(&b, "- **%s** (`%s`, %s %s): %s\n", d.Title, d.ID, d.Technique.ID, d.Technique.Name, d.Remediation)
-			}
-		}
-	}
-	if len(r.res.NotRun) > 0 {
-		b.WriteString("\n## Detections that did not run\n\n")
-		for _, s := range r.res.NotRun {
-			fmt.Fprintf(&b, "- `%s`: it %s\n", s.ID, s.Reason)
-		}
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
-}
-
-// mdCell makes text safe inside a Markdown table cell.
-func mdCell(s string) string {
-	s = strings.ReplaceAll(s, "|", `\|`)
-	s = strings.ReplaceAll(s, "\n", " ")
 	return s
 }

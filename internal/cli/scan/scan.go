@@ -396,17 +396,7 @@ func exitStatus(sum *scan.Summary, failOn cmdutil.Threshold, allowEmpty bool) er
 		return cmdutil.Usagef("the scan evaluated nothing: no input item is of a type the rules of the scan cover " +
 			"(pass --allow-empty when that is expected)")
 	}
-	n := 0
-	for _, f := range sum.NonCompliant {
-		if failOn.Trips(string(f.Rule.Severity)) {
-			n++
-		}
-	}
-	for _, r := range sum.Rules {
-		if failOn.Trips(string(r.Rule.Severity)) {
-			n += sum.Omitted[r.Rule.ID]
-		}
-	}
+	n := sum.NonCompliantAt(func(s rules.Severity) bool { return failOn.Trips(string(s)) })
 	return cmdutil.Outcome(cmdutil.Count{N: n, One: "non-compliant finding", Many: "non-compliant findings"}, failOn,
 		cmdutil.Count{N: sum.Skipped, One: "item", Many: "items"})
 }

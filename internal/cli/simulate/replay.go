@@ -7,35 +7,24 @@ import (
 	"maps"
 	"slices"
 	"strings"
-	"time"
 
+	"github.com/aiguard/aiguard/awsid"
 	"github.com/aiguard/aiguard/cloudtrail"
 	"github.com/aiguard/aiguard/iameval"
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
-	"github.com/aiguard/aiguard/policygen"
 	"github.com/aiguard/aiguard/replay"
 )
 
 // runReplay replays CloudTrail files against the spec's team policies.
-func runReplay(opts *Options) (err error) {
-	now := time.Now()
-	if opts.Now != nil {
-		now = opts.Now()
-	}
-	_, spec, err := cmdutil.LoadSpec(opts.IO, opts.ConfigFile, opts.Registry, now)
+func runReplay(opts *Options) error {
+	spec, err := loadSpec(opts)
 	if err != nil {
 		return err
 	}
-	cmdutil.PrintWarnings(opts.IO, spec)
 	teams := map[string]string{}
-	for _, t := range spec.Teams {
-		for _, a := range t.Accounts {
-			teams[a] = t.Name
-		}
-	}
 	for _, a := range opts.Accounts {
 		acct, team, ok := strings.Cut(a, "=")
-		if !ok || len(acct) != 12 || strings.Trim(acct, "0123456789") != "" {
+		if !ok || !awsid.IsAccountID(acct) {
 			return cmdutil.Usagef("--account %q: want ACCOUNT=TEAM with a 12-digit account ID", a)
 		}
 		if _, found := spec.Team(team); !found {
@@ -43,22 +32,15 @@ func runReplay(opts *Options) (err error) {
 		}
 		teams[acct] = team
 	}
-	arts, err := policygen.Generate(spec)
-	if err != nil {
-		return cmdutil.Usagef("simulate: %v", err)
-	}
-	pol, err := policygen.CompilePolicies(arts)
-	if err != nil {
-		return cmdutil.Usagef("simulate: %v", err)
-	}
 	ev, err := iameval.New(nil)
 	if err != nil {
 		return err
 	}
-	rp := &replay.Replayer{Eval: ev, Management: spec.Organization.ManagementAccount,
-		TeamOf:  func(a string) (string, bool) { t, ok := teams[a]; return t, ok },
-		SetFor:  func(team string) (iameval.Set, error) { return pol.Set(team, false) },
-		Implied: func(team, account string) map[string][]string { return policygen.ImpliedContext(spec, team, account) }}
+	org, err := newOrg(spec, ev)
+	if err != nil {
+		return err
+	}
+	rp := org.Replayer(teams)
 	inputs, err := cloudtrail.Expand(opts.CloudTrail)
 	if err != nil {
 		return cmdutil.Usagef("--cloudtrail: %v", err)
@@ -72,7 +54,7 @@ func runReplay(opts *Options) (err error) {
 		}
 	}
 	report := rp.Report()
-	if err := writeReplay(opts, report, unreadable); err != nil {
+	if err := writeReport(opts, func(out *cmdutil.Output) error { return writeReplayTo(opts, out, report, unreadable) }); err != nil {
 		return err
 	}
 	opts.Out.Notef(opts.IO, "replayed %d of %d calls: %d allowed, %d denied, %d may be denied (they depend on keys CloudTrail does not record)%s",
@@ -130,10 +112,6 @@ func skippedNote(skipped map[string]int, unreadable int) string {
 type replayJSON struct {
 	replay.Report
 	Unreadable int `json:"unreadable"`
-}
-
-func writeReplay(opts *Options, report replay.Report, unreadable int) error {
-	return writeReport(opts, func(out *cmdutil.Output) error { return writeReplayTo(opts, out, report, unreadable) })
 }
 
 func writeReplayTo(opts *Options, out *cmdutil.Output, report replay.Report, unreadable int) error {

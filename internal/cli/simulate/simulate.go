@@ -6,7 +6,6 @@
 package simulate
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -19,7 +18,7 @@ import (
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
 	"github.com/aiguard/aiguard/internal/inputfile"
 	"github.com/aiguard/aiguard/orgspec"
-	"github.com/aiguard/aiguard/policygen"
+	"github.com/aiguard/aiguard/replay"
 	"github.com/aiguard/aiguard/rules"
 )
 
@@ -156,23 +155,19 @@ func runSimulate(opts *Options) error {
 	if err != nil {
 		return err
 	}
-	setFor, err := policySets(opts)
+	decide, err := decider(opts, ev)
 	if err != nil {
 		return err
 	}
 	results := make([]result, 0, len(cases))
 	for _, c := range cases {
-		r, set, err := setFor(c)
-		if err != nil {
-			return cmdutil.Usagef("%s: request %s: %v", opts.RequestsFile, c.ID, err)
-		}
-		d, err := ev.Decide(r, set)
+		d, err := decide(c)
 		if err != nil {
 			return cmdutil.Usagef("%s: request %s: %v", opts.RequestsFile, c.ID, err)
 		}
 		results = append(results, result{c: c, d: d, mismatch: c.Mismatch(d)})
 	}
-	if err := writeResults(opts, results); err != nil {
+	if err := writeReport(opts, func(out *cmdutil.Output) error { return writeResultsTo(opts, out, results) }); err != nil {
 		return err
 	}
 	if opts.Check {
@@ -191,75 +186,49 @@ func runSimulate(opts *Options) error {
 	return nil
 }
 
-// policySets returns how to decide a request: the request and the
-// policies that apply, the spec's generated policies for its team, or the
-// --policy files. A team's request that does not set the keys the spec
-// implies for its principal (the organization path, which the team
-// statements placed at the root test) gets them.
-func policySets(opts *Options) (func(iameval.Case) (iameval.Request, iameval.Set, error), error) {
+// decider returns what decides a request: the --policy files, or the
+// policies generated from the spec.
+func decider(opts *Options, ev *iameval.Evaluator) (func(iameval.Case) (iameval.Decision, error), error) {
 	if len(opts.Policies) > 0 {
 		set, err := readPolicies(opts)
 		if err != nil {
 			return nil, err
 		}
-		return func(c iameval.Case) (iameval.Request, iameval.Set, error) { return c.Request(), set, nil }, nil
+		return func(c iameval.Case) (iameval.Decision, error) { return ev.Decide(c.Request(), set) }, nil
 	}
-	spec, pol, err := specPolicies(opts)
+	spec, err := loadSpec(opts)
 	if err != nil {
 		return nil, err
 	}
-	return func(c iameval.Case) (iameval.Request, iameval.Set, error) {
-		r := c.Request()
-		if c.Team != "" {
-			r.Context = withImplied(r.Context, policygen.ImpliedContext(spec, c.Team, c.Principal))
-		}
-		set, err := pol.Set(c.Team, c.Boundary)
-		return r, set, err
-	}, nil
+	org, err := newOrg(spec, ev)
+	if err != nil {
+		return nil, err
+	}
+	return org.Decide, nil
 }
 
-// withImplied returns the context with the implied keys it does not set
-// (keys compared without regard to case, as IAM does).
-func withImplied(ctx, implied map[string][]string) map[string][]string {
-	if len(implied) == 0 {
-		return ctx
-	}
-	out := make(map[string][]string, len(ctx)+len(implied))
-	for k, v := range ctx {
-		out[k] = v
-	}
-	for k, v := range implied {
-		set := false
-		for have := range ctx {
-			set = set || strings.EqualFold(have, k)
-		}
-		if !set {
-			out[k] = v
-		}
-	}
-	return out
-}
-
-// specPolicies generates the spec's policies in memory and compiles them.
-func specPolicies(opts *Options) (*orgspec.Spec, *policygen.Policies, error) {
+// loadSpec reads --config (the built-in example by default) and prints
+// its warnings.
+func loadSpec(opts *Options) (*orgspec.Spec, error) {
 	now := time.Now()
 	if opts.Now != nil {
 		now = opts.Now()
 	}
 	_, spec, err := cmdutil.LoadSpec(opts.IO, opts.ConfigFile, opts.Registry, now)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	cmdutil.PrintWarnings(opts.IO, spec)
-	arts, err := policygen.Generate(spec)
+	return spec, nil
+}
+
+// newOrg compiles the spec's generated policies.
+func newOrg(spec *orgspec.Spec, ev *iameval.Evaluator) (*replay.Org, error) {
+	org, err := replay.NewOrg(spec, ev)
 	if err != nil {
-		return nil, nil, cmdutil.Usagef("simulate: %v", err)
+		return nil, cmdutil.Usagef("simulate: %v", err)
 	}
-	pol, err := policygen.CompilePolicies(arts)
-	if err != nil {
-		return nil, nil, cmdutil.Usagef("simulate: %v", err)
-	}
-	return spec, pol, nil
+	return org, nil
 }
 
 // maxPolicy bounds a policy file, as lint policy does.
@@ -338,15 +307,11 @@ func writeReport(opts *Options, write func(out *cmdutil.Output) error) error {
 	return opts.Out.WriteReport(opts.IO, write, inputs...)
 }
 
-func writeResults(opts *Options, results []result) error {
-	return writeReport(opts, func(out *cmdutil.Output) error { return writeResultsTo(opts, out, results) })
-}
-
 func writeResultsTo(opts *Options, out *cmdutil.Output, results []result) error {
 	if opts.Out.Format == cmdutil.FormatJSON {
 		list := make([]jsonResult, 0, len(results))
 		for _, r := range results {
-			list = append(list, jsonResult{ID: r.c.ID, Decision: decision(r.d), DeniedBy: r.d.DeniedBy()})
+			list = append(list, jsonResult{ID: r.c.ID, Decision: replay.Verdict(r.d), DeniedBy: r.d.DeniedBy()})
 		}
 		return encodeJSON(out, list)
 	}
@@ -362,27 +327,14 @@ func writeResultsTo(opts *Options, out *cmdutil.Output, results []result) error 
 			notes = append(notes, "UNEXPECTED: "+r.mismatch)
 		}
 		notes = append(notes, r.d.Notes...)
-		t.Add(cmdutil.Cell{Text: r.c.ID}, cmdutil.Cell{Text: decision(r.d), Paint: paint},
+		t.Add(cmdutil.Cell{Text: r.c.ID}, cmdutil.Cell{Text: replay.Verdict(r.d), Paint: paint},
 			cmdutil.Cell{Text: r.d.DeniedBy()}, cmdutil.Cell{Text: strings.Join(notes, "; ")})
 	}
 	return t.Write(out, pal)
 }
 
-func decision(d iameval.Decision) string {
-	switch {
-	case !d.Denied():
-		return "allow"
-	case d.Uncertain:
-		return "may deny"
-	}
-	return "deny"
-}
-
 func encodeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+	if err := cmdutil.WriteJSON(w, v); err != nil {
 		return fmt.Errorf("write the report: %w", err)
 	}
 	return nil
