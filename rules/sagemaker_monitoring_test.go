@@ -16,8 +16,8 @@ type mlRuleCase struct {
 	config       string // the configuration object; "" for none
 	params       map[string]string
 	want         Compliance
-	// contains are substrings the annotation must hold.
-	contains []string
+	// contains are substrings the annotation must hold; absent are ones it must not.
+	contains, absent []string
 }
 
 // runMLRuleCases judges each case with the rule from group, in the event
@@ -25,7 +25,13 @@ type mlRuleCase struct {
 // the Check's own annotation is compact enough not to be cut.
 func runMLRuleCases(t *testing.T, group []*Rule, ruleID string, cases []mlRuleCase) {
 	t.Helper()
-	r := groupRule(t, group, ruleID)
+	runRuleCases(t, groupRule(t, group, ruleID), cases, true)
+}
+
+// runRuleCases judges each case with r in both shapes; compact checks
+// that the Check's own annotation fits in MaxAnnotation uncut.
+func runRuleCases(t *testing.T, r *Rule, cases []mlRuleCase, compact bool) {
+	t.Helper()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			p, err := r.ParseParams(tc.params)
@@ -52,7 +58,12 @@ func runMLRuleCases(t *testing.T, group []*Rule, ruleID string, cases []mlRuleCa
 					t.Errorf("annotation %q does not contain %q", ev.Annotation, s)
 				}
 			}
-			if r.Covers(tc.resourceType) && item.Evaluable() {
+			for _, s := range tc.absent {
+				if strings.Contains(ev.Annotation, s) {
+					t.Errorf("annotation %q contains %q", ev.Annotation, s)
+				}
+			}
+			if compact && r.Covers(tc.resourceType) && item.Evaluable() {
 				raw := r.Check(item, p).Annotation
 				if n := utf8.RuneCountInString(raw); n > MaxAnnotation {
 					t.Errorf("annotation is %d characters, more than %d: %q", n, MaxAnnotation, raw)

@@ -438,7 +438,9 @@ Resources:
     Properties:
       Tags: [{Key: ml-data, Value: "true"}]
 `, Options{AccountID: "111122223333", Region: "eu-west-1"})
+	seen := map[string]bool{}
 	for _, r := range res {
+		seen[r.Resource.ID] = true
 		switch r.Resource.ID {
 		case "Named":
 			if r.Resource.ARN != "arn:aws:s3:::ml-named-bucket" {
@@ -449,6 +451,10 @@ Resources:
 				t.Errorf("no ARN may be invented from a logical ID: %q", r.Resource.ARN)
 			}
 		}
+	}
+	// Without both, the checks above would pass on nothing.
+	if !seen["Named"] || !seen["Unnamed"] {
+		t.Errorf("results for %v, want both Named and Unnamed", seen)
 	}
 }
 

@@ -6,13 +6,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/aiguard/aiguard/internal/testenv/golden"
 	"github.com/aiguard/aiguard/rules"
 )
 
@@ -134,7 +134,7 @@ func TestJSONMatchesEncodingJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	if out != want.String() {
-		t.Errorf("the streamed JSON differs from encoding/json's\n%s", firstDiff(want.String(), out))
+		t.Errorf("the streamed JSON differs from encoding/json's\n%s", golden.FirstDifference(want.String(), out))
 	}
 	lines, indexes := 0, 0
 	for _, e := range evals {
@@ -151,16 +151,6 @@ func TestJSONMatchesEncodingJSON(t *testing.T) {
 	if lines == 0 || indexes == 0 {
 		t.Errorf("%d results with a line, %d with an index: want both kinds", lines, indexes)
 	}
-}
-
-func firstDiff(want, got string) string {
-	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
-	for i := 0; i < len(wl) && i < len(gl); i++ {
-		if wl[i] != gl[i] {
-			return fmt.Sprintf("line %d:\n want: %s\n  got: %s", i+1, wl[i], gl[i])
-		}
-	}
-	return "lengths differ"
 }
 
 // TestDeterministic checks that the output does not depend on the number

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 // reference decodes data as encoding/json does into an any, except that a
@@ -153,6 +154,23 @@ func TestDepth(t *testing.T) {
 // TestSharesInput checks that plain strings are slices of the input, so
 // that they cost no allocation, while escaped ones are copies.
 func TestSharesInput(t *testing.T) {
+	// Where the string points says it: allocation counts alone would pass a
+	// copy whenever the Decoder itself stays on the stack.
+	for _, tc := range []struct {
+		in, want string
+		shared   bool
+	}{
+		{`"plain text é"`, "plain text é", true},
+		{`"line\nbreak"`, "line\nbreak", false},
+	} {
+		s, err := NewDecoder(tc.in).StringValue()
+		if err != nil || s != tc.want {
+			t.Fatalf("StringValue(%s) = %q, %v", tc.in, s, err)
+		}
+		if shared := unsafe.StringData(s) == unsafe.StringData(tc.in[1:]); shared != tc.shared {
+			t.Errorf("StringValue(%s) shares the input: %v, want %v", tc.in, shared, tc.shared)
+		}
+	}
 	allocs := testing.AllocsPerRun(100, func() {
 		d := NewDecoder(`"plain text é"`)
 		if s, err := d.StringValue(); err != nil || s != "plain text é" {

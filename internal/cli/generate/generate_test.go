@@ -2,17 +2,18 @@ package generate
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/aiguard/aiguard/deploy"
 	"github.com/aiguard/aiguard/iameval"
+	"github.com/aiguard/aiguard/internal/cli/clitest"
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
 	"github.com/aiguard/aiguard/internal/testenv/golden"
 	"github.com/aiguard/aiguard/policygen"
@@ -28,22 +29,13 @@ var (
 
 func run(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
-	var out, errOut bytes.Buffer
-	streams := &cmdutil.IO{In: strings.NewReader(stdin), Out: &out, Err: &errOut}
-	cmd := NewCmdGenerate(streams, rules.Catalog(), func(o *Options) error {
-		o.Now = func() time.Time { return testNow }
-		return runGenerate(o)
-	})
-	cmd.SetArgs(append([]string{}, args...)) // not nil: cobra would take the test binary's args
-	cmd.SetOut(&out)
-	cmd.SetErr(&errOut)
-	cmd.SilenceUsage, cmd.SilenceErrors = true, true
-	err := cmd.Execute()
-	var ee *cmdutil.ExitError
-	if err != nil && (!errors.As(err, &ee) || ee.Err != nil) {
-		errOut.WriteString("aiguard: " + err.Error() + "\n")
-	}
-	return out.String(), errOut.String(), cmdutil.Code(err)
+	r := clitest.Run(t, stdin, func(streams *cmdutil.IO) *cobra.Command {
+		return NewCmdGenerate(streams, rules.Catalog(), func(o *Options) error {
+			o.Now = func() time.Time { return testNow }
+			return runGenerate(o)
+		})
+	}, args...)
+	return r.Stdout, r.Stderr, r.Code
 }
 
 // TestGolden runs `aiguard generate` on the built-in example and compares
@@ -112,7 +104,6 @@ teams:
     dataClassification: internal
     kmsKeyArns:
 ` + keys.String()
-	problem := regexp.MustCompile(`^\S+:[0-9]+:[0-9]+: \S`)
 	tests := []struct {
 		name     string
 		stdin    string
@@ -146,15 +137,7 @@ teams:
 				}
 			}
 			if tt.errLines > 0 {
-				lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
-				if len(lines) != tt.errLines {
-					t.Errorf("%d lines on stderr, want %d:\n%s", len(lines), tt.errLines, stderr)
-				}
-				for _, l := range lines {
-					if !problem.MatchString(l) {
-						t.Errorf("not file:line:column: message: %q", l)
-					}
-				}
+				clitest.ProblemLines(t, stderr, tt.errLines)
 			}
 		})
 	}
@@ -167,23 +150,20 @@ teams:
 // attacker's matrix, generate writes nothing, names the failing request
 // and exits 1.
 func TestMatrixFailureExitsOne(t *testing.T) {
-	var out, errOut bytes.Buffer
-	streams := &cmdutil.IO{In: strings.NewReader(""), Out: &out, Err: &errOut}
 	dir := filepath.Join(t.TempDir(), "out")
-	cmd := NewCmdGenerate(streams, rules.Catalog(), func(o *Options) error {
-		o.producers = []deploy.Producer{{Name: "policies", Produce: func(*deploy.Plan) (deploy.Result, error) {
-			return deploy.Result{}, fmt.Errorf("policygen: %w", &policygen.MatrixError{Cases: 10, Failures: []policygen.MatrixFailure{{
-				Case:    iameval.Case{ID: "research/notebook-root/root-enabled", Description: "a notebook with root access"},
-				Problem: "want deny, got allow"}}})
-		}}}
-		return runGenerate(o)
-	})
-	cmd.SetArgs([]string{"--out", dir})
-	cmd.SilenceUsage, cmd.SilenceErrors = true, true
-	err := cmd.Execute()
-	if code := cmdutil.Code(err); code != 1 || !strings.Contains(err.Error(), "research/notebook-root/root-enabled") ||
-		!strings.Contains(err.Error(), "want deny, got allow") {
-		t.Fatalf("exit %d: %v", code, err)
+	r := clitest.Run(t, "", func(streams *cmdutil.IO) *cobra.Command {
+		return NewCmdGenerate(streams, rules.Catalog(), func(o *Options) error {
+			o.producers = []deploy.Producer{{Name: "policies", Produce: func(*deploy.Plan) (deploy.Result, error) {
+				return deploy.Result{}, fmt.Errorf("policygen: %w", &policygen.MatrixError{Cases: 10, Failures: []policygen.MatrixFailure{{
+					Case:    iameval.Case{ID: "research/notebook-root/root-enabled", Description: "a notebook with root access"},
+					Problem: "want deny, got allow"}}})
+			}}}
+			return runGenerate(o)
+		})
+	}, "--out", dir)
+	if r.Code != 1 || !strings.Contains(r.Stderr, "research/notebook-root/root-enabled") ||
+		!strings.Contains(r.Stderr, "want deny, got allow") {
+		t.Fatalf("exit %d: %s", r.Code, r.Stderr)
 	}
 	if _, err := os.Stat(dir); !os.IsNotExist(err) {
 		t.Errorf("%s was written: %v", dir, err)

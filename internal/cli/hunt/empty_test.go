@@ -57,8 +57,8 @@ func TestHuntEmptyInput(t *testing.T) {
 					t.Errorf("stderr does not name %s:\n%s", n, stderr)
 				}
 			}
-			if tc.err != "" && !strings.HasSuffix(stderr, tc.err) {
-				t.Errorf("stderr %q, want it to end with %q", stderr, tc.err)
+			if tc.err != "" && !strings.HasSuffix(stderr, "aiguard: "+tc.err+"\n") {
+				t.Errorf("stderr %q, want it to end with the line %q", stderr, tc.err)
 			}
 			if tc.err == "" && strings.Contains(stderr, "--allow-empty") {
 				t.Errorf("stderr %q", stderr)
@@ -72,7 +72,7 @@ func TestHuntEmptyInput(t *testing.T) {
 
 	// --quiet keeps the error, not the notes.
 	_, stderr, code := run(t, "--quiet", empty)
-	if code != cmdutil.ExitUsage || stderr != fail {
+	if code != cmdutil.ExitUsage || stderr != "aiguard: "+fail+"\n" {
 		t.Errorf("--quiet: exit %d, stderr %q", code, stderr)
 	}
 }

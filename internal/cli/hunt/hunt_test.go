@@ -12,8 +12,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/aiguard/aiguard/asff"
 	"github.com/aiguard/aiguard/detections"
+	"github.com/aiguard/aiguard/internal/cli/clitest"
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
 	"github.com/aiguard/aiguard/internal/testenv/ctgen"
 	"github.com/aiguard/aiguard/internal/testenv/golden"
@@ -76,22 +79,14 @@ func exampleSpec(t *testing.T) string {
 
 func run(t *testing.T, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
-	var out, errOut bytes.Buffer
-	streams := &cmdutil.IO{In: strings.NewReader(""), Out: &out, Err: &errOut}
-	cmd := NewCmdHunt(streams, detections.Catalog(), func(o *Options) error {
-		o.Now = func() time.Time { return fixedNow }
-		o.IsTerminal = func(goio.Writer) bool { return false }
-		return runHunt(o)
-	})
-	cmd.SetArgs(append([]string{}, args...)) // not nil: cobra would take the test binary's args
-	cmd.SilenceUsage, cmd.SilenceErrors = true, true
-	cmd.SetOut(&out)
-	cmd.SetErr(&errOut)
-	err := cmd.Execute()
-	if err != nil {
-		errOut.WriteString(err.Error())
-	}
-	return out.String(), errOut.String(), cmdutil.Code(err)
+	r := clitest.Run(t, "", func(streams *cmdutil.IO) *cobra.Command {
+		return NewCmdHunt(streams, detections.Catalog(), func(o *Options) error {
+			o.Now = func() time.Time { return fixedNow }
+			o.IsTerminal = func(goio.Writer) bool { return false }
+			return runHunt(o)
+		})
+	}, args...)
+	return r.Stdout, r.Stderr, r.Code
 }
 
 func TestHuntJSON(t *testing.T) {

@@ -1,13 +1,15 @@
 package lint
 
 import (
-	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/spf13/cobra"
+
+	"github.com/aiguard/aiguard/internal/cli/clitest"
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
 	"github.com/aiguard/aiguard/internal/inputfile/fifotest"
 	"github.com/aiguard/aiguard/internal/testenv/golden"
@@ -15,29 +17,14 @@ import (
 	"github.com/aiguard/aiguard/sarif/sariftest"
 )
 
-type result struct {
-	stdout, stderr string
-	code           int
-}
-
 // run executes `aiguard lint pack` through cobra, from the module root so
 // that file names in the output are stable, and prints the returned error
 // as cmd/aiguard would.
-func run(t *testing.T, stdin string, args ...string) result {
+func run(t *testing.T, stdin string, args ...string) clitest.Result {
 	t.Helper()
 	t.Chdir(refdata.ModuleRoot(t))
-	var out, errOut bytes.Buffer
-	streams := &cmdutil.IO{In: strings.NewReader(stdin), Out: &out, Err: &errOut}
-	cmd := NewCmdLint(streams)
-	cmd.SetArgs(append([]string{"pack"}, args...))
-	cmd.SetOut(&out)
-	cmd.SetErr(&errOut)
-	cmd.SilenceErrors, cmd.SilenceUsage = true, true
-	err := cmd.Execute()
-	if ee, ok := err.(*cmdutil.ExitError); err != nil && (!ok || ee.Err != nil) {
-		errOut.WriteString("aiguard: " + err.Error() + "\n")
-	}
-	return result{stdout: out.String(), stderr: errOut.String(), code: cmdutil.Code(err)}
+	return clitest.Run(t, stdin, func(streams *cmdutil.IO) *cobra.Command { return NewCmdLint(streams) },
+		append([]string{"pack"}, args...)...)
 }
 
 // compareGolden compares got with the golden file testdata/<kind>/golden/<name>,
@@ -58,15 +45,15 @@ func TestGolden(t *testing.T) {
 	for _, format := range []string{"table", "json", "sarif"} {
 		t.Run(format, func(t *testing.T) {
 			r := run(t, "", append([]string{"--format", format}, goldenFiles...)...)
-			if r.code != cmdutil.ExitFindings || r.stderr != "" {
-				t.Errorf("exit %d, stderr %q; want 1 and nothing", r.code, r.stderr)
+			if r.Code != cmdutil.ExitFindings || r.Stderr != "" {
+				t.Errorf("exit %d, stderr %q; want 1 and nothing", r.Code, r.Stderr)
 			}
 			if format == "sarif" {
-				if err := sariftest.Validate([]byte(r.stdout)); err != nil {
+				if err := sariftest.Validate([]byte(r.Stdout)); err != nil {
 					t.Error(err)
 				}
 			}
-			compareGolden(t, "packs", "lint-pack."+format, r.stdout)
+			compareGolden(t, "packs", "lint-pack."+format, r.Stdout)
 		})
 	}
 }
@@ -74,7 +61,7 @@ func TestGolden(t *testing.T) {
 func TestJSONKeys(t *testing.T) {
 	r := run(t, "", append([]string{"--format", "json"}, goldenFiles...)...)
 	var got []map[string]any
-	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
+	if err := json.Unmarshal([]byte(r.Stdout), &got); err != nil {
 		t.Fatal(err)
 	}
 	if len(got) == 0 {
@@ -99,15 +86,38 @@ func checkJSONKeys(t *testing.T, f map[string]any) {
 	}
 }
 
+// exitCase is a command line of `aiguard lint` and what it must leave.
+type exitCase struct {
+	name       string
+	stdin      string
+	args       []string
+	code       int
+	stdout     string // exact, when set; "-" for empty
+	stderrPart string
+}
+
+// checkExitCases runs each case through run and checks its exit code,
+// stdout and stderr.
+func checkExitCases(t *testing.T, run func(t *testing.T, stdin string, args ...string) clitest.Result, tests []exitCase) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := run(t, tt.stdin, tt.args...)
+			if r.Code != tt.code {
+				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", r.Code, tt.code, r.Stdout, r.Stderr)
+			}
+			if tt.stdout == "-" && r.Stdout != "" || tt.stdout != "" && tt.stdout != "-" && r.Stdout != tt.stdout {
+				t.Errorf("stdout = %q, want %q", r.Stdout, tt.stdout)
+			}
+			if !strings.Contains(r.Stderr, tt.stderrPart) {
+				t.Errorf("stderr = %q, want it to contain %q", r.Stderr, tt.stderrPart)
+			}
+		})
+	}
+}
+
 func TestExitCodes(t *testing.T) {
-	tests := []struct {
-		name       string
-		stdin      string
-		args       []string
-		code       int
-		stdout     string // exact, when set
-		stderrPart string
-	}{
+	tests := []exitCase{
 		{name: "clean pack", args: []string{"testdata/packs/good/guard.yaml"}, code: 0, stdout: "-"},
 		{name: "clean pack json", args: []string{"--format", "json", "testdata/packs/good/guard.yaml"}, code: 0, stdout: "[]\n"},
 		{name: "warnings only", args: []string{"testdata/packs/bad/pack-parameter-unused.yaml"}, code: 0},
@@ -129,20 +139,7 @@ func TestExitCodes(t *testing.T) {
 		{name: "no files", args: nil, code: 2, stderrPart: "at least one template"},
 		{name: "stdin twice", args: []string{"-", "-"}, code: 2, stderrPart: "more than once"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			r := run(t, tt.stdin, tt.args...)
-			if r.code != tt.code {
-				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", r.code, tt.code, r.stdout, r.stderr)
-			}
-			if tt.stdout == "-" && r.stdout != "" || tt.stdout != "" && tt.stdout != "-" && r.stdout != tt.stdout {
-				t.Errorf("stdout = %q, want %q", r.stdout, tt.stdout)
-			}
-			if !strings.Contains(r.stderr, tt.stderrPart) {
-				t.Errorf("stderr = %q, want it to contain %q", r.stderr, tt.stderrPart)
-			}
-		})
-	}
+	checkExitCases(t, run, tests)
 }
 
 // TestReferencePacks runs the command over AWS's sample packs: they pass.
@@ -155,17 +152,17 @@ func TestReferencePacks(t *testing.T) {
 		t.Skip("no packs")
 	}
 	r := run(t, "", files...)
-	if r.code != 0 || r.stdout != "" || r.stderr != "" {
-		t.Errorf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	if r.Code != 0 || r.Stdout != "" || r.Stderr != "" {
+		t.Errorf("exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
 	}
 }
 
 // TestFIFORefused checks a named pipe is refused, not read (it would hang
 // until something wrote to it).
 func TestFIFORefused(t *testing.T) {
-	fifotest.Refused(t, "pipe.yaml", func(fifo string) result { return run(t, "", fifo) }, func(r result) {
-		if r.code != cmdutil.ExitUsage || !strings.Contains(r.stderr, "not a regular file (a FIFO)") {
-			t.Errorf("exit %d, stderr %q", r.code, r.stderr)
+	fifotest.Refused(t, "pipe.yaml", func(fifo string) clitest.Result { return run(t, "", fifo) }, func(r clitest.Result) {
+		if r.Code != cmdutil.ExitUsage || !strings.Contains(r.Stderr, "not a regular file (a FIFO)") {
+			t.Errorf("exit %d, stderr %q", r.Code, r.Stderr)
 		}
 	})
 }
@@ -175,8 +172,8 @@ func TestFIFORefused(t *testing.T) {
 func TestOutputFile(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "lint.json")
 	r := run(t, "", "--format", "json", "--quiet", "-o", out, "testdata/packs/bad/pack-resource-type.yaml")
-	if r.code != cmdutil.ExitFindings || r.stdout != "" || r.stderr != "" {
-		t.Fatalf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	if r.Code != cmdutil.ExitFindings || r.Stdout != "" || r.Stderr != "" {
+		t.Fatalf("exit %d, stdout %q, stderr %q", r.Code, r.Stdout, r.Stderr)
 	}
 	data, err := os.ReadFile(out)
 	if err != nil {
@@ -195,7 +192,7 @@ func TestOutputFile(t *testing.T) {
 // ID with ESC and BEL) cannot drive the terminal.
 func TestEscapesControlCharacters(t *testing.T) {
 	r := run(t, "Resources:\n  \"Evil\\e]0;pwned\\a\":\n    Type: AWS::S3::Bucket\n", "-")
-	if r.code != cmdutil.ExitFindings || strings.ContainsAny(r.stdout, "\x1b\x07") {
-		t.Errorf("exit %d, stdout %q", r.code, r.stdout)
+	if r.Code != cmdutil.ExitFindings || strings.ContainsAny(r.Stdout, "\x1b\x07") {
+		t.Errorf("exit %d, stdout %q", r.Code, r.Stdout)
 	}
 }

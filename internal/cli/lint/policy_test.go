@@ -1,33 +1,25 @@
 package lint
 
 import (
-	"bytes"
 	"encoding/json"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/spf13/cobra"
+
+	"github.com/aiguard/aiguard/internal/cli/clitest"
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
 	"github.com/aiguard/aiguard/internal/testenv/refdata"
 )
 
 // runPolicy executes `aiguard lint policy` through cobra from the module
 // root, printing the returned error as cmd/aiguard would.
-func runPolicyCmd(t *testing.T, stdin string, args ...string) result {
+func runPolicyCmd(t *testing.T, stdin string, args ...string) clitest.Result {
 	t.Helper()
 	t.Chdir(refdata.ModuleRoot(t))
-	var out, errOut bytes.Buffer
-	streams := &cmdutil.IO{In: strings.NewReader(stdin), Out: &out, Err: &errOut}
-	cmd := NewCmdLint(streams)
-	cmd.SetArgs(append([]string{"policy"}, args...))
-	cmd.SetOut(&out)
-	cmd.SetErr(&errOut)
-	cmd.SilenceErrors, cmd.SilenceUsage = true, true
-	err := cmd.Execute()
-	if ee, ok := err.(*cmdutil.ExitError); err != nil && (!ok || ee.Err != nil) {
-		errOut.WriteString("aiguard: " + err.Error() + "\n")
-	}
-	return result{stdout: out.String(), stderr: errOut.String(), code: cmdutil.Code(err)}
+	return clitest.Run(t, stdin, func(streams *cmdutil.IO) *cobra.Command { return NewCmdLint(streams) },
+		append([]string{"policy"}, args...)...)
 }
 
 // policyGolden are the fixtures of the golden output, by policy type.
@@ -51,10 +43,10 @@ func TestPolicyGolden(t *testing.T) {
 				if g.typ == "boundary" {
 					wantCode = cmdutil.ExitOK
 				}
-				if r.code != wantCode || r.stderr != "" {
-					t.Errorf("--type %s: exit %d, stderr %q; want %d and nothing", g.typ, r.code, r.stderr, wantCode)
+				if r.Code != wantCode || r.Stderr != "" {
+					t.Errorf("--type %s: exit %d, stderr %q; want %d and nothing", g.typ, r.Code, r.Stderr, wantCode)
 				}
-				all.WriteString("# --type " + g.typ + "\n" + r.stdout)
+				all.WriteString("# --type " + g.typ + "\n" + r.Stdout)
 			}
 			compareGolden(t, "policies", "lint-policy."+format, all.String())
 		})
@@ -64,7 +56,7 @@ func TestPolicyGolden(t *testing.T) {
 func TestPolicyJSONKeys(t *testing.T) {
 	r := runPolicyCmd(t, "", "--type", "scp", "--format", "json", "testdata/policies/bad/scp-problems.json")
 	var got []map[string]any
-	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
+	if err := json.Unmarshal([]byte(r.Stdout), &got); err != nil {
 		t.Fatal(err)
 	}
 	if len(got) == 0 {
@@ -77,14 +69,7 @@ func TestPolicyJSONKeys(t *testing.T) {
 
 func TestPolicyExitCodes(t *testing.T) {
 	good := "testdata/policies/good/scp-ai-guardrails.json"
-	tests := []struct {
-		name       string
-		stdin      string
-		args       []string
-		code       int
-		stdout     string // exact, when set; "-" for empty
-		stderrPart string
-	}{
+	tests := []exitCase{
 		{name: "clean", args: []string{"--type", "scp", good}, code: 0, stdout: "-"},
 		{name: "clean json", args: []string{"--type", "scp", "--format", "json", good}, code: 0, stdout: "[]\n"},
 		{name: "type in upper case", args: []string{"--type", "SCP", good}, code: 0, stdout: "-"},
@@ -105,27 +90,14 @@ func TestPolicyExitCodes(t *testing.T) {
 		{name: "no files", args: []string{"--type", "scp"}, code: 2, stderrPart: "at least one policy FILE"},
 		{name: "stdin twice", args: []string{"--type", "scp", "-", "-"}, code: 2, stderrPart: "more than once"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			r := runPolicyCmd(t, tt.stdin, tt.args...)
-			if r.code != tt.code {
-				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", r.code, tt.code, r.stdout, r.stderr)
-			}
-			if tt.stdout == "-" && r.stdout != "" || tt.stdout != "" && tt.stdout != "-" && r.stdout != tt.stdout {
-				t.Errorf("stdout = %q, want %q", r.stdout, tt.stdout)
-			}
-			if !strings.Contains(r.stderr, tt.stderrPart) {
-				t.Errorf("stderr = %q, want it to contain %q", r.stderr, tt.stderrPart)
-			}
-		})
-	}
+	checkExitCases(t, runPolicyCmd, tests)
 }
 
 func TestPolicyTooLarge(t *testing.T) {
 	big := strings.Repeat(" ", maxPolicyInput+1)
 	r := runPolicyCmd(t, big, "--type", "scp", "-")
-	if r.code != cmdutil.ExitUsage || !strings.Contains(r.stderr, "at most 10,240 characters") {
-		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
+	if r.Code != cmdutil.ExitUsage || !strings.Contains(r.Stderr, "at most 10,240 characters") {
+		t.Errorf("exit %d, stderr %q", r.Code, r.Stderr)
 	}
 }
 
@@ -149,8 +121,8 @@ func TestPolicyReferenceExamples(t *testing.T) {
 			name == "region-deny-with-bedrock-cris-exception.scp.json" ||
 			name == "data-perimeter-restrict-nonvpc-deployment.scp.json" ||
 			name == "sagemaker-studio-lockdown-domain-vpconly.scp.json"
-		if (r.code == cmdutil.ExitFindings) != wantErr || r.stderr != "" {
-			t.Errorf("%s: exit %d, want errors %v\n%s%s", name, r.code, wantErr, r.stdout, r.stderr)
+		if (r.Code == cmdutil.ExitFindings) != wantErr || r.Stderr != "" {
+			t.Errorf("%s: exit %d, want errors %v\n%s%s", name, r.Code, wantErr, r.Stdout, r.Stderr)
 		}
 	}
 }

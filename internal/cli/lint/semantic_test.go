@@ -30,17 +30,17 @@ func TestPolicySemantic(t *testing.T) {
 		`error: policy-semantic-allows-insecure: the policy lets the insecure value through: sagemaker:CreateNotebookInstance with sagemaker:RootAccess "Enabled" is allowed`,
 		`error: policy-semantic-skippable: a caller skips it by leaving sagemaker:InterContainerTrafficEncryption out`,
 	} {
-		if !strings.Contains(r.stdout, want) {
-			t.Errorf("output lacks %q:\n%s", want, r.stdout)
+		if !strings.Contains(r.Stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, r.Stdout)
 		}
 	}
-	if r.code != cmdutil.ExitFindings {
-		t.Errorf("exit %d, want 1", r.code)
+	if r.Code != cmdutil.ExitFindings {
+		t.Errorf("exit %d, want 1", r.Code)
 	}
 	// SARIF names every code a finding can have, the semantic ones too.
 	sr := runPolicyCmd(t, "", "--type", "scp", "--format", "sarif", bad)
-	if sr.code != cmdutil.ExitFindings || !strings.Contains(sr.stdout, `"ruleId": "policy-semantic-blocks-secure"`) {
-		t.Errorf("SARIF: exit %d, stderr %q", sr.code, sr.stderr)
+	if sr.Code != cmdutil.ExitFindings || !strings.Contains(sr.Stdout, `"ruleId": "policy-semantic-blocks-secure"`) {
+		t.Errorf("SARIF: exit %d, stderr %q", sr.Code, sr.Stderr)
 	}
 
 	spec, err := orgspec.Parse(orgspec.ExampleName, orgspec.Example())
@@ -74,8 +74,8 @@ func TestPolicySemantic(t *testing.T) {
 			fs = append(fs, files["scp "]...) // the root's SCPs apply too
 		}
 		r := runPolicyCmd(t, "", append([]string{"--type", typ}, fs...)...)
-		if r.code != 0 || strings.Contains(r.stdout, "error:") || strings.Contains(r.stdout, "warning:") {
-			t.Errorf("%s: exit %d\n%s%s", key, r.code, r.stdout, r.stderr)
+		if r.Code != 0 || strings.Contains(r.Stdout, "error:") || strings.Contains(r.Stdout, "warning:") {
+			t.Errorf("%s: exit %d\n%s%s", key, r.Code, r.Stdout, r.Stderr)
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/aiguard/aiguard/internal/cli/clitest"
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
 	"github.com/aiguard/aiguard/internal/testenv/refdata"
 )
@@ -17,14 +18,8 @@ import (
 // execute runs a command line through the whole cobra tree.
 func execute(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
-	var out, errOut bytes.Buffer
-	cmd := NewCmdRoot(&cmdutil.IO{In: strings.NewReader(stdin), Out: &out, Err: &errOut})
-	cmd.SetArgs(args)
-	err := cmd.Execute()
-	if err != nil {
-		errOut.WriteString(err.Error())
-	}
-	return out.String(), errOut.String(), cmdutil.Code(err)
+	r := clitest.Run(t, stdin, NewCmdRoot, args...)
+	return r.Stdout, r.Stderr, r.Code
 }
 
 func TestEvaluateFlagWiring(t *testing.T) {

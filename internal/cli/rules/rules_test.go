@@ -12,7 +12,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spf13/cobra"
+
 	"github.com/aiguard/aiguard/configitem"
+	"github.com/aiguard/aiguard/internal/cli/clitest"
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
 	"github.com/aiguard/aiguard/internal/testenv/golden"
 	"github.com/aiguard/aiguard/internal/testenv/refdata"
@@ -222,17 +225,13 @@ func TestListFilters(t *testing.T) {
 	reg := rules.Catalog()
 	ids := func(args ...string) []string {
 		t.Helper()
-		var out, errOut bytes.Buffer
-		cmd := NewCmdList(&cmdutil.IO{Out: &out, Err: &errOut}, reg, nil)
-		cmd.SetArgs(append([]string{"--format", "json"}, args...))
-		cmd.SetOut(&out)
-		cmd.SetErr(&errOut)
-		cmd.SilenceErrors, cmd.SilenceUsage = true, true
-		if err := cmd.Execute(); err != nil {
-			t.Fatalf("%v: %v", args, err)
+		r := clitest.Run(t, "", func(streams *cmdutil.IO) *cobra.Command { return NewCmdList(streams, reg, nil) },
+			append([]string{"--format", "json"}, args...)...)
+		if r.Code != cmdutil.ExitOK {
+			t.Fatalf("%v: exit %d: %s", args, r.Code, r.Stderr)
 		}
 		var docs []struct{ ID string }
-		if err := json.Unmarshal(out.Bytes(), &docs); err != nil {
+		if err := json.Unmarshal([]byte(r.Stdout), &docs); err != nil {
 			t.Fatalf("%v: %v", args, err)
 		}
 		var got []string
@@ -290,18 +289,10 @@ func TestListFilterErrors(t *testing.T) {
 		{[]string{"--resource-type", "AWS::[S3"}, cmdutil.ExitUsage, "--resource-type"},
 		{[]string{"--service", "sagemkaer"}, 0, "no rule matches the filters (did you mean sagemaker?)"},
 	} {
-		var out, errOut bytes.Buffer
-		cmd := NewCmdList(&cmdutil.IO{Out: &out, Err: &errOut}, rules.Catalog(), nil)
-		cmd.SetArgs(append([]string{}, tt.args...)) // not nil: cobra would take the test binary's args
-		cmd.SetOut(&out)
-		cmd.SetErr(&errOut)
-		cmd.SilenceErrors, cmd.SilenceUsage = true, true
-		err := cmd.Execute()
-		if err != nil {
-			errOut.WriteString(err.Error())
-		}
-		if cmdutil.Code(err) != tt.code || !strings.Contains(errOut.String(), tt.stderr) {
-			t.Errorf("%v: exit %d, stderr %q; want %d with %q", tt.args, cmdutil.Code(err), errOut.String(), tt.code, tt.stderr)
+		r := clitest.Run(t, "", func(streams *cmdutil.IO) *cobra.Command { return NewCmdList(streams, rules.Catalog(), nil) },
+			tt.args...)
+		if r.Code != tt.code || !strings.Contains(r.Stderr, tt.stderr) {
+			t.Errorf("%v: exit %d, stderr %q; want %d with %q", tt.args, r.Code, r.Stderr, tt.code, tt.stderr)
 		}
 	}
 }

@@ -13,6 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spf13/cobra"
+
+	"github.com/aiguard/aiguard/internal/cli/clitest"
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
 	"github.com/aiguard/aiguard/internal/inputfile/fifotest"
 	"github.com/aiguard/aiguard/internal/testenv/golden"
@@ -27,44 +30,17 @@ import (
 // fixedNow is the scan clock in tests, so template timestamps are stable.
 var fixedNow = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 
-type result struct {
-	stdout, stderr string
-	code           int
-}
-
 // run runs `aiguard scan` with the given flags and inputs from the module
 // root, as cmd/aiguard would, and collects its output.
-func run(t testing.TB, args ...string) result {
+func run(t testing.TB, args ...string) clitest.Result {
 	t.Helper()
-	var out, errOut bytes.Buffer
-	streams := &cmdutil.IO{In: strings.NewReader(""), Out: &out, Err: &errOut}
-	cmd := NewCmdScan(streams, rules.Catalog(), func(o *Options) error {
-		o.Now = func() time.Time { return fixedNow }
-		o.IsTerminal = func(io.Writer) bool { return false }
-		return runScan(o)
-	})
-	// Not nil: cobra would read nil as "no args set" and take the test
-	// binary's own (such as -update).
-	cmd.SetArgs(append([]string{}, args...))
-	cmd.SetOut(&out)
-	cmd.SetErr(&errOut)
-	cmd.SilenceErrors, cmd.SilenceUsage = true, true
-	err := cmd.Execute()
-	if err != nil {
-		var ee *cmdutil.ExitError
-		if !asExit(err, &ee) || ee.Err != nil {
-			errOut.WriteString("aiguard: " + err.Error() + "\n")
-		}
-	}
-	return result{stdout: out.String(), stderr: errOut.String(), code: cmdutil.Code(err)}
-}
-
-func asExit(err error, target **cmdutil.ExitError) bool {
-	ee, ok := err.(*cmdutil.ExitError)
-	if ok {
-		*target = ee
-	}
-	return ok
+	return clitest.Run(t, "", func(streams *cmdutil.IO) *cobra.Command {
+		return NewCmdScan(streams, rules.Catalog(), func(o *Options) error {
+			o.Now = func() time.Time { return fixedNow }
+			o.IsTerminal = func(io.Writer) bool { return false }
+			return runScan(o)
+		})
+	}, args...)
 }
 
 func chdirRoot(t *testing.T) {
@@ -117,11 +93,11 @@ func TestScanGolden(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := run(t, tc.args...)
-			if r.code != tc.code {
-				t.Errorf("exit code %d, want %d; stderr:\n%s", r.code, tc.code, r.stderr)
+			if r.Code != tc.code {
+				t.Errorf("exit code %d, want %d; stderr:\n%s", r.Code, tc.code, r.Stderr)
 			}
-			compareGolden(t, tc.name, r.stdout)
-			compareStderr(t, tc.name+".stderr", r.stderr)
+			compareGolden(t, tc.name, r.Stdout)
+			compareStderr(t, tc.name+".stderr", r.Stderr)
 		})
 	}
 }
@@ -137,8 +113,8 @@ func TestScanFailOnThreshold(t *testing.T) {
 		if tc.failOn != "" {
 			args = append(args, "--fail-on", tc.failOn)
 		}
-		if r := run(t, args...); r.code != tc.code {
-			t.Errorf("--fail-on %q: exit %d, want %d (%s)", tc.failOn, r.code, tc.code, r.stderr)
+		if r := run(t, args...); r.Code != tc.code {
+			t.Errorf("--fail-on %q: exit %d, want %d (%s)", tc.failOn, r.Code, tc.code, r.Stderr)
 		}
 	}
 }
@@ -166,11 +142,11 @@ func TestScanUsageErrors(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := run(t, tc.args...)
-			if r.code != cmdutil.ExitUsage || !strings.Contains(r.stderr, tc.want) || strings.Count(r.stderr, "\n") != 1 {
-				t.Errorf("exit %d, stderr %q; want exit 2 and one line containing %q", r.code, r.stderr, tc.want)
+			if r.Code != cmdutil.ExitUsage || !strings.Contains(r.Stderr, tc.want) || strings.Count(r.Stderr, "\n") != 1 {
+				t.Errorf("exit %d, stderr %q; want exit 2 and one line containing %q", r.Code, r.Stderr, tc.want)
 			}
-			if r.stdout != "" {
-				t.Errorf("stdout should be empty on a usage error: %q", r.stdout)
+			if r.Stdout != "" {
+				t.Errorf("stdout should be empty on a usage error: %q", r.Stdout)
 			}
 		})
 	}
@@ -197,8 +173,8 @@ func TestProgressOnlyOnTerminal(t *testing.T) {
 	}
 	// A scan whose stderr is not a terminal writes nothing there.
 	chdirRoot(t)
-	if r := run(t, "--fail-on", "none", "testdata/scan/snapshot.json.gz"); r.stderr != "" {
-		t.Errorf("stderr = %q, want nothing", r.stderr)
+	if r := run(t, "--fail-on", "none", "testdata/scan/snapshot.json.gz"); r.Stderr != "" {
+		t.Errorf("stderr = %q, want nothing", r.Stderr)
 	}
 }
 
@@ -211,6 +187,17 @@ func TestProgressBarDrawsAndClears(t *testing.T) {
 	stop := l.Start(progress(c, 4<<20))
 	time.Sleep(450 * time.Millisecond)
 	l.Printf("aiguard: a message\n")
+	// Wait for the bar to be drawn again, so that stop has a bar to clear:
+	// stopping right after the message would end the output with it
+	// whether or not stop clears.
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if _, after, _ := strings.Cut(buf.String(), "a message\n"); strings.Contains(after, "scanning [") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the bar was not drawn again after a message: %q", buf.String())
+		}
+	}
 	stop()
 	out := buf.String()
 	if !strings.Contains(out, "scanning [") || !strings.Contains(out, " 25%") || !strings.Contains(out, "42 items") {
@@ -219,7 +206,7 @@ func TestProgressBarDrawsAndClears(t *testing.T) {
 	if !strings.Contains(out, "\r\033[Kaiguard: a message\n") {
 		t.Errorf("a message should clear the bar's line first: %q", out)
 	}
-	if !strings.HasSuffix(out, "\r\033[K") && !strings.HasSuffix(out, "a message\n") {
+	if !strings.HasSuffix(out, "\r\033[K") {
 		t.Errorf("the bar should be cleared at the end: %q", out)
 	}
 }
@@ -248,11 +235,11 @@ func (b *syncBuffer) String() string {
 func TestSARIFAndJUnitAreValid(t *testing.T) {
 	chdirRoot(t)
 	r := run(t, "--format", "sarif", "--fail-on", "none", "testdata/scan/template.yaml", "testdata/scan/snapshot.json.gz", "testdata/scan/items.ndjson")
-	if err := sariftest.Validate([]byte(r.stdout)); err != nil {
+	if err := sariftest.Validate([]byte(r.Stdout)); err != nil {
 		t.Fatalf("SARIF: %v", err)
 	}
 	var log sarif.Log
-	if err := json.Unmarshal([]byte(r.stdout), &log); err != nil {
+	if err := json.Unmarshal([]byte(r.Stdout), &log); err != nil {
 		t.Fatal(err)
 	}
 	found := false
@@ -282,7 +269,7 @@ func TestSARIFAndJUnitAreValid(t *testing.T) {
 			} `xml:"testcase"`
 		} `xml:"testsuite"`
 	}
-	if err := xml.Unmarshal([]byte(r.stdout), &suites); err != nil {
+	if err := xml.Unmarshal([]byte(r.Stdout), &suites); err != nil {
 		t.Fatalf("JUnit: %v", err)
 	}
 	cases, failures := 0, 0
@@ -329,14 +316,14 @@ func TestConfigJudgesAsTheTeam(t *testing.T) {
 	tpl := writeFile(t, "nb.yaml", notebookTemplate)
 	verdicts := func(args ...string) map[string]string {
 		r := run(t, append([]string{"--format", "json", "--fail-on", "none", "--config", spec}, args...)...)
-		if r.code != 0 {
-			t.Fatalf("exit %d: %s", r.code, r.stderr)
+		if r.Code != 0 {
+			t.Fatalf("exit %d: %s", r.Code, r.Stderr)
 		}
 		var res []struct {
 			RuleID, ComplianceType string
 			Suppression            *struct{ Kind, Reason string }
 		}
-		if err := json.Unmarshal([]byte(r.stdout), &res); err != nil {
+		if err := json.Unmarshal([]byte(r.Stdout), &res); err != nil {
 			t.Fatal(err)
 		}
 		out := map[string]string{}
@@ -374,8 +361,8 @@ func TestConfigJudgesAsTheTeam(t *testing.T) {
 		{[]string{"--team", "research", tpl}, "--team needs --config"},
 		{[]string{"--config", spec, "--params", `{"mlTagKey":"x"}`, tpl}, "--params and --config"},
 	} {
-		if r := run(t, tc.args...); r.code != cmdutil.ExitUsage || !strings.Contains(r.stderr, tc.want) {
-			t.Errorf("%v: exit %d, %q", tc.args, r.code, r.stderr)
+		if r := run(t, tc.args...); r.Code != cmdutil.ExitUsage || !strings.Contains(r.Stderr, tc.want) {
+			t.Errorf("%v: exit %d, %q", tc.args, r.Code, r.Stderr)
 		}
 	}
 }
@@ -383,22 +370,22 @@ func TestConfigJudgesAsTheTeam(t *testing.T) {
 func TestEmptyScanFails(t *testing.T) {
 	vpc := writeFile(t, "vpc.ndjson", `{"resourceType":"AWS::EC2::VPC","resourceId":"vpc-1","configurationItemStatus":"OK","configuration":{}}`+"\n")
 	r := run(t, vpc)
-	if r.code != cmdutil.ExitUsage || !strings.Contains(r.stderr, "evaluated nothing") {
-		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
+	if r.Code != cmdutil.ExitUsage || !strings.Contains(r.Stderr, "evaluated nothing") {
+		t.Errorf("exit %d, stderr %q", r.Code, r.Stderr)
 	}
-	if r := run(t, "--allow-empty", vpc); r.code != 0 {
-		t.Errorf("--allow-empty: exit %d, %q", r.code, r.stderr)
+	if r := run(t, "--allow-empty", vpc); r.Code != 0 {
+		t.Errorf("--allow-empty: exit %d, %q", r.Code, r.Stderr)
 	}
 	blank := writeFile(t, "blank.json", strings.Repeat("\n", 2<<20))
-	if r := run(t, "--fail-on", "low", blank); r.code != cmdutil.ExitUsage {
-		t.Errorf("a file of blank lines: exit %d, %q", r.code, r.stderr)
+	if r := run(t, "--fail-on", "low", blank); r.Code != cmdutil.ExitUsage {
+		t.Errorf("a file of blank lines: exit %d, %q", r.Code, r.Stderr)
 	}
 }
 
 func TestRefusesNonRegularFiles(t *testing.T) {
-	fifotest.Refused(t, "fifo", func(fifo string) result { return run(t, fifo) }, func(r result) {
-		if r.code != cmdutil.ExitUsage || !strings.Contains(r.stderr, "FIFO") {
-			t.Errorf("exit %d, %q", r.code, r.stderr)
+	fifotest.Refused(t, "fifo", func(fifo string) clitest.Result { return run(t, fifo) }, func(r clitest.Result) {
+		if r.Code != cmdutil.ExitUsage || !strings.Contains(r.Stderr, "FIFO") {
+			t.Errorf("exit %d, %q", r.Code, r.Stderr)
 		}
 	})
 }
@@ -408,8 +395,8 @@ func TestReportsEscapeControlCharacters(t *testing.T) {
 	in := writeFile(t, "evil.ndjson", ci)
 	for format, want := range map[string]string{"table": `nb\x1b]0;owned\a`, "markdown": `nb\\x1b]0;owned\\a`} {
 		r := run(t, "--format", format, "--fail-on", "none", in)
-		if strings.ContainsAny(r.stdout, "\x1b\a") || !strings.Contains(r.stdout, want) {
-			t.Errorf("%s: control characters printed raw: %q", format, r.stdout)
+		if strings.ContainsAny(r.Stdout, "\x1b\a") || !strings.Contains(r.Stdout, want) {
+			t.Errorf("%s: control characters printed raw: %q", format, r.Stdout)
 		}
 	}
 }
@@ -418,8 +405,8 @@ func TestOutputAndQuiet(t *testing.T) {
 	chdirRoot(t)
 	out := filepath.Join(t.TempDir(), "report.sarif")
 	r := run(t, "--format", "sarif", "--output", out, "--quiet", "testdata/scan/template.yaml")
-	if r.code != cmdutil.ExitFindings || r.stdout != "" || strings.Contains(r.stderr, "note:") {
-		t.Errorf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	if r.Code != cmdutil.ExitFindings || r.Stdout != "" || strings.Contains(r.Stderr, "note:") {
+		t.Errorf("exit %d, stdout %q, stderr %q", r.Code, r.Stdout, r.Stderr)
 	}
 	data, err := os.ReadFile(out)
 	if err != nil {
@@ -428,9 +415,13 @@ func TestOutputAndQuiet(t *testing.T) {
 	if err := sariftest.Validate(data); err != nil {
 		t.Error(err)
 	}
+	// The overview the table prints without --quiet, and leaves out with it.
+	if r = run(t, "--fail-on", "none", "testdata/scan/template.yaml"); !strings.Contains(r.Stdout, "Scanned ") {
+		t.Fatalf("the table has no overview to leave out: %q", r.Stdout)
+	}
 	r = run(t, "--quiet", "--fail-on", "none", "testdata/scan/template.yaml")
-	if strings.Contains(r.stdout, "Scanned ") || strings.Contains(r.stdout, "Note:") {
-		t.Errorf("--quiet table still prints the overview: %q", r.stdout)
+	if strings.Contains(r.Stdout, "Scanned ") || strings.Contains(r.Stdout, "Note:") {
+		t.Errorf("--quiet table still prints the overview: %q", r.Stdout)
 	}
 }
 
@@ -444,14 +435,14 @@ Resources:
       DirectInternetAccess: !Ref Access
 `)
 	r := run(t, "--rule", "sagemaker-notebook-no-direct-internet", "--parameter", "Access=Enabled", tpl)
-	if r.code != cmdutil.ExitFindings {
-		t.Errorf("--parameter Access=Enabled: exit %d, %s", r.code, r.stdout)
+	if r.Code != cmdutil.ExitFindings {
+		t.Errorf("--parameter Access=Enabled: exit %d, %s", r.Code, r.Stdout)
 	}
-	if r := run(t, "--rule", "sagemaker-notebook-no-direct-internet", tpl); r.code != 0 {
-		t.Errorf("default Disabled: exit %d, %s", r.code, r.stdout)
+	if r := run(t, "--rule", "sagemaker-notebook-no-direct-internet", tpl); r.Code != 0 {
+		t.Errorf("default Disabled: exit %d, %s", r.Code, r.Stdout)
 	}
-	if r := run(t, "--parameter", "novalue", tpl); r.code != cmdutil.ExitUsage {
-		t.Errorf("--parameter without =: exit %d", r.code)
+	if r := run(t, "--parameter", "novalue", tpl); r.Code != cmdutil.ExitUsage {
+		t.Errorf("--parameter without =: exit %d", r.Code)
 	}
 }
 
@@ -461,8 +452,8 @@ func TestRegionOfEveryPartition(t *testing.T) {
 	t.Chdir(refdata.ModuleRoot(t))
 	for _, region := range []string{"us-east-1", "eusc-de-east-1", "cn-north-1", "us-gov-west-1", "us-isob-east-1"} {
 		r := run(t, "--fail-on", "none", "--account-id", "111122223333", "--region", region, "testdata/scan/template.yaml")
-		if r.code != 0 {
-			t.Errorf("--region %s: exit %d, %s", region, r.code, r.stderr)
+		if r.Code != 0 {
+			t.Errorf("--region %s: exit %d, %s", region, r.Code, r.Stderr)
 		}
 	}
 }
@@ -479,17 +470,17 @@ func TestTableListsAFewPerRule(t *testing.T) {
 	}
 	in := writeFile(t, "many.ndjson", b.String())
 	r := run(t, "--rule", "sagemaker-notebook-no-direct-internet", in)
-	if r.code != cmdutil.ExitFindings {
-		t.Fatalf("exit %d, want %d; stderr %s", r.code, cmdutil.ExitFindings, r.stderr)
+	if r.Code != cmdutil.ExitFindings {
+		t.Fatalf("exit %d, want %d; stderr %s", r.Code, cmdutil.ExitFindings, r.Stderr)
 	}
-	if got := strings.Count(r.stdout, "nb-"); got != tableListed {
-		t.Errorf("the table lists %d findings, want %d:\n%s", got, tableListed, r.stdout)
+	if got := strings.Count(r.Stdout, "nb-"); got != tableListed {
+		t.Errorf("the table lists %d findings, want %d:\n%s", got, tableListed, r.Stdout)
 	}
-	if !strings.Contains(r.stdout, "... and 15 more non-compliant for sagemaker-notebook-no-direct-internet") {
-		t.Errorf("the table does not count the findings it leaves out:\n%s", r.stdout)
+	if !strings.Contains(r.Stdout, "... and 15 more non-compliant for sagemaker-notebook-no-direct-internet") {
+		t.Errorf("the table does not count the findings it leaves out:\n%s", r.Stdout)
 	}
 	r = run(t, "--rule", "sagemaker-notebook-no-direct-internet", "--format", "json", in)
-	if got := strings.Count(r.stdout, `"NON_COMPLIANT"`); got != n {
+	if got := strings.Count(r.Stdout, `"NON_COMPLIANT"`); got != n {
 		t.Errorf("json lists %d non-compliant evaluations, want %d", got, n)
 	}
 }

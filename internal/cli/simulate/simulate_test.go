@@ -1,15 +1,16 @@
 package simulate
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/spf13/cobra"
+
+	"github.com/aiguard/aiguard/internal/cli/clitest"
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
 	"github.com/aiguard/aiguard/orgspec"
 	"github.com/aiguard/aiguard/policygen"
@@ -18,19 +19,10 @@ import (
 
 func run(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
-	var out, errOut bytes.Buffer
-	streams := &cmdutil.IO{In: strings.NewReader(stdin), Out: &out, Err: &errOut}
-	cmd := NewCmdSimulate(streams, rules.Catalog(), nil)
-	cmd.SetArgs(args)
-	cmd.SetOut(&out)
-	cmd.SetErr(&errOut)
-	cmd.SilenceUsage, cmd.SilenceErrors = true, true
-	err := cmd.Execute()
-	var ee *cmdutil.ExitError
-	if err != nil && errors.As(err, &ee) && ee.Err != nil {
-		errOut.WriteString("aiguard: " + ee.Err.Error() + "\n")
-	}
-	return out.String(), errOut.String(), cmdutil.Code(err)
+	r := clitest.Run(t, stdin, func(streams *cmdutil.IO) *cobra.Command {
+		return NewCmdSimulate(streams, rules.Catalog(), nil)
+	}, args...)
+	return r.Stdout, r.Stderr, r.Code
 }
 
 func write(t *testing.T, name, text string) string {

@@ -3,7 +3,6 @@ package validate
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -11,6 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spf13/cobra"
+
+	"github.com/aiguard/aiguard/internal/cli/clitest"
 	"github.com/aiguard/aiguard/internal/cli/cmdutil"
 	"github.com/aiguard/aiguard/rules"
 )
@@ -19,19 +21,10 @@ var specs = filepath.Join("..", "..", "..", "testdata", "specs")
 
 func run(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
-	var out, errOut bytes.Buffer
-	streams := &cmdutil.IO{In: strings.NewReader(stdin), Out: &out, Err: &errOut}
-	cmd := NewCmdValidate(streams, rules.Catalog(), nil)
-	cmd.SetArgs(args)
-	cmd.SetOut(&out)
-	cmd.SetErr(&errOut)
-	cmd.SilenceUsage, cmd.SilenceErrors = true, true
-	err := cmd.Execute()
-	var ee *cmdutil.ExitError
-	if err != nil && errors.As(err, &ee) && ee.Err != nil {
-		errOut.WriteString("aiguard: " + ee.Err.Error() + "\n")
-	}
-	return out.String(), errOut.String(), cmdutil.Code(err)
+	r := clitest.Run(t, stdin, func(streams *cmdutil.IO) *cobra.Command {
+		return NewCmdValidate(streams, rules.Catalog(), nil)
+	}, args...)
+	return r.Stdout, r.Stderr, r.Code
 }
 
 func TestValidate(t *testing.T) {
@@ -39,7 +32,6 @@ func TestValidate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	problem := regexp.MustCompile(`^\S+:[0-9]+:[0-9]+: \S`)
 	tests := []struct {
 		name      string
 		stdin     string
@@ -111,19 +103,11 @@ func TestValidate(t *testing.T) {
 				}
 			}
 			if tt.errLines > 0 {
-				lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
-				if len(lines) != tt.errLines {
-					t.Errorf("%d lines on stderr, want %d:\n%s", len(lines), tt.errLines, stderr)
-				}
-				for _, l := range lines {
-					if !problem.MatchString(l) {
-						t.Errorf("stderr line %q is not file:line:column: message", l)
-					}
-				}
+				clitest.ProblemLines(t, stderr, tt.errLines)
 			}
 			if tt.warnLines {
 				for _, l := range strings.Split(strings.TrimSuffix(stderr, "\n"), "\n") {
-					if !strings.Contains(l, ": warning: ") || !problem.MatchString(l) {
+					if !strings.Contains(l, ": warning: ") || !clitest.IsProblemLine(l) {
 						t.Errorf("warning line %q is not file:line:column: warning: message", l)
 					}
 				}
