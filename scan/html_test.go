@@ -55,9 +55,3 @@ func TestHTMLEscapes(t *testing.T) {
 		t.Errorf("the resource ID <b>camel-nb</b> is not escaped in the report:\n%s", page)
 	}
 }
-
-func TestMarkdownEscapes(t *testing.T) {
-	if got := mdCell("a|b <c>\n`d`"); got != `a\|b &lt;c&gt; \`+"`d\\`" {
-		t.Errorf("mdCell = %q", got)
-	}
-}

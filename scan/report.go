@@ -64,7 +64,7 @@ func WriteMarkdown(w io.Writer, s *Summary) error {
 	} else {
 		b.WriteString("| Account | Compliant | Non-compliant | Not applicable |\n|---|--:|--:|--:|\n")
 		for _, a := range s.Accounts {
-			fmt.Fprintf(&b, "| %s | %d | %d | %d |\n", mdCell(accountLabel(a.AccountID)), a.Compliant, a.NonCompliant, a.NotApplicable)
+			fmt.Fprintf(&b, "| %s | %d | %d | %d |\n", textsafe.MarkdownCell(accountLabel(a.AccountID)), a.Compliant, a.NonCompliant, a.NotApplicable)
 		}
 	}
 	b.WriteString("\n## Non-compliant resources\n\n")
@@ -73,8 +73,8 @@ func WriteMarkdown(w io.Writer, s *Summary) error {
 	} else {
 		b.WriteString("| Severity | Rule | Account | Region | Resource | Annotation |\n|---|---|---|---|---|---|\n")
 		for _, f := range s.NonCompliant {
-			fmt.Fprintf(&b, "| %s | `%s` | %s | %s | %s | %s |\n", f.Rule.Severity, f.Rule.ID, mdCell(dash(f.Resource.AccountID)),
-				mdCell(dash(f.Resource.Region)), mdCell(ResourceLabel(f.Resource)), mdCell(f.Annotation))
+			fmt.Fprintf(&b, "| %s | `%s` | %s | %s | %s | %s |\n", f.Rule.Severity, f.Rule.ID, textsafe.MarkdownCell(dash(f.Resource.AccountID)),
+				textsafe.MarkdownCell(dash(f.Resource.Region)), textsafe.MarkdownCell(ResourceLabel(f.Resource)), textsafe.MarkdownCell(f.Annotation))
 		}
 		for _, r := range s.Rules {
 			if n := s.Omitted[r.Rule.ID]; n > 0 {
@@ -85,8 +85,8 @@ func WriteMarkdown(w io.Writer, s *Summary) error {
 	if len(s.Suppressed) > 0 {
 		b.WriteString("\n## Suppressed findings\n\n| Rule | Resource | Where | Suppressed by | Reason | Until |\n|---|---|---|---|---|---|\n")
 		for _, f := range s.Suppressed {
-			fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s |\n", f.Rule.ID, mdCell(ResourceLabel(f.Resource)), mdCell(f.Pos.String()),
-				f.Suppressed.Kind, mdCell(f.Suppressed.Reason), dash(f.Suppressed.Expires))
+			fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s |\n", f.Rule.ID, textsafe.MarkdownCell(ResourceLabel(f.Resource)), textsafe.MarkdownCell(f.Pos.String()),
+				f.Suppressed.Kind, textsafe.MarkdownCell(f.Suppressed.Reason), dash(f.Suppressed.Expires))
 		}
 	}
 	if len(s.Problems) > 0 {
@@ -96,13 +96,13 @@ func WriteMarkdown(w io.Writer, s *Summary) error {
 				fmt.Fprintf(&b, "- … and %d more\n", s.Skipped-reportProblems)
 				break
 			}
-			fmt.Fprintf(&b, "- %s\n", mdCell(p.Error()))
+			fmt.Fprintf(&b, "- %s\n", textsafe.MarkdownCell(p.Error()))
 		}
 	}
 	if len(s.Notes) > 0 {
 		b.WriteString("\n## Notes\n\n")
 		for _, n := range s.Notes {
-			fmt.Fprintf(&b, "- %s\n", mdCell(n))
+			fmt.Fprintf(&b, "- %s\n", textsafe.MarkdownCell(n))
 		}
 	}
 	b.WriteString("\n## Inputs\n\n| Input | Kind | Items | Skipped |\n|---|---|--:|--:|\n")
@@ -111,15 +111,10 @@ func WriteMarkdown(w io.Writer, s *Summary) error {
 		if in.Gzip {
 			kind += " (gzip)"
 		}
-		fmt.Fprintf(&b, "| %s | %s | %d | %d |\n", mdCell(in.Name), kind, in.CIs, in.Skipped)
+		fmt.Fprintf(&b, "| %s | %s | %d | %d |\n", textsafe.MarkdownCell(in.Name), kind, in.CIs, in.Skipped)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
-}
-
-// cell keeps a table cell on one line.
-func cell(s string) string {
-	return strings.Join(strings.Fields(s), " ")
 }
 
 func dash(s string) string {
@@ -127,14 +122,6 @@ func dash(s string) string {
 		return "-"
 	}
 	return s
-}
-
-// mdCell escapes text for a Markdown table cell: one line, no column
-// breaks, no HTML, no control characters.
-func mdCell(s string) string {
-	s = textsafe.Line(cell(s))
-	r := strings.NewReplacer(`\`, `\\`, "|", `\|`, "<", "&lt;", ">", "&gt;", "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`)
-	return r.Replace(s)
 }
 
 func accountLabel(id string) string {
