@@ -76,17 +76,11 @@ func Unmarshal(data []byte) (any, error) {
 
 // UnmarshalString decodes one JSON value from s. Strings in the result may
 // share s's memory, so a small string taken from the result keeps s alive.
-func UnmarshalString(s string) (any, error) { return unmarshalString(s, false) }
-
-// UnmarshalStringUnique is UnmarshalString refusing an object with a
-// repeated key (a *DuplicateKeyError) instead of keeping the last value.
-func UnmarshalStringUnique(s string) (any, error) { return unmarshalString(s, true) }
+func UnmarshalString(s string) (any, error) { return unmarshal(s, false, false) }
 
 // UnmarshalCompact is UnmarshalString with objects decoded as [Object]
 // (see Decoder.Compact), refusing a repeated key when unique is set.
 func UnmarshalCompact(s string, unique bool) (any, error) { return unmarshal(s, unique, true) }
-
-func unmarshalString(s string, unique bool) (any, error) { return unmarshal(s, unique, false) }
 
 func unmarshal(s string, unique, compact bool) (any, error) {
 	d := decoders.Get().(*Decoder)

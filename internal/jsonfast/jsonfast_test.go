@@ -86,7 +86,7 @@ func compare(t *testing.T, data []byte) {
 		t.Fatalf("UnmarshalCompact(%q) =\n%#v\nwant\n%#v", in, Plain(compact), want)
 	}
 	// With unique keys, both forms refuse the same repeated key.
-	_, uerr := UnmarshalStringUnique(string(data))
+	_, uerr := unmarshal(string(data), true, false)
 	_, cuerr := UnmarshalCompact(string(data), true)
 	if (uerr == nil) != (cuerr == nil) || (uerr != nil && uerr.Error() != cuerr.Error()) {
 		t.Fatalf("unique keys, %q: map form %v, compact form %v", in, uerr, cuerr)
