@@ -13,9 +13,9 @@ import (
 )
 
 // bypasses are the ways around the policies aiguard generated before the
-// attacker's matrix (issue 10, "What is wrong today"), each as requests of
-// the matrix: testdata/before holds those policies for the example, and
-// every request below was allowed by them.
+// attacker's matrix (issue 10, "What is wrong today"; 10. was found since),
+// each as requests of the matrix: testdata/before holds those policies for
+// the example, and every request below was allowed by them.
 var bypasses = []struct {
 	name  string
 	cases []string // matrix case IDs
@@ -60,6 +60,11 @@ var bypasses = []struct {
 	{"9. face search on video without an approved use case", []string{
 		"payments-risk/rekognition-faces/stream-face-search", "payments-risk/rekognition-faces/person-tracking",
 		"retail-vision/rekognition-faces/stream-face-search"}},
+	{"10. entity detection as events detection; Security Hub switched off or cut from the findings", []string{
+		"payments-risk/comprehend-entities/events-untagged", "payments-risk/comprehend-entities/events-classification-public",
+		"payments-risk/detection-protection/securityhub-disablesecurityhub",
+		"payments-risk/detection-protection/securityhub-disableimportfindingsforproduct",
+		"payments-risk/detection-protection/securityhub-disassociatefromadministratoraccount"}},
 }
 
 // TestBypassesClosed proves each bypass from the attacker's seat: the

@@ -124,8 +124,9 @@ func deriveLists(tab *iampolicy.Table) (*lists, error) {
 	}
 	if cp := tab.Service("comprehend"); cp != nil {
 		pii := regexp.MustCompile(`^(Batch)?(Detect|Contains|Start)Pii`)
-		// Targeted sentiment names each entity it finds, with its type.
-		ent := regexp.MustCompile(`^(Batch)?(Detect|Start)(Entities|TargetedSentiment)`)
+		// Targeted sentiment and events detection name each entity they
+		// find (a person, a place), with its type.
+		ent := regexp.MustCompile(`^(Batch)?(Detect|Start)(Entities|TargetedSentiment|Events)`)
 		l.comprehendPII = compressExact(cp, filter(names(cp), func(n string) bool { return pii.MatchString(name(n)) }))
 		l.comprehendEntities = compressExact(cp, filter(names(cp), func(n string) bool { return ent.MatchString(name(n)) }))
 	}

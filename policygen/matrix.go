@@ -796,6 +796,7 @@ func (m *matrix) comprehendEntities() {
 	}
 	m.comprehend("", "comprehend:DetectEntities", "ComprehendEntities", "entity detection", allowed)
 	m.comprehend("targeted-sentiment-", "comprehend:DetectTargetedSentiment", "ComprehendEntities", "targeted sentiment, which names the entities it finds", allowed)
+	m.comprehend("events-", "comprehend:StartEventsDetectionJob", "ComprehendEntities", "events detection, which names the entities taking part", allowed)
 }
 
 // comprehend adds the cases of one detection decided by the principal's
@@ -966,6 +967,10 @@ func (m *matrix) detectionProtection() {
 		{"cloudtrail:DeleteTrail", m.arn("cloudtrail", "trail/management"), "deleting the trail"},
 		{"guardduty:DeleteDetector", m.arn("guardduty", "detector/0a1b2c"), "deleting the GuardDuty detector"},
 		{"guardduty:UpdateDetector", m.arn("guardduty", "detector/0a1b2c"), "disabling the GuardDuty detector"},
+		{"securityhub:DisableSecurityHub", m.arn("securityhub", "hub/default"), "disabling Security Hub"},
+		{"securityhub:DisableImportFindingsForProduct", m.arn("securityhub", "product-subscription/aws/config"),
+			"no longer importing AWS Config's findings (aiguard's) into Security Hub"},
+		{"securityhub:DisassociateFromAdministratorAccount", "*", "leaving the Security Hub administrator"},
 	} {
 		m.deny(strings.ToLower(strings.ReplaceAll(a.action, ":", "-")), "ProtectDetection", a.desc,
 			req{action: a.action, resource: a.resource, ctx: m.base()})

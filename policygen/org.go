@@ -57,8 +57,10 @@ func OptOutPolicy() map[string]any {
 // delivery channel (no configuration items, no evaluations), evaluation results, the aggregation
 // authorization that lets the aggregator account collect an account's
 // data, aggregators, CloudTrail trails and their event selectors (the ML
-// data events) and event data stores, and the GuardDuty detector and its
-// link to the administrator account.
+// data events) and event data stores, the GuardDuty detector and its
+// link to the administrator account, and Security Hub, its link to the
+// administrator account and its import of findings (aiguard's reach the
+// delegated administrator through the Config integration).
 var detectionChanges = []string{
 	"cloudtrail:DeleteEventDataStore", "cloudtrail:DeleteTrail", "cloudtrail:PutEventSelectors",
 	"cloudtrail:PutInsightSelectors", "cloudtrail:StopEventDataStoreIngestion", "cloudtrail:StopLogging",
@@ -71,6 +73,8 @@ var detectionChanges = []string{
 	"guardduty:DeleteDetector", "guardduty:DeletePublishingDestination",
 	"guardduty:DisassociateFromAdministratorAccount", "guardduty:DisassociateFromMasterAccount",
 	"guardduty:UpdateDetector", "guardduty:UpdatePublishingDestination",
+	"securityhub:DisableImportFindingsForProduct", "securityhub:DisableSecurityHub", "securityhub:DisableSecurityHubV2",
+	"securityhub:DisassociateFromAdministratorAccount", "securityhub:DisassociateFromMasterAccount",
 }
 
 // organizationStatements are the statements the same for every account,
